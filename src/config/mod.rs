@@ -1,0 +1,3 @@
+//! Configuration, themes and keymaps.
+
+pub mod schema;

@@ -1,0 +1,559 @@
+//! The fleet as wavetop sees it: plain data shared by the core, the views,
+//! the simulator and the AWS adapters. No AWS SDK or terminal types here.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// A datum together with the moment it was read from its source, so every
+/// view can tell how old what it shows is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stamped<T> {
+    pub value: T,
+    pub fetched_at: Timestamp,
+}
+
+impl<T> Stamped<T> {
+    pub fn new(value: T, fetched_at: Timestamp) -> Self {
+        Self { value, fetched_at }
+    }
+
+    /// Whole seconds since the datum was fetched (never negative).
+    pub fn age_secs(&self, now: Timestamp) -> i64 {
+        (now.as_second() - self.fetched_at.as_second()).max(0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PipelineType {
+    V1,
+    V2,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ExecutionMode {
+    Superseded,
+    Queued,
+    Parallel,
+}
+
+/// One CodePipeline as configured in AWS.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pipeline {
+    pub name: String,
+    pub home_region: String,
+    pub account: String,
+    pub pipeline_type: PipelineType,
+    pub execution_mode: ExecutionMode,
+    /// `version` from GetPipeline; the structure is fetched again only when it changes.
+    pub version: i64,
+}
+
+/// How a flow is deployed: the unit a row of the pipelines list stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowKind {
+    /// A single CodePipeline.
+    Pipeline,
+    /// Several pipelines, each handing its artifact to the next one in another region.
+    Chained,
+    /// Stacks deployed outside any pipeline (`cdk deploy`, `sls deploy`).
+    Unmanaged,
+}
+
+/// What the operator watches as one deployment: a pipeline, a chain of
+/// pipelines, or a set of stacks deployed by hand. Its waves are rows and its
+/// regions are columns of the grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Flow {
+    pub name: String,
+    pub kind: FlowKind,
+    /// The pipelines of this flow in hand-off order (empty for `Unmanaged`).
+    pub pipelines: Vec<Pipeline>,
+    /// Column order of the grid.
+    pub regions: Vec<String>,
+    pub waves: Vec<Wave>,
+    /// Newest first.
+    pub executions: Vec<Execution>,
+    pub fetched_at: Timestamp,
+}
+
+impl Flow {
+    pub fn home_region(&self) -> &str {
+        self.pipelines
+            .first()
+            .map(|p| p.home_region.as_str())
+            .or_else(|| self.regions.first().map(String::as_str))
+            .unwrap_or("")
+    }
+
+    pub fn latest_execution(&self) -> Option<&Execution> {
+        self.executions.first()
+    }
+
+    pub fn pending_approvals(&self) -> usize {
+        self.waves
+            .iter()
+            .flat_map(|w| w.cells.iter())
+            .filter(|c| c.status() == CellStatus::AwaitingApproval)
+            .count()
+    }
+
+    pub fn holds(&self) -> usize {
+        self.waves.iter().filter(|w| !w.transition.enabled).count()
+    }
+
+    pub fn wave(&self, name: &str) -> Option<&Wave> {
+        self.waves.iter().find(|w| w.name == name)
+    }
+}
+
+/// Whether a stage may be entered. CodePipeline holds a whole stage: every
+/// region of a wave is held together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Transition {
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub changed_by: Option<String>,
+    pub changed_at: Option<Timestamp>,
+}
+
+impl Transition {
+    pub fn open() -> Self {
+        Self {
+            enabled: true,
+            disabled_reason: None,
+            changed_by: None,
+            changed_at: None,
+        }
+    }
+}
+
+/// One row of the grid: a pipeline stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Wave {
+    /// Name shown on the row (the stage name).
+    pub name: String,
+    /// The CodePipeline this stage belongs to (differs per wave in a chained flow).
+    pub pipeline: String,
+    /// Source, Build, UpdatePipeline and Assets rows: they run before any region deploys.
+    pub pre_deploy: bool,
+    pub transition: Transition,
+    /// Status of the stage's latest execution, as CodePipeline reports it.
+    pub stage_status: Option<StageStatus>,
+    pub execution_id: Option<String>,
+    /// One cell per region this wave touches, in the flow's column order.
+    pub cells: Vec<Cell>,
+}
+
+impl Wave {
+    pub fn cell(&self, region: &str) -> Option<&Cell> {
+        self.cells.iter().find(|c| c.region == region)
+    }
+
+    pub fn regions(&self) -> Vec<&str> {
+        self.cells.iter().map(|c| c.region.as_str()).collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StageStatus {
+    Cancelled,
+    InProgress,
+    Failed,
+    Stopped,
+    Stopping,
+    Succeeded,
+}
+
+/// Where a wave meets a region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub region: String,
+    /// The actions of the wave that run in or belong to this region, by runOrder.
+    pub actions: Vec<Action>,
+    /// True when the stage's inbound transition is disabled (the hold is per stage).
+    pub held: bool,
+}
+
+/// What a cell shows at a glance, most urgent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellStatus {
+    Failed,
+    AwaitingApproval,
+    InProgress,
+    Held,
+    Succeeded,
+    NotStarted,
+    NotApplicable,
+}
+
+impl Cell {
+    pub fn status(&self) -> CellStatus {
+        if self.actions.is_empty() {
+            return CellStatus::NotApplicable;
+        }
+        let any = |s: ActionStatus| self.actions.iter().any(|a| a.status == s);
+        if any(ActionStatus::Failed) {
+            CellStatus::Failed
+        } else if self
+            .actions
+            .iter()
+            .any(|a| a.approval.is_some() && a.status == ActionStatus::InProgress)
+        {
+            CellStatus::AwaitingApproval
+        } else if any(ActionStatus::InProgress) {
+            CellStatus::InProgress
+        } else if self.held && !self.actions.iter().all(|a| a.status == ActionStatus::Succeeded) {
+            CellStatus::Held
+        } else if self
+            .actions
+            .iter()
+            .all(|a| a.status == ActionStatus::Succeeded)
+        {
+            CellStatus::Succeeded
+        } else if self.held {
+            CellStatus::Held
+        } else {
+            CellStatus::NotStarted
+        }
+    }
+
+    /// When the earliest in-progress action of the cell started.
+    pub fn in_progress_since(&self) -> Option<Timestamp> {
+        self.actions
+            .iter()
+            .filter(|a| a.status == ActionStatus::InProgress)
+            .filter_map(|a| a.started_at)
+            .min()
+    }
+
+    pub fn pending_approval(&self) -> Option<&Action> {
+        self.actions
+            .iter()
+            .find(|a| a.approval.is_some() && a.status == ActionStatus::InProgress)
+    }
+
+    /// Stack names deployed by this cell's CloudFormation actions.
+    pub fn stack_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .actions
+            .iter()
+            .filter_map(|a| a.stack_name.as_deref())
+            .collect();
+        names.dedup();
+        names
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    NotStarted,
+    InProgress,
+    Succeeded,
+    Failed,
+    Abandoned,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    pub name: String,
+    /// CodePipeline action category: Source, Build, Deploy, Approval, Invoke, Test.
+    pub category: String,
+    pub provider: String,
+    pub run_order: i32,
+    /// The region the action runs in (its `region` field, or the pipeline's home region).
+    pub region: String,
+    pub status: ActionStatus,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
+    pub external_url: Option<String>,
+    pub error: Option<String>,
+    pub approval: Option<Approval>,
+    /// `StackName` from a CloudFormation action's configuration.
+    pub stack_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Approval {
+    /// An approval can only be answered while CodePipeline hands out its token.
+    pub token_present: bool,
+    pub custom_data: Option<String>,
+    pub review_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExecutionStatus {
+    Cancelled,
+    InProgress,
+    Stopped,
+    Stopping,
+    Succeeded,
+    Superseded,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Execution {
+    pub pipeline: String,
+    pub id: String,
+    pub status: ExecutionStatus,
+    /// StartPipelineExecution, Webhook, CloudWatchEvent, RollbackStage, ...
+    pub trigger: String,
+    pub revision_id: Option<String>,
+    pub revision_summary: Option<String>,
+    pub started_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl Execution {
+    pub fn duration_secs(&self) -> i64 {
+        (self.updated_at.as_second() - self.started_at.as_second()).max(0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stack {
+    pub name: String,
+    pub region: String,
+    /// The flow this stack belongs to.
+    pub flow: String,
+    /// CloudFormation stack status, e.g. UPDATE_IN_PROGRESS.
+    pub status: String,
+    pub status_reason: Option<String>,
+    /// Newest first, bounded.
+    pub events: Vec<StackEvent>,
+    pub fetched_at: Timestamp,
+}
+
+impl Stack {
+    pub fn rollback_in_progress(&self) -> bool {
+        self.status.ends_with("ROLLBACK_IN_PROGRESS")
+    }
+
+    /// The newest event that failed, which names the resource to blame.
+    pub fn failing_event(&self) -> Option<&StackEvent> {
+        self.events.iter().find(|e| e.status.ends_with("_FAILED"))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StackEvent {
+    pub event_id: String,
+    pub timestamp: Timestamp,
+    pub logical_id: String,
+    pub resource_type: String,
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Healthy,
+    Unhealthy,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthCheck {
+    pub id: String,
+    /// The region whose endpoint the check probes.
+    pub region: String,
+    pub target: String,
+    pub status: HealthStatus,
+    pub inverted: bool,
+    /// Route53 treats a disabled check as healthy whatever the endpoint says.
+    pub disabled: bool,
+    /// Per-checker-region observations, when they were read.
+    pub checkers: Vec<CheckerObservation>,
+    pub fetched_at: Timestamp,
+}
+
+impl HealthCheck {
+    /// What Route53 routing acts on: a disabled check counts as healthy.
+    pub fn routes_traffic(&self) -> bool {
+        self.disabled || self.status == HealthStatus::Healthy
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckerObservation {
+    pub checker_region: String,
+    pub healthy: bool,
+    pub reason: String,
+    pub observed_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingPolicy {
+    Latency,
+    Failover,
+    Geolocation,
+    Weighted,
+    Simple,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordSet {
+    /// DNS name, e.g. `api.example.com.`.
+    pub name: String,
+    pub record_type: String,
+    pub policy: RoutingPolicy,
+    /// The flow (service) this name fronts.
+    pub flow: Option<String>,
+    pub records: Vec<Record>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub set_identifier: String,
+    pub region: String,
+    /// PRIMARY / SECONDARY for failover, a location for geolocation, a weight for weighted.
+    pub routing_detail: Option<String>,
+    pub health_check_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub checks: Vec<HealthCheck>,
+    pub record_sets: Vec<RecordSet>,
+}
+
+impl Health {
+    pub fn check(&self, id: &str) -> Option<&HealthCheck> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+
+    pub fn checks_in(&self, region: &str) -> impl Iterator<Item = &HealthCheck> {
+        self.checks.iter().filter(move |c| c.region == region)
+    }
+
+    /// Worst status among the region's checks; None when the region has none.
+    pub fn region_summary(&self, region: &str) -> Option<RegionHealth> {
+        let mut total = 0;
+        let mut healthy = 0;
+        let mut inverted = 0;
+        for c in self.checks_in(region) {
+            total += 1;
+            if c.status == HealthStatus::Healthy {
+                healthy += 1;
+            }
+            if c.inverted {
+                inverted += 1;
+            }
+        }
+        (total > 0).then_some(RegionHealth {
+            total,
+            healthy,
+            drained: inverted > 0,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionHealth {
+    pub total: usize,
+    pub healthy: usize,
+    /// At least one of the region's checks is inverted: wavetop drained it.
+    pub drained: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GlobalTable {
+    pub name: String,
+    pub flow: Option<String>,
+    pub replicas: Vec<Replica>,
+    pub latency: Vec<LatencySeries>,
+    pub fetched_at: Timestamp,
+}
+
+impl GlobalTable {
+    /// Latest latency of the series that replicates into `receiving`, worst source first.
+    pub fn worst_lag_into(&self, receiving: &str) -> Option<f64> {
+        self.latency
+            .iter()
+            .filter(|s| s.receiving_region == receiving)
+            .filter_map(|s| s.latest())
+            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))))
+    }
+
+    pub fn series(&self, source: &str, receiving: &str) -> Option<&LatencySeries> {
+        self.latency
+            .iter()
+            .find(|s| s.source_region == source && s.receiving_region == receiving)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Replica {
+    pub region: String,
+    /// DynamoDB ReplicaStatus: ACTIVE, CREATING, UPDATING, ...
+    pub status: String,
+}
+
+/// `ReplicationLatency` (milliseconds) as read in the source region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LatencySeries {
+    pub source_region: String,
+    pub receiving_region: String,
+    /// Oldest first: (time, milliseconds).
+    pub points: Vec<(Timestamp, f64)>,
+}
+
+impl LatencySeries {
+    pub fn latest(&self) -> Option<f64> {
+        self.points.last().map(|(_, v)| *v)
+    }
+}
+
+/// Everything wavetop knows at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fleet {
+    pub flows: Vec<Flow>,
+    pub stacks: Vec<Stack>,
+    pub health: Health,
+    pub tables: Vec<GlobalTable>,
+}
+
+impl Fleet {
+    pub fn empty() -> Self {
+        Self {
+            flows: Vec::new(),
+            stacks: Vec::new(),
+            health: Health {
+                checks: Vec::new(),
+                record_sets: Vec::new(),
+            },
+            tables: Vec::new(),
+        }
+    }
+
+    pub fn flow(&self, name: &str) -> Option<&Flow> {
+        self.flows.iter().find(|f| f.name == name)
+    }
+
+    pub fn stacks_of<'a>(&'a self, flow: &'a str, region: &'a str) -> impl Iterator<Item = &'a Stack> {
+        self.stacks
+            .iter()
+            .filter(move |s| s.flow == flow && s.region == region)
+    }
+
+    pub fn stack(&self, region: &str, name: &str) -> Option<&Stack> {
+        self.stacks
+            .iter()
+            .find(|s| s.region == region && s.name == name)
+    }
+
+    /// Worst replication lag into `region` across the flow's tables (ms).
+    pub fn lag_into(&self, flow: &str, region: &str) -> Option<f64> {
+        self.tables
+            .iter()
+            .filter(|t| t.flow.as_deref() == Some(flow))
+            .filter_map(|t| t.worst_lag_into(region))
+            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))))
+    }
+}

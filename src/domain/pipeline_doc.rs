@@ -1,0 +1,169 @@
+//! The JSON shapes of CodePipeline's `GetPipeline` and `GetPipelineState`
+//! answers, field for field as the service returns them (camelCase, epoch
+//! seconds). The AWS adapter fills these from the SDK's types, the simulator
+//! builds them directly, and the grid is derived from them in one place.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetPipelineOutput {
+    pub pipeline: PipelineDeclaration,
+    #[serde(default)]
+    pub metadata: Option<PipelineMetadata>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PipelineMetadata {
+    #[serde(default)]
+    pub pipeline_arn: Option<String>,
+    #[serde(default)]
+    pub created: Option<f64>,
+    #[serde(default)]
+    pub updated: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PipelineDeclaration {
+    pub name: String,
+    #[serde(default)]
+    pub role_arn: Option<String>,
+    pub stages: Vec<StageDeclaration>,
+    #[serde(default)]
+    pub version: Option<i64>,
+    /// "V1" or "V2".
+    #[serde(default)]
+    pub pipeline_type: Option<String>,
+    /// "SUPERSEDED", "QUEUED" or "PARALLEL".
+    #[serde(default)]
+    pub execution_mode: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StageDeclaration {
+    pub name: String,
+    pub actions: Vec<ActionDeclaration>,
+    /// V2 stage conditions; a `DeploymentWindow` rule lives here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_entry: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionDeclaration {
+    pub name: String,
+    pub action_type_id: ActionTypeId,
+    #[serde(default)]
+    pub run_order: Option<i32>,
+    #[serde(default)]
+    pub configuration: BTreeMap<String, String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionTypeId {
+    pub category: String,
+    pub owner: String,
+    pub provider: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetPipelineStateOutput {
+    pub pipeline_name: String,
+    #[serde(default)]
+    pub pipeline_version: Option<i64>,
+    #[serde(default)]
+    pub stage_states: Vec<StageState>,
+    #[serde(default)]
+    pub created: Option<f64>,
+    #[serde(default)]
+    pub updated: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StageState {
+    pub stage_name: String,
+    #[serde(default)]
+    pub inbound_transition_state: Option<TransitionState>,
+    #[serde(default)]
+    pub action_states: Vec<ActionState>,
+    #[serde(default)]
+    pub latest_execution: Option<StageExecution>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransitionState {
+    pub enabled: bool,
+    #[serde(default)]
+    pub last_changed_by: Option<String>,
+    #[serde(default)]
+    pub last_changed_at: Option<f64>,
+    #[serde(default)]
+    pub disabled_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StageExecution {
+    pub pipeline_execution_id: String,
+    /// Cancelled | InProgress | Failed | Stopped | Stopping | Succeeded
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionState {
+    pub action_name: String,
+    #[serde(default)]
+    pub latest_execution: Option<ActionExecution>,
+    #[serde(default)]
+    pub entity_url: Option<String>,
+    #[serde(default)]
+    pub revision_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionExecution {
+    #[serde(default)]
+    pub action_execution_id: Option<String>,
+    /// InProgress | Abandoned | Succeeded | Failed
+    pub status: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub last_status_change: Option<f64>,
+    /// Present while a manual approval waits for an answer.
+    #[serde(default)]
+    pub token: Option<String>,
+    #[serde(default)]
+    pub external_execution_id: Option<String>,
+    #[serde(default)]
+    pub external_execution_url: Option<String>,
+    #[serde(default)]
+    pub percent_complete: Option<i32>,
+    #[serde(default)]
+    pub error_details: Option<ErrorDetails>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorDetails {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
