@@ -1,4 +1,15 @@
 //! The pure core: no tokio, no terminal, no AWS types, the clock passed in.
 
 pub mod action;
+pub mod bindings;
+pub mod command;
+pub mod confirm;
+pub mod intent;
 pub mod key;
+pub mod merge;
+pub mod model;
+pub mod msg;
+pub mod nav;
+pub mod operator;
+pub mod rows;
+pub mod update;

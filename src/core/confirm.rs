@@ -1,0 +1,215 @@
+//! The confirmation dialog every operator action goes through. Cancel is the
+//! default; Enter in a text field never confirms; dangerous intents need the
+//! region or wave name typed.
+
+use super::intent::{CommentRule, Intent};
+use super::key::{Key, KeyCode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Comment,
+    Typed,
+    Buttons,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirmation {
+    pub intent: Intent,
+    /// Lines of warning shown above the buttons (replication lag, forced drains).
+    pub warnings: Vec<String>,
+    pub comment: String,
+    pub typed: String,
+    pub focus: Focus,
+    /// False while Cancel is selected (the default).
+    pub confirm_selected: bool,
+    /// Why the last confirm attempt was refused, shown in the dialog.
+    pub problem: Option<String>,
+}
+
+/// What a key did to the dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DialogOutcome {
+    Open,
+    Cancelled,
+    Confirmed,
+}
+
+impl Confirmation {
+    pub fn new(intent: Intent, warnings: Vec<String>) -> Self {
+        let focus = if intent.comment_rule() != CommentRule::None {
+            Focus::Comment
+        } else if intent.typed_confirmation().is_some() {
+            Focus::Typed
+        } else {
+            Focus::Buttons
+        };
+        Self {
+            intent,
+            warnings,
+            comment: String::new(),
+            typed: String::new(),
+            focus,
+            confirm_selected: false,
+            problem: None,
+        }
+    }
+
+    pub fn is_dangerous(&self) -> bool {
+        self.intent.typed_confirmation().is_some()
+    }
+
+    fn fields(&self) -> Vec<Focus> {
+        let mut f = Vec::new();
+        if self.intent.comment_rule() != CommentRule::None {
+            f.push(Focus::Comment);
+        }
+        if self.intent.typed_confirmation().is_some() {
+            f.push(Focus::Typed);
+        }
+        f.push(Focus::Buttons);
+        f
+    }
+
+    fn move_focus(&mut self, forward: bool) {
+        let fields = self.fields();
+        let at = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let next = if forward {
+            (at + 1) % fields.len()
+        } else {
+            (at + fields.len() - 1) % fields.len()
+        };
+        self.focus = fields[next];
+    }
+
+    /// Why confirming is not possible yet, if it is not.
+    pub fn blocker(&self) -> Option<String> {
+        if let CommentRule::Required(label) = self.intent.comment_rule()
+            && self.comment.trim().is_empty()
+        {
+            return Some(format!("a {label} is needed", label = label.trim_end_matches(" (required)")));
+        }
+        if let Some(name) = self.intent.typed_confirmation()
+            && self.typed != name
+        {
+            return Some(format!("type {name} to confirm"));
+        }
+        None
+    }
+
+    pub fn handle_key(&mut self, key: Key) -> DialogOutcome {
+        if key.ctrl && key.code == KeyCode::Char('c') {
+            return DialogOutcome::Cancelled;
+        }
+        match key.code {
+            KeyCode::Esc => return DialogOutcome::Cancelled,
+            KeyCode::Tab | KeyCode::Down => self.move_focus(true),
+            KeyCode::BackTab | KeyCode::Up => self.move_focus(false),
+            _ => match self.focus {
+                Focus::Comment | Focus::Typed => self.edit_text(key),
+                Focus::Buttons => return self.on_buttons(key),
+            },
+        }
+        DialogOutcome::Open
+    }
+
+    fn edit_text(&mut self, key: Key) {
+        let field = match self.focus {
+            Focus::Comment => &mut self.comment,
+            _ => &mut self.typed,
+        };
+        match key.code {
+            KeyCode::Char(c) if !key.ctrl && !key.alt => field.push(c),
+            KeyCode::Backspace => {
+                field.pop();
+            }
+            // Enter in a text field moves on; it never confirms.
+            KeyCode::Enter => self.move_focus(true),
+            _ => {}
+        }
+        self.problem = None;
+    }
+
+    fn on_buttons(&mut self, key: Key) -> DialogOutcome {
+        match key.code {
+            KeyCode::Left | KeyCode::Right | KeyCode::Char('h') | KeyCode::Char('l') => {
+                self.confirm_selected = !self.confirm_selected;
+            }
+            KeyCode::Char('c') | KeyCode::Char('n') => return DialogOutcome::Cancelled,
+            KeyCode::Enter if !self.confirm_selected => return DialogOutcome::Cancelled,
+            KeyCode::Enter => match self.blocker() {
+                Some(problem) => self.problem = Some(problem),
+                None => return DialogOutcome::Confirmed,
+            },
+            _ => {}
+        }
+        DialogOutcome::Open
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drain() -> Confirmation {
+        Confirmation::new(
+            Intent::Drain {
+                region: "eu-west-1".into(),
+                health_check_ids: vec!["hc".into()],
+                force: false,
+            },
+            vec![],
+        )
+    }
+
+    fn press(c: &mut Confirmation, keys: &[Key]) -> DialogOutcome {
+        let mut last = DialogOutcome::Open;
+        for k in keys {
+            last = c.handle_key(*k);
+        }
+        last
+    }
+
+    #[test]
+    fn enter_alone_cancels_because_cancel_is_the_default() {
+        let mut c = Confirmation::new(
+            Intent::Release {
+                pipeline: "p".into(),
+                stage: "s".into(),
+                regions: vec!["r".into()],
+            },
+            vec![],
+        );
+        assert_eq!(c.focus, Focus::Buttons);
+        assert_eq!(c.handle_key(Key::plain(KeyCode::Enter)), DialogOutcome::Cancelled);
+    }
+
+    #[test]
+    fn a_drain_needs_the_region_typed_before_confirm_works() {
+        let mut c = drain();
+        assert_eq!(c.focus, Focus::Typed);
+        // Wrong name, then to the buttons and onto Confirm.
+        for ch in "eu-west-2".chars() {
+            c.handle_key(Key::char(ch));
+        }
+        let out = press(&mut c, &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::Right), Key::plain(KeyCode::Enter)]);
+        assert_eq!(out, DialogOutcome::Open);
+        assert_eq!(c.problem.as_deref(), Some("type eu-west-1 to confirm"));
+        // Fix the name.
+        c.handle_key(Key::plain(KeyCode::BackTab));
+        c.handle_key(Key::plain(KeyCode::Backspace));
+        c.handle_key(Key::char('1'));
+        let out = press(&mut c, &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::Enter)]);
+        assert_eq!(out, DialogOutcome::Confirmed);
+    }
+
+    #[test]
+    fn enter_in_a_text_field_never_confirms() {
+        let mut c = drain();
+        for ch in "eu-west-1".chars() {
+            c.handle_key(Key::char(ch));
+        }
+        assert_eq!(c.handle_key(Key::plain(KeyCode::Enter)), DialogOutcome::Open);
+        assert_eq!(c.focus, Focus::Buttons);
+        assert!(!c.confirm_selected);
+    }
+}

@@ -1,0 +1,358 @@
+//! What an operator asked to do, before it becomes AWS calls. An intent knows
+//! which calls it makes, how to say so in a confirmation, and how dangerous it is.
+
+use jiff::Timestamp;
+
+use crate::domain::hold_reason::encode_hold;
+use crate::source::{OperateCall, RetryMode};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    Approve {
+        pipeline: String,
+        stage: String,
+        action: String,
+        region: String,
+    },
+    Reject {
+        pipeline: String,
+        stage: String,
+        action: String,
+        region: String,
+    },
+    /// Approve when the region's off-hours window opens; wavetop sends the
+    /// approval then, if it is still running.
+    ApproveAtWindow {
+        pipeline: String,
+        stage: String,
+        action: String,
+        region: String,
+        at: Timestamp,
+    },
+    Retry {
+        pipeline: String,
+        stage: String,
+        execution_id: String,
+        mode: RetryMode,
+        regions: Vec<String>,
+    },
+    Hold {
+        pipeline: String,
+        stage: String,
+        /// Every region the stage deploys: a hold stops them all.
+        regions: Vec<String>,
+        /// Release time when holding until a region's window.
+        until: Option<Timestamp>,
+        window_region: Option<String>,
+    },
+    Release {
+        pipeline: String,
+        stage: String,
+        regions: Vec<String>,
+    },
+    Stop {
+        pipeline: String,
+        execution_id: String,
+        abandon: bool,
+    },
+    Rollback {
+        pipeline: String,
+        stage: String,
+        target_execution_id: String,
+        regions: Vec<String>,
+    },
+    Drain {
+        region: String,
+        health_check_ids: Vec<String>,
+        force: bool,
+    },
+    Restore {
+        region: String,
+        health_check_ids: Vec<String>,
+    },
+}
+
+/// What the confirmation asks for beyond Cancel / Confirm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommentRule {
+    None,
+    Optional(&'static str),
+    Required(&'static str),
+}
+
+impl Intent {
+    pub fn title(&self) -> &'static str {
+        match self {
+            Intent::Approve { .. } => "Approve manual gate",
+            Intent::Reject { .. } => "Reject manual gate",
+            Intent::ApproveAtWindow { .. } => "Approve at the region's window",
+            Intent::Retry { mode: RetryMode::FailedActions, .. } => "Retry failed actions",
+            Intent::Retry { .. } => "Retry all actions",
+            Intent::Hold { until: Some(_), .. } => "Hold until the off-hours window",
+            Intent::Hold { .. } => "Hold wave",
+            Intent::Release { .. } => "Release hold",
+            Intent::Stop { abandon: false, .. } => "Stop execution",
+            Intent::Stop { .. } => "Stop and abandon execution",
+            Intent::Rollback { .. } => "Roll back wave",
+            Intent::Drain { force: true, .. } => "FORCE drain region",
+            Intent::Drain { .. } => "Drain region",
+            Intent::Restore { .. } => "Restore region",
+        }
+    }
+
+    /// The region or wave the calls act on, for the audit log and the
+    /// one-operation-per-target rule.
+    pub fn target(&self) -> String {
+        match self {
+            Intent::Approve { pipeline, stage, region, .. }
+            | Intent::Reject { pipeline, stage, region, .. }
+            | Intent::ApproveAtWindow { pipeline, stage, region, .. } => {
+                format!("{pipeline}/{stage}/{region}")
+            }
+            Intent::Retry { pipeline, stage, .. }
+            | Intent::Hold { pipeline, stage, .. }
+            | Intent::Release { pipeline, stage, .. }
+            | Intent::Rollback { pipeline, stage, .. } => format!("{pipeline}/{stage}"),
+            Intent::Stop { pipeline, execution_id, .. } => format!("{pipeline}@{execution_id}"),
+            Intent::Drain { region, .. } | Intent::Restore { region, .. } => format!("dns/{region}"),
+        }
+    }
+
+    /// The name the operator must type to confirm a dangerous intent.
+    pub fn typed_confirmation(&self) -> Option<String> {
+        match self {
+            Intent::Reject { region, .. } => Some(region.clone()),
+            Intent::Stop { abandon: true, pipeline, .. } => Some(pipeline.clone()),
+            Intent::Rollback { stage, .. } => Some(stage.clone()),
+            Intent::Drain { region, .. } | Intent::Restore { region, .. } => Some(region.clone()),
+            Intent::Hold { stage, regions, .. } if regions.len() > 1 => Some(stage.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn comment_rule(&self) -> CommentRule {
+        match self {
+            Intent::Approve { .. } | Intent::ApproveAtWindow { .. } => CommentRule::Optional("comment"),
+            Intent::Reject { .. } => CommentRule::Required("why (required)"),
+            Intent::Hold { .. } => CommentRule::Optional("reason"),
+            Intent::Stop { .. } => CommentRule::Required("reason (required)"),
+            _ => CommentRule::None,
+        }
+    }
+
+    /// Whether the calls go out now (false: wavetop schedules them).
+    pub fn is_deferred(&self) -> bool {
+        matches!(self, Intent::ApproveAtWindow { .. })
+    }
+
+    /// Lines that say exactly which calls will be made on what.
+    pub fn describe(&self) -> Vec<String> {
+        match self {
+            Intent::Approve { pipeline, stage, action, region } => vec![
+                format!("codepipeline:PutApprovalResult status=Approved ({region})"),
+                format!("pipeline {pipeline}, stage {stage}, action {action}"),
+            ],
+            Intent::Reject { pipeline, stage, action, region } => vec![
+                format!("codepipeline:PutApprovalResult status=Rejected ({region})"),
+                format!("pipeline {pipeline}, stage {stage}, action {action}"),
+                "The execution fails at this gate.".to_string(),
+            ],
+            Intent::ApproveAtWindow { pipeline, stage, action, region, at } => vec![
+                format!("At {at} wavetop sends codepipeline:PutApprovalResult status=Approved"),
+                format!("pipeline {pipeline}, stage {stage}, action {action} ({region})"),
+                "Only while this wavetop runs; the gate stays open until then.".to_string(),
+            ],
+            Intent::Retry { pipeline, stage, execution_id, mode, regions } => vec![
+                format!(
+                    "codepipeline:RetryStageExecution retryMode={}",
+                    match mode {
+                        RetryMode::FailedActions => "FAILED_ACTIONS",
+                        RetryMode::AllActions => "ALL_ACTIONS",
+                    }
+                ),
+                format!("pipeline {pipeline}, stage {stage}, execution {execution_id}"),
+                format!("regions: {}", regions.join(", ")),
+            ],
+            Intent::Hold { pipeline, stage, regions, until, .. } => {
+                let mut lines = vec![
+                    "codepipeline:DisableStageTransition transitionType=Inbound".to_string(),
+                    format!("pipeline {pipeline}, stage {stage}"),
+                ];
+                if regions.len() > 1 {
+                    lines.push(format!(
+                        "This holds the whole wave: {} regions ({})",
+                        regions.len(),
+                        regions.join(", ")
+                    ));
+                }
+                if let Some(until) = until {
+                    lines.push(format!("until {until} (released when the window opens)"));
+                }
+                lines
+            }
+            Intent::Release { pipeline, stage, regions } => vec![
+                "codepipeline:EnableStageTransition transitionType=Inbound".to_string(),
+                format!("pipeline {pipeline}, stage {stage} ({})", regions.join(", ")),
+            ],
+            Intent::Stop { pipeline, execution_id, abandon } => vec![
+                format!("codepipeline:StopPipelineExecution abandon={abandon}"),
+                format!("pipeline {pipeline}, execution {execution_id}"),
+                if *abandon {
+                    "In-progress actions are abandoned at once.".to_string()
+                } else {
+                    "In-progress actions finish first.".to_string()
+                },
+            ],
+            Intent::Rollback { pipeline, stage, target_execution_id, regions } => vec![
+                "codepipeline:RollbackStage".to_string(),
+                format!("pipeline {pipeline}, stage {stage} -> execution {target_execution_id}"),
+                format!("regions: {}", regions.join(", ")),
+            ],
+            Intent::Drain { region, health_check_ids, force } => {
+                let mut lines = vec![
+                    format!("route53:UpdateHealthCheck Inverted=true x{}", health_check_ids.len()),
+                    format!("region {region}: {}", health_check_ids.join(", ")),
+                    "Traffic moves to the other regions' records.".to_string(),
+                ];
+                if *force {
+                    lines.push("FORCED past the failover safety rule.".to_string());
+                }
+                lines
+            }
+            Intent::Restore { region, health_check_ids } => vec![
+                format!("route53:UpdateHealthCheck Inverted=false x{}", health_check_ids.len()),
+                format!("region {region}: {}", health_check_ids.join(", ")),
+            ],
+        }
+    }
+
+    /// The calls to make, given the operator's comment and identity.
+    pub fn calls(&self, comment: &str, identity: &str) -> Vec<OperateCall> {
+        match self {
+            Intent::Approve { pipeline, stage, action, .. }
+            | Intent::ApproveAtWindow { pipeline, stage, action, .. } => {
+                vec![OperateCall::PutApprovalResult {
+                    pipeline: pipeline.clone(),
+                    stage: stage.clone(),
+                    action: action.clone(),
+                    approved: true,
+                    summary: approval_summary("Approved", identity, comment),
+                }]
+            }
+            Intent::Reject { pipeline, stage, action, .. } => vec![OperateCall::PutApprovalResult {
+                pipeline: pipeline.clone(),
+                stage: stage.clone(),
+                action: action.clone(),
+                approved: false,
+                summary: approval_summary("Rejected", identity, comment),
+            }],
+            Intent::Retry { pipeline, stage, execution_id, mode, .. } => {
+                vec![OperateCall::RetryStageExecution {
+                    pipeline: pipeline.clone(),
+                    stage: stage.clone(),
+                    execution_id: execution_id.clone(),
+                    mode: *mode,
+                }]
+            }
+            Intent::Hold { pipeline, stage, regions, until, .. } => {
+                vec![OperateCall::DisableStageTransition {
+                    pipeline: pipeline.clone(),
+                    stage: stage.clone(),
+                    reason: encode_hold(*until, identity, comment, regions),
+                }]
+            }
+            Intent::Release { pipeline, stage, .. } => vec![OperateCall::EnableStageTransition {
+                pipeline: pipeline.clone(),
+                stage: stage.clone(),
+            }],
+            Intent::Stop { pipeline, execution_id, abandon } => {
+                vec![OperateCall::StopPipelineExecution {
+                    pipeline: pipeline.clone(),
+                    execution_id: execution_id.clone(),
+                    abandon: *abandon,
+                    reason: truncate(&format!("{comment} (by {identity})"), 200),
+                }]
+            }
+            Intent::Rollback { pipeline, stage, target_execution_id, .. } => {
+                vec![OperateCall::RollbackStage {
+                    pipeline: pipeline.clone(),
+                    stage: stage.clone(),
+                    target_execution_id: target_execution_id.clone(),
+                }]
+            }
+            Intent::Drain { health_check_ids, .. } => health_check_ids
+                .iter()
+                .map(|id| OperateCall::SetHealthCheckInverted {
+                    health_check_id: id.clone(),
+                    inverted: true,
+                })
+                .collect(),
+            Intent::Restore { health_check_ids, .. } => health_check_ids
+                .iter()
+                .map(|id| OperateCall::SetHealthCheckInverted {
+                    health_check_id: id.clone(),
+                    inverted: false,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The approval summary records who acted and why, within CodePipeline's 512 characters.
+fn approval_summary(verdict: &str, identity: &str, comment: &str) -> String {
+    let text = if comment.trim().is_empty() {
+        format!("{verdict} by {identity} via wavetop")
+    } else {
+        format!("{verdict} by {identity} via wavetop: {}", comment.trim())
+    };
+    truncate(&text, 512)
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    text.chars().take(max_chars).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn approval_summary_names_the_identity_and_fits_the_limit() {
+        let intent = Intent::Approve {
+            pipeline: "p".into(),
+            stage: "Europe".into(),
+            action: "EU.Approve".into(),
+            region: "eu-west-1".into(),
+        };
+        let calls = intent.calls(&"x".repeat(600), "arn:aws:sts::1:assumed-role/OnCall/alice");
+        let OperateCall::PutApprovalResult { summary, approved, .. } = &calls[0] else {
+            panic!("expected an approval call, got {calls:?}");
+        };
+        assert!(*approved);
+        assert!(summary.starts_with("Approved by arn:aws:sts::1:assumed-role/OnCall/alice"));
+        assert_eq!(summary.chars().count(), 512);
+    }
+
+    #[test]
+    fn dangerous_intents_require_typing_a_name() {
+        let hold = |regions: Vec<&str>| Intent::Hold {
+            pipeline: "p".into(),
+            stage: "NorthAmerica".into(),
+            regions: regions.into_iter().map(String::from).collect(),
+            until: None,
+            window_region: None,
+        };
+        assert_eq!(hold(vec!["us-west-2"]).typed_confirmation(), None);
+        assert_eq!(
+            hold(vec!["us-west-2", "us-east-2"]).typed_confirmation().as_deref(),
+            Some("NorthAmerica")
+        );
+        let drain = Intent::Drain {
+            region: "eu-west-1".into(),
+            health_check_ids: vec!["hc-1".into()],
+            force: false,
+        };
+        assert_eq!(drain.typed_confirmation().as_deref(), Some("eu-west-1"));
+        assert_eq!(drain.calls("", "me").len(), 1);
+    }
+}

@@ -1,0 +1,226 @@
+//! Everything the console knows and shows, in one value that update() changes
+//! and view() reads.
+
+use jiff::Timestamp;
+
+use super::bindings::Bindings;
+use super::confirm::Confirmation;
+use crate::domain::fleet::{Flow, Fleet};
+use crate::domain::window::Windows;
+use crate::poll::scheduler::{Cadence, PollScheduler};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    Pipelines,
+    Grid,
+    CellDetail,
+    Health,
+    Replication,
+    Executions,
+    Activity,
+}
+
+impl View {
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Pipelines => "Pipelines",
+            View::Grid => "Grid",
+            View::CellDetail => "Cell",
+            View::Health => "Health",
+            View::Replication => "Replication",
+            View::Executions => "Executions",
+            View::Activity => "Activity",
+        }
+    }
+}
+
+/// The text line at the bottom: the `:` command line or the `/` filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandLine {
+    pub input: String,
+    /// Candidates for the word being typed, refreshed on every keystroke.
+    pub completions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityKind {
+    /// An operator action was sent.
+    Sent,
+    /// An operator action succeeded.
+    Done,
+    /// An operator action or a poll failed.
+    Error,
+    /// Something the operator should know that is not an error.
+    Info,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityEntry {
+    pub at: Timestamp,
+    pub kind: ActivityKind,
+    pub text: String,
+}
+
+/// Cursor positions of each view.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Cursors {
+    pub pipeline: usize,
+    pub wave: usize,
+    pub region: usize,
+    pub detail_scroll: usize,
+    pub health: usize,
+    pub replication: usize,
+    pub execution: usize,
+    pub activity: usize,
+}
+
+/// A hold placed by wavetop that it releases itself when the window opens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduledRelease {
+    pub pipeline: String,
+    pub stage: String,
+    pub region: String,
+    pub at: Timestamp,
+}
+
+/// An approval deferred until the region's window opens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeferredApproval {
+    pub pipeline: String,
+    pub stage: String,
+    pub action: String,
+    pub region: String,
+    pub comment: String,
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub now: Timestamp,
+    pub fleet: Fleet,
+    /// "DEMO", or the account and profile.
+    pub fleet_label: String,
+    pub discovered: bool,
+    pub read_only: bool,
+    pub auto_release: bool,
+    pub lag_warning_ms: f64,
+    pub identity: Option<String>,
+    pub bindings: Bindings,
+    pub windows: Windows,
+    pub poll: PollScheduler,
+
+    pub view: View,
+    /// Views to return to with `back`.
+    pub history: Vec<View>,
+    pub cursors: Cursors,
+    pub selected_flow: Option<String>,
+    pub filter: String,
+    pub filter_editing: bool,
+    pub command: Option<CommandLine>,
+    pub help: bool,
+    pub confirmation: Option<Confirmation>,
+    /// Operations sent and not yet answered, by id, with what they target, so
+    /// the same target cannot be operated on twice at once.
+    pub in_flight_ops: Vec<(u64, String)>,
+    pub next_op_id: u64,
+    pub scheduled_releases: Vec<ScheduledRelease>,
+    pub deferred_approvals: Vec<DeferredApproval>,
+    pub activity: Vec<ActivityEntry>,
+    /// One-line message under the view (errors, refusals, hints).
+    pub flash: Option<(Timestamp, String)>,
+
+    pub width: u16,
+    pub height: u16,
+    pub should_quit: bool,
+    /// Set whenever something visible changed; the runtime draws and clears it.
+    pub needs_render: bool,
+}
+
+impl Model {
+    pub fn new(now: Timestamp, bindings: Bindings, windows: Windows, read_only: bool) -> Self {
+        Self {
+            now,
+            fleet: Fleet::empty(),
+            fleet_label: String::new(),
+            discovered: false,
+            read_only,
+            auto_release: false,
+            lag_warning_ms: 5_000.0,
+            identity: None,
+            bindings,
+            windows,
+            poll: PollScheduler::new(Cadence::default()),
+            view: View::Grid,
+            history: Vec::new(),
+            cursors: Cursors::default(),
+            selected_flow: None,
+            filter: String::new(),
+            filter_editing: false,
+            command: None,
+            help: false,
+            confirmation: None,
+            in_flight_ops: Vec::new(),
+            next_op_id: 1,
+            scheduled_releases: Vec::new(),
+            deferred_approvals: Vec::new(),
+            activity: Vec::new(),
+            flash: None,
+            width: 80,
+            height: 24,
+            should_quit: false,
+            needs_render: true,
+        }
+    }
+
+    /// Flows shown in the pipelines list: those whose name matches the filter.
+    pub fn visible_flows(&self) -> Vec<&Flow> {
+        let needle = self.filter.to_lowercase();
+        self.fleet
+            .flows
+            .iter()
+            .filter(|f| needle.is_empty() || f.name.to_lowercase().contains(&needle))
+            .collect()
+    }
+
+    pub fn selected_flow(&self) -> Option<&Flow> {
+        self.selected_flow
+            .as_deref()
+            .and_then(|name| self.fleet.flow(name))
+            .or_else(|| self.fleet.flows.first())
+    }
+
+    /// The (wave index, region) under the grid cursor.
+    /// Pre-deploy rows (Source, Build, ...) have one cell in the home region,
+    /// whatever column the cursor is in.
+    pub fn selected_cell(&self) -> Option<(usize, &str)> {
+        let flow = self.selected_flow()?;
+        let wave = flow.waves.get(self.cursors.wave)?;
+        if wave.pre_deploy {
+            return wave.cells.first().map(|c| (self.cursors.wave, c.region.as_str()));
+        }
+        let region = flow.regions.get(self.cursors.region)?;
+        Some((self.cursors.wave, region.as_str()))
+    }
+
+    pub fn selected_region(&self) -> Option<&str> {
+        self.selected_cell().map(|(_, r)| r)
+    }
+
+    pub fn log(&mut self, kind: ActivityKind, text: impl Into<String>) {
+        self.activity.push(ActivityEntry {
+            at: self.now,
+            kind,
+            text: text.into(),
+        });
+        self.needs_render = true;
+    }
+
+    pub fn flash(&mut self, text: impl Into<String>) {
+        self.flash = Some((self.now, text.into()));
+        self.needs_render = true;
+    }
+
+    pub fn any_stale(&self) -> bool {
+        !self.poll.stale_keys(self.now).is_empty()
+    }
+}

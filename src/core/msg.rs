@@ -1,0 +1,44 @@
+//! What flows into update() and what comes out of it.
+
+use crate::core::key::Key;
+use crate::source::{Discovery, Observation, OperateCall, OperateOutcome, PollKey, SourceError};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(Key),
+    Resize { width: u16, height: u16 },
+    /// A timer fired: poll what is due, expire what has expired, release what is scheduled.
+    Tick,
+    Discovered(Result<Discovery, SourceError>),
+    Polled {
+        key: PollKey,
+        generation: u64,
+        result: Result<Observation, SourceError>,
+    },
+    Identity(Result<String, SourceError>),
+    /// The answer to an [`Effect::Operate`], one result per call sent, in order;
+    /// the executor stops at the first error.
+    Operated {
+        op_id: u64,
+        results: Vec<Result<OperateOutcome, SourceError>>,
+    },
+}
+
+/// Work for the runtime. update() never does I/O itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Discover,
+    Poll { key: PollKey, generation: u64 },
+    FetchIdentity,
+    /// Calls that change AWS, already confirmed by the operator. The executor
+    /// writes the audit line before each call, makes it, writes the outcome.
+    Operate {
+        op_id: u64,
+        /// What the operator asked for, in words, for the audit log.
+        intent: String,
+        /// The region or wave the calls act on.
+        target: String,
+        calls: Vec<OperateCall>,
+    },
+    Quit,
+}

@@ -1,0 +1,205 @@
+//! Turning an operator action on the current selection into an intent, or
+//! saying plainly why it cannot apply here.
+
+use super::action::ActionName;
+use super::intent::Intent;
+use super::model::Model;
+use crate::domain::failover::{lag_warnings, plan_drain, plan_restore};
+use crate::domain::fleet::{ActionStatus, CellStatus, ExecutionStatus, Flow, StageStatus, Wave};
+use crate::source::RetryMode;
+
+/// An intent ready for confirmation, with the warnings to show in the dialog.
+pub struct Proposal {
+    pub intent: Intent,
+    pub warnings: Vec<String>,
+}
+
+pub fn propose(model: &Model, action: ActionName, force: bool) -> Result<Proposal, String> {
+    let flow = model.selected_flow().ok_or("no pipeline selected")?;
+    let (wave_idx, region) = model.selected_cell().ok_or("no cell selected")?;
+    let wave = &flow.waves[wave_idx];
+    let region = region.to_string();
+    let plain = |intent| Ok(Proposal { intent, warnings: Vec::new() });
+    match action {
+        ActionName::Approve | ActionName::Reject | ActionName::ApproveAtWindow => {
+            let cell = wave.cell(&region).ok_or_else(|| format!("{} does not deploy {region}", wave.name))?;
+            let gate = cell
+                .pending_approval()
+                .ok_or_else(|| format!("no manual gate is waiting in {} / {region}", wave.name))?;
+            if !gate.approval.as_ref().is_some_and(|a| a.token_present) {
+                return Err("the gate has no approval token yet; wait for the next refresh".into());
+            }
+            let (pipeline, stage, action_name) = (wave.pipeline.clone(), wave.name.clone(), gate.name.clone());
+            match action {
+                ActionName::Approve => plain(Intent::Approve { pipeline, stage, action: action_name, region }),
+                ActionName::Reject => plain(Intent::Reject { pipeline, stage, action: action_name, region }),
+                _ => {
+                    if !model.windows.has_window(&region) {
+                        return Err(format!("{region} has no off-hours window configured; approve now instead"));
+                    }
+                    let at = model
+                        .windows
+                        .next_opening(&region, model.now)
+                        .ok_or_else(|| format!("{region}'s window never opens (frozen?)"))?;
+                    plain(Intent::ApproveAtWindow { pipeline, stage, action: action_name, region, at })
+                }
+            }
+        }
+        ActionName::RetryFailed | ActionName::RetryAll => {
+            let failed = wave.stage_status == Some(StageStatus::Failed)
+                || wave.cells.iter().any(|c| c.status() == CellStatus::Failed);
+            if !failed {
+                return Err(format!("{} has not failed; nothing to retry", wave.name));
+            }
+            let execution_id = wave
+                .execution_id
+                .clone()
+                .ok_or("the stage's execution is not known yet")?;
+            let mode = if action == ActionName::RetryAll { RetryMode::AllActions } else { RetryMode::FailedActions };
+            plain(Intent::Retry {
+                pipeline: wave.pipeline.clone(),
+                stage: wave.name.clone(),
+                execution_id,
+                mode,
+                regions: owned_regions(wave),
+            })
+        }
+        ActionName::Hold | ActionName::HoldUntilWindow => {
+            if !wave.transition.enabled {
+                return Err(format!("{} is already held", wave.name));
+            }
+            if flow.pipelines.is_empty() {
+                return Err("stacks deployed outside a pipeline cannot be held".into());
+            }
+            let (until, window_region) = if action == ActionName::HoldUntilWindow {
+                if !model.windows.has_window(&region) {
+                    return Err(format!("{region} has no off-hours window configured"));
+                }
+                let at = model
+                    .windows
+                    .next_opening(&region, model.now)
+                    .ok_or_else(|| format!("{region}'s window never opens (frozen?)"))?;
+                (Some(at), Some(region.clone()))
+            } else {
+                (None, None)
+            };
+            let regions = owned_regions(wave);
+            let mut warnings = Vec::new();
+            if regions.len() > 1 {
+                warnings.push(format!(
+                    "CodePipeline holds a whole stage: {} regions stop together",
+                    regions.len()
+                ));
+            }
+            Ok(Proposal {
+                intent: Intent::Hold {
+                    pipeline: wave.pipeline.clone(),
+                    stage: wave.name.clone(),
+                    regions,
+                    until,
+                    window_region,
+                },
+                warnings,
+            })
+        }
+        ActionName::Release => {
+            if wave.transition.enabled {
+                return Err(format!("{} is not held", wave.name));
+            }
+            plain(Intent::Release {
+                pipeline: wave.pipeline.clone(),
+                stage: wave.name.clone(),
+                regions: owned_regions(wave),
+            })
+        }
+        ActionName::Stop | ActionName::StopAbandon => {
+            let execution_id = running_execution(flow, wave)
+                .ok_or_else(|| format!("no execution of {} is in progress", wave.pipeline))?;
+            plain(Intent::Stop {
+                pipeline: wave.pipeline.clone(),
+                execution_id,
+                abandon: action == ActionName::StopAbandon,
+            })
+        }
+        ActionName::Rollback => {
+            if wave.pre_deploy {
+                return Err(format!("{} deploys nothing to roll back", wave.name));
+            }
+            let current = wave.execution_id.as_deref();
+            let target = flow
+                .executions
+                .iter()
+                .filter(|e| e.pipeline == wave.pipeline && e.status == ExecutionStatus::Succeeded)
+                .find(|e| Some(e.id.as_str()) != current)
+                .ok_or_else(|| format!("no earlier successful execution of {} to roll back to", wave.pipeline))?;
+            plain(Intent::Rollback {
+                pipeline: wave.pipeline.clone(),
+                stage: wave.name.clone(),
+                target_execution_id: target.id.clone(),
+                regions: owned_regions(wave),
+            })
+        }
+        ActionName::Drain => {
+            let plan = plan_drain(&model.fleet.health, &region);
+            if plan.invert.is_empty() {
+                return Err(format!("{region} has no health check to invert (already drained, or none)"));
+            }
+            let mut warnings = plan.warnings;
+            let forced = !plan.refusals.is_empty();
+            if forced {
+                let names: Vec<String> = plan
+                    .refusals
+                    .iter()
+                    .map(|r| format!("{} ({})", r.record_set, r.reason))
+                    .collect();
+                if !force {
+                    return Err(format!(
+                        "refused: draining {region} leaves no healthy record in {}; Route53 would then send traffic to every record. Use :drain --force to override",
+                        names.join("; ")
+                    ));
+                }
+                warnings.push(format!("FORCED: {} will fail open", names.join("; ")));
+            }
+            warnings.extend(lag_warnings(
+                &model.fleet.tables,
+                &plan.receiving_regions,
+                model.lag_warning_ms,
+            ));
+            Ok(Proposal {
+                intent: Intent::Drain { region, health_check_ids: plan.invert, force: forced },
+                warnings,
+            })
+        }
+        ActionName::Restore => {
+            let plan = plan_restore(&model.fleet.health, &region);
+            if plan.revert.is_empty() {
+                return Err(format!("{region} is not drained"));
+            }
+            plain(Intent::Restore { region, health_check_ids: plan.revert })
+        }
+        other => Err(format!("{} is not an operator action", other.as_str())),
+    }
+}
+
+/// Regions a wave deploys (pre-deploy rows included, in column order).
+fn owned_regions(wave: &Wave) -> Vec<String> {
+    wave.cells
+        .iter()
+        .filter(|c| !c.actions.is_empty())
+        .map(|c| c.region.clone())
+        .collect()
+}
+
+fn running_execution(flow: &Flow, wave: &Wave) -> Option<String> {
+    if wave.stage_status == Some(StageStatus::InProgress)
+        || wave.cells.iter().flat_map(|c| &c.actions).any(|a| a.status == ActionStatus::InProgress)
+    {
+        if let Some(id) = &wave.execution_id {
+            return Some(id.clone());
+        }
+    }
+    flow.executions
+        .iter()
+        .find(|e| e.pipeline == wave.pipeline && e.status == ExecutionStatus::InProgress)
+        .map(|e| e.id.clone())
+}

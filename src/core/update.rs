@@ -1,0 +1,433 @@
+//! update(): the only place the model changes. Keys become intents, intents
+//! become confirmations, confirmations become effects; backend answers are
+//! merged; timers poll and release.
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::action::ActionName;
+use super::command::{self, Command};
+use super::confirm::{Confirmation, DialogOutcome};
+use super::key::{Key, KeyCode};
+use super::merge::{apply_discovery, apply_observation};
+use super::model::{ActivityKind, CommandLine, DeferredApproval, Model, View};
+use super::msg::{Effect, Msg};
+use super::nav;
+use super::operator::propose;
+use super::intent::Intent;
+use crate::domain::hold_reason::decode_hold;
+use crate::source::{OperateCall, PollKey};
+
+pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
+    let previous_minute = model.now.as_second().div_euclid(60);
+    model.now = now;
+    let mut fx = Vec::new();
+    match msg {
+        Msg::Key(key) => on_key(model, key, &mut fx),
+        Msg::Resize { width, height } => {
+            model.width = width;
+            model.height = height;
+            model.needs_render = true;
+        }
+        Msg::Tick => {
+            on_tick(model, &mut fx);
+            // Clocks and ages are shown to the minute, except in the cell detail.
+            if now.as_second().div_euclid(60) != previous_minute || model.view == View::CellDetail {
+                model.needs_render = true;
+            }
+        }
+        Msg::Discovered(Ok(discovery)) => {
+            apply_discovery(&mut model.fleet, &discovery, now);
+            model.fleet_label = discovery.fleet_label.clone();
+            model.discovered = true;
+            register_keys(model);
+            if model.selected_flow.is_none() {
+                model.selected_flow = model.fleet.flows.first().map(|f| f.name.clone());
+            }
+            fx.extend(poll_due(model));
+            model.needs_render = true;
+        }
+        Msg::Discovered(Err(err)) => {
+            model.log(ActivityKind::Error, format!("discovery failed: {err}"));
+            model.flash(format!("discovery failed: {err} (retrying)"));
+        }
+        Msg::Polled { key, generation, result } => {
+            let merged = match result {
+                Ok(observation) => {
+                    let activity = apply_observation(&mut model.fleet, observation, now);
+                    model.poll.completed(&key, generation, now, Ok(activity))
+                }
+                Err(err) => {
+                    let text = format!("{}: {err}", key.label());
+                    let accepted = model.poll.completed(&key, generation, now, Err(err));
+                    if accepted {
+                        model.log(ActivityKind::Error, text);
+                    }
+                    accepted
+                }
+            };
+            if merged {
+                if matches!(key, PollKey::Flow { .. } | PollKey::Health) {
+                    register_keys(model);
+                }
+                nav::clamp_cursors(model);
+                model.needs_render = true;
+            }
+        }
+        Msg::Identity(Ok(identity)) => {
+            model.identity = Some(identity);
+            model.needs_render = true;
+        }
+        Msg::Identity(Err(err)) => model.log(ActivityKind::Error, format!("caller identity: {err}")),
+        Msg::Operated { op_id, results } => on_operated(model, op_id, results),
+    }
+    fx
+}
+
+fn register_keys(model: &mut Model) {
+    let now = model.now;
+    for flow in &model.fleet.flows {
+        model.poll.register(PollKey::Flow { flow: flow.name.clone() }, now);
+    }
+    let mut regions: Vec<String> = model.fleet.stacks.iter().map(|s| s.region.clone()).collect();
+    regions.sort();
+    regions.dedup();
+    for region in regions {
+        model.poll.register(PollKey::Stacks { region }, now);
+    }
+    model.poll.register(PollKey::Health, now);
+    let tables: Vec<String> = model.fleet.tables.iter().map(|t| t.name.clone()).collect();
+    for table in tables {
+        model.poll.register(PollKey::Replication { table }, now);
+    }
+}
+
+fn poll_due(model: &mut Model) -> Vec<Effect> {
+    model
+        .poll
+        .due(model.now)
+        .into_iter()
+        .map(|(key, generation)| Effect::Poll { key, generation })
+        .collect()
+}
+
+fn on_tick(model: &mut Model, fx: &mut Vec<Effect>) {
+    if !model.discovered {
+        return;
+    }
+    fx.extend(poll_due(model));
+    if let Some((at, _)) = &model.flash
+        && model.now.duration_since(*at) > SignedDuration::from_secs(10)
+    {
+        model.flash = None;
+        model.needs_render = true;
+    }
+    release_due_holds(model, fx);
+    send_due_approvals(model, fx);
+}
+
+/// Holds placed until a window carry their release time in the reason that
+/// AWS stores, so any wavetop with auto_release on releases them on time.
+fn release_due_holds(model: &mut Model, fx: &mut Vec<Effect>) {
+    if !model.auto_release {
+        return;
+    }
+    let mut due = Vec::new();
+    for flow in &model.fleet.flows {
+        for wave in &flow.waves {
+            if wave.transition.enabled {
+                continue;
+            }
+            let until = wave
+                .transition
+                .disabled_reason
+                .as_deref()
+                .and_then(decode_hold)
+                .and_then(|h| h.until);
+            if until.is_some_and(|u| u <= model.now) {
+                due.push(Intent::Release {
+                    pipeline: wave.pipeline.clone(),
+                    stage: wave.name.clone(),
+                    regions: wave.regions().iter().map(|r| r.to_string()).collect(),
+                });
+            }
+        }
+    }
+    for intent in due {
+        send(model, intent, "", "auto-release at window", fx);
+    }
+}
+
+fn send_due_approvals(model: &mut Model, fx: &mut Vec<Effect>) {
+    let now = model.now;
+    let (due, later): (Vec<DeferredApproval>, Vec<DeferredApproval>) =
+        std::mem::take(&mut model.deferred_approvals).into_iter().partition(|d| d.at <= now);
+    model.deferred_approvals = later;
+    for d in due {
+        let intent = Intent::Approve {
+            pipeline: d.pipeline,
+            stage: d.stage,
+            action: d.action,
+            region: d.region,
+        };
+        send(model, intent, &d.comment, "approval at window", fx);
+    }
+}
+
+fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
+    model.needs_render = true;
+    if let Some(mut dialog) = model.confirmation.take() {
+        match dialog.handle_key(key) {
+            DialogOutcome::Open => model.confirmation = Some(dialog),
+            DialogOutcome::Cancelled => model.flash(format!("{}: cancelled", dialog.intent.title())),
+            DialogOutcome::Confirmed => confirmed(model, dialog, fx),
+        }
+        return;
+    }
+    if model.command.is_some() {
+        on_command_key(model, key, fx);
+        return;
+    }
+    if model.filter_editing {
+        on_filter_key(model, key);
+        return;
+    }
+    if model.help {
+        let action = model.bindings.action_for(key);
+        if matches!(key.code, KeyCode::Esc) || matches!(action, Some(ActionName::Help | ActionName::Back)) {
+            model.help = false;
+        } else if action == Some(ActionName::Quit) {
+            dispatch(model, ActionName::Quit, false, fx);
+        }
+        return;
+    }
+    match model.bindings.action_for(key) {
+        Some(action) => dispatch(model, action, false, fx),
+        None if key.code == KeyCode::Esc => dispatch(model, ActionName::Back, false, fx),
+        None => {}
+    }
+}
+
+fn on_command_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
+    let names = flow_names(model);
+    let Some(line) = model.command.as_mut() else { return };
+    match key.code {
+        KeyCode::Esc => model.command = None,
+        KeyCode::Enter => {
+            let input = line.input.clone();
+            model.command = None;
+            match command::parse(&input, &names) {
+                Ok(Command::Action { action, force }) => dispatch(model, action, force, fx),
+                Ok(Command::SelectPipeline(name)) => select_flow(model, &name),
+                Ok(Command::Filter(text)) => {
+                    model.filter = text;
+                    go(model, View::Pipelines);
+                    nav::clamp_cursors(model);
+                }
+                Err(problem) => model.flash(problem),
+            }
+        }
+        KeyCode::Tab => {
+            line.input = command::complete(&line.input, &names);
+            line.completions = command::completions(&line.input, &names);
+        }
+        KeyCode::Backspace => {
+            if line.input.pop().is_none() {
+                model.command = None;
+                return;
+            }
+            line.completions = command::completions(&line.input, &names);
+        }
+        KeyCode::Char(c) if !key.ctrl && !key.alt => {
+            line.input.push(c);
+            line.completions = command::completions(&line.input, &names);
+        }
+        _ => {}
+    }
+}
+
+fn on_filter_key(model: &mut Model, key: Key) {
+    match key.code {
+        KeyCode::Esc => {
+            model.filter.clear();
+            model.filter_editing = false;
+        }
+        KeyCode::Enter => model.filter_editing = false,
+        KeyCode::Backspace => {
+            model.filter.pop();
+        }
+        KeyCode::Char(c) if !key.ctrl && !key.alt => model.filter.push(c),
+        _ => {}
+    }
+    model.cursors.pipeline = 0;
+    nav::clamp_cursors(model);
+}
+
+fn flow_names(model: &Model) -> Vec<String> {
+    model.fleet.flows.iter().map(|f| f.name.clone()).collect()
+}
+
+fn select_flow(model: &mut Model, name: &str) {
+    model.selected_flow = Some(name.to_string());
+    model.cursors.wave = 0;
+    model.cursors.region = 0;
+    go(model, View::Grid);
+}
+
+fn go(model: &mut Model, view: View) {
+    if model.view != view {
+        model.history.push(model.view);
+        model.view = view;
+    }
+    if view == View::Health {
+        nav::follow_selected_check(model);
+    }
+}
+
+pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec<Effect>) {
+    model.needs_render = true;
+    match action {
+        ActionName::Quit => {
+            model.should_quit = true;
+            fx.push(Effect::Quit);
+        }
+        ActionName::Back => {
+            if model.help {
+                model.help = false;
+            } else if let Some(view) = model.history.pop() {
+                model.view = view;
+            } else if !model.filter.is_empty() {
+                model.filter.clear();
+            }
+        }
+        ActionName::Help => model.help = !model.help,
+        ActionName::CommandLine => {
+            model.command = Some(CommandLine {
+                input: String::new(),
+                completions: command::completions("", &flow_names(model)),
+            })
+        }
+        ActionName::Filter => {
+            go(model, View::Pipelines);
+            model.filter_editing = true;
+        }
+        ActionName::Refresh => {
+            model.poll.expedite_all(model.now);
+            fx.extend(poll_due(model));
+            model.flash("refreshing everything");
+        }
+        ActionName::ViewGrid => go(model, View::Grid),
+        ActionName::ViewPipelines => go(model, View::Pipelines),
+        ActionName::ViewHealth => go(model, View::Health),
+        ActionName::ViewReplication => go(model, View::Replication),
+        ActionName::ViewExecutions => go(model, View::Executions),
+        ActionName::ViewActivity => go(model, View::Activity),
+        ActionName::Open => match model.view {
+            View::Pipelines => {
+                if let Some(name) = model.visible_flows().get(model.cursors.pipeline).map(|f| f.name.clone()) {
+                    select_flow(model, &name);
+                }
+            }
+            View::Grid => {
+                if model.selected_cell().is_some() {
+                    model.cursors.detail_scroll = 0;
+                    go(model, View::CellDetail);
+                }
+            }
+            _ => {}
+        },
+        ActionName::Up
+        | ActionName::Down
+        | ActionName::Left
+        | ActionName::Right
+        | ActionName::PageUp
+        | ActionName::PageDown
+        | ActionName::First
+        | ActionName::Last
+        | ActionName::NextPipeline
+        | ActionName::PrevPipeline => nav::move_cursor(model, action),
+        operate => propose_operation(model, operate, force),
+    }
+}
+
+fn propose_operation(model: &mut Model, action: ActionName, force: bool) {
+    if model.read_only {
+        model.flash(format!("read-only: {} refused (started with --read-only or read_only = true)", action.as_str()));
+        return;
+    }
+    if !matches!(model.view, View::Grid | View::CellDetail | View::Health) {
+        model.flash(format!("{}: select a cell in the grid first", action.as_str()));
+        return;
+    }
+    match propose(model, action, force) {
+        Ok(proposal) => {
+            model.confirmation = Some(Confirmation::new(proposal.intent, proposal.warnings));
+        }
+        Err(why) => model.flash(why),
+    }
+}
+
+fn confirmed(model: &mut Model, dialog: Confirmation, fx: &mut Vec<Effect>) {
+    if let Intent::ApproveAtWindow { pipeline, stage, action, region, at } = &dialog.intent {
+        model.deferred_approvals.push(DeferredApproval {
+            pipeline: pipeline.clone(),
+            stage: stage.clone(),
+            action: action.clone(),
+            region: region.clone(),
+            comment: dialog.comment.clone(),
+            at: *at,
+        });
+        model.log(ActivityKind::Info, format!("approval of {stage} / {region} scheduled for {at}"));
+        return;
+    }
+    let title = dialog.intent.title().to_string();
+    send(model, dialog.intent, &dialog.comment, &title, fx);
+}
+
+/// Issues the calls of an intent unless the same target is already being operated on.
+fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Vec<Effect>) {
+    let target = intent.target();
+    if model.in_flight_ops.iter().any(|(_, t)| *t == target) {
+        model.flash(format!("{target}: an operation is already in flight"));
+        return;
+    }
+    let identity = model.identity.clone().unwrap_or_else(|| "unknown".to_string());
+    let calls = intent.calls(comment, &identity);
+    let op_id = model.next_op_id;
+    model.next_op_id += 1;
+    model.in_flight_ops.push((op_id, target.clone()));
+    model.log(ActivityKind::Sent, format!("{why}: {} on {target}", api_names(&calls)));
+    fx.push(Effect::Operate {
+        op_id,
+        intent: why.to_string(),
+        target,
+        calls,
+    });
+}
+
+fn api_names(calls: &[OperateCall]) -> String {
+    let mut names: Vec<&str> = calls.iter().map(OperateCall::api_name).collect();
+    names.dedup();
+    names.join(", ")
+}
+
+fn on_operated(model: &mut Model, op_id: u64, results: Vec<Result<crate::source::OperateOutcome, crate::source::SourceError>>) {
+    let target = model
+        .in_flight_ops
+        .iter()
+        .position(|(id, _)| *id == op_id)
+        .map(|i| model.in_flight_ops.remove(i).1)
+        .unwrap_or_default();
+    match results.iter().find_map(|r| r.as_ref().err()) {
+        Some(err) => {
+            model.log(ActivityKind::Error, format!("{target}: {err}"));
+            model.flash(format!("{target}: {err}"));
+        }
+        None => {
+            let detail: Vec<String> = results.into_iter().filter_map(Result::ok).map(|o| o.detail).collect();
+            model.log(ActivityKind::Done, format!("{target}: {}", detail.join("; ")));
+            model.flash(format!("{target}: done"));
+        }
+    }
+    // What the operation changed shows on the next poll: ask for it now.
+    model.poll.expedite_all(model.now);
+}

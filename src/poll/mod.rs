@@ -1,0 +1,3 @@
+//! Polling cadence, backoff and staleness.
+
+pub mod scheduler;

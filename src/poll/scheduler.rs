@@ -1,0 +1,366 @@
+//! Decides what to fetch and when, per poll key: fast while something moves,
+//! slow when idle, backing off with jitter on throttling and server errors,
+//! and never two requests in flight for one key. Pure: the clock is passed in.
+
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::source::{PollKey, SourceError};
+
+/// Intervals in seconds for each kind of key, while active and while idle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cadence {
+    pub flow: (i64, i64),
+    pub stacks: (i64, i64),
+    pub health: (i64, i64),
+    pub checkers: (i64, i64),
+    pub replication: (i64, i64),
+    /// Upper bound of the backoff after repeated failures.
+    pub max_backoff_secs: i64,
+    /// How long one request may take before it counts as failed.
+    pub timeout_secs: i64,
+}
+
+impl Default for Cadence {
+    fn default() -> Self {
+        Self {
+            flow: (5, 30),
+            stacks: (5, 60),
+            health: (15, 60),
+            checkers: (10, 30),
+            replication: (60, 60),
+            max_backoff_secs: 300,
+            timeout_secs: 20,
+        }
+    }
+}
+
+impl Cadence {
+    fn interval(&self, key: &PollKey, active: bool) -> i64 {
+        let (fast, slow) = match key {
+            PollKey::Flow { .. } => self.flow,
+            PollKey::Stacks { .. } => self.stacks,
+            PollKey::Health => self.health,
+            PollKey::Checkers { .. } => self.checkers,
+            PollKey::Replication { .. } => self.replication,
+        };
+        if active { fast } else { slow }
+    }
+}
+
+/// The scheduler's view of one key, shown by the UI as freshness.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyState {
+    pub next_due: Timestamp,
+    /// Generation of the request in flight, if any; results of older
+    /// generations are ignored.
+    pub in_flight: Option<u64>,
+    pub sent_at: Option<Timestamp>,
+    pub active: bool,
+    pub failures: u32,
+    pub last_ok: Option<Timestamp>,
+    pub last_error: Option<(Timestamp, SourceError)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollScheduler {
+    cadence: Cadence,
+    keys: BTreeMap<PollKey, KeyState>,
+    generation: u64,
+}
+
+/// Whether a completed poll saw movement (an execution or stack operation in progress).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    Moving,
+    Idle,
+}
+
+impl PollScheduler {
+    pub fn new(cadence: Cadence) -> Self {
+        Self {
+            cadence,
+            keys: BTreeMap::new(),
+            generation: 0,
+        }
+    }
+
+    pub fn cadence(&self) -> &Cadence {
+        &self.cadence
+    }
+
+    /// Adds a key, due at once. Adding a known key changes nothing.
+    pub fn register(&mut self, key: PollKey, now: Timestamp) {
+        self.keys.entry(key).or_insert(KeyState {
+            next_due: now,
+            in_flight: None,
+            sent_at: None,
+            active: true,
+            failures: 0,
+            last_ok: None,
+            last_error: None,
+        });
+    }
+
+    pub fn unregister(&mut self, key: &PollKey) {
+        self.keys.remove(key);
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = (&PollKey, &KeyState)> {
+        self.keys.iter()
+    }
+
+    pub fn state(&self, key: &PollKey) -> Option<&KeyState> {
+        self.keys.get(key)
+    }
+
+    /// The keys to fetch now, each with the generation its answer must carry.
+    /// A key already in flight is skipped unless its request timed out, in
+    /// which case it is failed first so one slow region cannot stall itself forever.
+    pub fn due(&mut self, now: Timestamp) -> Vec<(PollKey, u64)> {
+        let timeout = SignedDuration::from_secs(self.cadence.timeout_secs);
+        let timed_out: Vec<(PollKey, u64)> = self
+            .keys
+            .iter()
+            .filter_map(|(k, s)| match (s.in_flight, s.sent_at) {
+                (Some(g), Some(sent)) if now.duration_since(sent) >= timeout => Some((k.clone(), g)),
+                _ => None,
+            })
+            .collect();
+        for (key, generation) in timed_out {
+            let err = SourceError::Timeout(format!("{} took longer than {}s", key.label(), self.cadence.timeout_secs));
+            self.completed(&key, generation, now, Err(err));
+        }
+
+        let mut out = Vec::new();
+        for (key, state) in self.keys.iter_mut() {
+            if state.in_flight.is_none() && state.next_due <= now {
+                self.generation += 1;
+                state.in_flight = Some(self.generation);
+                state.sent_at = Some(now);
+                out.push((key.clone(), self.generation));
+            }
+        }
+        out
+    }
+
+    /// Makes every key due now (the operator asked for a refresh).
+    pub fn expedite_all(&mut self, now: Timestamp) {
+        for state in self.keys.values_mut() {
+            if state.in_flight.is_none() {
+                state.next_due = now;
+            }
+        }
+    }
+
+    /// Makes one key due now, e.g. after an operator action changed it.
+    pub fn expedite(&mut self, key: &PollKey, now: Timestamp) {
+        if let Some(state) = self.keys.get_mut(key)
+            && state.in_flight.is_none()
+        {
+            state.next_due = now;
+        }
+    }
+
+    /// Records the answer to a request. Returns false when the answer belongs
+    /// to an older generation (it is then to be dropped).
+    pub fn completed(
+        &mut self,
+        key: &PollKey,
+        generation: u64,
+        now: Timestamp,
+        result: Result<Activity, SourceError>,
+    ) -> bool {
+        let cadence = self.cadence.clone();
+        let Some(state) = self.keys.get_mut(key) else {
+            return false;
+        };
+        if state.in_flight != Some(generation) {
+            return false;
+        }
+        state.in_flight = None;
+        state.sent_at = None;
+        match result {
+            Ok(activity) => {
+                state.active = activity == Activity::Moving;
+                state.failures = 0;
+                state.last_ok = Some(now);
+                state.last_error = None;
+                let secs = cadence.interval(key, state.active);
+                state.next_due = now + SignedDuration::from_secs(secs);
+            }
+            Err(err) => {
+                state.failures = state.failures.saturating_add(1);
+                let base = cadence.interval(key, state.active);
+                let delay = if err.is_throttle_or_server() {
+                    backoff_secs(base, state.failures, cadence.max_backoff_secs, key, generation)
+                } else {
+                    // Access denied and the like will not fix themselves quickly,
+                    // but the operator may fix credentials: ask again at the idle pace.
+                    cadence.interval(key, false)
+                };
+                state.last_error = Some((now, err));
+                state.next_due = now + SignedDuration::from_secs(delay);
+            }
+        }
+        true
+    }
+
+    /// A key is stale when its last good answer is older than three of its
+    /// intervals, or when it never answered and its first request failed.
+    pub fn is_stale(&self, key: &PollKey, now: Timestamp) -> bool {
+        let Some(state) = self.keys.get(key) else {
+            return false;
+        };
+        let limit = 3 * self.cadence.interval(key, false);
+        match state.last_ok {
+            Some(ok) => now.as_second() - ok.as_second() > limit,
+            None => state.last_error.is_some(),
+        }
+    }
+
+    pub fn stale_keys(&self, now: Timestamp) -> Vec<&PollKey> {
+        self.keys
+            .keys()
+            .filter(|k| self.is_stale(k, now))
+            .collect()
+    }
+
+    /// The earliest moment anything becomes due, for the runtime's timer.
+    pub fn next_wakeup(&self) -> Option<Timestamp> {
+        self.keys
+            .values()
+            .map(|s| match s.sent_at {
+                Some(sent) => sent + SignedDuration::from_secs(self.cadence.timeout_secs),
+                None => s.next_due,
+            })
+            .min()
+    }
+}
+
+/// Exponential backoff from the key's interval, capped, with up to 50% added
+/// jitter derived from the key and generation so that keys throttled together
+/// do not retry together, while tests stay reproducible.
+fn backoff_secs(base: i64, failures: u32, cap: i64, key: &PollKey, generation: u64) -> i64 {
+    let exp = base.saturating_mul(1_i64 << failures.min(10)).min(cap);
+    let jitter_span = (exp / 2).max(1);
+    let jitter = (hash_key(key) ^ generation.wrapping_mul(0x9E37_79B9_7F4A_7C15)) % jitter_span as u64;
+    (exp + jitter as i64).min(cap + jitter_span)
+}
+
+fn hash_key(key: &PollKey) -> u64 {
+    // FNV-1a over the key's label: stable across runs and platforms.
+    key.label()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(secs: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + secs).unwrap()
+    }
+
+    fn flow(name: &str) -> PollKey {
+        PollKey::Flow { flow: name.to_string() }
+    }
+
+    #[test]
+    fn a_new_key_is_due_at_once_and_only_once_in_flight() {
+        let mut s = PollScheduler::new(Cadence::default());
+        s.register(flow("a"), t(0));
+        let due = s.due(t(0));
+        assert_eq!(due.len(), 1);
+        assert!(s.due(t(1)).is_empty(), "one request in flight per key");
+    }
+
+    #[test]
+    fn cadence_follows_activity() {
+        let mut s = PollScheduler::new(Cadence::default());
+        s.register(flow("a"), t(0));
+        let (_, g) = s.due(t(0)).remove(0);
+        s.completed(&flow("a"), g, t(1), Ok(Activity::Moving));
+        assert!(s.due(t(5)).is_empty());
+        let (_, g) = s.due(t(6)).remove(0);
+        s.completed(&flow("a"), g, t(6), Ok(Activity::Idle));
+        assert!(s.due(t(35)).is_empty(), "idle keys wait the slow interval");
+        assert_eq!(s.due(t(36)).len(), 1);
+    }
+
+    #[test]
+    fn throttling_backs_off_exponentially_with_bounded_jitter() {
+        let mut s = PollScheduler::new(Cadence::default());
+        let key = flow("a");
+        s.register(key.clone(), t(0));
+        let mut now = t(0);
+        let mut delays = Vec::new();
+        for _ in 0..4 {
+            let (_, g) = s.due(now).into_iter().next().expect("due");
+            s.completed(&key, g, now, Err(SourceError::Throttled("slow down".into())));
+            let next = s.state(&key).unwrap().next_due;
+            delays.push(next.as_second() - now.as_second());
+            now = next;
+        }
+        // Fast interval 5s: 10..15, 20..30, 40..60, 80..120.
+        for (i, d) in delays.iter().enumerate() {
+            let exp = 5 * (1 << (i + 1));
+            assert!(*d >= exp && *d < exp + exp / 2 + 1, "delay {i} = {d}");
+        }
+        assert!(s.state(&key).unwrap().failures == 4);
+    }
+
+    #[test]
+    fn a_stale_answer_from_an_old_generation_is_dropped() {
+        let mut s = PollScheduler::new(Cadence::default());
+        let key = flow("a");
+        s.register(key.clone(), t(0));
+        let (_, g1) = s.due(t(0)).remove(0);
+        // Timed out at 20s: failed and rescheduled.
+        assert!(s.due(t(21)).is_empty() || s.state(&key).unwrap().failures == 1);
+        assert!(!s.completed(&key, g1, t(22), Ok(Activity::Idle)));
+    }
+
+    #[test]
+    fn one_region_timing_out_does_not_delay_the_others() {
+        let mut s = PollScheduler::new(Cadence::default());
+        let slow = PollKey::Stacks { region: "ap-south-1".into() };
+        let fast = PollKey::Stacks { region: "eu-west-1".into() };
+        s.register(slow.clone(), t(0));
+        s.register(fast.clone(), t(0));
+        let due = s.due(t(0));
+        assert_eq!(due.len(), 2);
+        let g_fast = due.iter().find(|(k, _)| *k == fast).unwrap().1;
+        // The fast region answers every time; the slow one never does.
+        s.completed(&fast, g_fast, t(1), Ok(Activity::Moving));
+        let mut now = t(1);
+        let mut fast_answers = 1;
+        while now < t(60) {
+            now += SignedDuration::from_secs(1);
+            for (k, g) in s.due(now) {
+                if k == fast {
+                    s.completed(&k, g, now, Ok(Activity::Moving));
+                    fast_answers += 1;
+                }
+            }
+        }
+        assert!(fast_answers >= 10, "fast region polled {fast_answers} times");
+        assert!(!s.is_stale(&fast, now));
+        assert!(s.is_stale(&slow, now), "the slow region shows as stale");
+        let err = &s.state(&slow).unwrap().last_error;
+        assert!(matches!(err, Some((_, SourceError::Timeout(_)))));
+    }
+
+    #[test]
+    fn staleness_is_three_idle_intervals() {
+        let mut s = PollScheduler::new(Cadence::default());
+        let key = PollKey::Health;
+        s.register(key.clone(), t(0));
+        let (_, g) = s.due(t(0)).remove(0);
+        s.completed(&key, g, t(0), Ok(Activity::Idle));
+        assert!(!s.is_stale(&key, t(180)));
+        assert!(s.is_stale(&key, t(181)));
+    }
+}
