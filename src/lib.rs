@@ -5,7 +5,10 @@
 //! behind two traits; the runtime carries effects out.
 
 pub mod config;
+pub mod cli;
 pub mod core;
 pub mod domain;
 pub mod poll;
+pub mod runtime;
 pub mod source;
+pub mod ui;

@@ -1,3 +1,4 @@
 //! Configuration, themes and keymaps.
 
 pub mod schema;
+pub mod theme;

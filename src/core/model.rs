@@ -101,6 +101,8 @@ pub struct Model {
     /// "DEMO", or the account and profile.
     pub fleet_label: String,
     pub discovered: bool,
+    /// When discovery failed, the moment to try again.
+    pub discover_retry_at: Option<Timestamp>,
     pub read_only: bool,
     pub auto_release: bool,
     pub lag_warning_ms: f64,
@@ -143,6 +145,7 @@ impl Model {
             fleet: Fleet::empty(),
             fleet_label: String::new(),
             discovered: false,
+            discover_retry_at: None,
             read_only,
             auto_release: false,
             lag_warning_ms: 5_000.0,

@@ -17,6 +17,12 @@ use super::intent::Intent;
 use crate::domain::hold_reason::decode_hold;
 use crate::source::{OperateCall, PollKey};
 
+/// The effects to run when the console starts: find the fleet, learn who we are.
+pub fn start(model: &mut Model) -> Vec<Effect> {
+    model.needs_render = true;
+    vec![Effect::Discover, Effect::FetchIdentity]
+}
+
 pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
     let previous_minute = model.now.as_second().div_euclid(60);
     model.now = now;
@@ -48,7 +54,8 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         }
         Msg::Discovered(Err(err)) => {
             model.log(ActivityKind::Error, format!("discovery failed: {err}"));
-            model.flash(format!("discovery failed: {err} (retrying)"));
+            model.flash(format!("discovery failed: {err} (retrying in {DISCOVERY_RETRY_SECS}s)"));
+            model.discover_retry_at = Some(now + SignedDuration::from_secs(DISCOVERY_RETRY_SECS));
         }
         Msg::Polled { key, generation, result } => {
             let merged = match result {
@@ -110,8 +117,15 @@ fn poll_due(model: &mut Model) -> Vec<Effect> {
         .collect()
 }
 
+/// An unreachable backend at start is retried, never fatal.
+const DISCOVERY_RETRY_SECS: i64 = 15;
+
 fn on_tick(model: &mut Model, fx: &mut Vec<Effect>) {
     if !model.discovered {
+        if model.discover_retry_at.is_some_and(|at| at <= model.now) {
+            model.discover_retry_at = None;
+            fx.push(Effect::Discover);
+        }
         return;
     }
     fx.extend(poll_due(model));

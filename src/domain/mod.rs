@@ -5,4 +5,5 @@ pub mod fleet;
 pub mod grid;
 pub mod hold_reason;
 pub mod pipeline_doc;
+pub mod regions;
 pub mod window;

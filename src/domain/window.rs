@@ -22,3 +22,9 @@ impl Windows {
         self.regions.contains_key(region)
     }
 }
+
+impl Windows {
+    pub fn time_zone(&self, _region: &str) -> Option<String> {
+        None
+    }
+}

@@ -1,0 +1,232 @@
+//! Command-line interface: the console by default, and headless subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use jiff::SignedDuration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wavetop",
+    version,
+    about = "top for deployment waves: watch and operate multi-region AWS deployments",
+    long_about = "wavetop polls CodePipeline executions, CloudFormation stack events, Route53 health checks and \
+                  DynamoDB replication latency, shows each pipeline's waves against its regions, and lets you \
+                  approve, reject, retry, hold, stop, roll back, drain and restore, each confirmed and audited.\n\n\
+                  Without AWS configuration, or with --demo, it runs on a built-in simulated fleet."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub backend: BackendArgs,
+
+    #[command(flatten)]
+    pub ui: UiArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Where the fleet comes from and how calls are made.
+#[derive(Debug, Clone, Args)]
+pub struct BackendArgs {
+    /// Use the built-in simulated fleet instead of AWS.
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Seed of the simulated fleet (same seed, same fleet).
+    #[arg(long, global = true, default_value_t = 1)]
+    pub seed: u64,
+
+    /// How much faster than real time the simulated fleet runs.
+    #[arg(long, global = true, default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+
+    /// AWS profile (overrides the config file's aws.profile).
+    #[arg(long, global = true, env = "WAVETOP_PROFILE")]
+    pub profile: Option<String>,
+
+    /// Home region where pipelines are discovered; repeat for several.
+    #[arg(long = "region", global = true)]
+    pub regions: Vec<String>,
+
+    /// Send every AWS call to this endpoint (moto, LocalStack).
+    #[arg(long, global = true)]
+    pub endpoint_url: Option<String>,
+
+    /// Config file (default: $XDG_CONFIG_HOME/wavetop/config.toml).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Refuse every call that changes AWS.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
+    /// Audit log (default: $XDG_STATE_HOME/wavetop/audit.jsonl).
+    #[arg(long, global = true)]
+    pub audit_log: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UiArgs {
+    /// Turn colour off; glyphs and reverse video still carry every state (also NO_COLOR).
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print one complete fleet snapshot and exit.
+    Snapshot {
+        /// Simulated time to run before the snapshot (demo only), e.g. 10m, 1h30m.
+        #[arg(long, value_parser = parse_duration)]
+        at: Option<SignedDuration>,
+        /// Stable JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Configuration tools.
+    Config {
+        #[command(subcommand)]
+        action: ConfigCommand,
+    },
+    /// Approve a region's manual gate.
+    Approve(GateArgs),
+    /// Reject a region's manual gate (a comment is required).
+    Reject(GateArgs),
+    /// Retry a wave's failed actions (or all of them with --all).
+    Retry {
+        #[command(flatten)]
+        wave: WaveArgs,
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Hold a wave: disable its inbound transition.
+    Hold {
+        #[command(flatten)]
+        wave: WaveArgs,
+        /// Hold until this region's next off-hours window (from the config).
+        #[arg(long)]
+        until_window: Option<String>,
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Release a wave's hold.
+    Release {
+        #[command(flatten)]
+        wave: WaveArgs,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Stop a pipeline's running execution.
+    Stop {
+        #[arg(long)]
+        pipeline: String,
+        /// Abandon in-progress actions instead of letting them finish.
+        #[arg(long)]
+        abandon: bool,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Roll a wave back to the latest earlier successful execution (or --to ID).
+    Rollback {
+        #[command(flatten)]
+        wave: WaveArgs,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Drain a region out of DNS by inverting its Route53 health checks.
+    Drain {
+        #[arg(long)]
+        region: String,
+        /// Drain even if a record set is left without a healthy record.
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Restore a drained region into DNS.
+    Restore {
+        #[arg(long)]
+        region: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Release every hold whose off-hours window has opened, then exit.
+    Enforce {
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the config, theme and keymap without starting the console.
+    Check { path: Option<PathBuf> },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WaveArgs {
+    /// Pipeline (or flow) name.
+    #[arg(long)]
+    pub pipeline: String,
+    /// Wave (stage) name.
+    #[arg(long)]
+    pub wave: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GateArgs {
+    #[command(flatten)]
+    pub wave: WaveArgs,
+    /// The region whose gate to answer.
+    #[arg(long)]
+    pub region: String,
+    #[arg(long, default_value = "")]
+    pub comment: String,
+    /// Approve when the region's off-hours window opens (waits until then).
+    #[arg(long)]
+    pub at_window: bool,
+    #[arg(long)]
+    pub yes: bool,
+}
+
+fn parse_speed(text: &str) -> Result<f64, String> {
+    let v: f64 = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
+    if v > 0.0 && v <= 10_000.0 { Ok(v) } else { Err("must be between 0 and 10000".to_string()) }
+}
+
+/// `10m`, `90s`, `1h30m`, or ISO 8601 `PT10M`.
+pub fn parse_duration(text: &str) -> Result<SignedDuration, String> {
+    let d: SignedDuration = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (examples: 90s, 10m, 1h30m)"))?;
+    if d.is_negative() { Err("must not be negative".to_string()) } else { Ok(d) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_in_friendly_and_iso_forms() {
+        assert_eq!(parse_duration("10m").unwrap(), SignedDuration::from_mins(10));
+        assert_eq!(parse_duration("1h30m").unwrap(), SignedDuration::from_mins(90));
+        assert_eq!(parse_duration("PT90S").unwrap(), SignedDuration::from_secs(90));
+        assert!(parse_duration("ten minutes").is_err());
+        assert!(parse_duration("-5m").is_err());
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,134 @@
+//! The console's event loop: terminal input, backend answers and timers in,
+//! update() in the middle, effects out. Draws only when the model says
+//! something visible changed; never awaits a backend on this path.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use jiff::Timestamp;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use super::executor::{AuditSink, run_calls};
+use super::keys::from_crossterm;
+use super::terminal::TerminalGuard;
+use crate::config::theme::Theme;
+use crate::core::model::Model;
+use crate::core::msg::{Effect, Msg};
+use crate::core::update::{start, update};
+use crate::source::{Observe, Operate, SourceError};
+use crate::ui::view;
+
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+pub struct Backends {
+    pub observe: Arc<dyn Observe>,
+    pub operate: Arc<dyn Operate>,
+    pub audit: Arc<dyn AuditSink>,
+    pub clock: Clock,
+    /// How much faster than real time the clock runs (the simulator's --speed).
+    pub speed: f64,
+}
+
+pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_eyre::Result<()> {
+    let mut guard = TerminalGuard::enter();
+    let size = guard.terminal.size()?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut events = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+
+    let now = (backends.clock)();
+    let mut effects = update(&mut model, Msg::Resize { width: size.width, height: size.height }, now);
+    effects.extend(start(&mut model));
+    loop {
+        for effect in effects.drain(..) {
+            if effect == Effect::Quit {
+                return Ok(());
+            }
+            spawn_effect(effect, &backends, &model, tx.clone());
+        }
+        if model.should_quit {
+            return Ok(());
+        }
+        if model.needs_render {
+            guard.terminal.draw(|frame| view(frame, &model, &theme))?;
+            model.needs_render = false;
+        }
+        let wait = next_wait(&model, backends.speed);
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => match from_crossterm(key) {
+                    Some(key) => Msg::Key(key),
+                    None => continue,
+                },
+                Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(_)) => continue,
+                // The terminal went away: nothing left to show.
+                Some(Err(_)) | None => return Ok(()),
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = tokio::time::sleep(wait) => Msg::Tick,
+            _ = sigterm.recv() => return Ok(()),
+            _ = sighup.recv() => return Ok(()),
+            _ = sigint.recv() => return Ok(()),
+        };
+        effects = update(&mut model, msg, (backends.clock)());
+    }
+}
+
+/// Sleeps until the next poll is due or the next minute starts, at most a
+/// second (so timers shown to the second move), scaled by the clock's speed.
+fn next_wait(model: &Model, speed: f64) -> Duration {
+    let now = model.now;
+    let until_poll = model
+        .poll
+        .next_wakeup()
+        .map(|t| (t.as_millisecond() - now.as_millisecond()).max(0))
+        .unwrap_or(1_000);
+    let until_minute = 60_000 - now.as_millisecond().rem_euclid(60_000);
+    let virtual_ms = until_poll.min(until_minute).clamp(50, 1_000) as f64;
+    Duration::from_millis((virtual_ms / speed).max(20.0) as u64)
+}
+
+fn spawn_effect(effect: Effect, backends: &Backends, model: &Model, tx: mpsc::UnboundedSender<Msg>) {
+    match effect {
+        Effect::Discover => {
+            let observe = backends.observe.clone();
+            tokio::spawn(async move {
+                let _ = tx.send(Msg::Discovered(observe.discover().await));
+            });
+        }
+        Effect::Poll { key, generation } => {
+            let observe = backends.observe.clone();
+            let timeout = Duration::from_secs(model.poll.cadence().timeout_secs as u64);
+            tokio::spawn(async move {
+                let result = match tokio::time::timeout(timeout, observe.poll(key.clone())).await {
+                    Ok(r) => r,
+                    Err(_) => Err(SourceError::Timeout(format!("{} took longer than {}s", key.label(), timeout.as_secs()))),
+                };
+                let _ = tx.send(Msg::Polled { key, generation, result });
+            });
+        }
+        Effect::FetchIdentity => {
+            let operate = backends.operate.clone();
+            tokio::spawn(async move {
+                let _ = tx.send(Msg::Identity(operate.identity().await));
+            });
+        }
+        Effect::Operate { op_id, intent, target, calls } => {
+            let operate = backends.operate.clone();
+            let audit = backends.audit.clone();
+            let clock = backends.clock.clone();
+            let identity = model.identity.clone().unwrap_or_else(|| "unknown".to_string());
+            tokio::spawn(async move {
+                let results = run_calls(&*operate, &*audit, &*clock, &identity, &intent, &target, &calls).await;
+                let _ = tx.send(Msg::Operated { op_id, results });
+            });
+        }
+        Effect::Quit => {}
+    }
+}

@@ -1,0 +1,50 @@
+//! crossterm's key events in the core's terms.
+
+use crossterm::event::{KeyCode as Ct, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::core::key::{Key, KeyCode};
+
+/// None for key releases and keys the core has no name for.
+pub fn from_crossterm(event: KeyEvent) -> Option<Key> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    let code = match event.code {
+        Ct::Char(c) => KeyCode::Char(c),
+        Ct::Enter => KeyCode::Enter,
+        Ct::Esc => KeyCode::Esc,
+        Ct::Backspace => KeyCode::Backspace,
+        Ct::Tab => KeyCode::Tab,
+        Ct::BackTab => KeyCode::BackTab,
+        Ct::Up => KeyCode::Up,
+        Ct::Down => KeyCode::Down,
+        Ct::Left => KeyCode::Left,
+        Ct::Right => KeyCode::Right,
+        Ct::PageUp => KeyCode::PageUp,
+        Ct::PageDown => KeyCode::PageDown,
+        Ct::Home => KeyCode::Home,
+        Ct::End => KeyCode::End,
+        Ct::Delete => KeyCode::Delete,
+        Ct::F(n) => KeyCode::F(n),
+        _ => return None,
+    };
+    Some(Key {
+        code,
+        ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+        alt: event.modifiers.contains(KeyModifiers::ALT),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_modifiers_and_drops_releases() {
+        let ev = KeyEvent::new(Ct::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(from_crossterm(ev), Some(Key::ctrl('c')));
+        let mut release = KeyEvent::new(Ct::Char('q'), KeyModifiers::NONE);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(from_crossterm(release), None);
+    }
+}

@@ -1,0 +1,6 @@
+//! The impure shell: terminal, tokio, signals, and carrying out effects.
+
+pub mod event_loop;
+pub mod executor;
+pub mod keys;
+pub mod terminal;

@@ -1,0 +1,40 @@
+//! This session's operator actions and errors, newest last.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::config::theme::Theme;
+use crate::core::model::{ActivityKind, Model};
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let mut lines = vec![Line::from(Span::styled(
+        format!(" activity · {} entries this session", model.activity.len()),
+        theme.title,
+    ))];
+    if model.activity.is_empty() {
+        lines.push(Line::from(Span::styled("  nothing yet: actions you take and errors wavetop meets show here", theme.dim)));
+    }
+    let room = area.height.saturating_sub(1) as usize;
+    let skip = (model.cursors.activity + 1).saturating_sub(room);
+    for (i, entry) in model.activity.iter().enumerate().skip(skip).take(room) {
+        let (glyph, style) = match entry.kind {
+            ActivityKind::Sent => ("→", theme.status_in_progress),
+            ActivityKind::Done => ("✔", theme.activity_ok),
+            ActivityKind::Error => ("✖", theme.activity_error),
+            ActivityKind::Info => ("·", theme.dim),
+        };
+        let mut line = Line::from(vec![
+            Span::styled(format!(" {} ", entry.at.strftime("%H:%M:%S")), theme.dim),
+            Span::styled(format!("{glyph} "), style),
+            Span::styled(entry.text.clone(), style),
+        ]);
+        if i == model.cursors.activity {
+            line = line.patch_style(theme.selected).patch_style(Modifier::REVERSED);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,84 @@
+//! The confirmation dialog: exactly which calls on what, warnings, the
+//! comment and typed-name fields, and Cancel selected until moved.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::config::theme::Theme;
+use crate::core::confirm::{Confirmation, Focus};
+use crate::core::intent::CommentRule;
+use crate::core::model::Model;
+
+pub fn render(frame: &mut Frame, area: Rect, dialog: &Confirmation, model: &Model, theme: &Theme) {
+    let danger = dialog.is_dangerous();
+    let frame_style = if danger { theme.dialog_danger } else { theme.dialog };
+    let mut lines: Vec<Line> = Vec::new();
+    for text in dialog.intent.describe() {
+        lines.push(Line::from(Span::styled(format!(" {text}"), theme.base)));
+    }
+    lines.push(Line::from(Span::styled(
+        format!(" as {}", model.identity.as_deref().unwrap_or("(identity unknown)")),
+        theme.dim,
+    )));
+    for w in &dialog.warnings {
+        lines.push(Line::from(Span::styled(format!(" ⚠ {w}"), theme.status_awaiting_approval.add_modifier(Modifier::BOLD))));
+    }
+    lines.push(Line::from(""));
+    match dialog.intent.comment_rule() {
+        CommentRule::None => {}
+        CommentRule::Optional(label) | CommentRule::Required(label) => {
+            lines.push(field_line(label, &dialog.comment, dialog.focus == Focus::Comment, theme));
+        }
+    }
+    if let Some(name) = dialog.intent.typed_confirmation() {
+        lines.push(field_line(&format!("type {name} to confirm"), &dialog.typed, dialog.focus == Focus::Typed, theme));
+    }
+    lines.push(Line::from(""));
+    let on_buttons = dialog.focus == Focus::Buttons;
+    let button = |label: &str, selected: bool| {
+        let mut style = if selected { theme.selected.add_modifier(Modifier::REVERSED | Modifier::BOLD) } else { theme.dim };
+        if selected && !on_buttons {
+            style = style.remove_modifier(Modifier::REVERSED).add_modifier(Modifier::UNDERLINED);
+        }
+        Span::styled(format!("[ {label} ]"), style)
+    };
+    lines.push(Line::from(vec![
+        Span::raw("   "),
+        button("Cancel", !dialog.confirm_selected),
+        Span::raw("   "),
+        button(if danger { "CONFIRM" } else { "Confirm" }, dialog.confirm_selected),
+        Span::styled("   tab moves · ←→ choose · enter · esc cancels", theme.dim),
+    ]));
+    if let Some(problem) = &dialog.problem {
+        lines.push(Line::from(Span::styled(format!(" ✖ {problem}"), theme.status_failed.add_modifier(Modifier::BOLD))));
+    }
+
+    let width = area.width.saturating_sub(4).min(90);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    let title = if danger { format!(" ⚠ {} ", dialog.intent.title()) } else { format!(" {} ", dialog.intent.title()) };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(frame_style)
+        .title(Span::styled(title, frame_style.add_modifier(Modifier::BOLD)))
+        .style(theme.dialog);
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), popup);
+}
+
+fn field_line<'a>(label: &str, value: &str, focused: bool, theme: &Theme) -> Line<'a> {
+    let cursor = if focused { "█" } else { "" };
+    let style = if focused { theme.command_line.add_modifier(Modifier::UNDERLINED) } else { theme.base };
+    Line::from(vec![
+        Span::styled(format!(" {label}: "), theme.dim),
+        Span::styled(format!("{value}{cursor}"), style),
+    ])
+}

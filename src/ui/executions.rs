@@ -1,0 +1,56 @@
+//! The selected flow's execution history, newest first.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use super::glyphs::{execution_glyph, execution_style, fmt_age, fmt_elapsed};
+use crate::config::theme::Theme;
+use crate::core::model::Model;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let Some(flow) = model.selected_flow() else {
+        frame.render_widget(Paragraph::new("No pipeline selected.").style(theme.dim), area);
+        return;
+    };
+    let header = Row::new(["status", "execution", "pipeline", "trigger", "revision", "started (UTC)", "took"])
+        .style(theme.dim.add_modifier(Modifier::BOLD));
+    let skip = model.cursors.execution.saturating_sub(area.height.saturating_sub(3) as usize);
+    let rows = flow.executions.iter().enumerate().skip(skip).map(|(i, e)| {
+        let (g, w) = execution_glyph(e.status);
+        let revision = match (&e.revision_id, &e.revision_summary) {
+            (Some(id), Some(s)) => format!("{} {}", &id[..id.len().min(7)], s),
+            (Some(id), None) => id.clone(),
+            _ => "—".to_string(),
+        };
+        let took = fmt_elapsed(e.duration_secs());
+        let started = format!("{} ({} ago)", e.started_at.strftime("%m-%d %H:%M"), fmt_age(model.now.as_second() - e.started_at.as_second()));
+        let row = Row::new(vec![
+            Cell::from(Span::styled(format!("{g} {w}"), execution_style(theme, e.status))),
+            Cell::from(e.id.chars().take(8).collect::<String>()),
+            Cell::from(e.pipeline.clone()),
+            Cell::from(e.trigger.clone()),
+            Cell::from(revision),
+            Cell::from(started),
+            Cell::from(took),
+        ]);
+        if i == model.cursors.execution { row.style(theme.selected.add_modifier(Modifier::REVERSED)) } else { row }
+    });
+    let widths = [
+        Constraint::Length(13),
+        Constraint::Length(9),
+        Constraint::Length(18),
+        Constraint::Length(18),
+        Constraint::Min(20),
+        Constraint::Length(21),
+        Constraint::Length(7),
+    ];
+    frame.render_widget(
+        Paragraph::new(Span::styled(format!(" {} · {} executions", flow.name, flow.executions.len()), theme.title)),
+        Rect { height: 1, ..area },
+    );
+    let table_area = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table_area);
+}

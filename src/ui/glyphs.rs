@@ -1,0 +1,217 @@
+//! How states look: a glyph and a word for every state, so nothing is told
+//! by colour alone, and the theme style that colours it.
+
+use ratatui::style::Style;
+
+use crate::config::theme::Theme;
+use crate::domain::fleet::{ActionStatus, CellStatus, ExecutionStatus, HealthStatus};
+
+pub fn cell_glyph(status: CellStatus) -> (&'static str, &'static str) {
+    match status {
+        CellStatus::Succeeded => ("✔", "done"),
+        CellStatus::InProgress => ("▶", "running"),
+        CellStatus::Failed => ("✖", "FAILED"),
+        CellStatus::AwaitingApproval => ("⚑", "APPROVE?"),
+        CellStatus::Held => ("⏸", "held"),
+        CellStatus::NotStarted => ("○", "pending"),
+        CellStatus::NotApplicable => ("·", ""),
+    }
+}
+
+pub fn cell_style(theme: &Theme, status: CellStatus) -> Style {
+    match status {
+        CellStatus::Succeeded => theme.status_succeeded,
+        CellStatus::InProgress => theme.status_in_progress,
+        CellStatus::Failed => theme.status_failed,
+        CellStatus::AwaitingApproval => theme.status_awaiting_approval,
+        CellStatus::Held => theme.status_held,
+        CellStatus::NotStarted => theme.status_not_started,
+        CellStatus::NotApplicable => theme.status_not_applicable,
+    }
+}
+
+pub fn action_glyph(status: ActionStatus) -> &'static str {
+    match status {
+        ActionStatus::NotStarted => "○",
+        ActionStatus::InProgress => "▶",
+        ActionStatus::Succeeded => "✔",
+        ActionStatus::Failed => "✖",
+        ActionStatus::Abandoned => "⊘",
+    }
+}
+
+pub fn action_style(theme: &Theme, status: ActionStatus) -> Style {
+    match status {
+        ActionStatus::NotStarted => theme.status_not_started,
+        ActionStatus::InProgress => theme.status_in_progress,
+        ActionStatus::Succeeded => theme.status_succeeded,
+        ActionStatus::Failed => theme.status_failed,
+        ActionStatus::Abandoned => theme.status_held,
+    }
+}
+
+pub fn execution_glyph(status: ExecutionStatus) -> (&'static str, &'static str) {
+    match status {
+        ExecutionStatus::InProgress => ("▶", "InProgress"),
+        ExecutionStatus::Succeeded => ("✔", "Succeeded"),
+        ExecutionStatus::Failed => ("✖", "Failed"),
+        ExecutionStatus::Stopped => ("■", "Stopped"),
+        ExecutionStatus::Stopping => ("□", "Stopping"),
+        ExecutionStatus::Superseded => ("↷", "Superseded"),
+        ExecutionStatus::Cancelled => ("⊘", "Cancelled"),
+    }
+}
+
+pub fn execution_style(theme: &Theme, status: ExecutionStatus) -> Style {
+    match status {
+        ExecutionStatus::InProgress | ExecutionStatus::Stopping => theme.status_in_progress,
+        ExecutionStatus::Succeeded => theme.status_succeeded,
+        ExecutionStatus::Failed => theme.status_failed,
+        ExecutionStatus::Stopped | ExecutionStatus::Cancelled => theme.status_held,
+        ExecutionStatus::Superseded => theme.dim,
+    }
+}
+
+pub fn health_glyph(status: HealthStatus, inverted: bool) -> (&'static str, &'static str) {
+    match (status, inverted) {
+        (_, true) => ("▼", "drained"),
+        (HealthStatus::Healthy, _) => ("●", "healthy"),
+        (HealthStatus::Unhealthy, _) => ("✖", "UNHEALTHY"),
+        (HealthStatus::Unknown, _) => ("?", "unknown"),
+    }
+}
+
+pub fn health_style(theme: &Theme, status: HealthStatus, inverted: bool) -> Style {
+    match (status, inverted) {
+        (_, true) => theme.health_drained,
+        (HealthStatus::Healthy, _) => theme.health_healthy,
+        (HealthStatus::Unhealthy, _) => theme.health_unhealthy,
+        (HealthStatus::Unknown, _) => theme.health_unknown,
+    }
+}
+
+/// A CloudFormation stack status in a few letters, worst news loudest.
+pub fn stack_short(status: &str) -> &'static str {
+    if status.ends_with("ROLLBACK_IN_PROGRESS") {
+        "ROLLBACK"
+    } else if status.ends_with("ROLLBACK_COMPLETE") || status.ends_with("ROLLBACK_FAILED") {
+        "rolled back"
+    } else if status.ends_with("_FAILED") {
+        "STACK FAIL"
+    } else if status.ends_with("_IN_PROGRESS") {
+        "updating"
+    } else if status.ends_with("_COMPLETE") {
+        "stack ok"
+    } else if status.is_empty() || status == "UNKNOWN" {
+        "stack ?"
+    } else {
+        "stack"
+    }
+}
+
+pub fn event_style(theme: &Theme, status: &str) -> Style {
+    if status.contains("ROLLBACK") {
+        theme.event_rollback
+    } else if status.ends_with("_FAILED") {
+        theme.event_failed
+    } else if status.ends_with("_IN_PROGRESS") {
+        theme.event_in_progress
+    } else {
+        theme.event_complete
+    }
+}
+
+pub fn lag_style(theme: &Theme, ms: f64, warn_ms: f64) -> Style {
+    if ms >= warn_ms {
+        theme.lag_high
+    } else if ms >= warn_ms / 5.0 {
+        theme.lag_warn
+    } else {
+        theme.lag_ok
+    }
+}
+
+/// `850ms`, `1.2s`, `45s`.
+pub fn fmt_ms(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{ms:.0}ms")
+    } else if ms < 10_000.0 {
+        format!("{:.1}s", ms / 1000.0)
+    } else {
+        format!("{:.0}s", ms / 1000.0)
+    }
+}
+
+/// `45s`, `3m`, `1h05m`, `2d04h`.
+pub fn fmt_age(secs: i64) -> String {
+    let secs = secs.max(0);
+    if secs < 60 {
+        format!("{secs}s")
+    } else if secs < 3600 {
+        format!("{}m", secs / 60)
+    } else if secs < 86_400 {
+        format!("{}h{:02}m", secs / 3600, secs % 3600 / 60)
+    } else {
+        format!("{}d{:02}h", secs / 86_400, secs % 86_400 / 3600)
+    }
+}
+
+/// `4m05s` for timers shown to the second.
+pub fn fmt_elapsed(secs: i64) -> String {
+    let secs = secs.max(0);
+    if secs < 3600 {
+        format!("{}m{:02}s", secs / 60, secs % 60)
+    } else {
+        format!("{}h{:02}m", secs / 3600, secs % 3600 / 60)
+    }
+}
+
+const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A sparkline of the last `width` values, scaled to the largest of them.
+pub fn sparkline(values: &[f64], width: usize) -> String {
+    let tail = &values[values.len().saturating_sub(width)..];
+    let max = tail.iter().cloned().fold(0.0_f64, f64::max);
+    tail.iter()
+        .map(|v| {
+            if max <= 0.0 {
+                SPARKS[0]
+            } else {
+                SPARKS[((v / max) * 7.0).round().clamp(0.0, 7.0) as usize]
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cell_state_has_a_distinct_glyph() {
+        let all = [
+            CellStatus::Succeeded,
+            CellStatus::InProgress,
+            CellStatus::Failed,
+            CellStatus::AwaitingApproval,
+            CellStatus::Held,
+            CellStatus::NotStarted,
+            CellStatus::NotApplicable,
+        ];
+        let mut glyphs: Vec<&str> = all.iter().map(|s| cell_glyph(*s).0).collect();
+        glyphs.sort();
+        glyphs.dedup();
+        assert_eq!(glyphs.len(), all.len());
+    }
+
+    #[test]
+    fn formats_durations_and_lag() {
+        assert_eq!(fmt_age(59), "59s");
+        assert_eq!(fmt_age(3_900), "1h05m");
+        assert_eq!(fmt_elapsed(245), "4m05s");
+        assert_eq!(fmt_ms(850.4), "850ms");
+        assert_eq!(fmt_ms(1_234.0), "1.2s");
+        assert_eq!(sparkline(&[0.0, 5.0, 10.0], 10), "▁▅█");
+        assert_eq!(stack_short("UPDATE_ROLLBACK_IN_PROGRESS"), "ROLLBACK");
+    }
+}

@@ -1,0 +1,118 @@
+//! Record sets by name and policy, each region's record with its health
+//! check, and the per-checker observations of the selected check.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::glyphs::{fmt_age, health_glyph, health_style};
+use super::text::pad;
+use crate::config::theme::Theme;
+use crate::core::model::Model;
+use crate::core::rows::{HealthRow, health_row_record, health_rows, selected_check_id};
+use crate::domain::fleet::RoutingPolicy;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let [list, checkers] = if area.width >= 120 {
+        Layout::horizontal([Constraint::Min(70), Constraint::Length(50)]).areas(area)
+    } else {
+        let below = (area.height / 3).max(5);
+        Layout::vertical([Constraint::Min(3), Constraint::Length(below)]).areas(area)
+    };
+    render_list(frame, list, model, theme);
+    render_checkers(frame, checkers, model, theme);
+}
+
+fn policy_name(p: RoutingPolicy) -> &'static str {
+    match p {
+        RoutingPolicy::Latency => "latency",
+        RoutingPolicy::Failover => "failover",
+        RoutingPolicy::Geolocation => "geolocation",
+        RoutingPolicy::Weighted => "weighted",
+        RoutingPolicy::Simple => "simple",
+    }
+}
+
+fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let rows = health_rows(&model.fleet);
+    let mut lines = vec![Line::from(Span::styled(
+        format!(" {} record sets · {} health checks", model.fleet.health.record_sets.len(), model.fleet.health.checks.len()),
+        theme.title,
+    ))];
+    if rows.is_empty() {
+        lines.push(Line::from(Span::styled("  no record sets found (configure hosted zones)", theme.dim)));
+    }
+    let room = area.height.saturating_sub(1) as usize;
+    let skip = (model.cursors.health + 1).saturating_sub(room);
+    for (i, row) in rows.iter().enumerate().skip(skip).take(room) {
+        let Some((set, record)) = health_row_record(&model.fleet, *row) else { continue };
+        let mut line = match (row, record) {
+            (HealthRow::RecordSet { .. }, _) => Line::from(vec![
+                Span::styled(format!(" {} ", set.name), theme.title.add_modifier(Modifier::BOLD)),
+                Span::styled(format!("{} {}", set.record_type, policy_name(set.policy)), theme.dim),
+                Span::styled(set.flow.as_deref().map(|f| format!("  ({f})")).unwrap_or_default(), theme.dim),
+            ]),
+            (_, Some(r)) => {
+                let mut spans = vec![
+                    Span::styled(format!("   {}", pad(&r.region, 16)), theme.base),
+                    Span::styled(pad(r.routing_detail.as_deref().unwrap_or(""), 12), theme.dim),
+                ];
+                match r.health_check_id.as_deref().and_then(|id| model.fleet.health.check(id)) {
+                    Some(c) => {
+                        let (g, w) = health_glyph(c.status, c.inverted);
+                        spans.push(Span::styled(format!("{g} {} ", pad(w, 10)), health_style(theme, c.status, c.inverted)));
+                        spans.push(Span::styled(pad(&c.id, 14), theme.dim));
+                        if c.inverted {
+                            spans.push(Span::styled(" INVERTED", theme.health_drained.add_modifier(Modifier::BOLD)));
+                        }
+                        if c.disabled {
+                            spans.push(Span::styled(" DISABLED(counts as healthy!)", theme.status_failed.add_modifier(Modifier::BOLD)));
+                        }
+                        spans.push(Span::styled(format!("  {}", c.target), theme.dim));
+                    }
+                    None if r.health_check_id.is_some() => {
+                        spans.push(Span::styled("? check not found", theme.health_unknown));
+                    }
+                    None => spans.push(Span::styled("no health check (always routed)", theme.dim)),
+                }
+                Line::from(spans)
+            }
+            _ => continue,
+        };
+        if i == model.cursors.health {
+            line = line.patch_style(theme.selected).patch_style(Modifier::REVERSED);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn render_checkers(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let block = Block::default().borders(Borders::TOP | Borders::LEFT).border_style(theme.border);
+    let id = selected_check_id(&model.fleet, model.cursors.health);
+    let Some(check) = id.as_deref().and_then(|id| model.fleet.health.check(id)) else {
+        frame.render_widget(
+            Paragraph::new(Span::styled(" select a record with a health check", theme.dim)).block(block.title(" checkers ")),
+            area,
+        );
+        return;
+    };
+    let mut lines = Vec::new();
+    if check.checkers.is_empty() {
+        lines.push(Line::from(Span::styled(" reading per-checker status…", theme.dim)));
+    }
+    for obs in &check.checkers {
+        let (g, style) = if obs.healthy { ("●", theme.health_healthy) } else { ("✖", theme.health_unhealthy) };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {g} {} ", pad(&obs.checker_region, 15)), style),
+            Span::styled(
+                format!("{} ago  {}", fmt_age(model.now.as_second() - obs.observed_at.as_second()), obs.reason),
+                theme.dim,
+            ),
+        ]));
+    }
+    let title = format!(" checkers of {} ({}) ", check.id, check.region);
+    frame.render_widget(Paragraph::new(lines).block(block.title(Span::styled(title, theme.title))), area);
+}

@@ -1,0 +1,54 @@
+//! `?`: every action with its keys, generated from the active keymap.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::text::pad;
+use crate::config::theme::Theme;
+use crate::core::model::Model;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let all: Vec<_> = model.bindings.all().collect();
+    let two_columns = area.width >= 150;
+    let per_column = if two_columns { all.len().div_ceil(2) } else { all.len() };
+    let col_w = if two_columns { (area.width as usize - 4) / 2 } else { area.width as usize - 4 };
+    let mut lines: Vec<Line> = Vec::new();
+    for i in 0..per_column {
+        let mut spans = Vec::new();
+        for col in 0..(if two_columns { 2 } else { 1 }) {
+            let Some((action, keys)) = all.get(i + col * per_column) else { continue };
+            let keys_text = if keys.is_empty() {
+                "(unbound)".to_string()
+            } else {
+                keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(" ")
+            };
+            let refused = model.read_only && action.is_operate();
+            let (key_style, text_style) = if refused {
+                (theme.dim.add_modifier(Modifier::CROSSED_OUT), theme.dim)
+            } else {
+                (theme.help_key, theme.base)
+            };
+            let note = if refused { " [read-only]" } else { "" };
+            spans.push(Span::styled(pad(&keys_text, 16), key_style));
+            spans.push(Span::styled(pad(action.as_str(), 19), text_style.add_modifier(Modifier::BOLD)));
+            spans.push(Span::styled(pad(&format!("{}{note}", action.help()), col_w.saturating_sub(35)), text_style));
+        }
+        lines.push(Line::from(spans));
+    }
+    let popup = Rect {
+        x: area.x + 1,
+        y: area.y,
+        width: area.width.saturating_sub(2),
+        height: area.height,
+    };
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus)
+        .title(Span::styled(" help · keys from the active keymap · esc closes ", theme.title))
+        .style(theme.dialog);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}

@@ -1,0 +1,53 @@
+//! view(): draws the model, never changes it, never fetches.
+
+mod activity;
+mod chrome;
+mod detail;
+mod dialog;
+mod executions;
+pub mod glyphs;
+mod grid;
+mod health;
+mod help;
+mod pipelines;
+mod replication;
+mod text;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::widgets::Block;
+
+use crate::config::theme::Theme;
+use crate::core::model::{Model, View};
+
+pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
+    let area = frame.area();
+    frame.render_widget(Block::new().style(theme.base), area);
+    let [header, tabs, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    chrome::header(frame, header, model, theme);
+    chrome::tabs(frame, tabs, model, theme);
+    match model.view {
+        View::Pipelines => pipelines::render(frame, body, model, theme),
+        View::Grid => grid::render(frame, body, model, theme),
+        View::CellDetail => detail::render(frame, body, model, theme),
+        View::Health => health::render(frame, body, model, theme),
+        View::Replication => replication::render(frame, body, model, theme),
+        View::Executions => executions::render(frame, body, model, theme),
+        View::Activity => activity::render(frame, body, model, theme),
+    }
+    chrome::status_line(frame, status, model, theme);
+    chrome::footer(frame, footer, model, theme);
+    if model.help {
+        help::render(frame, body, model, theme);
+    }
+    if let Some(dialog) = &model.confirmation {
+        dialog::render(frame, area, dialog, model, theme);
+    }
+}

@@ -1,0 +1,72 @@
+//! Every flow in one list: status, age, gates waiting, holds. `/` filters it.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table};
+
+use super::glyphs::{execution_glyph, execution_style, fmt_age};
+use crate::config::theme::Theme;
+use crate::core::model::Model;
+use crate::domain::fleet::FlowKind;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let flows = model.visible_flows();
+    let header = Row::new(["pipeline", "kind", "home", "latest", "age", "gates", "holds", "regions"])
+        .style(theme.dim.add_modifier(Modifier::BOLD));
+    let rows = flows.iter().enumerate().map(|(i, flow)| {
+        let kind = match flow.kind {
+            FlowKind::Pipeline => "pipeline",
+            FlowKind::Chained => "chained",
+            FlowKind::Unmanaged => "stacks only",
+        };
+        let (latest, age, style) = match flow.latest_execution() {
+            Some(e) => {
+                let (g, w) = execution_glyph(e.status);
+                (format!("{g} {w}"), fmt_age(model.now.as_second() - e.started_at.as_second()), execution_style(theme, e.status))
+            }
+            None => ("—".to_string(), String::new(), theme.dim),
+        };
+        let gates = flow.pending_approvals();
+        let holds = flow.holds();
+        let row = Row::new(vec![
+            Cell::from(flow.name.clone()),
+            Cell::from(kind),
+            Cell::from(flow.home_region().to_string()),
+            Cell::from(Span::styled(latest, style)),
+            Cell::from(age),
+            Cell::from(Span::styled(
+                if gates > 0 { format!("⚑ {gates}") } else { "·".into() },
+                if gates > 0 { theme.status_awaiting_approval } else { theme.dim },
+            )),
+            Cell::from(Span::styled(
+                if holds > 0 { format!("⏸ {holds}") } else { "·".into() },
+                if holds > 0 { theme.status_held } else { theme.dim },
+            )),
+            Cell::from(flow.regions.len().to_string()),
+        ]);
+        if i == model.cursors.pipeline { row.style(theme.selected.add_modifier(Modifier::REVERSED)) } else { row }
+    });
+    let widths = [
+        Constraint::Length(24),
+        Constraint::Length(12),
+        Constraint::Length(15),
+        Constraint::Length(14),
+        Constraint::Length(7),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(7),
+    ];
+    let title = if model.filter.is_empty() {
+        Line::from(Span::styled(format!(" {} pipelines · / filter · enter opens the grid", flows.len()), theme.dim))
+    } else {
+        Line::from(Span::styled(
+            format!(" {} of {} match “{}”", flows.len(), model.fleet.flows.len(), model.filter),
+            theme.status_awaiting_approval,
+        ))
+    };
+    frame.render_widget(ratatui::widgets::Paragraph::new(title), Rect { height: 1, ..area });
+    let table_area = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table_area);
+}

@@ -1,0 +1,42 @@
+//! Small text helpers for fixed-width columns.
+
+use unicode_width::UnicodeWidthStr;
+
+/// Cuts `text` to `width` display columns, marking the cut with an ellipsis.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    for ch in text.chars() {
+        if out.width() + 1 >= width {
+            break;
+        }
+        out.push(ch);
+    }
+    out.push('…');
+    out
+}
+
+/// `fit` then pad with spaces to exactly `width` columns.
+pub fn pad(text: &str, width: usize) -> String {
+    let mut out = fit(text, width);
+    let w = out.width();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_and_pads_to_display_width() {
+        assert_eq!(fit("eu-central-1", 8), "eu-cent…");
+        assert_eq!(pad("ok", 4), "ok  ");
+        assert_eq!(pad("✔ done", 8).width(), 8);
+    }
+}
