@@ -6,4 +6,5 @@ pub mod grid;
 pub mod hold_reason;
 pub mod pipeline_doc;
 pub mod regions;
+pub mod synthetic;
 pub mod window;

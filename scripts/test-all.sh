@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every test tier, from a fresh clone: format, lint, unit and update() tests,
+# rendered frames, AWS adapter mocks, the real binary in a pty, and the
+# emulator tier against a pinned moto server that this script installs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Reuse a build cache outside the clone when there is one.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/wavetop/target}"
+mkdir -p "$CARGO_TARGET_DIR"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+cargo --version
+rustc --version
+
+step "format (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "lint (cargo clippy -D warnings)"
+cargo clippy --all-targets --locked -- -D warnings
+
+step "emulator (moto server, pinned)"
+# Installs moto into a venv, starts it on a free loopback port, exports
+# WAVETOP_EMULATOR_URL, and stops it when this script exits.
+# shellcheck source=scripts/emulator.sh
+source scripts/emulator.sh
+
+step "tests (every tier)"
+cargo test --all-targets --locked -- --test-threads=2

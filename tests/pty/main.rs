@@ -1,0 +1,97 @@
+//! The real binary in a pseudo-terminal: start on the simulated fleet,
+//! navigate, quit or be signalled, and leave the terminal as it was.
+
+mod harness;
+
+use std::time::Duration;
+
+use harness::Tui;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn demo_env(dir: &std::path::Path) -> Vec<(String, String)> {
+    vec![
+        ("XDG_CONFIG_HOME".into(), dir.join("config").display().to_string()),
+        ("XDG_STATE_HOME".into(), dir.join("state").display().to_string()),
+        ("HOME".into(), dir.display().to_string()),
+    ]
+}
+
+fn spawn_demo(dir: &std::path::Path, extra: &[&str]) -> Tui {
+    let env = demo_env(dir);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut args = vec!["--demo"];
+    args.extend_from_slice(extra);
+    Tui::spawn(&args, &env, 24, 80)
+}
+
+fn assert_restored(tui: &Tui) {
+    assert!(!tui.raw_mode(), "terminal left in raw mode");
+    assert!(!tui.alternate_screen(), "terminal left on the alternate screen");
+    assert!(!tui.cursor_hidden(), "cursor left hidden");
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("wavetop-pty-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn navigates_opens_help_and_quits_leaving_the_terminal_restored() {
+    let dir = tempdir("quit");
+    let mut tui = spawn_demo(&dir, &[]);
+    tui.wait_for("global-api", WAIT);
+    tui.wait_for("DEMO", WAIT);
+    assert!(tui.raw_mode(), "the console runs in raw mode");
+    assert!(tui.alternate_screen(), "the console uses the alternate screen");
+
+    tui.send("?");
+    tui.wait_for("keys from the active keymap", WAIT);
+    tui.send("\x1b");
+    tui.send("3");
+    tui.wait_for("record sets", WAIT);
+    tui.send("2");
+    tui.wait_for("billing-failover", WAIT);
+    tui.send("q");
+    let status = tui.wait_exit(WAIT);
+    assert!(status.success(), "exit status {status:?}");
+    assert_restored(&tui);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dir = tempdir("term");
+    let mut tui = spawn_demo(&dir, &[]);
+    tui.wait_for("global-api", WAIT);
+    assert!(tui.raw_mode());
+    tui.signal(libc::SIGTERM);
+    tui.wait_exit(WAIT);
+    assert_restored(&tui);
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    let dir = tempdir("hup");
+    let mut tui = spawn_demo(&dir, &[]);
+    tui.wait_for("global-api", WAIT);
+    tui.signal(libc::SIGHUP);
+    tui.wait_exit(WAIT);
+    assert_restored(&tui);
+}
+
+#[test]
+fn an_invalid_config_exits_2_before_touching_the_terminal() {
+    let dir = tempdir("badcfg");
+    let cfg = dir.join("bad.toml");
+    std::fs::write(&cfg, "theme = \"dark\"\nread_only = maybe\n").unwrap();
+    let cfg_arg = cfg.display().to_string();
+    let mut tui = spawn_demo(&dir, &["--config", &cfg_arg]);
+    let status = tui.wait_exit(WAIT);
+    assert_eq!(status.exit_code(), 2);
+    let screen = tui.screen_text();
+    assert!(screen.contains("bad.toml:2:"), "error names file and line: {screen}");
+    assert!(!tui.alternate_screen());
+    assert!(!tui.raw_mode());
+}
