@@ -46,8 +46,8 @@ pub struct BackendArgs {
     pub profile: Option<String>,
 
     /// Home region where pipelines are discovered; repeat for several.
-    #[arg(long = "region", global = true)]
-    pub regions: Vec<String>,
+    #[arg(long = "home-region", global = true)]
+    pub home_regions: Vec<String>,
 
     /// Send every AWS call to this endpoint (moto, LocalStack).
     #[arg(long, global = true)]

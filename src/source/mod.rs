@@ -247,3 +247,13 @@ pub trait Operate: Send + Sync {
     fn identity(&self) -> BoxFuture<'_, Result<String, SourceError>>;
     fn execute(&self, call: OperateCall) -> BoxFuture<'_, Result<OperateOutcome, SourceError>>;
 }
+
+impl<T: Operate + ?Sized> Operate for std::sync::Arc<T> {
+    fn identity(&self) -> BoxFuture<'_, Result<String, SourceError>> {
+        (**self).identity()
+    }
+
+    fn execute(&self, call: OperateCall) -> BoxFuture<'_, Result<OperateOutcome, SourceError>> {
+        (**self).execute(call)
+    }
+}
