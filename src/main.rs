@@ -1,1 +1,28 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use wavetop::app;
+use wavetop::cli::Cli;
+
+fn main() -> ExitCode {
+    // clap reports bad flags itself, naming the flag, with exit status 2.
+    let cli = Cli::parse();
+    if let Err(e) = color_eyre::install() {
+        eprintln!("wavetop: {e}");
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("wavetop: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(app::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("wavetop: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

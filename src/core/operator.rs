@@ -14,11 +14,36 @@ pub struct Proposal {
     pub warnings: Vec<String>,
 }
 
-pub fn propose(model: &Model, action: ActionName, force: bool) -> Result<Proposal, String> {
+/// Where an action applies: a flow, one of its waves, and a region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub flow: String,
+    pub wave: usize,
+    pub region: String,
+}
+
+/// The target under the console's cursor.
+pub fn selected_target(model: &Model) -> Result<Target, String> {
     let flow = model.selected_flow().ok_or("no pipeline selected")?;
-    let (wave_idx, region) = model.selected_cell().ok_or("no cell selected")?;
-    let wave = &flow.waves[wave_idx];
-    let region = region.to_string();
+    let (wave, region) = model.selected_cell().ok_or("no cell selected")?;
+    Ok(Target { flow: flow.name.clone(), wave, region: region.to_string() })
+}
+
+/// An action on the selection in the console.
+pub fn propose(model: &Model, action: ActionName, force: bool) -> Result<Proposal, String> {
+    propose_for(model, action, &selected_target(model)?, force)
+}
+
+/// An action on an explicit target (the headless commands name it on the command line).
+pub fn propose_for(model: &Model, action: ActionName, target: &Target, force: bool) -> Result<Proposal, String> {
+    match action {
+        ActionName::Drain => return propose_drain(model, &target.region, force),
+        ActionName::Restore => return propose_restore(model, &target.region),
+        _ => {}
+    }
+    let flow = model.fleet.flow(&target.flow).ok_or_else(|| format!("no pipeline named {}", target.flow))?;
+    let wave = flow.waves.get(target.wave).ok_or("no such wave")?;
+    let region = target.region.clone();
     let plain = |intent| Ok(Proposal { intent, warnings: Vec::new() });
     match action {
         ActionName::Approve | ActionName::Reject | ActionName::ApproveAtWindow => {
@@ -139,44 +164,6 @@ pub fn propose(model: &Model, action: ActionName, force: bool) -> Result<Proposa
                 regions: owned_regions(wave),
             })
         }
-        ActionName::Drain => {
-            let plan = plan_drain(&model.fleet.health, &region);
-            if plan.invert.is_empty() {
-                return Err(format!("{region} has no health check to invert (already drained, or none)"));
-            }
-            let mut warnings = plan.warnings;
-            let forced = !plan.refusals.is_empty();
-            if forced {
-                let names: Vec<String> = plan
-                    .refusals
-                    .iter()
-                    .map(|r| format!("{} ({})", r.record_set, r.reason))
-                    .collect();
-                if !force {
-                    return Err(format!(
-                        "refused: draining {region} leaves no healthy record in {}; Route53 would then send traffic to every record. Use :drain --force to override",
-                        names.join("; ")
-                    ));
-                }
-                warnings.push(format!("FORCED: {} will fail open", names.join("; ")));
-            }
-            warnings.extend(lag_warnings(
-                &model.fleet.tables,
-                &plan.receiving_regions,
-                model.lag_warning_ms,
-            ));
-            Ok(Proposal {
-                intent: Intent::Drain { region, health_check_ids: plan.invert, force: forced },
-                warnings,
-            })
-        }
-        ActionName::Restore => {
-            let plan = plan_restore(&model.fleet.health, &region);
-            if plan.revert.is_empty() {
-                return Err(format!("{region} is not drained"));
-            }
-            plain(Intent::Restore { region, health_check_ids: plan.revert })
-        }
         other => Err(format!("{} is not an operator action", other.as_str())),
     }
 }
@@ -202,4 +189,45 @@ fn running_execution(flow: &Flow, wave: &Wave) -> Option<String> {
         .iter()
         .find(|e| e.pipeline == wave.pipeline && e.status == ExecutionStatus::InProgress)
         .map(|e| e.id.clone())
+}
+
+/// Draining acts on a region's DNS records, whatever pipeline is selected.
+pub fn propose_drain(model: &Model, region: &str, force: bool) -> Result<Proposal, String> {
+    let region = region.to_string();
+    let plan = plan_drain(&model.fleet.health, &region);
+    if plan.invert.is_empty() {
+        return Err(format!("{region} has no health check to invert (already drained, or none)"));
+    }
+    let mut warnings = plan.warnings;
+    let forced = !plan.refusals.is_empty();
+    if forced {
+        let names: Vec<String> = plan
+            .refusals
+            .iter()
+            .map(|r| format!("{} ({})", r.record_set, r.reason))
+            .collect();
+        if !force {
+            return Err(format!(
+                "refused: draining {region} leaves no healthy record in {}; Route53 would then send traffic to every record. Use :drain --force to override",
+                names.join("; ")
+            ));
+        }
+        warnings.push(format!("FORCED: {} will fail open", names.join("; ")));
+    }
+    warnings.extend(lag_warnings(&model.fleet.tables, &plan.receiving_regions, model.lag_warning_ms));
+    Ok(Proposal {
+        intent: Intent::Drain { region, health_check_ids: plan.invert, force: forced },
+        warnings,
+    })
+}
+
+pub fn propose_restore(model: &Model, region: &str) -> Result<Proposal, String> {
+    let plan = plan_restore(&model.fleet.health, region);
+    if plan.revert.is_empty() {
+        return Err(format!("{region} is not drained"));
+    }
+    Ok(Proposal {
+        intent: Intent::Restore { region: region.to_string(), health_check_ids: plan.revert },
+        warnings: Vec::new(),
+    })
 }

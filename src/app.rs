@@ -1,0 +1,221 @@
+//! Wiring: configuration first (before the terminal is touched), then the
+//! backend, then the console or a headless command.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::audit::AuditLog;
+use crate::cli::{BackendArgs, Cli, Command, ConfigCommand};
+use crate::config::{self, Loaded, wants_no_color};
+use crate::core::bindings::Bindings;
+use crate::core::model::Model;
+use crate::domain::window::Windows;
+use crate::headless;
+use crate::runtime::event_loop::{self, Backends, Clock};
+use crate::sim::{DEMO_EPOCH, SimBackend, SimWorld};
+use crate::snapshot_text;
+use crate::source::aws::{AwsBackend, AwsOptions};
+use crate::source::snapshot::full_snapshot;
+use crate::source::{Observe, Operate, ReadOnly};
+
+/// Exit status for bad input: flags, config, theme, keymap.
+pub const EXIT_USAGE: u8 = 2;
+
+pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
+    if let Some(Command::Config { action: ConfigCommand::Check { path } }) = &cli.command {
+        let path = path.as_deref().or(cli.backend.config.as_deref());
+        return Ok(match config::check(path) {
+            Ok(summary) => {
+                println!("{summary}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        });
+    }
+    let loaded = match config::load(cli.backend.config.as_deref()) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    let windows = match Windows::from_config(&loaded.config.windows) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("{}: {e}", loaded.source.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    let read_only = cli.backend.read_only || loaded.config.read_only;
+    let fleet = match connect(&cli.backend, &loaded).await {
+        Ok(f) => f,
+        Err(message) => {
+            eprintln!("wavetop: {message}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let operate: Arc<dyn Operate> = if read_only {
+        Arc::new(ReadOnly::new(fleet.operate.clone()))
+    } else {
+        fleet.operate.clone()
+    };
+
+    match cli.command {
+        Some(Command::Snapshot { at, json }) => {
+            if at.is_some() && !fleet.simulated {
+                eprintln!("wavetop: --at applies to the simulated fleet only (add --demo)");
+                return Ok(ExitCode::from(EXIT_USAGE));
+            }
+            // The simulated fleet is looked at on a fixed clock, so the same
+            // seed and --at give the same snapshot byte for byte.
+            let (now, result) = if fleet.simulated {
+                let at = at.unwrap_or(SignedDuration::ZERO);
+                (DEMO_EPOCH + at, crate::sim::fleet_at(cli.backend.seed, at))
+            } else {
+                let now = (fleet.clock)();
+                (now, full_snapshot(&*fleet.observe, now).await)
+            };
+            let snapshot = match result {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("wavetop: snapshot failed: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&snapshot_text::json(&snapshot, now, &fleet.label))?);
+            } else {
+                print!("{}", snapshot_text::table(&snapshot, now, &fleet.label));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Config { .. }) => unreachable!("handled before loading"),
+        Some(command) => {
+            let audit = match open_audit(&cli.backend) {
+                Ok(a) => a,
+                Err(e) => {
+                    eprintln!("wavetop: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let ctx = headless::Context {
+                observe: fleet.observe.clone(),
+                operate,
+                audit,
+                clock: fleet.clock.clone(),
+                windows,
+                read_only,
+                lag_warning_ms: loaded.config.lag_warning_ms.map(|v| v as f64).unwrap_or(5_000.0),
+            };
+            Ok(headless::run(command, ctx).await)
+        }
+        None => {
+            let audit = match open_audit(&cli.backend) {
+                Ok(a) => a,
+                Err(e) => {
+                    eprintln!("wavetop: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let mut theme = loaded.theme.clone();
+            if wants_no_color(cli.ui.no_color) {
+                theme = theme.no_color();
+            }
+            let bindings = Bindings::from_pairs(loaded.keymap.bindings().map(|(a, k)| (a, k.to_vec())));
+            let now = (fleet.clock)();
+            let mut model = Model::new(now, bindings, windows, read_only);
+            model.auto_release = loaded.config.auto_release;
+            if let Some(ms) = loaded.config.lag_warning_ms {
+                model.lag_warning_ms = ms as f64;
+            }
+            if let Some(note) = fleet.note {
+                model.flash(note);
+            }
+            let backends = Backends {
+                observe: fleet.observe,
+                operate,
+                audit,
+                clock: fleet.clock,
+                speed: fleet.speed,
+            };
+            event_loop::run(model, theme, backends).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn open_audit(args: &BackendArgs) -> Result<Arc<AuditLog>, String> {
+    let path = args.audit_log.clone().unwrap_or_else(AuditLog::default_path);
+    AuditLog::open(&path)
+        .map(Arc::new)
+        .map_err(|e| format!("cannot open the audit log {}: {e}", path.display()))
+}
+
+/// The backend chosen from the flags and config.
+struct Fleet {
+    observe: Arc<dyn Observe>,
+    operate: Arc<dyn Operate>,
+    clock: Clock,
+    speed: f64,
+    simulated: bool,
+    label: String,
+    /// Shown once at start.
+    note: Option<String>,
+}
+
+async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, String> {
+    let aws_configured = args.profile.is_some()
+        || args.endpoint_url.is_some()
+        || loaded.config.aws.is_some()
+        || std::env::var_os("AWS_PROFILE").is_some()
+        || std::env::var_os("AWS_ACCESS_KEY_ID").is_some();
+    if args.demo || !aws_configured {
+        let start = DEMO_EPOCH;
+        let origin = Instant::now();
+        let speed = args.speed;
+        // The simulated fleet's clock: the demo epoch plus real time elapsed, times --speed.
+        let clock: Clock = Arc::new(move || {
+            let ms = (origin.elapsed().as_secs_f64() * 1000.0 * speed) as i64;
+            start + SignedDuration::from_millis(ms)
+        });
+        let backend = Arc::new(SimBackend::new(SimWorld::new(args.seed, start), clock.clone()));
+        return Ok(Fleet {
+            observe: backend.clone(),
+            operate: backend,
+            clock,
+            speed,
+            simulated: true,
+            label: "DEMO".to_string(),
+            note: (!args.demo).then(|| "no AWS configuration found: showing the simulated fleet (--demo)".to_string()),
+        });
+    }
+    let mut aws_config = loaded.config.aws.clone().unwrap_or_default();
+    if !args.home_regions.is_empty() {
+        aws_config.home_regions = args.home_regions.clone();
+    }
+    let options = AwsOptions {
+        profile: args.profile.clone().or_else(|| aws_config.profile.clone()),
+        endpoint_url: args.endpoint_url.clone(),
+        home_regions: aws_config.home_regions.clone(),
+    };
+    let backend = Arc::new(AwsBackend::connect(options, aws_config).await.map_err(|e| e.to_string())?);
+    let clock: Clock = Arc::new(Timestamp::now);
+    Ok(Fleet {
+        observe: backend.clone(),
+        operate: backend,
+        clock,
+        speed: 1.0,
+        simulated: false,
+        label: match &args.profile {
+            Some(p) => format!("AWS profile {p}"),
+            None => "AWS".to_string(),
+        },
+        note: None,
+    })
+}

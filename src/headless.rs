@@ -1,0 +1,250 @@
+//! The operator actions without the console: the same rules (operator.rs),
+//! the same calls and the same audit log, confirmed by `--yes`.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::audit::AuditLog;
+use crate::cli::{Command, GateArgs, WaveArgs};
+use crate::core::action::ActionName;
+use crate::core::bindings::Bindings;
+use crate::core::intent::{CommentRule, Intent};
+use crate::core::model::Model;
+use crate::core::operator::{Proposal, Target, propose_drain, propose_for, propose_restore};
+use crate::domain::fleet::Fleet;
+use crate::domain::hold_reason::decode_hold;
+use crate::domain::window::Windows;
+use crate::runtime::event_loop::Clock;
+use crate::runtime::executor::run_calls;
+use crate::source::snapshot::full_snapshot;
+use crate::source::{Observe, Operate};
+
+pub struct Context {
+    pub observe: Arc<dyn Observe>,
+    pub operate: Arc<dyn Operate>,
+    pub audit: Arc<AuditLog>,
+    pub clock: Clock,
+    pub windows: Windows,
+    pub read_only: bool,
+    pub lag_warning_ms: f64,
+}
+
+/// Exit statuses: 0 done, 1 AWS refused or failed, 2 bad input or not confirmed.
+pub async fn run(command: Command, ctx: Context) -> ExitCode {
+    match execute(command, &ctx).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(text)) => {
+            eprintln!("wavetop: {text}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Call(text)) => {
+            eprintln!("wavetop: {text}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+enum Failure {
+    Usage(String),
+    Call(String),
+}
+
+async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
+    let now = (ctx.clock)();
+    let fleet = full_snapshot(&*ctx.observe, now)
+        .await
+        .map_err(|e| Failure::Call(format!("reading the fleet failed: {e}")))?;
+    let mut model = Model::new(now, Bindings::default(), ctx.windows.clone(), ctx.read_only);
+    model.fleet = fleet;
+    model.lag_warning_ms = ctx.lag_warning_ms;
+
+    let (proposals, comment, yes) = match command {
+        Command::Approve(gate) => gate_proposal(&model, &gate, true)?,
+        Command::Reject(gate) => gate_proposal(&model, &gate, false)?,
+        Command::Retry { wave, all, yes } => {
+            let action = if all { ActionName::RetryAll } else { ActionName::RetryFailed };
+            (vec![wave_proposal(&model, &wave, action)?], String::new(), yes)
+        }
+        Command::Hold { wave, until_window, reason, yes } => {
+            let proposal = match until_window {
+                Some(region) => {
+                    let mut target = wave_target(&model.fleet, &wave)?;
+                    target.region = region;
+                    propose_for(&model, ActionName::HoldUntilWindow, &target, false).map_err(Failure::Usage)?
+                }
+                None => wave_proposal(&model, &wave, ActionName::Hold)?,
+            };
+            (vec![proposal], reason, yes)
+        }
+        Command::Release { wave, yes } => (vec![wave_proposal(&model, &wave, ActionName::Release)?], String::new(), yes),
+        Command::Stop { pipeline, abandon, reason, yes } => {
+            let action = if abandon { ActionName::StopAbandon } else { ActionName::Stop };
+            let target = running_wave_target(&model.fleet, &pipeline)?;
+            (vec![propose_for(&model, action, &target, false).map_err(Failure::Usage)?], reason, yes)
+        }
+        Command::Rollback { wave, to, yes } => {
+            let mut proposal = wave_proposal(&model, &wave, ActionName::Rollback)?;
+            if let (Some(to), Intent::Rollback { target_execution_id, .. }) = (to, &mut proposal.intent) {
+                *target_execution_id = to;
+            }
+            (vec![proposal], String::new(), yes)
+        }
+        Command::Drain { region, force, yes } => {
+            (vec![propose_drain(&model, &region, force).map_err(Failure::Usage)?], String::new(), yes)
+        }
+        Command::Restore { region, yes } => (vec![propose_restore(&model, &region).map_err(Failure::Usage)?], String::new(), yes),
+        Command::Enforce { yes } => {
+            let due = due_releases(&model);
+            if due.is_empty() {
+                println!("nothing to release: no hold placed until a window has reached its time");
+                return Ok(());
+            }
+            (due, String::new(), yes)
+        }
+        Command::Snapshot { .. } | Command::Config { .. } => unreachable!("handled by the caller"),
+    };
+
+    for p in &proposals {
+        if let CommentRule::Required(label) = p.intent.comment_rule()
+            && comment.trim().is_empty()
+        {
+            return Err(Failure::Usage(format!("{}: {label} (pass --comment or --reason)", p.intent.title())));
+        }
+    }
+    for p in &proposals {
+        println!("{}:", p.intent.title());
+        for line in p.intent.describe() {
+            println!("  {line}");
+        }
+        for w in &p.warnings {
+            println!("  WARNING: {w}");
+        }
+    }
+    if !yes {
+        return Err(Failure::Usage("not done: add --yes to make these calls".to_string()));
+    }
+    let identity = ctx.operate.identity().await.unwrap_or_else(|_| "unknown".to_string());
+    for p in proposals {
+        if let Intent::ApproveAtWindow { at, .. } = &p.intent {
+            wait_until(ctx, *at).await;
+        }
+        let calls = p.intent.calls(&comment, &identity);
+        let results = run_calls(
+            &*ctx.operate,
+            &*ctx.audit,
+            &*ctx.clock,
+            &identity,
+            p.intent.title(),
+            &p.intent.target(),
+            &calls,
+        )
+        .await;
+        for (call, result) in calls.iter().zip(&results) {
+            match result {
+                Ok(o) => println!("done: {} {}", call.api_name(), o.detail),
+                Err(e) => return Err(Failure::Call(format!("{} failed: {e}", call.api_name()))),
+            }
+        }
+        if results.len() > calls.len() {
+            if let Some(Err(e)) = results.last() {
+                return Err(Failure::Call(e.to_string()));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn wait_until(ctx: &Context, at: jiff::Timestamp) {
+    println!("waiting until {at} to approve…");
+    loop {
+        let now = (ctx.clock)();
+        if now >= at {
+            return;
+        }
+        let ms = (at.as_millisecond() - now.as_millisecond()).clamp(100, 60_000);
+        tokio::time::sleep(std::time::Duration::from_millis(ms as u64)).await;
+    }
+}
+
+/// Finds the flow and wave a pipeline/wave pair names; the pipeline may be a
+/// flow name or the CodePipeline name of one of its pipelines.
+fn wave_target(fleet: &Fleet, args: &WaveArgs) -> Result<Target, Failure> {
+    let flow = fleet
+        .flows
+        .iter()
+        .find(|f| f.name == args.pipeline || f.pipelines.iter().any(|p| p.name == args.pipeline))
+        .ok_or_else(|| Failure::Usage(format!("no pipeline named {}", args.pipeline)))?;
+    let wave = flow
+        .waves
+        .iter()
+        .position(|w| w.name == args.wave && (flow.name == args.pipeline || w.pipeline == args.pipeline))
+        .ok_or_else(|| {
+            let names: Vec<&str> = flow.waves.iter().map(|w| w.name.as_str()).collect();
+            Failure::Usage(format!("{} has no wave {} (waves: {})", flow.name, args.wave, names.join(", ")))
+        })?;
+    let region = flow.waves[wave].cells.first().map(|c| c.region.clone()).unwrap_or_default();
+    Ok(Target { flow: flow.name.clone(), wave, region })
+}
+
+fn wave_proposal(model: &Model, args: &WaveArgs, action: ActionName) -> Result<Proposal, Failure> {
+    let target = wave_target(&model.fleet, args)?;
+    propose_for(model, action, &target, false).map_err(Failure::Usage)
+}
+
+fn gate_proposal(model: &Model, gate: &GateArgs, approve: bool) -> Result<(Vec<Proposal>, String, bool), Failure> {
+    let mut target = wave_target(&model.fleet, &gate.wave)?;
+    target.region = gate.region.clone();
+    let action = match (approve, gate.at_window) {
+        (true, false) => ActionName::Approve,
+        (true, true) => ActionName::ApproveAtWindow,
+        (false, false) => ActionName::Reject,
+        (false, true) => return Err(Failure::Usage("--at-window applies to approve only".into())),
+    };
+    let proposal = propose_for(model, action, &target, false).map_err(Failure::Usage)?;
+    Ok((vec![proposal], gate.comment.clone(), gate.yes))
+}
+
+/// The wave of a pipeline that is running now, for stop.
+fn running_wave_target(fleet: &Fleet, pipeline: &str) -> Result<Target, Failure> {
+    let flow = fleet
+        .flows
+        .iter()
+        .find(|f| f.name == pipeline || f.pipelines.iter().any(|p| p.name == pipeline))
+        .ok_or_else(|| Failure::Usage(format!("no pipeline named {pipeline}")))?;
+    let wave = flow
+        .waves
+        .iter()
+        .position(|w| (flow.name == pipeline || w.pipeline == pipeline) && w.execution_id.is_some())
+        .unwrap_or(0);
+    Ok(Target { flow: flow.name.clone(), wave, region: String::new() })
+}
+
+/// Holds whose stored reason says they end at a time that has come.
+fn due_releases(model: &Model) -> Vec<Proposal> {
+    let mut out = Vec::new();
+    for flow in &model.fleet.flows {
+        for wave in &flow.waves {
+            if wave.transition.enabled {
+                continue;
+            }
+            let due = wave
+                .transition
+                .disabled_reason
+                .as_deref()
+                .and_then(decode_hold)
+                .and_then(|h| h.until)
+                .is_some_and(|until| until <= model.now);
+            if due {
+                out.push(Proposal {
+                    intent: Intent::Release {
+                        pipeline: wave.pipeline.clone(),
+                        stage: wave.name.clone(),
+                        regions: wave.regions().iter().map(|r| r.to_string()).collect(),
+                    },
+                    warnings: Vec::new(),
+                });
+            }
+        }
+    }
+    out
+}

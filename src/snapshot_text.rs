@@ -1,0 +1,131 @@
+//! `wavetop snapshot`: the fleet as a readable table, or as stable JSON.
+
+use std::fmt::Write as _;
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use crate::domain::fleet::{Fleet, FlowKind};
+use crate::ui::glyphs::{cell_glyph, execution_glyph, fmt_age, fmt_elapsed, fmt_ms, health_glyph};
+
+/// Version of the JSON shape; bumped on any incompatible change.
+pub const JSON_VERSION: u32 = 1;
+
+/// The JSON document: the fleet model as serialized, with each cell's derived
+/// status added so consumers need not re-derive it.
+pub fn json(fleet: &Fleet, now: Timestamp, label: &str) -> Value {
+    let mut pipelines = serde_json::to_value(&fleet.flows).unwrap_or(Value::Null);
+    if let Value::Array(flows) = &mut pipelines {
+        for (flow_json, flow) in flows.iter_mut().zip(&fleet.flows) {
+            let Some(Value::Array(waves)) = flow_json.get_mut("waves") else { continue };
+            for (wave_json, wave) in waves.iter_mut().zip(&flow.waves) {
+                let Some(Value::Array(cells)) = wave_json.get_mut("cells") else { continue };
+                for (cell_json, cell) in cells.iter_mut().zip(&wave.cells) {
+                    if let Value::Object(map) = cell_json {
+                        map.insert("status".into(), serde_json::to_value(cell.status()).unwrap_or(Value::Null));
+                    }
+                }
+            }
+        }
+    }
+    json!({
+        "version": JSON_VERSION,
+        "fleet": label,
+        "at": now,
+        "pipelines": pipelines,
+        "stacks": fleet.stacks,
+        "health": fleet.health,
+        "replication": fleet.tables,
+    })
+}
+
+pub fn table(fleet: &Fleet, now: Timestamp, label: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "wavetop snapshot · {label} · {}", now.strftime("%Y-%m-%d %H:%M:%S UTC"));
+    for flow in &fleet.flows {
+        let kind = match flow.kind {
+            FlowKind::Pipeline => "pipeline",
+            FlowKind::Chained => "chained pipelines",
+            FlowKind::Unmanaged => "stacks outside any pipeline",
+        };
+        let _ = writeln!(out, "\n{} ({kind}, home {})", flow.name, flow.home_region());
+        let _ = write!(out, "  {:<18}", "wave");
+        for r in &flow.regions {
+            let _ = write!(out, "{r:<16}");
+        }
+        out.push('\n');
+        for wave in &flow.waves {
+            let held = if wave.transition.enabled { "" } else { " ⏸" };
+            let _ = write!(out, "  {:<18}", format!("{}{held}", wave.name));
+            if wave.pre_deploy {
+                if let Some(cell) = wave.cells.first() {
+                    let (g, w) = cell_glyph(cell.status());
+                    let _ = write!(out, "{g} {w} ({})", cell.region);
+                }
+            } else {
+                for r in &flow.regions {
+                    let text = match wave.cell(r) {
+                        Some(cell) => {
+                            let (g, w) = cell_glyph(cell.status());
+                            format!("{g} {w}")
+                        }
+                        None => "·".to_string(),
+                    };
+                    let _ = write!(out, "{text:<16}");
+                }
+            }
+            out.push('\n');
+        }
+        for e in flow.executions.iter().take(5) {
+            let (g, w) = execution_glyph(e.status);
+            let _ = writeln!(
+                out,
+                "  {g} {w:<11} {:<10} {:<22} {} {} ago, took {}",
+                e.id.chars().take(8).collect::<String>(),
+                e.trigger,
+                e.revision_summary.as_deref().unwrap_or(""),
+                fmt_age(now.as_second() - e.started_at.as_second()),
+                fmt_elapsed(e.duration_secs()),
+            );
+        }
+    }
+    let _ = writeln!(out, "\nstacks");
+    for s in &fleet.stacks {
+        let newest = s
+            .events
+            .first()
+            .map(|e| format!("{} {} {}", e.timestamp.strftime("%H:%M:%S"), e.logical_id, e.status))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {:<16} {:<26} {:<32} {newest}", s.region, s.name, s.status);
+    }
+    let _ = writeln!(out, "\nhealth");
+    for rs in &fleet.health.record_sets {
+        let _ = writeln!(out, "  {} {} {:?}", rs.name, rs.record_type, rs.policy);
+        for r in &rs.records {
+            let check = r.health_check_id.as_deref().and_then(|id| fleet.health.check(id));
+            let status = match check {
+                Some(c) => {
+                    let (g, w) = health_glyph(c.status, c.inverted);
+                    format!("{g} {w}{}", if c.disabled { " (disabled)" } else { "" })
+                }
+                None => "no check".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "    {:<16} {:<12} {:<14} {status}",
+                r.region,
+                r.routing_detail.as_deref().unwrap_or(""),
+                r.health_check_id.as_deref().unwrap_or("-")
+            );
+        }
+    }
+    let _ = writeln!(out, "\nreplication");
+    for t in &fleet.tables {
+        let _ = writeln!(out, "  {}", t.name);
+        for s in &t.latency {
+            let latest = s.latest().map(fmt_ms).unwrap_or_else(|| "no data".into());
+            let _ = writeln!(out, "    {} -> {:<16} {latest}", s.source_region, s.receiving_region);
+        }
+    }
+    out
+}
