@@ -1,5 +1,8 @@
 //! Fleet types and the rules derived from them, shared by every layer.
 
+pub mod failover;
 pub mod fleet;
 pub mod grid;
+pub mod hold_reason;
 pub mod pipeline_doc;
+pub mod window;
