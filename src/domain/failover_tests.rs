@@ -282,7 +282,7 @@ fn lag_warnings_name_lagging_receivers_only() {
         fetched_at: at,
     };
     let receivers = strings(&["eu-west-1", "ap-southeast-2"]);
-    let warnings = lag_warnings(&[table.clone()], &receivers, 1000.0);
+    let warnings = lag_warnings(std::slice::from_ref(&table), &receivers, 1000.0);
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(warnings[0].contains("into eu-west-1 lags 2500 ms"));
     assert!(warnings[1].contains("ap-southeast-2 is UPDATING"));
