@@ -353,7 +353,7 @@ fn ceil_quarter(at: Timestamp) -> Timestamp {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
     fn next_opening_is_the_first_opening_edge_after(case in case()) {
