@@ -4,6 +4,7 @@
 //! views (`ui`) only draw; the backends (`source`, `sim`) observe and operate
 //! behind two traits; the runtime carries effects out.
 
+pub mod audit;
 pub mod config;
 pub mod cli;
 pub mod core;

@@ -5,13 +5,33 @@ use std::io;
 
 use jiff::Timestamp;
 
-use crate::source::{OperateCall, OperateOutcome, Operate, SourceError};
+use crate::audit::{AuditId, AuditIntent, AuditLog};
+use crate::source::{Operate, OperateCall, OperateOutcome, SourceError};
 
 /// Where operator actions are recorded. The line written by `before` must be
 /// on disk when it returns: a call is only made after that.
 pub trait AuditSink: Send + Sync {
-    fn before(&self, at: Timestamp, identity: &str, intent: &str, target: &str, call: &OperateCall) -> io::Result<String>;
-    fn after(&self, at: Timestamp, id: &str, outcome: Result<&str, &str>) -> io::Result<()>;
+    fn before(&self, at: Timestamp, identity: &str, intent: &str, target: &str, call: &OperateCall) -> io::Result<AuditId>;
+    fn after(&self, at: Timestamp, id: AuditId, outcome: Result<&str, &str>) -> io::Result<()>;
+}
+
+impl AuditSink for AuditLog {
+    fn before(&self, at: Timestamp, identity: &str, intent: &str, target: &str, call: &OperateCall) -> io::Result<AuditId> {
+        AuditLog::before(
+            self,
+            &AuditIntent {
+                ts: at,
+                identity: identity.to_string(),
+                target: target.to_string(),
+                call: call.clone(),
+                params: serde_json::json!({ "intent": intent }),
+            },
+        )
+    }
+
+    fn after(&self, at: Timestamp, id: AuditId, outcome: Result<&str, &str>) -> io::Result<()> {
+        AuditLog::after(self, id, at, outcome)
+    }
 }
 
 /// Runs the calls in order and stops at the first failure; one result per
@@ -41,8 +61,8 @@ pub async fn run_calls(
             Err(e) => Err(e.to_string()),
         };
         let logged = match &outcome {
-            Ok(detail) => audit.after(now(), &id, Ok(detail)),
-            Err(text) => audit.after(now(), &id, Err(text.as_str())),
+            Ok(detail) => audit.after(now(), id, Ok(detail)),
+            Err(text) => audit.after(now(), id, Err(text.as_str())),
         };
         let failed = result.is_err();
         results.push(result);

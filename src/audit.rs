@@ -1,0 +1,251 @@
+//! The append-only record of every operator action.
+//!
+//! One JSON object per line. Each call to AWS is framed by two lines: a
+//! `before` line written and flushed to disk before the call is made, and
+//! an `after` line with its outcome. A `before` without its `after` is a call
+//! that may or may not have happened (wavetop stopped in between); the log
+//! keeps it visible rather than guessing.
+//!
+//! ```text
+//! {"ts":"2026-11-21T22:00:00Z","phase":"before","id":"1795298400000-4242-0","identity":"...","target":"...","api":"route53:UpdateHealthCheck","call":{"call":"set_health_check_inverted",...},"params":{...}}
+//! {"ts":"2026-11-21T22:00:01Z","phase":"after","id":"1795298400000-4242-0","outcome":"ok","detail":"..."}
+//! ```
+//!
+//! The file is created `0600` in a `0700` directory and opened in append
+//! mode; each line goes out in one write, so lines from threads or from
+//! several wavetop processes never interleave.
+
+use std::ffi::OsStr;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::source::OperateCall;
+
+/// Process-wide, so two logs opened on the same file by one process still
+/// hand out distinct ids.
+static NEXT_SEQUENCE: AtomicU64 = AtomicU64::new(0);
+
+/// What the operator is about to do, recorded before it is done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditIntent {
+    pub ts: Timestamp,
+    /// Who the call is made as (the STS caller identity).
+    pub identity: String,
+    /// What the call acts on, as the operator named it (e.g. `payments/Deploy-EU eu-west-1`).
+    pub target: String,
+    pub call: OperateCall,
+    /// Anything else the confirmation showed (hold-until time, drain plan, ...).
+    pub params: serde_json::Value,
+}
+
+/// Ties an `after` line to its `before` line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AuditId(String);
+
+impl AuditId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AuditId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Before,
+    After,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    Error,
+}
+
+/// One line of the log, as written and as read back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub ts: Timestamp,
+    pub phase: Phase,
+    pub id: AuditId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// The AWS API, e.g. `codepipeline:PutApprovalResult`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<OperateCall>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// The open audit log, shared by everything that operates.
+#[derive(Debug)]
+pub struct AuditLog {
+    path: PathBuf,
+    file: Mutex<File>,
+}
+
+impl AuditLog {
+    /// Opens (creating when needed) the log at `path` for appending. A new
+    /// directory is made `0700`, a new file `0600`; an existing file that
+    /// others can read is narrowed to `0600`.
+    pub fn open(path: &Path) -> io::Result<AuditLog> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)?;
+        let permissions = file.metadata()?.permissions();
+        if permissions.mode() & 0o077 != 0 {
+            file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        }
+        Ok(AuditLog {
+            path: path.to_path_buf(),
+            file: Mutex::new(file),
+        })
+    }
+
+    /// `$XDG_STATE_HOME/wavetop/audit.jsonl`, else `$HOME/.local/state/wavetop/audit.jsonl`.
+    pub fn default_path() -> PathBuf {
+        Self::default_path_from(
+            std::env::var_os("XDG_STATE_HOME").as_deref(),
+            std::env::var_os("HOME").as_deref(),
+        )
+    }
+
+    /// [`AuditLog::default_path`] for the given environment values. A
+    /// relative `XDG_STATE_HOME` is ignored, as the XDG specification asks.
+    pub fn default_path_from(xdg_state_home: Option<&OsStr>, home: Option<&OsStr>) -> PathBuf {
+        let state = xdg_state_home
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .unwrap_or_else(|| {
+                home.map(PathBuf::from)
+                    .unwrap_or_default()
+                    .join(".local")
+                    .join("state")
+            });
+        state.join("wavetop").join("audit.jsonl")
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Records the intent and makes sure it is on disk. Make the AWS call
+    /// only after this returns `Ok`; on `Err` the call must not be made.
+    pub fn before(&self, entry: &AuditIntent) -> io::Result<AuditId> {
+        let sequence = NEXT_SEQUENCE.fetch_add(1, Ordering::Relaxed);
+        let id = AuditId(format!(
+            "{}-{}-{sequence}",
+            entry.ts.as_millisecond(),
+            std::process::id()
+        ));
+        self.append(&AuditLine {
+            ts: entry.ts,
+            phase: Phase::Before,
+            id: id.clone(),
+            identity: Some(entry.identity.clone()),
+            target: Some(entry.target.clone()),
+            api: Some(entry.call.api_name().to_string()),
+            call: Some(entry.call.clone()),
+            params: Some(entry.params.clone()),
+            outcome: None,
+            detail: None,
+        })?;
+        Ok(id)
+    }
+
+    /// Records how the call `id` ended: `Ok(detail)` or `Err(error message)`.
+    pub fn after(&self, id: AuditId, at: Timestamp, outcome: Result<&str, &str>) -> io::Result<()> {
+        let (outcome, detail) = match outcome {
+            Ok(detail) => (Outcome::Ok, detail),
+            Err(error) => (Outcome::Error, error),
+        };
+        self.append(&AuditLine {
+            ts: at,
+            phase: Phase::After,
+            id,
+            identity: None,
+            target: None,
+            api: None,
+            call: None,
+            params: None,
+            outcome: Some(outcome),
+            detail: Some(detail.to_string()),
+        })
+    }
+
+    fn append(&self, line: &AuditLine) -> io::Result<()> {
+        let mut bytes = serde_json::to_vec(line).map_err(io::Error::other)?;
+        bytes.push(b'\n');
+        // A poisoned lock only means another writer panicked; the file is fine.
+        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        file.write_all(&bytes)?;
+        file.sync_data()
+    }
+}
+
+/// Every line of a log, in file order. A line that is not an audit record
+/// (a torn write after a crash) is an error naming its line number.
+pub fn read_lines(path: &Path) -> io::Result<Vec<AuditLine>> {
+    let reader = BufReader::new(File::open(path)?);
+    let mut lines = Vec::new();
+    for (n, line) in reader.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed = serde_json::from_str(&line).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}:{}: {e}", path.display(), n + 1),
+            )
+        })?;
+        lines.push(parsed);
+    }
+    Ok(lines)
+}
+
+/// `before` lines without a matching `after`: calls whose fate is unknown.
+pub fn unfinished(lines: &[AuditLine]) -> Vec<&AuditLine> {
+    let finished: std::collections::HashSet<&AuditId> = lines
+        .iter()
+        .filter(|l| l.phase == Phase::After)
+        .map(|l| &l.id)
+        .collect();
+    lines
+        .iter()
+        .filter(|l| l.phase == Phase::Before && !finished.contains(&l.id))
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "audit_tests.rs"]
+mod tests;
