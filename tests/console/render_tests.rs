@@ -1,0 +1,162 @@
+//! Rendered frames on ratatui's TestBackend: insta snapshots of every view at
+//! 80x24 and 160x48 on the seeded simulator, and explicit checks of the
+//! styles that carry state (snapshots drop colour).
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Modifier;
+
+use wavetop::config::Theme;
+use wavetop::core::model::Model;
+use wavetop::domain::fleet::CellStatus;
+use wavetop::ui::view;
+
+use crate::support::Console;
+
+fn render(model: &Model, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view(f, model, theme)).unwrap();
+    terminal
+}
+
+fn dark() -> Theme {
+    Theme::preset("dark").unwrap()
+}
+
+/// Every view, at both sizes, after the given keys.
+fn snapshot_views(keys: &str, name: &str) {
+    let mut c = Console::at_minutes(10);
+    c.keys(keys);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let terminal = render(&c.model, &dark(), w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+    }
+}
+
+#[test]
+fn grid() {
+    snapshot_views("", "grid");
+}
+
+#[test]
+fn grid_of_a_chained_flow() {
+    snapshot_views(": p i p e l i n e space e d g e - r e l a y enter", "grid_chained");
+}
+
+#[test]
+fn pipelines() {
+    snapshot_views("2", "pipelines");
+}
+
+#[test]
+fn cell_detail() {
+    snapshot_views("down down down down enter", "cell_detail");
+}
+
+#[test]
+fn health() {
+    snapshot_views("3 down", "health");
+}
+
+#[test]
+fn replication() {
+    snapshot_views("4", "replication");
+}
+
+#[test]
+fn executions() {
+    snapshot_views("5", "executions");
+}
+
+#[test]
+fn activity() {
+    snapshot_views("6", "activity");
+}
+
+#[test]
+fn help() {
+    snapshot_views("?", "help");
+}
+
+#[test]
+fn confirmation_dialog() {
+    snapshot_views("down down down down d", "confirm_drain");
+}
+
+/// The buffer cells of the first occurrence of `needle` on screen.
+fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let area = buffer.area;
+    for y in 0..area.height {
+        let line: String = (0..area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect();
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count() as u16;
+            return Some((x, y));
+        }
+    }
+    None
+}
+
+#[test]
+fn the_selected_cell_is_reverse_video_in_every_theme_and_without_colour() {
+    let c = Console::at_minutes(10);
+    for theme in [dark(), Theme::preset("light").unwrap(), Theme::preset("high-contrast").unwrap(), dark().no_color()] {
+        let terminal = render(&c.model, &theme, 160, 48);
+        let buffer = terminal.backend().buffer();
+        let flow = c.model.selected_flow().unwrap();
+        let wave = &flow.waves[c.model.cursors.wave];
+        let (glyph, _) = wavetop::ui::glyphs::cell_glyph(wave.cells[0].status());
+        let (x, y) = find(buffer, glyph).expect("the selected cell's glyph is drawn");
+        assert!(buffer[(x, y)].modifier.contains(Modifier::REVERSED), "selected cell at {x},{y} is reversed");
+    }
+}
+
+#[test]
+fn state_colours_come_from_the_theme() {
+    let mut c = Console::at_minutes(10);
+    let theme = dark();
+    let flow = c.model.fleet.flow("global-api").unwrap().clone();
+    let waiting = flow
+        .waves
+        .iter()
+        .flat_map(|w| w.cells.iter())
+        .any(|cell| cell.status() == CellStatus::AwaitingApproval);
+    assert!(waiting);
+    c.keys("2 esc");
+    let terminal = render(&c.model, &theme, 160, 48);
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "APPROVE?").expect("a waiting gate is drawn");
+    assert_eq!(buffer[(x, y)].fg, theme.status_awaiting_approval.fg.unwrap_or_default());
+    let no_color = dark().no_color();
+    let terminal = render(&c.model, &no_color, 160, 48);
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "APPROVE?").expect("the word carries the state without colour");
+    assert_eq!(buffer[(x, y)].fg, ratatui::style::Color::Reset);
+}
+
+#[test]
+fn read_only_shows_a_lock_in_the_header_and_greys_operator_keys() {
+    let c = Console::with(10, Default::default(), true);
+    let terminal = render(&c.model, &dark(), 160, 48);
+    let buffer = terminal.backend().buffer();
+    assert!(find(buffer, "READ-ONLY").is_some_and(|(_, y)| y == 0));
+    let (x, y) = find(buffer, "approve").expect("approve hint in the footer");
+    assert!(buffer[(x, y)].modifier.contains(Modifier::CROSSED_OUT));
+}
+
+#[test]
+fn many_regions_scroll_with_the_selected_column_in_view() {
+    let mut c = Console::at_minutes(0);
+    let now = c.model.now;
+    c.model.fleet = wavetop::domain::synthetic::fleet(12, 24, now);
+    c.model.selected_flow = Some("synthetic".into());
+    c.keys("1");
+    for _ in 0..23 {
+        c.keys("right");
+    }
+    let terminal = render(&c.model, &dark(), 80, 24);
+    let buffer = terminal.backend().buffer();
+    let last = c.model.fleet.flows[0].regions[23].clone();
+    assert!(find(buffer, &last).is_some(), "the 24th region is in view at 80 columns");
+    assert!(find(buffer, "more").is_some(), "hidden columns are announced");
+}

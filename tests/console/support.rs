@@ -1,0 +1,150 @@
+//! A console on the seeded simulated fleet, driven only through update():
+//! effects are carried out against the simulator synchronously, so a test
+//! sees exactly what the runtime would feed back.
+
+use futures_util::FutureExt;
+use jiff::{SignedDuration, Timestamp};
+
+use wavetop::config::Keymap;
+use wavetop::core::bindings::Bindings;
+use wavetop::core::key::Key;
+use wavetop::core::model::Model;
+use wavetop::core::msg::{Effect, Msg};
+use wavetop::core::update::{start, update};
+use wavetop::domain::window::Windows;
+use wavetop::sim::{DEMO_EPOCH, ManualClock, SimBackend, SimWorld};
+use wavetop::source::{Observe, Operate, OperateCall};
+
+pub struct Console {
+    pub model: Model,
+    pub backend: SimBackend,
+    pub clock: ManualClock,
+    /// Every operate call that reached the backend, in order.
+    pub sent: Vec<OperateCall>,
+    /// Effects update() returned that the harness has not carried out.
+    pub held_back: Vec<Effect>,
+    /// When false, Operate effects are kept in `held_back` instead of run.
+    pub run_operations: bool,
+}
+
+pub fn bindings(preset: &str) -> Bindings {
+    let keymap = Keymap::preset(preset).expect("preset keymap");
+    Bindings::from_pairs(keymap.bindings().map(|(a, k)| (a, k.to_vec())))
+}
+
+impl Console {
+    /// The demo fleet (seed 1) `minutes` after its start, discovered and
+    /// polled once through update().
+    pub fn at_minutes(minutes: i64) -> Console {
+        Console::with(minutes, Windows::default(), false)
+    }
+
+    pub fn with(minutes: i64, windows: Windows, read_only: bool) -> Console {
+        let now = DEMO_EPOCH + SignedDuration::from_mins(minutes);
+        let mut world = SimWorld::new(1, DEMO_EPOCH);
+        world.advance_to(now);
+        let clock = ManualClock::new(now);
+        let c = clock.clone();
+        let backend = SimBackend::new(world, std::sync::Arc::new(move || c.now()));
+        let mut model = Model::new(now, bindings("default"), windows, read_only);
+        model.width = 160;
+        model.height = 48;
+        let mut console = Console { model, backend, clock, sent: Vec::new(), held_back: Vec::new(), run_operations: true };
+        let fx = start(&mut console.model);
+        console.run(fx);
+        console
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Sends one message and carries out every effect it causes, recursively.
+    pub fn send(&mut self, msg: Msg) -> Vec<Effect> {
+        let fx = update(&mut self.model, msg, self.now());
+        self.run(fx.clone());
+        fx
+    }
+
+    pub fn run(&mut self, effects: Vec<Effect>) {
+        let mut queue = effects;
+        while !queue.is_empty() {
+            let mut next = Vec::new();
+            for effect in queue {
+                let msg = match effect {
+                    Effect::Discover => Msg::Discovered(self.backend.discover().now_or_never().expect("sim is ready")),
+                    Effect::Poll { key, generation } => Msg::Polled {
+                        result: self.backend.poll(key.clone()).now_or_never().expect("sim is ready"),
+                        key,
+                        generation,
+                    },
+                    Effect::FetchIdentity => Msg::Identity(self.backend.identity().now_or_never().expect("sim is ready")),
+                    Effect::Operate { .. } if !self.run_operations => {
+                        self.held_back.push(effect);
+                        continue;
+                    }
+                    Effect::Operate { op_id, calls, .. } => {
+                        let mut results = Vec::new();
+                        for call in calls {
+                            self.sent.push(call.clone());
+                            let r = self.backend.execute(call).now_or_never().expect("sim is ready");
+                            let failed = r.is_err();
+                            results.push(r);
+                            if failed {
+                                break;
+                            }
+                        }
+                        Msg::Operated { op_id, results }
+                    }
+                    Effect::Quit => continue,
+                };
+                next.extend(update(&mut self.model, msg, self.now()));
+            }
+            queue = next;
+        }
+    }
+
+    /// Presses keys given in keymap notation, separated by spaces.
+    pub fn keys(&mut self, keys: &str) {
+        for k in keys.split(' ').filter(|k| !k.is_empty()) {
+            self.send(Msg::Key(Key::parse(k).expect("key notation")));
+        }
+    }
+
+    /// Types text character by character.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.send(Msg::Key(Key::char(c)));
+        }
+    }
+
+    /// Moves the simulated clock and lets timers fire.
+    pub fn advance(&mut self, secs: i64) {
+        let t = self.now() + SignedDuration::from_secs(secs);
+        self.clock.set(t);
+        self.send(Msg::Tick);
+    }
+
+    /// Moves the grid cursor to a pipeline's wave and region with keys, as
+    /// an operator would: `:pipeline NAME`, then arrows.
+    pub fn navigate(&mut self, flow: &str, wave: &str, region: &str) {
+        self.keys(":");
+        self.type_text(&format!("pipeline {flow}"));
+        self.keys("enter");
+        let f = self.model.fleet.flow(flow).expect("flow").clone();
+        let row = f.waves.iter().position(|w| w.name == wave).expect("wave");
+        let col = f.regions.iter().position(|r| r == region).expect("region");
+        self.keys("home");
+        for _ in 0..row {
+            self.keys("down");
+        }
+        for _ in 0..f.regions.len() {
+            self.keys("left");
+        }
+        for _ in 0..col {
+            self.keys("right");
+        }
+        assert_eq!(self.model.selected_flow().map(|f| f.name.as_str()), Some(flow));
+        assert_eq!(self.model.cursors.wave, row);
+    }
+}
