@@ -23,10 +23,18 @@ fn summary(loaded: &Loaded, default_path: Option<&Path>) -> String {
     let file = match (&loaded.source, default_path) {
         (Some(path), _) => format!("{} (ok)", path.display()),
         (None, Some(path)) => format!("none, using defaults ({} does not exist)", path.display()),
-        (None, None) => "none, using defaults (neither XDG_CONFIG_HOME nor HOME is set)".to_string(),
+        (None, None) => {
+            "none, using defaults (neither XDG_CONFIG_HOME nor HOME is set)".to_string()
+        }
     };
-    let theme = config.theme.clone().unwrap_or_else(|| format!("{DEFAULT_THEME} (default)"));
-    let keymap = config.keymap.clone().unwrap_or_else(|| format!("{DEFAULT_KEYMAP} (default)"));
+    let theme = config
+        .theme
+        .clone()
+        .unwrap_or_else(|| format!("{DEFAULT_THEME} (default)"));
+    let keymap = config
+        .keymap
+        .clone()
+        .unwrap_or_else(|| format!("{DEFAULT_KEYMAP} (default)"));
     let regions: Vec<&str> = config.windows.keys().map(String::as_str).collect();
     let windows = if regions.is_empty() {
         "0".to_string()
@@ -54,8 +62,13 @@ mod tests {
             summary(&loaded, None),
             "config: /etc/wt/c.toml (ok)\ntheme: dark (default)\nkeymap: vim\nread_only: true\nwindows: 1 (sa-east-1)\n"
         );
-        let defaults = summary(&Loaded::defaults(), Some(Path::new("/h/.config/wavetop/config.toml")));
-        assert!(defaults.starts_with("config: none, using defaults (/h/.config/wavetop/config.toml does not exist)\n"));
+        let defaults = summary(
+            &Loaded::defaults(),
+            Some(Path::new("/h/.config/wavetop/config.toml")),
+        );
+        assert!(defaults.starts_with(
+            "config: none, using defaults (/h/.config/wavetop/config.toml does not exist)\n"
+        ));
         assert!(defaults.contains("windows: 0\n"));
     }
 }

@@ -26,7 +26,10 @@ pub const COLOR_NAMES: &[(&str, Color)] = &[
 /// What an error about a colour says would have been accepted.
 pub fn expected_color() -> String {
     let names: Vec<&str> = COLOR_NAMES.iter().map(|(name, _)| *name).collect();
-    format!("a colour name ({}), \"#rrggbb\", or an index 0..=255", names.join(", "))
+    format!(
+        "a colour name ({}), \"#rrggbb\", or an index 0..=255",
+        names.join(", ")
+    )
 }
 
 /// Parses a colour written as a string: a name (case-insensitive) or `#rrggbb`.
@@ -35,7 +38,10 @@ pub fn parse_color(text: &str) -> Option<Color> {
         return parse_hex(hex);
     }
     let lower = text.to_ascii_lowercase();
-    COLOR_NAMES.iter().find(|(name, _)| *name == lower).map(|(_, color)| *color)
+    COLOR_NAMES
+        .iter()
+        .find(|(name, _)| *name == lower)
+        .map(|(_, color)| *color)
 }
 
 /// A palette index written as a TOML integer.

@@ -29,7 +29,11 @@ pub struct Related {
 /// prints this error and exits with [`ConfigError::exit_code`] before the
 /// terminal is put into raw mode.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
+pub struct ConfigError(Box<Details>);
+
+/// Boxed so that `Result<_, ConfigError>` stays small on the happy path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Details {
     file: String,
     location: Option<Location>,
     message: String,
@@ -40,23 +44,31 @@ pub struct ConfigError {
 impl ConfigError {
     /// An error about a file as a whole (missing, unreadable).
     pub fn in_file(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { file: file.into(), location: None, message: message.into(), expected: None, related: Vec::new() }
+        Self(Box::new(Details {
+            file: file.into(),
+            location: None,
+            message: message.into(),
+            expected: None,
+            related: Vec::new(),
+        }))
     }
 
     /// An error at a position in a file.
     pub fn at(file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
-        Self { location: Some(location), ..Self::in_file(file, message) }
+        let mut error = Self::in_file(file, message);
+        error.0.location = Some(location);
+        error
     }
 
     /// Says what would have been accepted instead.
     pub fn expected(mut self, expected: impl Into<String>) -> Self {
-        self.expected = Some(expected.into());
+        self.0.expected = Some(expected.into());
         self
     }
 
     /// Points at a second place the error involves.
     pub fn related(mut self, related: Related) -> Self {
-        self.related.push(related);
+        self.0.related.push(related);
         self
     }
 
@@ -67,41 +79,41 @@ impl ConfigError {
 
     /// The file the error is in, as shown to the user.
     pub fn file(&self) -> &str {
-        &self.file
+        &self.0.file
     }
 
     pub fn location(&self) -> Option<&Location> {
-        self.location.as_ref()
+        self.0.location.as_ref()
     }
 
     /// 1-based line, when the error has a position.
     pub fn line(&self) -> Option<usize> {
-        self.location.as_ref().map(|l| l.line)
+        self.0.location.as_ref().map(|l| l.line)
     }
 
     /// 1-based column in characters, when the error has a position.
     pub fn column(&self) -> Option<usize> {
-        self.location.as_ref().map(|l| l.column)
+        self.0.location.as_ref().map(|l| l.column)
     }
 
     /// What is wrong, without position or expectation.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     pub fn expectation(&self) -> Option<&str> {
-        self.expected.as_deref()
+        self.0.expected.as_deref()
     }
 
     /// The first line of the report: `file:line:col: message (expected ...)`.
     pub fn headline(&self) -> String {
-        let mut out = self.file.clone();
-        if let Some(loc) = &self.location {
+        let mut out = self.0.file.clone();
+        if let Some(loc) = &self.0.location {
             out.push_str(&format!(":{}:{}", loc.line, loc.column));
         }
         out.push_str(": ");
-        out.push_str(&self.message);
-        if let Some(expected) = &self.expected {
+        out.push_str(&self.0.message);
+        if let Some(expected) = &self.0.expected {
             out.push_str(&format!(" (expected {expected})"));
         }
         out
@@ -121,19 +133,27 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, location: &Location) -> fmt::Result
         .collect();
     writeln!(f, "{gutter} |")?;
     writeln!(f, "{number} | {}", location.line_text)?;
-    write!(f, "{gutter} | {padding}{}", "^".repeat(location.width.max(1)))
+    write!(
+        f,
+        "{gutter} | {padding}{}",
+        "^".repeat(location.width.max(1))
+    )
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.headline())?;
-        if let Some(location) = &self.location {
+        if let Some(location) = &self.0.location {
             writeln!(f)?;
             write_snippet(f, location)?;
         }
-        for related in &self.related {
+        for related in &self.0.related {
             let loc = &related.location;
-            write!(f, "\n{}: {}:{}:{}\n", related.label, related.file, loc.line, loc.column)?;
+            write!(
+                f,
+                "\n{}: {}:{}:{}\n",
+                related.label, related.file, loc.line, loc.column
+            )?;
             write_snippet(f, loc)?;
         }
         Ok(())
@@ -147,12 +167,18 @@ mod tests {
     use super::*;
 
     fn location() -> Location {
-        Location { line: 4, column: 9, line_text: "theme = \"drak\"".to_string(), width: 6 }
+        Location {
+            line: 4,
+            column: 9,
+            line_text: "theme = \"drak\"".to_string(),
+            width: 6,
+        }
     }
 
     #[test]
     fn display_names_position_and_underlines_the_value() {
-        let err = ConfigError::at("conf.toml", location(), "unknown theme \"drak\"").expected("one of: dark, light");
+        let err = ConfigError::at("conf.toml", location(), "unknown theme \"drak\"")
+            .expected("one of: dark, light");
         assert_eq!(
             err.to_string(),
             "conf.toml:4:9: unknown theme \"drak\" (expected one of: dark, light)\n  |\n4 | theme = \"drak\"\n  |         ^^^^^^"
@@ -163,7 +189,12 @@ mod tests {
 
     #[test]
     fn caret_follows_tabs_in_the_line() {
-        let loc = Location { line: 1, column: 3, line_text: "\t\tx = 1".to_string(), width: 1 };
+        let loc = Location {
+            line: 1,
+            column: 3,
+            line_text: "\t\tx = 1".to_string(),
+            width: 1,
+        };
         let text = ConfigError::at("f", loc, "bad").to_string();
         assert!(text.ends_with("| \t\t^"), "{text:?}");
     }

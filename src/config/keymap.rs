@@ -34,7 +34,10 @@ pub struct Keymap {
 impl Keymap {
     /// Builds a keymap from bindings already checked to be free of conflicts.
     pub(crate) fn from_bindings(keys: BTreeMap<ActionName, Vec<Key>>) -> Keymap {
-        let by_key = keys.iter().flat_map(|(action, keys)| keys.iter().map(move |key| (*key, *action))).collect();
+        let by_key = keys
+            .iter()
+            .flat_map(|(action, keys)| keys.iter().map(move |key| (*key, *action)))
+            .collect();
         Keymap { keys, by_key }
     }
 
@@ -57,7 +60,9 @@ impl Keymap {
     /// Every action in `ActionName` order with its keys (empty slice for a
     /// disabled action), for the help view.
     pub fn bindings(&self) -> impl Iterator<Item = (ActionName, &[Key])> + '_ {
-        ActionName::ALL.iter().map(|action| (*action, self.keys_for(*action)))
+        ActionName::ALL
+            .iter()
+            .map(|action| (*action, self.keys_for(*action)))
     }
 }
 
@@ -77,9 +82,14 @@ mod tests {
     #[test]
     fn every_preset_loads_and_default_binds_every_action() {
         for (name, _) in KEYMAP_PRESETS {
-            let keymap = Keymap::preset(name).unwrap_or_else(|| panic!("preset {name} does not load"));
+            let keymap =
+                Keymap::preset(name).unwrap_or_else(|| panic!("preset {name} does not load"));
             for action in ActionName::ALL {
-                assert!(!keymap.keys_for(*action).is_empty(), "{name} leaves {} unbound", action.as_str());
+                assert!(
+                    !keymap.keys_for(*action).is_empty(),
+                    "{name} leaves {} unbound",
+                    action.as_str()
+                );
             }
         }
         assert_eq!(Keymap::preset("emacs"), None);
@@ -90,7 +100,10 @@ mod tests {
         let keymap = Keymap::default();
         assert_eq!(keymap.action_for(Key::char('q')), Some(ActionName::Quit));
         assert_eq!(keymap.action_for(Key::ctrl('c')), Some(ActionName::Quit));
-        assert_eq!(keymap.action_for(Key::plain(KeyCode::BackTab)), Some(ActionName::PrevPipeline));
+        assert_eq!(
+            keymap.action_for(Key::plain(KeyCode::BackTab)),
+            Some(ActionName::PrevPipeline)
+        );
         assert_eq!(keymap.action_for(Key::char('h')), Some(ActionName::Hold));
         assert_eq!(keymap.action_for(Key::char('D')), Some(ActionName::Restore));
         assert_eq!(keymap.action_for(Key::char('j')), None);
@@ -103,8 +116,14 @@ mod tests {
         assert_eq!(keymap.action_for(Key::char('h')), Some(ActionName::Left));
         assert_eq!(keymap.action_for(Key::char('j')), Some(ActionName::Down));
         assert_eq!(keymap.action_for(Key::char('H')), Some(ActionName::Hold));
-        assert_eq!(keymap.action_for(Key::plain(KeyCode::Left)), Some(ActionName::Left));
-        assert_eq!(keymap.action_for(Key::ctrl('d')), Some(ActionName::PageDown));
+        assert_eq!(
+            keymap.action_for(Key::plain(KeyCode::Left)),
+            Some(ActionName::Left)
+        );
+        assert_eq!(
+            keymap.action_for(Key::ctrl('d')),
+            Some(ActionName::PageDown)
+        );
         assert_eq!(keymap.action_for(Key::char('q')), Some(ActionName::Quit));
     }
 

@@ -29,7 +29,12 @@ pub struct Loaded {
 impl Loaded {
     /// What applies when there is no config file.
     pub fn defaults() -> Loaded {
-        Loaded { config: ConfigFile::default(), theme: Theme::default(), keymap: Keymap::default(), source: None }
+        Loaded {
+            config: ConfigFile::default(),
+            theme: Theme::default(),
+            keymap: Keymap::default(),
+            source: None,
+        }
     }
 }
 
@@ -40,21 +45,33 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
     if let Some(path) = explicit {
         return load_file(path, true);
     }
-    let Some(path) = default_config_path(env::var_os("XDG_CONFIG_HOME"), env::var_os("HOME")) else {
+    let Some(path) = default_config_path(env::var_os("XDG_CONFIG_HOME"), env::var_os("HOME"))
+    else {
         return Ok(Loaded::defaults());
     };
     match path.try_exists() {
         Ok(true) => load_file(&path, false),
         Ok(false) => Ok(Loaded::defaults()),
-        Err(err) => Err(ConfigError::in_file(path.display().to_string(), format!("cannot check config file: {err}"))),
+        Err(err) => Err(ConfigError::in_file(
+            path.display().to_string(),
+            format!("cannot check config file: {err}"),
+        )),
     }
 }
 
 /// `$XDG_CONFIG_HOME/wavetop/config.toml`, or `$HOME/.config/wavetop/config.toml`
 /// when `XDG_CONFIG_HOME` is unset, empty or relative (as the XDG spec says).
-pub fn default_config_path(xdg_config_home: Option<OsString>, home: Option<OsString>) -> Option<PathBuf> {
-    let xdg = xdg_config_home.map(PathBuf::from).filter(|p| p.is_absolute());
-    let base = xdg.or_else(|| home.filter(|h| !h.is_empty()).map(|h| PathBuf::from(h).join(".config")))?;
+pub fn default_config_path(
+    xdg_config_home: Option<OsString>,
+    home: Option<OsString>,
+) -> Option<PathBuf> {
+    let xdg = xdg_config_home
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute());
+    let base = xdg.or_else(|| {
+        home.filter(|h| !h.is_empty())
+            .map(|h| PathBuf::from(h).join(".config"))
+    })?;
     Some(base.join("wavetop").join("config.toml"))
 }
 
@@ -64,7 +81,8 @@ pub fn load_file(path: &Path, explicit: bool) -> Result<Loaded, ConfigError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|err| match err.kind() {
         ErrorKind::NotFound if explicit => {
-            ConfigError::in_file(name.clone(), "config file not found").expected("an existing file given with --config")
+            ConfigError::in_file(name.clone(), "config file not found")
+                .expected("an existing file given with --config")
         }
         _ => ConfigError::in_file(name.clone(), format!("cannot read config file: {err}")),
     })?;
@@ -87,7 +105,12 @@ pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigEr
         None => Keymap::default(),
         Some(value) => resolve_keymap(value, source, base_dir)?,
     };
-    Ok(Loaded { config, theme, keymap, source: None })
+    Ok(Loaded {
+        config,
+        theme,
+        keymap,
+        source: None,
+    })
 }
 
 fn resolve_theme(value: &str, source: &SourceText, base_dir: &Path) -> Result<Theme, ConfigError> {
@@ -103,7 +126,11 @@ fn resolve_theme(value: &str, source: &SourceText, base_dir: &Path) -> Result<Th
     theme_file::load_user(&file)
 }
 
-fn resolve_keymap(value: &str, source: &SourceText, base_dir: &Path) -> Result<Keymap, ConfigError> {
+fn resolve_keymap(
+    value: &str,
+    source: &SourceText,
+    base_dir: &Path,
+) -> Result<Keymap, ConfigError> {
     let presets = names(KEYMAP_PRESETS);
     if !is_path(value) {
         return Keymap::preset(value).ok_or_else(|| {
@@ -129,8 +156,16 @@ fn read_referenced(
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(SourceText::new(path.display().to_string(), text)),
         Err(err) => Err(source
-            .error_at_value(&[Seg::Key(key)], format!("cannot read {key} file \"{value}\" ({}): {err}", path.display()))
-            .expected(format!("one of: {presets}, or a path to a readable .toml file"))),
+            .error_at_value(
+                &[Seg::Key(key)],
+                format!(
+                    "cannot read {key} file \"{value}\" ({}): {err}",
+                    path.display()
+                ),
+            )
+            .expected(format!(
+                "one of: {presets}, or a path to a readable .toml file"
+            ))),
     }
 }
 
@@ -148,7 +183,11 @@ fn resolve_path(value: &str, base_dir: &Path) -> PathBuf {
 }
 
 fn names(presets: &[(&str, &str)]) -> String {
-    presets.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
+    presets
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -160,9 +199,15 @@ mod tests {
         let path = default_config_path(Some("/x/conf".into()), Some("/home/op".into()));
         assert_eq!(path, Some(PathBuf::from("/x/conf/wavetop/config.toml")));
         let path = default_config_path(Some("relative".into()), Some("/home/op".into()));
-        assert_eq!(path, Some(PathBuf::from("/home/op/.config/wavetop/config.toml")));
+        assert_eq!(
+            path,
+            Some(PathBuf::from("/home/op/.config/wavetop/config.toml"))
+        );
         let path = default_config_path(Some("".into()), Some("/home/op".into()));
-        assert_eq!(path, Some(PathBuf::from("/home/op/.config/wavetop/config.toml")));
+        assert_eq!(
+            path,
+            Some(PathBuf::from("/home/op/.config/wavetop/config.toml"))
+        );
         assert_eq!(default_config_path(None, None), None);
     }
 
@@ -181,5 +226,51 @@ mod tests {
         assert_eq!(loaded.theme, Theme::preset("high-contrast").unwrap());
         assert_eq!(loaded.keymap, Keymap::preset("vim").unwrap());
         assert!(loaded.config.read_only);
+    }
+
+    fn error(text: &str) -> ConfigError {
+        load_str(&SourceText::new("c.toml", text), Path::new(".")).unwrap_err()
+    }
+
+    const WINDOW: &str = "[windows.eu]\ntime_zone = \"UTC\"\nopen = \"22:00\"\n";
+
+    #[test]
+    fn nested_unknown_fields_and_wrong_types_point_at_the_value() {
+        let err = error(&format!("{WINDOW}close = \"05:00\"\nopens = \"x\"\n"));
+        assert_eq!((err.line(), err.column()), (Some(5), Some(1)));
+        assert!(err.message().starts_with("unknown field `opens`"), "{err}");
+        let err = error("read_only = \"yes\"\n");
+        assert_eq!((err.line(), err.column()), (Some(1), Some(13)));
+        let err = error(&format!(
+            "{WINDOW}close = \"05:00\"\nfreeze = [2026-12-24]\n"
+        ));
+        assert_eq!(err.line(), Some(5));
+    }
+
+    #[test]
+    fn a_missing_theme_file_points_at_the_config_value() {
+        let err = error("\ntheme = \"no/such/theme.toml\"\n");
+        assert_eq!((err.line(), err.column()), (Some(2), Some(9)));
+        assert!(
+            err.message().starts_with(
+                "cannot read theme file \"no/such/theme.toml\" (./no/such/theme.toml): "
+            ),
+            "{err}"
+        );
+        let err = error("keymap = \"emacs\"\n");
+        assert_eq!(
+            err.headline(),
+            "c.toml:1:10: unknown keymap \"emacs\" (expected one of: default, vim, or a path to a .toml file)"
+        );
+    }
+
+    #[test]
+    fn equal_open_and_close_is_rejected() {
+        let err = error(&format!("{WINDOW}close = \"22:00\"\n"));
+        assert_eq!((err.line(), err.column()), (Some(4), Some(9)));
+        assert!(
+            err.message().contains("opens and closes at the same time"),
+            "{err}"
+        );
     }
 }

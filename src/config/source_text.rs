@@ -25,7 +25,10 @@ pub struct SourceText {
 
 impl SourceText {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Self { name: name.into(), text: text.into() }
+        Self {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 
     /// Turns a byte span into a 1-based line and character column.
@@ -33,12 +36,19 @@ impl SourceText {
         let start = floor_char_boundary(&self.text, span.start.min(self.text.len()));
         let end = floor_char_boundary(&self.text, span.end.clamp(start, self.text.len()));
         let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let line_end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
         let line_text = self.text[line_start..line_end].trim_end_matches('\r');
         let line = self.text[..start].matches('\n').count() + 1;
         let column = self.text[line_start..start].chars().count() + 1;
         let width = self.text[start..end.min(line_end)].chars().count().max(1);
-        Location { line, column, line_text: line_text.to_string(), width }
+        Location {
+            line,
+            column,
+            line_text: line_text.to_string(),
+            width,
+        }
     }
 
     /// An error at a byte span of this file.
@@ -115,10 +125,22 @@ mod tests {
 
     #[test]
     fn finds_value_spans_through_tables_and_arrays() {
-        let src = SourceText::new("f.toml", "[windows.eu]\nopen = \"08:00\"\ndays = [\"mon\", \"tue\"]\n");
-        let open = src.value_span(&[Seg::Key("windows"), Seg::Key("eu"), Seg::Key("open")]).unwrap();
+        let src = SourceText::new(
+            "f.toml",
+            "[windows.eu]\nopen = \"08:00\"\ndays = [\"mon\", \"tue\"]\n",
+        );
+        let open = src
+            .value_span(&[Seg::Key("windows"), Seg::Key("eu"), Seg::Key("open")])
+            .unwrap();
         assert_eq!(&src.text[open], "\"08:00\"");
-        let tue = src.value_span(&[Seg::Key("windows"), Seg::Key("eu"), Seg::Key("days"), Seg::Index(1)]).unwrap();
+        let tue = src
+            .value_span(&[
+                Seg::Key("windows"),
+                Seg::Key("eu"),
+                Seg::Key("days"),
+                Seg::Index(1),
+            ])
+            .unwrap();
         assert_eq!(&src.text[tue], "\"tue\"");
         assert_eq!(src.value_span(&[Seg::Key("windows"), Seg::Key("us")]), None);
     }

@@ -89,7 +89,10 @@ theme_styles! {
 pub const THEME_PRESETS: &[(&str, &str)] = &[
     ("dark", include_str!("../../themes/dark.toml")),
     ("light", include_str!("../../themes/light.toml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
 ];
 
 /// The preset a user theme builds on when it names none.
@@ -113,7 +116,11 @@ impl Theme {
     /// `NO_COLOR` and `--no-color`. Modifiers (bold, dim, reversed,
     /// underline, italic) stay, so selection and state remain visible.
     pub fn no_color(&self) -> Theme {
-        self.map_styles(|style| Style { fg: None, bg: None, ..style })
+        self.map_styles(|style| Style {
+            fg: None,
+            bg: None,
+            ..style
+        })
     }
 }
 
@@ -146,22 +153,37 @@ mod tests {
                 assert_eq!((after.fg, after.bg), (None, None), "{name}.{style}");
                 assert_eq!(after.add_modifier, before.add_modifier, "{name}.{style}");
             }
-            assert!(plain.selected.add_modifier.contains(Modifier::REVERSED), "{name}");
+            assert!(
+                plain.selected.add_modifier.contains(Modifier::REVERSED),
+                "{name}"
+            );
         }
     }
 
     #[test]
     fn selection_is_reversed_in_every_preset() {
         for (name, _) in THEME_PRESETS {
-            assert!(Theme::preset(name).unwrap().selected.add_modifier.contains(Modifier::REVERSED), "{name}");
+            assert!(
+                Theme::preset(name)
+                    .unwrap()
+                    .selected
+                    .add_modifier
+                    .contains(Modifier::REVERSED),
+                "{name}"
+            );
         }
     }
 
     #[test]
     fn high_contrast_tells_states_apart_without_colour() {
         let theme = Theme::preset("high-contrast").unwrap().no_color();
-        let marks = [theme.status_failed, theme.status_awaiting_approval, theme.status_held, theme.base]
-            .map(|style| style.add_modifier);
+        let marks = [
+            theme.status_failed,
+            theme.status_awaiting_approval,
+            theme.status_held,
+            theme.base,
+        ]
+        .map(|style| style.add_modifier);
         for (i, a) in marks.iter().enumerate() {
             for b in &marks[i + 1..] {
                 assert_ne!(a, b, "two states share the same modifiers");

@@ -15,7 +15,15 @@ use super::error::ConfigError;
 use super::source_text::SourceText;
 use super::theme::{DEFAULT_THEME, THEME_PRESETS, Theme};
 
-const ATTRIBUTES: &[&str] = &["fg", "bg", "bold", "dim", "italic", "underlined", "reversed"];
+const ATTRIBUTES: &[&str] = &[
+    "fg",
+    "bg",
+    "bold",
+    "dim",
+    "italic",
+    "underlined",
+    "reversed",
+];
 
 /// The attributes one style table sets; unset ones keep the base value.
 #[derive(Debug, Default)]
@@ -65,16 +73,25 @@ pub(crate) fn load_user(source: &SourceText) -> Result<Theme, ConfigError> {
         None => Theme::preset(DEFAULT_THEME),
         Some((name, span)) => Some(Theme::preset(name).ok_or_else(|| {
             source
-                .error_at(span.clone(), format!("unknown theme preset \"{name}\" in `inherits`"))
+                .error_at(
+                    span.clone(),
+                    format!("unknown theme preset \"{name}\" in `inherits`"),
+                )
                 .expected(format!("one of: {}", preset_names()))
         })?),
     };
-    let base = base.ok_or_else(|| ConfigError::in_file(source.name.clone(), "the built-in theme presets are broken"))?;
+    let base = base.ok_or_else(|| {
+        ConfigError::in_file(source.name.clone(), "the built-in theme presets are broken")
+    })?;
     Ok(apply_styles(base, &file.styles))
 }
 
 pub(crate) fn preset_names() -> String {
-    THEME_PRESETS.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
+    THEME_PRESETS
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn apply_styles(mut theme: Theme, styles: &[(String, StyleSpec)]) -> Theme {
@@ -88,12 +105,17 @@ fn apply_styles(mut theme: Theme, styles: &[(String, StyleSpec)]) -> Theme {
 
 fn parse(source: &SourceText) -> Result<ThemeFile, ConfigError> {
     let root = DeTable::parse(&source.text).map_err(|err| source.toml_error(&err))?;
-    let mut file = ThemeFile { inherits: None, styles: Vec::new() };
+    let mut file = ThemeFile {
+        inherits: None,
+        styles: Vec::new(),
+    };
     for (key, value) in root.get_ref() {
         let name: &str = key.get_ref();
         if name == "inherits" {
             let preset = value.get_ref().as_str().ok_or_else(|| {
-                source.error_at(value.span(), "`inherits` must be a string").expected(format!("one of: {}", preset_names()))
+                source
+                    .error_at(value.span(), "`inherits` must be a string")
+                    .expected(format!("one of: {}", preset_names()))
             })?;
             file.inherits = Some((preset.to_string(), value.span()));
             continue;
@@ -101,19 +123,29 @@ fn parse(source: &SourceText) -> Result<ThemeFile, ConfigError> {
         if !Theme::STYLE_NAMES.contains(&name) {
             return Err(source
                 .error_at(key.span(), format!("unknown style `{name}`"))
-                .expected(format!("`inherits` or one of: {}", Theme::STYLE_NAMES.join(", "))));
+                .expected(format!(
+                    "`inherits` or one of: {}",
+                    Theme::STYLE_NAMES.join(", ")
+                )));
         }
         let table = value.get_ref().as_table().ok_or_else(|| {
             source
                 .error_at(value.span(), format!("style `{name}` must be a table"))
-                .expected(format!("[{name}] or {name} = {{ fg = \"cyan\", bold = true }}"))
+                .expected(format!(
+                    "[{name}] or {name} = {{ fg = \"cyan\", bold = true }}"
+                ))
         })?;
-        file.styles.push((name.to_string(), parse_style(source, name, table)?));
+        file.styles
+            .push((name.to_string(), parse_style(source, name, table)?));
     }
     Ok(file)
 }
 
-fn parse_style(source: &SourceText, style: &str, table: &DeTable<'_>) -> Result<StyleSpec, ConfigError> {
+fn parse_style(
+    source: &SourceText,
+    style: &str,
+    table: &DeTable<'_>,
+) -> Result<StyleSpec, ConfigError> {
     let mut spec = StyleSpec::default();
     for (key, value) in table {
         let attribute: &str = key.get_ref();
@@ -122,13 +154,21 @@ fn parse_style(source: &SourceText, style: &str, table: &DeTable<'_>) -> Result<
             "bg" => spec.bg = Some(parse_color_value(source, style, attribute, value)?),
             "bold" | "dim" | "italic" | "underlined" | "reversed" => {
                 let on = value.get_ref().as_bool().ok_or_else(|| {
-                    source.error_at(value.span(), format!("`{style}.{attribute}` must be a boolean")).expected("true or false")
+                    source
+                        .error_at(
+                            value.span(),
+                            format!("`{style}.{attribute}` must be a boolean"),
+                        )
+                        .expected("true or false")
                 })?;
                 spec.modifiers.push((modifier(attribute), on));
             }
             _ => {
                 return Err(source
-                    .error_at(key.span(), format!("unknown attribute `{attribute}` in style `{style}`"))
+                    .error_at(
+                        key.span(),
+                        format!("unknown attribute `{attribute}` in style `{style}`"),
+                    )
                     .expected(format!("one of: {}", ATTRIBUTES.join(", "))));
             }
         }
@@ -162,7 +202,12 @@ fn parse_color_value(
         other => (other.type_str().to_string(), None),
     };
     color.ok_or_else(|| {
-        source.error_at(value.span(), format!("unknown colour {shown} for `{style}.{attribute}`")).expected(expected_color())
+        source
+            .error_at(
+                value.span(),
+                format!("unknown colour {shown} for `{style}.{attribute}`"),
+            )
+            .expected(expected_color())
     })
 }
 
@@ -181,7 +226,10 @@ mod tests {
             let file = parse(&source).unwrap_or_else(|e| panic!("{e}"));
             assert!(file.inherits.is_none(), "preset {name} must be complete");
             for style in Theme::STYLE_NAMES {
-                assert!(file.styles.iter().any(|(s, _)| s == style), "preset {name} does not set {style}");
+                assert!(
+                    file.styles.iter().any(|(s, _)| s == style),
+                    "preset {name} does not set {style}"
+                );
             }
             assert!(Theme::preset(name).is_some());
         }
@@ -213,15 +261,30 @@ mod tests {
     #[test]
     fn bad_colour_names_the_style_and_position() {
         let err = user("[header]\nfg = \"purpel\"\n").unwrap_err();
-        assert_eq!(err.headline(), format!("mine.toml:2:6: unknown colour \"purpel\" for `header.fg` (expected {})", expected_color()));
+        assert_eq!(
+            err.headline(),
+            format!(
+                "mine.toml:2:6: unknown colour \"purpel\" for `header.fg` (expected {})",
+                expected_color()
+            )
+        );
         let err = user("[header]\nbg = 300\n").unwrap_err();
-        assert!(err.headline().starts_with("mine.toml:2:6: unknown colour 300 for `header.bg`"), "{err}");
+        assert!(
+            err.headline()
+                .starts_with("mine.toml:2:6: unknown colour 300 for `header.bg`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn unknown_styles_attributes_and_presets_are_errors() {
         let err = user("[heder]\nfg = \"red\"\n").unwrap_err();
-        assert!(err.headline().starts_with("mine.toml:1:2: unknown style `heder` (expected `inherits` or one of: base, header,"), "{err}");
+        assert!(
+            err.headline().starts_with(
+                "mine.toml:1:2: unknown style `heder` (expected `inherits` or one of: base, header,"
+            ),
+            "{err}"
+        );
         let err = user("[header]\nblod = true\n").unwrap_err();
         assert_eq!(
             err.headline(),
@@ -233,6 +296,9 @@ mod tests {
             "mine.toml:1:12: unknown theme preset \"drak\" in `inherits` (expected one of: dark, light, high-contrast)"
         );
         let err = user("[header]\nbold = \"yes\"\n").unwrap_err();
-        assert_eq!(err.headline(), "mine.toml:2:8: `header.bold` must be a boolean (expected true or false)");
+        assert_eq!(
+            err.headline(),
+            "mine.toml:2:8: `header.bold` must be a boolean (expected true or false)"
+        );
     }
 }
