@@ -60,6 +60,9 @@ impl SourceText {
     /// may not carry a span, into one that names this file. The parser's
     /// "..., expected ..." wording is split so every error reads alike.
     pub fn toml_error(&self, err: &toml::de::Error) -> ConfigError {
+        if let Some(error) = self.unquoted_datetime(err) {
+            return error;
+        }
         let text = err.message().trim_end();
         let (message, expected) = match text.split_once(", expected ") {
             Some((message, expected)) => (message, Some(expected)),
@@ -73,6 +76,22 @@ impl SourceText {
             Some(expected) => error.expected(expected),
             None => error,
         }
+    }
+
+    /// TOML reads `2026-12-24` without quotes as a date-time, which serde
+    /// reports as a "map"; say instead that the value wants quotes.
+    fn unquoted_datetime(&self, err: &toml::de::Error) -> Option<ConfigError> {
+        let span = err.span()?;
+        let written = self.text.get(span.clone())?;
+        if !err.message().starts_with("invalid type: map")
+            || written.parse::<toml::value::Datetime>().is_err()
+        {
+            return None;
+        }
+        Some(
+            self.error_at(span, format!("unquoted date or time {written}"))
+                .expected(format!("a quoted string, such as \"{written}\"")),
+        )
     }
 
     /// An error at the value found by `path`, or about the whole file when
@@ -143,5 +162,16 @@ mod tests {
             .unwrap();
         assert_eq!(&src.text[tue], "\"tue\"");
         assert_eq!(src.value_span(&[Seg::Key("windows"), Seg::Key("us")]), None);
+    }
+
+    #[test]
+    fn unquoted_dates_are_reported_as_needing_quotes() {
+        type Doc = std::collections::BTreeMap<String, Vec<String>>;
+        let src = SourceText::new("f.toml", "freeze = [2026-12-24]\n");
+        let err = toml::from_str::<Doc>(&src.text).unwrap_err();
+        assert_eq!(
+            src.toml_error(&err).headline(),
+            "f.toml:1:11: unquoted date or time 2026-12-24 (expected a quoted string, such as \"2026-12-24\")"
+        );
     }
 }
