@@ -20,6 +20,18 @@ fn fixture(name: &str) -> PathBuf {
     PathBuf::from(dir()).join(name)
 }
 
+/// The note that follows an error inside a theme or keymap file, pointing
+/// at the config line naming that file.
+fn named_in(config: &str, key: &str, file: &str) -> String {
+    let line = format!("{key} = \"{file}\"");
+    let column = key.len() + 4;
+    let caret = format!("{}{}", " ".repeat(column - 1), "^".repeat(file.len() + 2));
+    format!(
+        "\nthe {key} file is named in: {}/{config}:1:{column}\n  |\n1 | {line}\n  | {caret}",
+        dir()
+    )
+}
+
 fn error_of(name: &str) -> ConfigError {
     let err = load(Some(&fixture(name))).expect_err(name);
     assert_eq!(err.exit_code(), 2);
@@ -65,7 +77,8 @@ fn bad_colour_in_a_user_theme() {
     assert_eq!(
         error_of("bad_colour.toml").to_string(),
         format!(
-            "{d}/bad_colour_theme.toml:4:6: unknown colour \"purpel\" for `status_failed.fg` (expected a colour name (black, red, green, yellow, blue, magenta, cyan, gray, darkgray, lightred, lightgreen, lightyellow, lightblue, lightmagenta, lightcyan, white, reset), \"#rrggbb\", or an index 0..=255)\n  |\n4 | fg = \"purpel\"\n  |      ^^^^^^^^"
+            "{d}/bad_colour_theme.toml:4:6: unknown colour \"purpel\" for `status_failed.fg` (expected a colour name (black, red, green, yellow, blue, magenta, cyan, gray, darkgray, lightred, lightgreen, lightyellow, lightblue, lightmagenta, lightcyan, white, reset), \"#rrggbb\", or an index 0..=255)\n  |\n4 | fg = \"purpel\"\n  |      ^^^^^^^^{}",
+            named_in("bad_colour.toml", "theme", "bad_colour_theme.toml")
         )
     );
 }
@@ -77,8 +90,13 @@ fn unknown_action_in_a_keymap() {
     assert_eq!(
         error_of("unknown_action.toml").to_string(),
         format!(
-            "{d}/unknown_action_keymap.toml:3:1: unknown action `aprove` (expected one of: {})\n  |\n3 | aprove = \"y\"\n  | ^^^^^^",
-            names.join(", ")
+            "{d}/unknown_action_keymap.toml:3:1: unknown action `aprove` (expected one of: {})\n  |\n3 | aprove = \"y\"\n  | ^^^^^^{}",
+            names.join(", "),
+            named_in(
+                "unknown_action.toml",
+                "keymap",
+                "unknown_action_keymap.toml"
+            )
         )
     );
 }
@@ -89,7 +107,8 @@ fn bad_key_notation() {
     assert_eq!(
         error_of("bad_key.toml").to_string(),
         format!(
-            "{d}/bad_key_keymap.toml:4:18: invalid key \"ctrl+b\" for action `rollback` (expected a key like q, G, ?, enter, esc, tab, shift-tab, ctrl-c, alt-x, f5, space, pageup)\n  |\n4 | rollback = [\"b\", \"ctrl+b\"]\n  |                  ^^^^^^^^"
+            "{d}/bad_key_keymap.toml:4:18: invalid key \"ctrl+b\" for action `rollback` (expected a key like q, G, ?, enter, esc, tab, shift-tab, ctrl-c, alt-x, f5, space, pageup)\n  |\n4 | rollback = [\"b\", \"ctrl+b\"]\n  |                  ^^^^^^^^{}",
+            named_in("bad_key.toml", "keymap", "bad_key_keymap.toml")
         )
     );
 }
@@ -101,7 +120,8 @@ fn conflicting_bindings_name_both() {
     assert_eq!(
         error_of("conflict.toml").to_string(),
         format!(
-            "{f}:2:9: key \"r\" is bound to both `refresh` ({f}:3:22) and `retry` ({f}:2:9) (expected each key bound to one action; give `refresh` another key or disable it with `refresh = []`)\n  |\n2 | retry = \"r\"\n  |         ^^^\n`refresh` is bound to \"r\" at: {f}:3:22\n  |\n3 | refresh = [\"ctrl-r\", \"r\"]\n  |                      ^^^"
+            "{f}:2:9: key \"r\" is bound to both `refresh` ({f}:3:22) and `retry` ({f}:2:9) (expected each key bound to one action; give `refresh` another key or disable it with `refresh = []`)\n  |\n2 | retry = \"r\"\n  |         ^^^\n`refresh` is bound to \"r\" at: {f}:3:22\n  |\n3 | refresh = [\"ctrl-r\", \"r\"]\n  |                      ^^^{}",
+            named_in("conflict.toml", "keymap", "conflict_keymap.toml")
         )
     );
 }

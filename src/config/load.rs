@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use super::error::ConfigError;
+use super::error::{ConfigError, Related};
 use super::keymap::{KEYMAP_PRESETS, Keymap};
 use super::schema::ConfigFile;
 use super::source_text::{Seg, SourceText};
@@ -123,7 +123,7 @@ fn resolve_theme(value: &str, source: &SourceText, base_dir: &Path) -> Result<Th
         });
     }
     let file = read_referenced("theme", value, source, base_dir, &presets)?;
-    theme_file::load_user(&file)
+    theme_file::load_user(&file).map_err(|err| named_at(err, "theme", source))
 }
 
 fn resolve_keymap(
@@ -140,7 +140,20 @@ fn resolve_keymap(
         });
     }
     let file = read_referenced("keymap", value, source, base_dir, &presets)?;
-    keymap_file::load_user(&file)
+    keymap_file::load_user(&file).map_err(|err| named_at(err, "keymap", source))
+}
+
+/// Adds to an error inside a theme or keymap file where the config names
+/// that file, so the user sees how the file came into play.
+fn named_at(err: ConfigError, key: &'static str, source: &SourceText) -> ConfigError {
+    match source.value_span(&[Seg::Key(key)]) {
+        Some(span) => err.related(Related {
+            label: format!("the {key} file is named in"),
+            file: source.name.clone(),
+            location: source.locate(span),
+        }),
+        None => err,
+    }
 }
 
 /// Reads a theme or keymap file named in the config; a failure points at
