@@ -13,6 +13,7 @@
 //! the position of both bindings.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -58,41 +59,20 @@ pub(crate) fn preset_names() -> String {
         .join(", ")
 }
 
+/// A keymap file as written: the preset it names and its own bindings.
+struct KeymapFile {
+    inherits: Option<(String, Range<usize>)>,
+    own: Vec<(ActionName, ActionKeys)>,
+}
+
 /// The bindings of `source` layered on the bindings of what it inherits.
 fn resolve(
     source: &SourceText,
     default_base: Option<&str>,
     layer: usize,
 ) -> Result<Bindings, ConfigError> {
-    let root = DeTable::parse(&source.text).map_err(|err| source.toml_error(&err))?;
-    let mut inherits: Option<(String, std::ops::Range<usize>)> = None;
-    let mut own: Vec<(ActionName, ActionKeys)> = Vec::new();
-    for (key, value) in root.get_ref() {
-        match key.get_ref().as_ref() {
-            "inherits" => {
-                let name = value.get_ref().as_str().ok_or_else(|| {
-                    source
-                        .error_at(value.span(), "`inherits` must be a string")
-                        .expected(format!("one of: {}", preset_names()))
-                })?;
-                inherits = Some((name.to_string(), value.span()));
-            }
-            "keys" => {
-                let table = value.get_ref().as_table().ok_or_else(|| {
-                    source
-                        .error_at(value.span(), "`keys` must be a table")
-                        .expected("[keys] with action = \"key\" lines")
-                })?;
-                own = parse_keys(source, table, layer)?;
-            }
-            other => {
-                return Err(source
-                    .error_at(key.span(), format!("unknown key `{other}` in keymap file"))
-                    .expected("`inherits` or a [keys] table"));
-            }
-        }
-    }
-    let mut bindings = match (&inherits, default_base) {
+    let file = parse(source, layer)?;
+    let base = match (&file.inherits, default_base) {
         (Some((name, span)), _) => {
             let text = preset_text(name).ok_or_else(|| {
                 source
@@ -102,35 +82,60 @@ fn resolve(
                     )
                     .expected(format!("one of: {}", preset_names()))
             })?;
+            // Presets inherit only by name, so a deeper chain means a loop.
             if layer > KEYMAP_PRESETS.len() {
-                return Err(source.error_at(
-                    span.clone(),
-                    format!("keymap preset \"{name}\" inherits itself"),
-                ));
+                let message = format!("keymap preset \"{name}\" inherits itself");
+                return Err(source.error_at(span.clone(), message));
             }
-            resolve(
-                &SourceText::new(preset_source_name(name), text),
-                None,
-                layer + 1,
-            )?
+            Some((name.as_str(), text))
         }
-        (None, Some(name)) => {
-            let text = preset_text(name).ok_or_else(|| {
-                ConfigError::in_file(
-                    source.name.clone(),
-                    format!("missing built-in keymap \"{name}\""),
-                )
-            })?;
-            resolve(
-                &SourceText::new(preset_source_name(name), text),
-                None,
-                layer + 1,
-            )?
-        }
-        (None, None) => Bindings::new(),
+        (None, Some(name)) => Some((name, preset_text(name).unwrap_or_default())),
+        (None, None) => None,
     };
-    bindings.extend(own);
+    let mut bindings = match base {
+        Some((name, text)) => resolve(
+            &SourceText::new(preset_source_name(name), text),
+            None,
+            layer + 1,
+        )?,
+        None => Bindings::new(),
+    };
+    bindings.extend(file.own);
     Ok(bindings)
+}
+
+fn parse(source: &SourceText, layer: usize) -> Result<KeymapFile, ConfigError> {
+    let root = DeTable::parse(&source.text).map_err(|err| source.toml_error(&err))?;
+    let mut file = KeymapFile {
+        inherits: None,
+        own: Vec::new(),
+    };
+    for (key, value) in root.get_ref() {
+        match key.get_ref().as_ref() {
+            "inherits" => {
+                let name = value.get_ref().as_str().ok_or_else(|| {
+                    source
+                        .error_at(value.span(), "`inherits` must be a string")
+                        .expected(format!("one of: {}", preset_names()))
+                })?;
+                file.inherits = Some((name.to_string(), value.span()));
+            }
+            "keys" => {
+                let table = value.get_ref().as_table().ok_or_else(|| {
+                    source
+                        .error_at(value.span(), "`keys` must be a table")
+                        .expected("[keys] with action = \"key\" lines")
+                })?;
+                file.own = parse_keys(source, table, layer)?;
+            }
+            other => {
+                return Err(source
+                    .error_at(key.span(), format!("unknown key `{other}` in keymap file"))
+                    .expected("`inherits` or a [keys] table"));
+            }
+        }
+    }
+    Ok(file)
 }
 
 fn preset_text(name: &str) -> Option<&'static str> {
