@@ -1,4 +1,24 @@
 //! Configuration, themes and keymaps.
+//!
+//! `load` is called before the terminal is touched; any `ConfigError` is
+//! printed and the program exits with status 2 (`ConfigError::exit_code`).
+//! The renderer reads `Loaded::theme` fields (e.g. `theme.status_failed`);
+//! the core maps keys with `Loaded::keymap.action_for(key)`.
 
+pub mod check;
+pub mod color;
+pub mod error;
+pub mod keymap;
+mod keymap_file;
+pub mod load;
 pub mod schema;
+pub mod source_text;
 pub mod theme;
+mod theme_file;
+pub mod windows;
+
+pub use check::check;
+pub use error::ConfigError;
+pub use keymap::Keymap;
+pub use load::{Loaded, load};
+pub use theme::{Theme, wants_no_color};

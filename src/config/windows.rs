@@ -1,0 +1,185 @@
+//! Checks of `[windows.<region>]`: the values parse as strings, so their
+//! meaning is checked here, each error pointing at the offending value.
+
+use jiff::civil::{Date, Time, Weekday};
+use jiff::tz::TimeZone;
+
+use super::error::ConfigError;
+use super::schema::{ConfigFile, WindowConfig};
+use super::source_text::{Seg, SourceText};
+
+const DAYS: &[(&str, Weekday)] = &[
+    ("mon", Weekday::Monday),
+    ("tue", Weekday::Tuesday),
+    ("wed", Weekday::Wednesday),
+    ("thu", Weekday::Thursday),
+    ("fri", Weekday::Friday),
+    ("sat", Weekday::Saturday),
+    ("sun", Weekday::Sunday),
+];
+
+/// Parses a 24-hour `HH:MM` time, exactly two digits each.
+pub fn parse_hh_mm(text: &str) -> Option<Time> {
+    let (hours, minutes) = text.split_once(':')?;
+    let two_digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !two_digits(hours) || !two_digits(minutes) {
+        return None;
+    }
+    Time::new(hours.parse().ok()?, minutes.parse().ok()?, 0, 0).ok()
+}
+
+/// Parses a day name as written in `days`: `mon` .. `sun`.
+pub fn parse_weekday(text: &str) -> Option<Weekday> {
+    DAYS.iter()
+        .find(|(name, _)| *name == text)
+        .map(|(_, day)| *day)
+}
+
+/// Parses a `YYYY-MM-DD` calendar date that exists.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let bytes = text.as_bytes();
+    let shape_ok = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shape_ok {
+        return None;
+    }
+    Date::new(
+        text[0..4].parse().ok()?,
+        text[5..7].parse().ok()?,
+        text[8..10].parse().ok()?,
+    )
+    .ok()
+}
+
+/// Checks every window of the config, reporting the first bad value.
+pub(crate) fn validate(config: &ConfigFile, source: &SourceText) -> Result<(), ConfigError> {
+    for (region, window) in &config.windows {
+        validate_window(region, window, source)?;
+    }
+    Ok(())
+}
+
+fn validate_window(
+    region: &str,
+    window: &WindowConfig,
+    source: &SourceText,
+) -> Result<(), ConfigError> {
+    let at = |field: &'static str| [Seg::Key("windows"), Seg::Key(region), Seg::Key(field)];
+    if TimeZone::get(&window.time_zone).is_err() {
+        return Err(source
+            .error_at_value(
+                &at("time_zone"),
+                format!(
+                    "unknown time zone \"{}\" in [windows.{region}]",
+                    window.time_zone
+                ),
+            )
+            .expected(
+                "an IANA time zone name such as \"Europe/Lisbon\" or \"America/Sao_Paulo\"",
+            ));
+    }
+    for (field, value) in [("open", &window.open), ("close", &window.close)] {
+        if parse_hh_mm(value).is_none() {
+            return Err(source
+                .error_at_value(
+                    &at(field),
+                    format!("invalid time \"{value}\" for `windows.{region}.{field}`"),
+                )
+                .expected("HH:MM on a 24-hour clock, such as \"22:00\""));
+        }
+    }
+    if window.open == window.close {
+        return Err(source
+            .error_at_value(
+                &at("close"),
+                format!(
+                    "window [windows.{region}] opens and closes at the same time \"{}\"",
+                    window.close
+                ),
+            )
+            .expected(
+                "a close time different from the open time (earlier than open crosses midnight)",
+            ));
+    }
+    for (index, day) in window.days.iter().enumerate() {
+        if parse_weekday(day).is_none() {
+            let path = [
+                Seg::Key("windows"),
+                Seg::Key(region),
+                Seg::Key("days"),
+                Seg::Index(index),
+            ];
+            let names: Vec<&str> = DAYS.iter().map(|(name, _)| *name).collect();
+            return Err(source
+                .error_at_value(
+                    &path,
+                    format!("unknown day \"{day}\" in `windows.{region}.days`"),
+                )
+                .expected(format!("one of: {}", names.join(", "))));
+        }
+    }
+    for (index, date) in window.freeze.iter().enumerate() {
+        if parse_date(date).is_none() {
+            let path = [
+                Seg::Key("windows"),
+                Seg::Key(region),
+                Seg::Key("freeze"),
+                Seg::Index(index),
+            ];
+            return Err(source
+                .error_at_value(
+                    &path,
+                    format!("invalid date \"{date}\" in `windows.{region}.freeze`"),
+                )
+                .expected("an existing date written \"YYYY-MM-DD\", such as \"2026-12-24\""));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_must_be_two_digit_hours_and_minutes() {
+        assert_eq!(parse_hh_mm("22:05"), Some(Time::new(22, 5, 0, 0).unwrap()));
+        assert_eq!(parse_hh_mm("00:00"), Some(Time::midnight()));
+        for bad in [
+            "8:00", "24:00", "12:60", "12:5", "1200", "12:00:00", "ab:cd", "",
+        ] {
+            assert_eq!(parse_hh_mm(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn days_are_three_letter_lowercase_names() {
+        assert_eq!(parse_weekday("sun"), Some(Weekday::Sunday));
+        assert_eq!(parse_weekday("thu"), Some(Weekday::Thursday));
+        assert_eq!(parse_weekday("thur"), None);
+        assert_eq!(parse_weekday("Mon"), None);
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert_eq!(
+            parse_date("2028-02-29"),
+            Some(Date::new(2028, 2, 29).unwrap())
+        );
+        for bad in [
+            "2027-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "26-01-01",
+            "2026/01/01",
+            "2026-01-01x",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+}
