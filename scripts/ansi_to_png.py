@@ -246,6 +246,7 @@ ESCAPE = re.compile(
 
 
 def parse_screen(text: str, cols: int, rows: int):
+    """The capture as rows of cells. Attributes carry over between lines."""
     grid = [[Cell() for _ in range(cols)] for _ in range(rows)]
     style = PLAIN
     lines = text.split("\n")
@@ -254,10 +255,9 @@ def parse_screen(text: str, cols: int, rows: int):
     for y, line in enumerate(lines[:rows]):
         row = grid[y]
         x = 0
-        pos = 0
-        for m in ESCAPE.finditer(line + "\x1b[99999z"):
-            chunk = line[pos:m.start()] if m.start() <= len(line) else line[pos:]
-            pos = m.end()
+
+        def put(chunk):
+            nonlocal x
             for ch in chunk:
                 if ch == "\t":
                     x = min(cols, (x // 8 + 1) * 8)
@@ -267,22 +267,26 @@ def parse_screen(text: str, cols: int, rows: int):
                     continue
                 w = char_width(ch)
                 if w == 0:
-                    # Combining marks and joiners belong to the previous glyph.
-                    if ord(ch) >= 0x20 and x > 0:
+                    # Combining marks and joiners belong to the glyph before them.
+                    if ord(ch) >= 0xA0 and 0 < x <= cols:
                         prev = x - 1
                         if row[prev].width == 0 and prev > 0:
                             prev -= 1
                         row[prev].text += ch
                     continue
-                if x + w > cols:
-                    x += w
-                    continue
-                row[x] = Cell(ch, style, w)
-                if w == 2:
-                    row[x + 1] = Cell("", style, 0)
+                if x + w <= cols:
+                    row[x] = Cell(ch, style, w)
+                    if w == 2:
+                        row[x + 1] = Cell("", style, 0)
                 x += w
-            if m.group(3) == "m" and not m.group(2) and m.start() < len(line):
+
+        pos = 0
+        for m in ESCAPE.finditer(line):
+            put(line[pos:m.start()])
+            pos = m.end()
+            if m.group(3) == "m" and not m.group(2) and re.fullmatch(r"[0-9;:]*", m.group(1) or ""):
                 style = apply_sgr(style, m.group(1))
+        put(line[pos:])
     return grid
 
 
@@ -503,9 +507,13 @@ def shape_mask(ch: str, cw: int, chh: int) -> Image.Image:
     cy = (chh - light) // 2
 
     def hbar(x0, x1, yc, t):  # yc: top pixel row, t: thickness (output pixels)
+        if round(x1 * SS) - round(x0 * SS) < 1:
+            return
         d.rectangle((round(x0 * SS), yc * SS, round(x1 * SS) - 1, (yc + t) * SS - 1), fill=255)
 
     def vbar(y0, y1, xc, t):
+        if round(y1 * SS) - round(y0 * SS) < 1:
+            return
         d.rectangle((xc * SS, round(y0 * SS), (xc + t) * SS - 1, round(y1 * SS) - 1), fill=255)
 
     kind, spec = box_spec(ch)
@@ -542,7 +550,9 @@ def shape_mask(ch: str, cw: int, chh: int) -> Image.Image:
         else:
             hbar(0, ox, cy, t)
         start = {(1, 1): 180, (-1, 1): 270, (-1, -1): 0, (1, -1): 90}[(sx, sy)]
-        bbox = ((ox - r - t / 2) * SS, (oy - r - t / 2) * SS, (ox + r + t / 2) * SS, (oy + r + t / 2) * SS)
+        # Pillow's boxes include their last pixel, hence the - 1.
+        bbox = (round((ox - r - t / 2) * SS), round((oy - r - t / 2) * SS),
+                round((ox + r + t / 2) * SS) - 1, round((oy + r + t / 2) * SS) - 1)
         d.arc(bbox, start, start + 90, fill=255, width=t * SS)
         return mask.resize((cw, chh), Image.BOX)
 
@@ -583,20 +593,35 @@ def shape_mask(ch: str, cw: int, chh: int) -> Image.Image:
                     vbar(lo, hi, pos, light)
             continue
         t = heavy if weight == HEAVY else light
-        off = (t - light) // 2
-        # Reach past the centre far enough to cover the crossing strokes.
-        cross = [arms[k] for k in perp if k in arms]
-        reach = light / 2
-        if HEAVY in cross:
-            reach = heavy / 2 + 0.5
-        if DOUBLE in cross:
-            reach = gap + light / 2
+        base = cy if horizontal else cx  # top/left pixel of a light stroke across this arm
+        across = cx if horizontal else cy  # the same for the strokes crossing it
+        opposite = {"l": "r", "r": "l", "u": "d", "d": "u"}[dname]
+        # Run past the centre just far enough to cover the crossing strokes.
+        spans = []
+        for k in perp:
+            if k not in arms:
+                continue
+            if arms[k] == DOUBLE:
+                if has(opposite) or not all(has(p) for p in perp):
+                    # Across both strokes, or up to the far one at a corner.
+                    spans.append((across - gap, across + gap + light))
+                elif sign > 0:
+                    spans.append((across + gap, across + gap + light))
+                else:
+                    spans.append((across - gap, across - gap + light))
+            else:
+                pt = heavy if arms[k] == HEAVY else light
+                s0 = across - (pt - light) // 2
+                spans.append((s0, s0 + pt))
+        if not spans:
+            spans.append((across, across + light))
+        near, far = min(a for a, _ in spans), max(b for _, b in spans)
+        lo, hi = (near, edge) if sign > 0 else (0, far)
+        start = base - (t - light) // 2
         if horizontal:
-            lo, hi = (centre - reach, edge) if sign > 0 else (0, centre + reach)
-            hbar(lo, hi, cy - off, t)
+            hbar(lo, hi, start, t)
         else:
-            lo, hi = (centre - reach, edge) if sign > 0 else (0, centre + reach)
-            vbar(lo, hi, cx - off, t)
+            vbar(lo, hi, start, t)
     return mask.resize((cw, chh), Image.BOX)
 
 

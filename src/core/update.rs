@@ -12,7 +12,8 @@ use super::merge::{apply_discovery, apply_observation};
 use super::model::{ActivityKind, CommandLine, DeferredApproval, Model, View};
 use super::msg::{Effect, Msg};
 use super::nav;
-use super::operator::propose;
+use super::operator::{propose, propose_drain, propose_restore};
+use super::rows::{health_row_record, health_rows};
 use super::intent::Intent;
 use crate::domain::hold_reason::decode_hold;
 use crate::source::{OperateCall, PollKey};
@@ -368,16 +369,34 @@ fn propose_operation(model: &mut Model, action: ActionName, force: bool) {
         model.flash(format!("read-only: {} refused (started with --read-only or read_only = true)", action.as_str()));
         return;
     }
-    if !matches!(model.view, View::Grid | View::CellDetail | View::Health) {
+    let in_health = model.view == View::Health;
+    let region_action = matches!(action, ActionName::Drain | ActionName::Restore);
+    if !matches!(model.view, View::Grid | View::CellDetail) && !(in_health && region_action) {
         model.flash(format!("{}: select a cell in the grid first", action.as_str()));
         return;
     }
-    match propose(model, action, force) {
+    let proposal = if in_health {
+        // In the health view the region is the selected record's.
+        match selected_record_region(model) {
+            Some(region) if action == ActionName::Drain => propose_drain(model, &region, force),
+            Some(region) => propose_restore(model, &region),
+            None => Err("select a record of a region first".to_string()),
+        }
+    } else {
+        propose(model, action, force)
+    };
+    match proposal {
         Ok(proposal) => {
             model.confirmation = Some(Confirmation::new(proposal.intent, proposal.warnings));
         }
         Err(why) => model.flash(why),
     }
+}
+
+fn selected_record_region(model: &Model) -> Option<String> {
+    let row = *health_rows(&model.fleet).get(model.cursors.health)?;
+    let (_, record) = health_row_record(&model.fleet, row)?;
+    record.map(|r| r.region.clone())
 }
 
 fn confirmed(model: &mut Model, dialog: Confirmation, fx: &mut Vec<Effect>) {
