@@ -7,4 +7,5 @@
 pub mod config;
 pub mod core;
 pub mod domain;
+pub mod sim;
 pub mod source;

@@ -1,0 +1,621 @@
+//! One CodePipeline: its declaration, the state GetPipelineState reports and
+//! the execution in flight, moved forward one second at a time with
+//! CodePipeline's rules: actions of a stage run by runOrder (one runOrder in
+//! parallel, the next once all of it succeeded), a stage succeeds when every
+//! action did, and an execution enters the next stage only through an
+//! enabled inbound transition.
+//!
+//! One execution is in flight per pipeline; a start that arrives while one
+//! runs waits its turn (the hand-off of a chained flow, for instance).
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use super::rng::SimRng;
+use super::spec::ACCOUNT;
+use super::stacks::StackSim;
+use crate::domain::fleet::{Execution, ExecutionStatus};
+use crate::domain::grid::timestamp_to_epoch;
+use crate::domain::pipeline_doc::{
+    ActionDeclaration, ActionExecution, ActionState, ErrorDetails, GetPipelineOutput,
+    GetPipelineStateOutput, PipelineDeclaration, PipelineMetadata, StageExecution, StageState,
+    TransitionState,
+};
+
+/// Executions kept in the history, newest first.
+const HISTORY: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PipelineSim {
+    pub flow: String,
+    pub decl: PipelineDeclaration,
+    pub home_region: String,
+    pub created: Timestamp,
+    pub updated: Timestamp,
+    /// The pipeline whose success starts this one.
+    pub upstream: Option<String>,
+    pub stages: Vec<StageSim>,
+    /// Newest first.
+    pub executions: Vec<Execution>,
+    pub run: Option<Run>,
+    /// When an idle pipeline sees its next commit.
+    pub next_auto_start: Option<Timestamp>,
+    /// Starts waiting for the pipeline to be idle, oldest first.
+    pub queued: Vec<PendingStart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageSim {
+    /// None for the first stage, which has no inbound transition.
+    pub transition: Option<TransitionState>,
+    pub latest: Option<StageExecution>,
+    pub actions: Vec<ActionSim>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionSim {
+    pub state: Option<ActionExecution>,
+    /// The pipeline execution `state` belongs to.
+    pub execution_id: Option<String>,
+    pub job: Option<Job>,
+}
+
+/// What an in-progress action is waiting for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub ends_at: Option<Timestamp>,
+    /// Index of the stack whose update the action waits on.
+    pub stack: Option<usize>,
+    /// When the release captain answers this approval, if ever.
+    pub captain_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    pub execution_id: String,
+    pub stage: usize,
+    pub last_stage: usize,
+    /// False while the execution waits before the stage's inbound transition.
+    pub entered: bool,
+    pub stopping: bool,
+    /// Chance that a stack update of this run fails.
+    pub failure_rate: f64,
+    /// A region whose deployment this run fails for certain.
+    pub fail_region: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingStart {
+    pub at: Timestamp,
+    pub trigger: String,
+    pub revision_id: String,
+    pub summary: String,
+    /// A region this execution's deployment fails in for certain.
+    pub fail_region: Option<String>,
+}
+
+/// An execution that just succeeded, for the pipeline downstream of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handoff {
+    pub from: String,
+    pub revision_id: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// What an action's state reads in-progress and done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+pub fn epoch(t: Timestamp) -> Option<f64> {
+    Some(timestamp_to_epoch(t))
+}
+
+impl PipelineSim {
+    pub fn new(flow: &str, decl: PipelineDeclaration, home_region: &str, upstream: Option<&str>, created: Timestamp) -> Self {
+        let stages = decl
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| StageSim {
+                transition: (i > 0).then(|| TransitionState {
+                    enabled: true,
+                    last_changed_by: None,
+                    last_changed_at: None,
+                    disabled_reason: None,
+                }),
+                latest: None,
+                actions: s
+                    .actions
+                    .iter()
+                    .map(|_| ActionSim {
+                        state: None,
+                        execution_id: None,
+                        job: None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        Self {
+            flow: flow.to_string(),
+            decl,
+            home_region: home_region.to_string(),
+            created,
+            updated: created,
+            upstream: upstream.map(str::to_string),
+            stages,
+            executions: Vec::new(),
+            run: None,
+            next_auto_start: None,
+            queued: Vec::new(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.decl.name
+    }
+
+    pub fn stage_index(&self, stage: &str) -> Option<usize> {
+        self.decl.stages.iter().position(|s| s.name == stage)
+    }
+
+    pub fn execution_mut(&mut self, id: &str) -> Option<&mut Execution> {
+        self.executions.iter_mut().find(|e| e.id == id)
+    }
+
+    pub fn pipeline_doc(&self) -> GetPipelineOutput {
+        GetPipelineOutput {
+            pipeline: self.decl.clone(),
+            metadata: Some(PipelineMetadata {
+                pipeline_arn: Some(format!(
+                    "arn:aws:codepipeline:{}:{ACCOUNT}:{}",
+                    self.home_region,
+                    self.name()
+                )),
+                created: epoch(self.created),
+                updated: epoch(self.updated),
+            }),
+        }
+    }
+
+    pub fn state_doc(&self) -> GetPipelineStateOutput {
+        GetPipelineStateOutput {
+            pipeline_name: self.name().to_string(),
+            pipeline_version: self.decl.version,
+            stage_states: self
+                .decl
+                .stages
+                .iter()
+                .zip(&self.stages)
+                .map(|(decl, sim)| StageState {
+                    stage_name: decl.name.clone(),
+                    inbound_transition_state: sim.transition.clone(),
+                    action_states: decl
+                        .actions
+                        .iter()
+                        .zip(&sim.actions)
+                        .map(|(a, s)| ActionState {
+                            action_name: a.name.clone(),
+                            latest_execution: s.state.clone(),
+                            entity_url: entity_url(a, &self.home_region),
+                            revision_url: None,
+                        })
+                        .collect(),
+                    latest_execution: sim.latest.clone(),
+                })
+                .collect(),
+            created: epoch(self.created),
+            updated: epoch(self.updated),
+        }
+    }
+
+    /// Adds an execution to the history and, unless `history_only`, starts it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn start_execution(
+        &mut self,
+        now: Timestamp,
+        trigger: &str,
+        revision_id: &str,
+        summary: &str,
+        stages: (usize, usize),
+        failure_rate: f64,
+        fail_region: Option<String>,
+        rng: &mut SimRng,
+    ) -> String {
+        let id = rng.uuid();
+        self.executions.insert(
+            0,
+            Execution {
+                pipeline: self.name().to_string(),
+                id: id.clone(),
+                status: ExecutionStatus::InProgress,
+                trigger: trigger.to_string(),
+                revision_id: Some(revision_id.to_string()),
+                revision_summary: Some(summary.to_string()),
+                started_at: now,
+                updated_at: now,
+            },
+        );
+        self.executions.truncate(HISTORY);
+        self.run = Some(Run {
+            execution_id: id.clone(),
+            stage: stages.0,
+            last_stage: stages.1,
+            entered: false,
+            stopping: false,
+            failure_rate,
+            fail_region,
+        });
+        id
+    }
+
+    fn set_execution_status(&mut self, id: &str, status: ExecutionStatus, now: Timestamp) {
+        if let Some(e) = self.execution_mut(id) {
+            e.status = status;
+            e.updated_at = now;
+        }
+    }
+
+    fn phase(&self, stage: usize, action: usize, execution_id: &str) -> Phase {
+        let a = &self.stages[stage].actions[action];
+        if a.execution_id.as_deref() != Some(execution_id) {
+            return Phase::Pending;
+        }
+        match a.state.as_ref().map(|s| s.status.as_str()) {
+            Some("InProgress") => Phase::Running,
+            Some("Succeeded") => Phase::Succeeded,
+            Some(_) => Phase::Failed,
+            None => Phase::Pending,
+        }
+    }
+
+    /// Moves the execution in flight one step; returns a hand-off when it succeeded.
+    pub fn tick(&mut self, now: Timestamp, stacks: &mut [StackSim], rng: &mut SimRng) -> Option<Handoff> {
+        if self.run.is_none() {
+            self.start_if_due(now, rng);
+        }
+        let run = self.run.clone()?;
+        let s = run.stage;
+        if !run.entered {
+            let open = self.stages[s].transition.as_ref().is_none_or(|t| t.enabled);
+            if !open {
+                return None;
+            }
+            self.enter_stage(s, &run.execution_id);
+        }
+        self.finish_due_actions(s, &run, now, stacks);
+
+        let phases: Vec<Phase> = (0..self.stages[s].actions.len())
+            .map(|a| self.phase(s, a, &run.execution_id))
+            .collect();
+        if phases.contains(&Phase::Running) {
+            return None;
+        }
+        if run.stopping {
+            self.end_run(s, "Stopped", ExecutionStatus::Stopped, now, rng);
+            return None;
+        }
+        if phases.contains(&Phase::Failed) {
+            self.end_run(s, "Failed", ExecutionStatus::Failed, now, rng);
+            return None;
+        }
+        let pending_orders = phases
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p == Phase::Pending)
+            .map(|(a, _)| self.decl.stages[s].actions[a].run_order.unwrap_or(1));
+        if let Some(next_order) = pending_orders.min() {
+            for a in 0..phases.len() {
+                if phases[a] == Phase::Pending && self.decl.stages[s].actions[a].run_order.unwrap_or(1) == next_order {
+                    self.start_action(s, a, &run, now, stacks, rng);
+                }
+            }
+            return None;
+        }
+        // Every action succeeded.
+        self.stages[s].latest = Some(StageExecution {
+            pipeline_execution_id: run.execution_id.clone(),
+            status: "Succeeded".to_string(),
+        });
+        if s < run.last_stage {
+            if let Some(r) = self.run.as_mut() {
+                r.stage = s + 1;
+                r.entered = false;
+            }
+            return None;
+        }
+        self.end_run(s, "Succeeded", ExecutionStatus::Succeeded, now, rng);
+        let done = self.executions.iter().find(|e| e.id == run.execution_id);
+        Some(Handoff {
+            from: self.name().to_string(),
+            revision_id: done.and_then(|e| e.revision_id.clone()),
+            summary: done.and_then(|e| e.revision_summary.clone()),
+        })
+    }
+
+    fn start_if_due(&mut self, now: Timestamp, rng: &mut SimRng) {
+        if let Some(pos) = self.queued.iter().position(|q| q.at <= now) {
+            let q = self.queued.remove(pos);
+            let last = self.stages.len() - 1;
+            let rate = if q.fail_region.is_some() { 0.0 } else { 0.15 };
+            self.start_execution(now, &q.trigger, &q.revision_id, &q.summary, (0, last), rate, q.fail_region, rng);
+            return;
+        }
+        if self.next_auto_start.is_some_and(|t| t <= now) {
+            self.next_auto_start = None;
+            let trigger = if rng.chance(0.8) { "Webhook" } else { "StartPipelineExecution" };
+            let (rev, summary) = new_revision(rng);
+            let last = self.stages.len() - 1;
+            self.start_execution(now, trigger, &rev, &summary, (0, last), 0.15, None, rng);
+        }
+    }
+
+    fn enter_stage(&mut self, s: usize, execution_id: &str) {
+        self.stages[s].latest = Some(StageExecution {
+            pipeline_execution_id: execution_id.to_string(),
+            status: "InProgress".to_string(),
+        });
+        if let Some(r) = self.run.as_mut() {
+            r.entered = true;
+        }
+    }
+
+    fn end_run(&mut self, s: usize, stage_status: &str, status: ExecutionStatus, now: Timestamp, rng: &mut SimRng) {
+        let Some(run) = self.run.take() else { return };
+        if run.entered || stage_status != "Stopped" {
+            self.stages[s].latest = Some(StageExecution {
+                pipeline_execution_id: run.execution_id.clone(),
+                status: stage_status.to_string(),
+            });
+        }
+        self.set_execution_status(&run.execution_id, status, now);
+        if self.upstream.is_none() {
+            // After a failure the team looks before pushing again.
+            let wait = if status == ExecutionStatus::Succeeded {
+                rng.range(6 * 60, 18 * 60)
+            } else {
+                rng.range(25 * 60, 45 * 60)
+            };
+            self.next_auto_start = Some(now + SignedDuration::from_secs(wait));
+        }
+    }
+
+    fn finish_due_actions(&mut self, s: usize, run: &Run, now: Timestamp, stacks: &[StackSim]) {
+        for a in 0..self.stages[s].actions.len() {
+            if self.phase(s, a, &run.execution_id) != Phase::Running {
+                continue;
+            }
+            let Some(job) = self.stages[s].actions[a].job.clone() else { continue };
+            let outcome = if let Some(idx) = job.stack {
+                let stack = &stacks[idx];
+                if stack.busy() {
+                    None
+                } else if stack.last_update_succeeded() {
+                    Some(Ok(()))
+                } else {
+                    let why = stack
+                        .events
+                        .iter()
+                        .find(|e| e.status.ends_with("_FAILED"))
+                        .and_then(|e| e.reason.clone())
+                        .unwrap_or_default();
+                    Some(Err(format!(
+                        "Stack {} in region {} failed: {}. {why}",
+                        stack.name, stack.region, stack.status
+                    )))
+                }
+            } else if job.captain_at.is_some_and(|t| t <= now) {
+                let state = self.stages[s].actions[a].state.as_mut().expect("running action has state");
+                state.summary = Some("Approved by the release captain after checking the canary dashboard".into());
+                Some(Ok(()))
+            } else if job.ends_at.is_some_and(|t| t <= now) {
+                Some(Ok(()))
+            } else {
+                None
+            };
+            if let Some(result) = outcome {
+                self.complete_action(s, a, result, now);
+            }
+        }
+    }
+
+    /// Ends an in-progress action with success or a failure message.
+    pub fn complete_action(&mut self, s: usize, a: usize, result: Result<(), String>, now: Timestamp) {
+        let action = &mut self.stages[s].actions[a];
+        action.job = None;
+        if let Some(state) = action.state.as_mut() {
+            state.token = None;
+            state.last_status_change = epoch(now);
+            match result {
+                Ok(()) => {
+                    state.status = "Succeeded".to_string();
+                    state.percent_complete = Some(100);
+                }
+                Err(message) => {
+                    state.status = "Failed".to_string();
+                    state.summary.get_or_insert_with(|| message.clone());
+                    state.error_details = Some(ErrorDetails {
+                        code: Some("JobFailed".to_string()),
+                        message: Some(message),
+                    });
+                }
+            }
+        }
+    }
+
+    fn start_action(&mut self, s: usize, a: usize, run: &Run, now: Timestamp, stacks: &mut [StackSim], rng: &mut SimRng) {
+        let decl = self.decl.stages[s].actions[a].clone();
+        let region = decl.region.clone().unwrap_or_else(|| self.home_region.clone());
+        let mut state = ActionExecution {
+            action_execution_id: Some(rng.uuid()),
+            status: "InProgress".to_string(),
+            summary: None,
+            last_status_change: epoch(now),
+            token: None,
+            external_execution_id: None,
+            external_execution_url: None,
+            percent_complete: None,
+            error_details: None,
+        };
+        let mut job = Job {
+            ends_at: None,
+            stack: None,
+            captain_at: None,
+        };
+        let mode = decl.configuration.get("ActionMode").map(String::as_str).unwrap_or("");
+        let secs = |rng: &mut SimRng, lo: i64, hi: i64| now + SignedDuration::from_secs(rng.range(lo, hi));
+        let mut immediate_failure = None;
+        match (decl.action_type_id.category.as_str(), decl.action_type_id.provider.as_str()) {
+            ("Approval", _) => {
+                state.token = Some(rng.uuid());
+                job.captain_at = Some(now + captain_delay(self.name(), &self.decl.stages[s].name, rng));
+            }
+            ("Deploy", "CloudFormation") if mode == "CHANGE_SET_EXECUTE" || mode == "CREATE_UPDATE" => {
+                let stack_name = decl.configuration.get("StackName").cloned().unwrap_or_default();
+                let idx = stacks.iter().position(|st| st.region == region && st.name == stack_name);
+                state.external_execution_url = Some(format!(
+                    "https://console.aws.amazon.com/cloudformation/home?region={region}#/stacks/events?stackId={stack_name}"
+                ));
+                match idx {
+                    Some(i) if stacks[i].busy() => {
+                        immediate_failure = Some(format!(
+                            "Stack {stack_name} is in {} state and can not be updated.",
+                            stacks[i].status
+                        ));
+                    }
+                    Some(i) => {
+                        let scripted = run.fail_region.as_deref() == Some(region.as_str()) && self.is_final_update_in_region(s, a, &region);
+                        let fail = rng.chance(run.failure_rate) || scripted;
+                        let duration = SignedDuration::from_secs(rng.range(60, 240));
+                        stacks[i].begin_update(now, duration, fail, rng);
+                        job.stack = Some(i);
+                    }
+                    None => job.ends_at = Some(secs(rng, 30, 90)),
+                }
+            }
+            ("Deploy", "CloudFormation") => {
+                let stack_name = decl.configuration.get("StackName").cloned().unwrap_or_default();
+                state.external_execution_url = Some(format!(
+                    "https://console.aws.amazon.com/cloudformation/home?region={region}#/stacks/changesets?stackId={stack_name}"
+                ));
+                job.ends_at = Some(secs(rng, 15, 45));
+            }
+            ("Build", _) => {
+                let project = decl.configuration.get("ProjectName").cloned().unwrap_or_default();
+                let build = format!("{project}:{}", rng.uuid());
+                state.external_execution_url = Some(format!(
+                    "https://console.aws.amazon.com/codesuite/codebuild/projects/{project}/build/{build}?region={region}"
+                ));
+                state.external_execution_id = Some(build);
+                job.ends_at = Some(match decl.name.as_str() {
+                    "SelfMutate" => secs(rng, 40, 80),
+                    n if n.starts_with("FileAsset") => secs(rng, 30, 70),
+                    _ => secs(rng, 90, 180),
+                });
+            }
+            ("Source", _) => {
+                let exec = self.executions.iter().find(|e| e.id == run.execution_id);
+                state.external_execution_id = exec.and_then(|e| e.revision_id.clone());
+                state.summary = exec.and_then(|e| e.revision_summary.clone());
+                job.ends_at = Some(secs(rng, 4, 12));
+            }
+            _ => job.ends_at = Some(secs(rng, 5, 20)),
+        }
+        let action = &mut self.stages[s].actions[a];
+        action.state = Some(state);
+        action.execution_id = Some(run.execution_id.clone());
+        action.job = Some(job);
+        if let Some(message) = immediate_failure {
+            self.complete_action(s, a, Err(message), now);
+        }
+    }
+
+    /// Whether action `a` is the last stack update of its region in stage `s`
+    /// (where a scripted failure lands).
+    fn is_final_update_in_region(&self, s: usize, a: usize, region: &str) -> bool {
+        let updates = |d: &ActionDeclaration| {
+            d.region.as_deref() == Some(region)
+                && d.action_type_id.provider == "CloudFormation"
+                && matches!(
+                    d.configuration.get("ActionMode").map(String::as_str),
+                    Some("CHANGE_SET_EXECUTE" | "CREATE_UPDATE")
+                )
+        };
+        let actions = &self.decl.stages[s].actions;
+        let max_order = actions.iter().filter(|d| updates(d)).filter_map(|d| d.run_order).max();
+        updates(&actions[a]) && actions[a].run_order == max_order
+    }
+
+    /// Fills the state as the given (finished) execution left it, for the
+    /// history that predates the simulation.
+    pub fn settle_from(&mut self, execution_id: &str, at: Timestamp, rng: &mut SimRng) {
+        for stage in &mut self.stages {
+            stage.latest = Some(StageExecution {
+                pipeline_execution_id: execution_id.to_string(),
+                status: "Succeeded".to_string(),
+            });
+            for action in &mut stage.actions {
+                action.execution_id = Some(execution_id.to_string());
+                action.state = Some(ActionExecution {
+                    action_execution_id: Some(rng.uuid()),
+                    status: "Succeeded".to_string(),
+                    summary: None,
+                    last_status_change: epoch(at),
+                    token: None,
+                    external_execution_id: None,
+                    external_execution_url: None,
+                    percent_complete: Some(100),
+                    error_details: None,
+                });
+            }
+        }
+    }
+}
+
+/// How long the simulated release captain takes to approve a gate. Europe
+/// of global-api is approved only after the morning's review.
+fn captain_delay(pipeline: &str, stage: &str, rng: &mut SimRng) -> SignedDuration {
+    let secs = if pipeline == "global-api" && stage == "Europe" {
+        rng.range(20 * 60, 30 * 60)
+    } else {
+        rng.range(3 * 60, 8 * 60)
+    };
+    SignedDuration::from_secs(secs)
+}
+
+fn entity_url(a: &ActionDeclaration, home: &str) -> Option<String> {
+    let region = a.region.as_deref().unwrap_or(home);
+    match a.action_type_id.provider.as_str() {
+        "CodeBuild" => a.configuration.get("ProjectName").map(|p| {
+            format!("https://console.aws.amazon.com/codebuild/home?region={region}#/projects/{p}/view")
+        }),
+        "CloudFormation" => a.configuration.get("StackName").map(|s| {
+            format!("https://console.aws.amazon.com/cloudformation/home?region={region}#/stacks?filteringText={s}")
+        }),
+        _ => None,
+    }
+}
+
+const COMMIT_MESSAGES: [&str; 12] = [
+    "Bump aws-cdk-lib to 2.170.0",
+    "Add request id to error responses",
+    "Raise Lambda memory to 1024 MB for cold starts",
+    "Fix pagination token handling in list endpoint",
+    "Tighten IAM policy for the handler role",
+    "Add alarm on 5xx rate per region",
+    "Cache JWKS for ten minutes",
+    "Retry throttled DynamoDB writes with jitter",
+    "Move feature flag defaults into config",
+    "Log cold start duration",
+    "Drop the legacy v1 route",
+    "Upgrade runtime to nodejs22.x",
+];
+
+/// A git-like revision and its commit message.
+pub fn new_revision(rng: &mut SimRng) -> (String, String) {
+    (rng.hex(40), rng.pick(&COMMIT_MESSAGES).to_string())
+}
