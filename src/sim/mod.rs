@@ -52,3 +52,6 @@ pub fn fleet_at(seed: u64, at: SignedDuration) -> Result<Fleet, SourceError> {
         .now_or_never()
         .expect("the simulator answers without waiting")
 }
+
+#[cfg(test)]
+mod tests;
