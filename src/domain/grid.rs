@@ -55,6 +55,24 @@ pub fn derive_grid(
     DerivedGrid { waves, regions }
 }
 
+/// The grid of a chained flow: each pipeline's waves in hand-off order,
+/// regions in order of first appearance.
+pub fn chain_grids(parts: impl IntoIterator<Item = DerivedGrid>) -> DerivedGrid {
+    let mut out = DerivedGrid {
+        waves: Vec::new(),
+        regions: Vec::new(),
+    };
+    for part in parts {
+        for region in part.regions {
+            if !out.regions.contains(&region) {
+                out.regions.push(region);
+            }
+        }
+        out.waves.extend(part.waves);
+    }
+    out
+}
+
 pub fn is_pre_deploy_stage(stage: &StageDeclaration) -> bool {
     PRE_DEPLOY_STAGES.contains(&stage.name.as_str())
         || stage

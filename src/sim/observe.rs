@@ -13,7 +13,7 @@ use crate::domain::fleet::{
     Action, ActionStatus, Cell, ExecutionMode, Flow, FlowKind, HealthCheck, Pipeline, PipelineType,
     StageStatus, Transition, Wave,
 };
-use crate::domain::grid::derive_grid;
+use crate::domain::grid::{DerivedGrid, chain_grids, derive_grid};
 use crate::source::{Discovery, StackObservation, StackRef, TableRef};
 
 /// The name of the single wave of a flow deployed by hand.
@@ -55,36 +55,25 @@ impl SimWorld {
             .iter()
             .filter_map(|p| self.pipeline(&p.decl.name))
             .collect();
-        let mut regions: Vec<String> = Vec::new();
-        let mut waves = Vec::new();
-        let mut add_regions = |more: &[String]| {
-            for r in more {
-                if !regions.contains(r) {
-                    regions.push(r.clone());
-                }
-            }
-        };
-        if spec.kind == FlowKind::Unmanaged {
+        let grid = if spec.kind == FlowKind::Unmanaged {
             let stacks: Vec<&StackSim> = self.stacks.iter().filter(|s| s.flow == name).collect();
-            add_regions(&stacks.iter().map(|s| s.region.clone()).collect::<Vec<_>>());
-            waves.push(manual_wave(&stacks));
-        } else {
-            for p in &pipelines {
-                let doc = p.pipeline_doc();
-                let state = p.state_doc();
-                let grid = derive_grid(&doc.pipeline, Some(&state), &p.home_region);
-                add_regions(&grid.regions);
-                waves.extend(grid.waves);
+            DerivedGrid {
+                regions: stacks.iter().map(|s| s.region.clone()).collect(),
+                waves: vec![manual_wave(&stacks)],
             }
-        }
+        } else {
+            chain_grids(pipelines.iter().map(|p| {
+                derive_grid(&p.decl, Some(&p.state_doc()), &p.home_region)
+            }))
+        };
         let mut executions: Vec<_> = pipelines.iter().flat_map(|p| p.executions.iter().cloned()).collect();
         executions.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| a.id.cmp(&b.id)));
         Some(Flow {
             name: name.to_string(),
             kind: spec.kind,
             pipelines: pipelines.iter().map(|p| pipeline_summary(p)).collect(),
-            regions,
-            waves,
+            regions: grid.regions,
+            waves: grid.waves,
             executions,
             fetched_at: self.now,
         })

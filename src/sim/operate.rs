@@ -97,10 +97,14 @@ fn put_approval(
         .iter()
         .position(|d| d.name == action && d.action_type_id.category == "Approval")
         .ok_or_else(|| SourceError::NotFound(format!("ActionNotFoundException: no approval action {action} in {stage}")))?;
-    let state = p.stages[s].actions[a].state.as_ref();
+    // Answered during the pipeline's newest execution: already completed.
+    // Anything else has no token to answer with.
+    let action_sim = &p.stages[s].actions[a];
+    let newest = p.executions.first().map(|e| e.id.as_str());
+    let state = action_sim.state.as_ref();
     match state.map(|st| (st.status.as_str(), st.token.is_some())) {
         Some(("InProgress", true)) => {}
-        Some(("Succeeded" | "Failed" | "Abandoned", _)) => {
+        Some(("Succeeded" | "Failed" | "Abandoned", _)) if action_sim.execution_id.as_deref() == newest => {
             return Err(SourceError::ApprovalAlreadyCompleted(format!(
                 "ApprovalAlreadyCompletedException: {stage}/{action} was already answered"
             )));
