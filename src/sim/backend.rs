@@ -10,7 +10,8 @@ use super::clock::SimClock;
 use super::operate::SIM_IDENTITY;
 use super::world::SimWorld;
 use crate::source::{
-    BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, PollKey, SourceError,
+    BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, PollKey,
+    SourceError,
 };
 
 /// A handle on a shared simulated world. Clones share the world and the
@@ -40,7 +41,10 @@ impl SimBackend {
     /// The world brought up to the clock's time.
     pub fn world(&self) -> MutexGuard<'_, SimWorld> {
         let now: Timestamp = (self.clock)();
-        let mut world = self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut world = self
+            .world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         world.advance_to(now);
         world
     }
@@ -70,7 +74,9 @@ impl SimBackend {
                     .checks
                     .iter()
                     .find(|c| c.id == health_check_id)
-                    .ok_or_else(|| SourceError::NotFound(format!("health check {health_check_id}")))?;
+                    .ok_or_else(|| {
+                        SourceError::NotFound(format!("health check {health_check_id}"))
+                    })?;
                 Ok(Observation::Checkers {
                     observations: check.observations(world.now),
                     health_check_id,

@@ -71,7 +71,8 @@ impl CheckSim {
                 let reason = if healthy {
                     "Success: HTTP Status Code 200, OK".to_string()
                 } else {
-                    "Failure: HTTP Status Code 503, Service Unavailable. Resolved IP: 203.0.113.20".to_string()
+                    "Failure: HTTP Status Code 503, Service Unavailable. Resolved IP: 203.0.113.20"
+                        .to_string()
                 };
                 CheckerObservation {
                     checker_region: region.to_string(),
@@ -105,7 +106,11 @@ impl CheckSim {
             status: self.status(now),
             inverted: self.inverted,
             disabled: false,
-            checkers: if with_checkers { self.observations(now) } else { Vec::new() },
+            checkers: if with_checkers {
+                self.observations(now)
+            } else {
+                Vec::new()
+            },
             fetched_at: now,
         }
     }
@@ -140,10 +145,17 @@ mod tests {
         let mid = t0() + SignedDuration::from_secs(40);
         assert_eq!(c.status(mid), HealthStatus::Unhealthy);
         let obs = c.observations(mid);
-        assert!(obs.iter().all(|o| !o.healthy && o.reason.starts_with("Failure")));
+        assert!(
+            obs.iter()
+                .all(|o| !o.healthy && o.reason.starts_with("Failure"))
+        );
         let after = t0() + SignedDuration::from_secs(120);
         assert_eq!(c.status(after), HealthStatus::Healthy);
-        assert!(c.observations(after).iter().all(|o| o.healthy && o.reason.starts_with("Success")));
+        assert!(
+            c.observations(after)
+                .iter()
+                .all(|o| o.healthy && o.reason.starts_with("Success"))
+        );
     }
 
     #[test]

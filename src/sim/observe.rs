@@ -21,7 +21,10 @@ pub const MANUAL_WAVE: &str = "manual";
 
 impl SimWorld {
     pub fn discovery(&self) -> Discovery {
-        let flows = spec::flows().iter().map(|f| self.flow(f.name).expect("declared flow")).collect();
+        let flows = spec::flows()
+            .iter()
+            .map(|f| self.flow(f.name).expect("declared flow"))
+            .collect();
         Discovery {
             flows,
             stacks: self
@@ -62,12 +65,21 @@ impl SimWorld {
                 waves: vec![manual_wave(&stacks)],
             }
         } else {
-            chain_grids(pipelines.iter().map(|p| {
-                derive_grid(&p.decl, Some(&p.state_doc()), &p.home_region)
-            }))
+            chain_grids(
+                pipelines
+                    .iter()
+                    .map(|p| derive_grid(&p.decl, Some(&p.state_doc()), &p.home_region)),
+            )
         };
-        let mut executions: Vec<_> = pipelines.iter().flat_map(|p| p.executions.iter().cloned()).collect();
-        executions.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| a.id.cmp(&b.id)));
+        let mut executions: Vec<_> = pipelines
+            .iter()
+            .flat_map(|p| p.executions.iter().cloned())
+            .collect();
+        executions.sort_by(|a, b| {
+            b.started_at
+                .cmp(&a.started_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         Some(Flow {
             name: name.to_string(),
             kind: spec.kind,
@@ -80,7 +92,11 @@ impl SimWorld {
     }
 
     /// Every stack in `region` with the events after each stack's cursor.
-    pub fn stacks_in(&self, region: &str, cursors: &BTreeMap<(String, String), String>) -> Vec<StackObservation> {
+    pub fn stacks_in(
+        &self,
+        region: &str,
+        cursors: &BTreeMap<(String, String), String>,
+    ) -> Vec<StackObservation> {
         self.stacks
             .iter()
             .filter(|s| s.region == region)
@@ -90,13 +106,20 @@ impl SimWorld {
                 name: s.name.clone(),
                 status: s.status.clone(),
                 status_reason: s.status_reason.clone(),
-                new_events: s.events_after(cursors.get(&(s.region.clone(), s.name.clone())).map(String::as_str)),
+                new_events: s.events_after(
+                    cursors
+                        .get(&(s.region.clone(), s.name.clone()))
+                        .map(String::as_str),
+                ),
             })
             .collect()
     }
 
     pub fn health_checks(&self, with_checkers: bool) -> Vec<HealthCheck> {
-        self.checks.iter().map(|c| c.to_check(self.now, with_checkers)).collect()
+        self.checks
+            .iter()
+            .map(|c| c.to_check(self.now, with_checkers))
+            .collect()
     }
 }
 
@@ -162,8 +185,11 @@ fn stack_action(s: &StackSim) -> Action {
             .find(|e| e.resource_type == "AWS::CloudFormation::Stack" && pred(&e.status))
             .map(|e| e.timestamp)
     };
-    let started_at = last_stack_event(&|st| st == "UPDATE_IN_PROGRESS" || st == "CREATE_IN_PROGRESS");
-    let ended_at = (status != ActionStatus::InProgress).then(|| s.events.first().map(|e| e.timestamp)).flatten();
+    let started_at =
+        last_stack_event(&|st| st == "UPDATE_IN_PROGRESS" || st == "CREATE_IN_PROGRESS");
+    let ended_at = (status != ActionStatus::InProgress)
+        .then(|| s.events.first().map(|e| e.timestamp))
+        .flatten();
     Action {
         name: s.name.clone(),
         category: "Deploy".to_string(),
@@ -171,14 +197,23 @@ fn stack_action(s: &StackSim) -> Action {
         run_order: 1,
         region: s.region.clone(),
         status,
-        started_at: if status == ActionStatus::InProgress { started_at } else { None },
+        started_at: if status == ActionStatus::InProgress {
+            started_at
+        } else {
+            None
+        },
         ended_at,
         external_url: Some(format!(
             "https://console.aws.amazon.com/cloudformation/home?region={}#/stacks/events?stackId={}",
             s.region, s.name
         )),
         error: (status == ActionStatus::Failed)
-            .then(|| s.events.iter().find(|e| e.status.ends_with("_FAILED")).and_then(|e| e.reason.clone()))
+            .then(|| {
+                s.events
+                    .iter()
+                    .find(|e| e.status.ends_with("_FAILED"))
+                    .and_then(|e| e.reason.clone())
+            })
             .flatten(),
         approval: None,
         stack_name: Some(s.name.clone()),

@@ -13,7 +13,11 @@ use crate::source::{OperateCall, OperateOutcome, RetryMode, SourceError};
 pub const SIM_IDENTITY: &str = "arn:aws:sts::111111111111:assumed-role/OnCall/demo-operator";
 
 impl SimWorld {
-    pub fn operate(&mut self, call: OperateCall, identity: &str) -> Result<OperateOutcome, SourceError> {
+    pub fn operate(
+        &mut self,
+        call: OperateCall,
+        identity: &str,
+    ) -> Result<OperateOutcome, SourceError> {
         let now = self.now;
         let detail = match call {
             OperateCall::PutApprovalResult {
@@ -22,14 +26,31 @@ impl SimWorld {
                 action,
                 approved,
                 summary,
-            } => put_approval(self.pipeline_found(&pipeline)?, &stage, &action, approved, &summary, now)?,
+            } => put_approval(
+                self.pipeline_found(&pipeline)?,
+                &stage,
+                &action,
+                approved,
+                &summary,
+                now,
+            )?,
             OperateCall::RetryStageExecution {
                 pipeline,
                 stage,
                 execution_id,
                 mode,
-            } => retry(self.pipeline_found(&pipeline)?, &stage, &execution_id, mode, now)?,
-            OperateCall::DisableStageTransition { pipeline, stage, reason } => {
+            } => retry(
+                self.pipeline_found(&pipeline)?,
+                &stage,
+                &execution_id,
+                mode,
+                now,
+            )?,
+            OperateCall::DisableStageTransition {
+                pipeline,
+                stage,
+                reason,
+            } => {
                 validate_reason(&reason)?;
                 let p = self.pipeline_found(&pipeline)?;
                 set_transition(p, &stage, Some(reason), identity, now)?
@@ -48,20 +69,41 @@ impl SimWorld {
                 stage,
                 target_execution_id,
             } => {
-                let p = self.pipelines.iter().position(|p| p.name() == pipeline).ok_or_else(|| no_pipeline(&pipeline))?;
-                rollback(&mut self.pipelines[p], &stage, &target_execution_id, now, &mut self.rng)?
+                let p = self
+                    .pipelines
+                    .iter()
+                    .position(|p| p.name() == pipeline)
+                    .ok_or_else(|| no_pipeline(&pipeline))?;
+                rollback(
+                    &mut self.pipelines[p],
+                    &stage,
+                    &target_execution_id,
+                    now,
+                    &mut self.rng,
+                )?
             }
-            OperateCall::SetHealthCheckInverted { health_check_id, inverted } => {
+            OperateCall::SetHealthCheckInverted {
+                health_check_id,
+                inverted,
+            } => {
                 let check = self
                     .checks
                     .iter_mut()
                     .find(|c| c.id == health_check_id)
-                    .ok_or_else(|| SourceError::NotFound(format!("No health check exists with the specified ID {health_check_id}")))?;
+                    .ok_or_else(|| {
+                        SourceError::NotFound(format!(
+                            "No health check exists with the specified ID {health_check_id}"
+                        ))
+                    })?;
                 check.inverted = inverted;
                 format!(
                     "health check {health_check_id} ({}) {}",
                     check.region,
-                    if inverted { "inverted" } else { "no longer inverted" }
+                    if inverted {
+                        "inverted"
+                    } else {
+                        "no longer inverted"
+                    }
                 )
             }
         };
@@ -74,12 +116,17 @@ impl SimWorld {
 }
 
 fn no_pipeline(name: &str) -> SourceError {
-    SourceError::NotFound(format!("PipelineNotFoundException: pipeline {name} does not exist"))
+    SourceError::NotFound(format!(
+        "PipelineNotFoundException: pipeline {name} does not exist"
+    ))
 }
 
 fn stage_index(p: &PipelineSim, stage: &str) -> Result<usize, SourceError> {
     p.stage_index(stage).ok_or_else(|| {
-        SourceError::NotFound(format!("StageNotFoundException: stage {stage} does not exist in {}", p.name()))
+        SourceError::NotFound(format!(
+            "StageNotFoundException: stage {stage} does not exist in {}",
+            p.name()
+        ))
     })
 }
 
@@ -96,7 +143,11 @@ fn put_approval(
         .actions
         .iter()
         .position(|d| d.name == action && d.action_type_id.category == "Approval")
-        .ok_or_else(|| SourceError::NotFound(format!("ActionNotFoundException: no approval action {action} in {stage}")))?;
+        .ok_or_else(|| {
+            SourceError::NotFound(format!(
+                "ActionNotFoundException: no approval action {action} in {stage}"
+            ))
+        })?;
     // Answered during the pipeline's newest execution: already completed.
     // Anything else has no token to answer with.
     let action_sim = &p.stages[s].actions[a];
@@ -104,7 +155,9 @@ fn put_approval(
     let state = action_sim.state.as_ref();
     match state.map(|st| (st.status.as_str(), st.token.is_some())) {
         Some(("InProgress", true)) => {}
-        Some(("Succeeded" | "Failed" | "Abandoned", _)) if action_sim.execution_id.as_deref() == newest => {
+        Some(("Succeeded" | "Failed" | "Abandoned", _))
+            if action_sim.execution_id.as_deref() == newest =>
+        {
             return Err(SourceError::ApprovalAlreadyCompleted(format!(
                 "ApprovalAlreadyCompletedException: {stage}/{action} was already answered"
             )));
@@ -132,11 +185,19 @@ fn put_approval(
     ))
 }
 
-fn retry(p: &mut PipelineSim, stage: &str, execution_id: &str, mode: RetryMode, now: Timestamp) -> Result<String, SourceError> {
+fn retry(
+    p: &mut PipelineSim,
+    stage: &str,
+    execution_id: &str,
+    mode: RetryMode,
+    now: Timestamp,
+) -> Result<String, SourceError> {
     let s = stage_index(p, stage)?;
     let latest = p.stages[s].latest.clone();
     let Some(latest) = latest else {
-        return Err(SourceError::StageNotRetryable(format!("{stage} has not run")));
+        return Err(SourceError::StageNotRetryable(format!(
+            "{stage} has not run"
+        )));
     };
     if latest.pipeline_execution_id != execution_id {
         return Err(SourceError::NotLatestExecution(format!(
@@ -150,11 +211,17 @@ fn retry(p: &mut PipelineSim, stage: &str, execution_id: &str, mode: RetryMode, 
         )));
     }
     if p.run.is_some() {
-        return Err(SourceError::Conflict(format!("another execution of {} is in progress", p.name())));
+        return Err(SourceError::Conflict(format!(
+            "another execution of {} is in progress",
+            p.name()
+        )));
     }
     for action in &mut p.stages[s].actions {
         let failed = action.execution_id.as_deref() == Some(execution_id)
-            && action.state.as_ref().is_some_and(|st| st.status != "Succeeded");
+            && action
+                .state
+                .as_ref()
+                .is_some_and(|st| st.status != "Succeeded");
         if mode == RetryMode::AllActions || failed {
             action.execution_id = None;
         }
@@ -181,7 +248,10 @@ fn retry(p: &mut PipelineSim, stage: &str, execution_id: &str, mode: RetryMode, 
         failure_rate: 0.05,
         fail_region: None,
     });
-    Ok(format!("retrying {}/{stage} ({mode:?}) for {execution_id}", p.name()))
+    Ok(format!(
+        "retrying {}/{stage} ({mode:?}) for {execution_id}",
+        p.name()
+    ))
 }
 
 /// DisableStageTransition's reason: 1 to 300 of `[a-zA-Z0-9!@ ()\.\*\?\-]`.
@@ -205,7 +275,9 @@ fn set_transition(
     let s = stage_index(p, stage)?;
     let name = p.name().to_string();
     let Some(t) = p.stages[s].transition.as_mut() else {
-        return Err(SourceError::Conflict(format!("{stage} is the first stage of {name} and has no inbound transition")));
+        return Err(SourceError::Conflict(format!(
+            "{stage} is the first stage of {name} and has no inbound transition"
+        )));
     };
     let enabled = disabled_reason.is_none();
     *t = TransitionState {
@@ -220,7 +292,12 @@ fn set_transition(
     ))
 }
 
-fn stop(p: &mut PipelineSim, execution_id: &str, abandon: bool, now: Timestamp) -> Result<String, SourceError> {
+fn stop(
+    p: &mut PipelineSim,
+    execution_id: &str,
+    abandon: bool,
+    now: Timestamp,
+) -> Result<String, SourceError> {
     if p.executions.iter().all(|e| e.id != execution_id) {
         return Err(SourceError::NotFound(format!(
             "PipelineExecutionNotFoundException: {execution_id} is not an execution of {}",
@@ -249,7 +326,10 @@ fn stop(p: &mut PipelineSim, execution_id: &str, abandon: bool, now: Timestamp) 
     for a in 0..p.stages[s].actions.len() {
         let action = &mut p.stages[s].actions[a];
         let running = action.execution_id.as_deref() == Some(execution_id)
-            && action.state.as_ref().is_some_and(|st| st.status == "InProgress");
+            && action
+                .state
+                .as_ref()
+                .is_some_and(|st| st.status == "InProgress");
         if !running {
             continue;
         }
@@ -275,7 +355,9 @@ fn stop(p: &mut PipelineSim, execution_id: &str, abandon: bool, now: Timestamp) 
             status: "Stopping".to_string(),
         });
         set_status(p, ExecutionStatus::Stopping);
-        return Ok(format!("stopping {name} execution {execution_id} once running actions finish"));
+        return Ok(format!(
+            "stopping {name} execution {execution_id} once running actions finish"
+        ));
     }
     p.run = None;
     if run.entered {
@@ -301,7 +383,12 @@ fn rollback(
         .iter()
         .find(|e| e.id == target)
         .cloned()
-        .ok_or_else(|| SourceError::NotFound(format!("PipelineExecutionNotFoundException: {target} is not an execution of {}", p.name())))?;
+        .ok_or_else(|| {
+            SourceError::NotFound(format!(
+                "PipelineExecutionNotFoundException: {target} is not an execution of {}",
+                p.name()
+            ))
+        })?;
     if target_exec.status != ExecutionStatus::Succeeded {
         return Err(SourceError::Conflict(format!(
             "UnableToRollbackStageException: target execution {target} did not succeed"
@@ -327,5 +414,8 @@ fn rollback(
         None,
         rng,
     );
-    Ok(format!("rolling back {}/{stage} to {target} as execution {id}", p.name()))
+    Ok(format!(
+        "rolling back {}/{stage} to {target} as execution {id}",
+        p.name()
+    ))
 }

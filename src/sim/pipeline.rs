@@ -116,13 +116,19 @@ pub fn epoch(t: Timestamp) -> Option<f64> {
 }
 
 impl PipelineSim {
-    pub fn new(flow: &str, decl: PipelineDeclaration, home_region: &str, upstream: Option<&str>, created: Timestamp) -> Self {
+    pub fn new(
+        flow: &str,
+        decl: PipelineDeclaration,
+        home_region: &str,
+        upstream: Option<&str>,
+        created: Timestamp,
+    ) -> Self {
         let stages = decl
             .stages
             .iter()
             .enumerate()
             .map(|(i, s)| StageSim {
-                transition: (i > 0).then(|| TransitionState {
+                transition: (i > 0).then_some(TransitionState {
                     enabled: true,
                     last_changed_by: None,
                     last_changed_at: None,
@@ -274,7 +280,12 @@ impl PipelineSim {
     }
 
     /// Moves the execution in flight one step; returns a hand-off when it succeeded.
-    pub fn tick(&mut self, now: Timestamp, stacks: &mut [StackSim], rng: &mut SimRng) -> Option<Handoff> {
+    pub fn tick(
+        &mut self,
+        now: Timestamp,
+        stacks: &mut [StackSim],
+        rng: &mut SimRng,
+    ) -> Option<Handoff> {
         if self.run.is_none() {
             self.start_if_due(now, rng);
         }
@@ -309,10 +320,17 @@ impl PipelineSim {
             .filter(|(_, p)| **p == Phase::Pending)
             .map(|(a, _)| self.decl.stages[s].actions[a].run_order.unwrap_or(1));
         if let Some(next_order) = pending_orders.min() {
-            for a in 0..phases.len() {
-                if phases[a] == Phase::Pending && self.decl.stages[s].actions[a].run_order.unwrap_or(1) == next_order {
-                    self.start_action(s, a, &run, now, stacks, rng);
-                }
+            let due: Vec<usize> = phases
+                .iter()
+                .enumerate()
+                .filter(|(a, p)| {
+                    **p == Phase::Pending
+                        && self.decl.stages[s].actions[*a].run_order.unwrap_or(1) == next_order
+                })
+                .map(|(a, _)| a)
+                .collect();
+            for a in due {
+                self.start_action(s, a, &run, now, stacks, rng);
             }
             return None;
         }
@@ -342,12 +360,25 @@ impl PipelineSim {
             let q = self.queued.remove(pos);
             let last = self.stages.len() - 1;
             let rate = if q.fail_region.is_some() { 0.0 } else { 0.15 };
-            self.start_execution(now, &q.trigger, &q.revision_id, &q.summary, (0, last), rate, q.fail_region, rng);
+            self.start_execution(
+                now,
+                &q.trigger,
+                &q.revision_id,
+                &q.summary,
+                (0, last),
+                rate,
+                q.fail_region,
+                rng,
+            );
             return;
         }
         if self.next_auto_start.is_some_and(|t| t <= now) {
             self.next_auto_start = None;
-            let trigger = if rng.chance(0.8) { "Webhook" } else { "StartPipelineExecution" };
+            let trigger = if rng.chance(0.8) {
+                "Webhook"
+            } else {
+                "StartPipelineExecution"
+            };
             let (rev, summary) = new_revision(rng);
             let last = self.stages.len() - 1;
             self.start_execution(now, trigger, &rev, &summary, (0, last), 0.15, None, rng);
@@ -364,7 +395,14 @@ impl PipelineSim {
         }
     }
 
-    fn end_run(&mut self, s: usize, stage_status: &str, status: ExecutionStatus, now: Timestamp, rng: &mut SimRng) {
+    fn end_run(
+        &mut self,
+        s: usize,
+        stage_status: &str,
+        status: ExecutionStatus,
+        now: Timestamp,
+        rng: &mut SimRng,
+    ) {
         let Some(run) = self.run.take() else { return };
         if run.entered || stage_status != "Stopped" {
             self.stages[s].latest = Some(StageExecution {
@@ -389,7 +427,9 @@ impl PipelineSim {
             if self.phase(s, a, &run.execution_id) != Phase::Running {
                 continue;
             }
-            let Some(job) = self.stages[s].actions[a].job.clone() else { continue };
+            let Some(job) = self.stages[s].actions[a].job.clone() else {
+                continue;
+            };
             let outcome = if let Some(idx) = job.stack {
                 let stack = &stacks[idx];
                 if stack.busy() {
@@ -409,8 +449,13 @@ impl PipelineSim {
                     )))
                 }
             } else if job.captain_at.is_some_and(|t| t <= now) {
-                let state = self.stages[s].actions[a].state.as_mut().expect("running action has state");
-                state.summary = Some("Approved by the release captain after checking the canary dashboard".into());
+                let state = self.stages[s].actions[a]
+                    .state
+                    .as_mut()
+                    .expect("running action has state");
+                state.summary = Some(
+                    "Approved by the release captain after checking the canary dashboard".into(),
+                );
                 Some(Ok(()))
             } else if job.ends_at.is_some_and(|t| t <= now) {
                 Some(Ok(()))
@@ -424,7 +469,13 @@ impl PipelineSim {
     }
 
     /// Ends an in-progress action with success or a failure message.
-    pub fn complete_action(&mut self, s: usize, a: usize, result: Result<(), String>, now: Timestamp) {
+    pub fn complete_action(
+        &mut self,
+        s: usize,
+        a: usize,
+        result: Result<(), String>,
+        now: Timestamp,
+    ) {
         let action = &mut self.stages[s].actions[a];
         action.job = None;
         if let Some(state) = action.state.as_mut() {
@@ -447,9 +498,20 @@ impl PipelineSim {
         }
     }
 
-    fn start_action(&mut self, s: usize, a: usize, run: &Run, now: Timestamp, stacks: &mut [StackSim], rng: &mut SimRng) {
+    fn start_action(
+        &mut self,
+        s: usize,
+        a: usize,
+        run: &Run,
+        now: Timestamp,
+        stacks: &mut [StackSim],
+        rng: &mut SimRng,
+    ) {
         let decl = self.decl.stages[s].actions[a].clone();
-        let region = decl.region.clone().unwrap_or_else(|| self.home_region.clone());
+        let region = decl
+            .region
+            .clone()
+            .unwrap_or_else(|| self.home_region.clone());
         let mut state = ActionExecution {
             action_execution_id: Some(rng.uuid()),
             status: "InProgress".to_string(),
@@ -466,17 +528,34 @@ impl PipelineSim {
             stack: None,
             captain_at: None,
         };
-        let mode = decl.configuration.get("ActionMode").map(String::as_str).unwrap_or("");
-        let secs = |rng: &mut SimRng, lo: i64, hi: i64| now + SignedDuration::from_secs(rng.range(lo, hi));
+        let mode = decl
+            .configuration
+            .get("ActionMode")
+            .map(String::as_str)
+            .unwrap_or("");
+        let secs =
+            |rng: &mut SimRng, lo: i64, hi: i64| now + SignedDuration::from_secs(rng.range(lo, hi));
         let mut immediate_failure = None;
-        match (decl.action_type_id.category.as_str(), decl.action_type_id.provider.as_str()) {
+        match (
+            decl.action_type_id.category.as_str(),
+            decl.action_type_id.provider.as_str(),
+        ) {
             ("Approval", _) => {
                 state.token = Some(rng.uuid());
-                job.captain_at = Some(now + captain_delay(self.name(), &self.decl.stages[s].name, rng));
+                job.captain_at =
+                    Some(now + captain_delay(self.name(), &self.decl.stages[s].name, rng));
             }
-            ("Deploy", "CloudFormation") if mode == "CHANGE_SET_EXECUTE" || mode == "CREATE_UPDATE" => {
-                let stack_name = decl.configuration.get("StackName").cloned().unwrap_or_default();
-                let idx = stacks.iter().position(|st| st.region == region && st.name == stack_name);
+            ("Deploy", "CloudFormation")
+                if mode == "CHANGE_SET_EXECUTE" || mode == "CREATE_UPDATE" =>
+            {
+                let stack_name = decl
+                    .configuration
+                    .get("StackName")
+                    .cloned()
+                    .unwrap_or_default();
+                let idx = stacks
+                    .iter()
+                    .position(|st| st.region == region && st.name == stack_name);
                 state.external_execution_url = Some(format!(
                     "https://console.aws.amazon.com/cloudformation/home?region={region}#/stacks/events?stackId={stack_name}"
                 ));
@@ -488,7 +567,8 @@ impl PipelineSim {
                         ));
                     }
                     Some(i) => {
-                        let scripted = run.fail_region.as_deref() == Some(region.as_str()) && self.is_final_update_in_region(s, a, &region);
+                        let scripted = run.fail_region.as_deref() == Some(region.as_str())
+                            && self.is_final_update_in_region(s, a, &region);
                         let fail = rng.chance(run.failure_rate) || scripted;
                         let duration = SignedDuration::from_secs(rng.range(60, 240));
                         stacks[i].begin_update(now, duration, fail, rng);
@@ -498,14 +578,22 @@ impl PipelineSim {
                 }
             }
             ("Deploy", "CloudFormation") => {
-                let stack_name = decl.configuration.get("StackName").cloned().unwrap_or_default();
+                let stack_name = decl
+                    .configuration
+                    .get("StackName")
+                    .cloned()
+                    .unwrap_or_default();
                 state.external_execution_url = Some(format!(
                     "https://console.aws.amazon.com/cloudformation/home?region={region}#/stacks/changesets?stackId={stack_name}"
                 ));
                 job.ends_at = Some(secs(rng, 15, 45));
             }
             ("Build", _) => {
-                let project = decl.configuration.get("ProjectName").cloned().unwrap_or_default();
+                let project = decl
+                    .configuration
+                    .get("ProjectName")
+                    .cloned()
+                    .unwrap_or_default();
                 let build = format!("{project}:{}", rng.uuid());
                 state.external_execution_url = Some(format!(
                     "https://console.aws.amazon.com/codesuite/codebuild/projects/{project}/build/{build}?region={region}"
@@ -546,7 +634,11 @@ impl PipelineSim {
                 )
         };
         let actions = &self.decl.stages[s].actions;
-        let max_order = actions.iter().filter(|d| updates(d)).filter_map(|d| d.run_order).max();
+        let max_order = actions
+            .iter()
+            .filter(|d| updates(d))
+            .filter_map(|d| d.run_order)
+            .max();
         updates(&actions[a]) && actions[a].run_order == max_order
     }
 

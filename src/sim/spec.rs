@@ -12,7 +12,9 @@
 use std::collections::BTreeMap;
 
 use crate::domain::fleet::{FlowKind, Record, RecordSet, RoutingPolicy};
-use crate::domain::pipeline_doc::{ActionDeclaration, ActionTypeId, PipelineDeclaration, StageDeclaration};
+use crate::domain::pipeline_doc::{
+    ActionDeclaration, ActionTypeId, PipelineDeclaration, StageDeclaration,
+};
 
 pub const ACCOUNT: &str = "111111111111";
 
@@ -132,7 +134,9 @@ pub fn stacks(flows: &[FlowSpec]) -> Vec<StackSpec> {
         for p in &flow.pipelines {
             for stage in &p.decl.stages {
                 for a in &stage.actions {
-                    if let (Some(region), Some(stack)) = (&a.region, a.configuration.get("StackName")) {
+                    if let (Some(region), Some(stack)) =
+                        (&a.region, a.configuration.get("StackName"))
+                    {
                         push(flow.name, region, stack);
                     }
                 }
@@ -318,7 +322,12 @@ fn stage(name: &str, actions: Vec<ActionDeclaration>) -> StageDeclaration {
     }
 }
 
-fn decl(name: &str, pipeline_type: &str, mode: &str, stages: Vec<StageDeclaration>) -> PipelineDeclaration {
+fn decl(
+    name: &str,
+    pipeline_type: &str,
+    mode: &str,
+    stages: Vec<StageDeclaration>,
+) -> PipelineDeclaration {
     PipelineDeclaration {
         name: name.to_string(),
         role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/{name}-pipeline-role")),
@@ -341,7 +350,9 @@ fn github_source(repo: &str) -> StageDeclaration {
             &[
                 (
                     "ConnectionArn",
-                    format!("arn:aws:codeconnections:us-east-1:{ACCOUNT}:connection/0d3c1f7e-5b1a-4c2e-9f55-2a1e7d6c4b90"),
+                    format!(
+                        "arn:aws:codeconnections:us-east-1:{ACCOUNT}:connection/0d3c1f7e-5b1a-4c2e-9f55-2a1e7d6c4b90"
+                    ),
                 ),
                 ("FullRepositoryId", format!("example-org/{repo}")),
                 ("BranchName", "main".to_string()),
@@ -351,14 +362,24 @@ fn github_source(repo: &str) -> StageDeclaration {
 }
 
 fn codebuild(name: &str, project: &str, run_order: i32) -> ActionDeclaration {
-    act(name, "Build", "CodeBuild", run_order, None, &[("ProjectName", project.to_string())])
+    act(
+        name,
+        "Build",
+        "CodeBuild",
+        run_order,
+        None,
+        &[("ProjectName", project.to_string())],
+    )
 }
 
 fn cfn(name: &str, run_order: i32, region: &str, stack: &str, mode: &str) -> ActionDeclaration {
     let mut config = vec![
         ("StackName", stack.to_string()),
         ("ActionMode", mode.to_string()),
-        ("Capabilities", "CAPABILITY_NAMED_IAM,CAPABILITY_AUTO_EXPAND".to_string()),
+        (
+            "Capabilities",
+            "CAPABILITY_NAMED_IAM,CAPABILITY_AUTO_EXPAND".to_string(),
+        ),
         (
             "RoleArn",
             format!("arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-{ACCOUNT}-{region}"),
@@ -368,9 +389,19 @@ fn cfn(name: &str, run_order: i32, region: &str, stack: &str, mode: &str) -> Act
         config.push(("ChangeSetName", "PipelineChange".to_string()));
     }
     if mode != "CHANGE_SET_EXECUTE" {
-        config.push(("TemplatePath", format!("BuildOutput::{stack}.template.json")));
+        config.push((
+            "TemplatePath",
+            format!("BuildOutput::{stack}.template.json"),
+        ));
     }
-    act(name, "Deploy", "CloudFormation", run_order, Some(region), &config)
+    act(
+        name,
+        "Deploy",
+        "CloudFormation",
+        run_order,
+        Some(region),
+        &config,
+    )
 }
 
 fn approval(name: &str, run_order: i32, what: &str, region: &str) -> ActionDeclaration {
@@ -381,8 +412,14 @@ fn approval(name: &str, run_order: i32, what: &str, region: &str) -> ActionDecla
         run_order,
         None,
         &[
-            ("CustomData", format!("Promote {what} to {region}? Check the canary dashboard first.")),
-            ("ExternalEntityLink", format!("https://dashboards.example.com/{what}/{region}")),
+            (
+                "CustomData",
+                format!("Promote {what} to {region}? Check the canary dashboard first."),
+            ),
+            (
+                "ExternalEntityLink",
+                format!("https://dashboards.example.com/{what}/{region}"),
+            ),
         ],
     )
 }
@@ -408,11 +445,32 @@ fn cdk_wave(wave: &str, regions: &[&str]) -> StageDeclaration {
     let mut actions = Vec::new();
     for region in regions {
         let cdk_stage = cdk_stage_name(region);
-        let prefix = if single { String::new() } else { format!("{cdk_stage}.") };
+        let prefix = if single {
+            String::new()
+        } else {
+            format!("{cdk_stage}.")
+        };
         let stack = format!("{cdk_stage}-Api");
-        actions.push(approval(&format!("{prefix}Approve"), 1, "global-api", region));
-        actions.push(cfn(&format!("{prefix}Api.Prepare"), 2, region, &stack, "CHANGE_SET_REPLACE"));
-        actions.push(cfn(&format!("{prefix}Api.Deploy"), 3, region, &stack, "CHANGE_SET_EXECUTE"));
+        actions.push(approval(
+            &format!("{prefix}Approve"),
+            1,
+            "global-api",
+            region,
+        ));
+        actions.push(cfn(
+            &format!("{prefix}Api.Prepare"),
+            2,
+            region,
+            &stack,
+            "CHANGE_SET_REPLACE",
+        ));
+        actions.push(cfn(
+            &format!("{prefix}Api.Deploy"),
+            3,
+            region,
+            &stack,
+            "CHANGE_SET_EXECUTE",
+        ));
     }
     stage(wave, actions)
 }
@@ -425,7 +483,10 @@ fn global_api() -> PipelineDeclaration {
         vec![
             github_source("global-api"),
             stage("Build", vec![codebuild("Synth", "global-api-synth", 1)]),
-            stage("UpdatePipeline", vec![codebuild("SelfMutate", "global-api-selfupdate", 1)]),
+            stage(
+                "UpdatePipeline",
+                vec![codebuild("SelfMutate", "global-api-selfupdate", 1)],
+            ),
             stage(
                 "Assets",
                 vec![
@@ -443,9 +504,27 @@ fn global_api() -> PipelineDeclaration {
 fn service_x() -> PipelineDeclaration {
     let mut deploy = Vec::new();
     for region in ["eu-west-1", "us-east-1", "ap-southeast-2"] {
-        deploy.push(cfn(&format!("{region}-CreateInfrastructure"), 1, region, "service-x-infra", "CREATE_UPDATE"));
-        deploy.push(cfn(&format!("{region}-CreateChangeSet"), 2, region, "service-x-app", "CHANGE_SET_REPLACE"));
-        deploy.push(cfn(&format!("{region}-ExecuteChangeSet"), 3, region, "service-x-app", "CHANGE_SET_EXECUTE"));
+        deploy.push(cfn(
+            &format!("{region}-CreateInfrastructure"),
+            1,
+            region,
+            "service-x-infra",
+            "CREATE_UPDATE",
+        ));
+        deploy.push(cfn(
+            &format!("{region}-CreateChangeSet"),
+            2,
+            region,
+            "service-x-app",
+            "CHANGE_SET_REPLACE",
+        ));
+        deploy.push(cfn(
+            &format!("{region}-ExecuteChangeSet"),
+            3,
+            region,
+            "service-x-app",
+            "CHANGE_SET_EXECUTE",
+        ));
     }
     decl(
         "service-x",
@@ -541,7 +620,13 @@ fn edge_relay_apse() -> PipelineDeclaration {
             ),
             stage(
                 "DeployApSouth1",
-                vec![cfn("Deploy", 1, "ap-south-1", "edge-relay", "CREATE_UPDATE")],
+                vec![cfn(
+                    "Deploy",
+                    1,
+                    "ap-south-1",
+                    "edge-relay",
+                    "CREATE_UPDATE",
+                )],
             ),
         ],
     )

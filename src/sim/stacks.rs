@@ -52,10 +52,7 @@ const FAILURE_REASONS: [(&str, &str); 5] = [
         "AWS::ApiGateway::Stage",
         "Resource handler returned message: \"Stage already exists (Service: ApiGateway, Status Code: 409)\" (HandlerErrorCode: AlreadyExists)",
     ),
-    (
-        "",
-        "Resource timed out waiting for completion",
-    ),
+    ("", "Resource timed out waiting for completion"),
 ];
 
 impl StackSim {
@@ -84,7 +81,13 @@ impl StackSim {
 
     /// Scripts an update starting at `start` lasting about `duration`. With
     /// `fail`, one resource fails and the stack rolls back.
-    pub fn begin_update(&mut self, start: Timestamp, duration: SignedDuration, fail: bool, rng: &mut SimRng) {
+    pub fn begin_update(
+        &mut self,
+        start: Timestamp,
+        duration: SignedDuration,
+        fail: bool,
+        rng: &mut SimRng,
+    ) {
         let touched: Vec<(String, String)> = {
             let n = rng.range(2, self.resources.len().min(4) as i64) as usize;
             let first = rng.range(0, (self.resources.len() - n) as i64) as usize;
@@ -101,15 +104,44 @@ impl StackSim {
         script.push(self.stack_event(start, "UPDATE_IN_PROGRESS", Some("User Initiated"), rng));
         let failing = fail.then(|| rng.range(0, touched.len() as i64 - 1) as usize);
         for (i, (logical, ty)) in touched.iter().enumerate() {
-            script.push(resource_event(at(rng, &mut t_ms), logical, ty, "UPDATE_IN_PROGRESS", None));
+            script.push(resource_event(
+                at(rng, &mut t_ms),
+                logical,
+                ty,
+                "UPDATE_IN_PROGRESS",
+                None,
+            ));
             if failing == Some(i) {
                 let reason = failure_reason(ty, rng);
-                script.push(resource_event(at(rng, &mut t_ms), logical, ty, "UPDATE_FAILED", Some(reason)));
+                script.push(resource_event(
+                    at(rng, &mut t_ms),
+                    logical,
+                    ty,
+                    "UPDATE_FAILED",
+                    Some(reason),
+                ));
                 let why = format!("The following resource(s) failed to update: [{logical}]. ");
-                script.push(self.stack_event(at(rng, &mut t_ms), "UPDATE_ROLLBACK_IN_PROGRESS", Some(&why), rng));
+                script.push(self.stack_event(
+                    at(rng, &mut t_ms),
+                    "UPDATE_ROLLBACK_IN_PROGRESS",
+                    Some(&why),
+                    rng,
+                ));
                 for (back, back_ty) in touched[..i].iter().rev() {
-                    script.push(resource_event(at(rng, &mut t_ms), back, back_ty, "UPDATE_IN_PROGRESS", None));
-                    script.push(resource_event(at(rng, &mut t_ms), back, back_ty, "UPDATE_COMPLETE", None));
+                    script.push(resource_event(
+                        at(rng, &mut t_ms),
+                        back,
+                        back_ty,
+                        "UPDATE_IN_PROGRESS",
+                        None,
+                    ));
+                    script.push(resource_event(
+                        at(rng, &mut t_ms),
+                        back,
+                        back_ty,
+                        "UPDATE_COMPLETE",
+                        None,
+                    ));
                 }
                 script.push(self.stack_event(
                     at(rng, &mut t_ms),
@@ -117,23 +149,60 @@ impl StackSim {
                     None,
                     rng,
                 ));
-                script.push(self.stack_event(at(rng, &mut t_ms), "UPDATE_ROLLBACK_COMPLETE", None, rng));
+                script.push(self.stack_event(
+                    at(rng, &mut t_ms),
+                    "UPDATE_ROLLBACK_COMPLETE",
+                    None,
+                    rng,
+                ));
                 self.script.extend(script);
                 return;
             }
-            script.push(resource_event(at(rng, &mut t_ms), logical, ty, "UPDATE_COMPLETE", None));
+            script.push(resource_event(
+                at(rng, &mut t_ms),
+                logical,
+                ty,
+                "UPDATE_COMPLETE",
+                None,
+            ));
         }
-        script.push(self.stack_event(at(rng, &mut t_ms), "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", None, rng));
+        script.push(self.stack_event(
+            at(rng, &mut t_ms),
+            "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+            None,
+            rng,
+        ));
         // An API Gateway deployment is replaced on every update: the old one goes during cleanup.
-        if let Some((logical, ty)) = touched.iter().find(|(_, ty)| ty == "AWS::ApiGateway::Deployment") {
-            script.push(resource_event(at(rng, &mut t_ms), logical, ty, "DELETE_IN_PROGRESS", None));
-            script.push(resource_event(at(rng, &mut t_ms), logical, ty, "DELETE_COMPLETE", None));
+        if let Some((logical, ty)) = touched
+            .iter()
+            .find(|(_, ty)| ty == "AWS::ApiGateway::Deployment")
+        {
+            script.push(resource_event(
+                at(rng, &mut t_ms),
+                logical,
+                ty,
+                "DELETE_IN_PROGRESS",
+                None,
+            ));
+            script.push(resource_event(
+                at(rng, &mut t_ms),
+                logical,
+                ty,
+                "DELETE_COMPLETE",
+                None,
+            ));
         }
         script.push(self.stack_event(at(rng, &mut t_ms), "UPDATE_COMPLETE", None, rng));
         self.script.extend(script);
     }
 
-    fn stack_event(&self, at: Timestamp, status: &str, reason: Option<&str>, rng: &mut SimRng) -> Scripted {
+    fn stack_event(
+        &self,
+        at: Timestamp,
+        status: &str,
+        reason: Option<&str>,
+        rng: &mut SimRng,
+    ) -> Scripted {
         Scripted {
             at,
             event: StackEvent {
@@ -171,7 +240,13 @@ impl StackSim {
     }
 }
 
-fn resource_event(at: Timestamp, logical: &str, ty: &str, status: &str, reason: Option<String>) -> Scripted {
+fn resource_event(
+    at: Timestamp,
+    logical: &str,
+    ty: &str,
+    status: &str,
+    reason: Option<String>,
+) -> Scripted {
     Scripted {
         at,
         event: StackEvent {
@@ -247,9 +322,16 @@ mod tests {
             .collect();
         assert_eq!(
             stack_statuses,
-            vec!["UPDATE_IN_PROGRESS", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "UPDATE_COMPLETE"]
+            vec![
+                "UPDATE_IN_PROGRESS",
+                "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+                "UPDATE_COMPLETE"
+            ]
         );
-        assert!(s.events.iter().any(|e| e.status == "UPDATE_COMPLETE" && e.resource_type != "AWS::CloudFormation::Stack"));
+        assert!(
+            s.events.iter().any(|e| e.status == "UPDATE_COMPLETE"
+                && e.resource_type != "AWS::CloudFormation::Stack")
+        );
     }
 
     #[test]
@@ -260,10 +342,18 @@ mod tests {
         s.tick(t0() + SignedDuration::from_secs(600));
         assert_eq!(s.status, "UPDATE_ROLLBACK_COMPLETE");
         assert!(!s.last_update_succeeded());
-        let failed = s.events.iter().find(|e| e.status == "UPDATE_FAILED").expect("a failed resource");
+        let failed = s
+            .events
+            .iter()
+            .find(|e| e.status == "UPDATE_FAILED")
+            .expect("a failed resource");
         assert!(failed.reason.as_deref().is_some_and(|r| !r.is_empty()));
-        assert!(s.events.iter().any(|e| e.status == "UPDATE_ROLLBACK_IN_PROGRESS"
-            && e.reason.as_deref().is_some_and(|r| r.contains(&failed.logical_id))));
+        assert!(s.events.iter().any(|e| {
+            e.status == "UPDATE_ROLLBACK_IN_PROGRESS"
+                && e.reason
+                    .as_deref()
+                    .is_some_and(|r| r.contains(&failed.logical_id))
+        }));
     }
 
     #[test]

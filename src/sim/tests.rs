@@ -23,16 +23,30 @@ fn step(w: &mut SimWorld, by: SignedDuration) {
     w.advance_to(t);
 }
 
-fn action_state(w: &SimWorld, pipeline: &str, stage: &str, action: &str) -> Option<ActionExecution> {
+fn action_state(
+    w: &SimWorld,
+    pipeline: &str,
+    stage: &str,
+    action: &str,
+) -> Option<ActionExecution> {
     let doc = w.pipeline_state_doc(pipeline)?;
-    let st = doc.stage_states.into_iter().find(|s| s.stage_name == stage)?;
-    st.action_states.into_iter().find(|a| a.action_name == action)?.latest_execution
+    let st = doc
+        .stage_states
+        .into_iter()
+        .find(|s| s.stage_name == stage)?;
+    st.action_states
+        .into_iter()
+        .find(|a| a.action_name == action)?
+        .latest_execution
 }
 
 fn stage_latest(w: &SimWorld, pipeline: &str, stage: &str) -> Option<(String, String)> {
     let p = w.pipeline(pipeline)?;
     let s = p.stage_index(stage)?;
-    p.stages[s].latest.as_ref().map(|l| (l.pipeline_execution_id.clone(), l.status.clone()))
+    p.stages[s]
+        .latest
+        .as_ref()
+        .map(|l| (l.pipeline_execution_id.clone(), l.status.clone()))
 }
 
 fn newest(w: &SimWorld, pipeline: &str) -> crate::domain::fleet::Execution {
@@ -74,7 +88,10 @@ fn advancing_in_steps_equals_advancing_at_once_and_never_goes_back() {
         step(&mut stepped, SignedDuration::from_secs(37));
     }
     let direct = world_at(3, SignedDuration::from_secs(370));
-    assert_eq!(serde_json::to_string(&stepped).unwrap(), serde_json::to_string(&direct).unwrap());
+    assert_eq!(
+        serde_json::to_string(&stepped).unwrap(),
+        serde_json::to_string(&direct).unwrap()
+    );
     let before = stepped.now;
     stepped.advance_to(DEMO_EPOCH);
     assert_eq!(stepped.now, before);
@@ -96,10 +113,19 @@ fn ten_minutes_in_seed_one_shows_a_waiting_gate_a_failure_and_fresh_events() {
     assert!(waiting.approval.as_ref().unwrap().token_present);
 
     let service_x = fleet.flow("service-x").unwrap();
-    assert_eq!(service_x.latest_execution().unwrap().status, ExecutionStatus::Failed);
+    assert_eq!(
+        service_x.latest_execution().unwrap().status,
+        ExecutionStatus::Failed
+    );
     let deploy = service_x.wave("Deploy").unwrap();
-    assert_eq!(deploy.cell("ap-southeast-2").unwrap().status(), CellStatus::Failed);
-    assert_eq!(deploy.cell("eu-west-1").unwrap().status(), CellStatus::Succeeded);
+    assert_eq!(
+        deploy.cell("ap-southeast-2").unwrap().status(),
+        CellStatus::Failed
+    );
+    assert_eq!(
+        deploy.cell("eu-west-1").unwrap().status(),
+        CellStatus::Succeeded
+    );
     let app = fleet.stack("ap-southeast-2", "service-x-app").unwrap();
     assert_eq!(app.status, "UPDATE_ROLLBACK_COMPLETE");
     assert!(app.failing_event().is_some());
@@ -118,13 +144,22 @@ fn ten_minutes_in_seed_one_shows_a_waiting_gate_a_failure_and_fresh_events() {
         .filter(|e| e.updated_at > DEMO_EPOCH)
         .count();
     assert!(progressed >= 2);
-    assert!(fleet.flows.iter().any(|f| f.waves.iter().flat_map(|w| &w.cells).any(|c| c.status() == CellStatus::InProgress)));
+    assert!(fleet.flows.iter().any(|f| {
+        f.waves
+            .iter()
+            .flat_map(|w| &w.cells)
+            .any(|c| c.status() == CellStatus::InProgress)
+    }));
 }
 
 #[test]
 fn every_flow_shape_is_present_with_history() {
     let fleet = fleet_at(1, SignedDuration::ZERO).unwrap();
-    let kinds: Vec<(&str, FlowKind)> = fleet.flows.iter().map(|f| (f.name.as_str(), f.kind)).collect();
+    let kinds: Vec<(&str, FlowKind)> = fleet
+        .flows
+        .iter()
+        .map(|f| (f.name.as_str(), f.kind))
+        .collect();
     assert_eq!(
         kinds,
         [
@@ -148,8 +183,16 @@ fn every_flow_shape_is_present_with_history() {
         for pair in flow.executions.windows(2) {
             assert!(pair[0].started_at >= pair[1].started_at);
         }
-        assert!(flow.executions.iter().any(|e| e.status == ExecutionStatus::Succeeded));
-        assert!(flow.executions.iter().all(|e| e.revision_id.as_ref().is_some_and(|r| r.len() == 40)));
+        assert!(
+            flow.executions
+                .iter()
+                .any(|e| e.status == ExecutionStatus::Succeeded)
+        );
+        assert!(
+            flow.executions
+                .iter()
+                .all(|e| e.revision_id.as_ref().is_some_and(|r| r.len() == 40))
+        );
     }
     assert_eq!(fleet.tables[0].latency.len(), 6);
     assert!(fleet.tables[0].latency.iter().all(|s| s.points.len() == 60));
@@ -160,7 +203,12 @@ fn stack_events_are_unique_and_newest_first() {
     let w = world_at(5, mins(30));
     for s in &w.stacks {
         for pair in s.events.windows(2) {
-            assert!(pair[0].timestamp >= pair[1].timestamp, "{} {}", s.region, s.name);
+            assert!(
+                pair[0].timestamp >= pair[1].timestamp,
+                "{} {}",
+                s.region,
+                s.name
+            );
         }
         let mut ids: Vec<&str> = s.events.iter().map(|e| e.event_id.as_str()).collect();
         ids.sort();
@@ -212,7 +260,11 @@ fn health_checks_flap_and_recover() {
             let down = c.status(w.now) == HealthStatus::Unhealthy;
             if down && !was_down[i] {
                 went_down += 1;
-                assert!(c.observations(w.now).iter().any(|o| !o.healthy && o.reason.starts_with("Failure")));
+                assert!(
+                    c.observations(w.now)
+                        .iter()
+                        .any(|o| !o.healthy && o.reason.starts_with("Failure"))
+                );
             }
             if !down && was_down[i] {
                 recovered += 1;
@@ -232,34 +284,67 @@ fn approving_a_waiting_gate_lets_the_stage_continue_and_a_second_answer_is_refus
     let state = action_state(&w, "global-api", "Europe", "EuWest1.Approve").unwrap();
     assert_eq!(state.status, "InProgress");
     assert!(state.token.is_some());
-    w.operate(approve("global-api", "Europe", "EuWest1.Approve", true), SIM_IDENTITY).unwrap();
+    w.operate(
+        approve("global-api", "Europe", "EuWest1.Approve", true),
+        SIM_IDENTITY,
+    )
+    .unwrap();
     let state = action_state(&w, "global-api", "Europe", "EuWest1.Approve").unwrap();
     assert_eq!(state.status, "Succeeded");
     assert!(state.token.is_none());
     assert_eq!(state.summary.as_deref(), Some("checked the canary"));
-    let again = w.operate(approve("global-api", "Europe", "EuWest1.Approve", true), SIM_IDENTITY);
-    assert!(matches!(again, Err(SourceError::ApprovalAlreadyCompleted(_))), "{again:?}");
+    let again = w.operate(
+        approve("global-api", "Europe", "EuWest1.Approve", true),
+        SIM_IDENTITY,
+    );
+    assert!(
+        matches!(again, Err(SourceError::ApprovalAlreadyCompleted(_))),
+        "{again:?}"
+    );
 
-    w.operate(approve("global-api", "Europe", "EuCentral1.Approve", true), SIM_IDENTITY).unwrap();
+    w.operate(
+        approve("global-api", "Europe", "EuCentral1.Approve", true),
+        SIM_IDENTITY,
+    )
+    .unwrap();
     step(&mut w, SignedDuration::from_secs(2));
     let prepare = action_state(&w, "global-api", "Europe", "EuWest1.Api.Prepare").unwrap();
     assert_eq!(prepare.status, "InProgress");
-    assert_eq!(prepare.last_status_change, pipeline::epoch(w.now - SignedDuration::from_secs(1)));
+    assert_eq!(
+        prepare.last_status_change,
+        pipeline::epoch(w.now - SignedDuration::from_secs(1))
+    );
 }
 
 #[test]
 fn rejecting_a_gate_fails_the_stage_and_the_execution() {
     let mut w = world_at(1, mins(10));
     let exec = newest(&w, "global-api");
-    w.operate(approve("global-api", "Europe", "EuCentral1.Approve", false), SIM_IDENTITY).unwrap();
+    w.operate(
+        approve("global-api", "Europe", "EuCentral1.Approve", false),
+        SIM_IDENTITY,
+    )
+    .unwrap();
     let state = action_state(&w, "global-api", "Europe", "EuCentral1.Approve").unwrap();
     assert_eq!(state.status, "Failed");
     // The other gate of the wave still waits; the stage fails once nothing runs.
-    w.operate(approve("global-api", "Europe", "EuWest1.Approve", true), SIM_IDENTITY).unwrap();
+    w.operate(
+        approve("global-api", "Europe", "EuWest1.Approve", true),
+        SIM_IDENTITY,
+    )
+    .unwrap();
     step(&mut w, SignedDuration::from_secs(1));
-    assert_eq!(stage_latest(&w, "global-api", "Europe"), Some((exec.id.clone(), "Failed".into())));
+    assert_eq!(
+        stage_latest(&w, "global-api", "Europe"),
+        Some((exec.id.clone(), "Failed".into()))
+    );
     assert_eq!(newest(&w, "global-api").status, ExecutionStatus::Failed);
-    assert_eq!(action_state(&w, "global-api", "Europe", "EuWest1.Api.Prepare").unwrap().status, "Succeeded");
+    assert_eq!(
+        action_state(&w, "global-api", "Europe", "EuWest1.Api.Prepare")
+            .unwrap()
+            .status,
+        "Succeeded"
+    );
 }
 
 #[test]
@@ -269,8 +354,14 @@ fn approving_a_gate_the_current_execution_has_not_reached_is_an_invalid_token() 
     let run_stage = p.run.as_ref().expect("global-api is rolling out").stage;
     let europe = p.stage_index("Europe").unwrap();
     assert!(run_stage < europe);
-    let r = w.operate(approve("global-api", "Europe", "EuWest1.Approve", true), SIM_IDENTITY);
-    assert!(matches!(r, Err(SourceError::InvalidApprovalToken(_))), "{r:?}");
+    let r = w.operate(
+        approve("global-api", "Europe", "EuWest1.Approve", true),
+        SIM_IDENTITY,
+    );
+    assert!(
+        matches!(r, Err(SourceError::InvalidApprovalToken(_))),
+        "{r:?}"
+    );
     let r = w.operate(approve("global-api", "Build", "Synth", true), SIM_IDENTITY);
     assert!(matches!(r, Err(SourceError::NotFound(_))), "{r:?}");
     let r = w.operate(approve("nope", "Build", "Synth", true), SIM_IDENTITY);
@@ -291,7 +382,14 @@ fn deploy_action_ids(w: &SimWorld) -> Vec<(String, Option<String>)> {
     doc.stage_states[1]
         .action_states
         .iter()
-        .map(|a| (a.action_name.clone(), a.latest_execution.as_ref().and_then(|e| e.action_execution_id.clone())))
+        .map(|a| {
+            (
+                a.action_name.clone(),
+                a.latest_execution
+                    .as_ref()
+                    .and_then(|e| e.action_execution_id.clone()),
+            )
+        })
         .collect()
 }
 
@@ -301,15 +399,31 @@ fn retrying_failed_actions_reruns_only_those() {
     let failed = newest(&w, "service-x");
     assert_eq!(failed.status, ExecutionStatus::Failed);
     let older = w.pipeline("service-x").unwrap().executions[1].id.clone();
-    let r = w.operate(retry(&older, "Deploy", RetryMode::FailedActions), SIM_IDENTITY);
-    assert!(matches!(r, Err(SourceError::NotLatestExecution(_))), "{r:?}");
-    let r = w.operate(retry(&failed.id, "Source", RetryMode::FailedActions), SIM_IDENTITY);
+    let r = w.operate(
+        retry(&older, "Deploy", RetryMode::FailedActions),
+        SIM_IDENTITY,
+    );
+    assert!(
+        matches!(r, Err(SourceError::NotLatestExecution(_))),
+        "{r:?}"
+    );
+    let r = w.operate(
+        retry(&failed.id, "Source", RetryMode::FailedActions),
+        SIM_IDENTITY,
+    );
     assert!(matches!(r, Err(SourceError::StageNotRetryable(_))), "{r:?}");
 
     let before = deploy_action_ids(&w);
-    w.operate(retry(&failed.id, "Deploy", RetryMode::FailedActions), SIM_IDENTITY).unwrap();
+    w.operate(
+        retry(&failed.id, "Deploy", RetryMode::FailedActions),
+        SIM_IDENTITY,
+    )
+    .unwrap();
     assert_eq!(newest(&w, "service-x").status, ExecutionStatus::InProgress);
-    let r = w.operate(retry(&failed.id, "Deploy", RetryMode::FailedActions), SIM_IDENTITY);
+    let r = w.operate(
+        retry(&failed.id, "Deploy", RetryMode::FailedActions),
+        SIM_IDENTITY,
+    );
     assert!(matches!(r, Err(SourceError::StageNotRetryable(_))), "{r:?}");
     step(&mut w, SignedDuration::from_secs(1));
     let after = deploy_action_ids(&w);
@@ -324,7 +438,10 @@ fn retrying_failed_actions_reruns_only_those() {
     let done = newest(&w, "service-x");
     assert_eq!(done.id, failed.id);
     assert_eq!(done.status, ExecutionStatus::Succeeded);
-    assert_eq!(stage_latest(&w, "service-x", "Deploy"), Some((failed.id, "Succeeded".into())));
+    assert_eq!(
+        stage_latest(&w, "service-x", "Deploy"),
+        Some((failed.id, "Succeeded".into()))
+    );
 }
 
 #[test]
@@ -332,7 +449,11 @@ fn retrying_all_actions_starts_the_stage_over() {
     let mut w = world_at(1, mins(10));
     let failed = newest(&w, "service-x");
     let before = deploy_action_ids(&w);
-    w.operate(retry(&failed.id, "Deploy", RetryMode::AllActions), SIM_IDENTITY).unwrap();
+    w.operate(
+        retry(&failed.id, "Deploy", RetryMode::AllActions),
+        SIM_IDENTITY,
+    )
+    .unwrap();
     step(&mut w, SignedDuration::from_secs(1));
     let after = deploy_action_ids(&w);
     for ((name, old), (_, new)) in before.iter().zip(&after) {
@@ -343,7 +464,11 @@ fn retrying_all_actions_starts_the_stage_over() {
     let running = doc.stage_states[1]
         .action_states
         .iter()
-        .filter(|a| a.latest_execution.as_ref().is_some_and(|e| e.status == "InProgress"))
+        .filter(|a| {
+            a.latest_execution
+                .as_ref()
+                .is_some_and(|e| e.status == "InProgress")
+        })
         .count();
     assert_eq!(running, 3);
 }
@@ -356,13 +481,19 @@ fn a_disabled_transition_holds_the_execution_until_enabled() {
         stage: "Europe".into(),
         reason: "hold: until 20:00".into(),
     };
-    assert!(matches!(w.operate(bad, SIM_IDENTITY), Err(SourceError::Other(_))));
+    assert!(matches!(
+        w.operate(bad, SIM_IDENTITY),
+        Err(SourceError::Other(_))
+    ));
     let first = OperateCall::DisableStageTransition {
         pipeline: "global-api".into(),
         stage: "Source".into(),
         reason: "no".into(),
     };
-    assert!(matches!(w.operate(first, SIM_IDENTITY), Err(SourceError::Conflict(_))));
+    assert!(matches!(
+        w.operate(first, SIM_IDENTITY),
+        Err(SourceError::Conflict(_))
+    ));
 
     let held_at = w.now;
     w.operate(
@@ -377,7 +508,10 @@ fn a_disabled_transition_holds_the_execution_until_enabled() {
     let wave = w.flow("global-api").unwrap();
     let europe = wave.wave("Europe").unwrap();
     assert!(!europe.transition.enabled);
-    assert_eq!(europe.transition.disabled_reason.as_deref(), Some("Hold until off-hours in Europe"));
+    assert_eq!(
+        europe.transition.disabled_reason.as_deref(),
+        Some("Hold until off-hours in Europe")
+    );
     assert_eq!(europe.transition.changed_by.as_deref(), Some(SIM_IDENTITY));
     assert_eq!(europe.transition.changed_at, Some(held_at));
     assert!(europe.cells.iter().all(|c| c.held));
@@ -386,7 +520,13 @@ fn a_disabled_transition_holds_the_execution_until_enabled() {
     let exec = newest(&w, "global-api");
     assert_eq!(exec.status, ExecutionStatus::InProgress);
     let run = w.pipeline("global-api").unwrap().run.clone().unwrap();
-    assert_eq!(run.stage, w.pipeline("global-api").unwrap().stage_index("Europe").unwrap());
+    assert_eq!(
+        run.stage,
+        w.pipeline("global-api")
+            .unwrap()
+            .stage_index("Europe")
+            .unwrap()
+    );
     assert!(!run.entered);
     assert_ne!(stage_latest(&w, "global-api", "Europe").unwrap().0, exec.id);
 
@@ -399,8 +539,18 @@ fn a_disabled_transition_holds_the_execution_until_enabled() {
     )
     .unwrap();
     step(&mut w, SignedDuration::from_secs(1));
-    assert_eq!(stage_latest(&w, "global-api", "Europe"), Some((exec.id, "InProgress".into())));
-    assert!(w.flow("global-api").unwrap().wave("Europe").unwrap().transition.enabled);
+    assert_eq!(
+        stage_latest(&w, "global-api", "Europe"),
+        Some((exec.id, "InProgress".into()))
+    );
+    assert!(
+        w.flow("global-api")
+            .unwrap()
+            .wave("Europe")
+            .unwrap()
+            .transition
+            .enabled
+    );
 }
 
 #[test]
@@ -415,11 +565,17 @@ fn stop_with_abandon_ends_the_execution_at_once() {
     };
     w.operate(stop(true), SIM_IDENTITY).unwrap();
     assert_eq!(newest(&w, "global-api").status, ExecutionStatus::Stopped);
-    assert_eq!(stage_latest(&w, "global-api", "Europe"), Some((exec.id.clone(), "Stopped".into())));
+    assert_eq!(
+        stage_latest(&w, "global-api", "Europe"),
+        Some((exec.id.clone(), "Stopped".into()))
+    );
     let gate = action_state(&w, "global-api", "Europe", "EuWest1.Approve").unwrap();
     assert_eq!(gate.status, "Abandoned");
     assert!(gate.token.is_none());
-    assert!(matches!(w.operate(stop(true), SIM_IDENTITY), Err(SourceError::Conflict(_))));
+    assert!(matches!(
+        w.operate(stop(true), SIM_IDENTITY),
+        Err(SourceError::Conflict(_))
+    ));
     let older = w.pipeline("global-api").unwrap().executions[1].id.clone();
     let r = w.operate(
         OperateCall::StopPipelineExecution {
@@ -449,38 +605,87 @@ fn stop_without_abandon_waits_for_running_actions() {
         SIM_IDENTITY,
     )
     .unwrap();
-    assert_eq!(newest(&w, "orders-active-active").status, ExecutionStatus::Stopping);
-    assert_eq!(stage_latest(&w, "orders-active-active", "ApSoutheast2").unwrap().1, "Stopping");
+    assert_eq!(
+        newest(&w, "orders-active-active").status,
+        ExecutionStatus::Stopping
+    );
+    assert_eq!(
+        stage_latest(&w, "orders-active-active", "ApSoutheast2")
+            .unwrap()
+            .1,
+        "Stopping"
+    );
     step(&mut w, mins(6));
-    assert_eq!(newest(&w, "orders-active-active").status, ExecutionStatus::Stopped);
-    assert_eq!(stage_latest(&w, "orders-active-active", "ApSoutheast2").unwrap().1, "Stopped");
+    assert_eq!(
+        newest(&w, "orders-active-active").status,
+        ExecutionStatus::Stopped
+    );
+    assert_eq!(
+        stage_latest(&w, "orders-active-active", "ApSoutheast2")
+            .unwrap()
+            .1,
+        "Stopped"
+    );
     let deploy = action_state(&w, "orders-active-active", "ApSoutheast2", "Deploy").unwrap();
-    assert!(deploy.status == "Succeeded" || deploy.status == "Failed", "{}", deploy.status);
+    assert!(
+        deploy.status == "Succeeded" || deploy.status == "Failed",
+        "{}",
+        deploy.status
+    );
 }
 
 #[test]
 fn rollback_redeploys_one_stage_with_the_target_revision() {
     let mut w = world_at(1, mins(10));
     let history = w.pipeline("service-x").unwrap().executions.clone();
-    let target = history.iter().find(|e| e.status == ExecutionStatus::Succeeded).unwrap().clone();
-    let failed = history.iter().find(|e| e.status == ExecutionStatus::Failed).unwrap().clone();
+    let target = history
+        .iter()
+        .find(|e| e.status == ExecutionStatus::Succeeded)
+        .unwrap()
+        .clone();
+    let failed = history
+        .iter()
+        .find(|e| e.status == ExecutionStatus::Failed)
+        .unwrap()
+        .clone();
     let rollback = |target: &str| OperateCall::RollbackStage {
         pipeline: "service-x".into(),
         stage: "Deploy".into(),
         target_execution_id: target.into(),
     };
-    assert!(matches!(w.operate(rollback(&failed.id), SIM_IDENTITY), Err(SourceError::Conflict(_))));
-    assert!(matches!(w.operate(rollback("missing"), SIM_IDENTITY), Err(SourceError::NotFound(_))));
+    assert!(matches!(
+        w.operate(rollback(&failed.id), SIM_IDENTITY),
+        Err(SourceError::Conflict(_))
+    ));
+    assert!(matches!(
+        w.operate(rollback("missing"), SIM_IDENTITY),
+        Err(SourceError::NotFound(_))
+    ));
     let source_before = stage_latest(&w, "service-x", "Source");
 
     w.operate(rollback(&target.id), SIM_IDENTITY).unwrap();
     let rb = newest(&w, "service-x");
     assert_eq!(rb.trigger, "RollbackStage");
     assert_eq!(rb.revision_id, target.revision_id);
-    assert!(matches!(w.operate(rollback(&target.id), SIM_IDENTITY), Err(SourceError::Conflict(_))));
+    assert!(matches!(
+        w.operate(rollback(&target.id), SIM_IDENTITY),
+        Err(SourceError::Conflict(_))
+    ));
     step(&mut w, mins(12));
-    assert_eq!(w.pipeline("service-x").unwrap().executions.iter().find(|e| e.id == rb.id).unwrap().status, ExecutionStatus::Succeeded);
-    assert_eq!(stage_latest(&w, "service-x", "Deploy"), Some((rb.id, "Succeeded".into())));
+    assert_eq!(
+        w.pipeline("service-x")
+            .unwrap()
+            .executions
+            .iter()
+            .find(|e| e.id == rb.id)
+            .unwrap()
+            .status,
+        ExecutionStatus::Succeeded
+    );
+    assert_eq!(
+        stage_latest(&w, "service-x", "Deploy"),
+        Some((rb.id, "Succeeded".into()))
+    );
     assert_eq!(stage_latest(&w, "service-x", "Source"), source_before);
 }
 
@@ -498,7 +703,11 @@ fn inverting_a_check_drains_the_region_and_raises_replication_lag_elsewhere() {
             SIM_IDENTITY,
         )
         .unwrap();
-    let check = drained.health_checks(false).into_iter().find(|c| c.id == id).unwrap();
+    let check = drained
+        .health_checks(false)
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap();
     assert!(check.inverted);
     assert_eq!(check.status, HealthStatus::Unhealthy);
     step(&mut calm, mins(15));
@@ -525,21 +734,38 @@ fn inverting_a_check_drains_the_region_and_raises_replication_lag_elsewhere() {
 fn stacks_polls_return_only_events_newer_than_the_last_poll() {
     let clock = ManualClock::new(DEMO_EPOCH + mins(10));
     let backend = SimBackend::new(SimWorld::new(1, DEMO_EPOCH), clock.as_clock());
-    let poll = |b: &SimBackend| match run(b.poll(PollKey::Stacks { region: "ap-southeast-2".into() })).unwrap() {
+    let poll = |b: &SimBackend| match run(b.poll(PollKey::Stacks {
+        region: "ap-southeast-2".into(),
+    }))
+    .unwrap()
+    {
         Observation::Stacks { stacks, .. } => stacks,
         other => panic!("{other:?}"),
     };
     let first = poll(&backend);
     assert_eq!(first.len(), 3);
     assert!(first.iter().all(|s| !s.new_events.is_empty()));
-    let newest_seen = first.iter().flat_map(|s| s.new_events.first()).map(|e| e.timestamp).max().unwrap();
+    let newest_seen = first
+        .iter()
+        .flat_map(|s| s.new_events.first())
+        .map(|e| e.timestamp)
+        .max()
+        .unwrap();
     assert!(poll(&backend).iter().all(|s| s.new_events.is_empty()));
     clock.advance(mins(5));
     let later = poll(&backend.clone_handle());
     let fresh: Vec<_> = later.iter().flat_map(|s| &s.new_events).collect();
     assert!(!fresh.is_empty());
-    assert!(fresh.iter().all(|e| e.timestamp > newest_seen - SignedDuration::from_secs(300)));
-    assert!(later.iter().any(|s| s.name == "orders-api" && s.status == "UPDATE_COMPLETE"));
+    assert!(
+        fresh
+            .iter()
+            .all(|e| e.timestamp > newest_seen - SignedDuration::from_secs(300))
+    );
+    assert!(
+        later
+            .iter()
+            .any(|s| s.name == "orders-api" && s.status == "UPDATE_COMPLETE")
+    );
 }
 
 #[test]
@@ -553,7 +779,11 @@ fn the_backend_observes_and_operates_the_same_world() {
     assert_eq!(d.flows.len(), 5);
     assert_eq!(d.stacks.len(), 18);
     assert_eq!(d.tables[0].source_region, "us-east-1");
-    let failover = d.record_sets.iter().find(|r| r.name == "billing.example.com.").unwrap();
+    let failover = d
+        .record_sets
+        .iter()
+        .find(|r| r.name == "billing.example.com.")
+        .unwrap();
     assert!(failover.records[0].health_check_id.is_some());
     assert!(failover.records[1].health_check_id.is_none());
 
@@ -572,11 +802,17 @@ fn the_backend_observes_and_operates_the_same_world() {
         }
         other => panic!("{other:?}"),
     }
-    match run(backend.poll(PollKey::Checkers { health_check_id: id })).unwrap() {
+    match run(backend.poll(PollKey::Checkers {
+        health_check_id: id,
+    }))
+    .unwrap()
+    {
         Observation::Checkers { observations, .. } => assert_eq!(observations.len(), 6),
         other => panic!("{other:?}"),
     }
-    let missing = run(backend.poll(PollKey::Checkers { health_check_id: "x".into() }));
+    let missing = run(backend.poll(PollKey::Checkers {
+        health_check_id: "x".into(),
+    }));
     assert!(matches!(missing, Err(SourceError::NotFound(_))));
     let missing = run(backend.poll(PollKey::Flow { flow: "x".into() }));
     assert!(matches!(missing, Err(SourceError::NotFound(_))));
@@ -590,7 +826,11 @@ fn full_snapshot_of_the_backend_matches_fleet_at() {
     let clock = ManualClock::new(DEMO_EPOCH + at);
     let backend = SimBackend::new(SimWorld::new(9, DEMO_EPOCH), clock.as_clock());
     let observe: &dyn Observe = &backend;
-    let via_trait = run(crate::source::snapshot::full_snapshot(observe, DEMO_EPOCH + at)).unwrap();
+    let via_trait = run(crate::source::snapshot::full_snapshot(
+        observe,
+        DEMO_EPOCH + at,
+    ))
+    .unwrap();
     assert_eq!(via_trait, fleet_at(9, at).unwrap());
     let regions: Vec<&str> = via_trait.stacks.iter().map(|s| s.region.as_str()).collect();
     let mut sorted = regions.clone();

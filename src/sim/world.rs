@@ -41,7 +41,13 @@ impl SimWorld {
         for flow in &flows {
             for p in &flow.pipelines {
                 let created = origin - SignedDuration::from_hours(24 * 90);
-                let mut sim = PipelineSim::new(flow.name, p.decl.clone(), p.home_region, p.upstream, created);
+                let mut sim = PipelineSim::new(
+                    flow.name,
+                    p.decl.clone(),
+                    p.home_region,
+                    p.upstream,
+                    created,
+                );
                 match p.upstream {
                     None => history::seed(&mut sim, origin, &mut rng),
                     Some(up) => {
@@ -66,8 +72,14 @@ impl SimWorld {
         }
 
         let record_sets = spec::record_sets();
-        let checks = spec::health_checks(&record_sets).iter().map(CheckSim::new).collect();
-        let tables = spec::tables().iter().map(|t| TableSim::new(t, origin, &mut rng)).collect();
+        let checks = spec::health_checks(&record_sets)
+            .iter()
+            .map(CheckSim::new)
+            .collect();
+        let tables = spec::tables()
+            .iter()
+            .map(|t| TableSim::new(t, origin, &mut rng))
+            .collect();
 
         let mut world = SimWorld {
             seed,
@@ -98,7 +110,16 @@ impl SimWorld {
             let p = &mut self.pipelines[i];
             match name.as_str() {
                 "global-api" => {
-                    p.start_execution(origin, "Webhook", &rev, &summary, (0, last), 0.0, None, &mut self.rng);
+                    p.start_execution(
+                        origin,
+                        "Webhook",
+                        &rev,
+                        &summary,
+                        (0, last),
+                        0.0,
+                        None,
+                        &mut self.rng,
+                    );
                 }
                 // Fails in ap-southeast-2 whatever the seed.
                 "service-x" => p.queued.push(PendingStart {
@@ -122,7 +143,11 @@ impl SimWorld {
         let mut first = true;
         for flow in flows {
             for (region, name) in &flow.manual_stacks {
-                if let Some(idx) = self.stacks.iter().position(|s| s.region == *region && s.name == *name) {
+                if let Some(idx) = self
+                    .stacks
+                    .iter()
+                    .position(|s| s.region == *region && s.name == *name)
+                {
                     let when = if first { at(17) } else { at(24) };
                     first = false;
                     self.manual_deploys.push((idx, when));
@@ -149,7 +174,11 @@ impl SimWorld {
         }
         for h in handoffs {
             let delay = SignedDuration::from_secs(self.rng.range(20, 45));
-            for p in self.pipelines.iter_mut().filter(|p| p.upstream.as_deref() == Some(h.from.as_str())) {
+            for p in self
+                .pipelines
+                .iter_mut()
+                .filter(|p| p.upstream.as_deref() == Some(h.from.as_str()))
+            {
                 p.queued.push(PendingStart {
                     at: now + delay,
                     trigger: "CloudWatchEvent".to_string(),
@@ -193,7 +222,11 @@ impl SimWorld {
 
     /// Regions of the orders record set that Route53 no longer answers with.
     fn regions_out_of_dns(&self) -> Vec<String> {
-        let Some(set) = self.record_sets.iter().find(|s| s.flow.as_deref() == Some("orders-active-active")) else {
+        let Some(set) = self
+            .record_sets
+            .iter()
+            .find(|s| s.flow.as_deref() == Some("orders-active-active"))
+        else {
             return Vec::new();
         };
         set.records

@@ -17,7 +17,12 @@ pub async fn full_snapshot(source: &dyn Observe, now: Timestamp) -> Result<Fleet
     let mut fleet = Fleet::empty();
 
     for flow in &discovery.flows {
-        match source.poll(PollKey::Flow { flow: flow.name.clone() }).await? {
+        match source
+            .poll(PollKey::Flow {
+                flow: flow.name.clone(),
+            })
+            .await?
+        {
             Observation::Flow(polled) => fleet.flows.push(polled),
             other => return Err(unexpected("flow", &other)),
         }
@@ -25,7 +30,12 @@ pub async fn full_snapshot(source: &dyn Observe, now: Timestamp) -> Result<Fleet
 
     let regions: BTreeSet<&str> = discovery.stacks.iter().map(|s| s.region.as_str()).collect();
     for region in regions {
-        match source.poll(PollKey::Stacks { region: region.to_string() }).await? {
+        match source
+            .poll(PollKey::Stacks {
+                region: region.to_string(),
+            })
+            .await?
+        {
             Observation::Stacks { stacks, .. } => {
                 fleet.stacks.extend(stacks.into_iter().map(|s| Stack {
                     name: s.name,
@@ -51,7 +61,12 @@ pub async fn full_snapshot(source: &dyn Observe, now: Timestamp) -> Result<Fleet
     };
 
     for table in &discovery.tables {
-        match source.poll(PollKey::Replication { table: table.name.clone() }).await? {
+        match source
+            .poll(PollKey::Replication {
+                table: table.name.clone(),
+            })
+            .await?
+        {
             Observation::Replication(t) => fleet.tables.push(t),
             other => return Err(unexpected("replication", &other)),
         }
