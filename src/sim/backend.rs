@@ -38,6 +38,11 @@ impl SimBackend {
         self.clone()
     }
 
+    /// The simulated time now, as the backend's clock tells it.
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
     /// The world brought up to the clock's time.
     pub fn world(&self) -> MutexGuard<'_, SimWorld> {
         let now: Timestamp = (self.clock)();

@@ -22,7 +22,7 @@ use futures_util::FutureExt;
 use jiff::{SignedDuration, Timestamp};
 
 pub use backend::SimBackend;
-pub use clock::{ManualClock, SimClock, wall_clock_from};
+pub use clock::{ManualClock, SimClock, wall_clock_from, wall_clock_scaled};
 pub use operate::SIM_IDENTITY;
 pub use world::SimWorld;
 

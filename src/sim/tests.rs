@@ -837,3 +837,17 @@ fn full_snapshot_of_the_backend_matches_fleet_at() {
     sorted.sort();
     assert_eq!(regions, sorted);
 }
+
+#[test]
+#[ignore = "timing: cargo test --release --lib sim::tests::timing -- --ignored --nocapture"]
+fn timing_of_fleet_at() {
+    for at in [mins(10), mins(60), mins(24 * 60)] {
+        let started = std::time::Instant::now();
+        let fleet = fleet_at(1, at).unwrap();
+        println!(
+            "fleet_at(1, {at:?}): {:?}, {} bytes of JSON",
+            started.elapsed(),
+            serde_json::to_string(&fleet).unwrap().len()
+        );
+    }
+}
