@@ -276,6 +276,61 @@ fn health_checks_flap_and_recover() {
     assert!(recovered >= 1);
 }
 
+#[test]
+fn invariants_hold_for_many_seeds_over_two_hours() {
+    for seed in 0..12 {
+        let mut w = world_at(seed, SignedDuration::ZERO);
+        for _ in 0..8 {
+            step(&mut w, mins(15));
+            for p in &w.pipelines {
+                let live: Vec<_> = p
+                    .executions
+                    .iter()
+                    .filter(|e| {
+                        matches!(
+                            e.status,
+                            ExecutionStatus::InProgress | ExecutionStatus::Stopping
+                        )
+                    })
+                    .collect();
+                assert!(
+                    live.len() <= 1,
+                    "seed {seed}: {} has {} live executions",
+                    p.name(),
+                    live.len()
+                );
+                match &p.run {
+                    Some(run) => assert_eq!(live.first().map(|e| &e.id), Some(&run.execution_id)),
+                    None => assert!(
+                        live.is_empty(),
+                        "seed {seed}: {} idle with a live execution",
+                        p.name()
+                    ),
+                }
+                for pair in p.executions.windows(2) {
+                    assert!(pair[0].started_at >= pair[1].started_at);
+                }
+                let doc = p.state_doc();
+                for (stage, decl) in doc.stage_states.iter().zip(&p.decl.stages) {
+                    for (a, d) in stage.action_states.iter().zip(&decl.actions) {
+                        let Some(e) = &a.latest_execution else {
+                            continue;
+                        };
+                        if d.action_type_id.category == "Approval" {
+                            assert_eq!(
+                                e.status == "InProgress",
+                                e.token.is_some(),
+                                "seed {seed}: {}",
+                                a.action_name
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 // ---- operate -------------------------------------------------------------------
 
 #[test]
