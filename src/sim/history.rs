@@ -3,7 +3,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::pipeline::{PipelineSim, new_revision};
+use super::pipeline::PipelineSim;
 use super::rng::SimRng;
 use crate::domain::fleet::{Execution, ExecutionStatus};
 
@@ -76,4 +76,24 @@ fn settle(p: &mut PipelineSim, past: Vec<Execution>, rng: &mut SimRng) {
         p.executions = past;
         p.settle_from(&id, at, rng);
     }
+}
+
+const COMMIT_MESSAGES: [&str; 12] = [
+    "Bump aws-cdk-lib to 2.170.0",
+    "Add request id to error responses",
+    "Raise Lambda memory to 1024 MB for cold starts",
+    "Fix pagination token handling in list endpoint",
+    "Tighten IAM policy for the handler role",
+    "Add alarm on 5xx rate per region",
+    "Cache JWKS for ten minutes",
+    "Retry throttled DynamoDB writes with jitter",
+    "Move feature flag defaults into config",
+    "Log cold start duration",
+    "Drop the legacy v1 route",
+    "Upgrade runtime to nodejs22.x",
+];
+
+/// A git-like revision and its commit message.
+pub fn new_revision(rng: &mut SimRng) -> (String, String) {
+    (rng.hex(40), rng.pick(&COMMIT_MESSAGES).to_string())
 }

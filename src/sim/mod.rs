@@ -5,8 +5,11 @@
 //! world itself, [`SimBackend`] for the runtime, [`demo_backend`] for the
 //! interactive demo and [`fleet_at`] for headless snapshots.
 
+pub mod actions;
 pub mod backend;
 pub mod clock;
+pub mod declarations;
+pub mod documents;
 pub mod health;
 pub mod history;
 pub mod observe;

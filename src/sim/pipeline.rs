@@ -11,15 +11,13 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use super::history::new_revision;
 use super::rng::SimRng;
-use super::spec::ACCOUNT;
 use super::stacks::StackSim;
 use crate::domain::fleet::{Execution, ExecutionStatus};
 use crate::domain::grid::timestamp_to_epoch;
 use crate::domain::pipeline_doc::{
-    ActionDeclaration, ActionExecution, ActionState, ErrorDetails, GetPipelineOutput,
-    GetPipelineStateOutput, PipelineDeclaration, PipelineMetadata, StageExecution, StageState,
-    TransitionState,
+    ActionExecution, ErrorDetails, PipelineDeclaration, StageExecution, TransitionState,
 };
 
 /// Executions kept in the history, newest first.
@@ -171,52 +169,6 @@ impl PipelineSim {
 
     pub fn execution_mut(&mut self, id: &str) -> Option<&mut Execution> {
         self.executions.iter_mut().find(|e| e.id == id)
-    }
-
-    pub fn pipeline_doc(&self) -> GetPipelineOutput {
-        GetPipelineOutput {
-            pipeline: self.decl.clone(),
-            metadata: Some(PipelineMetadata {
-                pipeline_arn: Some(format!(
-                    "arn:aws:codepipeline:{}:{ACCOUNT}:{}",
-                    self.home_region,
-                    self.name()
-                )),
-                created: epoch(self.created),
-                updated: epoch(self.updated),
-            }),
-        }
-    }
-
-    pub fn state_doc(&self) -> GetPipelineStateOutput {
-        GetPipelineStateOutput {
-            pipeline_name: self.name().to_string(),
-            pipeline_version: self.decl.version,
-            stage_states: self
-                .decl
-                .stages
-                .iter()
-                .zip(&self.stages)
-                .map(|(decl, sim)| StageState {
-                    stage_name: decl.name.clone(),
-                    inbound_transition_state: sim.transition.clone(),
-                    action_states: decl
-                        .actions
-                        .iter()
-                        .zip(&sim.actions)
-                        .map(|(a, s)| ActionState {
-                            action_name: a.name.clone(),
-                            latest_execution: s.state.clone(),
-                            entity_url: entity_url(a, &self.home_region),
-                            revision_url: None,
-                        })
-                        .collect(),
-                    latest_execution: sim.latest.clone(),
-                })
-                .collect(),
-            created: epoch(self.created),
-            updated: epoch(self.updated),
-        }
     }
 
     /// Adds an execution to the history and, unless `history_only`, starts it.
@@ -498,150 +450,6 @@ impl PipelineSim {
         }
     }
 
-    fn start_action(
-        &mut self,
-        s: usize,
-        a: usize,
-        run: &Run,
-        now: Timestamp,
-        stacks: &mut [StackSim],
-        rng: &mut SimRng,
-    ) {
-        let decl = self.decl.stages[s].actions[a].clone();
-        let region = decl
-            .region
-            .clone()
-            .unwrap_or_else(|| self.home_region.clone());
-        let mut state = ActionExecution {
-            action_execution_id: Some(rng.uuid()),
-            status: "InProgress".to_string(),
-            summary: None,
-            last_status_change: epoch(now),
-            token: None,
-            external_execution_id: None,
-            external_execution_url: None,
-            percent_complete: None,
-            error_details: None,
-        };
-        let mut job = Job {
-            ends_at: None,
-            stack: None,
-            captain_at: None,
-        };
-        let mode = decl
-            .configuration
-            .get("ActionMode")
-            .map(String::as_str)
-            .unwrap_or("");
-        let secs =
-            |rng: &mut SimRng, lo: i64, hi: i64| now + SignedDuration::from_secs(rng.range(lo, hi));
-        let mut immediate_failure = None;
-        match (
-            decl.action_type_id.category.as_str(),
-            decl.action_type_id.provider.as_str(),
-        ) {
-            ("Approval", _) => {
-                state.token = Some(rng.uuid());
-                job.captain_at =
-                    Some(now + captain_delay(self.name(), &self.decl.stages[s].name, rng));
-            }
-            ("Deploy", "CloudFormation")
-                if mode == "CHANGE_SET_EXECUTE" || mode == "CREATE_UPDATE" =>
-            {
-                let stack_name = decl
-                    .configuration
-                    .get("StackName")
-                    .cloned()
-                    .unwrap_or_default();
-                let idx = stacks
-                    .iter()
-                    .position(|st| st.region == region && st.name == stack_name);
-                state.external_execution_url = Some(format!(
-                    "https://console.aws.amazon.com/cloudformation/home?region={region}#/stacks/events?stackId={stack_name}"
-                ));
-                match idx {
-                    Some(i) if stacks[i].busy() => {
-                        immediate_failure = Some(format!(
-                            "Stack {stack_name} is in {} state and can not be updated.",
-                            stacks[i].status
-                        ));
-                    }
-                    Some(i) => {
-                        let scripted = run.fail_region.as_deref() == Some(region.as_str())
-                            && self.is_final_update_in_region(s, a, &region);
-                        let fail = rng.chance(run.failure_rate) || scripted;
-                        let duration = SignedDuration::from_secs(rng.range(60, 240));
-                        stacks[i].begin_update(now, duration, fail, rng);
-                        job.stack = Some(i);
-                    }
-                    None => job.ends_at = Some(secs(rng, 30, 90)),
-                }
-            }
-            ("Deploy", "CloudFormation") => {
-                let stack_name = decl
-                    .configuration
-                    .get("StackName")
-                    .cloned()
-                    .unwrap_or_default();
-                state.external_execution_url = Some(format!(
-                    "https://console.aws.amazon.com/cloudformation/home?region={region}#/stacks/changesets?stackId={stack_name}"
-                ));
-                job.ends_at = Some(secs(rng, 15, 45));
-            }
-            ("Build", _) => {
-                let project = decl
-                    .configuration
-                    .get("ProjectName")
-                    .cloned()
-                    .unwrap_or_default();
-                let build = format!("{project}:{}", rng.uuid());
-                state.external_execution_url = Some(format!(
-                    "https://console.aws.amazon.com/codesuite/codebuild/projects/{project}/build/{build}?region={region}"
-                ));
-                state.external_execution_id = Some(build);
-                job.ends_at = Some(match decl.name.as_str() {
-                    "SelfMutate" => secs(rng, 40, 80),
-                    n if n.starts_with("FileAsset") => secs(rng, 30, 70),
-                    _ => secs(rng, 90, 180),
-                });
-            }
-            ("Source", _) => {
-                let exec = self.executions.iter().find(|e| e.id == run.execution_id);
-                state.external_execution_id = exec.and_then(|e| e.revision_id.clone());
-                state.summary = exec.and_then(|e| e.revision_summary.clone());
-                job.ends_at = Some(secs(rng, 4, 12));
-            }
-            _ => job.ends_at = Some(secs(rng, 5, 20)),
-        }
-        let action = &mut self.stages[s].actions[a];
-        action.state = Some(state);
-        action.execution_id = Some(run.execution_id.clone());
-        action.job = Some(job);
-        if let Some(message) = immediate_failure {
-            self.complete_action(s, a, Err(message), now);
-        }
-    }
-
-    /// Whether action `a` is the last stack update of its region in stage `s`
-    /// (where a scripted failure lands).
-    fn is_final_update_in_region(&self, s: usize, a: usize, region: &str) -> bool {
-        let updates = |d: &ActionDeclaration| {
-            d.region.as_deref() == Some(region)
-                && d.action_type_id.provider == "CloudFormation"
-                && matches!(
-                    d.configuration.get("ActionMode").map(String::as_str),
-                    Some("CHANGE_SET_EXECUTE" | "CREATE_UPDATE")
-                )
-        };
-        let actions = &self.decl.stages[s].actions;
-        let max_order = actions
-            .iter()
-            .filter(|d| updates(d))
-            .filter_map(|d| d.run_order)
-            .max();
-        updates(&actions[a]) && actions[a].run_order == max_order
-    }
-
     /// Fills the state as the given (finished) execution left it, for the
     /// history that predates the simulation.
     pub fn settle_from(&mut self, execution_id: &str, at: Timestamp, rng: &mut SimRng) {
@@ -666,48 +474,4 @@ impl PipelineSim {
             }
         }
     }
-}
-
-/// How long the simulated release captain takes to approve a gate. Europe
-/// of global-api is approved only after the morning's review.
-fn captain_delay(pipeline: &str, stage: &str, rng: &mut SimRng) -> SignedDuration {
-    let secs = if pipeline == "global-api" && stage == "Europe" {
-        rng.range(20 * 60, 30 * 60)
-    } else {
-        rng.range(3 * 60, 8 * 60)
-    };
-    SignedDuration::from_secs(secs)
-}
-
-fn entity_url(a: &ActionDeclaration, home: &str) -> Option<String> {
-    let region = a.region.as_deref().unwrap_or(home);
-    match a.action_type_id.provider.as_str() {
-        "CodeBuild" => a.configuration.get("ProjectName").map(|p| {
-            format!("https://console.aws.amazon.com/codebuild/home?region={region}#/projects/{p}/view")
-        }),
-        "CloudFormation" => a.configuration.get("StackName").map(|s| {
-            format!("https://console.aws.amazon.com/cloudformation/home?region={region}#/stacks?filteringText={s}")
-        }),
-        _ => None,
-    }
-}
-
-const COMMIT_MESSAGES: [&str; 12] = [
-    "Bump aws-cdk-lib to 2.170.0",
-    "Add request id to error responses",
-    "Raise Lambda memory to 1024 MB for cold starts",
-    "Fix pagination token handling in list endpoint",
-    "Tighten IAM policy for the handler role",
-    "Add alarm on 5xx rate per region",
-    "Cache JWKS for ten minutes",
-    "Retry throttled DynamoDB writes with jitter",
-    "Move feature flag defaults into config",
-    "Log cold start duration",
-    "Drop the legacy v1 route",
-    "Upgrade runtime to nodejs22.x",
-];
-
-/// A git-like revision and its commit message.
-pub fn new_revision(rng: &mut SimRng) -> (String, String) {
-    (rng.hex(40), rng.pick(&COMMIT_MESSAGES).to_string())
 }

@@ -5,8 +5,8 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::health::CheckSim;
-use super::history;
-use super::pipeline::{PendingStart, PipelineSim, new_revision};
+use super::history::{self, new_revision};
+use super::pipeline::{PendingStart, PipelineSim};
 use super::replication::TableSim;
 use super::rng::SimRng;
 use super::spec::{self, FlowSpec};
