@@ -138,6 +138,11 @@ fn put_approval(
     summary: &str,
     now: Timestamp,
 ) -> Result<String, SourceError> {
+    if summary.chars().count() > 512 {
+        return Err(SourceError::Other(
+            "ValidationException: the approval summary must be at most 512 characters".into(),
+        ));
+    }
     let s = stage_index(p, stage)?;
     let a = p.decl.stages[s]
         .actions
@@ -305,7 +310,8 @@ fn stop(
         )));
     }
     let run = match p.run.clone() {
-        Some(run) if run.execution_id == execution_id && !run.stopping => run,
+        // A stopping execution may still be abandoned.
+        Some(run) if run.execution_id == execution_id && (!run.stopping || abandon) => run,
         _ => {
             return Err(SourceError::Conflict(format!(
                 "PipelineExecutionNotStoppableException: {execution_id} is not in progress"
