@@ -4,12 +4,16 @@
 //! views (`ui`) only draw; the backends (`source`, `sim`) observe and operate
 //! behind two traits; the runtime carries effects out.
 
+pub mod app;
 pub mod audit;
-pub mod config;
 pub mod cli;
+pub mod config;
 pub mod core;
 pub mod domain;
+pub mod headless;
 pub mod poll;
 pub mod runtime;
+pub mod sim;
+pub mod snapshot_text;
 pub mod source;
 pub mod ui;

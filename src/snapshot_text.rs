@@ -85,7 +85,7 @@ pub fn table(fleet: &Fleet, now: Timestamp, label: &str) -> String {
                 e.trigger,
                 e.revision_summary.as_deref().unwrap_or(""),
                 fmt_age(now.as_second() - e.started_at.as_second()),
-                fmt_elapsed(e.duration_secs()),
+                fmt_elapsed(e.duration_secs(now)),
             );
         }
     }

@@ -74,6 +74,13 @@ pub struct Cursors {
     pub activity: usize,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct InFlightOp {
+    pub id: u64,
+    pub target: String,
+    pub calls: Vec<crate::source::OperateCall>,
+}
+
 /// A hold placed by wavetop that it releases itself when the window opens.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScheduledRelease {
@@ -121,9 +128,9 @@ pub struct Model {
     pub command: Option<CommandLine>,
     pub help: bool,
     pub confirmation: Option<Confirmation>,
-    /// Operations sent and not yet answered, by id, with what they target, so
-    /// the same target cannot be operated on twice at once.
-    pub in_flight_ops: Vec<(u64, String)>,
+    /// Operations sent and not yet answered, so the same target cannot be
+    /// operated on twice at once.
+    pub in_flight_ops: Vec<InFlightOp>,
     pub next_op_id: u64,
     pub scheduled_releases: Vec<ScheduledRelease>,
     pub deferred_approvals: Vec<DeferredApproval>,

@@ -9,14 +9,15 @@ use super::command::{self, Command};
 use super::confirm::{Confirmation, DialogOutcome};
 use super::key::{Key, KeyCode};
 use super::merge::{apply_discovery, apply_observation};
-use super::model::{ActivityKind, CommandLine, DeferredApproval, Model, View};
+use super::model::{ActivityKind, CommandLine, DeferredApproval, InFlightOp, Model, View};
 use super::msg::{Effect, Msg};
 use super::nav;
 use super::operator::{propose, propose_drain, propose_restore};
 use super::rows::{health_row_record, health_rows};
 use super::intent::Intent;
 use crate::domain::hold_reason::decode_hold;
-use crate::source::{OperateCall, PollKey};
+use crate::domain::failover::with_inverted;
+use crate::source::{OperateCall, OperateOutcome, PollKey, SourceError};
 
 /// The effects to run when the console starts: find the fleet, learn who we are.
 pub fn start(model: &mut Model) -> Vec<Effect> {
@@ -46,6 +47,9 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             apply_discovery(&mut model.fleet, &discovery, now);
             model.fleet_label = discovery.fleet_label.clone();
             model.discovered = true;
+            for table in &discovery.tables {
+                model.poll.register(PollKey::Replication { table: table.name.clone() }, now);
+            }
             register_keys(model);
             if model.selected_flow.is_none() {
                 model.selected_flow = model.fleet.flows.first().map(|f| f.name.clone());
@@ -86,7 +90,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             model.needs_render = true;
         }
         Msg::Identity(Err(err)) => model.log(ActivityKind::Error, format!("caller identity: {err}")),
-        Msg::Operated { op_id, results } => on_operated(model, op_id, results),
+        Msg::Operated { op_id, results } => on_operated(model, op_id, results, &mut fx),
     }
     fx
 }
@@ -419,15 +423,21 @@ fn confirmed(model: &mut Model, dialog: Confirmation, fx: &mut Vec<Effect>) {
 /// Issues the calls of an intent unless the same target is already being operated on.
 fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Vec<Effect>) {
     let target = intent.target();
-    if model.in_flight_ops.iter().any(|(_, t)| *t == target) {
+    if model.in_flight_ops.iter().any(|op| op.target == target) {
         model.flash(format!("{target}: an operation is already in flight"));
+        return;
+    }
+    // DNS changes are judged against the health they leave behind: one at a
+    // time, so two drains cannot each think the other region still serves.
+    if target.starts_with("dns/") && model.in_flight_ops.iter().any(|op| op.target.starts_with("dns/")) {
+        model.flash(format!("{target}: wait for the DNS change in flight to finish"));
         return;
     }
     let identity = model.identity.clone().unwrap_or_else(|| "unknown".to_string());
     let calls = intent.calls(comment, &identity);
     let op_id = model.next_op_id;
     model.next_op_id += 1;
-    model.in_flight_ops.push((op_id, target.clone()));
+    model.in_flight_ops.push(InFlightOp { id: op_id, target: target.clone(), calls: calls.clone() });
     model.log(ActivityKind::Sent, format!("{why}: {} on {target}", api_names(&calls)));
     fx.push(Effect::Operate {
         op_id,
@@ -443,13 +453,24 @@ fn api_names(calls: &[OperateCall]) -> String {
     names.join(", ")
 }
 
-fn on_operated(model: &mut Model, op_id: u64, results: Vec<Result<crate::source::OperateOutcome, crate::source::SourceError>>) {
-    let target = model
+fn on_operated(model: &mut Model, op_id: u64, results: Vec<Result<OperateOutcome, SourceError>>, fx: &mut Vec<Effect>) {
+    let Some(op) = model
         .in_flight_ops
         .iter()
-        .position(|(id, _)| *id == op_id)
-        .map(|i| model.in_flight_ops.remove(i).1)
-        .unwrap_or_default();
+        .position(|op| op.id == op_id)
+        .map(|i| model.in_flight_ops.remove(i))
+    else {
+        return;
+    };
+    // Health inversions that went through count at once, before the next
+    // health poll confirms them, so the drain safety rule never judges a
+    // second drain against health that no longer holds.
+    for (call, result) in op.calls.iter().zip(&results) {
+        if let (OperateCall::SetHealthCheckInverted { health_check_id, inverted }, Ok(_)) = (call, result) {
+            model.fleet.health = with_inverted(&model.fleet.health, std::slice::from_ref(health_check_id), *inverted);
+        }
+    }
+    let target = op.target;
     match results.iter().find_map(|r| r.as_ref().err()) {
         Some(err) => {
             model.log(ActivityKind::Error, format!("{target}: {err}"));
@@ -463,4 +484,5 @@ fn on_operated(model: &mut Model, op_id: u64, results: Vec<Result<crate::source:
     }
     // What the operation changed shows on the next poll: ask for it now.
     model.poll.expedite_all(model.now);
+    fx.extend(poll_due(model));
 }

@@ -309,8 +309,13 @@ pub struct Execution {
 }
 
 impl Execution {
-    pub fn duration_secs(&self) -> i64 {
-        (self.updated_at.as_second() - self.started_at.as_second()).max(0)
+    /// How long it ran, or has been running at `now` while still in progress.
+    pub fn duration_secs(&self, now: Timestamp) -> i64 {
+        let end = match self.status {
+            ExecutionStatus::InProgress | ExecutionStatus::Stopping => now,
+            _ => self.updated_at,
+        };
+        (end.as_second() - self.started_at.as_second()).max(0)
     }
 }
 
@@ -432,26 +437,49 @@ impl Health {
         self.checks.iter().filter(move |c| c.region == region)
     }
 
-    /// Worst status among the region's checks; None when the region has none.
-    pub fn region_summary(&self, region: &str) -> Option<RegionHealth> {
-        let mut total = 0;
-        let mut healthy = 0;
-        let mut inverted = 0;
-        for c in self.checks_in(region) {
-            total += 1;
-            if c.status == HealthStatus::Healthy {
-                healthy += 1;
-            }
-            if c.inverted {
-                inverted += 1;
-            }
+    /// Health of a region as one flow sees it: the checks guarding that flow's
+    /// records in the region, or every check of the region when the flow fronts
+    /// no record set. None when there is no check to speak of.
+    pub fn region_summary_for(&self, flow: &str, region: &str) -> Option<RegionHealth> {
+        let fronts_records = self.record_sets.iter().any(|rs| rs.flow.as_deref() == Some(flow));
+        if !fronts_records {
+            return self.region_summary(region);
         }
-        (total > 0).then_some(RegionHealth {
-            total,
-            healthy,
-            drained: inverted > 0,
-        })
+        let ids: Vec<&str> = self
+            .record_sets
+            .iter()
+            .filter(|rs| rs.flow.as_deref() == Some(flow))
+            .flat_map(|rs| rs.records.iter())
+            .filter(|r| r.region == region)
+            .filter_map(|r| r.health_check_id.as_deref())
+            .collect();
+        summarize(self.checks.iter().filter(|c| ids.contains(&c.id.as_str())))
     }
+
+    /// Every check probing the region; None when the region has none.
+    pub fn region_summary(&self, region: &str) -> Option<RegionHealth> {
+        summarize(self.checks_in(region))
+    }
+}
+
+fn summarize<'a>(checks: impl Iterator<Item = &'a HealthCheck>) -> Option<RegionHealth> {
+    let mut total = 0;
+    let mut healthy = 0;
+    let mut inverted = 0;
+    for c in checks {
+        total += 1;
+        if c.status == HealthStatus::Healthy {
+            healthy += 1;
+        }
+        if c.inverted {
+            inverted += 1;
+        }
+    }
+    (total > 0).then_some(RegionHealth {
+        total,
+        healthy,
+        drained: inverted > 0,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -55,6 +55,24 @@ pub fn derive_grid(
     DerivedGrid { waves, regions }
 }
 
+/// The grid of a chained flow: each pipeline's waves in hand-off order,
+/// regions in order of first appearance.
+pub fn chain_grids(parts: impl IntoIterator<Item = DerivedGrid>) -> DerivedGrid {
+    let mut out = DerivedGrid {
+        waves: Vec::new(),
+        regions: Vec::new(),
+    };
+    for part in parts {
+        for region in part.regions {
+            if !out.regions.contains(&region) {
+                out.regions.push(region);
+            }
+        }
+        out.waves.extend(part.waves);
+    }
+    out
+}
+
 pub fn is_pre_deploy_stage(stage: &StageDeclaration) -> bool {
     PRE_DEPLOY_STAGES.contains(&stage.name.as_str())
         || stage
@@ -115,15 +133,17 @@ fn derive_wave(
 
 /// The region of each action of a stage, in declaration order.
 fn attribute_regions(stage: &StageDeclaration, home_region: &str) -> Vec<String> {
-    // Regions that CDK stage groups (the prefix before the first '.') deploy to.
+    // Regions that CDK stage groups (the prefix of `<Group>.<Stack>.<Step>`)
+    // deploy to.
     let mut group_regions: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut stage_regions: Vec<&str> = Vec::new();
     for action in &stage.actions {
         if let Some(region) = action.region.as_deref() {
-            let group = cdk_group(&action.name);
-            let entry = group_regions.entry(group).or_default();
-            if !entry.contains(&region) {
-                entry.push(region);
+            if let Some(group) = cdk_group(&action.name) {
+                let entry = group_regions.entry(group).or_default();
+                if !entry.contains(&region) {
+                    entry.push(region);
+                }
             }
             if !stage_regions.contains(&region) {
                 stage_regions.push(region);
@@ -138,8 +158,9 @@ fn attribute_regions(stage: &StageDeclaration, home_region: &str) -> Vec<String>
             if let Some(region) = &action.region {
                 return region.clone();
             }
-            let group = cdk_group(&action.name);
-            if let Some(&[only]) = group_regions.get(group).map(Vec::as_slice) {
+            // `<Group>.Approve` (or any region-less step of a group) follows its group.
+            let prefix = action.name.split_once('.').map(|(group, _)| group);
+            if let Some(&[only]) = prefix.and_then(|g| group_regions.get(g)).map(Vec::as_slice) {
                 return only.to_string();
             }
             if let [only] = stage_regions.as_slice() {
@@ -150,14 +171,12 @@ fn attribute_regions(stage: &StageDeclaration, home_region: &str) -> Vec<String>
         .collect()
 }
 
-/// The CDK stage group an action belongs to: the text before its first dot,
-/// or the whole name for an action that carries none.
-fn cdk_group(action_name: &str) -> &str {
+/// The CDK stage group of a regional action named `<Group>.<Stack>.<Step>`.
+/// A single-stage wave names its actions `<Stack>.<Step>`: no group.
+fn cdk_group(action_name: &str) -> Option<&str> {
     match action_name.split_once('.') {
-        Some((group, rest)) if rest.contains('.') => group,
-        // `<Stack>.Deploy` in a single-stage wave has no group prefix.
-        Some(_) => "",
-        None => action_name,
+        Some((group, rest)) if rest.contains('.') => Some(group),
+        _ => None,
     }
 }
 

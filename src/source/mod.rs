@@ -3,6 +3,7 @@
 //! enforced here, at the boundary, by [`ReadOnly`].
 
 pub mod readonly;
+pub mod snapshot;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -108,6 +108,8 @@ pub fn status_line(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
 pub fn footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let actions: &[ActionName] = match model.view {
         View::Grid | View::CellDetail => &[
+            ActionName::Help,
+            ActionName::Quit,
             ActionName::Open,
             ActionName::Approve,
             ActionName::Reject,
@@ -119,12 +121,10 @@ pub fn footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             ActionName::Rollback,
             ActionName::Drain,
             ActionName::Restore,
-            ActionName::Help,
-            ActionName::Quit,
         ],
-        View::Health => &[ActionName::Drain, ActionName::Restore, ActionName::Help, ActionName::Quit],
-        View::Pipelines => &[ActionName::Open, ActionName::Filter, ActionName::Help, ActionName::Quit],
-        _ => &[ActionName::Back, ActionName::CommandLine, ActionName::Help, ActionName::Quit],
+        View::Health => &[ActionName::Help, ActionName::Quit, ActionName::Drain, ActionName::Restore],
+        View::Pipelines => &[ActionName::Help, ActionName::Quit, ActionName::Open, ActionName::Filter],
+        _ => &[ActionName::Help, ActionName::Quit, ActionName::Back, ActionName::CommandLine],
     };
     let mut spans = Vec::new();
     for action in actions {

@@ -114,7 +114,8 @@ fn action_lines<'a>(model: &Model, cell: &Cell, theme: &Theme, width: u16) -> Ve
             Span::styled(format!("  {} ", a.run_order), theme.dim),
             Span::styled(format!("{} ", action_glyph(a.status)), action_style(theme, a.status)),
             Span::styled(pad(&a.name, name_w), theme.base),
-            Span::styled(pad(&format!("{}/{}", a.category, a.provider), 24), theme.dim),
+            Span::styled(pad(&format!("{}/{}", a.category, a.provider), 26), theme.dim),
+            Span::raw(" "),
             Span::styled(when, action_style(theme, a.status)),
         ]));
         if let Some(err) = &a.error {
@@ -163,7 +164,7 @@ fn stack_lines<'a>(model: &Model, stack: &Stack, theme: &Theme, max_events: usiz
     for e in stack.events.iter().take(max_events) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {} ", e.timestamp.strftime("%H:%M:%S")), theme.dim),
-            Span::styled(pad(&e.status, 28), event_style(theme, &e.status)),
+            Span::styled(pad(&e.status, 37), event_style(theme, &e.status)),
             Span::styled(pad(&e.logical_id, 26), theme.base),
             Span::styled(e.reason.clone().unwrap_or_default(), theme.dim),
         ]));

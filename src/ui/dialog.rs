@@ -15,28 +15,29 @@ use crate::core::model::Model;
 pub fn render(frame: &mut Frame, area: Rect, dialog: &Confirmation, model: &Model, theme: &Theme) {
     let danger = dialog.is_dangerous();
     let frame_style = if danger { theme.dialog_danger } else { theme.dialog };
-    let mut lines: Vec<Line> = Vec::new();
+    // What will happen, and warnings: wrapped, may be cut if the terminal is small.
+    let mut about: Vec<Line> = Vec::new();
     for text in dialog.intent.describe() {
-        lines.push(Line::from(Span::styled(format!(" {text}"), theme.base)));
+        about.push(Line::from(Span::styled(format!(" {text}"), theme.base)));
     }
-    lines.push(Line::from(Span::styled(
+    about.push(Line::from(Span::styled(
         format!(" as {}", model.identity.as_deref().unwrap_or("(identity unknown)")),
         theme.dim,
     )));
     for w in &dialog.warnings {
-        lines.push(Line::from(Span::styled(format!(" ⚠ {w}"), theme.status_awaiting_approval.add_modifier(Modifier::BOLD))));
+        about.push(Line::from(Span::styled(format!(" ⚠ {w}"), theme.status_awaiting_approval.add_modifier(Modifier::BOLD))));
     }
-    lines.push(Line::from(""));
+    // Fields and buttons: always shown, at the bottom of the dialog.
+    let mut controls: Vec<Line> = vec![Line::from("")];
     match dialog.intent.comment_rule() {
         CommentRule::None => {}
         CommentRule::Optional(label) | CommentRule::Required(label) => {
-            lines.push(field_line(label, &dialog.comment, dialog.focus == Focus::Comment, theme));
+            controls.push(field_line(label, &dialog.comment, dialog.focus == Focus::Comment, theme));
         }
     }
     if let Some(name) = dialog.intent.typed_confirmation() {
-        lines.push(field_line(&format!("type {name} to confirm"), &dialog.typed, dialog.focus == Focus::Typed, theme));
+        controls.push(field_line(&format!("type {name} to confirm"), &dialog.typed, dialog.focus == Focus::Typed, theme));
     }
-    lines.push(Line::from(""));
     let on_buttons = dialog.focus == Focus::Buttons;
     let button = |label: &str, selected: bool| {
         let mut style = if selected { theme.selected.add_modifier(Modifier::REVERSED | Modifier::BOLD) } else { theme.dim };
@@ -45,19 +46,22 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &Confirmation, model: &Mode
         }
         Span::styled(format!("[ {label} ]"), style)
     };
-    lines.push(Line::from(vec![
+    controls.push(Line::from(vec![
         Span::raw("   "),
         button("Cancel", !dialog.confirm_selected),
         Span::raw("   "),
         button(if danger { "CONFIRM" } else { "Confirm" }, dialog.confirm_selected),
-        Span::styled("   tab moves · ←→ choose · enter · esc cancels", theme.dim),
+        Span::styled("  tab · ←→ · enter · esc", theme.dim),
     ]));
     if let Some(problem) = &dialog.problem {
-        lines.push(Line::from(Span::styled(format!(" ✖ {problem}"), theme.status_failed.add_modifier(Modifier::BOLD))));
+        controls.push(Line::from(Span::styled(format!(" ✖ {problem}"), theme.status_failed.add_modifier(Modifier::BOLD))));
     }
 
     let width = area.width.saturating_sub(4).min(90);
-    let height = (lines.len() as u16 + 2).min(area.height);
+    let inner_w = width.saturating_sub(2).max(1) as usize;
+    let about_h = about.iter().map(|l| l.width().max(1).div_ceil(inner_w)).sum::<usize>() as u16;
+    let controls_h = controls.len() as u16;
+    let height = (about_h + controls_h + 2).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height.saturating_sub(height)) / 2,
@@ -71,9 +75,17 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &Confirmation, model: &Mode
         .border_style(frame_style)
         .title(Span::styled(title, frame_style.add_modifier(Modifier::BOLD)))
         .style(theme.dialog);
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), popup);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let controls_area = Rect {
+        y: inner.y + inner.height.saturating_sub(controls_h),
+        height: controls_h.min(inner.height),
+        ..inner
+    };
+    let about_area = Rect { height: inner.height.saturating_sub(controls_h), ..inner };
+    frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: false }), about_area);
+    frame.render_widget(Paragraph::new(controls), controls_area);
 }
-
 fn field_line<'a>(label: &str, value: &str, focused: bool, theme: &Theme) -> Line<'a> {
     let cursor = if focused { "█" } else { "" };
     let style = if focused { theme.command_line.add_modifier(Modifier::UNDERLINED) } else { theme.base };

@@ -25,7 +25,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             (Some(id), None) => id.clone(),
             _ => "—".to_string(),
         };
-        let took = fmt_elapsed(e.duration_secs());
+        let took = fmt_elapsed(e.duration_secs(model.now));
         let started = format!("{} ({} ago)", e.started_at.strftime("%m-%d %H:%M"), fmt_age(model.now.as_second() - e.started_at.as_second()));
         let row = Row::new(vec![
             Cell::from(Span::styled(format!("{g} {w}"), execution_style(theme, e.status))),

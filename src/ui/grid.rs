@@ -110,7 +110,7 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         let selected = first + i == model.cursors.region;
         let name_style = if selected { theme.title.add_modifier(Modifier::BOLD | Modifier::UNDERLINED) } else { theme.title };
         buf.set_stringn(x, y, pad(region, col_w as usize - 1), col_w as usize - 1, name_style);
-        let (health_text, health_style_) = region_health(model, region, theme);
+        let (health_text, health_style_) = region_health(model, flow, region, theme);
         let (win_text, win_style) = window_state(model, region, theme);
         buf.set_stringn(x, y + 1, &health_text, col_w as usize - 1, health_style_);
         let hx = x + health_text.chars().count() as u16 + 1;
@@ -211,7 +211,7 @@ fn draw_cell(buf: &mut Buffer, x: u16, y: u16, w: u16, bottom: u16, model: &Mode
     } else if let Some(stack) = model.fleet.stacks_of(&flow.name, &cell.region).next() {
         spans.push(Span::styled(stack_short(&stack.status).to_string(), theme.dim));
     }
-    if let Some(summary) = model.fleet.health.region_summary(&cell.region) {
+    if let Some(summary) = model.fleet.health.region_summary_for(&flow.name, &cell.region) {
         let status = if summary.healthy == summary.total { HealthStatus::Healthy } else { HealthStatus::Unhealthy };
         let (g, _) = health_glyph(status, summary.drained);
         spans.push(Span::raw(" "));
@@ -229,8 +229,8 @@ fn draw_cell(buf: &mut Buffer, x: u16, y: u16, w: u16, bottom: u16, model: &Mode
     buf.set_line(x, y + 1, &line, w);
 }
 
-fn region_health(model: &Model, region: &str, theme: &Theme) -> (String, Style) {
-    match model.fleet.health.region_summary(region) {
+fn region_health(model: &Model, flow: &Flow, region: &str, theme: &Theme) -> (String, Style) {
+    match model.fleet.health.region_summary_for(&flow.name, region) {
         None => ("no checks".to_string(), theme.dim),
         Some(s) if s.drained => (format!("▼ drained {}/{}", s.healthy, s.total), theme.health_drained),
         Some(s) if s.healthy == s.total => (format!("● {}/{}", s.healthy, s.total), theme.health_healthy),

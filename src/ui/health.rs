@@ -16,7 +16,7 @@ use crate::domain::fleet::RoutingPolicy;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let [list, checkers] = if area.width >= 120 {
-        Layout::horizontal([Constraint::Min(70), Constraint::Length(50)]).areas(area)
+        Layout::horizontal([Constraint::Min(70), Constraint::Length(62)]).areas(area)
     } else {
         let below = (area.height / 3).max(5);
         Layout::vertical([Constraint::Min(3), Constraint::Length(below)]).areas(area)

@@ -13,9 +13,8 @@ use crate::domain::fleet::FlowKind;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let flows = model.visible_flows();
-    let header = Row::new(["pipeline", "kind", "home", "latest", "age", "gates", "holds", "regions"])
-        .style(theme.dim.add_modifier(Modifier::BOLD));
-    let rows = flows.iter().enumerate().map(|(i, flow)| {
+    let header_cells = ["pipeline", "kind", "home", "latest", "age", "gates", "holds", "regions"];
+    let rows_cells: Vec<(bool, Vec<Cell>)> = flows.iter().enumerate().map(|(i, flow)| {
         let kind = match flow.kind {
             FlowKind::Pipeline => "pipeline",
             FlowKind::Chained => "chained",
@@ -30,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         };
         let gates = flow.pending_approvals();
         let holds = flow.holds();
-        let row = Row::new(vec![
+        let cells = vec![
             Cell::from(flow.name.clone()),
             Cell::from(kind),
             Cell::from(flow.home_region().to_string()),
@@ -45,11 +44,14 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                 if holds > 0 { theme.status_held } else { theme.dim },
             )),
             Cell::from(flow.regions.len().to_string()),
-        ]);
-        if i == model.cursors.pipeline { row.style(theme.selected.add_modifier(Modifier::REVERSED)) } else { row }
-    });
-    let widths = [
-        Constraint::Length(24),
+        ];
+        (i == model.cursors.pipeline, cells)
+    }).collect();
+    // Narrow terminals drop the kind and home columns before cutting names.
+    let wide = area.width >= 100;
+    let keep = |i: usize| wide || !(i == 1 || i == 2);
+    let widths: Vec<Constraint> = [
+        Constraint::Min(18),
         Constraint::Length(12),
         Constraint::Length(15),
         Constraint::Length(14),
@@ -57,7 +59,21 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Constraint::Length(6),
         Constraint::Length(6),
         Constraint::Length(7),
-    ];
+    ]
+    .into_iter()
+    .enumerate()
+    .filter(|(i, _)| keep(*i))
+    .map(|(_, c)| c)
+    .collect();
+    let header = Row::new(header_cells.into_iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, c)| c))
+        .style(theme.dim.add_modifier(Modifier::BOLD));
+    let rows: Vec<Row> = rows_cells
+        .into_iter()
+        .map(|(selected, cells)| {
+            let row = Row::new(cells.into_iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, c)| c));
+            if selected { row.style(theme.selected.add_modifier(Modifier::REVERSED)) } else { row }
+        })
+        .collect();
     let title = if model.filter.is_empty() {
         Line::from(Span::styled(format!(" {} pipelines · / filter · enter opens the grid", flows.len()), theme.dim))
     } else {

@@ -14,6 +14,8 @@ use crate::core::model::Model;
 use crate::domain::fleet::GlobalTable;
 
 const CELL_W: usize = 16;
+/// Wide enough for the longest region name and a gap.
+const LABEL_W: usize = 18;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let mut lines = Vec::new();
@@ -46,13 +48,13 @@ fn table_lines<'a>(model: &Model, table: &GlobalTable, selected: bool, theme: &T
     ])];
     let regions: Vec<&str> = table.replicas.iter().map(|r| r.region.as_str()).collect();
     // Matrix: rows are sources, columns receiving regions.
-    let mut head = vec![Span::styled(pad("  source \\ into", CELL_W), theme.dim)];
+    let mut head = vec![Span::styled(pad("  source \\ into", LABEL_W), theme.dim)];
     for r in &regions {
         head.push(Span::styled(pad(r, CELL_W), theme.dim.add_modifier(Modifier::BOLD)));
     }
     lines.push(Line::from(head));
     for src in &regions {
-        let mut row = vec![Span::styled(pad(&format!("  {src}"), CELL_W), theme.base)];
+        let mut row = vec![Span::styled(pad(&format!("  {src}"), LABEL_W), theme.base)];
         for dst in &regions {
             let span = if src == dst {
                 Span::styled(pad("—", CELL_W), theme.dim)

@@ -61,7 +61,8 @@ impl Console {
 
     /// Sends one message and carries out every effect it causes, recursively.
     pub fn send(&mut self, msg: Msg) -> Vec<Effect> {
-        let fx = update(&mut self.model, msg, self.now());
+        let now = self.now();
+        let fx = update(&mut self.model, msg, now);
         self.run(fx.clone());
         fx
     }
@@ -98,7 +99,8 @@ impl Console {
                     }
                     Effect::Quit => continue,
                 };
-                next.extend(update(&mut self.model, msg, self.now()));
+                let now = self.now();
+                next.extend(update(&mut self.model, msg, now));
             }
             queue = next;
         }

@@ -257,7 +257,8 @@ fn a_failing_poll_marks_its_source_stale_and_logs_the_error() {
     // Answer the next poll of that key with throttling, repeatedly.
     for _ in 0..6 {
         c.clock.set(c.now() + jiff::SignedDuration::from_secs(90));
-        let fx = wavetop::core::update::update(&mut c.model, Msg::Tick, c.now());
+        let now = c.now();
+        let fx = wavetop::core::update::update(&mut c.model, Msg::Tick, now);
         for effect in fx {
             if let Effect::Poll { key: k, generation } = effect {
                 let result = if k == key { Err(SourceError::Throttled("Rate exceeded".into())) } else {

@@ -49,7 +49,9 @@ fn navigates_opens_help_and_quits_leaving_the_terminal_restored() {
 
     tui.send("?");
     tui.wait_for("keys from the active keymap", WAIT);
+    // A lone ESC followed at once by a key reads as alt-key: pause as a person would.
     tui.send("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
     tui.send("3");
     tui.wait_for("record sets", WAIT);
     tui.send("2");

@@ -1,0 +1,121 @@
+//! The simulated world behind the two backend traits. Every call first
+//! brings the world up to the clock's time.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use jiff::Timestamp;
+
+use super::clock::SimClock;
+use super::operate::SIM_IDENTITY;
+use super::world::SimWorld;
+use crate::source::{
+    BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, PollKey,
+    SourceError,
+};
+
+/// A handle on a shared simulated world. Clones share the world and the
+/// per-region event cursors.
+#[derive(Clone)]
+pub struct SimBackend {
+    world: Arc<Mutex<SimWorld>>,
+    clock: SimClock,
+    /// (region, stack) -> id of the newest event a poll already returned.
+    cursors: Arc<Mutex<BTreeMap<(String, String), String>>>,
+}
+
+impl SimBackend {
+    pub fn new(world: SimWorld, clock: SimClock) -> Self {
+        Self {
+            world: Arc::new(Mutex::new(world)),
+            clock,
+            cursors: Arc::new(Mutex::new(BTreeMap::new())),
+        }
+    }
+
+    /// Another handle on the same world (one for observing, one for operating).
+    pub fn clone_handle(&self) -> Self {
+        self.clone()
+    }
+
+    /// The simulated time now, as the backend's clock tells it.
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    /// The world brought up to the clock's time.
+    pub fn world(&self) -> MutexGuard<'_, SimWorld> {
+        let now: Timestamp = (self.clock)();
+        let mut world = self
+            .world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        world.advance_to(now);
+        world
+    }
+
+    fn observe(&self, key: PollKey) -> Result<Observation, SourceError> {
+        let world = self.world();
+        match key {
+            PollKey::Flow { flow } => world
+                .flow(&flow)
+                .map(Observation::Flow)
+                .ok_or_else(|| SourceError::NotFound(format!("flow {flow}"))),
+            PollKey::Stacks { region } => {
+                let mut cursors = self.cursors.lock().unwrap_or_else(|p| p.into_inner());
+                let stacks = world.stacks_in(&region, &cursors);
+                for s in &stacks {
+                    if let Some(newest) = s.new_events.first() {
+                        cursors.insert((s.region.clone(), s.name.clone()), newest.event_id.clone());
+                    }
+                }
+                Ok(Observation::Stacks { region, stacks })
+            }
+            PollKey::Health => Ok(Observation::Health {
+                checks: world.health_checks(false),
+            }),
+            PollKey::Checkers { health_check_id } => {
+                let check = world
+                    .checks
+                    .iter()
+                    .find(|c| c.id == health_check_id)
+                    .ok_or_else(|| {
+                        SourceError::NotFound(format!("health check {health_check_id}"))
+                    })?;
+                Ok(Observation::Checkers {
+                    observations: check.observations(world.now),
+                    health_check_id,
+                })
+            }
+            PollKey::Replication { table } => world
+                .tables
+                .iter()
+                .find(|t| t.name == table)
+                .map(|t| Observation::Replication(t.to_table(world.now)))
+                .ok_or_else(|| SourceError::NotFound(format!("table {table}"))),
+        }
+    }
+}
+
+impl Observe for SimBackend {
+    fn discover(&self) -> BoxFuture<'_, Result<Discovery, SourceError>> {
+        let discovery = self.world().discovery();
+        Box::pin(async move { Ok(discovery) })
+    }
+
+    fn poll(&self, key: PollKey) -> BoxFuture<'_, Result<Observation, SourceError>> {
+        let result = self.observe(key);
+        Box::pin(async move { result })
+    }
+}
+
+impl Operate for SimBackend {
+    fn identity(&self) -> BoxFuture<'_, Result<String, SourceError>> {
+        Box::pin(async { Ok(SIM_IDENTITY.to_string()) })
+    }
+
+    fn execute(&self, call: OperateCall) -> BoxFuture<'_, Result<OperateOutcome, SourceError>> {
+        let result = self.world().operate(call, SIM_IDENTITY);
+        Box::pin(async move { result })
+    }
+}

@@ -1,0 +1,60 @@
+//! The in-process simulated fleet behind `--demo`: a deterministic world
+//! (one seed, one-second ticks) that implements both backend traits.
+//!
+//! Entry points: [`SimWorld::new`] and [`SimWorld::advance_to`] for the
+//! world itself, [`SimBackend`] for the runtime, [`demo_backend`] for the
+//! interactive demo and [`fleet_at`] for headless snapshots.
+
+pub mod actions;
+pub mod backend;
+pub mod clock;
+pub mod declarations;
+pub mod documents;
+pub mod health;
+pub mod history;
+pub mod observe;
+pub mod operate;
+pub mod pipeline;
+pub mod replication;
+pub mod rng;
+pub mod spec;
+pub mod stacks;
+pub mod world;
+
+use futures_util::FutureExt;
+use jiff::{SignedDuration, Timestamp};
+
+pub use backend::SimBackend;
+pub use clock::{ManualClock, SimClock, wall_clock_from, wall_clock_scaled};
+pub use operate::SIM_IDENTITY;
+pub use world::SimWorld;
+
+use crate::domain::fleet::Fleet;
+use crate::source::SourceError;
+use crate::source::snapshot::full_snapshot;
+
+/// When the demo world starts: 2026-11-20T02:00:00Z.
+pub const DEMO_EPOCH: Timestamp = Timestamp::constant(1_795_140_000, 0);
+
+/// The seed `--demo` uses unless told otherwise.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// The interactive demo: a world at [`DEMO_EPOCH`] following the wall clock.
+pub fn demo_backend(seed: u64) -> SimBackend {
+    SimBackend::new(SimWorld::new(seed, DEMO_EPOCH), wall_clock_from(DEMO_EPOCH))
+}
+
+/// The fleet as a fresh observer sees it `at` after [`DEMO_EPOCH`] (negative
+/// durations count as zero).
+pub fn fleet_at(seed: u64, at: SignedDuration) -> Result<Fleet, SourceError> {
+    let t = DEMO_EPOCH + at.max(SignedDuration::ZERO);
+    let mut world = SimWorld::new(seed, DEMO_EPOCH);
+    world.advance_to(t);
+    let backend = SimBackend::new(world, std::sync::Arc::new(move || t));
+    full_snapshot(&backend, t)
+        .now_or_never()
+        .expect("the simulator answers without waiting")
+}
+
+#[cfg(test)]
+mod tests;

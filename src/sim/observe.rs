@@ -1,0 +1,221 @@
+//! What the world looks like through the observing API: flows derived from
+//! the pipeline documents, stacks, health checks and replication.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use super::pipeline::PipelineSim;
+use super::spec::{self, ACCOUNT};
+use super::stacks::StackSim;
+use super::world::SimWorld;
+use crate::domain::fleet::{
+    Action, ActionStatus, Cell, ExecutionMode, Flow, FlowKind, HealthCheck, Pipeline, PipelineType,
+    StageStatus, Transition, Wave,
+};
+use crate::domain::grid::{DerivedGrid, chain_grids, derive_grid};
+use crate::source::{Discovery, StackObservation, StackRef, TableRef};
+
+/// The name of the single wave of a flow deployed by hand.
+pub const MANUAL_WAVE: &str = "manual";
+
+impl SimWorld {
+    pub fn discovery(&self) -> Discovery {
+        let flows = spec::flows()
+            .iter()
+            .map(|f| self.flow(f.name).expect("declared flow"))
+            .collect();
+        Discovery {
+            flows,
+            stacks: self
+                .stacks
+                .iter()
+                .map(|s| StackRef {
+                    flow: s.flow.clone(),
+                    region: s.region.clone(),
+                    name: s.name.clone(),
+                })
+                .collect(),
+            record_sets: self.record_sets.clone(),
+            tables: self
+                .tables
+                .iter()
+                .map(|t| TableRef {
+                    name: t.name.clone(),
+                    flow: Some(t.flow.clone()),
+                    source_region: t.source_region.clone(),
+                })
+                .collect(),
+            fleet_label: "DEMO".to_string(),
+        }
+    }
+
+    /// One flow with its waves and executions as of now.
+    pub fn flow(&self, name: &str) -> Option<Flow> {
+        let spec = spec::flows().into_iter().find(|f| f.name == name)?;
+        let pipelines: Vec<&PipelineSim> = spec
+            .pipelines
+            .iter()
+            .filter_map(|p| self.pipeline(&p.decl.name))
+            .collect();
+        let grid = if spec.kind == FlowKind::Unmanaged {
+            let stacks: Vec<&StackSim> = self.stacks.iter().filter(|s| s.flow == name).collect();
+            DerivedGrid {
+                regions: stacks.iter().map(|s| s.region.clone()).collect(),
+                waves: vec![manual_wave(&stacks)],
+            }
+        } else {
+            chain_grids(
+                pipelines
+                    .iter()
+                    .map(|p| derive_grid(&p.decl, Some(&p.state_doc()), &p.home_region)),
+            )
+        };
+        let mut executions: Vec<_> = pipelines
+            .iter()
+            .flat_map(|p| p.executions.iter().cloned())
+            .collect();
+        executions.sort_by(|a, b| {
+            b.started_at
+                .cmp(&a.started_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Some(Flow {
+            name: name.to_string(),
+            kind: spec.kind,
+            pipelines: pipelines.iter().map(|p| pipeline_summary(p)).collect(),
+            regions: grid.regions,
+            waves: grid.waves,
+            executions,
+            fetched_at: self.now,
+        })
+    }
+
+    /// Every stack in `region` with the events after each stack's cursor.
+    pub fn stacks_in(
+        &self,
+        region: &str,
+        cursors: &BTreeMap<(String, String), String>,
+    ) -> Vec<StackObservation> {
+        self.stacks
+            .iter()
+            .filter(|s| s.region == region)
+            .map(|s| StackObservation {
+                flow: s.flow.clone(),
+                region: s.region.clone(),
+                name: s.name.clone(),
+                status: s.status.clone(),
+                status_reason: s.status_reason.clone(),
+                new_events: s.events_after(
+                    cursors
+                        .get(&(s.region.clone(), s.name.clone()))
+                        .map(String::as_str),
+                ),
+            })
+            .collect()
+    }
+
+    pub fn health_checks(&self, with_checkers: bool) -> Vec<HealthCheck> {
+        self.checks
+            .iter()
+            .map(|c| c.to_check(self.now, with_checkers))
+            .collect()
+    }
+}
+
+fn pipeline_summary(p: &PipelineSim) -> Pipeline {
+    Pipeline {
+        name: p.name().to_string(),
+        home_region: p.home_region.clone(),
+        account: ACCOUNT.to_string(),
+        pipeline_type: match p.decl.pipeline_type.as_deref() {
+            Some("V2") => PipelineType::V2,
+            _ => PipelineType::V1,
+        },
+        execution_mode: match p.decl.execution_mode.as_deref() {
+            Some("QUEUED") => ExecutionMode::Queued,
+            Some("PARALLEL") => ExecutionMode::Parallel,
+            _ => ExecutionMode::Superseded,
+        },
+        version: p.decl.version.unwrap_or(1),
+    }
+}
+
+/// A hand-deployed flow has no pipeline: one wave whose cell per region
+/// holds a pseudo action mirroring that region's stack.
+fn manual_wave(stacks: &[&StackSim]) -> Wave {
+    let cells: Vec<Cell> = stacks
+        .iter()
+        .map(|s| Cell {
+            region: s.region.clone(),
+            actions: vec![stack_action(s)],
+            held: false,
+        })
+        .collect();
+    let statuses: Vec<ActionStatus> = cells.iter().map(|c| c.actions[0].status).collect();
+    let stage_status = if statuses.contains(&ActionStatus::Failed) {
+        StageStatus::Failed
+    } else if statuses.contains(&ActionStatus::InProgress) {
+        StageStatus::InProgress
+    } else {
+        StageStatus::Succeeded
+    };
+    Wave {
+        name: MANUAL_WAVE.to_string(),
+        pipeline: String::new(),
+        pre_deploy: false,
+        transition: Transition::open(),
+        stage_status: Some(stage_status),
+        execution_id: None,
+        cells,
+    }
+}
+
+fn stack_action(s: &StackSim) -> Action {
+    let status = if s.status.ends_with("_IN_PROGRESS") {
+        ActionStatus::InProgress
+    } else if s.status.contains("ROLLBACK") || s.status.ends_with("_FAILED") {
+        ActionStatus::Failed
+    } else {
+        ActionStatus::Succeeded
+    };
+    let last_stack_event = |pred: &dyn Fn(&str) -> bool| -> Option<Timestamp> {
+        s.events
+            .iter()
+            .find(|e| e.resource_type == "AWS::CloudFormation::Stack" && pred(&e.status))
+            .map(|e| e.timestamp)
+    };
+    let started_at =
+        last_stack_event(&|st| st == "UPDATE_IN_PROGRESS" || st == "CREATE_IN_PROGRESS");
+    let ended_at = (status != ActionStatus::InProgress)
+        .then(|| s.events.first().map(|e| e.timestamp))
+        .flatten();
+    Action {
+        name: s.name.clone(),
+        category: "Deploy".to_string(),
+        provider: "CloudFormation".to_string(),
+        run_order: 1,
+        region: s.region.clone(),
+        status,
+        started_at: if status == ActionStatus::InProgress {
+            started_at
+        } else {
+            None
+        },
+        ended_at,
+        external_url: Some(format!(
+            "https://console.aws.amazon.com/cloudformation/home?region={}#/stacks/events?stackId={}",
+            s.region, s.name
+        )),
+        error: (status == ActionStatus::Failed)
+            .then(|| {
+                s.events
+                    .iter()
+                    .find(|e| e.status.ends_with("_FAILED"))
+                    .and_then(|e| e.reason.clone())
+            })
+            .flatten(),
+        approval: None,
+        stack_name: Some(s.name.clone()),
+    }
+}

@@ -1,0 +1,477 @@
+//! One CodePipeline: its declaration, the state GetPipelineState reports and
+//! the execution in flight, moved forward one second at a time with
+//! CodePipeline's rules: actions of a stage run by runOrder (one runOrder in
+//! parallel, the next once all of it succeeded), a stage succeeds when every
+//! action did, and an execution enters the next stage only through an
+//! enabled inbound transition.
+//!
+//! One execution is in flight per pipeline; a start that arrives while one
+//! runs waits its turn (the hand-off of a chained flow, for instance).
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use super::history::new_revision;
+use super::rng::SimRng;
+use super::stacks::StackSim;
+use crate::domain::fleet::{Execution, ExecutionStatus};
+use crate::domain::grid::timestamp_to_epoch;
+use crate::domain::pipeline_doc::{
+    ActionExecution, ErrorDetails, PipelineDeclaration, StageExecution, TransitionState,
+};
+
+/// Executions kept in the history, newest first.
+const HISTORY: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PipelineSim {
+    pub flow: String,
+    pub decl: PipelineDeclaration,
+    pub home_region: String,
+    pub created: Timestamp,
+    pub updated: Timestamp,
+    /// The pipeline whose success starts this one.
+    pub upstream: Option<String>,
+    pub stages: Vec<StageSim>,
+    /// Newest first.
+    pub executions: Vec<Execution>,
+    pub run: Option<Run>,
+    /// When an idle pipeline sees its next commit.
+    pub next_auto_start: Option<Timestamp>,
+    /// Starts waiting for the pipeline to be idle, oldest first.
+    pub queued: Vec<PendingStart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageSim {
+    /// None for the first stage, which has no inbound transition.
+    pub transition: Option<TransitionState>,
+    pub latest: Option<StageExecution>,
+    pub actions: Vec<ActionSim>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionSim {
+    pub state: Option<ActionExecution>,
+    /// The pipeline execution `state` belongs to.
+    pub execution_id: Option<String>,
+    pub job: Option<Job>,
+}
+
+/// What an in-progress action is waiting for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub ends_at: Option<Timestamp>,
+    /// Index of the stack whose update the action waits on.
+    pub stack: Option<usize>,
+    /// When the release captain answers this approval, if ever.
+    pub captain_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    pub execution_id: String,
+    pub stage: usize,
+    pub last_stage: usize,
+    /// False while the execution waits before the stage's inbound transition.
+    pub entered: bool,
+    pub stopping: bool,
+    /// Chance that a stack update of this run fails.
+    pub failure_rate: f64,
+    /// A region whose deployment this run fails for certain.
+    pub fail_region: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingStart {
+    pub at: Timestamp,
+    pub trigger: String,
+    pub revision_id: String,
+    pub summary: String,
+    /// A region this execution's deployment fails in for certain.
+    pub fail_region: Option<String>,
+}
+
+/// An execution that just succeeded, for the pipeline downstream of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handoff {
+    pub from: String,
+    pub revision_id: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// What an action's state reads in-progress and done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+pub fn epoch(t: Timestamp) -> Option<f64> {
+    Some(timestamp_to_epoch(t))
+}
+
+impl PipelineSim {
+    pub fn new(
+        flow: &str,
+        decl: PipelineDeclaration,
+        home_region: &str,
+        upstream: Option<&str>,
+        created: Timestamp,
+    ) -> Self {
+        let stages = decl
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| StageSim {
+                transition: (i > 0).then_some(TransitionState {
+                    enabled: true,
+                    last_changed_by: None,
+                    last_changed_at: None,
+                    disabled_reason: None,
+                }),
+                latest: None,
+                actions: s
+                    .actions
+                    .iter()
+                    .map(|_| ActionSim {
+                        state: None,
+                        execution_id: None,
+                        job: None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        Self {
+            flow: flow.to_string(),
+            decl,
+            home_region: home_region.to_string(),
+            created,
+            updated: created,
+            upstream: upstream.map(str::to_string),
+            stages,
+            executions: Vec::new(),
+            run: None,
+            next_auto_start: None,
+            queued: Vec::new(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.decl.name
+    }
+
+    pub fn stage_index(&self, stage: &str) -> Option<usize> {
+        self.decl.stages.iter().position(|s| s.name == stage)
+    }
+
+    pub fn execution_mut(&mut self, id: &str) -> Option<&mut Execution> {
+        self.executions.iter_mut().find(|e| e.id == id)
+    }
+
+    /// Adds an execution to the history and, unless `history_only`, starts it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn start_execution(
+        &mut self,
+        now: Timestamp,
+        trigger: &str,
+        revision_id: &str,
+        summary: &str,
+        stages: (usize, usize),
+        failure_rate: f64,
+        fail_region: Option<String>,
+        rng: &mut SimRng,
+    ) -> String {
+        let id = rng.uuid();
+        self.executions.insert(
+            0,
+            Execution {
+                pipeline: self.name().to_string(),
+                id: id.clone(),
+                status: ExecutionStatus::InProgress,
+                trigger: trigger.to_string(),
+                revision_id: Some(revision_id.to_string()),
+                revision_summary: Some(summary.to_string()),
+                started_at: now,
+                updated_at: now,
+            },
+        );
+        self.executions.truncate(HISTORY);
+        self.run = Some(Run {
+            execution_id: id.clone(),
+            stage: stages.0,
+            last_stage: stages.1,
+            entered: false,
+            stopping: false,
+            failure_rate,
+            fail_region,
+        });
+        id
+    }
+
+    fn set_execution_status(&mut self, id: &str, status: ExecutionStatus, now: Timestamp) {
+        if let Some(e) = self.execution_mut(id) {
+            e.status = status;
+            e.updated_at = now;
+        }
+    }
+
+    fn phase(&self, stage: usize, action: usize, execution_id: &str) -> Phase {
+        let a = &self.stages[stage].actions[action];
+        if a.execution_id.as_deref() != Some(execution_id) {
+            return Phase::Pending;
+        }
+        match a.state.as_ref().map(|s| s.status.as_str()) {
+            Some("InProgress") => Phase::Running,
+            Some("Succeeded") => Phase::Succeeded,
+            Some(_) => Phase::Failed,
+            None => Phase::Pending,
+        }
+    }
+
+    /// Moves the execution in flight one step; returns a hand-off when it succeeded.
+    pub fn tick(
+        &mut self,
+        now: Timestamp,
+        stacks: &mut [StackSim],
+        rng: &mut SimRng,
+    ) -> Option<Handoff> {
+        if self.run.is_none() {
+            self.start_if_due(now, rng);
+        }
+        let run = self.run.clone()?;
+        let s = run.stage;
+        if !run.entered {
+            let open = self.stages[s].transition.as_ref().is_none_or(|t| t.enabled);
+            if !open {
+                return None;
+            }
+            self.enter_stage(s, &run.execution_id);
+        }
+        self.finish_due_actions(s, &run, now, stacks);
+
+        let phases: Vec<Phase> = (0..self.stages[s].actions.len())
+            .map(|a| self.phase(s, a, &run.execution_id))
+            .collect();
+        if phases.contains(&Phase::Running) {
+            return None;
+        }
+        if run.stopping {
+            self.end_run(s, "Stopped", ExecutionStatus::Stopped, now, rng);
+            return None;
+        }
+        if phases.contains(&Phase::Failed) {
+            self.end_run(s, "Failed", ExecutionStatus::Failed, now, rng);
+            return None;
+        }
+        let pending_orders = phases
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p == Phase::Pending)
+            .map(|(a, _)| self.decl.stages[s].actions[a].run_order.unwrap_or(1));
+        if let Some(next_order) = pending_orders.min() {
+            let due: Vec<usize> = phases
+                .iter()
+                .enumerate()
+                .filter(|(a, p)| {
+                    **p == Phase::Pending
+                        && self.decl.stages[s].actions[*a].run_order.unwrap_or(1) == next_order
+                })
+                .map(|(a, _)| a)
+                .collect();
+            for a in due {
+                self.start_action(s, a, &run, now, stacks, rng);
+            }
+            return None;
+        }
+        // Every action succeeded.
+        self.stages[s].latest = Some(StageExecution {
+            pipeline_execution_id: run.execution_id.clone(),
+            status: "Succeeded".to_string(),
+        });
+        if s < run.last_stage {
+            if let Some(r) = self.run.as_mut() {
+                r.stage = s + 1;
+                r.entered = false;
+            }
+            return None;
+        }
+        self.end_run(s, "Succeeded", ExecutionStatus::Succeeded, now, rng);
+        let done = self.executions.iter().find(|e| e.id == run.execution_id);
+        Some(Handoff {
+            from: self.name().to_string(),
+            revision_id: done.and_then(|e| e.revision_id.clone()),
+            summary: done.and_then(|e| e.revision_summary.clone()),
+        })
+    }
+
+    fn start_if_due(&mut self, now: Timestamp, rng: &mut SimRng) {
+        if let Some(pos) = self.queued.iter().position(|q| q.at <= now) {
+            let q = self.queued.remove(pos);
+            let last = self.stages.len() - 1;
+            let rate = if q.fail_region.is_some() { 0.0 } else { 0.15 };
+            self.start_execution(
+                now,
+                &q.trigger,
+                &q.revision_id,
+                &q.summary,
+                (0, last),
+                rate,
+                q.fail_region,
+                rng,
+            );
+            return;
+        }
+        if self.next_auto_start.is_some_and(|t| t <= now) {
+            self.next_auto_start = None;
+            let trigger = if rng.chance(0.8) {
+                "Webhook"
+            } else {
+                "StartPipelineExecution"
+            };
+            let (rev, summary) = new_revision(rng);
+            let last = self.stages.len() - 1;
+            self.start_execution(now, trigger, &rev, &summary, (0, last), 0.15, None, rng);
+        }
+    }
+
+    fn enter_stage(&mut self, s: usize, execution_id: &str) {
+        self.stages[s].latest = Some(StageExecution {
+            pipeline_execution_id: execution_id.to_string(),
+            status: "InProgress".to_string(),
+        });
+        if let Some(r) = self.run.as_mut() {
+            r.entered = true;
+        }
+    }
+
+    fn end_run(
+        &mut self,
+        s: usize,
+        stage_status: &str,
+        status: ExecutionStatus,
+        now: Timestamp,
+        rng: &mut SimRng,
+    ) {
+        let Some(run) = self.run.take() else { return };
+        if run.entered || stage_status != "Stopped" {
+            self.stages[s].latest = Some(StageExecution {
+                pipeline_execution_id: run.execution_id.clone(),
+                status: stage_status.to_string(),
+            });
+        }
+        self.set_execution_status(&run.execution_id, status, now);
+        if self.upstream.is_none() {
+            // After a failure the team looks before pushing again.
+            let wait = if status == ExecutionStatus::Succeeded {
+                rng.range(6 * 60, 18 * 60)
+            } else {
+                rng.range(25 * 60, 45 * 60)
+            };
+            self.next_auto_start = Some(now + SignedDuration::from_secs(wait));
+        }
+    }
+
+    fn finish_due_actions(&mut self, s: usize, run: &Run, now: Timestamp, stacks: &[StackSim]) {
+        for a in 0..self.stages[s].actions.len() {
+            if self.phase(s, a, &run.execution_id) != Phase::Running {
+                continue;
+            }
+            let Some(job) = self.stages[s].actions[a].job.clone() else {
+                continue;
+            };
+            let outcome = if let Some(idx) = job.stack {
+                let stack = &stacks[idx];
+                if stack.busy() {
+                    None
+                } else if stack.last_update_succeeded() {
+                    Some(Ok(()))
+                } else {
+                    let why = stack
+                        .events
+                        .iter()
+                        .find(|e| e.status.ends_with("_FAILED"))
+                        .and_then(|e| e.reason.clone())
+                        .unwrap_or_default();
+                    Some(Err(format!(
+                        "Stack {} in region {} failed: {}. {why}",
+                        stack.name, stack.region, stack.status
+                    )))
+                }
+            } else if job.captain_at.is_some_and(|t| t <= now) {
+                let state = self.stages[s].actions[a]
+                    .state
+                    .as_mut()
+                    .expect("running action has state");
+                state.summary = Some(
+                    "Approved by the release captain after checking the canary dashboard".into(),
+                );
+                Some(Ok(()))
+            } else if job.ends_at.is_some_and(|t| t <= now) {
+                Some(Ok(()))
+            } else {
+                None
+            };
+            if let Some(result) = outcome {
+                self.complete_action(s, a, result, now);
+            }
+        }
+    }
+
+    /// Ends an in-progress action with success or a failure message.
+    pub fn complete_action(
+        &mut self,
+        s: usize,
+        a: usize,
+        result: Result<(), String>,
+        now: Timestamp,
+    ) {
+        let action = &mut self.stages[s].actions[a];
+        action.job = None;
+        if let Some(state) = action.state.as_mut() {
+            state.token = None;
+            state.last_status_change = epoch(now);
+            match result {
+                Ok(()) => {
+                    state.status = "Succeeded".to_string();
+                    state.percent_complete = Some(100);
+                }
+                Err(message) => {
+                    state.status = "Failed".to_string();
+                    state.summary.get_or_insert_with(|| message.clone());
+                    state.error_details = Some(ErrorDetails {
+                        code: Some("JobFailed".to_string()),
+                        message: Some(message),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Fills the state as the given (finished) execution left it, for the
+    /// history that predates the simulation.
+    pub fn settle_from(&mut self, execution_id: &str, at: Timestamp, rng: &mut SimRng) {
+        for stage in &mut self.stages {
+            stage.latest = Some(StageExecution {
+                pipeline_execution_id: execution_id.to_string(),
+                status: "Succeeded".to_string(),
+            });
+            for action in &mut stage.actions {
+                action.execution_id = Some(execution_id.to_string());
+                action.state = Some(ActionExecution {
+                    action_execution_id: Some(rng.uuid()),
+                    status: "Succeeded".to_string(),
+                    summary: None,
+                    last_status_change: epoch(at),
+                    token: None,
+                    external_execution_id: None,
+                    external_execution_url: None,
+                    percent_complete: Some(100),
+                    error_details: None,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! The shape of the demo fleet: which flows exist, the CodePipeline
+//! declarations behind them, the stacks they deploy, the DNS records and
+//! health checks in front of them and the global table behind them.
+//!
+//! Choices worth knowing:
+//! - `global-api` is a CDK Pipelines (V2) pipeline homed in us-east-1.
+//! - `billing-failover` has no pipeline; its grid row is one `manual` wave
+//!   whose cell per region holds a single pseudo action mirroring the stack.
+//! - `edge-relay` chains two pipelines; their stage names differ so that each
+//!   wave name is unique within the flow.
+
+use super::declarations::{edge_relay_apse, edge_relay_build, global_api, orders, service_x};
+use crate::domain::fleet::{FlowKind, Record, RecordSet, RoutingPolicy};
+use crate::domain::pipeline_doc::PipelineDeclaration;
+
+pub const ACCOUNT: &str = "111111111111";
+
+/// One flow and the pipelines it is made of, in hand-off order.
+#[derive(Debug, Clone)]
+pub struct FlowSpec {
+    pub name: &'static str,
+    pub kind: FlowKind,
+    pub pipelines: Vec<PipelineSpec>,
+    /// Stacks deployed by hand (unmanaged flows only): (region, stack name).
+    pub manual_stacks: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PipelineSpec {
+    pub decl: PipelineDeclaration,
+    pub home_region: &'static str,
+    /// The pipeline whose successful execution hands its artifact to this one.
+    pub upstream: Option<&'static str>,
+}
+
+/// A stack the fleet deploys, with the resources an update touches.
+#[derive(Debug, Clone)]
+pub struct StackSpec {
+    pub flow: String,
+    pub region: String,
+    pub name: String,
+    pub resources: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckSpec {
+    pub id: String,
+    pub region: String,
+    pub target: String,
+}
+
+pub struct TableSpec {
+    pub name: &'static str,
+    pub flow: &'static str,
+    pub source_region: &'static str,
+    pub replicas: Vec<&'static str>,
+}
+
+pub fn flows() -> Vec<FlowSpec> {
+    vec![
+        FlowSpec {
+            name: "global-api",
+            kind: FlowKind::Pipeline,
+            pipelines: vec![PipelineSpec {
+                decl: global_api(),
+                home_region: "us-east-1",
+                upstream: None,
+            }],
+            manual_stacks: vec![],
+        },
+        FlowSpec {
+            name: "service-x",
+            kind: FlowKind::Pipeline,
+            pipelines: vec![PipelineSpec {
+                decl: service_x(),
+                home_region: "eu-west-1",
+                upstream: None,
+            }],
+            manual_stacks: vec![],
+        },
+        FlowSpec {
+            name: "orders-active-active",
+            kind: FlowKind::Pipeline,
+            pipelines: vec![PipelineSpec {
+                decl: orders(),
+                home_region: "us-east-1",
+                upstream: None,
+            }],
+            manual_stacks: vec![],
+        },
+        FlowSpec {
+            name: "billing-failover",
+            kind: FlowKind::Unmanaged,
+            pipelines: vec![],
+            manual_stacks: vec![("us-east-1", "billing-api"), ("us-west-2", "billing-api")],
+        },
+        FlowSpec {
+            name: "edge-relay",
+            kind: FlowKind::Chained,
+            pipelines: vec![
+                PipelineSpec {
+                    decl: edge_relay_build(),
+                    home_region: "us-east-1",
+                    upstream: None,
+                },
+                PipelineSpec {
+                    decl: edge_relay_apse(),
+                    home_region: "ap-south-1",
+                    upstream: Some("edge-relay-build"),
+                },
+            ],
+            manual_stacks: vec![],
+        },
+    ]
+}
+
+/// Every stack of the fleet: the ones pipeline actions name, then the manual ones.
+pub fn stacks(flows: &[FlowSpec]) -> Vec<StackSpec> {
+    let mut out: Vec<StackSpec> = Vec::new();
+    let mut push = |flow: &str, region: &str, name: &str| {
+        if !out.iter().any(|s| s.region == region && s.name == name) {
+            out.push(StackSpec {
+                flow: flow.to_string(),
+                region: region.to_string(),
+                name: name.to_string(),
+                resources: resources_for(name),
+            });
+        }
+    };
+    for flow in flows {
+        for p in &flow.pipelines {
+            for stage in &p.decl.stages {
+                for a in &stage.actions {
+                    if let (Some(region), Some(stack)) =
+                        (&a.region, a.configuration.get("StackName"))
+                    {
+                        push(flow.name, region, stack);
+                    }
+                }
+            }
+        }
+        for (region, name) in &flow.manual_stacks {
+            push(flow.name, region, name);
+        }
+    }
+    out
+}
+
+fn resources_for(stack: &str) -> Vec<(String, String)> {
+    let r = |id: &str, ty: &str| (id.to_string(), ty.to_string());
+    if stack.ends_with("infra") {
+        return vec![
+            r("Vpc", "AWS::EC2::VPC"),
+            r("ClusterSecurityGroup", "AWS::EC2::SecurityGroup"),
+            r("Cluster", "AWS::ECS::Cluster"),
+            r("LogGroup", "AWS::Logs::LogGroup"),
+        ];
+    }
+    if stack.starts_with("orders") {
+        return vec![
+            r("OrdersTableReplica", "AWS::DynamoDB::GlobalTable"),
+            r("OrdersHandlerServiceRole", "AWS::IAM::Role"),
+            r("OrdersHandler", "AWS::Lambda::Function"),
+            r("OrdersApi", "AWS::ApiGateway::RestApi"),
+            r("OrdersApiDeployment", "AWS::ApiGateway::Deployment"),
+            r("OrdersApiStage", "AWS::ApiGateway::Stage"),
+            r("HealthCheckFunction", "AWS::Lambda::Function"),
+        ];
+    }
+    if stack.starts_with("edge-relay") {
+        return vec![
+            r("RelayFunction", "AWS::Lambda::Function"),
+            r("RelayQueue", "AWS::SQS::Queue"),
+            r("RelayAlarm", "AWS::CloudWatch::Alarm"),
+        ];
+    }
+    vec![
+        r("ApiHandlerServiceRole", "AWS::IAM::Role"),
+        r("ApiHandler", "AWS::Lambda::Function"),
+        r("ApiHandlerLogGroup", "AWS::Logs::LogGroup"),
+        r("RestApi", "AWS::ApiGateway::RestApi"),
+        r("RestApiDeployment", "AWS::ApiGateway::Deployment"),
+        r("RestApiStage", "AWS::ApiGateway::Stage"),
+        r("CDKMetadata", "AWS::CDK::Metadata"),
+    ]
+}
+
+pub fn record_sets() -> Vec<RecordSet> {
+    let record = |flow: &str, region: &str, detail: Option<&str>, checked: bool| Record {
+        set_identifier: format!("{flow}-{region}"),
+        region: region.to_string(),
+        routing_detail: detail.map(str::to_string),
+        health_check_id: checked.then(|| health_check_id(flow, region)),
+    };
+    let geo = [
+        ("sa-east-1", "SA"),
+        ("us-west-2", "US-CA"),
+        ("us-east-2", "NA"),
+        ("eu-west-1", "EU"),
+        ("eu-central-1", "DE"),
+    ];
+    vec![
+        RecordSet {
+            name: "api.global.example.com.".into(),
+            record_type: "A".into(),
+            policy: RoutingPolicy::Geolocation,
+            flow: Some("global-api".into()),
+            records: geo
+                .iter()
+                .map(|(region, loc)| record("global-api", region, Some(loc), true))
+                .collect(),
+        },
+        RecordSet {
+            name: "orders.example.com.".into(),
+            record_type: "A".into(),
+            policy: RoutingPolicy::Latency,
+            flow: Some("orders-active-active".into()),
+            records: ORDERS_REGIONS
+                .iter()
+                .map(|region| record("orders-active-active", region, None, true))
+                .collect(),
+        },
+        // The secondary carries no check of its own: Route53 answers with it
+        // whenever the primary's check fails.
+        RecordSet {
+            name: "billing.example.com.".into(),
+            record_type: "A".into(),
+            policy: RoutingPolicy::Failover,
+            flow: Some("billing-failover".into()),
+            records: vec![
+                record("billing-failover", "us-east-1", Some("PRIMARY"), true),
+                record("billing-failover", "us-west-2", Some("SECONDARY"), false),
+            ],
+        },
+    ]
+}
+
+/// Every health check named by a record set, in record order.
+pub fn health_checks(sets: &[RecordSet]) -> Vec<CheckSpec> {
+    let mut out = Vec::new();
+    for set in sets {
+        let host = set.name.trim_end_matches('.');
+        for rec in &set.records {
+            if let Some(id) = &rec.health_check_id {
+                out.push(CheckSpec {
+                    id: id.clone(),
+                    region: rec.region.clone(),
+                    target: format!("https://{}.{host}/health", rec.region),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A stable, UUID-shaped id per (flow, region), the same under every seed so
+/// that configuration files can name it.
+pub fn health_check_id(flow: &str, region: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in flow.bytes().chain([b'/']).chain(region.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let g = h.rotate_left(29) ^ 0x9E37_79B9_7F4A_7C15;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        (h >> 32) as u32,
+        (h >> 16) as u16,
+        h as u16,
+        (g >> 48) as u16,
+        g & 0xFFFF_FFFF_FFFF
+    )
+}
+
+pub const ORDERS_REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+
+pub fn tables() -> Vec<TableSpec> {
+    vec![TableSpec {
+        name: "orders",
+        flow: "orders-active-active",
+        source_region: "us-east-1",
+        replicas: ORDERS_REGIONS.to_vec(),
+    }]
+}

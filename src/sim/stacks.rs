@@ -1,0 +1,374 @@
+//! CloudFormation stacks: an update is scripted up front as a timed list of
+//! events (resource by resource, then cleanup or rollback) and played out as
+//! the clock passes each one.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use super::rng::SimRng;
+use super::spec::StackSpec;
+use crate::domain::fleet::StackEvent;
+
+/// How many events a stack keeps, newest first (DescribeStackEvents pages further back).
+const EVENT_HISTORY: usize = 120;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StackSim {
+    pub flow: String,
+    pub region: String,
+    pub name: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub resources: Vec<(String, String)>,
+    /// Newest first.
+    pub events: Vec<StackEvent>,
+    /// Events still to come, oldest first.
+    script: Vec<Scripted>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Scripted {
+    at: Timestamp,
+    event: StackEvent,
+    /// Set for stack-level events: the stack's new status.
+    stack_status: bool,
+}
+
+/// What went wrong in a failed update, as CloudFormation words it.
+const FAILURE_REASONS: [(&str, &str); 5] = [
+    (
+        "AWS::Lambda::Function",
+        "Resource handler returned message: \"Rate exceeded (Service: Lambda, Status Code: 429)\" (HandlerErrorCode: Throttling)",
+    ),
+    (
+        "AWS::Lambda::Function",
+        "Resource handler returned message: \"Unzipped size must be smaller than 262144000 bytes (Service: Lambda, Status Code: 400)\" (HandlerErrorCode: InvalidRequest)",
+    ),
+    (
+        "AWS::IAM::Role",
+        "Resource handler returned message: \"Cannot exceed quota for PoliciesPerRole: 10 (Service: Iam, Status Code: 409)\" (HandlerErrorCode: ServiceLimitExceeded)",
+    ),
+    (
+        "AWS::ApiGateway::Stage",
+        "Resource handler returned message: \"Stage already exists (Service: ApiGateway, Status Code: 409)\" (HandlerErrorCode: AlreadyExists)",
+    ),
+    ("", "Resource timed out waiting for completion"),
+];
+
+impl StackSim {
+    pub fn new(spec: &StackSpec) -> Self {
+        Self {
+            flow: spec.flow.clone(),
+            region: spec.region.clone(),
+            name: spec.name.clone(),
+            status: "CREATE_COMPLETE".to_string(),
+            status_reason: None,
+            resources: spec.resources.clone(),
+            events: Vec::new(),
+            script: Vec::new(),
+        }
+    }
+
+    /// True while an update is being played out.
+    pub fn busy(&self) -> bool {
+        !self.script.is_empty() || self.status.ends_with("_IN_PROGRESS")
+    }
+
+    /// Whether the last update ended well (only meaningful when not busy).
+    pub fn last_update_succeeded(&self) -> bool {
+        !self.status.contains("ROLLBACK") && !self.status.ends_with("_FAILED")
+    }
+
+    /// Scripts an update starting at `start` lasting about `duration`. With
+    /// `fail`, one resource fails and the stack rolls back.
+    pub fn begin_update(
+        &mut self,
+        start: Timestamp,
+        duration: SignedDuration,
+        fail: bool,
+        rng: &mut SimRng,
+    ) {
+        let touched: Vec<(String, String)> = {
+            let n = rng.range(2, self.resources.len().min(4) as i64) as usize;
+            let first = rng.range(0, (self.resources.len() - n) as i64) as usize;
+            self.resources[first..first + n].to_vec()
+        };
+        let total_ms = duration.as_millis().max(20_000) as i64;
+        let mut script = Vec::new();
+        let mut t_ms: i64 = 0;
+        let step = total_ms / (touched.len() as i64 * 2 + 4);
+        let at = |rng: &mut SimRng, t: &mut i64| {
+            *t += step / 2 + rng.range(0, step.max(1));
+            start + SignedDuration::from_millis(*t)
+        };
+        script.push(self.stack_event(start, "UPDATE_IN_PROGRESS", Some("User Initiated"), rng));
+        let failing = fail.then(|| rng.range(0, touched.len() as i64 - 1) as usize);
+        for (i, (logical, ty)) in touched.iter().enumerate() {
+            script.push(resource_event(
+                at(rng, &mut t_ms),
+                logical,
+                ty,
+                "UPDATE_IN_PROGRESS",
+                None,
+            ));
+            if failing == Some(i) {
+                let reason = failure_reason(ty, rng);
+                script.push(resource_event(
+                    at(rng, &mut t_ms),
+                    logical,
+                    ty,
+                    "UPDATE_FAILED",
+                    Some(reason),
+                ));
+                let why = format!("The following resource(s) failed to update: [{logical}]. ");
+                script.push(self.stack_event(
+                    at(rng, &mut t_ms),
+                    "UPDATE_ROLLBACK_IN_PROGRESS",
+                    Some(&why),
+                    rng,
+                ));
+                for (back, back_ty) in touched[..i].iter().rev() {
+                    script.push(resource_event(
+                        at(rng, &mut t_ms),
+                        back,
+                        back_ty,
+                        "UPDATE_IN_PROGRESS",
+                        None,
+                    ));
+                    script.push(resource_event(
+                        at(rng, &mut t_ms),
+                        back,
+                        back_ty,
+                        "UPDATE_COMPLETE",
+                        None,
+                    ));
+                }
+                script.push(self.stack_event(
+                    at(rng, &mut t_ms),
+                    "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+                    None,
+                    rng,
+                ));
+                script.push(self.stack_event(
+                    at(rng, &mut t_ms),
+                    "UPDATE_ROLLBACK_COMPLETE",
+                    None,
+                    rng,
+                ));
+                self.script.extend(script);
+                return;
+            }
+            script.push(resource_event(
+                at(rng, &mut t_ms),
+                logical,
+                ty,
+                "UPDATE_COMPLETE",
+                None,
+            ));
+        }
+        script.push(self.stack_event(
+            at(rng, &mut t_ms),
+            "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+            None,
+            rng,
+        ));
+        // An API Gateway deployment is replaced on every update: the old one goes during cleanup.
+        if let Some((logical, ty)) = touched
+            .iter()
+            .find(|(_, ty)| ty == "AWS::ApiGateway::Deployment")
+        {
+            script.push(resource_event(
+                at(rng, &mut t_ms),
+                logical,
+                ty,
+                "DELETE_IN_PROGRESS",
+                None,
+            ));
+            script.push(resource_event(
+                at(rng, &mut t_ms),
+                logical,
+                ty,
+                "DELETE_COMPLETE",
+                None,
+            ));
+        }
+        script.push(self.stack_event(at(rng, &mut t_ms), "UPDATE_COMPLETE", None, rng));
+        self.script.extend(script);
+    }
+
+    fn stack_event(
+        &self,
+        at: Timestamp,
+        status: &str,
+        reason: Option<&str>,
+        rng: &mut SimRng,
+    ) -> Scripted {
+        Scripted {
+            at,
+            event: StackEvent {
+                event_id: rng.uuid(),
+                timestamp: at,
+                logical_id: self.name.clone(),
+                resource_type: "AWS::CloudFormation::Stack".to_string(),
+                status: status.to_string(),
+                reason: reason.map(str::to_string),
+            },
+            stack_status: true,
+        }
+    }
+
+    /// Plays out every scripted event due by `now`.
+    pub fn tick(&mut self, now: Timestamp) {
+        while self.script.first().is_some_and(|s| s.at <= now) {
+            let s = self.script.remove(0);
+            if s.stack_status {
+                self.status = s.event.status.clone();
+                self.status_reason = s.event.reason.clone();
+            }
+            self.events.insert(0, s.event);
+        }
+        self.events.truncate(EVENT_HISTORY);
+    }
+
+    /// Events newer than `after` (an event id), newest first; all of them
+    /// when `after` is unknown or None.
+    pub fn events_after(&self, after: Option<&str>) -> Vec<StackEvent> {
+        match after.and_then(|id| self.events.iter().position(|e| e.event_id == id)) {
+            Some(pos) => self.events[..pos].to_vec(),
+            None => self.events.clone(),
+        }
+    }
+}
+
+fn resource_event(
+    at: Timestamp,
+    logical: &str,
+    ty: &str,
+    status: &str,
+    reason: Option<String>,
+) -> Scripted {
+    Scripted {
+        at,
+        event: StackEvent {
+            // CloudFormation's resource event ids join the logical id, status and time.
+            event_id: format!("{logical}-{status}-{at}"),
+            timestamp: at,
+            logical_id: logical.to_string(),
+            resource_type: ty.to_string(),
+            status: status.to_string(),
+            reason,
+        },
+        stack_status: false,
+    }
+}
+
+fn failure_reason(resource_type: &str, rng: &mut SimRng) -> String {
+    let fitting: Vec<&str> = FAILURE_REASONS
+        .iter()
+        .filter(|(ty, _)| ty.is_empty() || *ty == resource_type)
+        .map(|(_, reason)| *reason)
+        .collect();
+    rng.pick(&fitting).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stack() -> StackSim {
+        StackSim::new(&StackSpec {
+            flow: "f".into(),
+            region: "us-east-1".into(),
+            name: "Api".into(),
+            resources: vec![
+                ("Role".into(), "AWS::IAM::Role".into()),
+                ("Fn".into(), "AWS::Lambda::Function".into()),
+                ("Dep".into(), "AWS::ApiGateway::Deployment".into()),
+                ("Stage".into(), "AWS::ApiGateway::Stage".into()),
+            ],
+        })
+    }
+
+    fn t0() -> Timestamp {
+        "2026-11-20T02:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn successful_update_plays_out_in_order_and_ends_complete() {
+        let mut s = stack();
+        let mut rng = SimRng::new(4);
+        s.begin_update(t0(), SignedDuration::from_secs(120), false, &mut rng);
+        s.tick(t0());
+        assert_eq!(s.status, "UPDATE_IN_PROGRESS");
+        assert!(s.busy());
+        s.tick(t0() + SignedDuration::from_secs(600));
+        assert_eq!(s.status, "UPDATE_COMPLETE");
+        assert!(!s.busy());
+        assert!(s.last_update_succeeded());
+        // Newest first, strictly ordered, unique ids.
+        for pair in s.events.windows(2) {
+            assert!(pair[0].timestamp > pair[1].timestamp);
+        }
+        let mut ids: Vec<&str> = s.events.iter().map(|e| e.event_id.as_str()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), s.events.len());
+        let stack_statuses: Vec<&str> = s
+            .events
+            .iter()
+            .rev()
+            .filter(|e| e.resource_type == "AWS::CloudFormation::Stack")
+            .map(|e| e.status.as_str())
+            .collect();
+        assert_eq!(
+            stack_statuses,
+            vec![
+                "UPDATE_IN_PROGRESS",
+                "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+                "UPDATE_COMPLETE"
+            ]
+        );
+        assert!(
+            s.events.iter().any(|e| e.status == "UPDATE_COMPLETE"
+                && e.resource_type != "AWS::CloudFormation::Stack")
+        );
+    }
+
+    #[test]
+    fn failed_update_names_the_resource_and_rolls_back() {
+        let mut s = stack();
+        let mut rng = SimRng::new(9);
+        s.begin_update(t0(), SignedDuration::from_secs(90), true, &mut rng);
+        s.tick(t0() + SignedDuration::from_secs(600));
+        assert_eq!(s.status, "UPDATE_ROLLBACK_COMPLETE");
+        assert!(!s.last_update_succeeded());
+        let failed = s
+            .events
+            .iter()
+            .find(|e| e.status == "UPDATE_FAILED")
+            .expect("a failed resource");
+        assert!(failed.reason.as_deref().is_some_and(|r| !r.is_empty()));
+        assert!(s.events.iter().any(|e| {
+            e.status == "UPDATE_ROLLBACK_IN_PROGRESS"
+                && e.reason
+                    .as_deref()
+                    .is_some_and(|r| r.contains(&failed.logical_id))
+        }));
+    }
+
+    #[test]
+    fn events_after_returns_only_newer_ones() {
+        let mut s = stack();
+        let mut rng = SimRng::new(2);
+        s.begin_update(t0(), SignedDuration::from_secs(120), false, &mut rng);
+        s.tick(t0() + SignedDuration::from_secs(30));
+        let first = s.events_after(None);
+        assert!(!first.is_empty());
+        let cursor = first[0].event_id.clone();
+        assert!(s.events_after(Some(&cursor)).is_empty());
+        s.tick(t0() + SignedDuration::from_secs(600));
+        let newer = s.events_after(Some(&cursor));
+        assert!(!newer.is_empty());
+        assert!(newer.iter().all(|e| e.timestamp > first[0].timestamp));
+    }
+}
