@@ -59,6 +59,10 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
+    if cli.backend.at.is_some() && !fleet.simulated {
+        eprintln!("wavetop: --at applies to the simulated fleet only (add --demo)");
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
     let operate: Arc<dyn Operate> = if read_only {
         Arc::new(ReadOnly::new(fleet.operate.clone()))
     } else {
@@ -66,11 +70,8 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
     };
 
     match cli.command {
-        Some(Command::Snapshot { at, json }) => {
-            if at.is_some() && !fleet.simulated {
-                eprintln!("wavetop: --at applies to the simulated fleet only (add --demo)");
-                return Ok(ExitCode::from(EXIT_USAGE));
-            }
+        Some(Command::Snapshot { json }) => {
+            let at = cli.backend.at;
             // The simulated fleet is looked at on a fixed clock, so the same
             // seed and --at give the same snapshot byte for byte.
             let (now, result) = if fleet.simulated {
@@ -176,12 +177,14 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, String> {
         || std::env::var_os("AWS_ACCESS_KEY_ID").is_some();
     if args.demo || !aws_configured {
         let start = DEMO_EPOCH;
+        let offset = args.at.unwrap_or(SignedDuration::ZERO);
         let origin = Instant::now();
         let speed = args.speed;
-        // The simulated fleet's clock: the demo epoch plus real time elapsed, times --speed.
+        // The simulated fleet's clock: the demo epoch, plus --at, plus real
+        // time elapsed times --speed.
         let clock: Clock = Arc::new(move || {
             let ms = (origin.elapsed().as_secs_f64() * 1000.0 * speed) as i64;
-            start + SignedDuration::from_millis(ms)
+            start + offset + SignedDuration::from_millis(ms)
         });
         let backend = Arc::new(SimBackend::new(SimWorld::new(args.seed, start), clock.clone()));
         return Ok(Fleet {

@@ -37,6 +37,10 @@ pub struct BackendArgs {
     #[arg(long, global = true, default_value_t = 1)]
     pub seed: u64,
 
+    /// Start the simulated fleet this far into its day, e.g. 10m, 1h30m.
+    #[arg(long, global = true, value_parser = parse_duration)]
+    pub at: Option<SignedDuration>,
+
     /// How much faster than real time the simulated fleet runs.
     #[arg(long, global = true, default_value_t = 1.0, value_parser = parse_speed)]
     pub speed: f64,
@@ -77,9 +81,6 @@ pub struct UiArgs {
 pub enum Command {
     /// Print one complete fleet snapshot and exit.
     Snapshot {
-        /// Simulated time to run before the snapshot (demo only), e.g. 10m, 1h30m.
-        #[arg(long, value_parser = parse_duration)]
-        at: Option<SignedDuration>,
         /// Stable JSON instead of a table.
         #[arg(long)]
         json: bool,

@@ -2,12 +2,13 @@
 //! navigate, quit or be signalled, and leave the terminal as it was.
 
 mod harness;
+mod operate;
 
 use std::time::Duration;
 
 use harness::Tui;
 
-const WAIT: Duration = Duration::from_secs(20);
+pub const WAIT: Duration = Duration::from_secs(20);
 
 fn demo_env(dir: &std::path::Path) -> Vec<(String, String)> {
     vec![
@@ -17,12 +18,16 @@ fn demo_env(dir: &std::path::Path) -> Vec<(String, String)> {
     ]
 }
 
-fn spawn_demo(dir: &std::path::Path, extra: &[&str]) -> Tui {
+pub fn spawn_demo(dir: &std::path::Path, extra: &[&str]) -> Tui {
+    spawn_demo_sized(dir, extra, 24, 80)
+}
+
+pub fn spawn_demo_sized(dir: &std::path::Path, extra: &[&str], rows: u16, cols: u16) -> Tui {
     let env = demo_env(dir);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let mut args = vec!["--demo"];
     args.extend_from_slice(extra);
-    Tui::spawn(&args, &env, 24, 80)
+    Tui::spawn(&args, &env, rows, cols)
 }
 
 fn assert_restored(tui: &Tui) {
@@ -31,7 +36,7 @@ fn assert_restored(tui: &Tui) {
     assert!(!tui.cursor_hidden(), "cursor left hidden");
 }
 
-fn tempdir(name: &str) -> std::path::PathBuf {
+pub fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("wavetop-pty-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();

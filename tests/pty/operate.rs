@@ -1,0 +1,154 @@
+//! Operator actions through the real binary on the simulated fleet, each
+//! confirmed with keys as an operator would, each leaving a before and an
+//! after line in the audit log.
+
+use std::path::Path;
+use std::thread;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::harness::Tui;
+use crate::{WAIT, spawn_demo_sized, tempdir};
+
+const DOWN: &str = "\x1b[B";
+const RIGHT: &str = "\x1b[C";
+const LEFT: &str = "\x1b[D";
+const HOME: &str = "\x1b[H";
+const TAB: &str = "\t";
+const ENTER: &str = "\r";
+
+/// `:pipeline NAME`, then the cursor to (row, column) with arrow keys.
+fn go(tui: &mut Tui, flow: &str, row: usize, col: usize) {
+    tui.send(":");
+    tui.send(&format!("pipeline {flow}"));
+    tui.send(ENTER);
+    tui.wait_for(&format!("◆ {flow}"), WAIT);
+    tui.send(HOME);
+    for _ in 0..row {
+        tui.send(DOWN);
+    }
+    for _ in 0..8 {
+        tui.send(LEFT);
+    }
+    for _ in 0..col {
+        tui.send(RIGHT);
+    }
+    thread::sleep(Duration::from_millis(200));
+}
+
+/// Opens the action's dialog, fills what it asks for, confirms, and waits
+/// until the console reports the target done.
+fn act(tui: &mut Tui, key: &str, comment: Option<&str>, typed: Option<&str>, done: &str) {
+    tui.send(key);
+    tui.wait_for("[ Cancel ]", WAIT);
+    if let Some(text) = comment {
+        tui.send(text);
+        tui.send(TAB);
+    }
+    if let Some(name) = typed {
+        tui.send(name);
+        tui.send(TAB);
+    }
+    tui.send(RIGHT);
+    tui.send(ENTER);
+    tui.wait_for(&format!("{done}: done"), WAIT);
+}
+
+fn audit_lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .expect("audit log exists")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each audit line is JSON"))
+        .collect()
+}
+
+#[test]
+fn every_operator_action_is_confirmed_carried_out_and_audited() {
+    let dir = tempdir("operate");
+    let mut tui = spawn_demo_sized(&dir, &["--at", "10m"], 48, 160);
+    tui.wait_for("APPROVE?", WAIT);
+
+    // global-api waves: Source, Build, UpdatePipeline, Assets, SouthAmerica,
+    // NorthAmerica, Europe; columns sa-east-1, us-west-2, us-east-2, eu-west-1, eu-central-1.
+    go(&mut tui, "global-api", 6, 3);
+    act(&mut tui, "a", Some("canary is clean"), None, "global-api/Europe/eu-west-1");
+    go(&mut tui, "global-api", 6, 4);
+    act(&mut tui, "x", Some("error rate up"), Some("eu-central-1"), "global-api/Europe/eu-central-1");
+    go(&mut tui, "global-api", 5, 1);
+    act(&mut tui, "h", Some("holding for the freeze"), Some("NorthAmerica"), "global-api/NorthAmerica");
+    tui.wait_for("HELD", WAIT);
+    act(&mut tui, "u", None, None, "global-api/NorthAmerica");
+
+    // service-x failed in ap-southeast-2: Source, Deploy; eu-west-1, us-east-1, ap-southeast-2.
+    go(&mut tui, "service-x", 1, 2);
+    act(&mut tui, "r", None, None, "service-x/Deploy");
+
+    // orders-active-active is deploying: stop it, letting actions finish.
+    go(&mut tui, "orders-active-active", 4, 2);
+    tui.send("s");
+    tui.wait_for("[ Cancel ]", WAIT);
+    tui.send("bad build");
+    tui.send(TAB);
+    tui.send(RIGHT);
+    tui.send(ENTER);
+    tui.wait_for(": done", WAIT);
+
+    // edge-relay succeeded: roll its us-east-1 deploy back.
+    go(&mut tui, "edge-relay", 2, 0);
+    act(&mut tui, "b", None, Some("DeployUsEast1"), "edge-relay-build/DeployUsEast1");
+
+    // Drain and restore us-east-1 (orders' latency records keep two healthy regions).
+    go(&mut tui, "orders-active-active", 2, 0);
+    act(&mut tui, "d", None, Some("us-east-1"), "dns/us-east-1");
+    thread::sleep(Duration::from_millis(500));
+    act(&mut tui, "D", None, Some("us-east-1"), "dns/us-east-1");
+
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT).success());
+
+    let lines = audit_lines(&dir.join("state/wavetop/audit.jsonl"));
+    let befores: Vec<&Value> = lines.iter().filter(|l| l["phase"] == "before").collect();
+    let afters: Vec<&Value> = lines.iter().filter(|l| l["phase"] == "after").collect();
+    assert_eq!(befores.len(), afters.len(), "every call has its outcome: {lines:#?}");
+    for after in &afters {
+        assert_eq!(after["outcome"], "ok", "{after}");
+        assert!(befores.iter().any(|b| b["id"] == after["id"]));
+    }
+    let apis: Vec<&str> = befores.iter().map(|b| b["api"].as_str().unwrap_or("")).collect();
+    for api in [
+        "codepipeline:PutApprovalResult",
+        "codepipeline:DisableStageTransition",
+        "codepipeline:EnableStageTransition",
+        "codepipeline:RetryStageExecution",
+        "codepipeline:StopPipelineExecution",
+        "codepipeline:RollbackStage",
+        "route53:UpdateHealthCheck",
+    ] {
+        assert!(apis.contains(&api), "{api} audited; audited: {apis:?}");
+    }
+    let approvals: Vec<&&Value> = befores.iter().filter(|b| b["api"] == "codepipeline:PutApprovalResult").collect();
+    assert_eq!(approvals.len(), 2, "one approve, one reject");
+    assert!(befores.iter().all(|b| b["identity"].as_str().is_some_and(|i| i.contains("demo-operator"))));
+    let inversions: Vec<bool> = befores
+        .iter()
+        .filter(|b| b["api"] == "route53:UpdateHealthCheck")
+        .map(|b| b["call"]["inverted"].as_bool().unwrap())
+        .collect();
+    assert!(inversions.contains(&true) && inversions.contains(&false), "drain then restore: {inversions:?}");
+}
+
+#[test]
+fn read_only_mode_refuses_and_writes_nothing_to_the_audit_log() {
+    let dir = tempdir("readonly");
+    let mut tui = spawn_demo_sized(&dir, &["--at", "10m", "--read-only"], 48, 160);
+    tui.wait_for("READ-ONLY", WAIT);
+    go(&mut tui, "global-api", 6, 3);
+    tui.send("a");
+    tui.wait_for("read-only: approve refused", WAIT);
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT).success());
+    let audit = dir.join("state/wavetop/audit.jsonl");
+    let written = std::fs::read_to_string(&audit).unwrap_or_default();
+    assert!(written.is_empty(), "nothing audited in read-only mode: {written}");
+}
