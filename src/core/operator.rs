@@ -62,6 +62,9 @@ pub fn propose_for(model: &Model, action: ActionName, target: &Target, force: bo
                     if !model.windows.has_window(&region) {
                         return Err(format!("{region} has no off-hours window configured; approve now instead"));
                     }
+                    if model.windows.is_open(&region, model.now) {
+                        return Err(format!("{region}'s off-hours window is open now; approve now instead"));
+                    }
                     let at = model
                         .windows
                         .next_opening(&region, model.now)
@@ -99,6 +102,9 @@ pub fn propose_for(model: &Model, action: ActionName, target: &Target, force: bo
             let (until, window_region) = if action == ActionName::HoldUntilWindow {
                 if !model.windows.has_window(&region) {
                     return Err(format!("{region} has no off-hours window configured"));
+                }
+                if model.windows.is_open(&region, model.now) {
+                    return Err(format!("{region}'s off-hours window is open now: nothing to wait for"));
                 }
                 let at = model
                     .windows

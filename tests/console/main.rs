@@ -4,3 +4,4 @@
 mod render_tests;
 mod support;
 mod update_tests;
+mod window_tests;

@@ -1,0 +1,208 @@
+//! The real binary without a terminal: snapshots, operator commands against
+//! the simulated fleet with their audit lines, and exit statuses.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wavetop-headless-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn wavetop(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wavetop"))
+        .args(args)
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .output()
+        .expect("run wavetop")
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+fn audit(dir: &Path) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("state/wavetop/audit.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn the_json_snapshot_is_byte_identical_for_the_same_seed_and_time() {
+    let dir = tempdir("snap");
+    let a = wavetop(&dir, &["snapshot", "--demo", "--json", "--at", "10m"]);
+    let b = wavetop(&dir, &["snapshot", "--demo", "--json", "--at", "10m"]);
+    assert!(a.status.success(), "{}", text(&a));
+    assert_eq!(a.stdout, b.stdout);
+    let other_seed = wavetop(&dir, &["snapshot", "--demo", "--json", "--at", "10m", "--seed", "7"]);
+    assert_ne!(a.stdout, other_seed.stdout);
+
+    let doc: Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["fleet"], "DEMO");
+    assert_eq!(doc["at"], "2026-11-20T02:10:00Z");
+    let names: Vec<&str> = doc["pipelines"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["global-api", "service-x", "orders-active-active", "billing-failover", "edge-relay"]);
+    for p in doc["pipelines"].as_array().unwrap() {
+        assert!(!p["waves"].as_array().unwrap().is_empty(), "{} has waves", p["name"]);
+        assert!(!p["regions"].as_array().unwrap().is_empty());
+        for wave in p["waves"].as_array().unwrap() {
+            for cell in wave["cells"].as_array().unwrap() {
+                assert!(cell["status"].is_string(), "every cell carries its status");
+            }
+        }
+    }
+    let stacks = doc["stacks"].as_array().unwrap();
+    assert!(stacks.iter().any(|s| !s["events"].as_array().unwrap().is_empty()), "stacks with events");
+    assert!(doc["health"]["checks"].as_array().unwrap().len() >= 9);
+    assert!(doc["health"]["record_sets"].as_array().unwrap().len() >= 3);
+    let orders = &doc["replication"][0];
+    assert_eq!(orders["name"], "orders");
+    assert!(!orders["latency"][0]["points"].as_array().unwrap().is_empty());
+    let global = &doc["pipelines"][0];
+    assert!(global["executions"].as_array().unwrap().len() >= 5, "execution history");
+}
+
+#[test]
+fn the_table_snapshot_reads_as_a_grid() {
+    let dir = tempdir("table");
+    let out = wavetop(&dir, &["snapshot", "--demo", "--at", "10m"]);
+    assert!(out.status.success());
+    let t = text(&out);
+    assert!(t.contains("global-api (pipeline, home us-east-1)"), "{t}");
+    assert!(t.contains("⚑ APPROVE?"));
+    assert!(t.contains("edge-relay (chained pipelines"));
+    assert!(t.contains("billing.example.com."));
+}
+
+#[test]
+fn an_operator_command_without_yes_says_what_it_would_do_and_exits_2() {
+    let dir = tempdir("noyes");
+    let out = wavetop(
+        &dir,
+        &["approve", "--demo", "--at", "10m", "--pipeline", "global-api", "--wave", "Europe", "--region", "eu-west-1"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let t = text(&out);
+    assert!(t.contains("codepipeline:PutApprovalResult status=Approved (eu-west-1)"), "{t}");
+    assert!(t.contains("add --yes"));
+    assert!(audit(&dir).is_empty(), "nothing was called, nothing audited");
+}
+
+#[test]
+fn approve_with_yes_calls_once_and_audits_before_and_after() {
+    let dir = tempdir("approve");
+    let out = wavetop(
+        &dir,
+        &[
+            "approve", "--demo", "--at", "10m", "--pipeline", "global-api", "--wave", "Europe", "--region", "eu-west-1",
+            "--comment", "canary clean", "--yes",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("done: codepipeline:PutApprovalResult"));
+    let lines = audit(&dir);
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert_eq!(lines[0]["phase"], "before");
+    assert_eq!(lines[0]["call"]["approved"], true);
+    assert!(lines[0]["call"]["summary"].as_str().unwrap().contains("canary clean"));
+    assert_eq!(lines[1]["phase"], "after");
+    assert_eq!(lines[1]["outcome"], "ok");
+    assert_eq!(lines[0]["id"], lines[1]["id"]);
+}
+
+#[test]
+fn reject_without_a_comment_is_bad_input() {
+    let dir = tempdir("reject");
+    let out = wavetop(
+        &dir,
+        &["reject", "--demo", "--at", "10m", "--pipeline", "global-api", "--wave", "Europe", "--region", "eu-west-1", "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("required"), "{}", text(&out));
+}
+
+#[test]
+fn an_error_aws_answers_is_a_non_zero_exit_and_changes_nothing_else() {
+    let dir = tempdir("retry");
+    // global-api has not failed: retry is refused by the rules before any call.
+    let out = wavetop(&dir, &["retry", "--demo", "--at", "10m", "--pipeline", "global-api", "--wave", "Europe", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("has not failed"));
+    // service-x failed: retry goes through.
+    let out = wavetop(&dir, &["retry", "--demo", "--at", "10m", "--pipeline", "service-x", "--wave", "Deploy", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("RetryStageExecution"));
+}
+
+#[test]
+fn read_only_refuses_at_the_backend_and_audits_the_refusal() {
+    let dir = tempdir("ro");
+    let out = wavetop(&dir, &["drain", "--demo", "--read-only", "--region", "us-east-1", "--yes"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("read-only"), "{}", text(&out));
+    let lines = audit(&dir);
+    assert!(lines.iter().any(|l| l["phase"] == "after" && l["outcome"] == "error"));
+}
+
+#[test]
+fn drain_then_restore_flip_inverted_and_never_disabled() {
+    let dir = tempdir("drain");
+    let out = wavetop(&dir, &["drain", "--demo", "--region", "us-east-1", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let calls: Vec<Value> = audit(&dir).into_iter().filter(|l| l["phase"] == "before").map(|l| l["call"].clone()).collect();
+    assert!(!calls.is_empty());
+    for call in &calls {
+        assert_eq!(call["call"], "set_health_check_inverted");
+        assert_eq!(call["inverted"], true);
+        assert!(call.get("disabled").is_none());
+    }
+    // A fresh simulated fleet has nothing drained: restore says so.
+    let out = wavetop(&dir, &["restore", "--demo", "--region", "us-east-1", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("not drained"));
+}
+
+#[test]
+fn enforce_with_nothing_due_says_so() {
+    let dir = tempdir("enforce");
+    let out = wavetop(&dir, &["enforce", "--demo", "--yes"]);
+    assert!(out.status.success());
+    assert!(text(&out).contains("nothing to release"));
+}
+
+#[test]
+fn a_bad_flag_names_the_flag_and_exits_2() {
+    let dir = tempdir("flag");
+    let out = wavetop(&dir, &["--demo", "--speed", "fast"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("--speed"), "{}", text(&out));
+    let out = wavetop(&dir, &["snapshot", "--demo", "--at", "soon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("--at"));
+}
+
+#[test]
+fn config_check_reports_file_line_and_column() {
+    let dir = tempdir("check");
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, "theme = \"dark\"\nkeymap = \"emacs\"\n").unwrap();
+    let out = wavetop(&dir, &["config", "check", cfg.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let t = text(&out);
+    assert!(t.contains("c.toml:2:10"), "{t}");
+    assert!(t.contains("emacs"));
+    std::fs::write(&cfg, "theme = \"light\"\n").unwrap();
+    let out = wavetop(&dir, &["config", "check", cfg.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+}
