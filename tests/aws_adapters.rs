@@ -1,0 +1,12 @@
+//! The AWS adapters against mocked SDK clients: answers shaped as AWS sends
+//! them (JSON and XML bodies through the SDK's own deserializers where it
+//! matters), paging, and every error that changes what wavetop does.
+
+#[path = "aws_adapters/support.rs"]
+mod support;
+
+#[path = "aws_adapters/fixtures.rs"]
+mod fixtures;
+
+#[path = "aws_adapters/pipelines.rs"]
+mod pipelines;
