@@ -8,5 +8,8 @@ mod support;
 #[path = "aws_adapters/fixtures.rs"]
 mod fixtures;
 
+#[path = "aws_adapters/stacks.rs"]
+mod stacks;
+
 #[path = "aws_adapters/pipelines.rs"]
 mod pipelines;
