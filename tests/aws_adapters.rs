@@ -11,5 +11,8 @@ mod fixtures;
 #[path = "aws_adapters/stacks.rs"]
 mod stacks;
 
+#[path = "aws_adapters/health.rs"]
+mod health;
+
 #[path = "aws_adapters/pipelines.rs"]
 mod pipelines;
