@@ -14,5 +14,8 @@ mod stacks;
 #[path = "aws_adapters/health.rs"]
 mod health;
 
+#[path = "aws_adapters/replication.rs"]
+mod replication;
+
 #[path = "aws_adapters/pipelines.rs"]
 mod pipelines;
