@@ -17,5 +17,8 @@ mod health;
 #[path = "aws_adapters/replication.rs"]
 mod replication;
 
+#[path = "aws_adapters/operate.rs"]
+mod operate;
+
 #[path = "aws_adapters/pipelines.rs"]
 mod pipelines;
