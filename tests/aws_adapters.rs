@@ -20,5 +20,8 @@ mod replication;
 #[path = "aws_adapters/operate.rs"]
 mod operate;
 
+#[path = "aws_adapters/accounting.rs"]
+mod accounting;
+
 #[path = "aws_adapters/pipelines.rs"]
 mod pipelines;
