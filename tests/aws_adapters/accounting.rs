@@ -21,7 +21,14 @@ use super::support::{Fake, caller_identity, dt, http};
 
 const PIPELINES: usize = 10;
 const REGIONS: [&str; 8] = [
-    "us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1", "ca-central-1",
+    "us-east-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
+    "ca-central-1",
 ];
 const CHECKS: usize = 40;
 const TABLES: usize = 3;
@@ -56,7 +63,9 @@ fn state_json(name: &str) -> String {
 }
 
 fn rules() -> Vec<Rule> {
-    let names: Vec<String> = (0..PIPELINES).map(|i| format!(r#"{{"name":"svc{i}","version":1}}"#)).collect();
+    let names: Vec<String> = (0..PIPELINES)
+        .map(|i| format!(r#"{{"name":"svc{i}","version":1}}"#))
+        .collect();
     let list_body = format!(r#"{{"pipelines":[{}]}}"#, names.join(","));
     let checks: String = (0..CHECKS)
         .map(|i| {
@@ -76,15 +85,20 @@ fn rules() -> Vec<Rule> {
         .iter()
         .map(|r| format!(r#"{{"RegionName":"{r}","ReplicaStatus":"ACTIVE"}}"#))
         .collect();
-    let table_body = format!(r#"{{"Table":{{"TableName":"t","TableStatus":"ACTIVE","Replicas":[{}]}}}}"#, replicas.join(","));
+    let table_body = format!(
+        r#"{{"Table":{{"TableName":"t","TableStatus":"ACTIVE","Replicas":[{}]}}}}"#,
+        replicas.join(",")
+    );
     vec![
-        mock!(aws_sdk_codepipeline::Client::list_pipelines).then_http_response(move || http(200, &list_body)),
+        mock!(aws_sdk_codepipeline::Client::list_pipelines)
+            .then_http_response(move || http(200, &list_body)),
         mock!(aws_sdk_codepipeline::Client::get_pipeline).then_compute_response(|r| {
             let i: usize = r.name().unwrap()[3..].parse().unwrap();
             aws_smithy_mocks::MockResponse::Http(http(200, &pipeline_json(i)))
         }),
-        mock!(aws_sdk_codepipeline::Client::get_pipeline_state)
-            .then_compute_response(|r| aws_smithy_mocks::MockResponse::Http(http(200, &state_json(r.name().unwrap())))),
+        mock!(aws_sdk_codepipeline::Client::get_pipeline_state).then_compute_response(|r| {
+            aws_smithy_mocks::MockResponse::Http(http(200, &state_json(r.name().unwrap())))
+        }),
         mock!(aws_sdk_codepipeline::Client::list_pipeline_executions)
             .then_http_response(|| http(200, r#"{"pipelineExecutionSummaries":[]}"#)),
         mock!(aws_sdk_cloudformation::Client::describe_stacks).then_output(|| {
@@ -97,7 +111,9 @@ fn rules() -> Vec<Rule> {
                         .build()
                 })
             });
-            DescribeStacksOutput::builder().set_stacks(Some(stacks.collect())).build()
+            DescribeStacksOutput::builder()
+                .set_stacks(Some(stacks.collect()))
+                .build()
         }),
         mock!(aws_sdk_cloudformation::Client::describe_stack_events).then_compute_output(|r| {
             let page: usize = r.next_token().map(|t| t.parse().unwrap()).unwrap_or(0);
@@ -116,9 +132,14 @@ fn rules() -> Vec<Rule> {
                 .set_next_token((page + 1 < HISTORY_PAGES).then(|| (page + 1).to_string()))
                 .build()
         }),
-        mock!(aws_sdk_route53::Client::list_health_checks).then_http_response(move || http(200, &checks_body)),
-        mock!(aws_sdk_route53::Client::get_health_check_status)
-            .then_output(|| GetHealthCheckStatusOutput::builder().set_health_check_observations(Some(Vec::new())).build().unwrap()),
+        mock!(aws_sdk_route53::Client::list_health_checks)
+            .then_http_response(move || http(200, &checks_body)),
+        mock!(aws_sdk_route53::Client::get_health_check_status).then_output(|| {
+            GetHealthCheckStatusOutput::builder()
+                .set_health_check_observations(Some(Vec::new()))
+                .build()
+                .unwrap()
+        }),
         mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_output(|r| {
             let results = r.metric_data_queries().iter().map(|q| {
                 MetricDataResult::builder()
@@ -127,11 +148,14 @@ fn rules() -> Vec<Rule> {
                     .values(1.0)
                     .build()
             });
-            GetMetricDataOutput::builder().set_metric_data_results(Some(results.collect())).build()
+            GetMetricDataOutput::builder()
+                .set_metric_data_results(Some(results.collect()))
+                .build()
         }),
         mock!(aws_sdk_cloudwatch::Client::get_metric_statistics)
             .then_output(|| GetMetricStatisticsOutput::builder().build()),
-        mock!(aws_sdk_dynamodb::Client::describe_table).then_http_response(move || http(200, &table_body)),
+        mock!(aws_sdk_dynamodb::Client::describe_table)
+            .then_http_response(move || http(200, &table_body)),
         caller_identity(),
     ]
 }
@@ -153,11 +177,17 @@ fn cfg() -> AwsConfig {
 fn one_minute() -> Vec<PollKey> {
     let mut keys = Vec::new();
     for _half_minute in 0..2 {
-        keys.extend((0..PIPELINES).map(|i| PollKey::Flow { flow: format!("svc{i}") }));
+        keys.extend((0..PIPELINES).map(|i| PollKey::Flow {
+            flow: format!("svc{i}"),
+        }));
     }
-    keys.extend(REGIONS.iter().map(|r| PollKey::Stacks { region: r.to_string() }));
+    keys.extend(REGIONS.iter().map(|r| PollKey::Stacks {
+        region: r.to_string(),
+    }));
     keys.push(PollKey::Health);
-    keys.extend((0..TABLES).map(|i| PollKey::Replication { table: format!("table{i}") }));
+    keys.extend((0..TABLES).map(|i| PollKey::Replication {
+        table: format!("table{i}"),
+    }));
     keys
 }
 
@@ -171,7 +201,11 @@ async fn naive_minute(configs: &ServiceConfigs) {
     let cw = aws_sdk_cloudwatch::Client::from_conf(configs.cloudwatch.clone());
     for _half_minute in 0..2 {
         for i in 0..PIPELINES {
-            cp.get_pipeline_state().name(format!("svc{i}")).send().await.unwrap();
+            cp.get_pipeline_state()
+                .name(format!("svc{i}"))
+                .send()
+                .await
+                .unwrap();
         }
     }
     for i in 0..PIPELINES {
@@ -193,15 +227,29 @@ async fn naive_minute(configs: &ServiceConfigs) {
         }
     }
     for i in 0..CHECKS {
-        r53.get_health_check_status().health_check_id(format!("hc-{i}")).send().await.unwrap();
+        r53.get_health_check_status()
+            .health_check_id(format!("hc-{i}"))
+            .send()
+            .await
+            .unwrap();
     }
     for t in 0..TABLES {
         for receiving in &REGIONS[1..] {
             cw.get_metric_statistics()
                 .namespace("AWS/DynamoDB")
                 .metric_name("ReplicationLatency")
-                .dimensions(aws_sdk_cloudwatch::types::Dimension::builder().name("TableName").value(format!("table{t}")).build())
-                .dimensions(aws_sdk_cloudwatch::types::Dimension::builder().name("ReceivingRegion").value(*receiving).build())
+                .dimensions(
+                    aws_sdk_cloudwatch::types::Dimension::builder()
+                        .name("TableName")
+                        .value(format!("table{t}"))
+                        .build(),
+                )
+                .dimensions(
+                    aws_sdk_cloudwatch::types::Dimension::builder()
+                        .name("ReceivingRegion")
+                        .value(*receiving)
+                        .build(),
+                )
                 .period(60)
                 .send()
                 .await
@@ -239,5 +287,11 @@ async fn an_idle_minute_costs_a_small_fraction_of_a_naive_loop() {
     // 20 GetPipelineState + 8 DescribeStacks + ListHealthChecks + GetMetricData + 3 x (DescribeTable + GetMetricData).
     assert_eq!(wavetop, 2 * PIPELINES + REGIONS.len() + 2 + 2 * TABLES);
     // 20 GetPipelineState + 80 stacks x 3 pages + 40 GetHealthCheckStatus + 3 x 7 GetMetricStatistics.
-    assert_eq!(naive, 2 * PIPELINES + PIPELINES * REGIONS.len() * HISTORY_PAGES + CHECKS + TABLES * (REGIONS.len() - 1));
+    assert_eq!(
+        naive,
+        2 * PIPELINES
+            + PIPELINES * REGIONS.len() * HISTORY_PAGES
+            + CHECKS
+            + TABLES * (REGIONS.len() - 1)
+    );
 }

@@ -32,12 +32,48 @@ pub fn get_pipeline(name: &str, version: i32) -> String {
       {uw2_prepare},{uw2_deploy},{ue2_prepare},{ue2_deploy}]}}],
   "version":{version},"executionMode":"QUEUED","pipelineType":"V2"}},
  "metadata":{{"pipelineArn":"arn:aws:codepipeline:us-east-1:111122223333:{name}","created":1763600000.5,"updated":1763650000.25}}}}"#,
-        sa_prepare = cfn("ApiStack.Prepare", "SouthAmerica-ApiStack", "CHANGE_SET_REPLACE", 1, "sa-east-1"),
-        sa_deploy = cfn("ApiStack.Deploy", "SouthAmerica-ApiStack", "CHANGE_SET_EXECUTE", 2, "sa-east-1"),
-        uw2_prepare = cfn("UsWest2.ApiStack.Prepare", "UsWest2-ApiStack", "CHANGE_SET_REPLACE", 2, "us-west-2"),
-        uw2_deploy = cfn("UsWest2.ApiStack.Deploy", "UsWest2-ApiStack", "CHANGE_SET_EXECUTE", 3, "us-west-2"),
-        ue2_prepare = cfn("UsEast2.ApiStack.Prepare", "UsEast2-ApiStack", "CHANGE_SET_REPLACE", 1, "us-east-2"),
-        ue2_deploy = cfn("UsEast2.ApiStack.Deploy", "UsEast2-ApiStack", "CHANGE_SET_EXECUTE", 2, "us-east-2"),
+        sa_prepare = cfn(
+            "ApiStack.Prepare",
+            "SouthAmerica-ApiStack",
+            "CHANGE_SET_REPLACE",
+            1,
+            "sa-east-1"
+        ),
+        sa_deploy = cfn(
+            "ApiStack.Deploy",
+            "SouthAmerica-ApiStack",
+            "CHANGE_SET_EXECUTE",
+            2,
+            "sa-east-1"
+        ),
+        uw2_prepare = cfn(
+            "UsWest2.ApiStack.Prepare",
+            "UsWest2-ApiStack",
+            "CHANGE_SET_REPLACE",
+            2,
+            "us-west-2"
+        ),
+        uw2_deploy = cfn(
+            "UsWest2.ApiStack.Deploy",
+            "UsWest2-ApiStack",
+            "CHANGE_SET_EXECUTE",
+            3,
+            "us-west-2"
+        ),
+        ue2_prepare = cfn(
+            "UsEast2.ApiStack.Prepare",
+            "UsEast2-ApiStack",
+            "CHANGE_SET_REPLACE",
+            1,
+            "us-east-2"
+        ),
+        ue2_deploy = cfn(
+            "UsEast2.ApiStack.Deploy",
+            "UsEast2-ApiStack",
+            "CHANGE_SET_EXECUTE",
+            2,
+            "us-east-2"
+        ),
     )
 }
 

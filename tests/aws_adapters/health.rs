@@ -40,7 +40,9 @@ fn list_checks_xml(checks: &[String], next: Option<&str>) -> String {
 }
 
 fn record_xml(name: &str, id: &str, routing: &str, hc: Option<&str>, alias: &str) -> String {
-    let hc = hc.map(|h| format!("<HealthCheckId>{h}</HealthCheckId>")).unwrap_or_default();
+    let hc = hc
+        .map(|h| format!("<HealthCheckId>{h}</HealthCheckId>"))
+        .unwrap_or_default();
     format!(
         "<ResourceRecordSet><Name>{name}</Name><Type>A</Type><SetIdentifier>{id}</SetIdentifier>{routing}\
          <AliasTarget><HostedZoneId>Z2FDTNDATAQYW2</HostedZoneId><DNSName>{alias}</DNSName>\
@@ -83,15 +85,42 @@ fn zone_rules() -> Vec<Rule> {
                 && r.start_record_identifier() == Some("primary")
         })
         .then_http_response(|| {
-            http(200, &record_page(
-                &[
-                    record_xml("app.example.com.", "primary", "<Failover>PRIMARY</Failover>", Some("hc-primary"), "app-alb-1.us-east-1.elb.amazonaws.com."),
-                    record_xml("app.example.com.", "secondary", "<Failover>SECONDARY</Failover>", None, "app-alb-2.us-west-2.elb.amazonaws.com."),
-                    record_xml("geo.example.com.", "geo-sa", "<GeoLocation><CountryCode>BR</CountryCode></GeoLocation>", None, "d-3.execute-api.sa-east-1.amazonaws.com."),
-                    record_xml("w.example.com.", "blue", "<Weight>90</Weight>", None, "blue.us-east-2.elb.amazonaws.com."),
-                ],
-                None,
-            ))
+            http(
+                200,
+                &record_page(
+                    &[
+                        record_xml(
+                            "app.example.com.",
+                            "primary",
+                            "<Failover>PRIMARY</Failover>",
+                            Some("hc-primary"),
+                            "app-alb-1.us-east-1.elb.amazonaws.com.",
+                        ),
+                        record_xml(
+                            "app.example.com.",
+                            "secondary",
+                            "<Failover>SECONDARY</Failover>",
+                            None,
+                            "app-alb-2.us-west-2.elb.amazonaws.com.",
+                        ),
+                        record_xml(
+                            "geo.example.com.",
+                            "geo-sa",
+                            "<GeoLocation><CountryCode>BR</CountryCode></GeoLocation>",
+                            None,
+                            "d-3.execute-api.sa-east-1.amazonaws.com.",
+                        ),
+                        record_xml(
+                            "w.example.com.",
+                            "blue",
+                            "<Weight>90</Weight>",
+                            None,
+                            "blue.us-east-2.elb.amazonaws.com.",
+                        ),
+                    ],
+                    None,
+                ),
+            )
         });
     let by_name = mock!(Client::list_hosted_zones_by_name)
         .match_requests(|r| r.dns_name() == Some("example.com."))
@@ -108,59 +137,68 @@ fn health_rules() -> (Rule, Rule, Rule) {
     let list_1 = mock!(Client::list_health_checks)
         .match_requests(|r| r.marker().is_none())
         .then_http_response(|| {
-            http(200, &list_checks_xml(
-                &[
-                    check_xml("hc-use1", "api-origin.example.com", false, false),
-                    check_xml("hc-euw1", "api-origin-eu.example.com", true, false),
-                ],
-                Some("hc-primary"),
-            ))
+            http(
+                200,
+                &list_checks_xml(
+                    &[
+                        check_xml("hc-use1", "api-origin.example.com", false, false),
+                        check_xml("hc-euw1", "api-origin-eu.example.com", true, false),
+                    ],
+                    Some("hc-primary"),
+                ),
+            )
         });
     let list_2 = mock!(Client::list_health_checks)
         .match_requests(|r| r.marker() == Some("hc-primary"))
         .then_http_response(|| {
-            http(200, &list_checks_xml(
-                &[
-                    check_xml("hc-primary", "app.us-east-1.example.com", false, false),
-                    check_xml("hc-lonely", "batch.ap-southeast-2.example.com", false, true),
-                ],
-                None,
-            ))
+            http(
+                200,
+                &list_checks_xml(
+                    &[
+                        check_xml("hc-primary", "app.us-east-1.example.com", false, false),
+                        check_xml("hc-lonely", "batch.ap-southeast-2.example.com", false, true),
+                    ],
+                    None,
+                ),
+            )
         });
     // One GetMetricData call (two pages) answers for every check.
-    let metrics = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
-        .then_compute_output(|input| {
-            let queries = input.metric_data_queries();
-            assert_eq!(queries.len(), 4, "one query per check, all in one call");
-            let dims: Vec<&str> = queries
-                .iter()
-                .map(|q| {
-                    let metric = q.metric_stat().unwrap().metric().unwrap();
-                    assert_eq!(metric.namespace(), Some("AWS/Route53"));
-                    assert_eq!(metric.metric_name(), Some("HealthCheckStatus"));
-                    assert_eq!(metric.dimensions()[0].name(), Some("HealthCheckId"));
-                    metric.dimensions()[0].value().unwrap()
-                })
-                .collect();
-            assert_eq!(dims, ["hc-use1", "hc-euw1", "hc-primary", "hc-lonely"]);
-            let result = |id: &str, values: &[f64]| {
-                MetricDataResult::builder()
-                    .id(id)
-                    .set_timestamps(Some((0..values.len()).map(|i| dt(1_763_700_000 + 60 * i as i64)).collect()))
-                    .set_values(Some(values.to_vec()))
-                    .build()
-            };
-            match input.next_token() {
-                None => GetMetricDataOutput::builder()
-                    .metric_data_results(result("h0", &[0.0, 1.0]))
-                    .metric_data_results(result("h1", &[1.0]))
-                    .next_token("more")
-                    .build(),
-                Some(_) => GetMetricDataOutput::builder()
-                    .metric_data_results(result("h2", &[1.0, 0.0]))
-                    .build(),
-            }
-        });
+    let metrics = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_output(|input| {
+        let queries = input.metric_data_queries();
+        assert_eq!(queries.len(), 4, "one query per check, all in one call");
+        let dims: Vec<&str> = queries
+            .iter()
+            .map(|q| {
+                let metric = q.metric_stat().unwrap().metric().unwrap();
+                assert_eq!(metric.namespace(), Some("AWS/Route53"));
+                assert_eq!(metric.metric_name(), Some("HealthCheckStatus"));
+                assert_eq!(metric.dimensions()[0].name(), Some("HealthCheckId"));
+                metric.dimensions()[0].value().unwrap()
+            })
+            .collect();
+        assert_eq!(dims, ["hc-use1", "hc-euw1", "hc-primary", "hc-lonely"]);
+        let result = |id: &str, values: &[f64]| {
+            MetricDataResult::builder()
+                .id(id)
+                .set_timestamps(Some(
+                    (0..values.len())
+                        .map(|i| dt(1_763_700_000 + 60 * i as i64))
+                        .collect(),
+                ))
+                .set_values(Some(values.to_vec()))
+                .build()
+        };
+        match input.next_token() {
+            None => GetMetricDataOutput::builder()
+                .metric_data_results(result("h0", &[0.0, 1.0]))
+                .metric_data_results(result("h1", &[1.0]))
+                .next_token("more")
+                .build(),
+            Some(_) => GetMetricDataOutput::builder()
+                .metric_data_results(result("h2", &[1.0, 0.0]))
+                .build(),
+        }
+    });
     (list_1, list_2, metrics)
 }
 
@@ -168,10 +206,17 @@ fn health_rules() -> (Rule, Rule, Rule) {
 async fn one_listing_and_one_metric_call_give_every_check_its_status_and_region() {
     let (list_1, list_2, metrics) = health_rules();
     let mut rules = zone_rules();
-    rules.extend([list_1.clone(), list_2.clone(), metrics.clone(), caller_identity()]);
-    rules.push(mock!(aws_sdk_codepipeline::Client::list_pipelines).then_output(|| {
-        aws_sdk_codepipeline::operation::list_pipelines::ListPipelinesOutput::builder().build()
-    }));
+    rules.extend([
+        list_1.clone(),
+        list_2.clone(),
+        metrics.clone(),
+        caller_identity(),
+    ]);
+    rules.push(
+        mock!(aws_sdk_codepipeline::Client::list_pipelines).then_output(|| {
+            aws_sdk_codepipeline::operation::list_pipelines::ListPipelinesOutput::builder().build()
+        }),
+    );
     let fake = Fake::new(rules);
     let cfg = AwsConfig {
         hosted_zones: vec!["example.com".into()],
@@ -180,23 +225,39 @@ async fn one_listing_and_one_metric_call_give_every_check_its_status_and_region(
     let backend = fake.backend(cfg, &["us-east-1"]);
     let d = backend.discover().await.unwrap();
 
-    let sets: Vec<(&str, RoutingPolicy)> = d.record_sets.iter().map(|s| (s.name.as_str(), s.policy)).collect();
-    assert_eq!(sets, [
-        ("api.example.com.", RoutingPolicy::Latency),
-        ("app.example.com.", RoutingPolicy::Failover),
-        ("geo.example.com.", RoutingPolicy::Geolocation),
-        ("w.example.com.", RoutingPolicy::Weighted),
-    ]);
+    let sets: Vec<(&str, RoutingPolicy)> = d
+        .record_sets
+        .iter()
+        .map(|s| (s.name.as_str(), s.policy))
+        .collect();
+    assert_eq!(
+        sets,
+        [
+            ("api.example.com.", RoutingPolicy::Latency),
+            ("app.example.com.", RoutingPolicy::Failover),
+            ("geo.example.com.", RoutingPolicy::Geolocation),
+            ("w.example.com.", RoutingPolicy::Weighted),
+        ]
+    );
     let app = &d.record_sets[1];
     assert_eq!(app.records[0].routing_detail.as_deref(), Some("PRIMARY"));
     assert_eq!(app.records[0].region, "us-east-1");
-    assert_eq!(app.records[0].health_check_id.as_deref(), Some("hc-primary"));
+    assert_eq!(
+        app.records[0].health_check_id.as_deref(),
+        Some("hc-primary")
+    );
     assert_eq!(app.records[1].routing_detail.as_deref(), Some("SECONDARY"));
     assert_eq!(app.records[1].region, "us-west-2");
     assert_eq!(d.record_sets[0].records[1].region, "eu-west-1");
-    assert_eq!(d.record_sets[2].records[0].routing_detail.as_deref(), Some("BR"));
+    assert_eq!(
+        d.record_sets[2].records[0].routing_detail.as_deref(),
+        Some("BR")
+    );
     assert_eq!(d.record_sets[2].records[0].region, "sa-east-1");
-    assert_eq!(d.record_sets[3].records[0].routing_detail.as_deref(), Some("90"));
+    assert_eq!(
+        d.record_sets[3].records[0].routing_detail.as_deref(),
+        Some("90")
+    );
 
     let Observation::Health { checks } = backend.poll(PollKey::Health).await.unwrap() else {
         panic!("expected health")
@@ -215,15 +276,24 @@ async fn one_listing_and_one_metric_call_give_every_check_its_status_and_region(
     assert_eq!(by_id("hc-lonely").region, "ap-southeast-2");
     assert!(by_id("hc-euw1").inverted);
     assert!(by_id("hc-lonely").disabled);
-    assert_eq!(by_id("hc-use1").target, "https://api-origin.example.com:443/health");
+    assert_eq!(
+        by_id("hc-use1").target,
+        "https://api-origin.example.com:443/health"
+    );
 }
 
 #[tokio::test]
-async fn a_metric_read_that_cannot_work_leaves_status_unknown_but_throttling_fails() {
+async fn a_denied_metric_read_leaves_status_unknown_and_later_throttling_fails() {
     let (list_1, list_2, _) = health_rules();
     let metrics = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
         .sequence()
-        .error(|| cw_error("AccessDenied", "not authorized to perform cloudwatch:GetMetricData"))
+        .error(|| {
+            cw_error(
+                "AccessDenied",
+                "not authorized to perform cloudwatch:GetMetricData",
+            )
+        })
+        .output(|| GetMetricDataOutput::builder().build())
         .error(|| cw_error("Throttling", "Rate exceeded"))
         .build();
     let fake = Fake::new(vec![list_1, list_2, metrics]);
@@ -233,7 +303,13 @@ async fn a_metric_read_that_cannot_work_leaves_status_unknown_but_throttling_fai
     };
     assert_eq!(checks.len(), 4);
     assert!(checks.iter().all(|c| c.status == HealthStatus::Unknown));
-    assert!(matches!(backend.partial_errors()[0].1, SourceError::AccessDenied(_)));
+    assert!(matches!(
+        backend.partial_errors()[0].1,
+        SourceError::AccessDenied(_)
+    ));
+    backend.poll(PollKey::Health).await.unwrap();
+    assert!(backend.partial_errors().is_empty());
+    // Statuses were read once: throttling now fails the poll rather than blanking them.
     let err = backend.poll(PollKey::Health).await.unwrap_err();
     assert!(err.is_throttle_or_server(), "{err:?}");
 }
@@ -249,11 +325,19 @@ fn checker_status() -> Rule {
             HealthCheckObservation::builder()
                 .region(region)
                 .ip_address("15.177.2.1")
-                .status_report(StatusReport::builder().status(status).checked_time(dt(1_763_700_000)).build())
+                .status_report(
+                    StatusReport::builder()
+                        .status(status)
+                        .checked_time(dt(1_763_700_000))
+                        .build(),
+                )
                 .build()
         };
         GetHealthCheckStatusOutput::builder()
-            .health_check_observations(obs(HealthCheckRegion::UsEast1, "Success: HTTP Status Code 200, OK"))
+            .health_check_observations(obs(
+                HealthCheckRegion::UsEast1,
+                "Success: HTTP Status Code 200, OK",
+            ))
             .health_check_observations(obs(
                 HealthCheckRegion::EuWest1,
                 "Failure: Connection timed out. The endpoint or the internet connection is down.",
@@ -271,21 +355,30 @@ async fn per_checker_status_never_exceeds_four_calls_then_one_per_second() {
     let key = PollKey::Checkers {
         health_check_id: "hc-primary".into(),
     };
-    let Observation::Checkers { observations, .. } = backend.poll(key.clone()).await.unwrap() else {
+    let Observation::Checkers { observations, .. } = backend.poll(key.clone()).await.unwrap()
+    else {
         panic!("expected checkers")
     };
     assert_eq!(observations.len(), 2);
     assert!(observations[0].healthy);
     assert_eq!(observations[0].checker_region, "us-east-1");
     assert!(!observations[1].healthy);
-    assert!(observations[1].reason.starts_with("Failure: Connection timed out"));
+    assert!(
+        observations[1]
+            .reason
+            .starts_with("Failure: Connection timed out")
+    );
 
     let start = Instant::now();
     for _ in 0..4 {
         backend.poll(key.clone()).await.unwrap();
     }
     // 5 calls: the bucket of 4 was empty for the fifth, which waited about a second.
-    assert!(start.elapsed() >= Duration::from_millis(900), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        start.elapsed()
+    );
     assert_eq!(status.num_calls(), 5);
 }
 
@@ -304,7 +397,16 @@ async fn route53_errors_keep_their_meaning() {
     let key = PollKey::Checkers {
         health_check_id: "gone".into(),
     };
-    assert!(matches!(backend.poll(key.clone()).await, Err(SourceError::NotFound(_))));
-    assert!(matches!(backend.poll(key.clone()).await, Err(SourceError::Throttled(_))));
-    assert!(matches!(backend.poll(key).await, Err(SourceError::Throttled(_))));
+    assert!(matches!(
+        backend.poll(key.clone()).await,
+        Err(SourceError::NotFound(_))
+    ));
+    assert!(matches!(
+        backend.poll(key.clone()).await,
+        Err(SourceError::Throttled(_))
+    ));
+    assert!(matches!(
+        backend.poll(key).await,
+        Err(SourceError::Throttled(_))
+    ));
 }

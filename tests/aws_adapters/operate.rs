@@ -46,7 +46,10 @@ async fn approval_uses_the_token_read_right_before_and_clips_the_summary() {
         .then_http_response(|| http(200, r#"{"approvedAt":1763700000.0}"#));
     let state = state_with_token("tok-fresh");
     let fake = Fake::new(vec![state.clone(), put.clone()]);
-    let outcome = backend(&fake).execute(approve(&"é".repeat(600))).await.unwrap();
+    let outcome = backend(&fake)
+        .execute(approve(&"é".repeat(600)))
+        .await
+        .unwrap();
     assert_eq!((state.num_calls(), put.num_calls()), (1, 1));
     assert!(outcome.detail.contains("approved"), "{}", outcome.detail);
 }
@@ -54,18 +57,30 @@ async fn approval_uses_the_token_read_right_before_and_clips_the_summary() {
 #[tokio::test]
 async fn a_stale_token_or_an_answered_approval_is_told_apart() {
     let put = mock!(Client::put_approval_result).then_http_response(|| {
-        json_error("InvalidApprovalTokenException", "The approval request token is not valid")
+        json_error(
+            "InvalidApprovalTokenException",
+            "The approval request token is not valid",
+        )
     });
     let fake = Fake::new(vec![state_with_token("tok-old"), put]);
     let err = backend(&fake).execute(approve("ok")).await.unwrap_err();
-    assert!(matches!(err, SourceError::InvalidApprovalToken(_)), "{err:?}");
+    assert!(
+        matches!(err, SourceError::InvalidApprovalToken(_)),
+        "{err:?}"
+    );
 
     let put = mock!(Client::put_approval_result).then_http_response(|| {
-        json_error("ApprovalAlreadyCompletedException", "The approval action has already been completed")
+        json_error(
+            "ApprovalAlreadyCompletedException",
+            "The approval action has already been completed",
+        )
     });
     let fake = Fake::new(vec![state_with_token("tok-old"), put]);
     let err = backend(&fake).execute(approve("ok")).await.unwrap_err();
-    assert!(matches!(err, SourceError::ApprovalAlreadyCompleted(_)), "{err:?}");
+    assert!(
+        matches!(err, SourceError::ApprovalAlreadyCompleted(_)),
+        "{err:?}"
+    );
 
     // The approval in the state is not waiting (another action asked for): nothing is sent.
     let put = mock!(Client::put_approval_result).then_http_response(|| http(200, "{}"));
@@ -78,7 +93,10 @@ async fn a_stale_token_or_an_answered_approval_is_told_apart() {
         summary: "no".into(),
     };
     let err = backend(&fake).execute(call).await.unwrap_err();
-    assert!(matches!(err, SourceError::ApprovalAlreadyCompleted(_)), "{err:?}");
+    assert!(
+        matches!(err, SourceError::ApprovalAlreadyCompleted(_)),
+        "{err:?}"
+    );
     assert_eq!(put.num_calls(), 0);
 }
 
@@ -104,15 +122,29 @@ async fn retry_sends_the_mode_and_keeps_refusals_apart() {
         .match_requests(|r| r.retry_mode() == Some(&StageRetryMode::AllActions))
         .sequence()
         .http_response(|| json_error("StageNotRetryableException", "stage is still in progress"))
-        .http_response(|| json_error("NotLatestPipelineExecutionException", "exec-2 is not the latest"))
+        .http_response(|| {
+            json_error(
+                "NotLatestPipelineExecutionException",
+                "exec-2 is not the latest",
+            )
+        })
         .http_response(|| json_error("ThrottlingException", "Rate exceeded"))
         .build();
     let fake = Fake::new(vec![ok, refusals]);
     let b = backend(&fake);
     assert!(b.execute(retry(RetryMode::FailedActions)).await.is_ok());
-    assert!(matches!(b.execute(retry(RetryMode::AllActions)).await, Err(SourceError::StageNotRetryable(_))));
-    assert!(matches!(b.execute(retry(RetryMode::AllActions)).await, Err(SourceError::NotLatestExecution(_))));
-    assert!(matches!(b.execute(retry(RetryMode::AllActions)).await, Err(SourceError::Throttled(_))));
+    assert!(matches!(
+        b.execute(retry(RetryMode::AllActions)).await,
+        Err(SourceError::StageNotRetryable(_))
+    ));
+    assert!(matches!(
+        b.execute(retry(RetryMode::AllActions)).await,
+        Err(SourceError::NotLatestExecution(_))
+    ));
+    assert!(matches!(
+        b.execute(retry(RetryMode::AllActions)).await,
+        Err(SourceError::Throttled(_))
+    ));
 }
 
 #[tokio::test]
@@ -124,7 +156,10 @@ async fn holds_use_the_inbound_transition_and_a_reason_aws_accepts() {
         })
         .then_http_response(|| http(200, "{}"));
     let enable = mock!(Client::enable_stage_transition)
-        .match_requests(|r| r.transition_type() == Some(&StageTransitionType::Inbound) && r.stage_name() == Some("NorthAmerica"))
+        .match_requests(|r| {
+            r.transition_type() == Some(&StageTransitionType::Inbound)
+                && r.stage_name() == Some("NorthAmerica")
+        })
         .then_http_response(|| http(200, "{}"));
     let fake = Fake::new(vec![disable.clone(), enable.clone()]);
     let b = backend(&fake);
@@ -147,10 +182,17 @@ async fn holds_use_the_inbound_transition_and_a_reason_aws_accepts() {
 #[tokio::test]
 async fn stop_and_rollback_reach_their_apis() {
     let stop = mock!(Client::stop_pipeline_execution)
-        .match_requests(|r| r.abandon() == Some(true) && r.pipeline_execution_id() == Some("exec-1") && r.reason().is_some_and(|x| x.len() <= 200))
+        .match_requests(|r| {
+            r.abandon() == Some(true)
+                && r.pipeline_execution_id() == Some("exec-1")
+                && r.reason().is_some_and(|x| x.len() <= 200)
+        })
         .then_http_response(|| http(200, r#"{"pipelineExecutionId":"exec-1"}"#));
     let rollback = mock!(Client::rollback_stage)
-        .match_requests(|r| r.target_pipeline_execution_id() == Some("exec-0") && r.stage_name() == Some("SouthAmerica"))
+        .match_requests(|r| {
+            r.target_pipeline_execution_id() == Some("exec-0")
+                && r.stage_name() == Some("SouthAmerica")
+        })
         .sequence()
         .http_response(|| http(200, r#"{"pipelineExecutionId":"exec-3"}"#))
         .http_response(|| json_error("PipelineExecutionOutdatedException", "exec-0 is outdated"))
@@ -189,7 +231,13 @@ async fn draining_inverts_the_check_and_never_disables_it() {
         });
     let denied = mock!(aws_sdk_route53::Client::update_health_check)
         .match_requests(|r| r.health_check_id() == Some("hc-other"))
-        .then_http_response(|| xml_error(403, "AccessDenied", "not authorized to perform: route53:UpdateHealthCheck"));
+        .then_http_response(|| {
+            xml_error(
+                403,
+                "AccessDenied",
+                "not authorized to perform: route53:UpdateHealthCheck",
+            )
+        });
     let fake = Fake::new(vec![update.clone(), denied]);
     let b = backend(&fake);
     let outcome = b
@@ -223,8 +271,17 @@ async fn identity_is_read_once_and_expired_credentials_are_named() {
         .build();
     let fake = Fake::new(vec![sts.clone()]);
     let b = backend(&fake);
-    assert!(matches!(b.identity().await, Err(SourceError::ExpiredCredentials(_))));
-    assert_eq!(b.identity().await.unwrap(), "arn:aws:sts::111122223333:assumed-role/oncall/alice");
-    assert_eq!(b.identity().await.unwrap(), "arn:aws:sts::111122223333:assumed-role/oncall/alice");
+    assert!(matches!(
+        b.identity().await,
+        Err(SourceError::ExpiredCredentials(_))
+    ));
+    assert_eq!(
+        b.identity().await.unwrap(),
+        "arn:aws:sts::111122223333:assumed-role/oncall/alice"
+    );
+    assert_eq!(
+        b.identity().await.unwrap(),
+        "arn:aws:sts::111122223333:assumed-role/oncall/alice"
+    );
     assert_eq!(sts.num_calls(), 2);
 }

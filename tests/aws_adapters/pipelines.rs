@@ -71,18 +71,30 @@ async fn discovery_pages_through_pipelines_and_reads_cross_region_structure() {
     assert_eq!(api.kind, FlowKind::Pipeline);
     assert_eq!(api.regions, ["sa-east-1", "us-west-2", "us-east-2"]);
     let p = &api.pipelines[0];
-    assert_eq!((p.pipeline_type, p.execution_mode, p.version), (PipelineType::V2, ExecutionMode::Queued, 3));
+    assert_eq!(
+        (p.pipeline_type, p.execution_mode, p.version),
+        (PipelineType::V2, ExecutionMode::Queued, 3)
+    );
     assert_eq!(p.account, "111122223333");
     assert_eq!(p.home_region, "us-east-1");
     let na = api.wave("NorthAmerica").unwrap();
     // The approval has no region of its own: its CDK group deploys to us-west-2.
     let uw2 = na.cell("us-west-2").unwrap();
-    assert_eq!(uw2.actions.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), [
-        "UsWest2.Approve",
-        "UsWest2.ApiStack.Prepare",
-        "UsWest2.ApiStack.Deploy"
-    ]);
-    assert_eq!(uw2.actions[1].stack_name.as_deref(), Some("UsWest2-ApiStack"));
+    assert_eq!(
+        uw2.actions
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "UsWest2.Approve",
+            "UsWest2.ApiStack.Prepare",
+            "UsWest2.ApiStack.Deploy"
+        ]
+    );
+    assert_eq!(
+        uw2.actions[1].stack_name.as_deref(),
+        Some("UsWest2-ApiStack")
+    );
     assert_eq!(uw2.actions[1].provider, "CloudFormation");
     assert_eq!(uw2.actions[0].category, "Approval");
     assert!(api.wave("Source").unwrap().pre_deploy);
@@ -136,12 +148,19 @@ async fn chains_group_pipelines_into_one_flow_and_named_pipelines_skip_listing()
     };
     let backend = fake.backend(cfg, &["us-east-1", "eu-west-1"]);
     let d = backend.discover().await.expect("discovery");
-    assert_eq!(list.num_calls(), 0, "named pipelines are fetched, not listed");
+    assert_eq!(
+        list.num_calls(),
+        0,
+        "named pipelines are fetched, not listed"
+    );
     assert_eq!(d.flows.len(), 1);
     let flow = &d.flows[0];
     assert_eq!(flow.kind, FlowKind::Chained);
     assert_eq!(
-        flow.pipelines.iter().map(|p| (p.name.as_str(), p.home_region.as_str())).collect::<Vec<_>>(),
+        flow.pipelines
+            .iter()
+            .map(|p| (p.name.as_str(), p.home_region.as_str()))
+            .collect::<Vec<_>>(),
         [("api", "us-east-1"), ("api-eu", "eu-west-1")]
     );
     assert_eq!(flow.waves.len(), 8);
@@ -164,7 +183,8 @@ fn flow_fake(state_versions: Vec<i32>) -> FlowFake {
         .then_http_response(|| http(200, &fixtures::get_pipeline("api", 4)));
     let mut seq = mock!(Client::get_pipeline_state).sequence();
     for v in state_versions {
-        seq = seq.http_response(move || http(200, &fixtures::get_pipeline_state("api", v, "tok-1")));
+        seq =
+            seq.http_response(move || http(200, &fixtures::get_pipeline_state("api", v, "tok-1")));
     }
     let state = seq.build();
     let executions = mock!(Client::list_pipeline_executions)
@@ -194,7 +214,12 @@ async fn poll_derives_the_grid_from_state_and_reads_executions() {
     let f = flow_fake(vec![3]);
     let backend = f.fake.backend(AwsConfig::default(), &["us-east-1"]);
     backend.discover().await.unwrap();
-    let flow = flow_of(backend.poll(PollKey::Flow { flow: "api".into() }).await.unwrap());
+    let flow = flow_of(
+        backend
+            .poll(PollKey::Flow { flow: "api".into() })
+            .await
+            .unwrap(),
+    );
 
     let sa = flow.wave("SouthAmerica").unwrap();
     assert_eq!(sa.cell("sa-east-1").unwrap().status(), CellStatus::Failed);
@@ -208,15 +233,28 @@ async fn poll_derives_the_grid_from_state_and_reads_executions() {
 
     let na = flow.wave("NorthAmerica").unwrap();
     assert!(!na.transition.enabled);
-    assert_eq!(na.transition.disabled_reason.as_deref(), Some("Held until us-west-2 off-hours"));
+    assert_eq!(
+        na.transition.disabled_reason.as_deref(),
+        Some("Held until us-west-2 off-hours")
+    );
     assert_eq!(
         na.transition.changed_by.as_deref(),
         Some("arn:aws:sts::111122223333:assumed-role/oncall/alice")
     );
     let uw2 = na.cell("us-west-2").unwrap();
     assert_eq!(uw2.status(), CellStatus::AwaitingApproval);
-    assert!(uw2.pending_approval().unwrap().approval.as_ref().unwrap().token_present);
-    assert_eq!(na.cell("us-east-2").unwrap().status(), CellStatus::Succeeded);
+    assert!(
+        uw2.pending_approval()
+            .unwrap()
+            .approval
+            .as_ref()
+            .unwrap()
+            .token_present
+    );
+    assert_eq!(
+        na.cell("us-east-2").unwrap().status(),
+        CellStatus::Succeeded
+    );
     assert_eq!(flow.pending_approvals(), 1);
     assert_eq!(flow.holds(), 1);
 
@@ -226,7 +264,13 @@ async fn poll_derives_the_grid_from_state_and_reads_executions() {
     assert_eq!(latest.status, ExecutionStatus::Failed);
     assert_eq!(latest.trigger, "CloudWatchEvent");
     assert_eq!(latest.revision_id.as_deref(), Some("9f1c2e7"));
-    assert!(latest.revision_summary.as_deref().unwrap().contains("retry budget"));
+    assert!(
+        latest
+            .revision_summary
+            .as_deref()
+            .unwrap()
+            .contains("retry budget")
+    );
     assert_eq!(latest.duration_secs(), 600);
     assert_eq!(flow.executions[1].trigger, "StartPipelineExecution");
 }
@@ -240,8 +284,16 @@ async fn structure_is_read_again_only_when_the_version_changes() {
     let key = PollKey::Flow { flow: "api".into() };
     backend.poll(key.clone()).await.unwrap();
     backend.poll(key.clone()).await.unwrap();
-    assert_eq!(f.get_pipeline.num_calls(), 0, "version unchanged: no GetPipeline");
-    assert_eq!(f.executions.num_calls(), 1, "state unchanged: executions not listed again");
+    assert_eq!(
+        f.get_pipeline.num_calls(),
+        0,
+        "version unchanged: no GetPipeline"
+    );
+    assert_eq!(
+        f.executions.num_calls(),
+        1,
+        "state unchanged: executions not listed again"
+    );
     let flow = flow_of(backend.poll(key).await.unwrap());
     assert_eq!(f.get_pipeline.num_calls(), 1);
     assert_eq!(f.state.num_calls(), 3);
@@ -269,7 +321,12 @@ async fn a_denied_state_read_still_shows_the_structure_and_records_why() {
     let fake = Fake::new(rules);
     let backend = fake.backend(AwsConfig::default(), &["us-east-1"]);
     backend.discover().await.unwrap();
-    let flow = flow_of(backend.poll(PollKey::Flow { flow: "api".into() }).await.unwrap());
+    let flow = flow_of(
+        backend
+            .poll(PollKey::Flow { flow: "api".into() })
+            .await
+            .unwrap(),
+    );
     assert_eq!(flow.waves.len(), 4);
     assert!(
         flow.waves
@@ -285,41 +342,87 @@ async fn a_denied_state_read_still_shows_the_structure_and_records_why() {
 }
 
 #[tokio::test]
-async fn throttling_expired_credentials_and_missing_pipelines_fail_the_poll() {
-    for (code, check) in [
-        ("ThrottlingException", SourceError::is_throttle_or_server as fn(&SourceError) -> bool),
-        ("ExpiredTokenException", |e: &SourceError| matches!(e, SourceError::ExpiredCredentials(_))),
-        ("PipelineNotFoundException", |e: &SourceError| matches!(e, SourceError::NotFound(_))),
-    ] {
+async fn once_state_was_read_throttling_fails_the_poll_instead_of_blanking_it() {
+    type Check = fn(&SourceError) -> bool;
+    let cases: [(&str, Check); 3] = [
+        ("ThrottlingException", |e| {
+            matches!(e, SourceError::Throttled(_))
+        }),
+        ("ExpiredTokenException", |e| {
+            matches!(e, SourceError::ExpiredCredentials(_))
+        }),
+        ("PipelineNotFoundException", |e| {
+            matches!(e, SourceError::NotFound(_))
+        }),
+    ];
+    for (code, check) in cases {
         let rules = vec![
             mock!(Client::list_pipelines)
                 .then_http_response(|| http(200, r#"{"pipelines":[{"name":"api"}]}"#)),
             get_pipeline("api", 3),
             mock!(Client::get_pipeline_state)
-                .then_http_response(move || json_error(code, "no")),
+                .sequence()
+                .http_response(|| http(200, &fixtures::get_pipeline_state("api", 3, "tok")))
+                .http_response(move || json_error(code, "no"))
+                .build(),
+            mock!(Client::list_pipeline_executions)
+                .then_http_response(|| http(200, &fixtures::list_pipeline_executions())),
             caller_identity(),
         ];
         let fake = Fake::new(rules);
         let backend = fake.backend(AwsConfig::default(), &["us-east-1"]);
         backend.discover().await.unwrap();
-        let err = backend
-            .poll(PollKey::Flow { flow: "api".into() })
-            .await
-            .unwrap_err();
+        let key = PollKey::Flow { flow: "api".into() };
+        backend.poll(key.clone()).await.unwrap();
+        let err = backend.poll(key).await.unwrap_err();
         assert!(check(&err), "{code} gave {err:?}");
     }
+}
+
+#[tokio::test]
+async fn throttled_before_any_state_was_read_the_structure_is_still_shown() {
+    let rules = vec![
+        mock!(Client::list_pipelines)
+            .then_http_response(|| http(200, r#"{"pipelines":[{"name":"api"}]}"#)),
+        get_pipeline("api", 3),
+        mock!(Client::get_pipeline_state)
+            .then_http_response(|| json_error("ThrottlingException", "Rate exceeded")),
+        mock!(Client::list_pipeline_executions)
+            .then_http_response(|| http(200, &fixtures::list_pipeline_executions())),
+        caller_identity(),
+    ];
+    let fake = Fake::new(rules);
+    let backend = fake.backend(AwsConfig::default(), &["us-east-1"]);
+    backend.discover().await.unwrap();
+    let flow = flow_of(
+        backend
+            .poll(PollKey::Flow { flow: "api".into() })
+            .await
+            .unwrap(),
+    );
+    assert_eq!(flow.waves.len(), 4);
+    assert!(matches!(
+        backend.partial_errors()[0].1,
+        SourceError::Throttled(_)
+    ));
 }
 
 #[tokio::test]
 async fn discovery_fails_clearly_on_denied_listing() {
     let rules = vec![
         mock!(Client::list_pipelines).then_http_response(|| {
-            json_error("AccessDeniedException", "not authorized to perform: codepipeline:ListPipelines")
+            json_error(
+                "AccessDeniedException",
+                "not authorized to perform: codepipeline:ListPipelines",
+            )
         }),
         caller_identity(),
     ];
     let fake = Fake::new(rules);
     let backend = fake.backend(AwsConfig::default(), &["us-east-1"]);
     let err = backend.discover().await.unwrap_err();
-    assert!(matches!(&err, SourceError::AccessDenied(m) if m.contains("codepipeline:ListPipelines")), "{err:?}");
+    assert!(
+        matches!(&err, SourceError::AccessDenied(m) if m.contains("codepipeline:ListPipelines")),
+        "{err:?}"
+    );
 }

@@ -39,14 +39,23 @@ async fn replicas_and_their_lag_come_from_two_calls() {
                 let stat = q.metric_stat().unwrap();
                 assert_eq!(stat.period(), Some(60));
                 let m = stat.metric().unwrap();
-                assert_eq!((m.namespace(), m.metric_name()), (Some("AWS/DynamoDB"), Some("ReplicationLatency")));
-                m.dimensions().iter().map(|d| (d.name().unwrap(), d.value().unwrap())).collect()
+                assert_eq!(
+                    (m.namespace(), m.metric_name()),
+                    (Some("AWS/DynamoDB"), Some("ReplicationLatency"))
+                );
+                m.dimensions()
+                    .iter()
+                    .map(|d| (d.name().unwrap(), d.value().unwrap()))
+                    .collect()
             })
             .collect();
-        assert_eq!(dims, [
-            vec![("TableName", "orders"), ("ReceivingRegion", "us-west-2")],
-            vec![("TableName", "orders"), ("ReceivingRegion", "eu-west-1")],
-        ]);
+        assert_eq!(
+            dims,
+            [
+                vec![("TableName", "orders"), ("ReceivingRegion", "us-west-2")],
+                vec![("TableName", "orders"), ("ReceivingRegion", "eu-west-1")],
+            ]
+        );
         let span = input.end_time().unwrap().secs() - input.start_time().unwrap().secs();
         assert_eq!(span, 3600, "the last hour");
         GetMetricDataOutput::builder()
@@ -65,7 +74,9 @@ async fn replicas_and_their_lag_come_from_two_calls() {
     let fake = Fake::new(vec![describe.clone(), metrics.clone()]);
     let backend = fake.backend(cfg(), &["us-east-1"]);
     let Observation::Replication(table) = backend
-        .poll(PollKey::Replication { table: "orders".into() })
+        .poll(PollKey::Replication {
+            table: "orders".into(),
+        })
         .await
         .unwrap()
     else {
@@ -73,13 +84,33 @@ async fn replicas_and_their_lag_come_from_two_calls() {
     };
     assert_eq!((describe.num_calls(), metrics.num_calls()), (1, 1));
     assert_eq!(table.flow.as_deref(), Some("api"));
-    let replicas: Vec<(&str, &str)> = table.replicas.iter().map(|r| (r.region.as_str(), r.status.as_str())).collect();
-    assert_eq!(replicas, [("us-east-1", "ACTIVE"), ("us-west-2", "ACTIVE"), ("eu-west-1", "UPDATING")]);
+    let replicas: Vec<(&str, &str)> = table
+        .replicas
+        .iter()
+        .map(|r| (r.region.as_str(), r.status.as_str()))
+        .collect();
+    assert_eq!(
+        replicas,
+        [
+            ("us-east-1", "ACTIVE"),
+            ("us-west-2", "ACTIVE"),
+            ("eu-west-1", "UPDATING")
+        ]
+    );
     let west = table.series("us-east-1", "us-west-2").unwrap();
     // Oldest first, whatever order CloudWatch answered in.
-    assert_eq!(west.points.iter().map(|(_, v)| *v).collect::<Vec<_>>(), [900.0, 850.0]);
+    assert_eq!(
+        west.points.iter().map(|(_, v)| *v).collect::<Vec<_>>(),
+        [900.0, 850.0]
+    );
     assert_eq!(table.worst_lag_into("us-west-2"), Some(850.0));
-    assert!(table.series("us-east-1", "eu-west-1").unwrap().points.is_empty());
+    assert!(
+        table
+            .series("us-east-1", "eu-west-1")
+            .unwrap()
+            .points
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -93,13 +124,20 @@ async fn a_missing_table_and_an_unconfigured_one_are_not_found() {
     let fake = Fake::new(vec![describe]);
     let backend = fake.backend(cfg(), &["us-east-1"]);
     let err = backend
-        .poll(PollKey::Replication { table: "orders".into() })
+        .poll(PollKey::Replication {
+            table: "orders".into(),
+        })
         .await
         .unwrap_err();
     assert!(matches!(err, SourceError::NotFound(_)), "{err:?}");
     let err = backend
-        .poll(PollKey::Replication { table: "carts".into() })
+        .poll(PollKey::Replication {
+            table: "carts".into(),
+        })
         .await
         .unwrap_err();
-    assert!(matches!(err, SourceError::NotFound(ref m) if m.contains("not configured")), "{err:?}");
+    assert!(
+        matches!(err, SourceError::NotFound(ref m) if m.contains("not configured")),
+        "{err:?}"
+    );
 }

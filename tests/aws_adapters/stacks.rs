@@ -15,7 +15,9 @@ use super::support::{Fake, caller_identity, dt, xml_error};
 fn stack(name: &str, status: StackStatus, updated: i64) -> Stack {
     Stack::builder()
         .stack_name(name)
-        .stack_id(format!("arn:aws:cloudformation:eu-west-1:111122223333:stack/{name}/1"))
+        .stack_id(format!(
+            "arn:aws:cloudformation:eu-west-1:111122223333:stack/{name}/1"
+        ))
         .creation_time(dt(1_763_000_000))
         .last_updated_time(dt(updated))
         .stack_status(status)
@@ -81,7 +83,11 @@ async fn events_are_read_down_to_the_last_one_seen_and_not_while_settled() {
         .match_requests(|r| r.next_token() == Some("stacks-2"))
         .then_output(|| {
             DescribeStacksOutput::builder()
-                .stacks(stack("worker-prod", StackStatus::UpdateComplete, 1_763_600_000))
+                .stacks(stack(
+                    "worker-prod",
+                    StackStatus::UpdateComplete,
+                    1_763_600_000,
+                ))
                 .build()
         });
     let describe_page_1 = mock!(Client::describe_stacks)
@@ -89,7 +95,11 @@ async fn events_are_read_down_to_the_last_one_seen_and_not_while_settled() {
         .sequence()
         .output(|| {
             DescribeStacksOutput::builder()
-                .stacks(stack("api-prod", StackStatus::UpdateInProgress, 1_763_700_000))
+                .stacks(stack(
+                    "api-prod",
+                    StackStatus::UpdateInProgress,
+                    1_763_700_000,
+                ))
                 .stacks(stack("unrelated", StackStatus::CreateComplete, 1))
                 .next_token("stacks-2")
                 .build()
@@ -97,7 +107,11 @@ async fn events_are_read_down_to_the_last_one_seen_and_not_while_settled() {
         .times(2)
         .output(|| {
             DescribeStacksOutput::builder()
-                .stacks(stack("api-prod", StackStatus::UpdateComplete, 1_763_700_000))
+                .stacks(stack(
+                    "api-prod",
+                    StackStatus::UpdateComplete,
+                    1_763_700_000,
+                ))
                 .next_token("stacks-2")
                 .build()
         })
@@ -142,29 +156,78 @@ async fn events_are_read_down_to_the_last_one_seen_and_not_while_settled() {
     let first = stacks_of(backend.poll(key.clone()).await.unwrap());
     assert_eq!(first.len(), 2);
     assert_eq!(first[0].status, "UPDATE_IN_PROGRESS");
-    let ids: Vec<&str> = first[0].new_events.iter().map(|e| e.event_id.as_str()).collect();
-    assert_eq!(ids, ["api-prod-ev10", "api-prod-ev9", "api-prod-ev8", "api-prod-ev7", "api-prod-ev6"]);
-    assert_eq!(api_events_older.num_calls(), 0, "the first poll reads one page only");
+    let ids: Vec<&str> = first[0]
+        .new_events
+        .iter()
+        .map(|e| e.event_id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "api-prod-ev10",
+            "api-prod-ev9",
+            "api-prod-ev8",
+            "api-prod-ev7",
+            "api-prod-ev6"
+        ]
+    );
+    assert_eq!(
+        api_events_older.num_calls(),
+        0,
+        "the first poll reads one page only"
+    );
     assert_eq!(first[1].new_events.len(), 3);
 
     let second = stacks_of(backend.poll(key.clone()).await.unwrap());
-    let ids: Vec<&str> = second[0].new_events.iter().map(|e| e.event_id.as_str()).collect();
-    assert_eq!(ids, ["api-prod-ev14", "api-prod-ev13", "api-prod-ev12", "api-prod-ev11"]);
-    assert_eq!(api_events_p2.num_calls(), 1, "paged until the last event seen");
+    let ids: Vec<&str> = second[0]
+        .new_events
+        .iter()
+        .map(|e| e.event_id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "api-prod-ev14",
+            "api-prod-ev13",
+            "api-prod-ev12",
+            "api-prod-ev11"
+        ]
+    );
+    assert_eq!(
+        api_events_p2.num_calls(),
+        1,
+        "paged until the last event seen"
+    );
     assert_eq!(api_events_older.num_calls(), 0);
     assert!(second[1].new_events.is_empty());
-    assert_eq!(worker_events.num_calls(), 1, "a settled, unchanged stack is not asked for events");
+    assert_eq!(
+        worker_events.num_calls(),
+        1,
+        "a settled, unchanged stack is not asked for events"
+    );
 
     let third = stacks_of(backend.poll(key.clone()).await.unwrap());
     assert_eq!(third[0].status, "UPDATE_COMPLETE");
-    let ids: Vec<&str> = third[0].new_events.iter().map(|e| e.event_id.as_str()).collect();
+    let ids: Vec<&str> = third[0]
+        .new_events
+        .iter()
+        .map(|e| e.event_id.as_str())
+        .collect();
     assert_eq!(ids, ["api-prod-ev15"]);
     assert_eq!(api_events_p2.num_calls(), 1);
 
     let fourth = stacks_of(backend.poll(key).await.unwrap());
     assert!(fourth[0].new_events.is_empty());
-    assert_eq!(api_events.num_calls(), 3, "settled after the third poll: no more event reads");
-    assert_eq!(describe_page_1.num_calls(), 4, "one listing per poll for the whole region");
+    assert_eq!(
+        api_events.num_calls(),
+        3,
+        "settled after the third poll: no more event reads"
+    );
+    assert_eq!(
+        describe_page_1.num_calls(),
+        4,
+        "one listing per poll for the whole region"
+    );
     assert_eq!(describe_page_2.num_calls(), 4);
 
     // The unmanaged flow mirrors the last stacks poll without calling AWS.
@@ -181,7 +244,11 @@ async fn events_are_read_down_to_the_last_one_seen_and_not_while_settled() {
     assert_eq!(fake.calls(), before);
     let cell = flow.waves[0].cell("eu-west-1").unwrap();
     assert_eq!(cell.actions.len(), 2);
-    assert!(cell.actions.iter().all(|a| a.status == ActionStatus::Succeeded));
+    assert!(
+        cell.actions
+            .iter()
+            .all(|a| a.status == ActionStatus::Succeeded)
+    );
 }
 
 #[tokio::test]
@@ -197,7 +264,13 @@ async fn a_missing_stack_is_reported_and_throttling_fails_the_poll() {
     let gone = mock!(Client::describe_stacks)
         .match_requests(|r| r.stack_name() == Some("api-prod"))
         .sequence()
-        .http_response(|| xml_error(400, "ValidationError", "Stack with id api-prod does not exist"))
+        .http_response(|| {
+            xml_error(
+                400,
+                "ValidationError",
+                "Stack with id api-prod does not exist",
+            )
+        })
         .http_response(|| xml_error(400, "Throttling", "Rate exceeded"))
         .build();
     let fake = Fake::new(vec![gone, no_pipelines(), caller_identity()]);
@@ -210,5 +283,8 @@ async fn a_missing_stack_is_reported_and_throttling_fails_the_poll() {
     assert_eq!(stacks[0].status, "DOES_NOT_EXIST");
     assert!(stacks[0].new_events.is_empty());
     let err = backend.poll(key).await.unwrap_err();
-    assert!(matches!(err, SourceError::Throttled(ref m) if m.contains("cloudformation:DescribeStacks")), "{err:?}");
+    assert!(
+        matches!(err, SourceError::Throttled(ref m) if m.contains("cloudformation:DescribeStacks")),
+        "{err:?}"
+    );
 }

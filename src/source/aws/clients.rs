@@ -14,6 +14,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_sts::config::Region;
 use tokio::sync::OnceCell;
 
+use super::emulator_compat::EpochTimestamps;
 use crate::source::SourceError;
 
 /// Name of the account reached with the default profile.
@@ -81,6 +82,9 @@ fn load_settings() -> (RetryConfig, TimeoutConfig) {
 
 macro_rules! client_getter {
     ($name:ident, $krate:ident) => {
+        client_getter!($name, $krate, |b, _, _| b);
+    };
+    ($name:ident, $krate:ident, $adjust:expr) => {
         pub async fn $name(
             &self,
             account: &str,
@@ -98,12 +102,13 @@ macro_rules! client_getter {
                         .region(Region::new(region.to_string()))
                         .build(),
                 ),
-                Base::Chain { .. } => {
+                Base::Chain { endpoint_url, .. } => {
                     let shared = self.shared(account).await?;
+                    let adjust = $adjust;
+                    let builder = $krate::config::Builder::from(shared)
+                        .region(Region::new(region.to_string()));
                     $krate::Client::from_conf(
-                        $krate::config::Builder::from(shared)
-                            .region(Region::new(region.to_string()))
-                            .build(),
+                        adjust(builder, shared, endpoint_url.is_some()).build(),
                     )
                 }
             };
@@ -200,7 +205,16 @@ impl ClientPool {
             .await)
     }
 
-    client_getter!(codepipeline, aws_sdk_codepipeline);
+    client_getter!(
+        codepipeline,
+        aws_sdk_codepipeline,
+        |b: aws_sdk_codepipeline::config::Builder, shared: &SdkConfig, emulated: bool| {
+            match shared.http_client().filter(|_| emulated) {
+                Some(http) => b.http_client(EpochTimestamps::wrap(http)),
+                None => b,
+            }
+        }
+    );
     client_getter!(cloudformation, aws_sdk_cloudformation);
     client_getter!(route53, aws_sdk_route53);
     client_getter!(cloudwatch, aws_sdk_cloudwatch);

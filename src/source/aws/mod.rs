@@ -18,6 +18,7 @@ pub mod cloudwatch;
 pub mod codepipeline;
 mod discovery;
 pub mod dynamodb;
+pub mod emulator_compat;
 pub mod errors;
 mod observe;
 mod operate;

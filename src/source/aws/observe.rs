@@ -1,8 +1,11 @@
 //! Answering polls. Failures that only leave part of an answer unknown
 //! (a permission missing for one call, an emulator lacking an API) are
-//! recorded and the rest is returned; failures that mean "ask again later"
-//! (throttling, timeouts, expired credentials) fail the poll so the scheduler
-//! backs off and the view keeps the last good data, marked stale.
+//! recorded and the rest is returned. Failures that mean "ask again later"
+//! (throttling, timeouts, server errors) fail the poll once that part has
+//! been read successfully before, so the scheduler backs off and the view
+//! keeps the last good data, marked stale, instead of replacing it with
+//! unknowns; until then the partial answer is better than none. Expired
+//! credentials and vanished resources always fail the poll.
 
 use std::collections::HashMap;
 
@@ -16,16 +19,15 @@ use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, dynamodb, 
 use crate::domain::fleet::{FlowKind, GlobalTable, HealthCheck, HealthStatus, LatencySeries};
 use crate::source::{Observation, PollKey, SourceError, StackObservation};
 
-/// Errors after which the poll fails rather than returning a partial answer.
-pub(super) fn must_fail(e: &SourceError) -> bool {
-    matches!(
-        e,
-        SourceError::Throttled(_)
-            | SourceError::Timeout(_)
-            | SourceError::Unreachable(_)
-            | SourceError::ExpiredCredentials(_)
-            | SourceError::NotFound(_)
-    )
+/// Whether a failed part of a poll fails the whole poll (see the module docs).
+pub(super) fn must_fail(e: &SourceError, read_before: bool) -> bool {
+    match e {
+        SourceError::ExpiredCredentials(_) | SourceError::NotFound(_) => true,
+        SourceError::Throttled(_) | SourceError::Timeout(_) | SourceError::Unreachable(_) => {
+            read_before
+        }
+        _ => false,
+    }
 }
 
 /// The region a check's status is attributed to when nothing names one.
@@ -40,6 +42,14 @@ impl AwsBackend {
             PollKey::Checkers { health_check_id } => self.poll_checkers(health_check_id).await,
             PollKey::Replication { table } => self.poll_replication(table, &key.label()).await,
         }
+    }
+
+    fn part_read(&self, part: &str) {
+        self.lock_state().read_before.insert(part.to_string());
+    }
+
+    fn read_before(&self, part: &str) -> bool {
+        self.lock_state().read_before.contains(part)
     }
 
     async fn poll_flow(&self, flow: &str, label: &str) -> Result<Observation, SourceError> {
@@ -61,9 +71,13 @@ impl AwsBackend {
                 .pool
                 .codepipeline(&entry.account, &entry.region)
                 .await?;
+            let part = format!("GetPipelineState {key}");
             let state = match codepipeline::get_pipeline_state(&client, &entry.name).await {
-                Ok(s) => Some(s),
-                Err(e) if must_fail(&e) => return Err(e),
+                Ok(s) => {
+                    self.part_read(&part);
+                    Some(s)
+                }
+                Err(e) if must_fail(&e, self.read_before(&part)) => return Err(e),
                 Err(e) => {
                     partial = Some(e);
                     None
@@ -81,9 +95,13 @@ impl AwsBackend {
             };
             let fingerprint = state.as_ref().and_then(|s| serde_json::to_string(s).ok());
             let executions = if fingerprint.is_none() || fingerprint != entry.last_state {
+                let part = format!("ListPipelineExecutions {key}");
                 match codepipeline::list_executions(&client, &entry.name).await {
-                    Ok(list) => Some(list),
-                    Err(e) if must_fail(&e) => return Err(e),
+                    Ok(list) => {
+                        self.part_read(&part);
+                        Some(list)
+                    }
+                    Err(e) if must_fail(&e, self.read_before(&part)) => return Err(e),
                     Err(e) => {
                         partial = Some(e);
                         None
@@ -266,9 +284,13 @@ impl AwsBackend {
         } else {
             let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
             let start = now - SignedDuration::from_mins(10);
+            let part = label.to_string();
             match cloudwatch::get_metric_data(&cw, &queries, start, now).await {
-                Ok(s) => s,
-                Err(e) if must_fail(&e) => return Err(e),
+                Ok(s) => {
+                    self.part_read(&part);
+                    s
+                }
+                Err(e) if must_fail(&e, self.read_before(&part)) => return Err(e),
                 Err(e) => {
                     partial = Some(e);
                     HashMap::new()
@@ -352,11 +374,15 @@ impl AwsBackend {
         } else {
             let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, source).await?;
             let plain: Vec<MetricQuery> = queries.iter().map(|(_, q)| q.clone()).collect();
+            let part = label.to_string();
             match cloudwatch::get_metric_data(&cw, &plain, now - SignedDuration::from_hours(1), now)
                 .await
             {
-                Ok(s) => s,
-                Err(e) if must_fail(&e) => return Err(e),
+                Ok(s) => {
+                    self.part_read(&part);
+                    s
+                }
+                Err(e) if must_fail(&e, self.read_before(&part)) => return Err(e),
                 Err(e) => {
                     partial = Some(e);
                     HashMap::new()

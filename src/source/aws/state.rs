@@ -2,7 +2,7 @@
 //! pipeline structures, per-stack event cursors. Held under a plain mutex
 //! and never across an `.await`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::Timestamp;
 
@@ -70,6 +70,8 @@ pub struct State {
     pub checkers: HashMap<String, Vec<CheckerObservation>>,
     pub account_ids: BTreeMap<String, String>,
     pub partial_errors: BTreeMap<String, SourceError>,
+    /// Parts of polls (e.g. `GetPipelineState api`) answered at least once.
+    pub read_before: HashSet<String>,
     pub discovered_at: Option<Timestamp>,
 }
 
