@@ -35,8 +35,15 @@ where
             }
         }
         SdkError::ResponseError(_) => {
-            let text = DisplayErrorContext(&err).to_string();
-            SourceError::Other(format!("{operation}: unreadable answer: {text}"))
+            // The body may be a whole HTML page (a proxy, an emulator lacking
+            // the API): name the status only.
+            let status = err.raw_response().map(|r| r.status().as_u16()).unwrap_or(0);
+            let text = format!("{operation}: unreadable answer (HTTP {status})");
+            if status >= 500 {
+                SourceError::Unreachable(text)
+            } else {
+                SourceError::Other(text)
+            }
         }
         _ => {
             let text = DisplayErrorContext(&err).to_string();
