@@ -23,5 +23,8 @@ mod operate;
 #[path = "aws_adapters/accounting.rs"]
 mod accounting;
 
+#[path = "aws_adapters/iam.rs"]
+mod iam;
+
 #[path = "aws_adapters/pipelines.rs"]
 mod pipelines;
