@@ -322,7 +322,7 @@ pub(super) fn pipeline_flow(
         pipelines.push(entry.meta.clone());
         executions.extend(entry.executions.iter().cloned());
     }
-    executions.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+    executions.sort_by_key(|e| std::cmp::Reverse(e.started_at));
     Flow {
         name: def.name.clone(),
         kind: def.kind,
