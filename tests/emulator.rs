@@ -59,6 +59,7 @@ fn dummy_credentials() {
             ("AWS_SECRET_ACCESS_KEY", "testing"),
             ("AWS_SESSION_TOKEN", "testing"),
             ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_REGION", "us-east-1"),
         ] {
             if std::env::var_os(key).is_none() {
                 // SAFETY: set once, guarded by `Once`, before any test reads the environment.

@@ -262,6 +262,11 @@ async fn naive_minute(configs: &ServiceConfigs) {
 async fn an_idle_minute_costs_a_small_fraction_of_a_naive_loop() {
     let fake = Fake::new(rules());
     let backend = fake.backend(cfg(), &[REGIONS[0]]);
+    assert_eq!(
+        backend.client_count(),
+        0,
+        "clients are made when first needed"
+    );
     let d = backend.discover().await.unwrap();
     assert_eq!(d.flows.len(), PIPELINES);
     assert_eq!(d.stacks.len(), PIPELINES * REGIONS.len());
@@ -275,6 +280,9 @@ async fn an_idle_minute_costs_a_small_fraction_of_a_naive_loop() {
         backend.poll(key).await.unwrap();
     }
     let wavetop = fake.calls() - before;
+    // One per (account, region, service) in use: CodePipeline, STS, Route53,
+    // CloudWatch and DynamoDB in us-east-1, CloudFormation in each region.
+    assert_eq!(backend.client_count(), 5 + REGIONS.len());
 
     let naive_fake = Fake::new(rules());
     naive_minute(&naive_fake.configs()).await;

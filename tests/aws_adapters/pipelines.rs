@@ -426,3 +426,55 @@ async fn discovery_fails_clearly_on_denied_listing() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn the_same_pipeline_name_in_two_accounts_gets_two_flows_and_calls_use_the_real_name() {
+    use wavetop::config::schema::AccountConfig;
+    use wavetop::source::{Operate, OperateCall};
+    let enable = mock!(Client::enable_stage_transition)
+        .match_requests(|r| r.pipeline_name() == Some("api"))
+        .then_http_response(|| http(200, "{}"));
+    let rules = vec![
+        mock!(Client::list_pipelines)
+            .then_http_response(|| http(200, r#"{"pipelines":[{"name":"api"}]}"#)),
+        get_pipeline("api", 3),
+        enable.clone(),
+        caller_identity(),
+    ];
+    let fake = Fake::new(rules);
+    let cfg = AwsConfig {
+        accounts: vec![AccountConfig {
+            name: "prod".into(),
+            profile: "prod-admin".into(),
+            home_regions: vec!["eu-west-1".into()],
+        }],
+        ..AwsConfig::default()
+    };
+    let backend = fake.backend(cfg, &["us-east-1"]);
+    let d = backend.discover().await.unwrap();
+    assert_eq!(
+        d.fleet_label,
+        "111122223333 (default), 111122223333 (prod-admin)"
+    );
+    let keys: Vec<(&str, &str)> = d
+        .flows
+        .iter()
+        .map(|f| (f.name.as_str(), f.pipelines[0].home_region.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("api@us-east-1", "us-east-1"),
+            ("api@eu-west-1", "eu-west-1")
+        ]
+    );
+    assert_eq!(d.flows[1].waves[0].pipeline, "api@eu-west-1");
+    backend
+        .execute(OperateCall::EnableStageTransition {
+            pipeline: "api@eu-west-1".into(),
+            stage: "NorthAmerica".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(enable.num_calls(), 1);
+}

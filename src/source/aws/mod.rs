@@ -78,20 +78,13 @@ impl AwsBackend {
                 "--endpoint-url must start with http:// or https://, got {url}"
             )));
         }
-        let mut accounts = accounts(&opts, &cfg);
-        let pool = ClientPool::from_chain(accounts.clone(), opts.endpoint_url.clone());
-        if accounts[0].home_regions.is_empty() {
-            let region = pool
-                .chain_region(DEFAULT_ACCOUNT)
-                .await
-                .unwrap_or_else(|| FALLBACK_REGION.to_string());
-            fill_home_regions(&mut accounts, &region);
-            let endpoint = opts.endpoint_url.clone();
-            return Ok(Self::with_pool(
-                ClientPool::from_chain(accounts, endpoint),
-                cfg,
-            ));
-        }
+        let mut pool = ClientPool::from_chain(accounts(&opts, &cfg), opts.endpoint_url.clone());
+        let fallback = match pool.accounts()[0].home_regions.is_empty() {
+            // The profile's or the environment's region; read locally, nothing is sent.
+            true => pool.chain_region(DEFAULT_ACCOUNT).await,
+            false => None,
+        };
+        pool.fill_home_regions(fallback.as_deref().unwrap_or(FALLBACK_REGION));
         Ok(Self::with_pool(pool, cfg))
     }
 
@@ -103,9 +96,9 @@ impl AwsBackend {
         opts: AwsOptions,
         cfg: AwsConfig,
     ) -> AwsBackend {
-        let mut accounts = accounts(&opts, &cfg);
-        fill_home_regions(&mut accounts, FALLBACK_REGION);
-        Self::with_pool(ClientPool::from_configs(accounts, configs), cfg)
+        let mut pool = ClientPool::from_configs(accounts(&opts, &cfg), configs);
+        pool.fill_home_regions(FALLBACK_REGION);
+        Self::with_pool(pool, cfg)
     }
 
     fn with_pool(pool: ClientPool, cfg: AwsConfig) -> AwsBackend {
@@ -194,19 +187,6 @@ fn accounts(opts: &AwsOptions, cfg: &AwsConfig) -> Vec<Account> {
     accounts
 }
 
-/// Accounts without home regions of their own use the default account's.
-fn fill_home_regions(accounts: &mut [Account], fallback: &str) {
-    if accounts[0].home_regions.is_empty() {
-        accounts[0].home_regions = vec![fallback.to_string()];
-    }
-    let default_regions = accounts[0].home_regions.clone();
-    for a in accounts.iter_mut().skip(1) {
-        if a.home_regions.is_empty() {
-            a.home_regions = default_regions.clone();
-        }
-    }
-}
-
 impl Observe for AwsBackend {
     fn discover(&self) -> BoxFuture<'_, Result<Discovery, SourceError>> {
         Box::pin(self.discover_fleet())
@@ -226,3 +206,9 @@ impl Operate for AwsBackend {
         Box::pin(self.execute_call(call))
     }
 }
+
+// The backend is used behind `&dyn Observe` / `&dyn Operate` from other tasks.
+const _: fn() = || {
+    fn usable_anywhere<T: Observe + Operate + Send + Sync + 'static>() {}
+    usable_anywhere::<AwsBackend>();
+};
