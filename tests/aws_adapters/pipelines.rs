@@ -478,3 +478,52 @@ async fn the_same_pipeline_name_in_two_accounts_gets_two_flows_and_calls_use_the
         .unwrap();
     assert_eq!(enable.num_calls(), 1);
 }
+
+#[tokio::test]
+async fn an_unreadable_extra_account_or_zone_is_left_out_and_said_so() {
+    use wavetop::config::schema::AccountConfig;
+    let sts = mock!(aws_sdk_sts::Client::get_caller_identity)
+        .sequence()
+        .http_response(|| {
+            http(200, "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::111122223333:user/ci</Arn>\
+                <UserId>AIDA</UserId><Account>111122223333</Account></GetCallerIdentityResult></GetCallerIdentityResponse>")
+        })
+        .http_response(|| super::support::xml_error(403, "ExpiredToken", "The security token included in the request is expired"))
+        .build();
+    let no_zone = mock!(aws_sdk_route53::Client::list_hosted_zones_by_name).then_http_response(|| {
+        http(200, "<ListHostedZonesByNameResponse><HostedZones></HostedZones><IsTruncated>false</IsTruncated><MaxItems>1</MaxItems></ListHostedZonesByNameResponse>")
+    });
+    let rules = vec![
+        mock!(Client::list_pipelines)
+            .then_http_response(|| http(200, r#"{"pipelines":[{"name":"api"}]}"#)),
+        get_pipeline("api", 3),
+        sts,
+        no_zone,
+    ];
+    let fake = Fake::new(rules);
+    let cfg = AwsConfig {
+        hosted_zones: vec!["missing.example.com".into()],
+        accounts: vec![AccountConfig {
+            name: "prod".into(),
+            profile: "prod-admin".into(),
+            home_regions: vec![],
+        }],
+        ..AwsConfig::default()
+    };
+    let backend = fake.backend(cfg, &["us-east-1"]);
+    let d = backend.discover().await.unwrap();
+    assert_eq!(
+        d.fleet_label,
+        "111122223333 (default), prod-admin: unavailable"
+    );
+    assert_eq!(d.flows.len(), 1);
+    assert!(d.record_sets.is_empty());
+    let errors = backend.partial_errors();
+    let keys: Vec<&str> = errors.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["discover account prod", "discover zone missing.example.com"]
+    );
+    assert!(matches!(errors[0].1, SourceError::ExpiredCredentials(_)));
+    assert!(matches!(errors[1].1, SourceError::NotFound(_)));
+}

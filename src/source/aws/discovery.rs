@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use super::cloudformation::{StackInfo, is_settled};
+use super::observe::must_fail;
 use super::state::{FlowDef, PipelineEntry, StackId};
-use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53, sts};
+use super::{Account, AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53, sts};
 use crate::config::schema::StackConfig;
 use crate::domain::fleet::{
     Action, ActionStatus, Cell, Flow, FlowKind, Pipeline, RecordSet, Transition, Wave,
@@ -30,20 +31,28 @@ struct Found {
 
 impl AwsBackend {
     pub(super) async fn discover_fleet(&self) -> Result<Discovery, SourceError> {
+        let named = self.named_pipelines();
         let mut labels = Vec::new();
         let mut account_ids = BTreeMap::new();
+        let mut found: Vec<Found> = Vec::new();
+        let mut partial: Vec<(String, SourceError)> = Vec::new();
         for account in self.pool.accounts() {
-            let client = self
-                .pool
-                .sts(&account.name, &account.home_regions[0])
-                .await?;
-            let who = sts::caller_identity(&client).await?;
             let profile = account.profile.as_deref().unwrap_or("default");
-            labels.push(format!("{} ({profile})", who.account));
-            account_ids.insert(account.name.clone(), who.account);
+            match self.discover_account(account, &named, &found).await {
+                Ok((id, mut pipelines)) => {
+                    labels.push(format!("{id} ({profile})"));
+                    account_ids.insert(account.name.clone(), id);
+                    found.append(&mut pipelines);
+                }
+                // The default account is the fleet; a further account that
+                // cannot be read is left out and said so, not fatal.
+                Err(e) if account.name == DEFAULT_ACCOUNT => return Err(e),
+                Err(e) => {
+                    labels.push(format!("{profile}: unavailable"));
+                    partial.push((format!("discover account {}", account.name), e));
+                }
+            }
         }
-
-        let found = self.find_pipelines().await?;
         let entries = keyed_entries(found, &account_ids);
         let flows = self.flow_defs(&entries);
 
@@ -51,9 +60,14 @@ impl AwsBackend {
         if !self.cfg.hosted_zones.is_empty() {
             let client = self.pool.route53(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
             for zone in &self.cfg.hosted_zones {
-                let id = route53::resolve_zone(&client, zone).await?;
-                let sets = route53::list_record_sets(&client, &id).await?;
-                record_sets.extend(route53::record_sets(&sets));
+                match zone_record_sets(&client, zone).await {
+                    Ok(mut sets) => record_sets.append(&mut sets),
+                    // Ask again later rather than start without the zone's routing.
+                    Err(e) if must_fail(&e, true) && !matches!(e, SourceError::NotFound(_)) => {
+                        return Err(e);
+                    }
+                    Err(e) => partial.push((format!("discover zone {zone}"), e)),
+                }
             }
         }
 
@@ -92,6 +106,12 @@ impl AwsBackend {
         state.record_sets = record_sets.clone();
         state.tables = tables.clone();
         state.discovered_at = Some(now);
+        state
+            .partial_errors
+            .retain(|k, _| !k.starts_with("discover "));
+        for (key, e) in partial {
+            state.partial_errors.insert(key, e);
+        }
 
         let flows = state
             .flows
@@ -127,7 +147,9 @@ impl AwsBackend {
         })
     }
 
-    async fn find_pipelines(&self) -> Result<Vec<Found>, SourceError> {
+    /// Pipelines named in the config (with the chains' pipelines), or empty
+    /// to watch every pipeline found.
+    fn named_pipelines(&self) -> Vec<String> {
         let mut named: Vec<String> = self.cfg.pipelines.clone();
         if !named.is_empty() {
             for chain in &self.cfg.chains {
@@ -138,38 +160,52 @@ impl AwsBackend {
                 }
             }
         }
-        let mut found = Vec::new();
-        for account in self.pool.accounts() {
-            for region in &account.home_regions {
-                let client = self.pool.codepipeline(&account.name, region).await?;
-                let names = if named.is_empty() {
-                    codepipeline::list_pipeline_names(&client).await?
-                } else {
-                    // Each named pipeline is looked for until found, home region by home region.
-                    named
-                        .iter()
-                        .filter(|n| {
-                            !found
-                                .iter()
-                                .any(|f: &Found| &f.structure.pipeline.name == *n)
-                        })
-                        .cloned()
-                        .collect()
-                };
-                for name in names {
-                    match codepipeline::get_pipeline(&client, &name).await {
-                        Ok(structure) => found.push(Found {
-                            account: account.name.clone(),
-                            region: region.clone(),
-                            structure,
-                        }),
-                        Err(SourceError::NotFound(_)) if !named.is_empty() => {}
-                        Err(e) => return Err(e),
-                    }
+        named
+    }
+
+    /// The account's id and its pipelines in each of its home regions:
+    /// listed, or the named ones not found yet, looked for region by region.
+    async fn discover_account(
+        &self,
+        account: &Account,
+        named: &[String],
+        already: &[Found],
+    ) -> Result<(String, Vec<Found>), SourceError> {
+        let client = self
+            .pool
+            .sts(&account.name, &account.home_regions[0])
+            .await?;
+        let who = sts::caller_identity(&client).await?;
+        let mut found: Vec<Found> = Vec::new();
+        for region in &account.home_regions {
+            let client = self.pool.codepipeline(&account.name, region).await?;
+            let names = if named.is_empty() {
+                codepipeline::list_pipeline_names(&client).await?
+            } else {
+                named
+                    .iter()
+                    .filter(|n| {
+                        !already
+                            .iter()
+                            .chain(found.iter())
+                            .any(|f| &f.structure.pipeline.name == *n)
+                    })
+                    .cloned()
+                    .collect()
+            };
+            for name in names {
+                match codepipeline::get_pipeline(&client, &name).await {
+                    Ok(structure) => found.push(Found {
+                        account: account.name.clone(),
+                        region: region.clone(),
+                        structure,
+                    }),
+                    Err(SourceError::NotFound(_)) if !named.is_empty() => {}
+                    Err(e) => return Err(e),
                 }
             }
         }
-        Ok(found)
+        Ok((who.account, found))
     }
 
     /// Chains first (their pipelines form one flow), then one flow per other
@@ -218,6 +254,15 @@ impl AwsBackend {
         }
         defs
     }
+}
+
+async fn zone_record_sets(
+    client: &aws_sdk_route53::Client,
+    zone: &str,
+) -> Result<Vec<RecordSet>, SourceError> {
+    let id = route53::resolve_zone(client, zone).await?;
+    let sets = route53::list_record_sets(client, &id).await?;
+    Ok(route53::record_sets(&sets))
 }
 
 /// Entries keyed by pipeline name, or `name@region` when a name is found in
