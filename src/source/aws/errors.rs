@@ -267,4 +267,56 @@ mod tests {
         );
         assert!(matches!(kind("Weird", "x"), SourceError::Other(_)));
     }
+
+    use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig};
+    use aws_smithy_runtime_api::client::http::{
+        HttpConnector, HttpConnectorFuture, SharedHttpConnector, http_client_fn,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+
+    #[derive(Debug, Clone, Copy)]
+    struct Failing {
+        timeout: bool,
+    }
+
+    impl HttpConnector for Failing {
+        fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+            let err = if self.timeout {
+                ConnectorError::timeout("read timed out".into())
+            } else {
+                ConnectorError::io("connection refused".into())
+            };
+            HttpConnectorFuture::ready(Err(err))
+        }
+    }
+
+    async fn failed_call(timeout: bool) -> SourceError {
+        let config = aws_sdk_sts::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("AKID", "secret", None, None, "test"))
+            .retry_config(RetryConfig::disabled())
+            .http_client(http_client_fn(move |_, _| {
+                SharedHttpConnector::new(Failing { timeout })
+            }))
+            .build();
+        let err = aws_sdk_sts::Client::from_conf(config)
+            .get_caller_identity()
+            .send()
+            .await
+            .unwrap_err();
+        map_sdk_error("sts:GetCallerIdentity", err)
+    }
+
+    #[tokio::test]
+    async fn connection_failures_and_timeouts_are_told_apart() {
+        let refused = failed_call(false).await;
+        assert!(
+            matches!(&refused, SourceError::Unreachable(m) if m.starts_with("sts:GetCallerIdentity")),
+            "{refused:?}"
+        );
+        let slow = failed_call(true).await;
+        assert!(matches!(slow, SourceError::Timeout(_)), "{slow:?}");
+    }
 }
