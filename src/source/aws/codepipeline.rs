@@ -494,3 +494,121 @@ pub async fn rollback_stage(
         out.pipeline_execution_id()
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window_stage() -> sdk::StageDeclaration {
+        let rule = sdk::RuleDeclaration::builder()
+            .name("OffHours")
+            .rule_type_id(
+                sdk::RuleTypeId::builder()
+                    .category(sdk::RuleCategory::Rule)
+                    .owner(sdk::RuleOwner::Aws)
+                    .provider("DeploymentWindow")
+                    .version("1")
+                    .build()
+                    .unwrap(),
+            )
+            .configuration("Cron", "0 22 ? * MON-FRI *")
+            .configuration("TimeZone", "America/Sao_Paulo")
+            .build()
+            .unwrap();
+        let action = sdk::ActionDeclaration::builder()
+            .name("SaEast1.Api.Deploy")
+            .action_type_id(
+                sdk::ActionTypeId::builder()
+                    .category(sdk::ActionCategory::Deploy)
+                    .owner(sdk::ActionOwner::Aws)
+                    .provider("CloudFormation")
+                    .version("1")
+                    .build()
+                    .unwrap(),
+            )
+            .run_order(2)
+            .region("sa-east-1")
+            .namespace("DeployVariables")
+            .configuration("StackName", "SaEast1-Api")
+            .build()
+            .unwrap();
+        sdk::StageDeclaration::builder()
+            .name("SouthAmerica")
+            .actions(action)
+            .before_entry(
+                sdk::BeforeEntryConditions::builder()
+                    .conditions(
+                        sdk::Condition::builder()
+                            .result(sdk::Result::Fail)
+                            .rules(rule)
+                            .build(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn declarations_keep_every_field_the_grid_and_windows_read() {
+        let decl = sdk::PipelineDeclaration::builder()
+            .name("api")
+            .role_arn("arn:aws:iam::111122223333:role/p")
+            .stages(window_stage())
+            .version(7)
+            .pipeline_type(sdk::PipelineType::V2)
+            .execution_mode(sdk::ExecutionMode::Parallel)
+            .build()
+            .unwrap();
+        let doc = declaration_to_doc(&decl);
+        assert_eq!(doc.version, Some(7));
+        assert_eq!(pipeline_type(&doc), PipelineType::V2);
+        assert_eq!(execution_mode(&doc), ExecutionMode::Parallel);
+        let action = &doc.stages[0].actions[0];
+        assert_eq!(action.action_type_id.category, "Deploy");
+        assert_eq!(action.action_type_id.owner, "AWS");
+        assert_eq!(action.action_type_id.provider, "CloudFormation");
+        assert_eq!(action.run_order, Some(2));
+        assert_eq!(action.region.as_deref(), Some("sa-east-1"));
+        assert_eq!(action.configuration["StackName"], "SaEast1-Api");
+        let before = doc.stages[0].before_entry.as_ref().unwrap();
+        let rule = &before["conditions"][0]["rules"][0];
+        assert_eq!(before["conditions"][0]["result"], "FAIL");
+        assert_eq!(rule["ruleTypeId"]["provider"], "DeploymentWindow");
+        assert_eq!(rule["configuration"]["TimeZone"], "America/Sao_Paulo");
+        assert_eq!(rule["configuration"]["Cron"], "0 22 ? * MON-FRI *");
+    }
+
+    #[test]
+    fn hold_reasons_are_made_acceptable_to_codepipeline() {
+        assert_eq!(
+            transition_reason("Held: until 22:00, sa-east-1/off-hours"),
+            "Held- until 22-00- sa-east-1-off-hours"
+        );
+        assert_eq!(transition_reason("  "), "held by wavetop");
+        assert_eq!(transition_reason(&"a".repeat(400)).len(), 300);
+    }
+
+    #[test]
+    fn clipping_counts_characters_not_bytes() {
+        let clipped = clip(&"ü".repeat(600), 512);
+        assert_eq!(clipped.chars().count(), 512);
+        assert_eq!(clip("short", 512), "short");
+    }
+
+    #[test]
+    fn execution_statuses_map_one_to_one() {
+        for (s, expected) in [
+            ("Cancelled", ExecutionStatus::Cancelled),
+            ("InProgress", ExecutionStatus::InProgress),
+            ("Stopped", ExecutionStatus::Stopped),
+            ("Stopping", ExecutionStatus::Stopping),
+            ("Succeeded", ExecutionStatus::Succeeded),
+            ("Superseded", ExecutionStatus::Superseded),
+            ("Failed", ExecutionStatus::Failed),
+        ] {
+            assert_eq!(parse_execution_status(s), expected);
+        }
+    }
+}
