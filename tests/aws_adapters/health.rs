@@ -410,3 +410,51 @@ async fn route53_errors_keep_their_meaning() {
         Err(SourceError::Throttled(_))
     ));
 }
+
+#[tokio::test]
+async fn more_than_five_hundred_checks_take_one_metric_call_per_five_hundred() {
+    const TOTAL: usize = 501;
+    let list = mock!(Client::list_health_checks).then_compute_response(|r| {
+        let start: usize = r.marker().map(|m| m.parse().unwrap()).unwrap_or(0);
+        let end = (start + 100).min(TOTAL);
+        let checks: Vec<String> = (start..end)
+            .map(|i| {
+                check_xml(
+                    &format!("hc-{i}"),
+                    "svc.us-east-1.example.com",
+                    false,
+                    false,
+                )
+            })
+            .collect();
+        let next = (end < TOTAL).then(|| end.to_string());
+        aws_smithy_mocks::MockResponse::Http(http(200, &list_checks_xml(&checks, next.as_deref())))
+    });
+    let metrics = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_output(|input| {
+        assert!(input.metric_data_queries().len() <= 500);
+        GetMetricDataOutput::builder()
+            .set_metric_data_results(Some(
+                input
+                    .metric_data_queries()
+                    .iter()
+                    .map(|q| {
+                        MetricDataResult::builder()
+                            .id(q.id().unwrap())
+                            .timestamps(dt(1_763_700_000))
+                            .values(1.0)
+                            .build()
+                    })
+                    .collect(),
+            ))
+            .build()
+    });
+    let fake = Fake::new(vec![list.clone(), metrics.clone()]);
+    let backend = fake.backend(AwsConfig::default(), &["us-east-1"]);
+    let Observation::Health { checks } = backend.poll(PollKey::Health).await.unwrap() else {
+        panic!("expected health")
+    };
+    assert_eq!(checks.len(), TOTAL);
+    assert!(checks.iter().all(|c| c.status == HealthStatus::Healthy));
+    assert_eq!(list.num_calls(), 6);
+    assert_eq!(metrics.num_calls(), 2);
+}
