@@ -205,12 +205,7 @@ impl Cell {
             CellStatus::AwaitingApproval
         } else if any(ActionStatus::InProgress) {
             CellStatus::InProgress
-        } else if self.held
-            && !self
-                .actions
-                .iter()
-                .all(|a| a.status == ActionStatus::Succeeded)
-        {
+        } else if self.held && !self.actions.iter().all(|a| a.status == ActionStatus::Succeeded) {
             CellStatus::Held
         } else if self
             .actions
@@ -483,9 +478,7 @@ impl GlobalTable {
             .iter()
             .filter(|s| s.receiving_region == receiving)
             .filter_map(|s| s.latest())
-            .fold(None, |acc: Option<f64>, v| {
-                Some(acc.map_or(v, |a| a.max(v)))
-            })
+            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))))
     }
 
     pub fn series(&self, source: &str, receiving: &str) -> Option<&LatencySeries> {
@@ -543,11 +536,7 @@ impl Fleet {
         self.flows.iter().find(|f| f.name == name)
     }
 
-    pub fn stacks_of<'a>(
-        &'a self,
-        flow: &'a str,
-        region: &'a str,
-    ) -> impl Iterator<Item = &'a Stack> {
+    pub fn stacks_of<'a>(&'a self, flow: &'a str, region: &'a str) -> impl Iterator<Item = &'a Stack> {
         self.stacks
             .iter()
             .filter(move |s| s.flow == flow && s.region == region)
@@ -565,8 +554,6 @@ impl Fleet {
             .iter()
             .filter(|t| t.flow.as_deref() == Some(flow))
             .filter_map(|t| t.worst_lag_into(region))
-            .fold(None, |acc: Option<f64>, v| {
-                Some(acc.map_or(v, |a| a.max(v)))
-            })
+            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))))
     }
 }
