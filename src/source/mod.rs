@@ -2,6 +2,7 @@
 //! have an AWS implementation and an in-process simulator. Read-only mode is
 //! enforced here, at the boundary, by [`ReadOnly`].
 
+pub mod aws;
 pub mod readonly;
 pub mod snapshot;
 

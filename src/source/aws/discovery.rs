@@ -1,0 +1,507 @@
+//! Finding the fleet: pipelines (listed in each home region, or the ones the
+//! config names), their structure, the flows they form, the stacks they
+//! deploy, the routed record sets of the configured zones, the global tables.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use super::cloudformation::{StackInfo, is_settled};
+use super::observe::must_fail;
+use super::state::{FlowDef, PipelineEntry, StackId};
+use super::{Account, AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53, sts};
+use crate::config::schema::StackConfig;
+use crate::domain::fleet::{
+    Action, ActionStatus, Cell, Flow, FlowKind, Pipeline, RecordSet, Transition, Wave,
+};
+use crate::domain::grid::{DerivedGrid, derive_grid};
+use crate::domain::pipeline_doc::GetPipelineOutput;
+use crate::source::{Discovery, SourceError, StackRef, TableRef};
+
+/// Name of the single wave of a flow deployed outside any pipeline.
+pub const MANUAL_WAVE: &str = "manual";
+/// Status shown for a tracked stack that does not exist (yet).
+pub const STACK_MISSING: &str = "DOES_NOT_EXIST";
+
+struct Found {
+    account: String,
+    region: String,
+    structure: GetPipelineOutput,
+}
+
+impl AwsBackend {
+    pub(super) async fn discover_fleet(&self) -> Result<Discovery, SourceError> {
+        let named = self.named_pipelines();
+        let mut labels = Vec::new();
+        let mut account_ids = BTreeMap::new();
+        let mut found: Vec<Found> = Vec::new();
+        let mut partial: Vec<(String, SourceError)> = Vec::new();
+        for account in self.pool.accounts() {
+            let profile = account.profile.as_deref().unwrap_or("default");
+            match self.discover_account(account, &named, &found).await {
+                Ok((id, mut pipelines)) => {
+                    labels.push(format!("{id} ({profile})"));
+                    account_ids.insert(account.name.clone(), id);
+                    found.append(&mut pipelines);
+                }
+                // The default account is the fleet; a further account that
+                // cannot be read is left out and said so, not fatal.
+                Err(e) if account.name == DEFAULT_ACCOUNT => return Err(e),
+                Err(e) => {
+                    labels.push(format!("{profile}: unavailable"));
+                    partial.push((format!("discover account {}", account.name), e));
+                }
+            }
+        }
+        let entries = keyed_entries(found, &account_ids);
+        let flows = self.flow_defs(&entries);
+
+        let mut record_sets = Vec::new();
+        if !self.cfg.hosted_zones.is_empty() {
+            let client = self.pool.route53(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
+            for zone in &self.cfg.hosted_zones {
+                match zone_record_sets(&client, zone).await {
+                    Ok(mut sets) => record_sets.append(&mut sets),
+                    // Ask again later rather than start without the zone's routing.
+                    Err(e) if must_fail(&e, true) && !matches!(e, SourceError::NotFound(_)) => {
+                        return Err(e);
+                    }
+                    Err(e) => partial.push((format!("discover zone {zone}"), e)),
+                }
+            }
+        }
+
+        let tables: Vec<TableRef> = self
+            .cfg
+            .tables
+            .iter()
+            .map(|t| TableRef {
+                name: t.name.clone(),
+                flow: t.flow.clone(),
+                source_region: t.source_region.clone(),
+            })
+            .collect();
+
+        let now = Timestamp::now();
+        let mut state = self.lock_state();
+        state.account_ids = account_ids;
+        state.pipelines = entries.into_iter().map(|e| (e.key.clone(), e)).collect();
+        state.flows = flows;
+        state.stacks.clear();
+        for def in state.flows.clone() {
+            for key in &def.pipelines {
+                let stacks = state
+                    .pipelines
+                    .get(key)
+                    .map(pipeline_stacks)
+                    .unwrap_or_default();
+                for id in stacks {
+                    state.track_stack(&def.name, id);
+                }
+            }
+        }
+        for s in &self.cfg.stacks {
+            state.track_stack(&s.flow, config_stack_id(s));
+        }
+        state.record_sets = record_sets.clone();
+        state.tables = tables.clone();
+        state.discovered_at = Some(now);
+        state
+            .partial_errors
+            .retain(|k, _| !k.starts_with("discover "));
+        for (key, e) in partial {
+            state.partial_errors.insert(key, e);
+        }
+
+        let flows = state
+            .flows
+            .iter()
+            .map(|def| match def.kind {
+                FlowKind::Unmanaged => unmanaged_flow(def, &|_| None, now),
+                _ => {
+                    let parts = def
+                        .pipelines
+                        .iter()
+                        .filter_map(|k| state.pipelines.get(k))
+                        .map(|e| (e, grid_of(e, None)))
+                        .collect();
+                    pipeline_flow(def, parts, now)
+                }
+            })
+            .collect();
+        let stacks = state
+            .stacks
+            .iter()
+            .map(|s| StackRef {
+                flow: s.flow.clone(),
+                region: s.id.region.clone(),
+                name: s.id.name.clone(),
+            })
+            .collect();
+        Ok(Discovery {
+            flows,
+            stacks,
+            record_sets: attach_flows(record_sets, &state.flows),
+            tables,
+            fleet_label: labels.join(", "),
+        })
+    }
+
+    /// Pipelines named in the config (with the chains' pipelines), or empty
+    /// to watch every pipeline found.
+    fn named_pipelines(&self) -> Vec<String> {
+        let mut named: Vec<String> = self.cfg.pipelines.clone();
+        if !named.is_empty() {
+            for chain in &self.cfg.chains {
+                for p in &chain.pipelines {
+                    if !named.contains(p) {
+                        named.push(p.clone());
+                    }
+                }
+            }
+        }
+        named
+    }
+
+    /// The account's id and its pipelines in each of its home regions:
+    /// listed, or the named ones not found yet, looked for region by region.
+    async fn discover_account(
+        &self,
+        account: &Account,
+        named: &[String],
+        already: &[Found],
+    ) -> Result<(String, Vec<Found>), SourceError> {
+        let client = self
+            .pool
+            .sts(&account.name, &account.home_regions[0])
+            .await?;
+        let who = sts::caller_identity(&client).await?;
+        let mut found: Vec<Found> = Vec::new();
+        for region in &account.home_regions {
+            let client = self.pool.codepipeline(&account.name, region).await?;
+            let names = if named.is_empty() {
+                codepipeline::list_pipeline_names(&client).await?
+            } else {
+                named
+                    .iter()
+                    .filter(|n| {
+                        !already
+                            .iter()
+                            .chain(found.iter())
+                            .any(|f| &f.structure.pipeline.name == *n)
+                    })
+                    .cloned()
+                    .collect()
+            };
+            for name in names {
+                match codepipeline::get_pipeline(&client, &name).await {
+                    Ok(structure) => found.push(Found {
+                        account: account.name.clone(),
+                        region: region.clone(),
+                        structure,
+                    }),
+                    Err(SourceError::NotFound(_)) if !named.is_empty() => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok((who.account, found))
+    }
+
+    /// Chains first (their pipelines form one flow), then one flow per other
+    /// pipeline, then the configured stacks whose flow names no pipeline flow.
+    fn flow_defs(&self, entries: &[PipelineEntry]) -> Vec<FlowDef> {
+        let mut defs: Vec<FlowDef> = Vec::new();
+        let mut chained: Vec<String> = Vec::new();
+        for chain in &self.cfg.chains {
+            let keys: Vec<String> = chain
+                .pipelines
+                .iter()
+                .filter_map(|name| {
+                    entries
+                        .iter()
+                        .find(|e| (e.key == *name || e.name == *name) && !chained.contains(&e.key))
+                        .map(|e| e.key.clone())
+                })
+                .collect();
+            chained.extend(keys.iter().cloned());
+            defs.push(FlowDef {
+                name: chain.name.clone(),
+                kind: FlowKind::Chained,
+                pipelines: keys,
+                stacks: Vec::new(),
+            });
+        }
+        for e in entries.iter().filter(|e| !chained.contains(&e.key)) {
+            defs.push(FlowDef {
+                name: e.key.clone(),
+                kind: FlowKind::Pipeline,
+                pipelines: vec![e.key.clone()],
+                stacks: Vec::new(),
+            });
+        }
+        for s in &self.cfg.stacks {
+            match defs.iter_mut().find(|d| d.name == s.flow) {
+                Some(d) if d.kind == FlowKind::Unmanaged => d.stacks.push(s.clone()),
+                Some(_) => {}
+                None => defs.push(FlowDef {
+                    name: s.flow.clone(),
+                    kind: FlowKind::Unmanaged,
+                    pipelines: Vec::new(),
+                    stacks: vec![s.clone()],
+                }),
+            }
+        }
+        defs
+    }
+}
+
+async fn zone_record_sets(
+    client: &aws_sdk_route53::Client,
+    zone: &str,
+) -> Result<Vec<RecordSet>, SourceError> {
+    let id = route53::resolve_zone(client, zone).await?;
+    let sets = route53::list_record_sets(client, &id).await?;
+    Ok(route53::record_sets(&sets))
+}
+
+/// Entries keyed by pipeline name, or `name@region` when a name is found in
+/// more than one (account, region).
+fn keyed_entries(found: Vec<Found>, account_ids: &BTreeMap<String, String>) -> Vec<PipelineEntry> {
+    let mut entries: Vec<PipelineEntry> = Vec::new();
+    for f in &found {
+        let name = f.structure.pipeline.name.clone();
+        let clashes = found
+            .iter()
+            .filter(|o| o.structure.pipeline.name == name)
+            .count()
+            > 1;
+        let mut key = if clashes {
+            format!("{name}@{}", f.region)
+        } else {
+            name.clone()
+        };
+        if entries.iter().any(|e| e.key == key) {
+            key = format!("{}/{key}", f.account);
+        }
+        let decl = &f.structure.pipeline;
+        entries.push(PipelineEntry {
+            key: key.clone(),
+            account: f.account.clone(),
+            region: f.region.clone(),
+            name,
+            meta: Pipeline {
+                name: key,
+                home_region: f.region.clone(),
+                account: account_ids.get(&f.account).cloned().unwrap_or_default(),
+                pipeline_type: codepipeline::pipeline_type(decl),
+                execution_mode: codepipeline::execution_mode(decl),
+                version: decl.version.unwrap_or(0),
+            },
+            structure: f.structure.clone(),
+            last_state: None,
+            executions: Vec::new(),
+        });
+    }
+    entries
+}
+
+/// Stacks a pipeline deploys: every action carrying a `StackName`, in the
+/// action's region or the pipeline's home region.
+pub(super) fn pipeline_stacks(e: &PipelineEntry) -> Vec<StackId> {
+    let mut ids: Vec<StackId> = Vec::new();
+    for stage in &e.structure.pipeline.stages {
+        for action in &stage.actions {
+            if let Some(name) = action.configuration.get("StackName") {
+                let id = StackId {
+                    account: e.account.clone(),
+                    region: action.region.clone().unwrap_or_else(|| e.region.clone()),
+                    name: name.clone(),
+                };
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    ids
+}
+
+pub(super) fn config_stack_id(s: &StackConfig) -> StackId {
+    StackId {
+        account: DEFAULT_ACCOUNT.to_string(),
+        region: s.region.clone(),
+        name: s.name.clone(),
+    }
+}
+
+pub(super) fn grid_of(
+    e: &PipelineEntry,
+    state: Option<&crate::domain::pipeline_doc::GetPipelineStateOutput>,
+) -> DerivedGrid {
+    let mut grid = derive_grid(&e.structure.pipeline, state, &e.region);
+    for wave in &mut grid.waves {
+        wave.pipeline = e.key.clone();
+    }
+    grid
+}
+
+/// A pipeline or chained flow: the pipelines' waves in hand-off order, the
+/// union of their regions as columns, their executions newest first.
+pub(super) fn pipeline_flow(
+    def: &FlowDef,
+    parts: Vec<(&PipelineEntry, DerivedGrid)>,
+    now: Timestamp,
+) -> Flow {
+    let mut regions: Vec<String> = Vec::new();
+    let mut waves = Vec::new();
+    let mut pipelines = Vec::new();
+    let mut executions = Vec::new();
+    for (entry, grid) in parts {
+        for r in grid.regions {
+            if !regions.contains(&r) {
+                regions.push(r);
+            }
+        }
+        waves.extend(grid.waves);
+        pipelines.push(entry.meta.clone());
+        executions.extend(entry.executions.iter().cloned());
+    }
+    executions.sort_by_key(|e| std::cmp::Reverse(e.started_at));
+    Flow {
+        name: def.name.clone(),
+        kind: def.kind,
+        pipelines,
+        regions,
+        waves,
+        executions,
+        fetched_at: now,
+    }
+}
+
+/// A flow of stacks deployed by hand: one `manual` wave whose cells mirror
+/// the stacks' status, one cell per region.
+pub(super) fn unmanaged_flow(
+    def: &FlowDef,
+    info: &dyn Fn(&StackConfig) -> Option<StackInfo>,
+    now: Timestamp,
+) -> Flow {
+    let mut regions: Vec<String> = Vec::new();
+    let mut cells: Vec<Cell> = Vec::new();
+    for s in &def.stacks {
+        if !regions.contains(&s.region) {
+            regions.push(s.region.clone());
+        }
+        let action = stack_action(s, info(s).as_ref());
+        match cells.iter_mut().find(|c| c.region == s.region) {
+            Some(cell) => cell.actions.push(action),
+            None => cells.push(Cell {
+                region: s.region.clone(),
+                actions: vec![action],
+                held: false,
+            }),
+        }
+    }
+    Flow {
+        name: def.name.clone(),
+        kind: FlowKind::Unmanaged,
+        pipelines: Vec::new(),
+        regions,
+        waves: vec![Wave {
+            name: MANUAL_WAVE.to_string(),
+            pipeline: String::new(),
+            pre_deploy: false,
+            transition: Transition::open(),
+            stage_status: None,
+            execution_id: None,
+            cells,
+        }],
+        executions: Vec::new(),
+        fetched_at: now,
+    }
+}
+
+fn stack_action(s: &StackConfig, info: Option<&StackInfo>) -> Action {
+    let status = info
+        .map(|i| stack_action_status(&i.status))
+        .unwrap_or(ActionStatus::NotStarted);
+    let changed = info.and_then(|i| i.changed_at);
+    Action {
+        name: s.name.clone(),
+        category: "Deploy".to_string(),
+        provider: "CloudFormation".to_string(),
+        run_order: 1,
+        region: s.region.clone(),
+        status,
+        started_at: changed.filter(|_| status == ActionStatus::InProgress),
+        ended_at: changed.filter(|_| status != ActionStatus::InProgress),
+        external_url: None,
+        error: info
+            .filter(|_| status == ActionStatus::Failed)
+            .map(|i| i.reason.clone().unwrap_or_else(|| i.status.clone())),
+        approval: None,
+        stack_name: Some(s.name.clone()),
+    }
+}
+
+/// A stack status as the action state of a deployment: a rollback (under
+/// way or done) is a failed deployment.
+pub fn stack_action_status(status: &str) -> ActionStatus {
+    if status.contains("ROLLBACK") || status.ends_with("_FAILED") {
+        ActionStatus::Failed
+    } else if !is_settled(status) {
+        ActionStatus::InProgress
+    } else if status == "DELETE_COMPLETE" || status == STACK_MISSING {
+        ActionStatus::NotStarted
+    } else if status.ends_with("_COMPLETE") {
+        ActionStatus::Succeeded
+    } else {
+        ActionStatus::NotStarted
+    }
+}
+
+/// A record set fronts the flow whose regions its records cover when exactly
+/// one flow's name appears in the DNS name; otherwise it is left unassigned.
+fn attach_flows(mut sets: Vec<RecordSet>, flows: &[FlowDef]) -> Vec<RecordSet> {
+    for set in &mut sets {
+        let name = set.name.to_ascii_lowercase();
+        let matching: Vec<&FlowDef> = flows
+            .iter()
+            .filter(|f| {
+                name.split('.')
+                    .any(|label| label == f.name.to_ascii_lowercase())
+            })
+            .collect();
+        if let [only] = matching.as_slice() {
+            set.flow = Some(only.name.clone());
+        }
+    }
+    sets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rollbacks_and_failures_are_failed_deployments() {
+        assert_eq!(
+            stack_action_status("UPDATE_ROLLBACK_IN_PROGRESS"),
+            ActionStatus::Failed
+        );
+        assert_eq!(
+            stack_action_status("UPDATE_ROLLBACK_COMPLETE"),
+            ActionStatus::Failed
+        );
+        assert_eq!(stack_action_status("CREATE_FAILED"), ActionStatus::Failed);
+        assert_eq!(
+            stack_action_status("UPDATE_IN_PROGRESS"),
+            ActionStatus::InProgress
+        );
+        assert_eq!(
+            stack_action_status("UPDATE_COMPLETE"),
+            ActionStatus::Succeeded
+        );
+        assert_eq!(stack_action_status(STACK_MISSING), ActionStatus::NotStarted);
+    }
+}

@@ -1,0 +1,214 @@
+//! The AWS backend: observes and operates a fleet with the official SDK.
+//!
+//! One file per service holds its calls and the conversion of its types;
+//! `discovery` finds the fleet, `observe` answers polls, `operate` carries
+//! out operator calls. Clients are made per (account, region, service) the
+//! first time they are needed (`clients`).
+//!
+//! Calls are kept few on purpose (see `tests/aws_adapters` for the count of
+//! one idle minute): a pipeline's structure is read again only when its
+//! version changes, its executions only when its state changed, a stack's
+//! events only while it moves and only down to the last event seen, all
+//! health checks' status with one CloudWatch call, and all of a table's
+//! replicas' latency with one more.
+
+pub mod clients;
+pub mod cloudformation;
+pub mod cloudwatch;
+pub mod codepipeline;
+mod discovery;
+pub mod dynamodb;
+pub mod emulator_compat;
+pub mod errors;
+mod observe;
+mod operate;
+pub mod rate_limit;
+pub mod regions;
+pub mod route53;
+mod state;
+pub mod sts;
+pub mod time;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use crate::config::schema::AwsConfig;
+use crate::source::{
+    BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, PollKey,
+    SourceError,
+};
+
+pub use clients::{Account, ClientPool, DEFAULT_ACCOUNT, GLOBAL_REGION, ServiceConfigs};
+use rate_limit::TokenBucket;
+use state::State;
+
+/// What the command line says about reaching AWS.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AwsOptions {
+    /// `--profile`: wins over the config file's `aws.profile`.
+    pub profile: Option<String>,
+    /// `--endpoint-url`: every client of every service talks to it (moto, LocalStack).
+    pub endpoint_url: Option<String>,
+    /// `--region` (repeatable): wins over the config file's `aws.home_regions`.
+    pub home_regions: Vec<String>,
+}
+
+/// The region used when neither the flags, the config file nor the profile name one.
+const FALLBACK_REGION: &str = "us-east-1";
+
+pub struct AwsBackend {
+    pool: ClientPool,
+    cfg: AwsConfig,
+    state: Mutex<State>,
+    /// GetHealthCheckStatus tokens, per account.
+    checker_buckets: Mutex<BTreeMap<String, TokenBucket>>,
+    identity: Mutex<Option<String>>,
+}
+
+impl AwsBackend {
+    /// Reaches AWS through the default credentials chain (environment,
+    /// profiles, SSO, assume-role). Nothing is sent to AWS here: the shared
+    /// configuration is read from the environment and profile files only.
+    pub async fn connect(opts: AwsOptions, cfg: AwsConfig) -> Result<AwsBackend, SourceError> {
+        if let Some(url) = &opts.endpoint_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(SourceError::Other(format!(
+                "--endpoint-url must start with http:// or https://, got {url}"
+            )));
+        }
+        let mut pool = ClientPool::from_chain(accounts(&opts, &cfg), opts.endpoint_url.clone());
+        let fallback = match pool.accounts()[0].home_regions.is_empty() {
+            // The profile's or the environment's region; read locally, nothing is sent.
+            true => pool.chain_region(DEFAULT_ACCOUNT).await,
+            false => None,
+        };
+        pool.fill_home_regions(fallback.as_deref().unwrap_or(FALLBACK_REGION));
+        Ok(Self::with_pool(pool, cfg))
+    }
+
+    /// Uses the given per-service configurations for every client instead of
+    /// the credentials chain: each (account, region) client is derived from
+    /// them with its region set. Tests pass configurations with mocked HTTP.
+    pub fn with_service_configs(
+        configs: ServiceConfigs,
+        opts: AwsOptions,
+        cfg: AwsConfig,
+    ) -> AwsBackend {
+        let mut pool = ClientPool::from_configs(accounts(&opts, &cfg), configs);
+        pool.fill_home_regions(FALLBACK_REGION);
+        Self::with_pool(pool, cfg)
+    }
+
+    fn with_pool(pool: ClientPool, cfg: AwsConfig) -> AwsBackend {
+        AwsBackend {
+            pool,
+            cfg,
+            state: Mutex::new(State::default()),
+            checker_buckets: Mutex::new(BTreeMap::new()),
+            identity: Mutex::new(None),
+        }
+    }
+
+    pub fn accounts(&self) -> &[Account] {
+        self.pool.accounts()
+    }
+
+    /// Failures that did not fail a poll but left part of its answer unknown
+    /// (e.g. no `GetPipelineState` permission: the structure is shown with
+    /// unknown status), by poll key label.
+    pub fn partial_errors(&self) -> Vec<(String, SourceError)> {
+        self.lock_state()
+            .partial_errors
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// Clients made so far; they are made on first use only.
+    pub fn client_count(&self) -> usize {
+        self.pool.client_count()
+    }
+
+    fn lock_state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits for a GetHealthCheckStatus token of the account's bucket; gives
+    /// up (as throttled) when the wait would exceed a few seconds.
+    async fn take_checker_token(&self, account: &str) -> Result<(), SourceError> {
+        const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+        let deadline = Instant::now() + MAX_WAIT;
+        loop {
+            let now = Instant::now();
+            let wait = {
+                let mut buckets = self
+                    .checker_buckets
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                let bucket = buckets
+                    .entry(account.to_string())
+                    .or_insert_with(|| TokenBucket::route53_checker_status(now));
+                match bucket.try_take(now) {
+                    Ok(()) => return Ok(()),
+                    Err(wait) => wait,
+                }
+            };
+            if now + wait > deadline {
+                return Err(SourceError::Throttled(
+                    "route53:GetHealthCheckStatus: local limit of 4 calls, 1 per second"
+                        .to_string(),
+                ));
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+fn accounts(opts: &AwsOptions, cfg: &AwsConfig) -> Vec<Account> {
+    let home_regions = if opts.home_regions.is_empty() {
+        cfg.home_regions.clone()
+    } else {
+        opts.home_regions.clone()
+    };
+    let mut accounts = vec![Account {
+        name: DEFAULT_ACCOUNT.to_string(),
+        profile: opts.profile.clone().or_else(|| cfg.profile.clone()),
+        home_regions,
+    }];
+    for a in &cfg.accounts {
+        accounts.push(Account {
+            name: a.name.clone(),
+            profile: Some(a.profile.clone()),
+            home_regions: a.home_regions.clone(),
+        });
+    }
+    accounts
+}
+
+impl Observe for AwsBackend {
+    fn discover(&self) -> BoxFuture<'_, Result<Discovery, SourceError>> {
+        Box::pin(self.discover_fleet())
+    }
+
+    fn poll(&self, key: PollKey) -> BoxFuture<'_, Result<Observation, SourceError>> {
+        Box::pin(self.poll_key(key))
+    }
+}
+
+impl Operate for AwsBackend {
+    fn identity(&self) -> BoxFuture<'_, Result<String, SourceError>> {
+        Box::pin(self.caller_arn())
+    }
+
+    fn execute(&self, call: OperateCall) -> BoxFuture<'_, Result<OperateOutcome, SourceError>> {
+        Box::pin(self.execute_call(call))
+    }
+}
+
+// The backend is used behind `&dyn Observe` / `&dyn Operate` from other tasks.
+const _: fn() = || {
+    fn usable_anywhere<T: Observe + Operate + Send + Sync + 'static>() {}
+    usable_anywhere::<AwsBackend>();
+};

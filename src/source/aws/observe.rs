@@ -1,0 +1,469 @@
+//! Answering polls. Failures that only leave part of an answer unknown
+//! (a permission missing for one call, an emulator lacking an API) are
+//! recorded and the rest is returned. Failures that mean "ask again later"
+//! (throttling, timeouts, server errors) fail the poll once that part has
+//! been read successfully before, so the scheduler backs off and the view
+//! keeps the last good data, marked stale, instead of replacing it with
+//! unknowns; until then the partial answer is better than none. Expired
+//! credentials and vanished resources always fail the poll.
+
+use std::collections::HashMap;
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::cloudformation::{self, StackInfo, is_settled};
+use super::cloudwatch::{self, MetricQuery};
+use super::discovery::{STACK_MISSING, grid_of, pipeline_flow, pipeline_stacks, unmanaged_flow};
+use super::state::{StackCursor, StackId};
+use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, dynamodb, route53};
+use crate::domain::fleet::{FlowKind, GlobalTable, HealthCheck, HealthStatus, LatencySeries};
+use crate::source::{Observation, PollKey, SourceError, StackObservation};
+
+/// Whether a failed part of a poll fails the whole poll (see the module docs).
+pub(super) fn must_fail(e: &SourceError, read_before: bool) -> bool {
+    match e {
+        SourceError::ExpiredCredentials(_) | SourceError::NotFound(_) => true,
+        SourceError::Throttled(_) | SourceError::Timeout(_) | SourceError::Unreachable(_) => {
+            read_before
+        }
+        _ => false,
+    }
+}
+
+/// The region a check's status is attributed to when nothing names one.
+pub const UNKNOWN_REGION: &str = "global";
+
+impl AwsBackend {
+    pub(super) async fn poll_key(&self, key: PollKey) -> Result<Observation, SourceError> {
+        match &key {
+            PollKey::Flow { flow } => self.poll_flow(flow, &key.label()).await,
+            PollKey::Stacks { region } => self.poll_stacks(region).await,
+            PollKey::Health => self.poll_health(&key.label()).await,
+            PollKey::Checkers { health_check_id } => self.poll_checkers(health_check_id).await,
+            PollKey::Replication { table } => self.poll_replication(table, &key.label()).await,
+        }
+    }
+
+    fn part_read(&self, part: &str) {
+        self.lock_state().read_before.insert(part.to_string());
+    }
+
+    fn read_before(&self, part: &str) -> bool {
+        self.lock_state().read_before.contains(part)
+    }
+
+    async fn poll_flow(&self, flow: &str, label: &str) -> Result<Observation, SourceError> {
+        let def = self
+            .lock_state()
+            .flow(flow)
+            .cloned()
+            .ok_or_else(|| SourceError::NotFound(format!("flow {flow} was not discovered")))?;
+        if def.kind == FlowKind::Unmanaged {
+            return self.poll_unmanaged(&def).await;
+        }
+        let mut partial: Option<SourceError> = None;
+        let mut states = Vec::new();
+        for key in &def.pipelines {
+            let Some(entry) = self.lock_state().pipelines.get(key).cloned() else {
+                continue;
+            };
+            let client = self
+                .pool
+                .codepipeline(&entry.account, &entry.region)
+                .await?;
+            let part = format!("GetPipelineState {key}");
+            let state = match codepipeline::get_pipeline_state(&client, &entry.name).await {
+                Ok(s) => {
+                    self.part_read(&part);
+                    Some(s)
+                }
+                Err(e) if must_fail(&e, self.read_before(&part)) => return Err(e),
+                Err(e) => {
+                    partial = Some(e);
+                    None
+                }
+            };
+            let known_version = entry.structure.pipeline.version;
+            let version_changed = state
+                .as_ref()
+                .and_then(|s| s.pipeline_version)
+                .is_some_and(|v| Some(v) != known_version);
+            let structure = if version_changed {
+                Some(codepipeline::get_pipeline(&client, &entry.name).await?)
+            } else {
+                None
+            };
+            let fingerprint = state.as_ref().and_then(|s| serde_json::to_string(s).ok());
+            let executions = if fingerprint.is_none() || fingerprint != entry.last_state {
+                let part = format!("ListPipelineExecutions {key}");
+                match codepipeline::list_executions(&client, &entry.name).await {
+                    Ok(list) => {
+                        self.part_read(&part);
+                        Some(list)
+                    }
+                    Err(e) if must_fail(&e, self.read_before(&part)) => return Err(e),
+                    Err(e) => {
+                        partial = Some(e);
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+
+            let mut st = self.lock_state();
+            let Some(cached) = st.pipelines.get_mut(key) else {
+                continue;
+            };
+            if let Some(structure) = structure {
+                cached.meta.version = structure.pipeline.version.unwrap_or(cached.meta.version);
+                cached.meta.pipeline_type = codepipeline::pipeline_type(&structure.pipeline);
+                cached.meta.execution_mode = codepipeline::execution_mode(&structure.pipeline);
+                cached.structure = structure;
+                let stacks = pipeline_stacks(cached);
+                for id in stacks {
+                    st.track_stack(&def.name, id);
+                }
+            }
+            let cached = st.pipelines.get_mut(key).expect("entry checked above");
+            if let Some(list) = executions {
+                cached.executions = list;
+            }
+            cached.last_state = fingerprint;
+            states.push((key.clone(), state));
+        }
+        let now = Timestamp::now();
+        let mut st = self.lock_state();
+        st.record_partial(label, partial);
+        let parts = states
+            .iter()
+            .filter_map(|(key, state)| {
+                st.pipelines
+                    .get(key)
+                    .map(|e| (e, grid_of(e, state.as_ref())))
+            })
+            .collect();
+        Ok(Observation::Flow(pipeline_flow(&def, parts, now)))
+    }
+
+    /// A flow of hand-deployed stacks mirrors their status: from the last
+    /// stacks poll when there was one, else asked for now.
+    async fn poll_unmanaged(
+        &self,
+        def: &super::state::FlowDef,
+    ) -> Result<Observation, SourceError> {
+        let mut infos: HashMap<String, StackInfo> = HashMap::new();
+        for s in &def.stacks {
+            let id = super::discovery::config_stack_id(s);
+            let cached = self
+                .lock_state()
+                .cursors
+                .get(&id)
+                .and_then(|c| c.info.clone());
+            let info = match cached {
+                Some(info) => Some(info),
+                None => {
+                    let client = self.pool.cloudformation(&id.account, &id.region).await?;
+                    match cloudformation::describe_one(&client, &id.name).await {
+                        Ok(info) => info,
+                        Err(SourceError::NotFound(_)) => None,
+                        Err(e) => return Err(e),
+                    }
+                }
+            };
+            if let Some(info) = info {
+                infos.insert(format!("{}/{}", s.region, s.name), info);
+            }
+        }
+        let lookup = |s: &crate::config::schema::StackConfig| {
+            infos.get(&format!("{}/{}", s.region, s.name)).cloned()
+        };
+        Ok(Observation::Flow(unmanaged_flow(
+            def,
+            &lookup,
+            Timestamp::now(),
+        )))
+    }
+
+    async fn poll_stacks(&self, region: &str) -> Result<Observation, SourceError> {
+        let tracked: Vec<_> = self
+            .lock_state()
+            .stacks
+            .iter()
+            .filter(|s| s.id.region == region)
+            .cloned()
+            .collect();
+        let mut by_account: Vec<(String, Vec<String>)> = Vec::new();
+        for s in &tracked {
+            match by_account.iter_mut().find(|(a, _)| *a == s.id.account) {
+                Some((_, names)) => names.push(s.id.name.clone()),
+                None => by_account.push((s.id.account.clone(), vec![s.id.name.clone()])),
+            }
+        }
+        let mut observations = Vec::new();
+        for (account, names) in by_account {
+            let client = self.pool.cloudformation(&account, region).await?;
+            let infos = cloudformation::describe(&client, &names).await?;
+            for s in tracked.iter().filter(|s| s.id.account == account) {
+                let info = infos.get(&s.id.name).cloned();
+                let cursor = self.lock_state().cursors.get(&s.id).cloned();
+                let new_events = if needs_events(cursor.as_ref(), info.as_ref()) {
+                    let last = cursor.as_ref().and_then(|c| c.last_event_id.as_deref());
+                    match cloudformation::events_since(&client, &s.id.name, last).await {
+                        Ok(events) => events,
+                        Err(SourceError::NotFound(_)) => Vec::new(),
+                        Err(e) => return Err(e),
+                    }
+                } else {
+                    Vec::new()
+                };
+                self.advance_cursor(&s.id, cursor, info.clone(), &new_events);
+                observations.push(StackObservation {
+                    flow: s.flow.clone(),
+                    region: region.to_string(),
+                    name: s.id.name.clone(),
+                    status: info
+                        .as_ref()
+                        .map(|i| i.status.clone())
+                        .unwrap_or_else(|| STACK_MISSING.to_string()),
+                    status_reason: info.and_then(|i| i.reason),
+                    new_events,
+                });
+            }
+        }
+        Ok(Observation::Stacks {
+            region: region.to_string(),
+            stacks: observations,
+        })
+    }
+
+    fn advance_cursor(
+        &self,
+        id: &StackId,
+        previous: Option<StackCursor>,
+        info: Option<StackInfo>,
+        new_events: &[crate::domain::fleet::StackEvent],
+    ) {
+        let last_event_id = new_events
+            .first()
+            .map(|e| e.event_id.clone())
+            .or_else(|| previous.and_then(|c| c.last_event_id));
+        self.lock_state().cursors.insert(
+            id.clone(),
+            StackCursor {
+                last_event_id,
+                info: Some(info.unwrap_or_else(|| StackInfo {
+                    name: id.name.clone(),
+                    status: STACK_MISSING.to_string(),
+                    reason: None,
+                    changed_at: None,
+                })),
+            },
+        );
+    }
+
+    async fn poll_health(&self, label: &str) -> Result<Observation, SourceError> {
+        let client = self.pool.route53(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
+        let checks = route53::list_health_checks(&client).await?;
+        let queries: Vec<MetricQuery> = checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| MetricQuery {
+                id: format!("h{i}"),
+                namespace: "AWS/Route53",
+                metric: "HealthCheckStatus",
+                dimensions: vec![("HealthCheckId", c.id.clone())],
+                stat: "Minimum",
+                period_secs: 60,
+            })
+            .collect();
+        let now = Timestamp::now();
+        let mut partial = None;
+        let series = if queries.is_empty() {
+            HashMap::new()
+        } else {
+            let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
+            let start = now - SignedDuration::from_mins(10);
+            let part = label.to_string();
+            match cloudwatch::get_metric_data(&cw, &queries, start, now).await {
+                Ok(s) => {
+                    self.part_read(&part);
+                    s
+                }
+                Err(e) if must_fail(&e, self.read_before(&part)) => return Err(e),
+                Err(e) => {
+                    partial = Some(e);
+                    HashMap::new()
+                }
+            }
+        };
+        let mut st = self.lock_state();
+        st.record_partial(label, partial);
+        let checks = checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let status = match series.get(&format!("h{i}")).and_then(|p| p.last()) {
+                    Some((_, v)) if *v >= 1.0 => HealthStatus::Healthy,
+                    Some(_) => HealthStatus::Unhealthy,
+                    None => HealthStatus::Unknown,
+                };
+                let region = st
+                    .record_sets
+                    .iter()
+                    .flat_map(|s| s.records.iter())
+                    .find(|r| {
+                        r.health_check_id.as_deref() == Some(c.id.as_str()) && !r.region.is_empty()
+                    })
+                    .map(|r| r.region.clone())
+                    .or_else(|| c.region_hint.clone())
+                    .unwrap_or_else(|| UNKNOWN_REGION.to_string());
+                HealthCheck {
+                    id: c.id.clone(),
+                    region,
+                    target: c.target.clone(),
+                    status,
+                    inverted: c.inverted,
+                    disabled: c.disabled,
+                    checkers: st.checkers.get(&c.id).cloned().unwrap_or_default(),
+                    fetched_at: now,
+                }
+            })
+            .collect();
+        Ok(Observation::Health { checks })
+    }
+
+    async fn poll_checkers(&self, id: &str) -> Result<Observation, SourceError> {
+        self.take_checker_token(DEFAULT_ACCOUNT).await?;
+        let client = self.pool.route53(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
+        let observations = route53::checker_observations(&client, id).await?;
+        self.lock_state()
+            .checkers
+            .insert(id.to_string(), observations.clone());
+        Ok(Observation::Checkers {
+            health_check_id: id.to_string(),
+            observations,
+        })
+    }
+
+    async fn poll_replication(&self, table: &str, label: &str) -> Result<Observation, SourceError> {
+        let table_ref =
+            self.lock_state()
+                .tables
+                .iter()
+                .find(|t| t.name == table)
+                .cloned()
+                .or_else(|| {
+                    self.cfg.tables.iter().find(|t| t.name == table).map(|t| {
+                        crate::source::TableRef {
+                            name: t.name.clone(),
+                            flow: t.flow.clone(),
+                            source_region: t.source_region.clone(),
+                        }
+                    })
+                })
+                .ok_or_else(|| SourceError::NotFound(format!("table {table} is not configured")))?;
+        let source = &table_ref.source_region;
+        let ddb = self.pool.dynamodb(DEFAULT_ACCOUNT, source).await?;
+        let replicas = dynamodb::replicas(&ddb, table, source).await?;
+        let queries = dynamodb::latency_queries(table, source, &replicas);
+        let now = Timestamp::now();
+        let mut partial = None;
+        let series = if queries.is_empty() {
+            HashMap::new()
+        } else {
+            let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, source).await?;
+            let plain: Vec<MetricQuery> = queries.iter().map(|(_, q)| q.clone()).collect();
+            let part = label.to_string();
+            match cloudwatch::get_metric_data(&cw, &plain, now - SignedDuration::from_hours(1), now)
+                .await
+            {
+                Ok(s) => {
+                    self.part_read(&part);
+                    s
+                }
+                Err(e) if must_fail(&e, self.read_before(&part)) => return Err(e),
+                Err(e) => {
+                    partial = Some(e);
+                    HashMap::new()
+                }
+            }
+        };
+        self.lock_state().record_partial(label, partial);
+        let latency = queries
+            .iter()
+            .map(|(receiving, q)| LatencySeries {
+                source_region: source.clone(),
+                receiving_region: receiving.clone(),
+                points: series.get(&q.id).cloned().unwrap_or_default(),
+            })
+            .collect();
+        Ok(Observation::Replication(GlobalTable {
+            name: table.to_string(),
+            flow: table_ref.flow,
+            replicas,
+            latency,
+            fetched_at: now,
+        }))
+    }
+}
+
+/// Events are read on the first poll of a stack, and afterwards only while
+/// the stack moves: an operation under way, or a status or update time that
+/// changed since the last poll. A settled, unchanged stack has no new events.
+fn needs_events(cursor: Option<&StackCursor>, info: Option<&StackInfo>) -> bool {
+    let Some(info) = info else {
+        return false;
+    };
+    let Some(previous) = cursor.and_then(|c| c.info.as_ref()) else {
+        return true;
+    };
+    !(is_settled(&info.status)
+        && is_settled(&previous.status)
+        && previous.status == info.status
+        && previous.changed_at == info.changed_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(status: &str, at: i64) -> StackInfo {
+        StackInfo {
+            name: "s".into(),
+            status: status.into(),
+            reason: None,
+            changed_at: Some(Timestamp::from_second(at).unwrap()),
+        }
+    }
+
+    fn cursor(status: &str, at: i64) -> StackCursor {
+        StackCursor {
+            last_event_id: Some("e1".into()),
+            info: Some(info(status, at)),
+        }
+    }
+
+    #[test]
+    fn events_are_read_only_while_a_stack_moves() {
+        assert!(needs_events(None, Some(&info("UPDATE_COMPLETE", 10))));
+        assert!(!needs_events(
+            Some(&cursor("UPDATE_COMPLETE", 10)),
+            Some(&info("UPDATE_COMPLETE", 10))
+        ));
+        // A whole update happened between two polls: same status, newer update time.
+        assert!(needs_events(
+            Some(&cursor("UPDATE_COMPLETE", 10)),
+            Some(&info("UPDATE_COMPLETE", 70))
+        ));
+        assert!(needs_events(
+            Some(&cursor("UPDATE_IN_PROGRESS", 10)),
+            Some(&info("UPDATE_IN_PROGRESS", 10))
+        ));
+        assert!(needs_events(
+            Some(&cursor("UPDATE_IN_PROGRESS", 10)),
+            Some(&info("UPDATE_COMPLETE", 10))
+        ));
+        assert!(!needs_events(Some(&cursor("UPDATE_COMPLETE", 10)), None));
+    }
+}

@@ -1,0 +1,102 @@
+//! What the backend remembers between polls: the discovered fleet, cached
+//! pipeline structures, per-stack event cursors. Held under a plain mutex
+//! and never across an `.await`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use jiff::Timestamp;
+
+use super::cloudformation::StackInfo;
+use crate::config::schema::StackConfig;
+use crate::domain::fleet::{CheckerObservation, Execution, FlowKind, Pipeline, RecordSet};
+use crate::domain::pipeline_doc::GetPipelineOutput;
+use crate::source::{SourceError, TableRef};
+
+/// A pipeline wavetop watches, under the name the fleet knows it by: its own
+/// name, or `name@region` when the same name exists in several places.
+#[derive(Debug, Clone)]
+pub struct PipelineEntry {
+    pub key: String,
+    pub account: String,
+    pub region: String,
+    /// The name AWS knows.
+    pub name: String,
+    pub structure: GetPipelineOutput,
+    pub meta: Pipeline,
+    /// The last GetPipelineState answer, serialized: executions are listed
+    /// again only when it changed.
+    pub last_state: Option<String>,
+    pub executions: Vec<Execution>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FlowDef {
+    pub name: String,
+    pub kind: FlowKind,
+    /// Pipeline keys in hand-off order.
+    pub pipelines: Vec<String>,
+    /// The stacks of an `Unmanaged` flow, in configuration order.
+    pub stacks: Vec<StackConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StackId {
+    pub account: String,
+    pub region: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TrackedStack {
+    pub id: StackId,
+    pub flow: String,
+}
+
+/// Where the last poll of a stack left off.
+#[derive(Debug, Clone, Default)]
+pub struct StackCursor {
+    pub last_event_id: Option<String>,
+    pub info: Option<StackInfo>,
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub pipelines: BTreeMap<String, PipelineEntry>,
+    pub flows: Vec<FlowDef>,
+    pub stacks: Vec<TrackedStack>,
+    pub cursors: HashMap<StackId, StackCursor>,
+    pub record_sets: Vec<RecordSet>,
+    pub tables: Vec<TableRef>,
+    pub checkers: HashMap<String, Vec<CheckerObservation>>,
+    pub account_ids: BTreeMap<String, String>,
+    pub partial_errors: BTreeMap<String, SourceError>,
+    /// Parts of polls (e.g. `GetPipelineState api`) answered at least once.
+    pub read_before: HashSet<String>,
+    pub discovered_at: Option<Timestamp>,
+}
+
+impl State {
+    pub fn flow(&self, name: &str) -> Option<&FlowDef> {
+        self.flows.iter().find(|f| f.name == name)
+    }
+
+    pub fn track_stack(&mut self, flow: &str, id: StackId) {
+        if !self.stacks.iter().any(|s| s.id == id) {
+            self.stacks.push(TrackedStack {
+                id,
+                flow: flow.to_string(),
+            });
+        }
+    }
+
+    pub fn record_partial(&mut self, key: &str, err: Option<SourceError>) {
+        match err {
+            Some(e) => {
+                self.partial_errors.insert(key.to_string(), e);
+            }
+            None => {
+                self.partial_errors.remove(key);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! The AWS adapters against mocked SDK clients: answers shaped as AWS sends
+//! them (JSON and XML bodies through the SDK's own deserializers where it
+//! matters), paging, and every error that changes what wavetop does.
+
+#[path = "aws_adapters/support.rs"]
+mod support;
+
+#[path = "aws_adapters/fixtures.rs"]
+mod fixtures;
+
+#[path = "aws_adapters/stacks.rs"]
+mod stacks;
+
+#[path = "aws_adapters/health.rs"]
+mod health;
+
+#[path = "aws_adapters/replication.rs"]
+mod replication;
+
+#[path = "aws_adapters/operate.rs"]
+mod operate;
+
+#[path = "aws_adapters/accounting.rs"]
+mod accounting;
+
+#[path = "aws_adapters/iam.rs"]
+mod iam;
+
+#[path = "aws_adapters/pipelines.rs"]
+mod pipelines;

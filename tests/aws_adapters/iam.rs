@@ -1,0 +1,118 @@
+//! The IAM policies name exactly the actions the adapters call: read-only
+//! for observing, read-only plus the operator calls for operating.
+
+use std::collections::BTreeSet;
+
+use wavetop::source::{OperateCall, RetryMode};
+
+const SERVICES: [&str; 6] = [
+    "codepipeline",
+    "cloudformation",
+    "route53",
+    "cloudwatch",
+    "dynamodb",
+    "sts",
+];
+
+/// Every `service:Operation` named in the AWS adapters' sources (each call
+/// names its API in the errors it maps).
+fn actions_in_sources() -> BTreeSet<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/source/aws");
+    let mut found = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for service in SERVICES {
+            let needle = format!("\"{service}:");
+            for (at, _) in text.match_indices(&needle) {
+                let rest = &text[at + needle.len()..];
+                let op: String = rest
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect();
+                if op.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    found.insert(format!("{service}:{op}"));
+                }
+            }
+        }
+    }
+    found
+}
+
+fn policy_actions(file: &str) -> BTreeSet<String> {
+    let path = format!("{}/iam/{file}", env!("CARGO_MANIFEST_DIR"));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            s["Action"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+fn operator_calls() -> BTreeSet<String> {
+    let s = String::new;
+    [
+        OperateCall::PutApprovalResult {
+            pipeline: s(),
+            stage: s(),
+            action: s(),
+            approved: true,
+            summary: s(),
+        },
+        OperateCall::RetryStageExecution {
+            pipeline: s(),
+            stage: s(),
+            execution_id: s(),
+            mode: RetryMode::FailedActions,
+        },
+        OperateCall::DisableStageTransition {
+            pipeline: s(),
+            stage: s(),
+            reason: s(),
+        },
+        OperateCall::EnableStageTransition {
+            pipeline: s(),
+            stage: s(),
+        },
+        OperateCall::StopPipelineExecution {
+            pipeline: s(),
+            execution_id: s(),
+            abandon: false,
+            reason: s(),
+        },
+        OperateCall::RollbackStage {
+            pipeline: s(),
+            stage: s(),
+            target_execution_id: s(),
+        },
+        OperateCall::SetHealthCheckInverted {
+            health_check_id: s(),
+            inverted: true,
+        },
+    ]
+    .iter()
+    .map(|c| c.api_name().to_string())
+    .collect()
+}
+
+#[test]
+fn policies_name_exactly_the_calls_made() {
+    let used = actions_in_sources();
+    let operator_only = operator_calls();
+    let observe: BTreeSet<String> = used.difference(&operator_only).cloned().collect();
+    assert!(observe.contains("sts:GetCallerIdentity"));
+    assert!(observe.contains("cloudwatch:GetMetricData"));
+    assert_eq!(policy_actions("wavetop-readonly.json"), observe);
+    assert_eq!(policy_actions("wavetop-operator.json"), used);
+    assert!(
+        operator_only.is_subset(&used),
+        "every operator call is implemented"
+    );
+}

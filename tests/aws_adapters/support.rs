@@ -1,0 +1,106 @@
+//! Mocked AWS for the adapter tests: every service's configuration gets the
+//! same rules (a rule only ever matches its own operation's input), and each
+//! rule counts the calls it answered.
+
+use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::http::StatusCode;
+use aws_smithy_types::body::SdkBody;
+use wavetop::config::schema::AwsConfig;
+use wavetop::source::aws::{AwsBackend, AwsOptions, ServiceConfigs};
+
+pub struct Fake {
+    rules: Vec<Rule>,
+}
+
+fn interceptor(rules: &[Rule]) -> MockResponseInterceptor {
+    rules.iter().fold(
+        MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny),
+        |i, r| i.with_rule(r),
+    )
+}
+
+macro_rules! service_config {
+    ($krate:ident, $rules:expr) => {
+        $krate::Config::builder()
+            .behavior_version($krate::config::BehaviorVersion::latest())
+            .region($krate::config::Region::new("us-east-1"))
+            .credentials_provider($krate::config::Credentials::new(
+                "AKIDTEST", "secret", None, None, "test",
+            ))
+            .retry_config($krate::config::retry::RetryConfig::disabled())
+            .http_client(create_mock_http_client())
+            .interceptor(interceptor($rules))
+            .build()
+    };
+}
+
+impl Fake {
+    pub fn new(rules: Vec<Rule>) -> Self {
+        Self { rules }
+    }
+
+    pub fn configs(&self) -> ServiceConfigs {
+        ServiceConfigs {
+            codepipeline: service_config!(aws_sdk_codepipeline, &self.rules),
+            cloudformation: service_config!(aws_sdk_cloudformation, &self.rules),
+            route53: service_config!(aws_sdk_route53, &self.rules),
+            cloudwatch: service_config!(aws_sdk_cloudwatch, &self.rules),
+            dynamodb: service_config!(aws_sdk_dynamodb, &self.rules),
+            sts: service_config!(aws_sdk_sts, &self.rules),
+        }
+    }
+
+    pub fn backend(&self, cfg: AwsConfig, home_regions: &[&str]) -> AwsBackend {
+        let opts = AwsOptions {
+            profile: None,
+            endpoint_url: None,
+            home_regions: home_regions.iter().map(|r| r.to_string()).collect(),
+        };
+        AwsBackend::with_service_configs(self.configs(), opts, cfg)
+    }
+
+    /// Calls answered by every rule together.
+    pub fn calls(&self) -> usize {
+        self.rules.iter().map(Rule::num_calls).sum()
+    }
+}
+
+pub fn http(status: u16, body: &str) -> HttpResponse {
+    HttpResponse::new(
+        StatusCode::try_from(status).expect("valid status"),
+        SdkBody::from(body.to_string()),
+    )
+}
+
+/// An awsJson error answer, as CodePipeline and DynamoDB send them.
+pub fn json_error(code: &str, message: &str) -> HttpResponse {
+    http(
+        400,
+        &format!(r#"{{"__type":"{code}","message":"{message}"}}"#),
+    )
+}
+
+/// An awsQuery / restXml error answer, as CloudFormation, STS and Route53 send them.
+pub fn xml_error(status: u16, code: &str, message: &str) -> HttpResponse {
+    http(
+        status,
+        &format!(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>"
+        ),
+    )
+}
+
+pub fn caller_identity() -> Rule {
+    aws_smithy_mocks::mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
+        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder()
+            .account("111122223333")
+            .arn("arn:aws:sts::111122223333:assumed-role/oncall/alice")
+            .user_id("AROAEXAMPLE:alice")
+            .build()
+    })
+}
+
+pub fn dt(secs: i64) -> aws_smithy_types::DateTime {
+    aws_smithy_types::DateTime::from_secs(secs)
+}
