@@ -26,6 +26,7 @@ step "emulator (moto server, pinned)"
 # WAVETOP_EMULATOR_URL, and stops it when this script exits.
 # shellcheck source=scripts/emulator.sh
 source scripts/emulator.sh
+trap 'kill "${WAVETOP_EMULATOR_PID:-}" 2>/dev/null || true' EXIT
 
 step "tests (every tier)"
 cargo test --all-targets --locked -- --test-threads=2

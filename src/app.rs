@@ -17,6 +17,7 @@ use crate::headless;
 use crate::runtime::event_loop::{self, Backends, Clock};
 use crate::sim::{DEMO_EPOCH, SimBackend, SimWorld};
 use crate::snapshot_text;
+use crate::source::aws::{AwsBackend, AwsOptions};
 use crate::source::snapshot::full_snapshot;
 use crate::source::{Observe, Operate, ReadOnly};
 
@@ -197,7 +198,16 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, String> {
             note: (!args.demo).then(|| "no AWS configuration found: showing the simulated fleet (--demo)".to_string()),
         });
     }
-    let backend: Arc<SimBackend> = return Err("AWS_PENDING".into());
+    let mut aws_config = loaded.config.aws.clone().unwrap_or_default();
+    if !args.home_regions.is_empty() {
+        aws_config.home_regions = args.home_regions.clone();
+    }
+    let options = AwsOptions {
+        profile: args.profile.clone().or_else(|| aws_config.profile.clone()),
+        endpoint_url: args.endpoint_url.clone(),
+        home_regions: aws_config.home_regions.clone(),
+    };
+    let backend = Arc::new(AwsBackend::connect(options, aws_config).await.map_err(|e| e.to_string())?);
     let clock: Clock = Arc::new(Timestamp::now);
     Ok(Fleet {
         observe: backend.clone(),

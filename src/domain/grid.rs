@@ -158,16 +158,10 @@ fn attribute_regions(stage: &StageDeclaration, home_region: &str) -> Vec<String>
             if let Some(region) = &action.region {
                 return region.clone();
             }
-            // `<Group>.Approve` (or any region-less step of a group) follows its group.
+            // `<Group>.Approve` (or any region-less step of a group, one dot
+            // only) follows its group when the group deploys one region.
             let prefix = action.name.split_once('.').map(|(group, _)| group);
             if let Some(&[only]) = prefix.and_then(|g| group_regions.get(g)).map(Vec::as_slice) {
-                return only.to_string();
-            }
-            // `<Stage>.<Step>` (an approval before one stage of a multi-stage
-            // wave) carries a single dot but belongs to that stage's group.
-            if let Some((prefix, _)) = action.name.split_once('.')
-                && let Some(&[only]) = group_regions.get(prefix).map(Vec::as_slice)
-            {
                 return only.to_string();
             }
             if let [only] = stage_regions.as_slice() {
