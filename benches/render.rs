@@ -26,7 +26,10 @@ fn model(view: View) -> Model {
 
 fn render(c: &mut Criterion) {
     let theme = Theme::preset("dark").expect("dark theme");
-    for (name, view) in [("grid 12x24 at 240x70", View::Grid), ("health 24 regions at 240x70", View::Health)] {
+    for (name, view) in [
+        ("grid 12x24 at 240x70", View::Grid),
+        ("health 24 regions at 240x70", View::Health),
+    ] {
         let model = model(view);
         let mut terminal = Terminal::new(TestBackend::new(240, 70)).unwrap();
         c.bench_function(name, |b| {

@@ -15,7 +15,15 @@ use wavetop::poll::scheduler::{Activity, Cadence, PollScheduler};
 use wavetop::source::{Observation, PollKey};
 
 fn model(now: Timestamp) -> Model {
-    let mut model = Model::new(now, Bindings::from_pairs([(wavetop::core::action::ActionName::Down, vec![Key::plain(KeyCode::Down)])]), Windows::default(), false);
+    let mut model = Model::new(
+        now,
+        Bindings::from_pairs([(
+            wavetop::core::action::ActionName::Down,
+            vec![Key::plain(KeyCode::Down)],
+        )]),
+        Windows::default(),
+        false,
+    );
     model.fleet = synthetic::fleet(12, 24, now);
     model.discovered = true;
     model
@@ -26,7 +34,12 @@ fn core(c: &mut Criterion) {
     let flow = synthetic::fleet(12, 24, now).flows.remove(0);
 
     let mut m = model(now);
-    m.poll.register(PollKey::Flow { flow: "synthetic".into() }, now);
+    m.poll.register(
+        PollKey::Flow {
+            flow: "synthetic".into(),
+        },
+        now,
+    );
     c.bench_function("update: merge a 12x24 flow observation", |b| {
         b.iter(|| {
             let due = m.poll.due(now);
@@ -34,31 +47,47 @@ fn core(c: &mut Criterion) {
             m.poll.expedite_all(now);
             update(
                 &mut m,
-                Msg::Polled { key: PollKey::Flow { flow: "synthetic".into() }, generation, result: Ok(Observation::Flow(flow.clone())) },
+                Msg::Polled {
+                    key: PollKey::Flow {
+                        flow: "synthetic".into(),
+                    },
+                    generation,
+                    result: Ok(Observation::Flow(flow.clone())),
+                },
                 now,
             )
         })
     });
 
     let mut m = model(now);
-    c.bench_function("update: one navigation key", |b| b.iter(|| update(&mut m, Msg::Key(Key::plain(KeyCode::Down)), now)));
+    c.bench_function("update: one navigation key", |b| {
+        b.iter(|| update(&mut m, Msg::Key(Key::plain(KeyCode::Down)), now))
+    });
 
     // 10 pipelines x 8 regions of stacks, 3 tables, health: 22 keys; and a
     // larger 500-key fleet for headroom.
     for keys in [22usize, 500] {
         let mut s = PollScheduler::new(Cadence::default());
         for i in 0..keys {
-            s.register(PollKey::Flow { flow: format!("p{i}") }, now);
+            s.register(
+                PollKey::Flow {
+                    flow: format!("p{i}"),
+                },
+                now,
+            );
         }
         let mut t = now;
-        c.bench_function(&format!("scheduler: due + complete over {keys} keys"), |b| {
-            b.iter(|| {
-                t += SignedDuration::from_secs(30);
-                for (k, g) in s.due(t) {
-                    s.completed(&k, g, t, Ok(Activity::Idle));
-                }
-            })
-        });
+        c.bench_function(
+            &format!("scheduler: due + complete over {keys} keys"),
+            |b| {
+                b.iter(|| {
+                    t += SignedDuration::from_secs(30);
+                    for (k, g) in s.due(t) {
+                        s.completed(&k, g, t, Ok(Activity::Idle));
+                    }
+                })
+            },
+        );
     }
 }
 

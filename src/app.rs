@@ -25,7 +25,10 @@ use crate::source::{Observe, Operate, ReadOnly};
 pub const EXIT_USAGE: u8 = 2;
 
 pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
-    if let Some(Command::Config { action: ConfigCommand::Check { path } }) = &cli.command {
+    if let Some(Command::Config {
+        action: ConfigCommand::Check { path },
+    }) = &cli.command
+    {
         let path = path.as_deref().or(cli.backend.config.as_deref());
         return Ok(match config::check(path) {
             Ok(summary) => {
@@ -48,7 +51,14 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
     let windows = match Windows::from_config(&loaded.config.windows) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("{}: {e}", loaded.source.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
+            eprintln!(
+                "{}: {e}",
+                loaded
+                    .source
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            );
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     };
@@ -90,7 +100,14 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
                 }
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&snapshot_text::json(&snapshot, now, &fleet.label))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&snapshot_text::json(
+                        &snapshot,
+                        now,
+                        &fleet.label
+                    ))?
+                );
             } else {
                 print!("{}", snapshot_text::table(&snapshot, now, &fleet.label));
             }
@@ -112,7 +129,11 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
                 clock: fleet.clock.clone(),
                 windows,
                 read_only,
-                lag_warning_ms: loaded.config.lag_warning_ms.map(|v| v as f64).unwrap_or(5_000.0),
+                lag_warning_ms: loaded
+                    .config
+                    .lag_warning_ms
+                    .map(|v| v as f64)
+                    .unwrap_or(5_000.0),
             };
             Ok(headless::run(command, ctx).await)
         }
@@ -124,11 +145,12 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
             };
-            let mut theme = loaded.theme.clone();
+            let mut theme = loaded.theme;
             if wants_no_color(cli.ui.no_color) {
                 theme = theme.no_color();
             }
-            let bindings = Bindings::from_pairs(loaded.keymap.bindings().map(|(a, k)| (a, k.to_vec())));
+            let bindings =
+                Bindings::from_pairs(loaded.keymap.bindings().map(|(a, k)| (a, k.to_vec())));
             let now = (fleet.clock)();
             let mut model = Model::new(now, bindings, windows, read_only);
             model.auto_release = loaded.config.auto_release;
@@ -152,7 +174,10 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
 }
 
 fn open_audit(args: &BackendArgs) -> Result<Arc<AuditLog>, String> {
-    let path = args.audit_log.clone().unwrap_or_else(AuditLog::default_path);
+    let path = args
+        .audit_log
+        .clone()
+        .unwrap_or_else(AuditLog::default_path);
     AuditLog::open(&path)
         .map(Arc::new)
         .map_err(|e| format!("cannot open the audit log {}: {e}", path.display()))
@@ -187,7 +212,10 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, String> {
             let ms = (origin.elapsed().as_secs_f64() * 1000.0 * speed) as i64;
             start + offset + SignedDuration::from_millis(ms)
         });
-        let backend = Arc::new(SimBackend::new(SimWorld::new(args.seed, start), clock.clone()));
+        let backend = Arc::new(SimBackend::new(
+            SimWorld::new(args.seed, start),
+            clock.clone(),
+        ));
         return Ok(Fleet {
             observe: backend.clone(),
             operate: backend,
@@ -195,7 +223,9 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, String> {
             speed,
             simulated: true,
             label: "DEMO".to_string(),
-            note: (!args.demo).then(|| "no AWS configuration found: showing the simulated fleet (--demo)".to_string()),
+            note: (!args.demo).then(|| {
+                "no AWS configuration found: showing the simulated fleet (--demo)".to_string()
+            }),
         });
     }
     let mut aws_config = loaded.config.aws.clone().unwrap_or_default();
@@ -207,7 +237,11 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, String> {
         endpoint_url: args.endpoint_url.clone(),
         home_regions: aws_config.home_regions.clone(),
     };
-    let backend = Arc::new(AwsBackend::connect(options, aws_config).await.map_err(|e| e.to_string())?);
+    let backend = Arc::new(
+        AwsBackend::connect(options, aws_config)
+            .await
+            .map_err(|e| e.to_string())?,
+    );
     let clock: Clock = Arc::new(Timestamp::now);
     Ok(Fleet {
         observe: backend.clone(),

@@ -200,8 +200,14 @@ pub struct GateArgs {
 }
 
 fn parse_speed(text: &str) -> Result<f64, String> {
-    let v: f64 = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
-    if v > 0.0 && v <= 10_000.0 { Ok(v) } else { Err("must be between 0 and 10000".to_string()) }
+    let v: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if v > 0.0 && v <= 10_000.0 {
+        Ok(v)
+    } else {
+        Err("must be between 0 and 10000".to_string())
+    }
 }
 
 /// `10m`, `90s`, `1h30m`, or ISO 8601 `PT10M`.
@@ -209,7 +215,11 @@ pub fn parse_duration(text: &str) -> Result<SignedDuration, String> {
     let d: SignedDuration = text
         .parse()
         .map_err(|_| format!("`{text}` is not a duration (examples: 90s, 10m, 1h30m)"))?;
-    if d.is_negative() { Err("must not be negative".to_string()) } else { Ok(d) }
+    if d.is_negative() {
+        Err("must not be negative".to_string())
+    } else {
+        Ok(d)
+    }
 }
 
 #[cfg(test)]
@@ -218,9 +228,18 @@ mod tests {
 
     #[test]
     fn durations_parse_in_friendly_and_iso_forms() {
-        assert_eq!(parse_duration("10m").unwrap(), SignedDuration::from_mins(10));
-        assert_eq!(parse_duration("1h30m").unwrap(), SignedDuration::from_mins(90));
-        assert_eq!(parse_duration("PT90S").unwrap(), SignedDuration::from_secs(90));
+        assert_eq!(
+            parse_duration("10m").unwrap(),
+            SignedDuration::from_mins(10)
+        );
+        assert_eq!(
+            parse_duration("1h30m").unwrap(),
+            SignedDuration::from_mins(90)
+        );
+        assert_eq!(
+            parse_duration("PT90S").unwrap(),
+            SignedDuration::from_secs(90)
+        );
         assert!(parse_duration("ten minutes").is_err());
         assert!(parse_duration("-5m").is_err());
     }

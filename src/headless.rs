@@ -62,37 +62,81 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         Command::Approve(gate) => gate_proposal(&model, &gate, true)?,
         Command::Reject(gate) => gate_proposal(&model, &gate, false)?,
         Command::Retry { wave, all, yes } => {
-            let action = if all { ActionName::RetryAll } else { ActionName::RetryFailed };
-            (vec![wave_proposal(&model, &wave, action)?], String::new(), yes)
+            let action = if all {
+                ActionName::RetryAll
+            } else {
+                ActionName::RetryFailed
+            };
+            (
+                vec![wave_proposal(&model, &wave, action)?],
+                String::new(),
+                yes,
+            )
         }
-        Command::Hold { wave, until_window, reason, yes } => {
+        Command::Hold {
+            wave,
+            until_window,
+            reason,
+            yes,
+        } => {
             let proposal = match until_window {
                 Some(region) => {
                     let mut target = wave_target(&model.fleet, &wave)?;
                     target.region = region;
-                    propose_for(&model, ActionName::HoldUntilWindow, &target, false).map_err(Failure::Usage)?
+                    propose_for(&model, ActionName::HoldUntilWindow, &target, false)
+                        .map_err(Failure::Usage)?
                 }
                 None => wave_proposal(&model, &wave, ActionName::Hold)?,
             };
             (vec![proposal], reason, yes)
         }
-        Command::Release { wave, yes } => (vec![wave_proposal(&model, &wave, ActionName::Release)?], String::new(), yes),
-        Command::Stop { pipeline, abandon, reason, yes } => {
-            let action = if abandon { ActionName::StopAbandon } else { ActionName::Stop };
+        Command::Release { wave, yes } => (
+            vec![wave_proposal(&model, &wave, ActionName::Release)?],
+            String::new(),
+            yes,
+        ),
+        Command::Stop {
+            pipeline,
+            abandon,
+            reason,
+            yes,
+        } => {
+            let action = if abandon {
+                ActionName::StopAbandon
+            } else {
+                ActionName::Stop
+            };
             let target = running_wave_target(&model.fleet, &pipeline)?;
-            (vec![propose_for(&model, action, &target, false).map_err(Failure::Usage)?], reason, yes)
+            (
+                vec![propose_for(&model, action, &target, false).map_err(Failure::Usage)?],
+                reason,
+                yes,
+            )
         }
         Command::Rollback { wave, to, yes } => {
             let mut proposal = wave_proposal(&model, &wave, ActionName::Rollback)?;
-            if let (Some(to), Intent::Rollback { target_execution_id, .. }) = (to, &mut proposal.intent) {
+            if let (
+                Some(to),
+                Intent::Rollback {
+                    target_execution_id,
+                    ..
+                },
+            ) = (to, &mut proposal.intent)
+            {
                 *target_execution_id = to;
             }
             (vec![proposal], String::new(), yes)
         }
-        Command::Drain { region, force, yes } => {
-            (vec![propose_drain(&model, &region, force).map_err(Failure::Usage)?], String::new(), yes)
-        }
-        Command::Restore { region, yes } => (vec![propose_restore(&model, &region).map_err(Failure::Usage)?], String::new(), yes),
+        Command::Drain { region, force, yes } => (
+            vec![propose_drain(&model, &region, force).map_err(Failure::Usage)?],
+            String::new(),
+            yes,
+        ),
+        Command::Restore { region, yes } => (
+            vec![propose_restore(&model, &region).map_err(Failure::Usage)?],
+            String::new(),
+            yes,
+        ),
         Command::Enforce { yes } => {
             let due = due_releases(&model);
             if due.is_empty() {
@@ -108,7 +152,10 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         if let CommentRule::Required(label) = p.intent.comment_rule()
             && comment.trim().is_empty()
         {
-            return Err(Failure::Usage(format!("{}: {label} (pass --comment or --reason)", p.intent.title())));
+            return Err(Failure::Usage(format!(
+                "{}: {label} (pass --comment or --reason)",
+                p.intent.title()
+            )));
         }
     }
     for p in &proposals {
@@ -121,9 +168,15 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         }
     }
     if !yes {
-        return Err(Failure::Usage("not done: add --yes to make these calls".to_string()));
+        return Err(Failure::Usage(
+            "not done: add --yes to make these calls".to_string(),
+        ));
     }
-    let identity = ctx.operate.identity().await.unwrap_or_else(|_| "unknown".to_string());
+    let identity = ctx
+        .operate
+        .identity()
+        .await
+        .unwrap_or_else(|_| "unknown".to_string());
     for p in proposals {
         if let Intent::ApproveAtWindow { at, .. } = &p.intent {
             wait_until(ctx, *at).await;
@@ -145,10 +198,11 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
                 Err(e) => return Err(Failure::Call(format!("{} failed: {e}", call.api_name()))),
             }
         }
-        if results.len() > calls.len() {
-            if let Some(Err(e)) = results.last() {
-                return Err(Failure::Call(e.to_string()));
-            }
+        // The executor appends one more error when the audit log failed after a call.
+        if results.len() > calls.len()
+            && let Some(Err(e)) = results.last()
+        {
+            return Err(Failure::Call(e.to_string()));
         }
     }
     Ok(())
@@ -177,13 +231,28 @@ fn wave_target(fleet: &Fleet, args: &WaveArgs) -> Result<Target, Failure> {
     let wave = flow
         .waves
         .iter()
-        .position(|w| w.name == args.wave && (flow.name == args.pipeline || w.pipeline == args.pipeline))
+        .position(|w| {
+            w.name == args.wave && (flow.name == args.pipeline || w.pipeline == args.pipeline)
+        })
         .ok_or_else(|| {
             let names: Vec<&str> = flow.waves.iter().map(|w| w.name.as_str()).collect();
-            Failure::Usage(format!("{} has no wave {} (waves: {})", flow.name, args.wave, names.join(", ")))
+            Failure::Usage(format!(
+                "{} has no wave {} (waves: {})",
+                flow.name,
+                args.wave,
+                names.join(", ")
+            ))
         })?;
-    let region = flow.waves[wave].cells.first().map(|c| c.region.clone()).unwrap_or_default();
-    Ok(Target { flow: flow.name.clone(), wave, region })
+    let region = flow.waves[wave]
+        .cells
+        .first()
+        .map(|c| c.region.clone())
+        .unwrap_or_default();
+    Ok(Target {
+        flow: flow.name.clone(),
+        wave,
+        region,
+    })
 }
 
 fn wave_proposal(model: &Model, args: &WaveArgs, action: ActionName) -> Result<Proposal, Failure> {
@@ -191,7 +260,11 @@ fn wave_proposal(model: &Model, args: &WaveArgs, action: ActionName) -> Result<P
     propose_for(model, action, &target, false).map_err(Failure::Usage)
 }
 
-fn gate_proposal(model: &Model, gate: &GateArgs, approve: bool) -> Result<(Vec<Proposal>, String, bool), Failure> {
+fn gate_proposal(
+    model: &Model,
+    gate: &GateArgs,
+    approve: bool,
+) -> Result<(Vec<Proposal>, String, bool), Failure> {
     let mut target = wave_target(&model.fleet, &gate.wave)?;
     target.region = gate.region.clone();
     let action = match (approve, gate.at_window) {
@@ -216,7 +289,11 @@ fn running_wave_target(fleet: &Fleet, pipeline: &str) -> Result<Target, Failure>
         .iter()
         .position(|w| (flow.name == pipeline || w.pipeline == pipeline) && w.execution_id.is_some())
         .unwrap_or(0);
-    Ok(Target { flow: flow.name.clone(), wave, region: String::new() })
+    Ok(Target {
+        flow: flow.name.clone(),
+        wave,
+        region: String::new(),
+    })
 }
 
 /// Holds whose stored reason says they end at a time that has come.

@@ -11,7 +11,11 @@ fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         eprintln!("wavetop: {e}");
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .worker_threads(2)
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("wavetop: cannot start the async runtime: {e}");

@@ -17,12 +17,19 @@ pub fn json(fleet: &Fleet, now: Timestamp, label: &str) -> Value {
     let mut pipelines = serde_json::to_value(&fleet.flows).unwrap_or(Value::Null);
     if let Value::Array(flows) = &mut pipelines {
         for (flow_json, flow) in flows.iter_mut().zip(&fleet.flows) {
-            let Some(Value::Array(waves)) = flow_json.get_mut("waves") else { continue };
+            let Some(Value::Array(waves)) = flow_json.get_mut("waves") else {
+                continue;
+            };
             for (wave_json, wave) in waves.iter_mut().zip(&flow.waves) {
-                let Some(Value::Array(cells)) = wave_json.get_mut("cells") else { continue };
+                let Some(Value::Array(cells)) = wave_json.get_mut("cells") else {
+                    continue;
+                };
                 for (cell_json, cell) in cells.iter_mut().zip(&wave.cells) {
                     if let Value::Object(map) = cell_json {
-                        map.insert("status".into(), serde_json::to_value(cell.status()).unwrap_or(Value::Null));
+                        map.insert(
+                            "status".into(),
+                            serde_json::to_value(cell.status()).unwrap_or(Value::Null),
+                        );
                     }
                 }
             }
@@ -41,7 +48,11 @@ pub fn json(fleet: &Fleet, now: Timestamp, label: &str) -> Value {
 
 pub fn table(fleet: &Fleet, now: Timestamp, label: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "wavetop snapshot · {label} · {}", now.strftime("%Y-%m-%d %H:%M:%S UTC"));
+    let _ = writeln!(
+        out,
+        "wavetop snapshot · {label} · {}",
+        now.strftime("%Y-%m-%d %H:%M:%S UTC")
+    );
     for flow in &fleet.flows {
         let kind = match flow.kind {
             FlowKind::Pipeline => "pipeline",
@@ -94,15 +105,29 @@ pub fn table(fleet: &Fleet, now: Timestamp, label: &str) -> String {
         let newest = s
             .events
             .first()
-            .map(|e| format!("{} {} {}", e.timestamp.strftime("%H:%M:%S"), e.logical_id, e.status))
+            .map(|e| {
+                format!(
+                    "{} {} {}",
+                    e.timestamp.strftime("%H:%M:%S"),
+                    e.logical_id,
+                    e.status
+                )
+            })
             .unwrap_or_default();
-        let _ = writeln!(out, "  {:<16} {:<26} {:<32} {newest}", s.region, s.name, s.status);
+        let _ = writeln!(
+            out,
+            "  {:<16} {:<26} {:<32} {newest}",
+            s.region, s.name, s.status
+        );
     }
     let _ = writeln!(out, "\nhealth");
     for rs in &fleet.health.record_sets {
         let _ = writeln!(out, "  {} {} {:?}", rs.name, rs.record_type, rs.policy);
         for r in &rs.records {
-            let check = r.health_check_id.as_deref().and_then(|id| fleet.health.check(id));
+            let check = r
+                .health_check_id
+                .as_deref()
+                .and_then(|id| fleet.health.check(id));
             let status = match check {
                 Some(c) => {
                     let (g, w) = health_glyph(c.status, c.inverted);
@@ -124,7 +149,11 @@ pub fn table(fleet: &Fleet, now: Timestamp, label: &str) -> String {
         let _ = writeln!(out, "  {}", t.name);
         for s in &t.latency {
             let latest = s.latest().map(fmt_ms).unwrap_or_else(|| "no data".into());
-            let _ = writeln!(out, "    {} -> {:<16} {latest}", s.source_region, s.receiving_region);
+            let _ = writeln!(
+                out,
+                "    {} -> {:<16} {latest}",
+                s.source_region, s.receiving_region
+            );
         }
     }
     out

@@ -26,7 +26,11 @@ fn wavetop(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 fn audit(dir: &Path) -> Vec<Value> {
@@ -44,17 +48,38 @@ fn the_json_snapshot_is_byte_identical_for_the_same_seed_and_time() {
     let b = wavetop(&dir, &["snapshot", "--demo", "--json", "--at", "10m"]);
     assert!(a.status.success(), "{}", text(&a));
     assert_eq!(a.stdout, b.stdout);
-    let other_seed = wavetop(&dir, &["snapshot", "--demo", "--json", "--at", "10m", "--seed", "7"]);
+    let other_seed = wavetop(
+        &dir,
+        &["snapshot", "--demo", "--json", "--at", "10m", "--seed", "7"],
+    );
     assert_ne!(a.stdout, other_seed.stdout);
 
     let doc: Value = serde_json::from_slice(&a.stdout).unwrap();
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["fleet"], "DEMO");
     assert_eq!(doc["at"], "2026-11-20T02:10:00Z");
-    let names: Vec<&str> = doc["pipelines"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["global-api", "service-x", "orders-active-active", "billing-failover", "edge-relay"]);
+    let names: Vec<&str> = doc["pipelines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "global-api",
+            "service-x",
+            "orders-active-active",
+            "billing-failover",
+            "edge-relay"
+        ]
+    );
     for p in doc["pipelines"].as_array().unwrap() {
-        assert!(!p["waves"].as_array().unwrap().is_empty(), "{} has waves", p["name"]);
+        assert!(
+            !p["waves"].as_array().unwrap().is_empty(),
+            "{} has waves",
+            p["name"]
+        );
         assert!(!p["regions"].as_array().unwrap().is_empty());
         for wave in p["waves"].as_array().unwrap() {
             for cell in wave["cells"].as_array().unwrap() {
@@ -63,14 +88,27 @@ fn the_json_snapshot_is_byte_identical_for_the_same_seed_and_time() {
         }
     }
     let stacks = doc["stacks"].as_array().unwrap();
-    assert!(stacks.iter().any(|s| !s["events"].as_array().unwrap().is_empty()), "stacks with events");
+    assert!(
+        stacks
+            .iter()
+            .any(|s| !s["events"].as_array().unwrap().is_empty()),
+        "stacks with events"
+    );
     assert!(doc["health"]["checks"].as_array().unwrap().len() >= 9);
     assert!(doc["health"]["record_sets"].as_array().unwrap().len() >= 3);
     let orders = &doc["replication"][0];
     assert_eq!(orders["name"], "orders");
-    assert!(!orders["latency"][0]["points"].as_array().unwrap().is_empty());
+    assert!(
+        !orders["latency"][0]["points"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let global = &doc["pipelines"][0];
-    assert!(global["executions"].as_array().unwrap().len() >= 5, "execution history");
+    assert!(
+        global["executions"].as_array().unwrap().len() >= 5,
+        "execution history"
+    );
 }
 
 #[test]
@@ -90,13 +128,30 @@ fn an_operator_command_without_yes_says_what_it_would_do_and_exits_2() {
     let dir = tempdir("noyes");
     let out = wavetop(
         &dir,
-        &["approve", "--demo", "--at", "10m", "--pipeline", "global-api", "--wave", "Europe", "--region", "eu-west-1"],
+        &[
+            "approve",
+            "--demo",
+            "--at",
+            "10m",
+            "--pipeline",
+            "global-api",
+            "--wave",
+            "Europe",
+            "--region",
+            "eu-west-1",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
     let t = text(&out);
-    assert!(t.contains("codepipeline:PutApprovalResult status=Approved (eu-west-1)"), "{t}");
+    assert!(
+        t.contains("codepipeline:PutApprovalResult status=Approved (eu-west-1)"),
+        "{t}"
+    );
     assert!(t.contains("add --yes"));
-    assert!(audit(&dir).is_empty(), "nothing was called, nothing audited");
+    assert!(
+        audit(&dir).is_empty(),
+        "nothing was called, nothing audited"
+    );
 }
 
 #[test]
@@ -105,8 +160,19 @@ fn approve_with_yes_calls_once_and_audits_before_and_after() {
     let out = wavetop(
         &dir,
         &[
-            "approve", "--demo", "--at", "10m", "--pipeline", "global-api", "--wave", "Europe", "--region", "eu-west-1",
-            "--comment", "canary clean", "--yes",
+            "approve",
+            "--demo",
+            "--at",
+            "10m",
+            "--pipeline",
+            "global-api",
+            "--wave",
+            "Europe",
+            "--region",
+            "eu-west-1",
+            "--comment",
+            "canary clean",
+            "--yes",
         ],
     );
     assert!(out.status.success(), "{}", text(&out));
@@ -115,7 +181,12 @@ fn approve_with_yes_calls_once_and_audits_before_and_after() {
     assert_eq!(lines.len(), 2, "{lines:#?}");
     assert_eq!(lines[0]["phase"], "before");
     assert_eq!(lines[0]["call"]["approved"], true);
-    assert!(lines[0]["call"]["summary"].as_str().unwrap().contains("canary clean"));
+    assert!(
+        lines[0]["call"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("canary clean")
+    );
     assert_eq!(lines[1]["phase"], "after");
     assert_eq!(lines[1]["outcome"], "ok");
     assert_eq!(lines[0]["id"], lines[1]["id"]);
@@ -126,7 +197,19 @@ fn reject_without_a_comment_is_bad_input() {
     let dir = tempdir("reject");
     let out = wavetop(
         &dir,
-        &["reject", "--demo", "--at", "10m", "--pipeline", "global-api", "--wave", "Europe", "--region", "eu-west-1", "--yes"],
+        &[
+            "reject",
+            "--demo",
+            "--at",
+            "10m",
+            "--pipeline",
+            "global-api",
+            "--wave",
+            "Europe",
+            "--region",
+            "eu-west-1",
+            "--yes",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("required"), "{}", text(&out));
@@ -136,11 +219,37 @@ fn reject_without_a_comment_is_bad_input() {
 fn an_error_aws_answers_is_a_non_zero_exit_and_changes_nothing_else() {
     let dir = tempdir("retry");
     // global-api has not failed: retry is refused by the rules before any call.
-    let out = wavetop(&dir, &["retry", "--demo", "--at", "10m", "--pipeline", "global-api", "--wave", "Europe", "--yes"]);
+    let out = wavetop(
+        &dir,
+        &[
+            "retry",
+            "--demo",
+            "--at",
+            "10m",
+            "--pipeline",
+            "global-api",
+            "--wave",
+            "Europe",
+            "--yes",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("has not failed"));
     // service-x failed: retry goes through.
-    let out = wavetop(&dir, &["retry", "--demo", "--at", "10m", "--pipeline", "service-x", "--wave", "Deploy", "--yes"]);
+    let out = wavetop(
+        &dir,
+        &[
+            "retry",
+            "--demo",
+            "--at",
+            "10m",
+            "--pipeline",
+            "service-x",
+            "--wave",
+            "Deploy",
+            "--yes",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("RetryStageExecution"));
 }
@@ -148,11 +257,25 @@ fn an_error_aws_answers_is_a_non_zero_exit_and_changes_nothing_else() {
 #[test]
 fn read_only_refuses_at_the_backend_and_audits_the_refusal() {
     let dir = tempdir("ro");
-    let out = wavetop(&dir, &["drain", "--demo", "--read-only", "--region", "us-east-1", "--yes"]);
+    let out = wavetop(
+        &dir,
+        &[
+            "drain",
+            "--demo",
+            "--read-only",
+            "--region",
+            "us-east-1",
+            "--yes",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("read-only"), "{}", text(&out));
     let lines = audit(&dir);
-    assert!(lines.iter().any(|l| l["phase"] == "after" && l["outcome"] == "error"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["phase"] == "after" && l["outcome"] == "error")
+    );
 }
 
 #[test]
@@ -160,7 +283,11 @@ fn drain_then_restore_flip_inverted_and_never_disabled() {
     let dir = tempdir("drain");
     let out = wavetop(&dir, &["drain", "--demo", "--region", "us-east-1", "--yes"]);
     assert!(out.status.success(), "{}", text(&out));
-    let calls: Vec<Value> = audit(&dir).into_iter().filter(|l| l["phase"] == "before").map(|l| l["call"].clone()).collect();
+    let calls: Vec<Value> = audit(&dir)
+        .into_iter()
+        .filter(|l| l["phase"] == "before")
+        .map(|l| l["call"].clone())
+        .collect();
     assert!(!calls.is_empty());
     for call in &calls {
         assert_eq!(call["call"], "set_health_check_inverted");
@@ -168,7 +295,10 @@ fn drain_then_restore_flip_inverted_and_never_disabled() {
         assert!(call.get("disabled").is_none());
     }
     // A fresh simulated fleet has nothing drained: restore says so.
-    let out = wavetop(&dir, &["restore", "--demo", "--region", "us-east-1", "--yes"]);
+    let out = wavetop(
+        &dir,
+        &["restore", "--demo", "--region", "us-east-1", "--yes"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("not drained"));
 }

@@ -30,7 +30,10 @@ impl Bindings {
     }
 
     pub fn keys_for(&self, action: ActionName) -> &[Key] {
-        self.by_action.get(&action).map(Vec::as_slice).unwrap_or(&[])
+        self.by_action
+            .get(&action)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The first key of an action as text, or `:name` when it has no key.

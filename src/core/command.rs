@@ -24,7 +24,11 @@ pub fn completions(input: &str, pipelines: &[String]) -> Vec<String> {
     let mut words: Vec<String> = ActionName::ALL
         .iter()
         .map(|a| a.as_str().to_string())
-        .chain(["pipeline".to_string(), "filter".to_string(), "drain --force".to_string()])
+        .chain([
+            "pipeline".to_string(),
+            "filter".to_string(),
+            "drain --force".to_string(),
+        ])
         .filter(|w| w.starts_with(input))
         .collect();
     words.sort();
@@ -44,7 +48,11 @@ pub fn complete(input: &str, pipelines: &[String]) -> String {
             prefix.pop();
         }
     }
-    if prefix.len() > input.trim_start().len() { prefix } else { input.to_string() }
+    if prefix.len() > input.trim_start().len() {
+        prefix
+    } else {
+        input.to_string()
+    }
 }
 
 pub fn parse(input: &str, pipelines: &[String]) -> Result<Command, String> {
@@ -52,7 +60,12 @@ pub fn parse(input: &str, pipelines: &[String]) -> Result<Command, String> {
     let (word, rest) = input.split_once(' ').unwrap_or((input, ""));
     let rest = rest.trim();
     match word {
-        "q" | "q!" => return Ok(Command::Action { action: ActionName::Quit, force: false }),
+        "q" | "q!" => {
+            return Ok(Command::Action {
+                action: ActionName::Quit,
+                force: false,
+            });
+        }
         "pipeline" | "p" => {
             return match pipelines.iter().find(|p| p.as_str() == rest) {
                 Some(p) => Ok(Command::SelectPipeline(p.clone())),
@@ -62,7 +75,8 @@ pub fn parse(input: &str, pipelines: &[String]) -> Result<Command, String> {
         "filter" => return Ok(Command::Filter(rest.to_string())),
         _ => {}
     }
-    let action = ActionName::from_name(word).ok_or_else(|| format!("unknown command `{word}` (tab completes)"))?;
+    let action = ActionName::from_name(word)
+        .ok_or_else(|| format!("unknown command `{word}` (tab completes)"))?;
     let force = match rest {
         "" => false,
         "--force" if action == ActionName::Drain => true,
@@ -81,9 +95,21 @@ mod tests {
         assert_eq!(complete("repl", &pipes), "replication");
         assert_eq!(complete("pipeline gl", &pipes), "pipeline global-api");
         assert!(completions("re", &pipes).contains(&"restore".to_string()));
-        assert_eq!(parse("drain --force", &pipes), Ok(Command::Action { action: ActionName::Drain, force: true }));
+        assert_eq!(
+            parse("drain --force", &pipes),
+            Ok(Command::Action {
+                action: ActionName::Drain,
+                force: true
+            })
+        );
         assert!(parse("approve --force", &pipes).is_err());
         assert!(parse("pipeline nope", &pipes).is_err());
-        assert_eq!(parse("health", &pipes), Ok(Command::Action { action: ActionName::ViewHealth, force: false }));
+        assert_eq!(
+            parse("health", &pipes),
+            Ok(Command::Action {
+                action: ActionName::ViewHealth,
+                force: false
+            })
+        );
     }
 }

@@ -86,7 +86,10 @@ impl Confirmation {
         if let CommentRule::Required(label) = self.intent.comment_rule()
             && self.comment.trim().is_empty()
         {
-            return Some(format!("a {label} is needed", label = label.trim_end_matches(" (required)")));
+            return Some(format!(
+                "a {label} is needed",
+                label = label.trim_end_matches(" (required)")
+            ));
         }
         if let Some(name) = self.intent.typed_confirmation()
             && self.typed != name
@@ -180,7 +183,10 @@ mod tests {
             vec![],
         );
         assert_eq!(c.focus, Focus::Buttons);
-        assert_eq!(c.handle_key(Key::plain(KeyCode::Enter)), DialogOutcome::Cancelled);
+        assert_eq!(
+            c.handle_key(Key::plain(KeyCode::Enter)),
+            DialogOutcome::Cancelled
+        );
     }
 
     #[test]
@@ -191,14 +197,24 @@ mod tests {
         for ch in "eu-west-2".chars() {
             c.handle_key(Key::char(ch));
         }
-        let out = press(&mut c, &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::Right), Key::plain(KeyCode::Enter)]);
+        let out = press(
+            &mut c,
+            &[
+                Key::plain(KeyCode::Tab),
+                Key::plain(KeyCode::Right),
+                Key::plain(KeyCode::Enter),
+            ],
+        );
         assert_eq!(out, DialogOutcome::Open);
         assert_eq!(c.problem.as_deref(), Some("type eu-west-1 to confirm"));
         // Fix the name.
         c.handle_key(Key::plain(KeyCode::BackTab));
         c.handle_key(Key::plain(KeyCode::Backspace));
         c.handle_key(Key::char('1'));
-        let out = press(&mut c, &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::Enter)]);
+        let out = press(
+            &mut c,
+            &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::Enter)],
+        );
         assert_eq!(out, DialogOutcome::Confirmed);
     }
 
@@ -208,7 +224,10 @@ mod tests {
         for ch in "eu-west-1".chars() {
             c.handle_key(Key::char(ch));
         }
-        assert_eq!(c.handle_key(Key::plain(KeyCode::Enter)), DialogOutcome::Open);
+        assert_eq!(
+            c.handle_key(Key::plain(KeyCode::Enter)),
+            DialogOutcome::Open
+        );
         assert_eq!(c.focus, Focus::Buttons);
         assert!(!c.confirm_selected);
     }

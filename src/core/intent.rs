@@ -86,7 +86,10 @@ impl Intent {
             Intent::Approve { .. } => "Approve manual gate",
             Intent::Reject { .. } => "Reject manual gate",
             Intent::ApproveAtWindow { .. } => "Approve at the region's window",
-            Intent::Retry { mode: RetryMode::FailedActions, .. } => "Retry failed actions",
+            Intent::Retry {
+                mode: RetryMode::FailedActions,
+                ..
+            } => "Retry failed actions",
             Intent::Retry { .. } => "Retry all actions",
             Intent::Hold { until: Some(_), .. } => "Hold until the off-hours window",
             Intent::Hold { .. } => "Hold wave",
@@ -104,17 +107,46 @@ impl Intent {
     /// one-operation-per-target rule.
     pub fn target(&self) -> String {
         match self {
-            Intent::Approve { pipeline, stage, region, .. }
-            | Intent::Reject { pipeline, stage, region, .. }
-            | Intent::ApproveAtWindow { pipeline, stage, region, .. } => {
+            Intent::Approve {
+                pipeline,
+                stage,
+                region,
+                ..
+            }
+            | Intent::Reject {
+                pipeline,
+                stage,
+                region,
+                ..
+            }
+            | Intent::ApproveAtWindow {
+                pipeline,
+                stage,
+                region,
+                ..
+            } => {
                 format!("{pipeline}/{stage}/{region}")
             }
-            Intent::Retry { pipeline, stage, .. }
-            | Intent::Hold { pipeline, stage, .. }
-            | Intent::Release { pipeline, stage, .. }
-            | Intent::Rollback { pipeline, stage, .. } => format!("{pipeline}/{stage}"),
-            Intent::Stop { pipeline, execution_id, .. } => format!("{pipeline}@{execution_id}"),
-            Intent::Drain { region, .. } | Intent::Restore { region, .. } => format!("dns/{region}"),
+            Intent::Retry {
+                pipeline, stage, ..
+            }
+            | Intent::Hold {
+                pipeline, stage, ..
+            }
+            | Intent::Release {
+                pipeline, stage, ..
+            }
+            | Intent::Rollback {
+                pipeline, stage, ..
+            } => format!("{pipeline}/{stage}"),
+            Intent::Stop {
+                pipeline,
+                execution_id,
+                ..
+            } => format!("{pipeline}@{execution_id}"),
+            Intent::Drain { region, .. } | Intent::Restore { region, .. } => {
+                format!("dns/{region}")
+            }
         }
     }
 
@@ -122,7 +154,11 @@ impl Intent {
     pub fn typed_confirmation(&self) -> Option<String> {
         match self {
             Intent::Reject { region, .. } => Some(region.clone()),
-            Intent::Stop { abandon: true, pipeline, .. } => Some(pipeline.clone()),
+            Intent::Stop {
+                abandon: true,
+                pipeline,
+                ..
+            } => Some(pipeline.clone()),
             Intent::Rollback { stage, .. } => Some(stage.clone()),
             Intent::Drain { region, .. } | Intent::Restore { region, .. } => Some(region.clone()),
             Intent::Hold { stage, regions, .. } if regions.len() > 1 => Some(stage.clone()),
@@ -132,7 +168,9 @@ impl Intent {
 
     pub fn comment_rule(&self) -> CommentRule {
         match self {
-            Intent::Approve { .. } | Intent::ApproveAtWindow { .. } => CommentRule::Optional("comment"),
+            Intent::Approve { .. } | Intent::ApproveAtWindow { .. } => {
+                CommentRule::Optional("comment")
+            }
             Intent::Reject { .. } => CommentRule::Required("why (required)"),
             Intent::Hold { .. } => CommentRule::Optional("reason"),
             Intent::Stop { .. } => CommentRule::Required("reason (required)"),
@@ -148,21 +186,43 @@ impl Intent {
     /// Lines that say exactly which calls will be made on what.
     pub fn describe(&self) -> Vec<String> {
         match self {
-            Intent::Approve { pipeline, stage, action, region } => vec![
+            Intent::Approve {
+                pipeline,
+                stage,
+                action,
+                region,
+            } => vec![
                 format!("codepipeline:PutApprovalResult status=Approved ({region})"),
                 format!("pipeline {pipeline}, stage {stage}, action {action}"),
             ],
-            Intent::Reject { pipeline, stage, action, region } => vec![
+            Intent::Reject {
+                pipeline,
+                stage,
+                action,
+                region,
+            } => vec![
                 format!("codepipeline:PutApprovalResult status=Rejected ({region})"),
                 format!("pipeline {pipeline}, stage {stage}, action {action}"),
                 "The execution fails at this gate.".to_string(),
             ],
-            Intent::ApproveAtWindow { pipeline, stage, action, region, at } => vec![
+            Intent::ApproveAtWindow {
+                pipeline,
+                stage,
+                action,
+                region,
+                at,
+            } => vec![
                 format!("At {at} wavetop sends codepipeline:PutApprovalResult status=Approved"),
                 format!("pipeline {pipeline}, stage {stage}, action {action} ({region})"),
                 "Only while this wavetop runs; the gate stays open until then.".to_string(),
             ],
-            Intent::Retry { pipeline, stage, execution_id, mode, regions } => vec![
+            Intent::Retry {
+                pipeline,
+                stage,
+                execution_id,
+                mode,
+                regions,
+            } => vec![
                 format!(
                     "codepipeline:RetryStageExecution retryMode={}",
                     match mode {
@@ -173,7 +233,13 @@ impl Intent {
                 format!("pipeline {pipeline}, stage {stage}, execution {execution_id}"),
                 format!("regions: {}", regions.join(", ")),
             ],
-            Intent::Hold { pipeline, stage, regions, until, .. } => {
+            Intent::Hold {
+                pipeline,
+                stage,
+                regions,
+                until,
+                ..
+            } => {
                 let mut lines = vec![
                     "codepipeline:DisableStageTransition transitionType=Inbound".to_string(),
                     format!("pipeline {pipeline}, stage {stage}"),
@@ -190,11 +256,22 @@ impl Intent {
                 }
                 lines
             }
-            Intent::Release { pipeline, stage, regions } => vec![
+            Intent::Release {
+                pipeline,
+                stage,
+                regions,
+            } => vec![
                 "codepipeline:EnableStageTransition transitionType=Inbound".to_string(),
-                format!("pipeline {pipeline}, stage {stage} ({})", regions.join(", ")),
+                format!(
+                    "pipeline {pipeline}, stage {stage} ({})",
+                    regions.join(", ")
+                ),
             ],
-            Intent::Stop { pipeline, execution_id, abandon } => vec![
+            Intent::Stop {
+                pipeline,
+                execution_id,
+                abandon,
+            } => vec![
                 format!("codepipeline:StopPipelineExecution abandon={abandon}"),
                 format!("pipeline {pipeline}, execution {execution_id}"),
                 if *abandon {
@@ -203,14 +280,26 @@ impl Intent {
                     "In-progress actions finish first.".to_string()
                 },
             ],
-            Intent::Rollback { pipeline, stage, target_execution_id, regions } => vec![
+            Intent::Rollback {
+                pipeline,
+                stage,
+                target_execution_id,
+                regions,
+            } => vec![
                 "codepipeline:RollbackStage".to_string(),
                 format!("pipeline {pipeline}, stage {stage} -> execution {target_execution_id}"),
                 format!("regions: {}", regions.join(", ")),
             ],
-            Intent::Drain { region, health_check_ids, force } => {
+            Intent::Drain {
+                region,
+                health_check_ids,
+                force,
+            } => {
                 let mut lines = vec![
-                    format!("route53:UpdateHealthCheck Inverted=true x{}", health_check_ids.len()),
+                    format!(
+                        "route53:UpdateHealthCheck Inverted=true x{}",
+                        health_check_ids.len()
+                    ),
                     format!("region {region}: {}", health_check_ids.join(", ")),
                     "Traffic moves to the other regions' records.".to_string(),
                 ];
@@ -219,8 +308,14 @@ impl Intent {
                 }
                 lines
             }
-            Intent::Restore { region, health_check_ids } => vec![
-                format!("route53:UpdateHealthCheck Inverted=false x{}", health_check_ids.len()),
+            Intent::Restore {
+                region,
+                health_check_ids,
+            } => vec![
+                format!(
+                    "route53:UpdateHealthCheck Inverted=false x{}",
+                    health_check_ids.len()
+                ),
                 format!("region {region}: {}", health_check_ids.join(", ")),
             ],
         }
@@ -229,8 +324,18 @@ impl Intent {
     /// The calls to make, given the operator's comment and identity.
     pub fn calls(&self, comment: &str, identity: &str) -> Vec<OperateCall> {
         match self {
-            Intent::Approve { pipeline, stage, action, .. }
-            | Intent::ApproveAtWindow { pipeline, stage, action, .. } => {
+            Intent::Approve {
+                pipeline,
+                stage,
+                action,
+                ..
+            }
+            | Intent::ApproveAtWindow {
+                pipeline,
+                stage,
+                action,
+                ..
+            } => {
                 vec![OperateCall::PutApprovalResult {
                     pipeline: pipeline.clone(),
                     stage: stage.clone(),
@@ -239,14 +344,25 @@ impl Intent {
                     summary: approval_summary("Approved", identity, comment),
                 }]
             }
-            Intent::Reject { pipeline, stage, action, .. } => vec![OperateCall::PutApprovalResult {
+            Intent::Reject {
+                pipeline,
+                stage,
+                action,
+                ..
+            } => vec![OperateCall::PutApprovalResult {
                 pipeline: pipeline.clone(),
                 stage: stage.clone(),
                 action: action.clone(),
                 approved: false,
                 summary: approval_summary("Rejected", identity, comment),
             }],
-            Intent::Retry { pipeline, stage, execution_id, mode, .. } => {
+            Intent::Retry {
+                pipeline,
+                stage,
+                execution_id,
+                mode,
+                ..
+            } => {
                 vec![OperateCall::RetryStageExecution {
                     pipeline: pipeline.clone(),
                     stage: stage.clone(),
@@ -254,18 +370,30 @@ impl Intent {
                     mode: *mode,
                 }]
             }
-            Intent::Hold { pipeline, stage, regions, until, .. } => {
+            Intent::Hold {
+                pipeline,
+                stage,
+                regions,
+                until,
+                ..
+            } => {
                 vec![OperateCall::DisableStageTransition {
                     pipeline: pipeline.clone(),
                     stage: stage.clone(),
                     reason: encode_hold(*until, identity, comment, regions),
                 }]
             }
-            Intent::Release { pipeline, stage, .. } => vec![OperateCall::EnableStageTransition {
+            Intent::Release {
+                pipeline, stage, ..
+            } => vec![OperateCall::EnableStageTransition {
                 pipeline: pipeline.clone(),
                 stage: stage.clone(),
             }],
-            Intent::Stop { pipeline, execution_id, abandon } => {
+            Intent::Stop {
+                pipeline,
+                execution_id,
+                abandon,
+            } => {
                 vec![OperateCall::StopPipelineExecution {
                     pipeline: pipeline.clone(),
                     execution_id: execution_id.clone(),
@@ -273,21 +401,30 @@ impl Intent {
                     reason: truncate(&format!("{comment} (by {identity})"), 200),
                 }]
             }
-            Intent::Rollback { pipeline, stage, target_execution_id, .. } => {
+            Intent::Rollback {
+                pipeline,
+                stage,
+                target_execution_id,
+                ..
+            } => {
                 vec![OperateCall::RollbackStage {
                     pipeline: pipeline.clone(),
                     stage: stage.clone(),
                     target_execution_id: target_execution_id.clone(),
                 }]
             }
-            Intent::Drain { health_check_ids, .. } => health_check_ids
+            Intent::Drain {
+                health_check_ids, ..
+            } => health_check_ids
                 .iter()
                 .map(|id| OperateCall::SetHealthCheckInverted {
                     health_check_id: id.clone(),
                     inverted: true,
                 })
                 .collect(),
-            Intent::Restore { health_check_ids, .. } => health_check_ids
+            Intent::Restore {
+                health_check_ids, ..
+            } => health_check_ids
                 .iter()
                 .map(|id| OperateCall::SetHealthCheckInverted {
                     health_check_id: id.clone(),
@@ -325,7 +462,10 @@ mod tests {
             region: "eu-west-1".into(),
         };
         let calls = intent.calls(&"x".repeat(600), "arn:aws:sts::1:assumed-role/OnCall/alice");
-        let OperateCall::PutApprovalResult { summary, approved, .. } = &calls[0] else {
+        let OperateCall::PutApprovalResult {
+            summary, approved, ..
+        } = &calls[0]
+        else {
             panic!("expected an approval call, got {calls:?}");
         };
         assert!(*approved);
@@ -344,7 +484,9 @@ mod tests {
         };
         assert_eq!(hold(vec!["us-west-2"]).typed_confirmation(), None);
         assert_eq!(
-            hold(vec!["us-west-2", "us-east-2"]).typed_confirmation().as_deref(),
+            hold(vec!["us-west-2", "us-east-2"])
+                .typed_confirmation()
+                .as_deref(),
             Some("NorthAmerica")
         );
         let drain = Intent::Drain {

@@ -32,7 +32,11 @@ pub struct Key {
 
 impl Key {
     pub const fn plain(code: KeyCode) -> Self {
-        Self { code, ctrl: false, alt: false }
+        Self {
+            code,
+            ctrl: false,
+            alt: false,
+        }
     }
 
     pub const fn char(c: char) -> Self {
@@ -40,7 +44,11 @@ impl Key {
     }
 
     pub const fn ctrl(c: char) -> Self {
-        Self { code: KeyCode::Char(c), ctrl: true, alt: false }
+        Self {
+            code: KeyCode::Char(c),
+            ctrl: true,
+            alt: false,
+        }
     }
 
     /// Parses the notation keymap files use: `q`, `G`, `?`, `enter`, `esc`,
@@ -135,7 +143,19 @@ mod tests {
 
     #[test]
     fn parses_and_prints_the_keymap_notation() {
-        for text in ["q", "G", "?", "enter", "esc", "ctrl-c", "alt-x", "shift-tab", "f5", "space", "pagedown"] {
+        for text in [
+            "q",
+            "G",
+            "?",
+            "enter",
+            "esc",
+            "ctrl-c",
+            "alt-x",
+            "shift-tab",
+            "f5",
+            "space",
+            "pagedown",
+        ] {
             let key = Key::parse(text).unwrap();
             assert_eq!(key.to_string(), text, "round trip of {text}");
         }

@@ -40,11 +40,16 @@ pub fn apply_discovery(fleet: &mut Fleet, discovery: &Discovery, now: Timestamp)
 pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Timestamp) -> Activity {
     match observation {
         Observation::Flow(flow) => {
-            let moving = flow.waves.iter().any(|w| w.stage_status == Some(StageStatus::InProgress))
-                || flow
-                    .executions
-                    .iter()
-                    .any(|e| matches!(e.status, ExecutionStatus::InProgress | ExecutionStatus::Stopping));
+            let moving = flow
+                .waves
+                .iter()
+                .any(|w| w.stage_status == Some(StageStatus::InProgress))
+                || flow.executions.iter().any(|e| {
+                    matches!(
+                        e.status,
+                        ExecutionStatus::InProgress | ExecutionStatus::Stopping
+                    )
+                });
             match fleet.flows.iter_mut().find(|f| f.name == flow.name) {
                 Some(slot) => *slot = flow,
                 None => fleet.flows.push(flow),
@@ -55,7 +60,11 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
             let mut moving = false;
             for obs in stacks {
                 moving |= obs.status.ends_with("_IN_PROGRESS");
-                let idx = match fleet.stacks.iter().position(|s| s.region == region && s.name == obs.name) {
+                let idx = match fleet
+                    .stacks
+                    .iter()
+                    .position(|s| s.region == region && s.name == obs.name)
+                {
                     Some(i) => i,
                     None => {
                         fleet.stacks.push(Stack {
@@ -95,8 +104,16 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
             fleet.health.checks = checks;
             Activity::Idle
         }
-        Observation::Checkers { health_check_id, observations } => {
-            if let Some(check) = fleet.health.checks.iter_mut().find(|c| c.id == health_check_id) {
+        Observation::Checkers {
+            health_check_id,
+            observations,
+        } => {
+            if let Some(check) = fleet
+                .health
+                .checks
+                .iter_mut()
+                .find(|c| c.id == health_check_id)
+            {
                 check.checkers = observations;
             }
             Activity::Moving
@@ -112,5 +129,9 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
 }
 
 fn activity(moving: bool) -> Activity {
-    if moving { Activity::Moving } else { Activity::Idle }
+    if moving {
+        Activity::Moving
+    } else {
+        Activity::Idle
+    }
 }

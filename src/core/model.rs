@@ -5,7 +5,7 @@ use jiff::Timestamp;
 
 use super::bindings::Bindings;
 use super::confirm::Confirmation;
-use crate::domain::fleet::{Flow, Fleet};
+use crate::domain::fleet::{Fleet, Flow};
 use crate::domain::window::Windows;
 use crate::poll::scheduler::{Cadence, PollScheduler};
 
@@ -206,7 +206,10 @@ impl Model {
         let flow = self.selected_flow()?;
         let wave = flow.waves.get(self.cursors.wave)?;
         if wave.pre_deploy {
-            return wave.cells.first().map(|c| (self.cursors.wave, c.region.as_str()));
+            return wave
+                .cells
+                .first()
+                .map(|c| (self.cursors.wave, c.region.as_str()));
         }
         let region = flow.regions.get(self.cursors.region)?;
         Some((self.cursors.wave, region.as_str()))

@@ -6,7 +6,10 @@ use crate::source::{Discovery, Observation, OperateCall, OperateOutcome, PollKey
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(Key),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// A timer fired: poll what is due, expire what has expired, release what is scheduled.
     Tick,
     Discovered(Result<Discovery, SourceError>),
@@ -28,7 +31,10 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Discover,
-    Poll { key: PollKey, generation: u64 },
+    Poll {
+        key: PollKey,
+        generation: u64,
+    },
     FetchIdentity,
     /// Calls that change AWS, already confirmed by the operator. The executor
     /// writes the audit line before each call, makes it, writes the outcome.

@@ -15,7 +15,12 @@ pub fn move_cursor(model: &mut Model, action: ActionName) {
         }
         ActionName::Left | ActionName::Right if model.view == View::Grid => {
             let columns = model.selected_flow().map_or(0, |f| f.regions.len());
-            model.cursors.region = step(model.cursors.region, columns, action == ActionName::Right, 1);
+            model.cursors.region = step(
+                model.cursors.region,
+                columns,
+                action == ActionName::Right,
+                1,
+            );
             return;
         }
         _ => {}
@@ -40,7 +45,11 @@ fn step(at: usize, len: usize, forward: bool, by: usize) -> usize {
     if len == 0 {
         return 0;
     }
-    if forward { (at + by).min(len - 1) } else { at.saturating_sub(by) }
+    if forward {
+        (at + by).min(len - 1)
+    } else {
+        at.saturating_sub(by)
+    }
 }
 
 fn cycle_flow(model: &mut Model, forward: bool) {
@@ -52,9 +61,16 @@ fn cycle_flow(model: &mut Model, forward: bool) {
         .selected_flow()
         .and_then(|f| names.iter().position(|n| *n == f.name))
         .unwrap_or(0);
-    let next = if forward { (current + 1) % names.len() } else { (current + names.len() - 1) % names.len() };
+    let next = if forward {
+        (current + 1) % names.len()
+    } else {
+        (current + names.len() - 1) % names.len()
+    };
     model.selected_flow = Some(names[next].clone());
-    model.cursors.wave = model.cursors.wave.min(row_count_for(model, View::Grid).saturating_sub(1));
+    model.cursors.wave = model
+        .cursors
+        .wave
+        .min(row_count_for(model, View::Grid).saturating_sub(1));
     clamp_cursors(model);
 }
 
@@ -90,9 +106,9 @@ fn cursor_mut(model: &mut Model) -> &mut usize {
 pub fn clamp_cursors(model: &mut Model) {
     let clamp = |c: &mut usize, len: usize| *c = (*c).min(len.saturating_sub(1));
     let flows = model.visible_flows().len();
-    let (waves, regions, executions) = model
-        .selected_flow()
-        .map_or((0, 0, 0), |f| (f.waves.len(), f.regions.len(), f.executions.len()));
+    let (waves, regions, executions) = model.selected_flow().map_or((0, 0, 0), |f| {
+        (f.waves.len(), f.regions.len(), f.executions.len())
+    });
     let health = health_rows(&model.fleet).len();
     let tables = model.fleet.tables.len();
     let activity = model.activity.len();
@@ -114,7 +130,9 @@ pub fn follow_selected_check(model: &mut Model) {
         .poll
         .keys()
         .filter_map(|(k, _)| match k {
-            PollKey::Checkers { health_check_id } if Some(health_check_id) != wanted.as_ref() => Some(k.clone()),
+            PollKey::Checkers { health_check_id } if Some(health_check_id) != wanted.as_ref() => {
+                Some(k.clone())
+            }
             _ => None,
         })
         .collect();
@@ -122,6 +140,11 @@ pub fn follow_selected_check(model: &mut Model) {
         model.poll.unregister(&key);
     }
     if let Some(id) = wanted {
-        model.poll.register(PollKey::Checkers { health_check_id: id }, model.now);
+        model.poll.register(
+            PollKey::Checkers {
+                health_check_id: id,
+            },
+            model.now,
+        );
     }
 }

@@ -26,7 +26,11 @@ pub struct Target {
 pub fn selected_target(model: &Model) -> Result<Target, String> {
     let flow = model.selected_flow().ok_or("no pipeline selected")?;
     let (wave, region) = model.selected_cell().ok_or("no cell selected")?;
-    Ok(Target { flow: flow.name.clone(), wave, region: region.to_string() })
+    Ok(Target {
+        flow: flow.name.clone(),
+        wave,
+        region: region.to_string(),
+    })
 }
 
 /// An action on the selection in the console.
@@ -35,41 +39,77 @@ pub fn propose(model: &Model, action: ActionName, force: bool) -> Result<Proposa
 }
 
 /// An action on an explicit target (the headless commands name it on the command line).
-pub fn propose_for(model: &Model, action: ActionName, target: &Target, force: bool) -> Result<Proposal, String> {
+pub fn propose_for(
+    model: &Model,
+    action: ActionName,
+    target: &Target,
+    force: bool,
+) -> Result<Proposal, String> {
     match action {
         ActionName::Drain => return propose_drain(model, &target.region, force),
         ActionName::Restore => return propose_restore(model, &target.region),
         _ => {}
     }
-    let flow = model.fleet.flow(&target.flow).ok_or_else(|| format!("no pipeline named {}", target.flow))?;
+    let flow = model
+        .fleet
+        .flow(&target.flow)
+        .ok_or_else(|| format!("no pipeline named {}", target.flow))?;
     let wave = flow.waves.get(target.wave).ok_or("no such wave")?;
     let region = target.region.clone();
-    let plain = |intent| Ok(Proposal { intent, warnings: Vec::new() });
+    let plain = |intent| {
+        Ok(Proposal {
+            intent,
+            warnings: Vec::new(),
+        })
+    };
     match action {
         ActionName::Approve | ActionName::Reject | ActionName::ApproveAtWindow => {
-            let cell = wave.cell(&region).ok_or_else(|| format!("{} does not deploy {region}", wave.name))?;
+            let cell = wave
+                .cell(&region)
+                .ok_or_else(|| format!("{} does not deploy {region}", wave.name))?;
             let gate = cell
                 .pending_approval()
                 .ok_or_else(|| format!("no manual gate is waiting in {} / {region}", wave.name))?;
             if !gate.approval.as_ref().is_some_and(|a| a.token_present) {
                 return Err("the gate has no approval token yet; wait for the next refresh".into());
             }
-            let (pipeline, stage, action_name) = (wave.pipeline.clone(), wave.name.clone(), gate.name.clone());
+            let (pipeline, stage, action_name) =
+                (wave.pipeline.clone(), wave.name.clone(), gate.name.clone());
             match action {
-                ActionName::Approve => plain(Intent::Approve { pipeline, stage, action: action_name, region }),
-                ActionName::Reject => plain(Intent::Reject { pipeline, stage, action: action_name, region }),
+                ActionName::Approve => plain(Intent::Approve {
+                    pipeline,
+                    stage,
+                    action: action_name,
+                    region,
+                }),
+                ActionName::Reject => plain(Intent::Reject {
+                    pipeline,
+                    stage,
+                    action: action_name,
+                    region,
+                }),
                 _ => {
                     if !model.windows.has_window(&region) {
-                        return Err(format!("{region} has no off-hours window configured; approve now instead"));
+                        return Err(format!(
+                            "{region} has no off-hours window configured; approve now instead"
+                        ));
                     }
                     if model.windows.is_open(&region, model.now) {
-                        return Err(format!("{region}'s off-hours window is open now; approve now instead"));
+                        return Err(format!(
+                            "{region}'s off-hours window is open now; approve now instead"
+                        ));
                     }
                     let at = model
                         .windows
                         .next_opening(&region, model.now)
                         .ok_or_else(|| format!("{region}'s window never opens (frozen?)"))?;
-                    plain(Intent::ApproveAtWindow { pipeline, stage, action: action_name, region, at })
+                    plain(Intent::ApproveAtWindow {
+                        pipeline,
+                        stage,
+                        action: action_name,
+                        region,
+                        at,
+                    })
                 }
             }
         }
@@ -83,7 +123,11 @@ pub fn propose_for(model: &Model, action: ActionName, target: &Target, force: bo
                 .execution_id
                 .clone()
                 .ok_or("the stage's execution is not known yet")?;
-            let mode = if action == ActionName::RetryAll { RetryMode::AllActions } else { RetryMode::FailedActions };
+            let mode = if action == ActionName::RetryAll {
+                RetryMode::AllActions
+            } else {
+                RetryMode::FailedActions
+            };
             plain(Intent::Retry {
                 pipeline: wave.pipeline.clone(),
                 stage: wave.name.clone(),
@@ -104,7 +148,9 @@ pub fn propose_for(model: &Model, action: ActionName, target: &Target, force: bo
                     return Err(format!("{region} has no off-hours window configured"));
                 }
                 if model.windows.is_open(&region, model.now) {
-                    return Err(format!("{region}'s off-hours window is open now: nothing to wait for"));
+                    return Err(format!(
+                        "{region}'s off-hours window is open now: nothing to wait for"
+                    ));
                 }
                 let at = model
                     .windows
@@ -162,7 +208,12 @@ pub fn propose_for(model: &Model, action: ActionName, target: &Target, force: bo
                 .iter()
                 .filter(|e| e.pipeline == wave.pipeline && e.status == ExecutionStatus::Succeeded)
                 .find(|e| Some(e.id.as_str()) != current)
-                .ok_or_else(|| format!("no earlier successful execution of {} to roll back to", wave.pipeline))?;
+                .ok_or_else(|| {
+                    format!(
+                        "no earlier successful execution of {} to roll back to",
+                        wave.pipeline
+                    )
+                })?;
             plain(Intent::Rollback {
                 pipeline: wave.pipeline.clone(),
                 stage: wave.name.clone(),
@@ -184,12 +235,15 @@ fn owned_regions(wave: &Wave) -> Vec<String> {
 }
 
 fn running_execution(flow: &Flow, wave: &Wave) -> Option<String> {
-    if wave.stage_status == Some(StageStatus::InProgress)
-        || wave.cells.iter().flat_map(|c| &c.actions).any(|a| a.status == ActionStatus::InProgress)
+    if (wave.stage_status == Some(StageStatus::InProgress)
+        || wave
+            .cells
+            .iter()
+            .flat_map(|c| &c.actions)
+            .any(|a| a.status == ActionStatus::InProgress))
+        && let Some(id) = &wave.execution_id
     {
-        if let Some(id) = &wave.execution_id {
-            return Some(id.clone());
-        }
+        return Some(id.clone());
     }
     flow.executions
         .iter()
@@ -202,7 +256,9 @@ pub fn propose_drain(model: &Model, region: &str, force: bool) -> Result<Proposa
     let region = region.to_string();
     let plan = plan_drain(&model.fleet.health, &region);
     if plan.invert.is_empty() {
-        return Err(format!("{region} has no health check to invert (already drained, or none)"));
+        return Err(format!(
+            "{region} has no health check to invert (already drained, or none)"
+        ));
     }
     let mut warnings = plan.warnings;
     let forced = !plan.refusals.is_empty();
@@ -220,9 +276,17 @@ pub fn propose_drain(model: &Model, region: &str, force: bool) -> Result<Proposa
         }
         warnings.push(format!("FORCED: {} will fail open", names.join("; ")));
     }
-    warnings.extend(lag_warnings(&model.fleet.tables, &plan.receiving_regions, model.lag_warning_ms));
+    warnings.extend(lag_warnings(
+        &model.fleet.tables,
+        &plan.receiving_regions,
+        model.lag_warning_ms,
+    ));
     Ok(Proposal {
-        intent: Intent::Drain { region, health_check_ids: plan.invert, force: forced },
+        intent: Intent::Drain {
+            region,
+            health_check_ids: plan.invert,
+            force: forced,
+        },
         warnings,
     })
 }
@@ -233,7 +297,10 @@ pub fn propose_restore(model: &Model, region: &str) -> Result<Proposal, String> 
         return Err(format!("{region} is not drained"));
     }
     Ok(Proposal {
-        intent: Intent::Restore { region: region.to_string(), health_check_ids: plan.revert },
+        intent: Intent::Restore {
+            region: region.to_string(),
+            health_check_ids: plan.revert,
+        },
         warnings: Vec::new(),
     })
 }

@@ -21,7 +21,7 @@ pub fn health_rows(fleet: &Fleet) -> Vec<HealthRow> {
     rows
 }
 
-pub fn health_row_record<'a>(fleet: &'a Fleet, row: HealthRow) -> Option<(&'a RecordSet, Option<&'a Record>)> {
+pub fn health_row_record(fleet: &Fleet, row: HealthRow) -> Option<(&RecordSet, Option<&Record>)> {
     match row {
         HealthRow::RecordSet { set } => fleet.health.record_sets.get(set).map(|rs| (rs, None)),
         HealthRow::Record { set, record } => {

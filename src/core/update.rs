@@ -7,6 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::action::ActionName;
 use super::command::{self, Command};
 use super::confirm::{Confirmation, DialogOutcome};
+use super::intent::Intent;
 use super::key::{Key, KeyCode};
 use super::merge::{apply_discovery, apply_observation};
 use super::model::{ActivityKind, CommandLine, DeferredApproval, InFlightOp, Model, View};
@@ -14,9 +15,8 @@ use super::msg::{Effect, Msg};
 use super::nav;
 use super::operator::{propose, propose_drain, propose_restore};
 use super::rows::{health_row_record, health_rows};
-use super::intent::Intent;
-use crate::domain::hold_reason::decode_hold;
 use crate::domain::failover::with_inverted;
+use crate::domain::hold_reason::decode_hold;
 use crate::source::{OperateCall, OperateOutcome, PollKey, SourceError};
 
 /// The effects to run when the console starts: find the fleet, learn who we are.
@@ -48,7 +48,12 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             model.fleet_label = discovery.fleet_label.clone();
             model.discovered = true;
             for table in &discovery.tables {
-                model.poll.register(PollKey::Replication { table: table.name.clone() }, now);
+                model.poll.register(
+                    PollKey::Replication {
+                        table: table.name.clone(),
+                    },
+                    now,
+                );
             }
             register_keys(model);
             if model.selected_flow.is_none() {
@@ -59,10 +64,16 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         }
         Msg::Discovered(Err(err)) => {
             model.log(ActivityKind::Error, format!("discovery failed: {err}"));
-            model.flash(format!("discovery failed: {err} (retrying in {DISCOVERY_RETRY_SECS}s)"));
+            model.flash(format!(
+                "discovery failed: {err} (retrying in {DISCOVERY_RETRY_SECS}s)"
+            ));
             model.discover_retry_at = Some(now + SignedDuration::from_secs(DISCOVERY_RETRY_SECS));
         }
-        Msg::Polled { key, generation, result } => {
+        Msg::Polled {
+            key,
+            generation,
+            result,
+        } => {
             let merged = match result {
                 Ok(observation) => {
                     let activity = apply_observation(&mut model.fleet, observation, now);
@@ -89,7 +100,9 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             model.identity = Some(identity);
             model.needs_render = true;
         }
-        Msg::Identity(Err(err)) => model.log(ActivityKind::Error, format!("caller identity: {err}")),
+        Msg::Identity(Err(err)) => {
+            model.log(ActivityKind::Error, format!("caller identity: {err}"))
+        }
         Msg::Operated { op_id, results } => on_operated(model, op_id, results, &mut fx),
     }
     fx
@@ -98,9 +111,19 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
 fn register_keys(model: &mut Model) {
     let now = model.now;
     for flow in &model.fleet.flows {
-        model.poll.register(PollKey::Flow { flow: flow.name.clone() }, now);
+        model.poll.register(
+            PollKey::Flow {
+                flow: flow.name.clone(),
+            },
+            now,
+        );
     }
-    let mut regions: Vec<String> = model.fleet.stacks.iter().map(|s| s.region.clone()).collect();
+    let mut regions: Vec<String> = model
+        .fleet
+        .stacks
+        .iter()
+        .map(|s| s.region.clone())
+        .collect();
     regions.sort();
     regions.dedup();
     for region in regions {
@@ -179,7 +202,9 @@ fn release_due_holds(model: &mut Model, fx: &mut Vec<Effect>) {
 fn send_due_approvals(model: &mut Model, fx: &mut Vec<Effect>) {
     let now = model.now;
     let (due, later): (Vec<DeferredApproval>, Vec<DeferredApproval>) =
-        std::mem::take(&mut model.deferred_approvals).into_iter().partition(|d| d.at <= now);
+        std::mem::take(&mut model.deferred_approvals)
+            .into_iter()
+            .partition(|d| d.at <= now);
     model.deferred_approvals = later;
     for d in due {
         let intent = Intent::Approve {
@@ -197,7 +222,9 @@ fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
     if let Some(mut dialog) = model.confirmation.take() {
         match dialog.handle_key(key) {
             DialogOutcome::Open => model.confirmation = Some(dialog),
-            DialogOutcome::Cancelled => model.flash(format!("{}: cancelled", dialog.intent.title())),
+            DialogOutcome::Cancelled => {
+                model.flash(format!("{}: cancelled", dialog.intent.title()))
+            }
             DialogOutcome::Confirmed => confirmed(model, dialog, fx),
         }
         return;
@@ -212,7 +239,9 @@ fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
     }
     if model.help {
         let action = model.bindings.action_for(key);
-        if matches!(key.code, KeyCode::Esc) || matches!(action, Some(ActionName::Help | ActionName::Back)) {
+        if matches!(key.code, KeyCode::Esc)
+            || matches!(action, Some(ActionName::Help | ActionName::Back))
+        {
             model.help = false;
         } else if action == Some(ActionName::Quit) {
             dispatch(model, ActionName::Quit, false, fx);
@@ -228,7 +257,9 @@ fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
 
 fn on_command_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
     let names = flow_names(model);
-    let Some(line) = model.command.as_mut() else { return };
+    let Some(line) = model.command.as_mut() else {
+        return;
+    };
     match key.code {
         KeyCode::Esc => model.command = None,
         KeyCode::Enter => {
@@ -342,15 +373,17 @@ pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec
         ActionName::ViewActivity => go(model, View::Activity),
         ActionName::Open => match model.view {
             View::Pipelines => {
-                if let Some(name) = model.visible_flows().get(model.cursors.pipeline).map(|f| f.name.clone()) {
+                if let Some(name) = model
+                    .visible_flows()
+                    .get(model.cursors.pipeline)
+                    .map(|f| f.name.clone())
+                {
                     select_flow(model, &name);
                 }
             }
-            View::Grid => {
-                if model.selected_cell().is_some() {
-                    model.cursors.detail_scroll = 0;
-                    go(model, View::CellDetail);
-                }
+            View::Grid if model.selected_cell().is_some() => {
+                model.cursors.detail_scroll = 0;
+                go(model, View::CellDetail);
             }
             _ => {}
         },
@@ -370,13 +403,19 @@ pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec
 
 fn propose_operation(model: &mut Model, action: ActionName, force: bool) {
     if model.read_only {
-        model.flash(format!("read-only: {} refused (started with --read-only or read_only = true)", action.as_str()));
+        model.flash(format!(
+            "read-only: {} refused (started with --read-only or read_only = true)",
+            action.as_str()
+        ));
         return;
     }
     let in_health = model.view == View::Health;
     let region_action = matches!(action, ActionName::Drain | ActionName::Restore);
-    if !matches!(model.view, View::Grid | View::CellDetail) && !(in_health && region_action) {
-        model.flash(format!("{}: select a cell in the grid first", action.as_str()));
+    if !(matches!(model.view, View::Grid | View::CellDetail) || in_health && region_action) {
+        model.flash(format!(
+            "{}: select a cell in the grid first",
+            action.as_str()
+        ));
         return;
     }
     let proposal = if in_health {
@@ -404,7 +443,14 @@ fn selected_record_region(model: &Model) -> Option<String> {
 }
 
 fn confirmed(model: &mut Model, dialog: Confirmation, fx: &mut Vec<Effect>) {
-    if let Intent::ApproveAtWindow { pipeline, stage, action, region, at } = &dialog.intent {
+    if let Intent::ApproveAtWindow {
+        pipeline,
+        stage,
+        action,
+        region,
+        at,
+    } = &dialog.intent
+    {
         model.deferred_approvals.push(DeferredApproval {
             pipeline: pipeline.clone(),
             stage: stage.clone(),
@@ -413,7 +459,10 @@ fn confirmed(model: &mut Model, dialog: Confirmation, fx: &mut Vec<Effect>) {
             comment: dialog.comment.clone(),
             at: *at,
         });
-        model.log(ActivityKind::Info, format!("approval of {stage} / {region} scheduled for {at}"));
+        model.log(
+            ActivityKind::Info,
+            format!("approval of {stage} / {region} scheduled for {at}"),
+        );
         return;
     }
     let title = dialog.intent.title().to_string();
@@ -429,16 +478,33 @@ fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Ve
     }
     // DNS changes are judged against the health they leave behind: one at a
     // time, so two drains cannot each think the other region still serves.
-    if target.starts_with("dns/") && model.in_flight_ops.iter().any(|op| op.target.starts_with("dns/")) {
-        model.flash(format!("{target}: wait for the DNS change in flight to finish"));
+    if target.starts_with("dns/")
+        && model
+            .in_flight_ops
+            .iter()
+            .any(|op| op.target.starts_with("dns/"))
+    {
+        model.flash(format!(
+            "{target}: wait for the DNS change in flight to finish"
+        ));
         return;
     }
-    let identity = model.identity.clone().unwrap_or_else(|| "unknown".to_string());
+    let identity = model
+        .identity
+        .clone()
+        .unwrap_or_else(|| "unknown".to_string());
     let calls = intent.calls(comment, &identity);
     let op_id = model.next_op_id;
     model.next_op_id += 1;
-    model.in_flight_ops.push(InFlightOp { id: op_id, target: target.clone(), calls: calls.clone() });
-    model.log(ActivityKind::Sent, format!("{why}: {} on {target}", api_names(&calls)));
+    model.in_flight_ops.push(InFlightOp {
+        id: op_id,
+        target: target.clone(),
+        calls: calls.clone(),
+    });
+    model.log(
+        ActivityKind::Sent,
+        format!("{why}: {} on {target}", api_names(&calls)),
+    );
     fx.push(Effect::Operate {
         op_id,
         intent: why.to_string(),
@@ -453,7 +519,12 @@ fn api_names(calls: &[OperateCall]) -> String {
     names.join(", ")
 }
 
-fn on_operated(model: &mut Model, op_id: u64, results: Vec<Result<OperateOutcome, SourceError>>, fx: &mut Vec<Effect>) {
+fn on_operated(
+    model: &mut Model,
+    op_id: u64,
+    results: Vec<Result<OperateOutcome, SourceError>>,
+    fx: &mut Vec<Effect>,
+) {
     let Some(op) = model
         .in_flight_ops
         .iter()
@@ -466,8 +537,19 @@ fn on_operated(model: &mut Model, op_id: u64, results: Vec<Result<OperateOutcome
     // health poll confirms them, so the drain safety rule never judges a
     // second drain against health that no longer holds.
     for (call, result) in op.calls.iter().zip(&results) {
-        if let (OperateCall::SetHealthCheckInverted { health_check_id, inverted }, Ok(_)) = (call, result) {
-            model.fleet.health = with_inverted(&model.fleet.health, std::slice::from_ref(health_check_id), *inverted);
+        if let (
+            OperateCall::SetHealthCheckInverted {
+                health_check_id,
+                inverted,
+            },
+            Ok(_),
+        ) = (call, result)
+        {
+            model.fleet.health = with_inverted(
+                &model.fleet.health,
+                std::slice::from_ref(health_check_id),
+                *inverted,
+            );
         }
     }
     let target = op.target;
@@ -477,8 +559,15 @@ fn on_operated(model: &mut Model, op_id: u64, results: Vec<Result<OperateOutcome
             model.flash(format!("{target}: {err}"));
         }
         None => {
-            let detail: Vec<String> = results.into_iter().filter_map(Result::ok).map(|o| o.detail).collect();
-            model.log(ActivityKind::Done, format!("{target}: {}", detail.join("; ")));
+            let detail: Vec<String> = results
+                .into_iter()
+                .filter_map(Result::ok)
+                .map(|o| o.detail)
+                .collect();
+            model.log(
+                ActivityKind::Done,
+                format!("{target}: {}", detail.join("; ")),
+            );
             model.flash(format!("{target}: done"));
         }
     }

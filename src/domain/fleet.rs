@@ -205,7 +205,12 @@ impl Cell {
             CellStatus::AwaitingApproval
         } else if any(ActionStatus::InProgress) {
             CellStatus::InProgress
-        } else if self.held && !self.actions.iter().all(|a| a.status == ActionStatus::Succeeded) {
+        } else if self.held
+            && !self
+                .actions
+                .iter()
+                .all(|a| a.status == ActionStatus::Succeeded)
+        {
             CellStatus::Held
         } else if self
             .actions
@@ -441,7 +446,10 @@ impl Health {
     /// records in the region, or every check of the region when the flow fronts
     /// no record set. None when there is no check to speak of.
     pub fn region_summary_for(&self, flow: &str, region: &str) -> Option<RegionHealth> {
-        let fronts_records = self.record_sets.iter().any(|rs| rs.flow.as_deref() == Some(flow));
+        let fronts_records = self
+            .record_sets
+            .iter()
+            .any(|rs| rs.flow.as_deref() == Some(flow));
         if !fronts_records {
             return self.region_summary(region);
         }
@@ -506,7 +514,9 @@ impl GlobalTable {
             .iter()
             .filter(|s| s.receiving_region == receiving)
             .filter_map(|s| s.latest())
-            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))))
+            .fold(None, |acc: Option<f64>, v| {
+                Some(acc.map_or(v, |a| a.max(v)))
+            })
     }
 
     pub fn series(&self, source: &str, receiving: &str) -> Option<&LatencySeries> {
@@ -564,7 +574,11 @@ impl Fleet {
         self.flows.iter().find(|f| f.name == name)
     }
 
-    pub fn stacks_of<'a>(&'a self, flow: &'a str, region: &'a str) -> impl Iterator<Item = &'a Stack> {
+    pub fn stacks_of<'a>(
+        &'a self,
+        flow: &'a str,
+        region: &'a str,
+    ) -> impl Iterator<Item = &'a Stack> {
         self.stacks
             .iter()
             .filter(move |s| s.flow == flow && s.region == region)
@@ -582,6 +596,8 @@ impl Fleet {
             .iter()
             .filter(|t| t.flow.as_deref() == Some(flow))
             .filter_map(|t| t.worst_lag_into(region))
-            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))))
+            .fold(None, |acc: Option<f64>, v| {
+                Some(acc.map_or(v, |a| a.max(v)))
+            })
     }
 }

@@ -12,9 +12,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::fleet::{
-    Action, ActionStatus, Approval, Cell, StageStatus, Transition, Wave,
-};
+use super::fleet::{Action, ActionStatus, Approval, Cell, StageStatus, Transition, Wave};
 use super::pipeline_doc::{
     ActionDeclaration, ActionState, GetPipelineStateOutput, PipelineDeclaration, StageDeclaration,
     StageState,
@@ -38,7 +36,8 @@ pub fn derive_grid(
     let mut regions: Vec<String> = Vec::new();
     let mut waves = Vec::with_capacity(decl.stages.len());
     for stage in &decl.stages {
-        let stage_state = state.and_then(|s| s.stage_states.iter().find(|st| st.stage_name == stage.name));
+        let stage_state =
+            state.and_then(|s| s.stage_states.iter().find(|st| st.stage_name == stage.name));
         let wave = derive_wave(&decl.name, stage, stage_state, home_region);
         if !wave.pre_deploy {
             for region in wave.regions() {
@@ -101,7 +100,8 @@ fn derive_wave(
 
     let mut cells: Vec<Cell> = Vec::new();
     for (decl, region) in stage.actions.iter().zip(regions) {
-        let action_state = state.and_then(|s| s.action_states.iter().find(|a| a.action_name == decl.name));
+        let action_state =
+            state.and_then(|s| s.action_states.iter().find(|a| a.action_name == decl.name));
         let action = derive_action(decl, action_state, region.clone());
         match cells.iter_mut().find(|c| c.region == region) {
             Some(cell) => cell.actions.push(action),
@@ -186,7 +186,9 @@ fn derive_action(decl: &ActionDeclaration, state: Option<&ActionState>, region: 
     let status = latest
         .map(|e| parse_action_status(&e.status))
         .unwrap_or(ActionStatus::NotStarted);
-    let changed = latest.and_then(|e| e.last_status_change).and_then(epoch_to_timestamp);
+    let changed = latest
+        .and_then(|e| e.last_status_change)
+        .and_then(epoch_to_timestamp);
     let (started_at, ended_at) = match status {
         ActionStatus::InProgress => (changed, None),
         ActionStatus::NotStarted => (None, None),

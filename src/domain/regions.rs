@@ -43,7 +43,14 @@ mod tests {
 
     #[test]
     fn every_zone_in_the_table_is_known_to_the_time_zone_database() {
-        for region in ["us-east-1", "sa-east-1", "eu-central-1", "ap-south-1", "ap-southeast-2", "ap-east-1"] {
+        for region in [
+            "us-east-1",
+            "sa-east-1",
+            "eu-central-1",
+            "ap-south-1",
+            "ap-southeast-2",
+            "ap-east-1",
+        ] {
             let zone = region_time_zone(region).unwrap();
             assert!(jiff::tz::TimeZone::get(zone).is_ok(), "{zone}");
         }

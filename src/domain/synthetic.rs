@@ -6,20 +6,41 @@ use std::collections::BTreeMap;
 use jiff::{SignedDuration, Timestamp};
 
 use super::fleet::{
-    ExecutionMode, Execution, ExecutionStatus, Fleet, Flow, FlowKind, GlobalTable, Health, HealthCheck,
-    HealthStatus, LatencySeries, Pipeline, PipelineType, Record, RecordSet, Replica, RoutingPolicy,
+    Execution, ExecutionMode, ExecutionStatus, Fleet, Flow, FlowKind, GlobalTable, Health,
+    HealthCheck, HealthStatus, LatencySeries, Pipeline, PipelineType, Record, RecordSet, Replica,
+    RoutingPolicy,
 };
 use super::grid::{derive_grid, timestamp_to_epoch};
 use super::pipeline_doc::{
-    ActionDeclaration, ActionExecution, ActionState, ActionTypeId, GetPipelineStateOutput, PipelineDeclaration,
-    StageDeclaration, StageExecution, StageState, TransitionState,
+    ActionDeclaration, ActionExecution, ActionState, ActionTypeId, GetPipelineStateOutput,
+    PipelineDeclaration, StageDeclaration, StageExecution, StageState, TransitionState,
 };
 
 const REGIONS: [&str; 24] = [
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1", "eu-west-1", "eu-west-2",
-    "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "me-south-1",
-    "af-south-1", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
-    "ap-northeast-1", "ap-northeast-2", "ap-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "me-south-1",
+    "af-south-1",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-east-1",
 ];
 
 fn cfn(name: &str, region: &str, run_order: i32, stack: &str) -> ActionDeclaration {
@@ -49,7 +70,10 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
                 .iter()
                 .flat_map(|r| {
                     let stack = format!("app-{r}");
-                    [cfn(&format!("{r}.App.Prepare"), r, 1, &stack), cfn(&format!("{r}.App.Deploy"), r, 2, &stack)]
+                    [
+                        cfn(&format!("{r}.App.Prepare"), r, 1, &stack),
+                        cfn(&format!("{r}.App.Deploy"), r, 2, &stack),
+                    ]
                 })
                 .collect(),
             before_entry: None,
@@ -89,7 +113,9 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
                             action_execution_id: None,
                             status: statuses[(i + w) % statuses.len()].to_string(),
                             summary: None,
-                            last_status_change: Some(timestamp_to_epoch(now - SignedDuration::from_secs(90))),
+                            last_status_change: Some(timestamp_to_epoch(
+                                now - SignedDuration::from_secs(90),
+                            )),
                             token: None,
                             external_execution_id: None,
                             external_execution_url: None,
@@ -100,7 +126,10 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
                         revision_url: None,
                     })
                     .collect(),
-                latest_execution: Some(StageExecution { pipeline_execution_id: "e-1".into(), status: "InProgress".into() }),
+                latest_execution: Some(StageExecution {
+                    pipeline_execution_id: "e-1".into(),
+                    status: "InProgress".into(),
+                }),
             })
             .collect(),
         created: None,
@@ -139,7 +168,11 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
             id: format!("hc-{r}"),
             region: r.to_string(),
             target: format!("https://{r}.api.example.com/health"),
-            status: if i % 7 == 3 { HealthStatus::Unhealthy } else { HealthStatus::Healthy },
+            status: if i % 7 == 3 {
+                HealthStatus::Unhealthy
+            } else {
+                HealthStatus::Healthy
+            },
             inverted: false,
             disabled: false,
             checkers: Vec::new(),
@@ -164,7 +197,13 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
     let table = GlobalTable {
         name: "synthetic-table".into(),
         flow: Some("synthetic".into()),
-        replicas: regions.iter().map(|r| Replica { region: r.to_string(), status: "ACTIVE".into() }).collect(),
+        replicas: regions
+            .iter()
+            .map(|r| Replica {
+                region: r.to_string(),
+                status: "ACTIVE".into(),
+            })
+            .collect(),
         latency: regions
             .iter()
             .skip(1)
@@ -172,11 +211,24 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
                 source_region: regions[0].to_string(),
                 receiving_region: r.to_string(),
                 points: (0..60)
-                    .map(|m| (now - SignedDuration::from_mins(60 - m), 50.0 + (m * 7 % 40) as f64))
+                    .map(|m| {
+                        (
+                            now - SignedDuration::from_mins(60 - m),
+                            50.0 + (m * 7 % 40) as f64,
+                        )
+                    })
                     .collect(),
             })
             .collect(),
         fetched_at: now,
     };
-    Fleet { flows: vec![flow], stacks: Vec::new(), health: Health { checks, record_sets: vec![record_set] }, tables: vec![table] }
+    Fleet {
+        flows: vec![flow],
+        stacks: Vec::new(),
+        health: Health {
+            checks,
+            record_sets: vec![record_set],
+        },
+        tables: vec![table],
+    }
 }

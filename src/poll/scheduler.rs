@@ -124,12 +124,18 @@ impl PollScheduler {
             .keys
             .iter()
             .filter_map(|(k, s)| match (s.in_flight, s.sent_at) {
-                (Some(g), Some(sent)) if now.duration_since(sent) >= timeout => Some((k.clone(), g)),
+                (Some(g), Some(sent)) if now.duration_since(sent) >= timeout => {
+                    Some((k.clone(), g))
+                }
                 _ => None,
             })
             .collect();
         for (key, generation) in timed_out {
-            let err = SourceError::Timeout(format!("{} took longer than {}s", key.label(), self.cadence.timeout_secs));
+            let err = SourceError::Timeout(format!(
+                "{} took longer than {}s",
+                key.label(),
+                self.cadence.timeout_secs
+            ));
             self.completed(&key, generation, now, Err(err));
         }
 
@@ -194,7 +200,13 @@ impl PollScheduler {
                 state.failures = state.failures.saturating_add(1);
                 let base = cadence.interval(key, state.active);
                 let delay = if err.is_throttle_or_server() {
-                    backoff_secs(base, state.failures, cadence.max_backoff_secs, key, generation)
+                    backoff_secs(
+                        base,
+                        state.failures,
+                        cadence.max_backoff_secs,
+                        key,
+                        generation,
+                    )
                 } else {
                     // Access denied and the like will not fix themselves quickly,
                     // but the operator may fix credentials: ask again at the idle pace.
@@ -221,10 +233,7 @@ impl PollScheduler {
     }
 
     pub fn stale_keys(&self, now: Timestamp) -> Vec<&PollKey> {
-        self.keys
-            .keys()
-            .filter(|k| self.is_stale(k, now))
-            .collect()
+        self.keys.keys().filter(|k| self.is_stale(k, now)).collect()
     }
 
     /// The earliest moment anything becomes due, for the runtime's timer.
@@ -245,15 +254,16 @@ impl PollScheduler {
 fn backoff_secs(base: i64, failures: u32, cap: i64, key: &PollKey, generation: u64) -> i64 {
     let exp = base.saturating_mul(1_i64 << failures.min(10)).min(cap);
     let jitter_span = (exp / 2).max(1);
-    let jitter = (hash_key(key) ^ generation.wrapping_mul(0x9E37_79B9_7F4A_7C15)) % jitter_span as u64;
+    let jitter =
+        (hash_key(key) ^ generation.wrapping_mul(0x9E37_79B9_7F4A_7C15)) % jitter_span as u64;
     (exp + jitter as i64).min(cap + jitter_span)
 }
 
 fn hash_key(key: &PollKey) -> u64 {
     // FNV-1a over the key's label: stable across runs and platforms.
-    key.label()
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    key.label().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
@@ -265,7 +275,9 @@ mod tests {
     }
 
     fn flow(name: &str) -> PollKey {
-        PollKey::Flow { flow: name.to_string() }
+        PollKey::Flow {
+            flow: name.to_string(),
+        }
     }
 
     #[test]
@@ -299,7 +311,12 @@ mod tests {
         let mut delays = Vec::new();
         for _ in 0..4 {
             let (_, g) = s.due(now).into_iter().next().expect("due");
-            s.completed(&key, g, now, Err(SourceError::Throttled("slow down".into())));
+            s.completed(
+                &key,
+                g,
+                now,
+                Err(SourceError::Throttled("slow down".into())),
+            );
             let next = s.state(&key).unwrap().next_due;
             delays.push(next.as_second() - now.as_second());
             now = next;
@@ -326,8 +343,12 @@ mod tests {
     #[test]
     fn one_region_timing_out_does_not_delay_the_others() {
         let mut s = PollScheduler::new(Cadence::default());
-        let slow = PollKey::Stacks { region: "ap-south-1".into() };
-        let fast = PollKey::Stacks { region: "eu-west-1".into() };
+        let slow = PollKey::Stacks {
+            region: "ap-south-1".into(),
+        };
+        let fast = PollKey::Stacks {
+            region: "eu-west-1".into(),
+        };
         s.register(slow.clone(), t(0));
         s.register(fast.clone(), t(0));
         let due = s.due(t(0));
@@ -346,7 +367,10 @@ mod tests {
                 }
             }
         }
-        assert!(fast_answers >= 10, "fast region polled {fast_answers} times");
+        assert!(
+            fast_answers >= 10,
+            "fast region polled {fast_answers} times"
+        );
         assert!(!s.is_stale(&fast, now));
         assert!(s.is_stale(&slow, now), "the slow region shows as stale");
         let err = &s.state(&slow).unwrap().last_error;

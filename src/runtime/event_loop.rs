@@ -42,7 +42,14 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
     let mut sigint = signal(SignalKind::interrupt())?;
 
     let now = (backends.clock)();
-    let mut effects = update(&mut model, Msg::Resize { width: size.width, height: size.height }, now);
+    let mut effects = update(
+        &mut model,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+        now,
+    );
     effects.extend(start(&mut model));
     loop {
         for effect in effects.drain(..) {
@@ -94,7 +101,12 @@ fn next_wait(model: &Model, speed: f64) -> Duration {
     Duration::from_millis((virtual_ms / speed).max(20.0) as u64)
 }
 
-fn spawn_effect(effect: Effect, backends: &Backends, model: &Model, tx: mpsc::UnboundedSender<Msg>) {
+fn spawn_effect(
+    effect: Effect,
+    backends: &Backends,
+    model: &Model,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
     match effect {
         Effect::Discover => {
             let observe = backends.observe.clone();
@@ -108,9 +120,17 @@ fn spawn_effect(effect: Effect, backends: &Backends, model: &Model, tx: mpsc::Un
             tokio::spawn(async move {
                 let result = match tokio::time::timeout(timeout, observe.poll(key.clone())).await {
                     Ok(r) => r,
-                    Err(_) => Err(SourceError::Timeout(format!("{} took longer than {}s", key.label(), timeout.as_secs()))),
+                    Err(_) => Err(SourceError::Timeout(format!(
+                        "{} took longer than {}s",
+                        key.label(),
+                        timeout.as_secs()
+                    ))),
                 };
-                let _ = tx.send(Msg::Polled { key, generation, result });
+                let _ = tx.send(Msg::Polled {
+                    key,
+                    generation,
+                    result,
+                });
             });
         }
         Effect::FetchIdentity => {
@@ -119,13 +139,24 @@ fn spawn_effect(effect: Effect, backends: &Backends, model: &Model, tx: mpsc::Un
                 let _ = tx.send(Msg::Identity(operate.identity().await));
             });
         }
-        Effect::Operate { op_id, intent, target, calls } => {
+        Effect::Operate {
+            op_id,
+            intent,
+            target,
+            calls,
+        } => {
             let operate = backends.operate.clone();
             let audit = backends.audit.clone();
             let clock = backends.clock.clone();
-            let identity = model.identity.clone().unwrap_or_else(|| "unknown".to_string());
+            let identity = model
+                .identity
+                .clone()
+                .unwrap_or_else(|| "unknown".to_string());
             tokio::spawn(async move {
-                let results = run_calls(&*operate, &*audit, &*clock, &identity, &intent, &target, &calls).await;
+                let results = run_calls(
+                    &*operate, &*audit, &*clock, &identity, &intent, &target, &calls,
+                )
+                .await;
                 let _ = tx.send(Msg::Operated { op_id, results });
             });
         }

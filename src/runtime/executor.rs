@@ -11,12 +11,26 @@ use crate::source::{Operate, OperateCall, OperateOutcome, SourceError};
 /// Where operator actions are recorded. The line written by `before` must be
 /// on disk when it returns: a call is only made after that.
 pub trait AuditSink: Send + Sync {
-    fn before(&self, at: Timestamp, identity: &str, intent: &str, target: &str, call: &OperateCall) -> io::Result<AuditId>;
+    fn before(
+        &self,
+        at: Timestamp,
+        identity: &str,
+        intent: &str,
+        target: &str,
+        call: &OperateCall,
+    ) -> io::Result<AuditId>;
     fn after(&self, at: Timestamp, id: AuditId, outcome: Result<&str, &str>) -> io::Result<()>;
 }
 
 impl AuditSink for AuditLog {
-    fn before(&self, at: Timestamp, identity: &str, intent: &str, target: &str, call: &OperateCall) -> io::Result<AuditId> {
+    fn before(
+        &self,
+        at: Timestamp,
+        identity: &str,
+        intent: &str,
+        target: &str,
+        call: &OperateCall,
+    ) -> io::Result<AuditId> {
         AuditLog::before(
             self,
             &AuditIntent {
@@ -51,7 +65,9 @@ pub async fn run_calls(
             Ok(id) => id,
             Err(e) => {
                 // No audit line, no call.
-                results.push(Err(SourceError::Other(format!("audit log not writable, call not made: {e}"))));
+                results.push(Err(SourceError::Other(format!(
+                    "audit log not writable, call not made: {e}"
+                ))));
                 break;
             }
         };
@@ -67,7 +83,9 @@ pub async fn run_calls(
         let failed = result.is_err();
         results.push(result);
         if let Err(e) = logged {
-            results.push(Err(SourceError::Other(format!("audit log not writable after the call: {e}"))));
+            results.push(Err(SourceError::Other(format!(
+                "audit log not writable after the call: {e}"
+            ))));
             break;
         }
         if failed {

@@ -11,7 +11,9 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     /// Enters raw mode and the alternate screen; installs the panic hook that restores them.
     pub fn enter() -> Self {
-        Self { terminal: ratatui::init() }
+        Self {
+            terminal: ratatui::init(),
+        }
     }
 }
 

@@ -95,9 +95,17 @@ pub struct StackObservation {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Observation {
     Flow(Flow),
-    Stacks { region: String, stacks: Vec<StackObservation> },
-    Health { checks: Vec<HealthCheck> },
-    Checkers { health_check_id: String, observations: Vec<CheckerObservation> },
+    Stacks {
+        region: String,
+        stacks: Vec<StackObservation>,
+    },
+    Health {
+        checks: Vec<HealthCheck>,
+    },
+    Checkers {
+        health_check_id: String,
+        observations: Vec<CheckerObservation>,
+    },
     Replication(GlobalTable),
 }
 
@@ -142,7 +150,10 @@ impl std::fmt::Display for SourceError {
             SourceError::ExpiredCredentials(m) => write!(f, "credentials expired: {m}"),
             SourceError::NotFound(m) => write!(f, "not found: {m}"),
             SourceError::InvalidApprovalToken(m) => {
-                write!(f, "approval token is no longer valid (refresh and try again): {m}")
+                write!(
+                    f,
+                    "approval token is no longer valid (refresh and try again): {m}"
+                )
             }
             SourceError::ApprovalAlreadyCompleted(m) => {
                 write!(f, "approval was already answered: {m}")

@@ -40,26 +40,82 @@ mod tests {
             Box::pin(async { Ok("me".to_string()) })
         }
 
-        fn execute(&self, _call: OperateCall) -> BoxFuture<'_, Result<OperateOutcome, SourceError>> {
+        fn execute(
+            &self,
+            _call: OperateCall,
+        ) -> BoxFuture<'_, Result<OperateOutcome, SourceError>> {
             self.0.fetch_add(1, Ordering::SeqCst);
-            Box::pin(async { Ok(OperateOutcome { detail: "done".into() }) })
+            Box::pin(async {
+                Ok(OperateOutcome {
+                    detail: "done".into(),
+                })
+            })
         }
     }
 
     fn every_call() -> Vec<OperateCall> {
         let p = || "p".to_string();
         vec![
-            OperateCall::PutApprovalResult { pipeline: p(), stage: p(), action: p(), approved: true, summary: p() },
-            OperateCall::PutApprovalResult { pipeline: p(), stage: p(), action: p(), approved: false, summary: p() },
-            OperateCall::RetryStageExecution { pipeline: p(), stage: p(), execution_id: p(), mode: RetryMode::FailedActions },
-            OperateCall::RetryStageExecution { pipeline: p(), stage: p(), execution_id: p(), mode: RetryMode::AllActions },
-            OperateCall::DisableStageTransition { pipeline: p(), stage: p(), reason: p() },
-            OperateCall::EnableStageTransition { pipeline: p(), stage: p() },
-            OperateCall::StopPipelineExecution { pipeline: p(), execution_id: p(), abandon: false, reason: p() },
-            OperateCall::StopPipelineExecution { pipeline: p(), execution_id: p(), abandon: true, reason: p() },
-            OperateCall::RollbackStage { pipeline: p(), stage: p(), target_execution_id: p() },
-            OperateCall::SetHealthCheckInverted { health_check_id: p(), inverted: true },
-            OperateCall::SetHealthCheckInverted { health_check_id: p(), inverted: false },
+            OperateCall::PutApprovalResult {
+                pipeline: p(),
+                stage: p(),
+                action: p(),
+                approved: true,
+                summary: p(),
+            },
+            OperateCall::PutApprovalResult {
+                pipeline: p(),
+                stage: p(),
+                action: p(),
+                approved: false,
+                summary: p(),
+            },
+            OperateCall::RetryStageExecution {
+                pipeline: p(),
+                stage: p(),
+                execution_id: p(),
+                mode: RetryMode::FailedActions,
+            },
+            OperateCall::RetryStageExecution {
+                pipeline: p(),
+                stage: p(),
+                execution_id: p(),
+                mode: RetryMode::AllActions,
+            },
+            OperateCall::DisableStageTransition {
+                pipeline: p(),
+                stage: p(),
+                reason: p(),
+            },
+            OperateCall::EnableStageTransition {
+                pipeline: p(),
+                stage: p(),
+            },
+            OperateCall::StopPipelineExecution {
+                pipeline: p(),
+                execution_id: p(),
+                abandon: false,
+                reason: p(),
+            },
+            OperateCall::StopPipelineExecution {
+                pipeline: p(),
+                execution_id: p(),
+                abandon: true,
+                reason: p(),
+            },
+            OperateCall::RollbackStage {
+                pipeline: p(),
+                stage: p(),
+                target_execution_id: p(),
+            },
+            OperateCall::SetHealthCheckInverted {
+                health_check_id: p(),
+                inverted: true,
+            },
+            OperateCall::SetHealthCheckInverted {
+                health_check_id: p(),
+                inverted: false,
+            },
         ]
     }
 

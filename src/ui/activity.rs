@@ -15,7 +15,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         theme.title,
     ))];
     if model.activity.is_empty() {
-        lines.push(Line::from(Span::styled("  nothing yet: actions you take and errors wavetop meets show here", theme.dim)));
+        lines.push(Line::from(Span::styled(
+            "  nothing yet: actions you take and errors wavetop meets show here",
+            theme.dim,
+        )));
     }
     let room = area.height.saturating_sub(1) as usize;
     let skip = (model.cursors.activity + 1).saturating_sub(room);
@@ -32,7 +35,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             Span::styled(entry.text.clone(), style),
         ]);
         if i == model.cursors.activity {
-            line = line.patch_style(theme.selected).patch_style(Modifier::REVERSED);
+            line = line
+                .patch_style(theme.selected)
+                .patch_style(Modifier::REVERSED);
         }
         lines.push(line);
     }

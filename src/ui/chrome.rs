@@ -17,11 +17,18 @@ pub fn header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Span::styled(" wavetop ", theme.title.add_modifier(Modifier::BOLD)),
         Span::styled("│ ", theme.dim),
         Span::styled(
-            if model.fleet_label.is_empty() { "connecting…".to_string() } else { model.fleet_label.clone() },
+            if model.fleet_label.is_empty() {
+                "connecting…".to_string()
+            } else {
+                model.fleet_label.clone()
+            },
             theme.header.add_modifier(Modifier::BOLD),
         ),
         Span::styled(" │ ", theme.dim),
-        Span::styled(model.now.strftime("%Y-%m-%d %H:%M UTC").to_string(), theme.header),
+        Span::styled(
+            model.now.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+            theme.header,
+        ),
     ];
     if let Some(region) = model.selected_region() {
         spans.push(Span::styled(" │ ", theme.dim));
@@ -29,7 +36,10 @@ pub fn header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     }
     if model.read_only {
         spans.push(Span::styled(" │ ", theme.dim));
-        spans.push(Span::styled("🔒 READ-ONLY", theme.header_readonly.add_modifier(Modifier::BOLD)));
+        spans.push(Span::styled(
+            "🔒 READ-ONLY",
+            theme.header_readonly.add_modifier(Modifier::BOLD),
+        ));
     }
     let stale = model.poll.stale_keys(model.now);
     if !stale.is_empty() {
@@ -65,12 +75,20 @@ const TABS: [(View, ActionName); 6] = [
 ];
 
 pub fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
-    let current = if model.view == View::CellDetail { View::Grid } else { model.view };
+    let current = if model.view == View::CellDetail {
+        View::Grid
+    } else {
+        model.view
+    };
     let mut spans = Vec::new();
     for (view, action) in TABS {
         let key = model.bindings.label(action);
         let text = format!(" {key} {} ", view.title());
-        let style = if view == current { theme.selected.add_modifier(Modifier::BOLD) } else { theme.dim };
+        let style = if view == current {
+            theme.selected.add_modifier(Modifier::BOLD)
+        } else {
+            theme.dim
+        };
         spans.push(Span::styled(text, style));
     }
     if let Some(flow) = model.selected_flow() {
@@ -86,18 +104,35 @@ pub fn status_line(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
         let hint = if cmd.completions.is_empty() {
             String::new()
         } else {
-            format!("   ⇥ {}", cmd.completions.iter().take(8).cloned().collect::<Vec<_>>().join("  "))
+            format!(
+                "   ⇥ {}",
+                cmd.completions
+                    .iter()
+                    .take(8)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            )
         };
         Line::from(vec![
             Span::styled(format!(":{}█", cmd.input), theme.command_line),
             Span::styled(hint, theme.dim),
         ])
     } else if model.filter_editing {
-        Line::from(Span::styled(format!("/{}█", model.filter), theme.command_line))
+        Line::from(Span::styled(
+            format!("/{}█", model.filter),
+            theme.command_line,
+        ))
     } else if let Some((_, text)) = &model.flash {
-        Line::from(Span::styled(format!(" {text}"), theme.status_awaiting_approval))
+        Line::from(Span::styled(
+            format!(" {text}"),
+            theme.status_awaiting_approval,
+        ))
     } else if !model.filter.is_empty() {
-        Line::from(Span::styled(format!(" filter: {}  (esc clears)", model.filter), theme.dim))
+        Line::from(Span::styled(
+            format!(" filter: {}  (esc clears)", model.filter),
+            theme.dim,
+        ))
     } else {
         Line::from("")
     };
@@ -122,9 +157,24 @@ pub fn footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             ActionName::Drain,
             ActionName::Restore,
         ],
-        View::Health => &[ActionName::Help, ActionName::Quit, ActionName::Drain, ActionName::Restore],
-        View::Pipelines => &[ActionName::Help, ActionName::Quit, ActionName::Open, ActionName::Filter],
-        _ => &[ActionName::Help, ActionName::Quit, ActionName::Back, ActionName::CommandLine],
+        View::Health => &[
+            ActionName::Help,
+            ActionName::Quit,
+            ActionName::Drain,
+            ActionName::Restore,
+        ],
+        View::Pipelines => &[
+            ActionName::Help,
+            ActionName::Quit,
+            ActionName::Open,
+            ActionName::Filter,
+        ],
+        _ => &[
+            ActionName::Help,
+            ActionName::Quit,
+            ActionName::Back,
+            ActionName::CommandLine,
+        ],
     };
     let mut spans = Vec::new();
     for action in actions {
@@ -132,7 +182,10 @@ pub fn footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         let Some(key) = keys.first() else { continue };
         let greyed = model.read_only && action.is_operate();
         let (key_style, text_style) = if greyed {
-            (theme.dim.add_modifier(Modifier::CROSSED_OUT), theme.dim.add_modifier(Modifier::CROSSED_OUT))
+            (
+                theme.dim.add_modifier(Modifier::CROSSED_OUT),
+                theme.dim.add_modifier(Modifier::CROSSED_OUT),
+            )
         } else {
             (theme.help_key, theme.base)
         };

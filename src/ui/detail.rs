@@ -7,7 +7,9 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::glyphs::{action_glyph, action_style, cell_glyph, cell_style, event_style, fmt_age, fmt_elapsed};
+use super::glyphs::{
+    action_glyph, action_style, cell_glyph, cell_style, event_style, fmt_age, fmt_elapsed,
+};
 use super::text::pad;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
@@ -29,17 +31,28 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(theme.border)
-        .title(Span::styled(" cell detail · esc back · ↑↓ scroll ", theme.dim));
-    let scroll = model.cursors.detail_scroll.min(lines.len().saturating_sub(1)) as u16;
+        .title(Span::styled(
+            " cell detail · esc back · ↑↓ scroll ",
+            theme.dim,
+        ));
+    let scroll = model
+        .cursors
+        .detail_scroll
+        .min(lines.len().saturating_sub(1)) as u16;
     frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)),
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
         area,
     );
 }
 
 /// A short version under the grid: actions and the newest events.
 pub fn preview(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
-    let Some((flow, wave, cell)) = selection(model) else { return };
+    let Some((flow, wave, cell)) = selection(model) else {
+        return;
+    };
     let mut lines = header_lines(model, flow, wave, cell, theme);
     lines.extend(action_lines(model, cell, theme, area.width));
     lines.extend(gate_lines(cell, theme));
@@ -50,7 +63,10 @@ pub fn preview(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(theme.border)
-        .title(Span::styled(" selected cell · enter for detail ", theme.dim));
+        .title(Span::styled(
+            " selected cell · enter for detail ",
+            theme.dim,
+        ));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -68,14 +84,27 @@ fn stacks<'a>(model: &'a Model, flow: &'a Flow, cell: &'a Cell) -> Vec<&'a Stack
         .into_iter()
         .filter_map(|n| model.fleet.stack(&cell.region, n))
         .collect();
-    if named.is_empty() { model.fleet.stacks_of(&flow.name, &cell.region).collect() } else { named }
+    if named.is_empty() {
+        model.fleet.stacks_of(&flow.name, &cell.region).collect()
+    } else {
+        named
+    }
 }
 
-fn header_lines<'a>(model: &Model, flow: &Flow, wave: &Wave, cell: &Cell, theme: &Theme) -> Vec<Line<'a>> {
+fn header_lines<'a>(
+    model: &Model,
+    flow: &Flow,
+    wave: &Wave,
+    cell: &Cell,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let status = cell.status();
     let (glyph, word) = cell_glyph(status);
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!(" {} / {} / {} ", flow.name, wave.name, cell.region), theme.title.add_modifier(Modifier::BOLD)),
+        Span::styled(
+            format!(" {} / {} / {} ", flow.name, wave.name, cell.region),
+            theme.title.add_modifier(Modifier::BOLD),
+        ),
         Span::styled(format!("{glyph} {word}"), cell_style(theme, status)),
         Span::styled(format!("  pipeline {}", wave.pipeline), theme.dim),
     ])];
@@ -84,18 +113,42 @@ fn header_lines<'a>(model: &Model, flow: &Flow, wave: &Wave, cell: &Cell, theme:
         let since = wave
             .transition
             .changed_at
-            .map(|t| format!("{} ({} ago)", t.strftime("%Y-%m-%d %H:%M UTC"), fmt_age(model.now.as_second() - t.as_second())))
+            .map(|t| {
+                format!(
+                    "{} ({} ago)",
+                    t.strftime("%Y-%m-%d %H:%M UTC"),
+                    fmt_age(model.now.as_second() - t.as_second())
+                )
+            })
             .unwrap_or_else(|| "unknown".into());
         lines.push(Line::from(vec![
-            Span::styled(" ⏸ HELD ", theme.status_held.add_modifier(Modifier::BOLD | Modifier::REVERSED)),
             Span::styled(
-                format!(" {} · by {by} · since {since}", wave.transition.disabled_reason.as_deref().unwrap_or("(no reason)")),
+                " ⏸ HELD ",
+                theme
+                    .status_held
+                    .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            ),
+            Span::styled(
+                format!(
+                    " {} · by {by} · since {since}",
+                    wave.transition
+                        .disabled_reason
+                        .as_deref()
+                        .unwrap_or("(no reason)")
+                ),
                 theme.status_held,
             ),
         ]));
-        let others: Vec<&str> = wave.regions().into_iter().filter(|r| *r != cell.region).collect();
+        let others: Vec<&str> = wave
+            .regions()
+            .into_iter()
+            .filter(|r| *r != cell.region)
+            .collect();
         if !others.is_empty() {
-            lines.push(Line::from(Span::styled(format!("   the hold also stops: {}", others.join(", ")), theme.dim)));
+            lines.push(Line::from(Span::styled(
+                format!("   the hold also stops: {}", others.join(", ")),
+                theme.dim,
+            )));
         }
     }
     lines
@@ -106,49 +159,91 @@ fn action_lines<'a>(model: &Model, cell: &Cell, theme: &Theme, width: u16) -> Ve
     let mut lines = Vec::new();
     for a in &cell.actions {
         let when = match (a.status, a.started_at, a.ended_at) {
-            (ActionStatus::InProgress, Some(s), _) => format!("running {}", fmt_elapsed(model.now.as_second() - s.as_second())),
+            (ActionStatus::InProgress, Some(s), _) => format!(
+                "running {}",
+                fmt_elapsed(model.now.as_second() - s.as_second())
+            ),
             (_, _, Some(e)) => format!("{} ago", fmt_age(model.now.as_second() - e.as_second())),
             _ => String::new(),
         };
         lines.push(Line::from(vec![
             Span::styled(format!("  {} ", a.run_order), theme.dim),
-            Span::styled(format!("{} ", action_glyph(a.status)), action_style(theme, a.status)),
+            Span::styled(
+                format!("{} ", action_glyph(a.status)),
+                action_style(theme, a.status),
+            ),
             Span::styled(pad(&a.name, name_w), theme.base),
-            Span::styled(pad(&format!("{}/{}", a.category, a.provider), 26), theme.dim),
+            Span::styled(
+                pad(&format!("{}/{}", a.category, a.provider), 26),
+                theme.dim,
+            ),
             Span::raw(" "),
             Span::styled(when, action_style(theme, a.status)),
         ]));
         if let Some(err) = &a.error {
-            lines.push(Line::from(Span::styled(format!("      ✖ {err}"), theme.status_failed)));
+            lines.push(Line::from(Span::styled(
+                format!("      ✖ {err}"),
+                theme.status_failed,
+            )));
         }
         if let Some(url) = &a.external_url {
-            lines.push(Line::from(Span::styled(format!("      ↗ {url}"), theme.dim)));
+            lines.push(Line::from(Span::styled(
+                format!("      ↗ {url}"),
+                theme.dim,
+            )));
         }
     }
     lines
 }
 
 fn gate_lines<'a>(cell: &Cell, theme: &Theme) -> Vec<Line<'a>> {
-    let Some(gate) = cell.pending_approval() else { return Vec::new() };
+    let Some(gate) = cell.pending_approval() else {
+        return Vec::new();
+    };
     let approval = gate.approval.as_ref();
     let mut lines = vec![Line::from(Span::styled(
-        format!(" ⚑ MANUAL GATE {} waiting{}", gate.name, if approval.is_some_and(|a| a.token_present) { "" } else { " (no token yet)" }),
+        format!(
+            " ⚑ MANUAL GATE {} waiting{}",
+            gate.name,
+            if approval.is_some_and(|a| a.token_present) {
+                ""
+            } else {
+                " (no token yet)"
+            }
+        ),
         theme.status_awaiting_approval.add_modifier(Modifier::BOLD),
     ))];
     if let Some(text) = approval.and_then(|a| a.custom_data.as_ref()) {
         lines.push(Line::from(Span::styled(format!("   {text}"), theme.base)));
     }
     if let Some(url) = approval.and_then(|a| a.review_url.as_ref()) {
-        lines.push(Line::from(Span::styled(format!("   review: {url}"), theme.dim)));
+        lines.push(Line::from(Span::styled(
+            format!("   review: {url}"),
+            theme.dim,
+        )));
     }
     lines
 }
 
-fn stack_lines<'a>(model: &Model, stack: &Stack, theme: &Theme, max_events: usize) -> Vec<Line<'a>> {
+fn stack_lines<'a>(
+    model: &Model,
+    stack: &Stack,
+    theme: &Theme,
+    max_events: usize,
+) -> Vec<Line<'a>> {
     let mut lines = vec![Line::from(vec![
         Span::styled(format!(" stack {} ", stack.name), theme.title),
-        Span::styled(stack.status.clone(), event_style(theme, &stack.status).add_modifier(Modifier::BOLD)),
-        Span::styled(format!("  read {} ago", fmt_age(model.now.as_second() - stack.fetched_at.as_second())), theme.dim),
+        Span::styled(
+            stack.status.clone(),
+            event_style(theme, &stack.status).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(
+            format!(
+                "  read {} ago",
+                fmt_age(model.now.as_second() - stack.fetched_at.as_second())
+            ),
+            theme.dim,
+        ),
     ])];
     if let Some(failing) = stack.failing_event() {
         lines.push(Line::from(Span::styled(
@@ -163,7 +258,10 @@ fn stack_lines<'a>(model: &Model, stack: &Stack, theme: &Theme, max_events: usiz
     }
     for e in stack.events.iter().take(max_events) {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {} ", e.timestamp.strftime("%H:%M:%S")), theme.dim),
+            Span::styled(
+                format!("  {} ", e.timestamp.strftime("%H:%M:%S")),
+                theme.dim,
+            ),
             Span::styled(pad(&e.status, 37), event_style(theme, &e.status)),
             Span::styled(pad(&e.logical_id, 26), theme.base),
             Span::styled(e.reason.clone().unwrap_or_default(), theme.dim),

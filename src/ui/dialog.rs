@@ -14,35 +14,63 @@ use crate::core::model::Model;
 
 pub fn render(frame: &mut Frame, area: Rect, dialog: &Confirmation, model: &Model, theme: &Theme) {
     let danger = dialog.is_dangerous();
-    let frame_style = if danger { theme.dialog_danger } else { theme.dialog };
+    let frame_style = if danger {
+        theme.dialog_danger
+    } else {
+        theme.dialog
+    };
     // What will happen, and warnings: wrapped, may be cut if the terminal is small.
     let mut about: Vec<Line> = Vec::new();
     for text in dialog.intent.describe() {
         about.push(Line::from(Span::styled(format!(" {text}"), theme.base)));
     }
     about.push(Line::from(Span::styled(
-        format!(" as {}", model.identity.as_deref().unwrap_or("(identity unknown)")),
+        format!(
+            " as {}",
+            model.identity.as_deref().unwrap_or("(identity unknown)")
+        ),
         theme.dim,
     )));
     for w in &dialog.warnings {
-        about.push(Line::from(Span::styled(format!(" ⚠ {w}"), theme.status_awaiting_approval.add_modifier(Modifier::BOLD))));
+        about.push(Line::from(Span::styled(
+            format!(" ⚠ {w}"),
+            theme.status_awaiting_approval.add_modifier(Modifier::BOLD),
+        )));
     }
     // Fields and buttons: always shown, at the bottom of the dialog.
     let mut controls: Vec<Line> = vec![Line::from("")];
     match dialog.intent.comment_rule() {
         CommentRule::None => {}
         CommentRule::Optional(label) | CommentRule::Required(label) => {
-            controls.push(field_line(label, &dialog.comment, dialog.focus == Focus::Comment, theme));
+            controls.push(field_line(
+                label,
+                &dialog.comment,
+                dialog.focus == Focus::Comment,
+                theme,
+            ));
         }
     }
     if let Some(name) = dialog.intent.typed_confirmation() {
-        controls.push(field_line(&format!("type {name} to confirm"), &dialog.typed, dialog.focus == Focus::Typed, theme));
+        controls.push(field_line(
+            &format!("type {name} to confirm"),
+            &dialog.typed,
+            dialog.focus == Focus::Typed,
+            theme,
+        ));
     }
     let on_buttons = dialog.focus == Focus::Buttons;
     let button = |label: &str, selected: bool| {
-        let mut style = if selected { theme.selected.add_modifier(Modifier::REVERSED | Modifier::BOLD) } else { theme.dim };
+        let mut style = if selected {
+            theme
+                .selected
+                .add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else {
+            theme.dim
+        };
         if selected && !on_buttons {
-            style = style.remove_modifier(Modifier::REVERSED).add_modifier(Modifier::UNDERLINED);
+            style = style
+                .remove_modifier(Modifier::REVERSED)
+                .add_modifier(Modifier::UNDERLINED);
         }
         Span::styled(format!("[ {label} ]"), style)
     };
@@ -50,16 +78,25 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &Confirmation, model: &Mode
         Span::raw("   "),
         button("Cancel", !dialog.confirm_selected),
         Span::raw("   "),
-        button(if danger { "CONFIRM" } else { "Confirm" }, dialog.confirm_selected),
+        button(
+            if danger { "CONFIRM" } else { "Confirm" },
+            dialog.confirm_selected,
+        ),
         Span::styled("  tab · ←→ · enter · esc", theme.dim),
     ]));
     if let Some(problem) = &dialog.problem {
-        controls.push(Line::from(Span::styled(format!(" ✖ {problem}"), theme.status_failed.add_modifier(Modifier::BOLD))));
+        controls.push(Line::from(Span::styled(
+            format!(" ✖ {problem}"),
+            theme.status_failed.add_modifier(Modifier::BOLD),
+        )));
     }
 
     let width = area.width.saturating_sub(4).min(90);
     let inner_w = width.saturating_sub(2).max(1) as usize;
-    let about_h = about.iter().map(|l| l.width().max(1).div_ceil(inner_w)).sum::<usize>() as u16;
+    let about_h = about
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_w))
+        .sum::<usize>() as u16;
     let controls_h = controls.len() as u16;
     let height = (about_h + controls_h + 2).min(area.height);
     let popup = Rect {
@@ -69,11 +106,18 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &Confirmation, model: &Mode
         height,
     };
     frame.render_widget(Clear, popup);
-    let title = if danger { format!(" ⚠ {} ", dialog.intent.title()) } else { format!(" {} ", dialog.intent.title()) };
+    let title = if danger {
+        format!(" ⚠ {} ", dialog.intent.title())
+    } else {
+        format!(" {} ", dialog.intent.title())
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(frame_style)
-        .title(Span::styled(title, frame_style.add_modifier(Modifier::BOLD)))
+        .title(Span::styled(
+            title,
+            frame_style.add_modifier(Modifier::BOLD),
+        ))
         .style(theme.dialog);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
@@ -82,13 +126,20 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &Confirmation, model: &Mode
         height: controls_h.min(inner.height),
         ..inner
     };
-    let about_area = Rect { height: inner.height.saturating_sub(controls_h), ..inner };
+    let about_area = Rect {
+        height: inner.height.saturating_sub(controls_h),
+        ..inner
+    };
     frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: false }), about_area);
     frame.render_widget(Paragraph::new(controls), controls_area);
 }
 fn field_line<'a>(label: &str, value: &str, focused: bool, theme: &Theme) -> Line<'a> {
     let cursor = if focused { "█" } else { "" };
-    let style = if focused { theme.command_line.add_modifier(Modifier::UNDERLINED) } else { theme.base };
+    let style = if focused {
+        theme.command_line.add_modifier(Modifier::UNDERLINED)
+    } else {
+        theme.base
+    };
     Line::from(vec![
         Span::styled(format!(" {label}: "), theme.dim),
         Span::styled(format!("{value}{cursor}"), style),

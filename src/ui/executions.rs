@@ -12,12 +12,26 @@ use crate::core::model::Model;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let Some(flow) = model.selected_flow() else {
-        frame.render_widget(Paragraph::new("No pipeline selected.").style(theme.dim), area);
+        frame.render_widget(
+            Paragraph::new("No pipeline selected.").style(theme.dim),
+            area,
+        );
         return;
     };
-    let header = Row::new(["status", "execution", "pipeline", "trigger", "revision", "started (UTC)", "took"])
-        .style(theme.dim.add_modifier(Modifier::BOLD));
-    let skip = model.cursors.execution.saturating_sub(area.height.saturating_sub(3) as usize);
+    let header = Row::new([
+        "status",
+        "execution",
+        "pipeline",
+        "trigger",
+        "revision",
+        "started (UTC)",
+        "took",
+    ])
+    .style(theme.dim.add_modifier(Modifier::BOLD));
+    let skip = model
+        .cursors
+        .execution
+        .saturating_sub(area.height.saturating_sub(3) as usize);
     let rows = flow.executions.iter().enumerate().skip(skip).map(|(i, e)| {
         let (g, w) = execution_glyph(e.status);
         let revision = match (&e.revision_id, &e.revision_summary) {
@@ -26,9 +40,16 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             _ => "—".to_string(),
         };
         let took = fmt_elapsed(e.duration_secs(model.now));
-        let started = format!("{} ({} ago)", e.started_at.strftime("%m-%d %H:%M"), fmt_age(model.now.as_second() - e.started_at.as_second()));
+        let started = format!(
+            "{} ({} ago)",
+            e.started_at.strftime("%m-%d %H:%M"),
+            fmt_age(model.now.as_second() - e.started_at.as_second())
+        );
         let row = Row::new(vec![
-            Cell::from(Span::styled(format!("{g} {w}"), execution_style(theme, e.status))),
+            Cell::from(Span::styled(
+                format!("{g} {w}"),
+                execution_style(theme, e.status),
+            )),
             Cell::from(e.id.chars().take(8).collect::<String>()),
             Cell::from(e.pipeline.clone()),
             Cell::from(e.trigger.clone()),
@@ -36,7 +57,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             Cell::from(started),
             Cell::from(took),
         ]);
-        if i == model.cursors.execution { row.style(theme.selected.add_modifier(Modifier::REVERSED)) } else { row }
+        if i == model.cursors.execution {
+            row.style(theme.selected.add_modifier(Modifier::REVERSED))
+        } else {
+            row
+        }
     });
     let widths = [
         Constraint::Length(13),
@@ -48,9 +73,19 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Constraint::Length(7),
     ];
     frame.render_widget(
-        Paragraph::new(Span::styled(format!(" {} · {} executions", flow.name, flow.executions.len()), theme.title)),
+        Paragraph::new(Span::styled(
+            format!(" {} · {} executions", flow.name, flow.executions.len()),
+            theme.title,
+        )),
         Rect { height: 1, ..area },
     );
-    let table_area = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
-    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table_area);
+    let table_area = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        table_area,
+    );
 }

@@ -8,7 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::detail;
-use super::glyphs::{cell_glyph, cell_style, execution_glyph, execution_style, fmt_age, fmt_ms, health_glyph, health_style, lag_style, stack_short};
+use super::glyphs::{
+    cell_glyph, cell_style, execution_glyph, execution_style, fmt_age, fmt_ms, health_glyph,
+    health_style, lag_style, stack_short,
+};
 use super::text::pad;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
@@ -21,17 +24,29 @@ const MAX_COL_W: u16 = 22;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let Some(flow) = model.selected_flow() else {
-        let text = if model.discovered { "No pipelines found." } else { "Discovering the fleet…" };
+        let text = if model.discovered {
+            "No pipelines found."
+        } else {
+            "Discovering the fleet…"
+        };
         frame.render_widget(Paragraph::new(text).style(theme.dim), area);
         return;
     };
     title(frame.buffer_mut(), area, model, flow, theme);
-    let grid_area = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    let grid_area = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
     let used = draw_grid(frame.buffer_mut(), grid_area, model, flow, theme);
     // A preview of the selected cell when the terminal is tall enough.
     let rest = grid_area.height.saturating_sub(used);
     if rest >= 8 {
-        let preview = Rect { y: grid_area.y + used + 1, height: rest - 1, ..grid_area };
+        let preview = Rect {
+            y: grid_area.y + used + 1,
+            height: rest - 1,
+            ..grid_area
+        };
         detail::preview(frame, preview, model, theme);
     }
 }
@@ -53,28 +68,46 @@ fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme
         FlowKind::Unmanaged => "stacks deployed outside any pipeline".to_string(),
     };
     let mut spans = vec![
-        Span::styled(format!(" {} ", flow.name), theme.title.add_modifier(Modifier::BOLD)),
+        Span::styled(
+            format!(" {} ", flow.name),
+            theme.title.add_modifier(Modifier::BOLD),
+        ),
         Span::styled(format!("{kind} · home {}", flow.home_region()), theme.dim),
     ];
     if let Some(exec) = flow.latest_execution() {
         let (glyph, word) = execution_glyph(exec.status);
         spans.push(Span::styled(" · latest ", theme.dim));
-        spans.push(Span::styled(format!("{glyph} {word}"), execution_style(theme, exec.status)));
         spans.push(Span::styled(
-            format!(" {} ago", fmt_age(model.now.as_second() - exec.started_at.as_second())),
+            format!("{glyph} {word}"),
+            execution_style(theme, exec.status),
+        ));
+        spans.push(Span::styled(
+            format!(
+                " {} ago",
+                fmt_age(model.now.as_second() - exec.started_at.as_second())
+            ),
             theme.dim,
         ));
     }
     let approvals = flow.pending_approvals();
     if approvals > 0 {
-        spans.push(Span::styled(format!(" · ⚑ {approvals} waiting"), theme.status_awaiting_approval));
+        spans.push(Span::styled(
+            format!(" · ⚑ {approvals} waiting"),
+            theme.status_awaiting_approval,
+        ));
     }
     let holds = flow.holds();
     if holds > 0 {
-        spans.push(Span::styled(format!(" · ⏸ {holds} held"), theme.status_held));
+        spans.push(Span::styled(
+            format!(" · ⏸ {holds} held"),
+            theme.status_held,
+        ));
     }
     let age = model.now.as_second() - flow.fetched_at.as_second();
-    spans.push(Span::styled(format!(" · read {} ago", fmt_age(age)), theme.dim));
+    spans.push(Span::styled(
+        format!(" · read {} ago", fmt_age(age)),
+        theme.dim,
+    ));
     let line = Line::from(spans);
     buf.set_line(area.x, area.y, &line, area.width);
 }
@@ -86,7 +119,11 @@ pub fn columns(total_width: u16, regions: usize, selected: usize) -> (u16, usize
     let regions_u16 = regions.max(1) as u16;
     let col_w = (avail / regions_u16).clamp(MIN_COL_W, MAX_COL_W);
     let visible = ((avail / col_w) as usize).max(1).min(regions.max(1));
-    let first = if selected >= visible { selected + 1 - visible } else { 0 };
+    let first = if selected >= visible {
+        selected + 1 - visible
+    } else {
+        0
+    };
     (col_w, visible, first)
 }
 
@@ -99,17 +136,41 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
 
     // Header: region name, then health summary and off-hours window.
     if first > 0 {
-        buf.set_stringn(area.x, y, format!("◀ {first} more"), LABEL_W as usize, theme.dim);
+        buf.set_stringn(
+            area.x,
+            y,
+            format!("◀ {first} more"),
+            LABEL_W as usize,
+            theme.dim,
+        );
     }
     let hidden_right = flow.regions.len() - first - shown.len();
     if hidden_right > 0 {
-        buf.set_stringn(area.x, y + 1, format!("{hidden_right} more ▶"), LABEL_W as usize, theme.dim);
+        buf.set_stringn(
+            area.x,
+            y + 1,
+            format!("{hidden_right} more ▶"),
+            LABEL_W as usize,
+            theme.dim,
+        );
     }
     for (i, region) in shown.iter().enumerate() {
         let x = area.x + LABEL_W + i as u16 * col_w;
         let selected = first + i == model.cursors.region;
-        let name_style = if selected { theme.title.add_modifier(Modifier::BOLD | Modifier::UNDERLINED) } else { theme.title };
-        buf.set_stringn(x, y, pad(region, col_w as usize - 1), col_w as usize - 1, name_style);
+        let name_style = if selected {
+            theme
+                .title
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        } else {
+            theme.title
+        };
+        buf.set_stringn(
+            x,
+            y,
+            pad(region, col_w as usize - 1),
+            col_w as usize - 1,
+            name_style,
+        );
         let (health_text, health_style_) = region_health(model, flow, region, theme);
         let (win_text, win_style) = window_state(model, region, theme);
         buf.set_stringn(x, y + 1, &health_text, col_w as usize - 1, health_style_);
@@ -124,9 +185,19 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
             break;
         }
         let selected_row = row == model.cursors.wave;
-        let label_style = if selected_row { theme.title.add_modifier(Modifier::BOLD) } else { theme.base };
+        let label_style = if selected_row {
+            theme.title.add_modifier(Modifier::BOLD)
+        } else {
+            theme.base
+        };
         let marker = if selected_row { "›" } else { " " };
-        buf.set_stringn(area.x, y, format!("{marker}{}", pad(&wave.name, LABEL_W as usize - 2)), LABEL_W as usize - 1, label_style);
+        buf.set_stringn(
+            area.x,
+            y,
+            format!("{marker}{}", pad(&wave.name, LABEL_W as usize - 2)),
+            LABEL_W as usize - 1,
+            label_style,
+        );
         if wave.pre_deploy {
             pre_deploy_row(buf, area, y, model, wave, selected_row, theme);
             y += 1;
@@ -140,13 +211,44 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
             let x = area.x + LABEL_W + i as u16 * col_w;
             let selected = selected_row && first + i == model.cursors.region;
             match wave.cell(region) {
-                Some(cell) => draw_cell(buf, x, y, col_w - 1, bottom, model, flow, cell, selected, theme),
+                Some(cell) => draw_cell(
+                    buf,
+                    x,
+                    y,
+                    col_w - 1,
+                    bottom,
+                    model,
+                    flow,
+                    cell,
+                    selected,
+                    theme,
+                ),
                 None => {
-                    let style = if selected { theme.selected } else { theme.status_not_applicable };
-                    buf.set_stringn(x, y, pad("·", col_w as usize - 1), col_w as usize - 1, style);
+                    let style = if selected {
+                        theme.selected
+                    } else {
+                        theme.status_not_applicable
+                    };
+                    buf.set_stringn(
+                        x,
+                        y,
+                        pad("·", col_w as usize - 1),
+                        col_w as usize - 1,
+                        style,
+                    );
                     if y + 1 < bottom {
-                        let style2 = if selected { theme.selected } else { Style::default() };
-                        buf.set_stringn(x, y + 1, pad("", col_w as usize - 1), col_w as usize - 1, style2);
+                        let style2 = if selected {
+                            theme.selected
+                        } else {
+                            Style::default()
+                        };
+                        buf.set_stringn(
+                            x,
+                            y + 1,
+                            pad("", col_w as usize - 1),
+                            col_w as usize - 1,
+                            style2,
+                        );
                     }
                 }
             }
@@ -158,14 +260,29 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
 
 fn wave_subtitle(wave: &Wave) -> (String, fn(&Theme) -> Style) {
     if !wave.transition.enabled {
-        return ("⏸ HELD".to_string(), |t| t.status_held.add_modifier(Modifier::BOLD));
+        return ("⏸ HELD".to_string(), |t| {
+            t.status_held.add_modifier(Modifier::BOLD)
+        });
     }
     let regions = wave.cells.len();
-    (format!("{regions} region{}", if regions == 1 { "" } else { "s" }), |t| t.dim)
+    (
+        format!("{regions} region{}", if regions == 1 { "" } else { "s" }),
+        |t| t.dim,
+    )
 }
 
-fn pre_deploy_row(buf: &mut Buffer, area: Rect, y: u16, model: &Model, wave: &Wave, selected: bool, theme: &Theme) {
-    let Some(cell) = wave.cells.first() else { return };
+fn pre_deploy_row(
+    buf: &mut Buffer,
+    area: Rect,
+    y: u16,
+    model: &Model,
+    wave: &Wave,
+    selected: bool,
+    theme: &Theme,
+) {
+    let Some(cell) = wave.cells.first() else {
+        return;
+    };
     let status = cell.status();
     let (glyph, word) = cell_glyph(status);
     let when = cell
@@ -173,14 +290,34 @@ fn pre_deploy_row(buf: &mut Buffer, area: Rect, y: u16, model: &Model, wave: &Wa
         .or_else(|| cell.actions.iter().filter_map(|a| a.ended_at).max())
         .map(|t| format!(" {}", fmt_age(model.now.as_second() - t.as_second())))
         .unwrap_or_default();
-    let text = format!("{glyph} {word}{when}  ({} · {} action{})", cell.region, cell.actions.len(), if cell.actions.len() == 1 { "" } else { "s" });
-    let style = if selected { theme.selected } else { cell_style(theme, status) };
+    let text = format!(
+        "{glyph} {word}{when}  ({} · {} action{})",
+        cell.region,
+        cell.actions.len(),
+        if cell.actions.len() == 1 { "" } else { "s" }
+    );
+    let style = if selected {
+        theme.selected
+    } else {
+        cell_style(theme, status)
+    };
     let width = area.width.saturating_sub(LABEL_W) as usize;
     buf.set_stringn(area.x + LABEL_W, y, text, width, style);
 }
 
 #[allow(clippy::too_many_arguments)]
-fn draw_cell(buf: &mut Buffer, x: u16, y: u16, w: u16, bottom: u16, model: &Model, flow: &Flow, cell: &Cell, selected: bool, theme: &Theme) {
+fn draw_cell(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    w: u16,
+    bottom: u16,
+    model: &Model,
+    flow: &Flow,
+    cell: &Cell,
+    selected: bool,
+    theme: &Theme,
+) {
     let status = cell.status();
     let (glyph, word) = cell_glyph(status);
     let elapsed = match status {
@@ -194,13 +331,23 @@ fn draw_cell(buf: &mut Buffer, x: u16, y: u16, w: u16, bottom: u16, model: &Mode
     if selected {
         line1 = line1.patch(theme.selected).add_modifier(Modifier::REVERSED);
     }
-    buf.set_stringn(x, y, pad(&format!("{glyph} {word}{elapsed}"), w as usize), w as usize, line1);
+    buf.set_stringn(
+        x,
+        y,
+        pad(&format!("{glyph} {word}{elapsed}"), w as usize),
+        w as usize,
+        line1,
+    );
     if y + 1 >= bottom {
         return;
     }
     // Second line: stack status, health, replication lag into this region.
     let mut spans: Vec<Span> = Vec::new();
-    if let Some(stack) = cell.stack_names().first().and_then(|n| model.fleet.stack(&cell.region, n)) {
+    if let Some(stack) = cell
+        .stack_names()
+        .first()
+        .and_then(|n| model.fleet.stack(&cell.region, n))
+    {
         let short = stack_short(&stack.status);
         let style = if stack.rollback_in_progress() || stack.status.ends_with("FAILED") {
             theme.status_failed
@@ -209,22 +356,47 @@ fn draw_cell(buf: &mut Buffer, x: u16, y: u16, w: u16, bottom: u16, model: &Mode
         };
         spans.push(Span::styled(short.to_string(), style));
     } else if let Some(stack) = model.fleet.stacks_of(&flow.name, &cell.region).next() {
-        spans.push(Span::styled(stack_short(&stack.status).to_string(), theme.dim));
+        spans.push(Span::styled(
+            stack_short(&stack.status).to_string(),
+            theme.dim,
+        ));
     }
-    if let Some(summary) = model.fleet.health.region_summary_for(&flow.name, &cell.region) {
-        let status = if summary.healthy == summary.total { HealthStatus::Healthy } else { HealthStatus::Unhealthy };
+    if let Some(summary) = model
+        .fleet
+        .health
+        .region_summary_for(&flow.name, &cell.region)
+    {
+        let status = if summary.healthy == summary.total {
+            HealthStatus::Healthy
+        } else {
+            HealthStatus::Unhealthy
+        };
         let (g, _) = health_glyph(status, summary.drained);
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(g.to_string(), health_style(theme, status, summary.drained)));
+        spans.push(Span::styled(
+            g.to_string(),
+            health_style(theme, status, summary.drained),
+        ));
     }
     if let Some(lag) = model.fleet.lag_into(&flow.name, &cell.region) {
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(fmt_ms(lag), lag_style(theme, lag, model.lag_warning_ms)));
+        spans.push(Span::styled(
+            fmt_ms(lag),
+            lag_style(theme, lag, model.lag_warning_ms),
+        ));
     }
     let mut line = Line::from(spans);
     if selected {
-        line = line.patch_style(theme.selected).patch_style(Modifier::REVERSED);
-        buf.set_stringn(x, y + 1, pad("", w as usize), w as usize, theme.selected.add_modifier(Modifier::REVERSED));
+        line = line
+            .patch_style(theme.selected)
+            .patch_style(Modifier::REVERSED);
+        buf.set_stringn(
+            x,
+            y + 1,
+            pad("", w as usize),
+            w as usize,
+            theme.selected.add_modifier(Modifier::REVERSED),
+        );
     }
     buf.set_line(x, y + 1, &line, w);
 }
@@ -232,9 +404,17 @@ fn draw_cell(buf: &mut Buffer, x: u16, y: u16, w: u16, bottom: u16, model: &Mode
 fn region_health(model: &Model, flow: &Flow, region: &str, theme: &Theme) -> (String, Style) {
     match model.fleet.health.region_summary_for(&flow.name, region) {
         None => ("no checks".to_string(), theme.dim),
-        Some(s) if s.drained => (format!("▼ drained {}/{}", s.healthy, s.total), theme.health_drained),
-        Some(s) if s.healthy == s.total => (format!("● {}/{}", s.healthy, s.total), theme.health_healthy),
-        Some(s) => (format!("✖ {}/{}", s.healthy, s.total), theme.health_unhealthy),
+        Some(s) if s.drained => (
+            format!("▼ drained {}/{}", s.healthy, s.total),
+            theme.health_drained,
+        ),
+        Some(s) if s.healthy == s.total => {
+            (format!("● {}/{}", s.healthy, s.total), theme.health_healthy)
+        }
+        Some(s) => (
+            format!("✖ {}/{}", s.healthy, s.total),
+            theme.health_unhealthy,
+        ),
     }
 }
 
@@ -258,7 +438,10 @@ mod tests {
             for selected in 0..regions {
                 let (w, visible, first) = columns(80, regions, selected);
                 assert!(w >= MIN_COL_W);
-                assert!(selected >= first && selected < first + visible, "{regions} {selected}");
+                assert!(
+                    selected >= first && selected < first + visible,
+                    "{regions} {selected}"
+                );
                 assert!(LABEL_W + w * visible as u16 <= 80);
             }
         }

@@ -38,37 +38,74 @@ fn policy_name(p: RoutingPolicy) -> &'static str {
 fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let rows = health_rows(&model.fleet);
     let mut lines = vec![Line::from(Span::styled(
-        format!(" {} record sets · {} health checks", model.fleet.health.record_sets.len(), model.fleet.health.checks.len()),
+        format!(
+            " {} record sets · {} health checks",
+            model.fleet.health.record_sets.len(),
+            model.fleet.health.checks.len()
+        ),
         theme.title,
     ))];
     if rows.is_empty() {
-        lines.push(Line::from(Span::styled("  no record sets found (configure hosted zones)", theme.dim)));
+        lines.push(Line::from(Span::styled(
+            "  no record sets found (configure hosted zones)",
+            theme.dim,
+        )));
     }
     let room = area.height.saturating_sub(1) as usize;
     let skip = (model.cursors.health + 1).saturating_sub(room);
     for (i, row) in rows.iter().enumerate().skip(skip).take(room) {
-        let Some((set, record)) = health_row_record(&model.fleet, *row) else { continue };
+        let Some((set, record)) = health_row_record(&model.fleet, *row) else {
+            continue;
+        };
         let mut line = match (row, record) {
             (HealthRow::RecordSet { .. }, _) => Line::from(vec![
-                Span::styled(format!(" {} ", set.name), theme.title.add_modifier(Modifier::BOLD)),
-                Span::styled(format!("{} {}", set.record_type, policy_name(set.policy)), theme.dim),
-                Span::styled(set.flow.as_deref().map(|f| format!("  ({f})")).unwrap_or_default(), theme.dim),
+                Span::styled(
+                    format!(" {} ", set.name),
+                    theme.title.add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(
+                    format!("{} {}", set.record_type, policy_name(set.policy)),
+                    theme.dim,
+                ),
+                Span::styled(
+                    set.flow
+                        .as_deref()
+                        .map(|f| format!("  ({f})"))
+                        .unwrap_or_default(),
+                    theme.dim,
+                ),
             ]),
             (_, Some(r)) => {
                 let mut spans = vec![
                     Span::styled(format!("   {}", pad(&r.region, 16)), theme.base),
-                    Span::styled(pad(r.routing_detail.as_deref().unwrap_or(""), 12), theme.dim),
+                    Span::styled(
+                        pad(r.routing_detail.as_deref().unwrap_or(""), 12),
+                        theme.dim,
+                    ),
                 ];
-                match r.health_check_id.as_deref().and_then(|id| model.fleet.health.check(id)) {
+                match r
+                    .health_check_id
+                    .as_deref()
+                    .and_then(|id| model.fleet.health.check(id))
+                {
                     Some(c) => {
                         let (g, w) = health_glyph(c.status, c.inverted);
-                        spans.push(Span::styled(format!("{g} {} ", pad(w, 10)), health_style(theme, c.status, c.inverted)));
+                        spans.push(Span::styled(
+                            format!("{g} {} ", pad(w, 10)),
+                            health_style(theme, c.status, c.inverted),
+                        ));
                         spans.push(Span::styled(pad(&c.id, 14), theme.dim));
                         if c.inverted {
-                            spans.push(Span::styled(" INVERTED", theme.health_drained.add_modifier(Modifier::BOLD)));
+                            spans.push(Span::styled(
+                                " INVERTED",
+                                theme.health_drained.add_modifier(Modifier::BOLD),
+                            ));
                         }
                         if c.disabled {
-                            spans.push(Span::styled(" DISABLED(counts as healthy!)", theme.status_failed.add_modifier(Modifier::BOLD)));
+                            spans.push(Span::styled(
+                                " DISABLED(counts as healthy!)",
+                                theme.status_failed.add_modifier(Modifier::BOLD),
+                            ));
                         }
                         spans.push(Span::styled(format!("  {}", c.target), theme.dim));
                     }
@@ -82,7 +119,9 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             _ => continue,
         };
         if i == model.cursors.health {
-            line = line.patch_style(theme.selected).patch_style(Modifier::REVERSED);
+            line = line
+                .patch_style(theme.selected)
+                .patch_style(Modifier::REVERSED);
         }
         lines.push(line);
     }
@@ -90,29 +129,49 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
 }
 
 fn render_checkers(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
-    let block = Block::default().borders(Borders::TOP | Borders::LEFT).border_style(theme.border);
+    let block = Block::default()
+        .borders(Borders::TOP | Borders::LEFT)
+        .border_style(theme.border);
     let id = selected_check_id(&model.fleet, model.cursors.health);
     let Some(check) = id.as_deref().and_then(|id| model.fleet.health.check(id)) else {
         frame.render_widget(
-            Paragraph::new(Span::styled(" select a record with a health check", theme.dim)).block(block.title(" checkers ")),
+            Paragraph::new(Span::styled(
+                " select a record with a health check",
+                theme.dim,
+            ))
+            .block(block.title(" checkers ")),
             area,
         );
         return;
     };
     let mut lines = Vec::new();
     if check.checkers.is_empty() {
-        lines.push(Line::from(Span::styled(" reading per-checker status…", theme.dim)));
+        lines.push(Line::from(Span::styled(
+            " reading per-checker status…",
+            theme.dim,
+        )));
     }
     for obs in &check.checkers {
-        let (g, style) = if obs.healthy { ("●", theme.health_healthy) } else { ("✖", theme.health_unhealthy) };
+        let (g, style) = if obs.healthy {
+            ("●", theme.health_healthy)
+        } else {
+            ("✖", theme.health_unhealthy)
+        };
         lines.push(Line::from(vec![
             Span::styled(format!(" {g} {} ", pad(&obs.checker_region, 15)), style),
             Span::styled(
-                format!("{} ago  {}", fmt_age(model.now.as_second() - obs.observed_at.as_second()), obs.reason),
+                format!(
+                    "{} ago  {}",
+                    fmt_age(model.now.as_second() - obs.observed_at.as_second()),
+                    obs.reason
+                ),
                 theme.dim,
             ),
         ]));
     }
     let title = format!(" checkers of {} ({}) ", check.id, check.region);
-    frame.render_widget(Paragraph::new(lines).block(block.title(Span::styled(title, theme.title))), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block.title(Span::styled(title, theme.title))),
+        area,
+    );
 }

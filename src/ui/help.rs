@@ -13,17 +13,30 @@ use crate::core::model::Model;
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let all: Vec<_> = model.bindings.all().collect();
     let two_columns = area.width >= 150;
-    let per_column = if two_columns { all.len().div_ceil(2) } else { all.len() };
-    let col_w = if two_columns { (area.width as usize - 4) / 2 } else { area.width as usize - 4 };
+    let per_column = if two_columns {
+        all.len().div_ceil(2)
+    } else {
+        all.len()
+    };
+    let col_w = if two_columns {
+        (area.width as usize - 4) / 2
+    } else {
+        area.width as usize - 4
+    };
     let mut lines: Vec<Line> = Vec::new();
     for i in 0..per_column {
         let mut spans = Vec::new();
         for col in 0..(if two_columns { 2 } else { 1 }) {
-            let Some((action, keys)) = all.get(i + col * per_column) else { continue };
+            let Some((action, keys)) = all.get(i + col * per_column) else {
+                continue;
+            };
             let keys_text = if keys.is_empty() {
                 "(unbound)".to_string()
             } else {
-                keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(" ")
+                keys.iter()
+                    .map(|k| k.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
             };
             let refused = model.read_only && action.is_operate();
             let (key_style, text_style) = if refused {
@@ -33,8 +46,17 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             };
             let note = if refused { " [read-only]" } else { "" };
             spans.push(Span::styled(pad(&keys_text, 16), key_style));
-            spans.push(Span::styled(pad(action.as_str(), 19), text_style.add_modifier(Modifier::BOLD)));
-            spans.push(Span::styled(pad(&format!("{}{note}", action.help()), col_w.saturating_sub(35)), text_style));
+            spans.push(Span::styled(
+                pad(action.as_str(), 19),
+                text_style.add_modifier(Modifier::BOLD),
+            ));
+            spans.push(Span::styled(
+                pad(
+                    &format!("{}{note}", action.help()),
+                    col_w.saturating_sub(35),
+                ),
+                text_style,
+            ));
         }
         lines.push(Line::from(spans));
     }
@@ -48,7 +70,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focus)
-        .title(Span::styled(" help · keys from the active keymap · esc closes ", theme.title))
+        .title(Span::styled(
+            " help · keys from the active keymap · esc closes ",
+            theme.title,
+        ))
         .style(theme.dialog);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

@@ -13,40 +13,66 @@ use crate::domain::fleet::FlowKind;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let flows = model.visible_flows();
-    let header_cells = ["pipeline", "kind", "home", "latest", "age", "gates", "holds", "regions"];
-    let rows_cells: Vec<(bool, Vec<Cell>)> = flows.iter().enumerate().map(|(i, flow)| {
-        let kind = match flow.kind {
-            FlowKind::Pipeline => "pipeline",
-            FlowKind::Chained => "chained",
-            FlowKind::Unmanaged => "stacks only",
-        };
-        let (latest, age, style) = match flow.latest_execution() {
-            Some(e) => {
-                let (g, w) = execution_glyph(e.status);
-                (format!("{g} {w}"), fmt_age(model.now.as_second() - e.started_at.as_second()), execution_style(theme, e.status))
-            }
-            None => ("—".to_string(), String::new(), theme.dim),
-        };
-        let gates = flow.pending_approvals();
-        let holds = flow.holds();
-        let cells = vec![
-            Cell::from(flow.name.clone()),
-            Cell::from(kind),
-            Cell::from(flow.home_region().to_string()),
-            Cell::from(Span::styled(latest, style)),
-            Cell::from(age),
-            Cell::from(Span::styled(
-                if gates > 0 { format!("⚑ {gates}") } else { "·".into() },
-                if gates > 0 { theme.status_awaiting_approval } else { theme.dim },
-            )),
-            Cell::from(Span::styled(
-                if holds > 0 { format!("⏸ {holds}") } else { "·".into() },
-                if holds > 0 { theme.status_held } else { theme.dim },
-            )),
-            Cell::from(flow.regions.len().to_string()),
-        ];
-        (i == model.cursors.pipeline, cells)
-    }).collect();
+    let header_cells = [
+        "pipeline", "kind", "home", "latest", "age", "gates", "holds", "regions",
+    ];
+    let rows_cells: Vec<(bool, Vec<Cell>)> = flows
+        .iter()
+        .enumerate()
+        .map(|(i, flow)| {
+            let kind = match flow.kind {
+                FlowKind::Pipeline => "pipeline",
+                FlowKind::Chained => "chained",
+                FlowKind::Unmanaged => "stacks only",
+            };
+            let (latest, age, style) = match flow.latest_execution() {
+                Some(e) => {
+                    let (g, w) = execution_glyph(e.status);
+                    (
+                        format!("{g} {w}"),
+                        fmt_age(model.now.as_second() - e.started_at.as_second()),
+                        execution_style(theme, e.status),
+                    )
+                }
+                None => ("—".to_string(), String::new(), theme.dim),
+            };
+            let gates = flow.pending_approvals();
+            let holds = flow.holds();
+            let cells = vec![
+                Cell::from(flow.name.clone()),
+                Cell::from(kind),
+                Cell::from(flow.home_region().to_string()),
+                Cell::from(Span::styled(latest, style)),
+                Cell::from(age),
+                Cell::from(Span::styled(
+                    if gates > 0 {
+                        format!("⚑ {gates}")
+                    } else {
+                        "·".into()
+                    },
+                    if gates > 0 {
+                        theme.status_awaiting_approval
+                    } else {
+                        theme.dim
+                    },
+                )),
+                Cell::from(Span::styled(
+                    if holds > 0 {
+                        format!("⏸ {holds}")
+                    } else {
+                        "·".into()
+                    },
+                    if holds > 0 {
+                        theme.status_held
+                    } else {
+                        theme.dim
+                    },
+                )),
+                Cell::from(flow.regions.len().to_string()),
+            ];
+            (i == model.cursors.pipeline, cells)
+        })
+        .collect();
     // Narrow terminals drop the kind and home columns before cutting names.
     let wide = area.width >= 100;
     let keep = |i: usize| wide || !(i == 1 || i == 2);
@@ -65,24 +91,61 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     .filter(|(i, _)| keep(*i))
     .map(|(_, c)| c)
     .collect();
-    let header = Row::new(header_cells.into_iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, c)| c))
-        .style(theme.dim.add_modifier(Modifier::BOLD));
+    let header = Row::new(
+        header_cells
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, c)| c),
+    )
+    .style(theme.dim.add_modifier(Modifier::BOLD));
     let rows: Vec<Row> = rows_cells
         .into_iter()
         .map(|(selected, cells)| {
-            let row = Row::new(cells.into_iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, c)| c));
-            if selected { row.style(theme.selected.add_modifier(Modifier::REVERSED)) } else { row }
+            let row = Row::new(
+                cells
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| keep(*i))
+                    .map(|(_, c)| c),
+            );
+            if selected {
+                row.style(theme.selected.add_modifier(Modifier::REVERSED))
+            } else {
+                row
+            }
         })
         .collect();
     let title = if model.filter.is_empty() {
-        Line::from(Span::styled(format!(" {} pipelines · / filter · enter opens the grid", flows.len()), theme.dim))
+        Line::from(Span::styled(
+            format!(
+                " {} pipelines · / filter · enter opens the grid",
+                flows.len()
+            ),
+            theme.dim,
+        ))
     } else {
         Line::from(Span::styled(
-            format!(" {} of {} match “{}”", flows.len(), model.fleet.flows.len(), model.filter),
+            format!(
+                " {} of {} match “{}”",
+                flows.len(),
+                model.fleet.flows.len(),
+                model.filter
+            ),
             theme.status_awaiting_approval,
         ))
     };
-    frame.render_widget(ratatui::widgets::Paragraph::new(title), Rect { height: 1, ..area });
-    let table_area = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
-    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table_area);
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(title),
+        Rect { height: 1, ..area },
+    );
+    let table_area = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        table_area,
+    );
 }

@@ -20,21 +20,42 @@ const LABEL_W: usize = 18;
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let mut lines = Vec::new();
     if model.fleet.tables.is_empty() {
-        lines.push(Line::from(Span::styled(" no global tables configured", theme.dim)));
+        lines.push(Line::from(Span::styled(
+            " no global tables configured",
+            theme.dim,
+        )));
     }
     for (i, table) in model.fleet.tables.iter().enumerate() {
-        lines.extend(table_lines(model, table, i == model.cursors.replication, theme, area.width as usize));
+        lines.extend(table_lines(
+            model,
+            table,
+            i == model.cursors.replication,
+            theme,
+            area.width as usize,
+        ));
         lines.push(Line::from(""));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn table_lines<'a>(model: &Model, table: &GlobalTable, selected: bool, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+fn table_lines<'a>(
+    model: &Model,
+    table: &GlobalTable,
+    selected: bool,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'a>> {
     let mut title_style = theme.title.add_modifier(Modifier::BOLD);
     if selected {
-        title_style = title_style.patch(theme.selected).add_modifier(Modifier::REVERSED);
+        title_style = title_style
+            .patch(theme.selected)
+            .add_modifier(Modifier::REVERSED);
     }
-    let replicas: Vec<String> = table.replicas.iter().map(|r| format!("{} {}", r.region, r.status)).collect();
+    let replicas: Vec<String> = table
+        .replicas
+        .iter()
+        .map(|r| format!("{} {}", r.region, r.status))
+        .collect();
     let mut lines = vec![Line::from(vec![
         Span::styled(format!(" {} ", table.name), title_style),
         Span::styled(
@@ -50,7 +71,10 @@ fn table_lines<'a>(model: &Model, table: &GlobalTable, selected: bool, theme: &T
     // Matrix: rows are sources, columns receiving regions.
     let mut head = vec![Span::styled(pad("  source \\ into", LABEL_W), theme.dim)];
     for r in &regions {
-        head.push(Span::styled(pad(r, CELL_W), theme.dim.add_modifier(Modifier::BOLD)));
+        head.push(Span::styled(
+            pad(r, CELL_W),
+            theme.dim.add_modifier(Modifier::BOLD),
+        ));
     }
     lines.push(Line::from(head));
     for src in &regions {
@@ -60,7 +84,10 @@ fn table_lines<'a>(model: &Model, table: &GlobalTable, selected: bool, theme: &T
                 Span::styled(pad("—", CELL_W), theme.dim)
             } else {
                 match table.series(src, dst).and_then(|s| s.latest()) {
-                    Some(ms) => Span::styled(pad(&fmt_ms(ms), CELL_W), lag_style(theme, ms, model.lag_warning_ms)),
+                    Some(ms) => Span::styled(
+                        pad(&fmt_ms(ms), CELL_W),
+                        lag_style(theme, ms, model.lag_warning_ms),
+                    ),
                     None => Span::styled(pad("no data", CELL_W), theme.dim),
                 }
             };
@@ -75,9 +102,21 @@ fn table_lines<'a>(model: &Model, table: &GlobalTable, selected: bool, theme: &T
         let latest = s.latest().unwrap_or(0.0);
         let max = values.iter().cloned().fold(0.0, f64::max);
         lines.push(Line::from(vec![
-            Span::styled(pad(&format!("  {} → {}", s.source_region, s.receiving_region), 34), theme.base),
-            Span::styled(sparkline(&values, spark_w), lag_style(theme, latest, model.lag_warning_ms)),
-            Span::styled(format!(" {} (max {})", fmt_ms(latest), fmt_ms(max)), theme.dim),
+            Span::styled(
+                pad(
+                    &format!("  {} → {}", s.source_region, s.receiving_region),
+                    34,
+                ),
+                theme.base,
+            ),
+            Span::styled(
+                sparkline(&values, spark_w),
+                lag_style(theme, latest, model.lag_warning_ms),
+            ),
+            Span::styled(
+                format!(" {} (max {})", fmt_ms(latest), fmt_ms(max)),
+                theme.dim,
+            ),
         ]));
     }
     lines

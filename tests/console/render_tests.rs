@@ -41,7 +41,10 @@ fn grid() {
 
 #[test]
 fn grid_of_a_chained_flow() {
-    snapshot_views(": p i p e l i n e space e d g e - r e l a y enter", "grid_chained");
+    snapshot_views(
+        ": p i p e l i n e space e d g e - r e l a y enter",
+        "grid_chained",
+    );
 }
 
 #[test]
@@ -88,7 +91,9 @@ fn confirmation_dialog() {
 fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
     let area = buffer.area;
     for y in 0..area.height {
-        let line: String = (0..area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect();
+        let line: String = (0..area.width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
         if let Some(byte) = line.find(needle) {
             let x = line[..byte].chars().count() as u16;
             return Some((x, y));
@@ -100,14 +105,22 @@ fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
 #[test]
 fn the_selected_cell_is_reverse_video_in_every_theme_and_without_colour() {
     let c = Console::at_minutes(10);
-    for theme in [dark(), Theme::preset("light").unwrap(), Theme::preset("high-contrast").unwrap(), dark().no_color()] {
+    for theme in [
+        dark(),
+        Theme::preset("light").unwrap(),
+        Theme::preset("high-contrast").unwrap(),
+        dark().no_color(),
+    ] {
         let terminal = render(&c.model, &theme, 160, 48);
         let buffer = terminal.backend().buffer();
         let flow = c.model.selected_flow().unwrap();
         let wave = &flow.waves[c.model.cursors.wave];
         let (glyph, _) = wavetop::ui::glyphs::cell_glyph(wave.cells[0].status());
         let (x, y) = find(buffer, glyph).expect("the selected cell's glyph is drawn");
-        assert!(buffer[(x, y)].modifier.contains(Modifier::REVERSED), "selected cell at {x},{y} is reversed");
+        assert!(
+            buffer[(x, y)].modifier.contains(Modifier::REVERSED),
+            "selected cell at {x},{y} is reversed"
+        );
     }
 }
 
@@ -126,7 +139,10 @@ fn state_colours_come_from_the_theme() {
     let terminal = render(&c.model, &theme, 160, 48);
     let buffer = terminal.backend().buffer();
     let (x, y) = find(buffer, "APPROVE?").expect("a waiting gate is drawn");
-    assert_eq!(buffer[(x, y)].fg, theme.status_awaiting_approval.fg.unwrap_or_default());
+    assert_eq!(
+        buffer[(x, y)].fg,
+        theme.status_awaiting_approval.fg.unwrap_or_default()
+    );
     let no_color = dark().no_color();
     let terminal = render(&c.model, &no_color, 160, 48);
     let buffer = terminal.backend().buffer();
@@ -157,6 +173,12 @@ fn many_regions_scroll_with_the_selected_column_in_view() {
     let terminal = render(&c.model, &dark(), 80, 24);
     let buffer = terminal.backend().buffer();
     let last = c.model.fleet.flows[0].regions[23].clone();
-    assert!(find(buffer, &last).is_some(), "the 24th region is in view at 80 columns");
-    assert!(find(buffer, "more").is_some(), "hidden columns are announced");
+    assert!(
+        find(buffer, &last).is_some(),
+        "the 24th region is in view at 80 columns"
+    );
+    assert!(
+        find(buffer, "more").is_some(),
+        "hidden columns are announced"
+    );
 }

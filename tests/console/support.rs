@@ -49,7 +49,14 @@ impl Console {
         let mut model = Model::new(now, bindings("default"), windows, read_only);
         model.width = 160;
         model.height = 48;
-        let mut console = Console { model, backend, clock, sent: Vec::new(), held_back: Vec::new(), run_operations: true };
+        let mut console = Console {
+            model,
+            backend,
+            clock,
+            sent: Vec::new(),
+            held_back: Vec::new(),
+            run_operations: true,
+        };
         let fx = start(&mut console.model);
         console.run(fx);
         console
@@ -73,13 +80,27 @@ impl Console {
             let mut next = Vec::new();
             for effect in queue {
                 let msg = match effect {
-                    Effect::Discover => Msg::Discovered(self.backend.discover().now_or_never().expect("sim is ready")),
+                    Effect::Discover => Msg::Discovered(
+                        self.backend
+                            .discover()
+                            .now_or_never()
+                            .expect("sim is ready"),
+                    ),
                     Effect::Poll { key, generation } => Msg::Polled {
-                        result: self.backend.poll(key.clone()).now_or_never().expect("sim is ready"),
+                        result: self
+                            .backend
+                            .poll(key.clone())
+                            .now_or_never()
+                            .expect("sim is ready"),
                         key,
                         generation,
                     },
-                    Effect::FetchIdentity => Msg::Identity(self.backend.identity().now_or_never().expect("sim is ready")),
+                    Effect::FetchIdentity => Msg::Identity(
+                        self.backend
+                            .identity()
+                            .now_or_never()
+                            .expect("sim is ready"),
+                    ),
                     Effect::Operate { .. } if !self.run_operations => {
                         self.held_back.push(effect);
                         continue;
@@ -88,7 +109,11 @@ impl Console {
                         let mut results = Vec::new();
                         for call in calls {
                             self.sent.push(call.clone());
-                            let r = self.backend.execute(call).now_or_never().expect("sim is ready");
+                            let r = self
+                                .backend
+                                .execute(call)
+                                .now_or_never()
+                                .expect("sim is ready");
                             let failed = r.is_err();
                             results.push(r);
                             if failed {
@@ -146,7 +171,10 @@ impl Console {
         for _ in 0..col {
             self.keys("right");
         }
-        assert_eq!(self.model.selected_flow().map(|f| f.name.as_str()), Some(flow));
+        assert_eq!(
+            self.model.selected_flow().map(|f| f.name.as_str()),
+            Some(flow)
+        );
         assert_eq!(self.model.cursors.wave, row);
     }
 }

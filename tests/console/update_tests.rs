@@ -25,16 +25,40 @@ fn start_discovers_then_polls_every_key_once() {
     assert!(c.model.discovered);
     assert_eq!(c.model.fleet_label, "DEMO");
     let keys: Vec<&PollKey> = c.model.poll.keys().map(|(k, _)| k).collect();
-    for flow in ["global-api", "service-x", "orders-active-active", "billing-failover", "edge-relay"] {
-        assert!(keys.contains(&&PollKey::Flow { flow: flow.into() }), "{flow} is polled");
+    for flow in [
+        "global-api",
+        "service-x",
+        "orders-active-active",
+        "billing-failover",
+        "edge-relay",
+    ] {
+        assert!(
+            keys.contains(&&PollKey::Flow { flow: flow.into() }),
+            "{flow} is polled"
+        );
     }
     assert!(keys.contains(&&PollKey::Health));
-    assert!(keys.contains(&&PollKey::Replication { table: "orders".into() }));
-    assert!(keys.iter().any(|k| matches!(k, PollKey::Stacks { region } if region == "ap-south-1")));
+    assert!(keys.contains(&&PollKey::Replication {
+        table: "orders".into()
+    }));
+    assert!(
+        keys.iter()
+            .any(|k| matches!(k, PollKey::Stacks { region } if region == "ap-south-1"))
+    );
     // Every key answered: nothing is stale, nothing in flight.
-    assert!(c.model.poll.keys().all(|(_, s)| s.in_flight.is_none() && s.last_ok.is_some()));
+    assert!(
+        c.model
+            .poll
+            .keys()
+            .all(|(_, s)| s.in_flight.is_none() && s.last_ok.is_some())
+    );
     assert!(!c.model.any_stale());
-    assert!(c.model.identity.as_deref().is_some_and(|i| i.starts_with("arn:aws:sts::")));
+    assert!(
+        c.model
+            .identity
+            .as_deref()
+            .is_some_and(|i| i.starts_with("arn:aws:sts::"))
+    );
 }
 
 #[test]
@@ -88,7 +112,12 @@ fn slash_filters_the_pipeline_list_and_esc_clears_it() {
     assert_eq!(c.model.view, View::Pipelines);
     assert!(c.model.filter_editing);
     c.type_text("bill");
-    let names: Vec<&str> = c.model.visible_flows().iter().map(|f| f.name.as_str()).collect();
+    let names: Vec<&str> = c
+        .model
+        .visible_flows()
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
     assert_eq!(names, ["billing-failover"]);
     c.keys("enter");
     assert!(!c.model.filter_editing);
@@ -123,7 +152,14 @@ fn the_command_line_completes_and_runs_views_and_pipelines() {
     c.keys(":");
     c.type_text("frobnicate");
     c.keys("enter");
-    assert!(c.model.flash.as_ref().unwrap().1.contains("unknown command"));
+    assert!(
+        c.model
+            .flash
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("unknown command")
+    );
 }
 
 #[test]
@@ -141,7 +177,8 @@ fn question_mark_toggles_help_and_keys_do_not_leak_through_it() {
 fn approving_a_gate_goes_through_a_confirmation_with_cancel_as_default() {
     let mut c = Console::at_minutes(10);
     let flow = c.model.fleet.flow("global-api").unwrap().clone();
-    let (wave, region) = find_cell(&flow, CellStatus::AwaitingApproval).expect("a gate waits at 10m");
+    let (wave, region) =
+        find_cell(&flow, CellStatus::AwaitingApproval).expect("a gate waits at 10m");
     c.navigate("global-api", &wave, &region);
 
     // Enter on the untouched dialog cancels.
@@ -155,15 +192,44 @@ fn approving_a_gate_goes_through_a_confirmation_with_cancel_as_default() {
     c.type_text("canary looks good");
     c.keys("tab right enter");
     assert!(c.model.confirmation.is_none());
-    let [OperateCall::PutApprovalResult { approved, summary, stage, .. }] = c.sent.as_slice() else {
+    let [
+        OperateCall::PutApprovalResult {
+            approved,
+            summary,
+            stage,
+            ..
+        },
+    ] = c.sent.as_slice()
+    else {
         panic!("one approval call expected, sent {:?}", c.sent);
     };
     assert!(*approved);
     assert_eq!(stage, &wave);
-    assert!(summary.contains("arn:aws:sts::") && summary.contains("canary looks good"), "{summary}");
-    assert!(c.model.activity.iter().any(|e| e.kind == ActivityKind::Done));
-    let cell_now = c.model.fleet.flow("global-api").unwrap().wave(&wave).unwrap().cell(&region).unwrap().clone();
-    assert_ne!(cell_now.status(), CellStatus::AwaitingApproval, "the gate is answered after the refresh");
+    assert!(
+        summary.contains("arn:aws:sts::") && summary.contains("canary looks good"),
+        "{summary}"
+    );
+    assert!(
+        c.model
+            .activity
+            .iter()
+            .any(|e| e.kind == ActivityKind::Done)
+    );
+    let cell_now = c
+        .model
+        .fleet
+        .flow("global-api")
+        .unwrap()
+        .wave(&wave)
+        .unwrap()
+        .cell(&region)
+        .unwrap()
+        .clone();
+    assert_ne!(
+        cell_now.status(),
+        CellStatus::AwaitingApproval,
+        "the gate is answered after the refresh"
+    );
 }
 
 #[test]
@@ -176,9 +242,20 @@ fn confirming_twice_while_the_first_call_is_in_flight_sends_one_call() {
     for _ in 0..2 {
         c.keys("a tab right enter");
     }
-    let operates = c.held_back.iter().filter(|e| matches!(e, Effect::Operate { .. })).count();
+    let operates = c
+        .held_back
+        .iter()
+        .filter(|e| matches!(e, Effect::Operate { .. }))
+        .count();
     assert_eq!(operates, 1);
-    assert!(c.model.flash.as_ref().unwrap().1.contains("already in flight"));
+    assert!(
+        c.model
+            .flash
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("already in flight")
+    );
 }
 
 #[test]
@@ -192,13 +269,28 @@ fn reject_needs_a_comment_and_the_region_typed() {
     assert!(matches!(dialog.intent, Intent::Reject { .. }));
     // No comment, no name: Confirm refuses.
     c.keys("tab tab right enter");
-    assert!(c.model.confirmation.as_ref().unwrap().problem.as_deref().unwrap().contains("needed"));
+    assert!(
+        c.model
+            .confirmation
+            .as_ref()
+            .unwrap()
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("needed")
+    );
     c.keys("shift-tab shift-tab");
     c.type_text("error rate up");
     c.keys("tab");
     c.type_text(&region);
     c.keys("tab enter");
-    assert!(c.sent.iter().any(|call| matches!(call, OperateCall::PutApprovalResult { approved: false, .. })));
+    assert!(c.sent.iter().any(|call| matches!(
+        call,
+        OperateCall::PutApprovalResult {
+            approved: false,
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -209,8 +301,14 @@ fn read_only_refuses_operator_keys_before_any_dialog() {
     c.navigate("global-api", &wave, &region);
     for key in ["a", "x", "r", "h", "u", "s", "b", "d", "D"] {
         c.keys(key);
-        assert!(c.model.confirmation.is_none(), "{key} opened a dialog in read-only mode");
-        assert!(c.model.flash.as_ref().unwrap().1.contains("read-only"), "{key}");
+        assert!(
+            c.model.confirmation.is_none(),
+            "{key} opened a dialog in read-only mode"
+        );
+        assert!(
+            c.model.flash.as_ref().unwrap().1.contains("read-only"),
+            "{key}"
+        );
     }
     assert!(c.sent.is_empty());
 }
@@ -228,7 +326,13 @@ fn an_action_that_does_not_apply_says_why() {
 fn draining_the_last_healthy_region_of_a_record_set_is_refused_naming_it() {
     let mut c = Console::at_minutes(10);
     let flow = c.model.fleet.flow("orders-active-active").unwrap().clone();
-    let wave = flow.waves.iter().find(|w| !w.pre_deploy).unwrap().name.clone();
+    let wave = flow
+        .waves
+        .iter()
+        .find(|w| !w.pre_deploy)
+        .unwrap()
+        .name
+        .clone();
     let mut refused = None;
     for region in flow.regions.clone() {
         c.navigate("orders-active-active", &wave, &region);
@@ -243,9 +347,15 @@ fn draining_the_last_healthy_region_of_a_record_set_is_refused_naming_it() {
         }
     }
     let (region, message) = refused.expect("some drain is refused before every region is drained");
-    assert!(message.contains("refused") && message.contains("orders.example.com."), "{region}: {message}");
+    assert!(
+        message.contains("refused") && message.contains("orders.example.com."),
+        "{region}: {message}"
+    );
     // The drains that went through inverted checks, and never disabled any.
-    assert!(c.sent.iter().all(|call| matches!(call, OperateCall::SetHealthCheckInverted { inverted: true, .. })));
+    assert!(c.sent.iter().all(|call| matches!(
+        call,
+        OperateCall::SetHealthCheckInverted { inverted: true, .. }
+    )));
     assert!(!c.sent.is_empty());
 }
 
@@ -253,7 +363,9 @@ fn draining_the_last_healthy_region_of_a_record_set_is_refused_naming_it() {
 fn a_failing_poll_marks_its_source_stale_and_logs_the_error() {
     let mut c = Console::at_minutes(10);
     c.advance(120);
-    let key = PollKey::Stacks { region: "ap-south-1".into() };
+    let key = PollKey::Stacks {
+        region: "ap-south-1".into(),
+    };
     // Answer the next poll of that key with throttling, repeatedly.
     for _ in 0..6 {
         c.clock.set(c.now() + jiff::SignedDuration::from_secs(90));
@@ -261,24 +373,39 @@ fn a_failing_poll_marks_its_source_stale_and_logs_the_error() {
         let fx = wavetop::core::update::update(&mut c.model, Msg::Tick, now);
         for effect in fx {
             if let Effect::Poll { key: k, generation } = effect {
-                let result = if k == key { Err(SourceError::Throttled("Rate exceeded".into())) } else {
+                let result = if k == key {
+                    Err(SourceError::Throttled("Rate exceeded".into()))
+                } else {
                     use futures_util::FutureExt;
                     use wavetop::source::Observe;
                     c.backend.poll(k.clone()).now_or_never().unwrap()
                 };
-                c.send(Msg::Polled { key: k, generation, result });
+                c.send(Msg::Polled {
+                    key: k,
+                    generation,
+                    result,
+                });
             }
         }
     }
     assert!(c.model.poll.is_stale(&key, c.now()));
     assert!(!c.model.poll.is_stale(&PollKey::Health, c.now()));
-    assert!(c.model.activity.iter().any(|e| e.kind == ActivityKind::Error && e.text.contains("throttled")));
+    assert!(
+        c.model
+            .activity
+            .iter()
+            .any(|e| e.kind == ActivityKind::Error && e.text.contains("throttled"))
+    );
 }
 
 #[test]
 fn operator_action_names_are_all_bound_in_the_default_keymap() {
     let c = Console::at_minutes(0);
     for action in ActionName::ALL {
-        assert!(!c.model.bindings.keys_for(*action).is_empty(), "{} has no key", action.as_str());
+        assert!(
+            !c.model.bindings.keys_for(*action).is_empty(),
+            "{} has no key",
+            action.as_str()
+        );
     }
 }

@@ -17,7 +17,13 @@ fn windows(region: &str, zone: &str, open: &str, close: &str) -> Windows {
     let mut map = BTreeMap::new();
     map.insert(
         region.to_string(),
-        WindowConfig { time_zone: zone.into(), open: open.into(), close: close.into(), days: vec![], freeze: vec![] },
+        WindowConfig {
+            time_zone: zone.into(),
+            open: open.into(),
+            close: close.into(),
+            days: vec![],
+            freeze: vec![],
+        },
     );
     Windows::from_config(&map).unwrap()
 }
@@ -29,12 +35,23 @@ fn ts(text: &str) -> Timestamp {
 #[test]
 fn hold_until_window_stores_the_release_time_and_auto_release_lifts_it_when_the_window_opens() {
     // 02:10 UTC is 18:10 in Los Angeles: the 22:00-05:00 window opens at 06:00 UTC.
-    let mut c = Console::with(10, windows("us-west-2", "America/Los_Angeles", "22:00", "05:00"), false);
+    let mut c = Console::with(
+        10,
+        windows("us-west-2", "America/Los_Angeles", "22:00", "05:00"),
+        false,
+    );
     c.model.auto_release = true;
     c.navigate("global-api", "NorthAmerica", "us-west-2");
     c.keys("w");
     let dialog = c.model.confirmation.as_ref().expect("a confirmation opens");
-    assert!(dialog.intent.describe().iter().any(|l| l.contains("2 regions")), "the dialog says the hold covers both regions");
+    assert!(
+        dialog
+            .intent
+            .describe()
+            .iter()
+            .any(|l| l.contains("2 regions")),
+        "the dialog says the hold covers both regions"
+    );
     c.type_text("quiet hours");
     c.keys("tab");
     c.type_text("NorthAmerica");
@@ -44,39 +61,72 @@ fn hold_until_window_stores_the_release_time_and_auto_release_lifts_it_when_the_
         .sent
         .iter()
         .find_map(|call| match call {
-            OperateCall::DisableStageTransition { reason, stage, .. } if stage == "NorthAmerica" => Some(reason.clone()),
+            OperateCall::DisableStageTransition { reason, stage, .. }
+                if stage == "NorthAmerica" =>
+            {
+                Some(reason.clone())
+            }
             _ => None,
         })
         .expect("the hold was sent");
     let hold = decode_hold(&reason).expect("wavetop can read its own hold back");
     assert_eq!(hold.until, Some(ts("2026-11-20T06:00:00Z")));
     assert!(hold.by.contains("demo-operator"));
-    let wave = c.model.fleet.flow("global-api").unwrap().wave("NorthAmerica").unwrap().clone();
-    assert!(!wave.transition.enabled, "the poll after the call shows the hold");
+    let wave = c
+        .model
+        .fleet
+        .flow("global-api")
+        .unwrap()
+        .wave("NorthAmerica")
+        .unwrap()
+        .clone();
+    assert!(
+        !wave.transition.enabled,
+        "the poll after the call shows the hold"
+    );
 
     // Before the window: nothing released.
     c.advance(3 * 3600);
-    assert!(!c.sent.iter().any(|call| matches!(call, OperateCall::EnableStageTransition { .. })));
+    assert!(
+        !c.sent
+            .iter()
+            .any(|call| matches!(call, OperateCall::EnableStageTransition { .. }))
+    );
     // The window opens at 06:00 UTC.
     c.advance(3600);
     let released = c.sent.iter().any(|call| matches!(call, OperateCall::EnableStageTransition { stage, .. } if stage == "NorthAmerica"));
-    assert!(released, "auto_release lifted the hold when the window opened");
+    assert!(
+        released,
+        "auto_release lifted the hold when the window opened"
+    );
 }
 
 #[test]
 fn without_auto_release_the_hold_stays() {
-    let mut c = Console::with(10, windows("us-west-2", "America/Los_Angeles", "22:00", "05:00"), false);
+    let mut c = Console::with(
+        10,
+        windows("us-west-2", "America/Los_Angeles", "22:00", "05:00"),
+        false,
+    );
     c.navigate("global-api", "NorthAmerica", "us-west-2");
     c.keys("w tab");
     c.type_text("NorthAmerica");
     c.keys("tab right enter");
     c.advance(5 * 3600);
-    assert!(!c.sent.iter().any(|call| matches!(call, OperateCall::EnableStageTransition { .. })));
+    assert!(
+        !c.sent
+            .iter()
+            .any(|call| matches!(call, OperateCall::EnableStageTransition { .. }))
+    );
 }
 
 #[test]
 fn approve_at_window_waits_for_the_opening_and_then_approves_once() {
-    let mut c = Console::with(10, windows("eu-west-1", "Europe/Dublin", "06:00", "07:00"), false);
+    let mut c = Console::with(
+        10,
+        windows("eu-west-1", "Europe/Dublin", "06:00", "07:00"),
+        false,
+    );
     c.navigate("global-api", "Europe", "eu-west-1");
     c.keys("A");
     c.type_text("after hours");
@@ -99,10 +149,21 @@ fn approve_at_window_waits_for_the_opening_and_then_approves_once() {
 
 #[test]
 fn window_actions_say_why_when_the_region_has_no_window_or_it_is_open() {
-    let mut c = Console::with(10, windows("eu-west-1", "Europe/Dublin", "00:00", "23:59"), false);
+    let mut c = Console::with(
+        10,
+        windows("eu-west-1", "Europe/Dublin", "00:00", "23:59"),
+        false,
+    );
     c.navigate("global-api", "Europe", "eu-central-1");
     c.keys("A");
-    assert!(c.model.flash.as_ref().unwrap().1.contains("no off-hours window"));
+    assert!(
+        c.model
+            .flash
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("no off-hours window")
+    );
     c.navigate("global-api", "Europe", "eu-west-1");
     c.keys("A");
     assert!(c.model.flash.as_ref().unwrap().1.contains("open now"));

@@ -18,7 +18,12 @@ pub struct Tui {
 impl Tui {
     pub fn spawn(args: &[&str], envs: &[(&str, &str)], rows: u16, cols: u16) -> Tui {
         let pty = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wavetop"));
         cmd.args(args);
@@ -41,7 +46,12 @@ impl Tui {
                 feed.lock().unwrap().process(&buf[..n]);
             }
         });
-        Tui { master: pty.master, writer, child, parser }
+        Tui {
+            master: pty.master,
+            writer,
+            child,
+            parser,
+        }
     }
 
     pub fn screen_text(&self) -> String {
@@ -57,7 +67,9 @@ impl Tui {
     }
 
     pub fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).expect("write to pty");
+        self.writer
+            .write_all(bytes.as_bytes())
+            .expect("write to pty");
         self.writer.flush().expect("flush pty");
     }
 
@@ -97,7 +109,10 @@ impl Tui {
             }
             if start.elapsed() > timeout {
                 let _ = self.child.kill();
-                panic!("wavetop did not exit within {timeout:?}; screen:\n{}", self.screen_text());
+                panic!(
+                    "wavetop did not exit within {timeout:?}; screen:\n{}",
+                    self.screen_text()
+                );
             }
             thread::sleep(Duration::from_millis(50));
         }

@@ -12,8 +12,14 @@ pub const WAIT: Duration = Duration::from_secs(20);
 
 fn demo_env(dir: &std::path::Path) -> Vec<(String, String)> {
     vec![
-        ("XDG_CONFIG_HOME".into(), dir.join("config").display().to_string()),
-        ("XDG_STATE_HOME".into(), dir.join("state").display().to_string()),
+        (
+            "XDG_CONFIG_HOME".into(),
+            dir.join("config").display().to_string(),
+        ),
+        (
+            "XDG_STATE_HOME".into(),
+            dir.join("state").display().to_string(),
+        ),
         ("HOME".into(), dir.display().to_string()),
     ]
 }
@@ -32,7 +38,10 @@ pub fn spawn_demo_sized(dir: &std::path::Path, extra: &[&str], rows: u16, cols: 
 
 fn assert_restored(tui: &Tui) {
     assert!(!tui.raw_mode(), "terminal left in raw mode");
-    assert!(!tui.alternate_screen(), "terminal left on the alternate screen");
+    assert!(
+        !tui.alternate_screen(),
+        "terminal left on the alternate screen"
+    );
     assert!(!tui.cursor_hidden(), "cursor left hidden");
 }
 
@@ -50,7 +59,10 @@ fn navigates_opens_help_and_quits_leaving_the_terminal_restored() {
     tui.wait_for("global-api", WAIT);
     tui.wait_for("DEMO", WAIT);
     assert!(tui.raw_mode(), "the console runs in raw mode");
-    assert!(tui.alternate_screen(), "the console uses the alternate screen");
+    assert!(
+        tui.alternate_screen(),
+        "the console uses the alternate screen"
+    );
 
     tui.send("?");
     tui.wait_for("keys from the active keymap", WAIT);
@@ -98,7 +110,10 @@ fn an_invalid_config_exits_2_before_touching_the_terminal() {
     let status = tui.wait_exit(WAIT);
     assert_eq!(status.exit_code(), 2);
     let screen = tui.screen_text();
-    assert!(screen.contains("bad.toml:2:"), "error names file and line: {screen}");
+    assert!(
+        screen.contains("bad.toml:2:"),
+        "error names file and line: {screen}"
+    );
     assert!(!tui.alternate_screen());
     assert!(!tui.raw_mode());
 }

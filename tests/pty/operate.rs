@@ -72,11 +72,29 @@ fn every_operator_action_is_confirmed_carried_out_and_audited() {
     // global-api waves: Source, Build, UpdatePipeline, Assets, SouthAmerica,
     // NorthAmerica, Europe; columns sa-east-1, us-west-2, us-east-2, eu-west-1, eu-central-1.
     go(&mut tui, "global-api", 6, 3);
-    act(&mut tui, "a", Some("canary is clean"), None, "global-api/Europe/eu-west-1");
+    act(
+        &mut tui,
+        "a",
+        Some("canary is clean"),
+        None,
+        "global-api/Europe/eu-west-1",
+    );
     go(&mut tui, "global-api", 6, 4);
-    act(&mut tui, "x", Some("error rate up"), Some("eu-central-1"), "global-api/Europe/eu-central-1");
+    act(
+        &mut tui,
+        "x",
+        Some("error rate up"),
+        Some("eu-central-1"),
+        "global-api/Europe/eu-central-1",
+    );
     go(&mut tui, "global-api", 5, 1);
-    act(&mut tui, "h", Some("holding for the freeze"), Some("NorthAmerica"), "global-api/NorthAmerica");
+    act(
+        &mut tui,
+        "h",
+        Some("holding for the freeze"),
+        Some("NorthAmerica"),
+        "global-api/NorthAmerica",
+    );
     tui.wait_for("HELD", WAIT);
     act(&mut tui, "u", None, None, "global-api/NorthAmerica");
 
@@ -96,7 +114,13 @@ fn every_operator_action_is_confirmed_carried_out_and_audited() {
 
     // edge-relay succeeded: roll its us-east-1 deploy back.
     go(&mut tui, "edge-relay", 2, 0);
-    act(&mut tui, "b", None, Some("DeployUsEast1"), "edge-relay-build/DeployUsEast1");
+    act(
+        &mut tui,
+        "b",
+        None,
+        Some("DeployUsEast1"),
+        "edge-relay-build/DeployUsEast1",
+    );
 
     // Drain and restore us-east-1 (orders' latency records keep two healthy regions).
     go(&mut tui, "orders-active-active", 2, 0);
@@ -110,12 +134,19 @@ fn every_operator_action_is_confirmed_carried_out_and_audited() {
     let lines = audit_lines(&dir.join("state/wavetop/audit.jsonl"));
     let befores: Vec<&Value> = lines.iter().filter(|l| l["phase"] == "before").collect();
     let afters: Vec<&Value> = lines.iter().filter(|l| l["phase"] == "after").collect();
-    assert_eq!(befores.len(), afters.len(), "every call has its outcome: {lines:#?}");
+    assert_eq!(
+        befores.len(),
+        afters.len(),
+        "every call has its outcome: {lines:#?}"
+    );
     for after in &afters {
         assert_eq!(after["outcome"], "ok", "{after}");
         assert!(befores.iter().any(|b| b["id"] == after["id"]));
     }
-    let apis: Vec<&str> = befores.iter().map(|b| b["api"].as_str().unwrap_or("")).collect();
+    let apis: Vec<&str> = befores
+        .iter()
+        .map(|b| b["api"].as_str().unwrap_or(""))
+        .collect();
     for api in [
         "codepipeline:PutApprovalResult",
         "codepipeline:DisableStageTransition",
@@ -127,15 +158,25 @@ fn every_operator_action_is_confirmed_carried_out_and_audited() {
     ] {
         assert!(apis.contains(&api), "{api} audited; audited: {apis:?}");
     }
-    let approvals: Vec<&&Value> = befores.iter().filter(|b| b["api"] == "codepipeline:PutApprovalResult").collect();
+    let approvals: Vec<&&Value> = befores
+        .iter()
+        .filter(|b| b["api"] == "codepipeline:PutApprovalResult")
+        .collect();
     assert_eq!(approvals.len(), 2, "one approve, one reject");
-    assert!(befores.iter().all(|b| b["identity"].as_str().is_some_and(|i| i.contains("demo-operator"))));
+    assert!(befores.iter().all(|b| {
+        b["identity"]
+            .as_str()
+            .is_some_and(|i| i.contains("demo-operator"))
+    }));
     let inversions: Vec<bool> = befores
         .iter()
         .filter(|b| b["api"] == "route53:UpdateHealthCheck")
         .map(|b| b["call"]["inverted"].as_bool().unwrap())
         .collect();
-    assert!(inversions.contains(&true) && inversions.contains(&false), "drain then restore: {inversions:?}");
+    assert!(
+        inversions.contains(&true) && inversions.contains(&false),
+        "drain then restore: {inversions:?}"
+    );
 }
 
 #[test]
@@ -150,5 +191,8 @@ fn read_only_mode_refuses_and_writes_nothing_to_the_audit_log() {
     assert!(tui.wait_exit(WAIT).success());
     let audit = dir.join("state/wavetop/audit.jsonl");
     let written = std::fs::read_to_string(&audit).unwrap_or_default();
-    assert!(written.is_empty(), "nothing audited in read-only mode: {written}");
+    assert!(
+        written.is_empty(),
+        "nothing audited in read-only mode: {written}"
+    );
 }
