@@ -29,4 +29,4 @@ source scripts/emulator.sh
 trap 'kill "${WAVETOP_EMULATOR_PID:-}" 2>/dev/null || true' EXIT
 
 step "tests (every tier)"
-cargo test --all-targets --locked -- --test-threads=2
+cargo test --all-targets --locked

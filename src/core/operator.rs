@@ -114,8 +114,12 @@ pub fn propose_for(
             }
         }
         ActionName::RetryFailed | ActionName::RetryAll => {
-            let failed = wave.stage_status == Some(StageStatus::Failed)
-                || wave.cells.iter().any(|c| c.status() == CellStatus::Failed);
+            // The stage's own status decides; a failed action of a stage that
+            // is running again (already retried) is not retryable.
+            let failed = match wave.stage_status {
+                Some(status) => status == StageStatus::Failed,
+                None => wave.cells.iter().any(|c| c.status() == CellStatus::Failed),
+            };
             if !failed {
                 return Err(format!("{} has not failed; nothing to retry", wave.name));
             }

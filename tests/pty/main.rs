@@ -117,3 +117,23 @@ fn an_invalid_config_exits_2_before_touching_the_terminal() {
     assert!(!tui.alternate_screen());
     assert!(!tui.raw_mode());
 }
+
+#[test]
+fn sigint_from_outside_restores_the_terminal() {
+    let dir = tempdir("int");
+    let mut tui = spawn_demo(&dir, &[]);
+    tui.wait_for("global-api", WAIT);
+    tui.signal(libc::SIGINT);
+    tui.wait_exit(WAIT);
+    assert_restored(&tui);
+}
+
+#[test]
+fn ctrl_c_quits_like_q() {
+    let dir = tempdir("ctrlc");
+    let mut tui = spawn_demo(&dir, &[]);
+    tui.wait_for("global-api", WAIT);
+    tui.send("\x03");
+    assert!(tui.wait_exit(WAIT).success());
+    assert_restored(&tui);
+}
