@@ -29,4 +29,13 @@ source scripts/emulator.sh
 trap 'kill "${WAVETOP_EMULATOR_PID:-}" 2>/dev/null || true' EXIT
 
 step "tests (every tier)"
-cargo test --all-targets --locked
+log="$(mktemp)"
+set +e
+cargo test --all-targets --locked 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over every test binary.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"
+exit "$status"
