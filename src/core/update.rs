@@ -253,6 +253,11 @@ fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
         None if key.code == KeyCode::Esc => dispatch(model, ActionName::Back, false, fx),
         None => {}
     }
+    // A key may have put a new poll key in view (the selected health
+    // check's checkers): fetch it now rather than at the next timer.
+    if model.discovered {
+        fx.extend(poll_due(model));
+    }
 }
 
 fn on_command_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
