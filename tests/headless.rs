@@ -340,13 +340,22 @@ fn config_check_reports_file_line_and_column() {
 #[test]
 fn every_config_example_in_the_readme_passes_config_check() {
     let dir = tempdir("readme");
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let blocks: Vec<&str> = readme.split("```toml\n").skip(1).map(|b| b.split("```").next().unwrap()).collect();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```toml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
     assert!(blocks.len() >= 2, "the README shows its config");
     for (i, block) in blocks.iter().enumerate() {
         let path = dir.join(format!("readme-{i}.toml"));
         std::fs::write(&path, block).unwrap();
         let out = wavetop(&dir, &["config", "check", path.to_str().unwrap()]);
-        assert!(out.status.success(), "README config block {i} fails: {}", text(&out));
+        assert!(
+            out.status.success(),
+            "README config block {i} fails: {}",
+            text(&out)
+        );
     }
 }

@@ -10,6 +10,19 @@ use crate::config::theme::Theme;
 use crate::core::model::{ActivityKind, Model};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    // The sources take the lower part: one line each, at most half the view.
+    let sources_h = (model.poll.keys().count() as u16 + 1).min(area.height / 2);
+    let log_area = Rect {
+        height: area.height - sources_h,
+        ..area
+    };
+    let sources_area = Rect {
+        y: area.y + log_area.height,
+        height: sources_h,
+        ..area
+    };
+    super::sources::render(frame, sources_area, model, theme);
+    let area = log_area;
     let mut lines = vec![Line::from(Span::styled(
         format!(" activity · {} entries this session", model.activity.len()),
         theme.title,

@@ -11,6 +11,7 @@ mod health;
 mod help;
 mod pipelines;
 mod replication;
+mod sources;
 mod text;
 
 use ratatui::Frame;

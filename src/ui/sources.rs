@@ -1,0 +1,61 @@
+//! Freshness of every source: when each poll key last answered, when it is
+//! due again, and its last error. Shown beside the activity log.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::glyphs::fmt_age;
+use super::text::pad;
+use crate::config::theme::Theme;
+use crate::core::model::Model;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let now = model.now;
+    let mut lines = Vec::new();
+    for (key, state) in model.poll.keys() {
+        let stale = model.poll.is_stale(key, now);
+        let (glyph, style) = if stale {
+            ("⚠", theme.stale)
+        } else if state.last_error.is_some() {
+            ("!", theme.status_awaiting_approval)
+        } else {
+            ("●", theme.health_healthy)
+        };
+        let ok = state
+            .last_ok
+            .map(|t| format!("{} ago", fmt_age(now.as_second() - t.as_second())))
+            .unwrap_or_else(|| "never".to_string());
+        let next = if state.in_flight.is_some() {
+            "in flight".to_string()
+        } else {
+            format!(
+                "in {}",
+                fmt_age(state.next_due.as_second() - now.as_second())
+            )
+        };
+        let mut spans = vec![
+            Span::styled(format!(" {glyph} "), style),
+            Span::styled(pad(&key.label(), 31), theme.base),
+            Span::raw(" "),
+            Span::styled(pad(&format!("ok {ok}"), 14), theme.dim),
+            Span::styled(pad(&next, 11), theme.dim),
+        ];
+        if let Some((at, err)) = &state.last_error {
+            spans.push(Span::styled(
+                format!("{} ago: {err}", fmt_age(now.as_second() - at.as_second())),
+                theme.activity_error,
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(theme.border)
+        .title(Span::styled(
+            " sources: last answer, next poll, last error ",
+            theme.dim,
+        ));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
