@@ -24,10 +24,13 @@ const MAX_COL_W: u16 = 22;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let Some(flow) = model.selected_flow() else {
-        let text = if model.discovered {
-            "No pipelines found."
-        } else {
-            "Discovering the fleet…"
+        let text = match (model.discovered, model.discover_retry_at) {
+            (true, _) => "No pipelines found.".to_string(),
+            (false, Some(at)) => format!(
+                "Could not discover the fleet (the reason is below and in 6 Activity); trying again at {}.",
+                at.strftime("%H:%M:%S UTC")
+            ),
+            (false, None) => "Discovering the fleet…".to_string(),
         };
         frame.render_widget(Paragraph::new(text).style(theme.dim), area);
         return;
