@@ -409,3 +409,42 @@ fn operator_action_names_are_all_bound_in_the_default_keymap() {
         );
     }
 }
+
+#[test]
+fn a_failed_discovery_is_retried_on_a_timer_and_never_ends_the_console() {
+    use jiff::SignedDuration;
+    use wavetop::core::update::update;
+
+    let mut c = Console::at_minutes(0);
+    let mut model = wavetop::core::model::Model::new(
+        c.now(),
+        c.model.bindings.clone(),
+        Default::default(),
+        false,
+    );
+    let t0 = c.now();
+    let fx = update(
+        &mut model,
+        Msg::Discovered(Err(SourceError::Unreachable("dns error".into()))),
+        t0,
+    );
+    assert!(fx.is_empty());
+    assert!(!model.should_quit);
+    assert!(model.flash.as_ref().unwrap().1.contains("dns error"));
+    let early = update(&mut model, Msg::Tick, t0 + SignedDuration::from_secs(5));
+    assert!(!early.contains(&Effect::Discover));
+    let due = update(&mut model, Msg::Tick, t0 + SignedDuration::from_secs(16));
+    assert_eq!(due, vec![Effect::Discover]);
+    // Once it answers, the fleet appears.
+    use futures_util::FutureExt;
+    use wavetop::source::Observe;
+    let discovery = c.backend.discover().now_or_never().unwrap();
+    update(
+        &mut model,
+        Msg::Discovered(discovery),
+        t0 + SignedDuration::from_secs(17),
+    );
+    assert!(model.discovered);
+    assert_eq!(model.fleet.flows.len(), 5);
+    c.model = model;
+}
