@@ -9,8 +9,12 @@
 //! CloudWatch may not answer the SDK's CBOR protocol; those are covered by
 //! `tests/aws_adapters.rs`. Here they must degrade without breaking a poll.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::sync::Once;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -24,6 +28,7 @@ use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, HealthCheckConfig, HealthCheckType, ResourceRecord,
     ResourceRecordSet, ResourceRecordSetFailover, ResourceRecordSetRegion, RrType,
 };
+use serde_json::Value;
 use wavetop::config::schema::{AwsConfig, StackConfig, TableConfig};
 use wavetop::domain::fleet::{FlowKind, HealthStatus, RoutingPolicy};
 use wavetop::source::aws::{AwsBackend, AwsOptions};
@@ -139,11 +144,12 @@ fn action(
     b.build().unwrap()
 }
 
-/// A pipeline with a source stage and one deploy stage whose CloudFormation
-/// actions run in eu-west-1 and us-west-2, each in its own CDK-named group.
-async fn seed_pipeline(url: &str, name: &str, stack: &str) {
+/// A pipeline in `home` with a source stage and one deploy stage whose
+/// CloudFormation actions run in eu-west-1 and us-west-2, each in its own
+/// CDK-named group.
+async fn seed_pipeline(url: &str, home: &str, name: &str, stack: &str) {
     let role = create_pipeline_role(url, &format!("{name}-role"));
-    let cp = aws_sdk_codepipeline::Client::new(&sdk(url, "us-east-1").await);
+    let cp = aws_sdk_codepipeline::Client::new(&sdk(url, home).await);
     let source = StageDeclaration::builder()
         .name("Source")
         .actions({
@@ -336,7 +342,7 @@ async fn discovers_and_polls_a_seeded_fleet() {
     let tag = format!("t{}", unique());
     let pipeline = format!("api-{tag}");
     let stack = format!("api-{tag}");
-    seed_pipeline(&url, &pipeline, &stack).await;
+    seed_pipeline(&url, "us-east-1", &pipeline, &stack).await;
     seed_stack(&url, "eu-west-1", &format!("{stack}-eu-west-1")).await;
     seed_stack(&url, "us-west-2", &format!("{stack}-us-west-2")).await;
     let billing = format!("billing-{tag}");
@@ -638,4 +644,552 @@ async fn a_missing_health_check_is_not_found() {
         .await
         .unwrap_err();
     assert!(matches!(err, SourceError::NotFound(_)), "{err:?}");
+}
+
+// The real binary against the emulator, each answer checked with the aws CLI.
+
+/// The aws CLI that `scripts/emulator.sh` installs beside moto, or None (with
+/// a notice) when it cannot be found; under CI a missing CLI is a failure.
+fn aws_cli() -> Option<PathBuf> {
+    let exported = std::env::var_os("WAVETOP_AWS_CLI").map(PathBuf::from);
+    let in_venv = std::env::var_os("WAVETOP_VENV")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/wavetop/venv")))
+        .map(|venv| venv.join("bin").join("aws"));
+    match exported.into_iter().chain(in_venv).find(|p| p.is_file()) {
+        Some(path) => Some(path),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("the aws CLI is missing under CI: run this tier through scripts/emulator.sh")
+        }
+        None => {
+            eprintln!(
+                "skipping a binary test of the emulator tier: no aws CLI (WAVETOP_AWS_CLI is not set)"
+            );
+            None
+        }
+    }
+}
+
+/// A throwaway home for the binary and the aws CLI: its own config file,
+/// XDG directories (the audit log lands here) and dummy credentials only,
+/// so nothing from the developer's own AWS setup can leak in.
+struct Sandbox {
+    root: PathBuf,
+}
+
+impl Sandbox {
+    fn new(tag: &str) -> Sandbox {
+        let root = std::env::temp_dir().join(format!("wavetop-e2e-{tag}"));
+        for dir in ["home", "config", "state", "cache"] {
+            fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        Sandbox { root }
+    }
+
+    fn config(&self, text: &str) -> PathBuf {
+        let path = self.root.join("config.toml");
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Where the binary's default audit log path resolves in this sandbox.
+    fn audit_log(&self) -> PathBuf {
+        self.root.join("state").join("wavetop").join("audit.jsonl")
+    }
+
+    fn isolate<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
+        let home = self.root.join("home");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", self.root.join("config"))
+            .env("XDG_STATE_HOME", self.root.join("state"))
+            .env("XDG_CACHE_HOME", self.root.join("cache"))
+            .env("AWS_CONFIG_FILE", home.join("aws-config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_SESSION_TOKEN", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("NO_COLOR", "1")
+    }
+
+    /// Runs the built wavetop against the emulator with `--config`.
+    fn wavetop(&self, url: &str, config: &Path, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wavetop"));
+        self.isolate(&mut cmd)
+            .args(args)
+            .arg("--endpoint-url")
+            .arg(url)
+            .arg("--config")
+            .arg(config);
+        cmd.output().expect("run wavetop")
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+fn describe(out: &Output) -> String {
+    format!(
+        "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The aws CLI pointed at the emulator, answering JSON.
+struct AwsCli<'a> {
+    exe: PathBuf,
+    url: String,
+    sandbox: &'a Sandbox,
+}
+
+impl AwsCli<'_> {
+    fn call(&self, region: &str, args: &[&str]) -> Value {
+        let mut cmd = Command::new(&self.exe);
+        self.sandbox
+            .isolate(&mut cmd)
+            .arg("--endpoint-url")
+            .arg(&self.url)
+            .args(["--region", region, "--output", "json"])
+            .args(args);
+        let out = cmd.output().expect("run the aws CLI");
+        assert!(
+            out.status.success(),
+            "aws {}: {}",
+            args.join(" "),
+            describe(&out)
+        );
+        if out.stdout.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            serde_json::from_slice(&out.stdout).expect("the aws CLI answers JSON")
+        }
+    }
+
+    fn health_check_config(&self, id: &str) -> Value {
+        self.call(
+            "us-east-1",
+            &["route53", "get-health-check", "--health-check-id", id],
+        )["HealthCheck"]["HealthCheckConfig"]
+            .clone()
+    }
+}
+
+fn items(v: &Value) -> &[Value] {
+    v.as_array().map(Vec::as_slice).unwrap_or(&[])
+}
+
+fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+/// A flag the aws CLI leaves out when it is false.
+fn flag(v: &Value) -> bool {
+    v.as_bool().unwrap_or(false)
+}
+
+fn instant(v: &Value) -> jiff::Timestamp {
+    text(v)
+        .parse()
+        .unwrap_or_else(|e| panic!("{v} is not a timestamp: {e}"))
+}
+
+const TWO_TOPICS: &str =
+    r#"{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"},"Audit":{"Type":"AWS::SNS::Topic"}}}"#;
+
+/// An update after the creation, so the stack has more than one operation's events.
+async fn update_stack(url: &str, region: &str, name: &str) {
+    let cfn = aws_sdk_cloudformation::Client::new(&sdk(url, region).await);
+    cfn.update_stack()
+        .stack_name(name)
+        .template_body(TWO_TOPICS)
+        .send()
+        .await
+        .expect("UpdateStack");
+}
+
+#[tokio::test]
+async fn the_binarys_snapshot_agrees_with_the_aws_cli() {
+    let Some(url) = emulator() else { return };
+    let Some(exe) = aws_cli() else { return };
+    let tag = format!("s{}", unique());
+    // A home region no other test lists pipelines in: what ListPipelines
+    // returns there is this test's alone.
+    let home = "ca-central-1";
+    let pipeline = format!("web-{tag}");
+    seed_pipeline(&url, home, &pipeline, &pipeline).await;
+    let ireland = format!("{pipeline}-eu-west-1");
+    let oregon = format!("{pipeline}-us-west-2");
+    seed_stack(&url, "eu-west-1", &ireland).await;
+    update_stack(&url, "eu-west-1", &ireland).await;
+    seed_stack(&url, "us-west-2", &oregon).await;
+    let billing = format!("billing-{tag}");
+    seed_stack(&url, "ap-southeast-2", &billing).await;
+    let zone = seed_zone(&url, &tag).await;
+
+    let sandbox = Sandbox::new(&tag);
+    let config = sandbox.config(&format!(
+        r#"[aws]
+home_regions = ["{home}"]
+hosted_zones = ["{zone}"]
+
+[[aws.stacks]]
+flow = "{billing}"
+region = "ap-southeast-2"
+name = "{billing}"
+"#,
+        zone = zone.name.trim_end_matches('.'),
+    ));
+    let out = sandbox.wavetop(&url, &config, &["snapshot", "--json"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let snapshot: Value = serde_json::from_slice(&out.stdout).expect("snapshot JSON");
+    assert_eq!(snapshot["version"], 1);
+
+    let cli = AwsCli {
+        exe,
+        url: url.clone(),
+        sandbox: &sandbox,
+    };
+    pipelines_agree(&cli, home, &snapshot, &pipeline);
+    stacks_agree(
+        &cli,
+        &snapshot,
+        &[
+            ("eu-west-1", ireland.as_str()),
+            ("us-west-2", oregon.as_str()),
+        ],
+        ("ap-southeast-2", billing.as_str()),
+    );
+    health_checks_agree(&cli, &snapshot, &zone);
+    record_sets_agree(&cli, &snapshot, &zone);
+}
+
+/// Pipeline names, each pipeline's version, stages (waves) and actions with
+/// their regions, providers, run orders and stacks, and its executions.
+fn pipelines_agree(cli: &AwsCli, home: &str, snapshot: &Value, seeded: &str) {
+    let listing = cli.call(home, &["codepipeline", "list-pipelines"]);
+    let listed: BTreeSet<&str> = items(&listing["pipelines"])
+        .iter()
+        .map(|p| text(&p["name"]))
+        .collect();
+    let flows: Vec<&Value> = items(&snapshot["pipelines"])
+        .iter()
+        .filter(|f| f["kind"] == "pipeline")
+        .collect();
+    let reported: BTreeSet<&str> = flows
+        .iter()
+        .flat_map(|f| items(&f["pipelines"]))
+        .map(|p| text(&p["name"]))
+        .collect();
+    assert_eq!(reported, listed, "pipeline names");
+    assert!(reported.contains(seeded));
+
+    for flow in flows {
+        for meta in items(&flow["pipelines"]) {
+            let name = text(&meta["name"]);
+            assert_eq!(meta["home_region"], home);
+            let doc = cli.call(home, &["codepipeline", "get-pipeline", "--name", name]);
+            let decl = &doc["pipeline"];
+            assert_eq!(meta["version"], decl["version"], "{name} version");
+            if let Some(kind) = decl.get("pipelineType") {
+                assert_eq!(&meta["pipeline_type"], kind, "{name} type");
+            }
+            if let Some(mode) = decl.get("executionMode") {
+                assert_eq!(&meta["execution_mode"], mode, "{name} execution mode");
+            }
+            let waves: Vec<&Value> = items(&flow["waves"])
+                .iter()
+                .filter(|w| w["pipeline"] == name)
+                .collect();
+            let stages = items(&decl["stages"]);
+            assert_eq!(
+                waves.iter().map(|w| text(&w["name"])).collect::<Vec<_>>(),
+                stages.iter().map(|s| text(&s["name"])).collect::<Vec<_>>(),
+                "{name}: waves are its stages in order"
+            );
+            for (wave, stage) in waves.iter().zip(stages) {
+                let mut declared: Vec<(String, String, String, String, i64, String)> =
+                    items(&stage["actions"])
+                        .iter()
+                        .map(|a| {
+                            (
+                                text(&a["name"]).to_string(),
+                                a["region"].as_str().unwrap_or(home).to_string(),
+                                text(&a["actionTypeId"]["provider"]).to_string(),
+                                text(&a["actionTypeId"]["category"]).to_string(),
+                                a["runOrder"].as_i64().unwrap_or(1),
+                                text(&a["configuration"]["StackName"]).to_string(),
+                            )
+                        })
+                        .collect();
+                let mut shown: Vec<(String, String, String, String, i64, String)> =
+                    items(&wave["cells"])
+                        .iter()
+                        .flat_map(|cell| {
+                            items(&cell["actions"]).iter().map(move |a| {
+                                assert_eq!(
+                                    a["region"], cell["region"],
+                                    "an action sits in its region's column"
+                                );
+                                (
+                                    text(&a["name"]).to_string(),
+                                    text(&a["region"]).to_string(),
+                                    text(&a["provider"]).to_string(),
+                                    text(&a["category"]).to_string(),
+                                    a["run_order"].as_i64().unwrap_or(-1),
+                                    text(&a["stack_name"]).to_string(),
+                                )
+                            })
+                        })
+                        .collect();
+                declared.sort();
+                shown.sort();
+                assert_eq!(shown, declared, "{name}/{}", text(&stage["name"]));
+            }
+
+            let runs = cli.call(
+                home,
+                &[
+                    "codepipeline",
+                    "list-pipeline-executions",
+                    "--pipeline-name",
+                    name,
+                ],
+            );
+            let mut listed: Vec<(&str, &str, &str)> = items(&runs["pipelineExecutionSummaries"])
+                .iter()
+                .map(|e| {
+                    (
+                        text(&e["pipelineExecutionId"]),
+                        text(&e["status"]),
+                        text(&e["trigger"]["triggerType"]),
+                    )
+                })
+                .collect();
+            let mut shown: Vec<(&str, &str, &str)> = items(&flow["executions"])
+                .iter()
+                .filter(|e| e["pipeline"] == name)
+                .map(|e| (text(&e["id"]), text(&e["status"]), text(&e["trigger"])))
+                .collect();
+            assert!(!listed.is_empty(), "{name} was started once");
+            listed.sort();
+            shown.sort();
+            assert_eq!(shown, listed, "{name} executions");
+        }
+    }
+}
+
+/// Every tracked stack: status, reason, and its events newest first. The
+/// stacks tracked are the ones the pipelines' actions name (in the action's
+/// region) and the configured one, and no others.
+fn stacks_agree(cli: &AwsCli, snapshot: &Value, seeded: &[(&str, &str)], configured: (&str, &str)) {
+    let stacks = items(&snapshot["stacks"]);
+    let reported: BTreeSet<(&str, &str, &str)> = stacks
+        .iter()
+        .map(|s| (text(&s["flow"]), text(&s["region"]), text(&s["name"])))
+        .collect();
+    let mut deployed: BTreeSet<(&str, &str, &str)> = items(&snapshot["pipelines"])
+        .iter()
+        .flat_map(|f| {
+            items(&f["waves"])
+                .iter()
+                .flat_map(|w| items(&w["cells"]))
+                .flat_map(|c| items(&c["actions"]))
+                .filter(|a| a["stack_name"].is_string())
+                .map(move |a| (text(&f["name"]), text(&a["region"]), text(&a["stack_name"])))
+        })
+        .collect();
+    deployed.insert((configured.1, configured.0, configured.1));
+    assert_eq!(reported, deployed, "tracked stacks");
+    for (region, name) in seeded.iter().chain([&configured]) {
+        assert!(
+            reported.iter().any(|(_, r, n)| r == region && n == name),
+            "{name} in {region} is tracked"
+        );
+    }
+    for stack in stacks {
+        let (region, name) = (text(&stack["region"]), text(&stack["name"]));
+        let described = cli.call(
+            region,
+            &["cloudformation", "describe-stacks", "--stack-name", name],
+        );
+        let described = &described["Stacks"][0];
+        assert_eq!(stack["status"], described["StackStatus"], "{name} status");
+        assert_eq!(
+            stack["status_reason"].as_str(),
+            described["StackStatusReason"].as_str(),
+            "{name} status reason"
+        );
+        let listed = cli.call(
+            region,
+            &[
+                "cloudformation",
+                "describe-stack-events",
+                "--stack-name",
+                name,
+            ],
+        );
+        let listed = items(&listed["StackEvents"]);
+        let shown = items(&stack["events"]);
+        assert!(!shown.is_empty(), "{name} has events");
+        assert_eq!(
+            shown
+                .iter()
+                .map(|e| text(&e["event_id"]))
+                .collect::<Vec<_>>(),
+            listed
+                .iter()
+                .map(|e| text(&e["EventId"]))
+                .collect::<Vec<_>>(),
+            "{name} event ids, newest first"
+        );
+        for (ours, theirs) in shown.iter().zip(listed) {
+            assert_eq!(ours["logical_id"], theirs["LogicalResourceId"]);
+            assert_eq!(ours["resource_type"], theirs["ResourceType"]);
+            assert_eq!(ours["status"], theirs["ResourceStatus"]);
+            assert_eq!(
+                ours["reason"].as_str(),
+                theirs["ResourceStatusReason"].as_str()
+            );
+            assert_eq!(instant(&ours["timestamp"]), instant(&theirs["Timestamp"]));
+        }
+    }
+}
+
+/// Every reported check exists; the seeded ones agree on their flags and target.
+fn health_checks_agree(cli: &AwsCli, snapshot: &Value, zone: &Zone) {
+    let listed = cli.call("us-east-1", &["route53", "list-health-checks"]);
+    let listed: BTreeMap<&str, &Value> = items(&listed["HealthChecks"])
+        .iter()
+        .map(|h| (text(&h["Id"]), &h["HealthCheckConfig"]))
+        .collect();
+    let reported = items(&snapshot["health"]["checks"]);
+    for check in reported {
+        assert!(
+            listed.contains_key(text(&check["id"])),
+            "{} is not in Route53",
+            check["id"]
+        );
+    }
+    // Only the seeded checks: another test may flip its own checks meanwhile.
+    for id in zone.api_checks.iter().chain([&zone.primary_check]) {
+        let ours = reported
+            .iter()
+            .find(|c| c["id"] == id.as_str())
+            .unwrap_or_else(|| panic!("check {id} missing from the snapshot"));
+        let theirs = listed[id.as_str()];
+        assert_eq!(
+            flag(&ours["inverted"]),
+            flag(&theirs["Inverted"]),
+            "{id} Inverted"
+        );
+        assert_eq!(
+            flag(&ours["disabled"]),
+            flag(&theirs["Disabled"]),
+            "{id} Disabled"
+        );
+        assert_eq!(theirs["Type"], "HTTPS");
+        assert_eq!(
+            text(&ours["target"]),
+            format!(
+                "https://{}:{}{}",
+                text(&theirs["FullyQualifiedDomainName"]),
+                theirs["Port"],
+                text(&theirs["ResourcePath"])
+            ),
+            "{id} target"
+        );
+    }
+}
+
+/// The zone's routed records: identifier, policy, region or failover role,
+/// health check; plain records (SOA, NS) carry no routing and are left out.
+fn record_sets_agree(cli: &AwsCli, snapshot: &Value, zone: &Zone) {
+    let zones = cli.call(
+        "us-east-1",
+        &[
+            "route53",
+            "list-hosted-zones-by-name",
+            "--dns-name",
+            &zone.name,
+        ],
+    );
+    let zone_id = items(&zones["HostedZones"])
+        .iter()
+        .find(|z| z["Name"] == zone.name.as_str())
+        .map(|z| text(&z["Id"]).to_string())
+        .expect("the seeded zone");
+    let sets = cli.call(
+        "us-east-1",
+        &[
+            "route53",
+            "list-resource-record-sets",
+            "--hosted-zone-id",
+            &zone_id,
+        ],
+    );
+    let routed: Vec<&Value> = items(&sets["ResourceRecordSets"])
+        .iter()
+        .filter(|s| s.get("SetIdentifier").is_some())
+        .collect();
+    assert_eq!(routed.len(), 4, "the seeded latency and failover records");
+    let reported = items(&snapshot["health"]["record_sets"]);
+    let checks = items(&snapshot["health"]["checks"]);
+    assert_eq!(
+        reported
+            .iter()
+            .map(|s| items(&s["records"]).len())
+            .sum::<usize>(),
+        routed.len(),
+        "one reported record per routed record"
+    );
+    for theirs in routed {
+        let set = reported
+            .iter()
+            .find(|s| s["name"] == theirs["Name"] && s["record_type"] == theirs["Type"])
+            .unwrap_or_else(|| panic!("no record set {} {}", theirs["Name"], theirs["Type"]));
+        let ours = items(&set["records"])
+            .iter()
+            .find(|r| r["set_identifier"] == theirs["SetIdentifier"])
+            .unwrap_or_else(|| panic!("no record {}", theirs["SetIdentifier"]));
+        assert_eq!(
+            ours["health_check_id"].as_str(),
+            theirs["HealthCheckId"].as_str(),
+            "{} health check",
+            theirs["SetIdentifier"]
+        );
+        match (theirs.get("Region"), theirs.get("Failover")) {
+            (Some(region), None) => {
+                assert_eq!(set["policy"], "latency");
+                assert_eq!(&ours["routing_detail"], region);
+                assert_eq!(&ours["region"], region);
+                // The check guarding a latency record is that record's region's.
+                let check = checks
+                    .iter()
+                    .find(|c| c["id"] == theirs["HealthCheckId"])
+                    .expect("the guarding check");
+                assert_eq!(&check["region"], region);
+            }
+            (None, Some(role)) => {
+                assert_eq!(set["policy"], "failover");
+                assert_eq!(&ours["routing_detail"], role);
+                // Route53 names no region for a failover record; the one
+                // reported is the region its identifier names.
+                let region = text(&ours["region"]);
+                assert!(
+                    !region.is_empty() && text(&theirs["SetIdentifier"]).ends_with(region),
+                    "{ours}"
+                );
+            }
+            other => panic!("a seeded record is latency or failover: {other:?}"),
+        }
+    }
 }
