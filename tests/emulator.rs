@@ -11,8 +11,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Once;
@@ -28,6 +28,7 @@ use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, HealthCheckConfig, HealthCheckType, ResourceRecord,
     ResourceRecordSet, ResourceRecordSetFailover, ResourceRecordSetRegion, RrType,
 };
+use ciborium::Value as CborValue;
 use serde_json::Value;
 use wavetop::config::schema::{AwsConfig, StackConfig, TableConfig};
 use wavetop::domain::fleet::{FlowKind, HealthStatus, RoutingPolicy};
@@ -1096,6 +1097,10 @@ fn health_checks_agree(cli: &AwsCli, snapshot: &Value, zone: &Zone) {
             flag(&theirs["Disabled"]),
             "{id} Disabled"
         );
+        // CloudWatch holds no HealthCheckStatus point for these checks, so
+        // their status is not known.
+        assert_eq!(status_points(cli, id), Vec::<f64>::new());
+        assert_eq!(ours["status"], "unknown", "{id}");
         assert_eq!(theirs["Type"], "HTTPS");
         assert_eq!(
             text(&ours["target"]),
@@ -1108,6 +1113,41 @@ fn health_checks_agree(cli: &AwsCli, snapshot: &Value, zone: &Zone) {
             "{id} target"
         );
     }
+}
+
+/// The aws CLI's reading of `HealthCheckStatus` for one check: its values
+/// over the last ten minutes, as wavetop asks for them.
+fn status_points(cli: &AwsCli, id: &str) -> Vec<f64> {
+    let now = jiff::Timestamp::now();
+    let query = serde_json::json!([{
+        "Id": "h0",
+        "MetricStat": {
+            "Metric": {
+                "Namespace": "AWS/Route53",
+                "MetricName": "HealthCheckStatus",
+                "Dimensions": [{"Name": "HealthCheckId", "Value": id}],
+            },
+            "Period": 60,
+            "Stat": "Minimum",
+        },
+    }]);
+    let answer = cli.call(
+        "us-east-1",
+        &[
+            "cloudwatch",
+            "get-metric-data",
+            "--metric-data-queries",
+            &query.to_string(),
+            "--start-time",
+            &(now - jiff::SignedDuration::from_mins(10)).to_string(),
+            "--end-time",
+            &now.to_string(),
+        ],
+    );
+    items(&answer["MetricDataResults"][0]["Values"])
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect()
 }
 
 /// The zone's routed records: identifier, policy, region or failover role,
@@ -1192,4 +1232,381 @@ fn record_sets_agree(cli: &AwsCli, snapshot: &Value, zone: &Zone) {
             other => panic!("a seeded record is latency or failover: {other:?}"),
         }
     }
+}
+
+/// moto speaks CloudWatch's query and JSON 1.0 protocols, but the SDK's
+/// CloudWatch client speaks Smithy RPC v2 CBOR, which moto answers with 404:
+/// through moto alone every health check's status is unknown, and the drain
+/// safety rule rightly leaves such checks alone. This relay sits in front of
+/// moto, re-encodes CloudWatch's CBOR calls as JSON 1.0 calls to moto and
+/// the answers back, and passes every other request through untouched. The
+/// metric data is moto's own, seeded with `aws cloudwatch put-metric-data`.
+struct CborRelay {
+    url: String,
+}
+
+const CBOR_ROUTE: &str = "/service/GraniteServiceVersion20100801/operation/";
+
+impl CborRelay {
+    fn start(emulator: &str) -> CborRelay {
+        let upstream = emulator.trim_start_matches("http://").to_string();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let upstream = upstream.clone();
+                std::thread::spawn(move || {
+                    if let Err(e) = relay_one(client, &upstream) {
+                        eprintln!("relay: {e}");
+                    }
+                });
+            }
+        });
+        CborRelay { url }
+    }
+}
+
+struct HttpRequest {
+    line: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+fn read_request(stream: &mut BufReader<TcpStream>) -> io::Result<HttpRequest> {
+    let mut line = String::new();
+    stream.read_line(&mut line)?;
+    let mut headers = Vec::new();
+    loop {
+        let mut header = String::new();
+        stream.read_line(&mut header)?;
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            headers.push((name.trim().to_string(), value.trim().to_string()));
+        }
+    }
+    let named = |wanted: &str| {
+        headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(wanted))
+            .map(|(_, v)| v.clone())
+    };
+    if named("transfer-encoding").is_some() {
+        return Err(io::Error::other("chunked requests are not relayed"));
+    }
+    let length = named("content-length").map_or(0, |v| v.parse().unwrap_or(0));
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body)?;
+    Ok(HttpRequest {
+        line: line.trim_end().to_string(),
+        headers,
+        body,
+    })
+}
+
+/// One request per connection: moto closes after each answer, and so does the relay.
+fn relay_one(client: TcpStream, upstream: &str) -> io::Result<()> {
+    let request = read_request(&mut BufReader::new(client.try_clone()?))?;
+    let path = request
+        .line
+        .split(' ')
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    let operation = path.strip_prefix(CBOR_ROUTE);
+    let (line, mut headers, body) = match operation {
+        Some(operation) => {
+            let value: CborValue = ciborium::from_reader(request.body.as_slice())
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            let keep = [
+                "host",
+                "authorization",
+                "x-amz-date",
+                "x-amz-security-token",
+            ];
+            let mut headers: Vec<(String, String)> = request
+                .headers
+                .into_iter()
+                .filter(|(name, _)| keep.contains(&name.to_ascii_lowercase().as_str()))
+                .collect();
+            headers.push(("Content-Type".into(), "application/x-amz-json-1.0".into()));
+            headers.push((
+                "X-Amz-Target".into(),
+                format!("GraniteServiceVersion20100801.{operation}"),
+            ));
+            let body = serde_json::to_vec(&cbor_to_json(value))?;
+            ("POST / HTTP/1.1".to_string(), headers, body)
+        }
+        None => (request.line, request.headers, request.body),
+    };
+    headers.retain(|(name, _)| {
+        !name.eq_ignore_ascii_case("content-length") && !name.eq_ignore_ascii_case("connection")
+    });
+    let mut head = format!("{line}\r\n");
+    for (name, value) in &headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    let mut moto = TcpStream::connect(upstream)?;
+    moto.write_all(head.as_bytes())?;
+    moto.write_all(&body)?;
+    let mut answer = Vec::new();
+    moto.read_to_end(&mut answer)?;
+    if operation.is_some() {
+        answer = json_answer_as_cbor(&answer)?;
+    }
+    let mut client = client;
+    client.write_all(&answer)?;
+    client.shutdown(Shutdown::Both)
+}
+
+fn cbor_to_json(value: CborValue) -> Value {
+    match value {
+        CborValue::Integer(i) => Value::from(i128::from(i) as i64),
+        CborValue::Float(f) => Value::from(f),
+        CborValue::Text(s) => Value::String(s),
+        CborValue::Bool(b) => Value::Bool(b),
+        // Tag 1 (epoch seconds) is how CBOR marks a timestamp; JSON 1.0 sends the bare number.
+        CborValue::Tag(_, inner) => cbor_to_json(*inner),
+        CborValue::Array(items) => Value::Array(items.into_iter().map(cbor_to_json).collect()),
+        CborValue::Map(entries) => Value::Object(
+            entries
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.into_text().ok()?, cbor_to_json(v))))
+                .collect(),
+        ),
+        _ => Value::Null,
+    }
+}
+
+/// How a JSON number is typed in the CBOR answer, by the member holding it.
+#[derive(Clone, Copy)]
+enum NumberKind {
+    Plain,
+    Timestamp,
+    Double,
+}
+
+fn json_to_cbor(value: &Value, kind: NumberKind) -> CborValue {
+    match value {
+        Value::Null => CborValue::Null,
+        Value::Bool(b) => CborValue::Bool(*b),
+        Value::Number(n) => {
+            let float = n.as_f64().unwrap_or_default();
+            match (kind, n.as_i64()) {
+                (NumberKind::Timestamp, _) => CborValue::Tag(1, Box::new(CborValue::Float(float))),
+                (NumberKind::Plain, Some(i)) => CborValue::Integer(i.into()),
+                _ => CborValue::Float(float),
+            }
+        }
+        Value::String(s) => CborValue::Text(s.clone()),
+        Value::Array(items) => {
+            CborValue::Array(items.iter().map(|v| json_to_cbor(v, kind)).collect())
+        }
+        Value::Object(members) => CborValue::Map(
+            members
+                .iter()
+                .map(|(name, v)| {
+                    let kind = match name.as_str() {
+                        "Timestamps" | "Timestamp" | "StartTime" | "EndTime" => {
+                            NumberKind::Timestamp
+                        }
+                        "Values" | "Value" => NumberKind::Double,
+                        _ => NumberKind::Plain,
+                    };
+                    (CborValue::Text(name.clone()), json_to_cbor(v, kind))
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// moto's JSON 1.0 HTTP answer as the RPC v2 CBOR answer the SDK expects.
+fn json_answer_as_cbor(answer: &[u8]) -> io::Result<Vec<u8>> {
+    let split = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| io::Error::other("no HTTP head in moto's answer"))?;
+    let head = String::from_utf8_lossy(&answer[..split]);
+    let status_line = head
+        .lines()
+        .next()
+        .unwrap_or("HTTP/1.1 500 Internal Server Error");
+    let json: Value = serde_json::from_slice(&answer[split + 4..])
+        .map_err(|e| io::Error::other(format!("moto answered no JSON: {e}")))?;
+    let mut body = Vec::new();
+    ciborium::into_writer(&json_to_cbor(&json, NumberKind::Plain), &mut body)
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let mut out = format!(
+        "{status_line}\r\nContent-Type: application/cbor\r\nsmithy-protocol: rpc-v2-cbor\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend(body);
+    Ok(out)
+}
+
+/// The audit lines about one health check, in file order.
+fn audit_lines_for(path: &Path, health_check_id: &str) -> Vec<Value> {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("an audit line is JSON"))
+        .collect();
+    let ids: BTreeSet<String> = lines
+        .iter()
+        .filter(|l| l["call"]["health_check_id"] == health_check_id)
+        .map(|l| text_of(&l["id"]))
+        .collect();
+    lines
+        .into_iter()
+        .filter(|l| ids.contains(&text_of(&l["id"])))
+        .collect()
+}
+
+fn text_of(v: &Value) -> String {
+    text(v).to_string()
+}
+
+/// Asserts the lines are before/after pairs setting `Inverted` to each of
+/// `flips` in turn, each `after` reporting success.
+fn assert_audited(lines: &[Value], flips: &[bool]) {
+    assert_eq!(lines.len(), flips.len() * 2, "{lines:#?}");
+    for (pair, inverted) in lines.chunks(2).zip(flips) {
+        let (before, after) = (&pair[0], &pair[1]);
+        assert_eq!(before["phase"], "before", "{pair:#?}");
+        assert_eq!(before["api"], "route53:UpdateHealthCheck");
+        assert_eq!(before["call"]["inverted"], *inverted);
+        assert_eq!(after["phase"], "after");
+        assert_eq!(after["id"], before["id"]);
+        assert_eq!(after["outcome"], "ok", "{pair:#?}");
+    }
+}
+
+#[tokio::test]
+async fn drain_and_restore_through_the_binary_flip_inverted() {
+    let Some(url) = emulator() else { return };
+    let Some(exe) = aws_cli() else { return };
+    let tag = format!("d{}", unique());
+    let zone = seed_zone(&url, &tag).await;
+    let [use1, euw1] = &zone.api_checks;
+    let primary = &zone.primary_check;
+    let sandbox = Sandbox::new(&tag);
+    // No pipelines live in this home region: the drain reads DNS and health only.
+    let config = sandbox.config(&format!(
+        "[aws]\nhome_regions = [\"sa-east-1\"]\nhosted_zones = [\"{}\"]\n",
+        zone.name.trim_end_matches('.')
+    ));
+    let cli = AwsCli {
+        exe,
+        url: url.clone(),
+        sandbox: &sandbox,
+    };
+    let inverted = |id: &str| flag(&cli.health_check_config(id)["Inverted"]);
+    let audit = sandbox.audit_log();
+
+    // moto alone: no check has a status, so none may be inverted; the drain
+    // is refused before any call, says why, and leaves no audit line.
+    let refused = sandbox.wavetop(&url, &config, &["drain", "--region", "us-east-1", "--yes"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", describe(&refused));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains(&format!("health check {use1} has no status yet")),
+        "{stderr}"
+    );
+    assert!(!inverted(use1) && !inverted(primary));
+    assert!(audit_lines_for(&audit, use1).is_empty());
+
+    // Every check healthy, as CloudWatch holds it (moto's CloudWatch through
+    // the relay). The points are a minute old, as Route53's are: moto leaves
+    // out points from the very second a query ends in.
+    let a_minute_ago = (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(1)).to_string();
+    for id in [use1, euw1, primary] {
+        cli.call(
+            "us-east-1",
+            &[
+                "cloudwatch",
+                "put-metric-data",
+                "--namespace",
+                "AWS/Route53",
+                "--metric-name",
+                "HealthCheckStatus",
+                "--dimensions",
+                &format!("HealthCheckId={id}"),
+                "--value",
+                "1",
+                "--timestamp",
+                &a_minute_ago,
+            ],
+        );
+    }
+    let relay = CborRelay::start(&url);
+    let snapshot = sandbox.wavetop(&relay.url, &config, &["snapshot", "--json"]);
+    assert!(snapshot.status.success(), "{}", describe(&snapshot));
+    let snapshot: Value = serde_json::from_slice(&snapshot.stdout).unwrap();
+    for id in [use1, euw1, primary] {
+        let check = items(&snapshot["health"]["checks"])
+            .iter()
+            .find(|c| c["id"] == id.as_str())
+            .expect("the seeded check");
+        assert_eq!(
+            status_points(&cli, id),
+            [1.0],
+            "{id} as the aws CLI reads it"
+        );
+        assert_eq!(check["status"], "healthy", "{check}");
+    }
+
+    // Without --yes the plan is printed and nothing changes.
+    let unconfirmed = sandbox.wavetop(&relay.url, &config, &["drain", "--region", "us-east-1"]);
+    assert_eq!(
+        unconfirmed.status.code(),
+        Some(2),
+        "{}",
+        describe(&unconfirmed)
+    );
+    let plan = String::from_utf8_lossy(&unconfirmed.stdout);
+    assert!(
+        plan.contains(use1.as_str()) && plan.contains(primary.as_str()),
+        "{plan}"
+    );
+    assert!(!plan.contains(euw1.as_str()), "{plan}");
+    assert!(!inverted(use1) && !inverted(primary));
+
+    // Drained: us-east-1's latency check and the failover PRIMARY's are
+    // inverted (eu-west-1 and the check-less SECONDARY keep serving); eu-west-1's is not.
+    let drained = sandbox.wavetop(
+        &relay.url,
+        &config,
+        &["drain", "--region", "us-east-1", "--yes"],
+    );
+    assert!(drained.status.success(), "{}", describe(&drained));
+    assert!(inverted(use1) && inverted(primary));
+    assert!(!inverted(euw1));
+    for id in [use1, primary] {
+        assert!(
+            !flag(&cli.health_check_config(id)["Disabled"]),
+            "a drain never disables"
+        );
+    }
+
+    // Restored, with moto alone: a restore needs only the Inverted flags.
+    let restored = sandbox.wavetop(
+        &url,
+        &config,
+        &["restore", "--region", "us-east-1", "--yes"],
+    );
+    assert!(restored.status.success(), "{}", describe(&restored));
+    assert!(!inverted(use1) && !inverted(primary) && !inverted(euw1));
+
+    // Each flip framed by a before line (written first) and its after line.
+    assert_audited(&audit_lines_for(&audit, use1), &[true, false]);
+    assert_audited(&audit_lines_for(&audit, primary), &[true, false]);
+    assert!(audit_lines_for(&audit, euw1).is_empty());
 }
