@@ -6,8 +6,16 @@
 //! a missing emulator is a failure: CI must never skip this tier silently.
 //!
 //! moto has no GetPipelineState nor CodePipeline operator calls, and its
-//! CloudWatch may not answer the SDK's CBOR protocol; those are covered by
-//! `tests/aws_adapters.rs`. Here they must degrade without breaking a poll.
+//! CloudWatch does not answer the SDK's RPC v2 CBOR protocol; those are
+//! covered by `tests/aws_adapters.rs`. Here they must degrade without
+//! breaking a poll.
+//!
+//! The last tests run the built binary against moto and read the same data
+//! back with the aws CLI (installed beside moto; `WAVETOP_AWS_CLI`): the
+//! snapshot JSON must agree with it field for field, and `drain` / `restore`
+//! must flip `Inverted` as the CLI then reads it, audited before and after.
+//! For the drain, health status has to be known: a small relay in front of
+//! moto carries CloudWatch's CBOR calls to moto's JSON protocol and back.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
