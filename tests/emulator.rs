@@ -761,7 +761,7 @@ struct AwsCli<'a> {
 }
 
 impl AwsCli<'_> {
-    fn call(&self, region: &str, args: &[&str]) -> Value {
+    fn run(&self, region: &str, args: &[&str]) -> Output {
         let mut cmd = Command::new(&self.exe);
         self.sandbox
             .isolate(&mut cmd)
@@ -769,7 +769,11 @@ impl AwsCli<'_> {
             .arg(&self.url)
             .args(["--region", region, "--output", "json"])
             .args(args);
-        let out = cmd.output().expect("run the aws CLI");
+        cmd.output().expect("run the aws CLI")
+    }
+
+    fn call(&self, region: &str, args: &[&str]) -> Value {
+        let out = self.run(region, args);
         assert!(
             out.status.success(),
             "aws {}: {}",
@@ -781,6 +785,11 @@ impl AwsCli<'_> {
         } else {
             serde_json::from_slice(&out.stdout).expect("the aws CLI answers JSON")
         }
+    }
+
+    /// Whether the aws CLI's call fails (e.g. the resource does not exist).
+    fn refuses(&self, region: &str, args: &[&str]) -> bool {
+        !self.run(region, args).status.success()
     }
 
     fn health_check_config(&self, id: &str) -> Value {
@@ -901,10 +910,12 @@ fn pipelines_agree(cli: &AwsCli, home: &str, snapshot: &Value, seeded: &str) {
     assert_eq!(reported, listed, "pipeline names");
     assert!(reported.contains(seeded));
 
+    let caller = cli.call(home, &["sts", "get-caller-identity"]);
     for flow in flows {
         for meta in items(&flow["pipelines"]) {
             let name = text(&meta["name"]);
             assert_eq!(meta["home_region"], home);
+            assert_eq!(meta["account"], caller["Account"], "{name} account");
             let doc = cli.call(home, &["codepipeline", "get-pipeline", "--name", name]);
             let decl = &doc["pipeline"];
             assert_eq!(meta["version"], decl["version"], "{name} version");
@@ -992,6 +1003,23 @@ fn pipelines_agree(cli: &AwsCli, home: &str, snapshot: &Value, seeded: &str) {
             listed.sort();
             shown.sort();
             assert_eq!(shown, listed, "{name} executions");
+            for theirs in items(&runs["pipelineExecutionSummaries"]) {
+                let ours = items(&flow["executions"])
+                    .iter()
+                    .find(|e| e["id"] == theirs["pipelineExecutionId"])
+                    .expect("the execution");
+                // moto's ISO times reach wavetop as epoch seconds: equal to the millisecond.
+                for (mine, cli_field) in [
+                    ("started_at", "startTime"),
+                    ("updated_at", "lastUpdateTime"),
+                ] {
+                    let gap = instant(&ours[mine]).duration_since(instant(&theirs[cli_field]));
+                    assert!(
+                        gap.abs() < jiff::SignedDuration::from_millis(1),
+                        "{name} {mine}: {gap}"
+                    );
+                }
+            }
         }
     }
 }
@@ -1026,10 +1054,13 @@ fn stacks_agree(cli: &AwsCli, snapshot: &Value, seeded: &[(&str, &str)], configu
     }
     for stack in stacks {
         let (region, name) = (text(&stack["region"]), text(&stack["name"]));
-        let described = cli.call(
-            region,
-            &["cloudformation", "describe-stacks", "--stack-name", name],
-        );
+        let describe_args = ["cloudformation", "describe-stacks", "--stack-name", name];
+        if stack["status"] == "DOES_NOT_EXIST" {
+            // A pipeline may name a stack not deployed yet.
+            assert!(cli.refuses(region, &describe_args), "{name} exists");
+            continue;
+        }
+        let described = cli.call(region, &describe_args);
         let described = &described["Stacks"][0];
         assert_eq!(stack["status"], described["StackStatus"], "{name} status");
         assert_eq!(
@@ -1280,9 +1311,12 @@ struct HttpRequest {
     body: Vec<u8>,
 }
 
-fn read_request(stream: &mut BufReader<TcpStream>) -> io::Result<HttpRequest> {
+/// The next request, or None when the client closed without sending one.
+fn read_request(stream: &mut BufReader<TcpStream>) -> io::Result<Option<HttpRequest>> {
     let mut line = String::new();
-    stream.read_line(&mut line)?;
+    if stream.read_line(&mut line)? == 0 {
+        return Ok(None);
+    }
     let mut headers = Vec::new();
     loop {
         let mut header = String::new();
@@ -1307,16 +1341,19 @@ fn read_request(stream: &mut BufReader<TcpStream>) -> io::Result<HttpRequest> {
     let length = named("content-length").map_or(0, |v| v.parse().unwrap_or(0));
     let mut body = vec![0; length];
     stream.read_exact(&mut body)?;
-    Ok(HttpRequest {
+    Ok(Some(HttpRequest {
         line: line.trim_end().to_string(),
         headers,
         body,
-    })
+    }))
 }
 
-/// One request per connection: moto closes after each answer, and so does the relay.
-fn relay_one(client: TcpStream, upstream: &str) -> io::Result<()> {
-    let request = read_request(&mut BufReader::new(client.try_clone()?))?;
+/// One request per connection: moto's server answers `Connection: close`
+/// and closes, and the relay does the same, so the client never reuses one.
+fn relay_one(mut client: TcpStream, upstream: &str) -> io::Result<()> {
+    let Some(request) = read_request(&mut BufReader::new(client.try_clone()?))? else {
+        return Ok(());
+    };
     let path = request
         .line
         .split(' ')
@@ -1368,7 +1405,6 @@ fn relay_one(client: TcpStream, upstream: &str) -> io::Result<()> {
     if operation.is_some() {
         answer = json_answer_as_cbor(&answer)?;
     }
-    let mut client = client;
     client.write_all(&answer)?;
     client.shutdown(Shutdown::Both)
 }
