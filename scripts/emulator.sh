@@ -6,18 +6,30 @@
 #   . scripts/emulator.sh               start moto and export WAVETOP_EMULATOR_URL in this shell
 #                                       (stop it later with: kill "$WAVETOP_EMULATOR_PID")
 #
-# moto is installed once into $HOME/.cache/wavetop/venv (reused when present)
-# and listens on a free loopback port. Credentials are dummies: nothing here
-# can reach AWS.
+# moto and the aws CLI (which the tests use as an independent reader of what
+# wavetop reports) are installed once into $HOME/.cache/wavetop/venv (reused
+# when present); moto listens on a free loopback port. Exported:
+# WAVETOP_EMULATOR_URL, WAVETOP_EMULATOR_PID, WAVETOP_AWS_CLI (the aws
+# executable) and dummy AWS credentials: nothing here can reach AWS.
 
 MOTO_VERSION="5.2.5"
+AWSCLI_VERSION="1.46.3"
 VENV="${WAVETOP_VENV:-$HOME/.cache/wavetop/venv}"
 
+_wavetop_emulator_installed() {
+    [ -x "$VENV/bin/moto_server" ] && [ -x "$VENV/bin/aws" ] &&
+        "$VENV/bin/python" -c "
+import sys
+from importlib.metadata import version
+sys.exit(version('moto') != '$MOTO_VERSION' or version('awscli') != '$AWSCLI_VERSION')
+" 2>/dev/null
+}
+
 _wavetop_emulator_start() {
-    if [ ! -x "$VENV/bin/moto_server" ] || ! "$VENV/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
-        echo "emulator: installing moto[server]==$MOTO_VERSION into $VENV" >&2
+    if ! _wavetop_emulator_installed; then
+        echo "emulator: installing moto[server]==$MOTO_VERSION and awscli==$AWSCLI_VERSION into $VENV" >&2
         python3 -m venv "$VENV" || return 1
-        "$VENV/bin/pip" install --quiet "moto[server]==$MOTO_VERSION" || return 1
+        "$VENV/bin/pip" install --quiet "moto[server]==$MOTO_VERSION" "awscli==$AWSCLI_VERSION" || return 1
     fi
     local port
     port="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')" || return 1
@@ -38,6 +50,7 @@ _wavetop_emulator_start() {
     done
     export WAVETOP_EMULATOR_URL="$url"
     export WAVETOP_EMULATOR_PID
+    export WAVETOP_AWS_CLI="$VENV/bin/aws"
     export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
     export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
     echo "emulator: moto $MOTO_VERSION at $url (pid $WAVETOP_EMULATOR_PID, log $log)" >&2

@@ -260,9 +260,16 @@ pub fn propose_drain(model: &Model, region: &str, force: bool) -> Result<Proposa
     let region = region.to_string();
     let plan = plan_drain(&model.fleet.health, &region);
     if plan.invert.is_empty() {
-        return Err(format!(
-            "{region} has no health check to invert (already drained, or none)"
-        ));
+        // The plan says why each check was left alone (no status read yet,
+        // Disabled, already unhealthy...): that, not a guess, is the answer.
+        return Err(if plan.warnings.is_empty() {
+            format!("{region} has no health check to invert (already drained, or none)")
+        } else {
+            format!(
+                "{region} has no health check to invert: {}",
+                plan.warnings.join("; ")
+            )
+        });
     }
     let mut warnings = plan.warnings;
     let forced = !plan.refusals.is_empty();
@@ -307,4 +314,75 @@ pub fn propose_restore(model: &Model, region: &str) -> Result<Proposal, String> 
         },
         warnings: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::Timestamp;
+
+    use super::*;
+    use crate::core::bindings::Bindings;
+    use crate::domain::fleet::{
+        Health, HealthCheck, HealthStatus, Record, RecordSet, RoutingPolicy,
+    };
+    use crate::domain::window::Windows;
+
+    fn latency_pair(status: HealthStatus) -> Model {
+        let mut model = Model::new(
+            Timestamp::UNIX_EPOCH,
+            Bindings::default(),
+            Windows::default(),
+            false,
+        );
+        let regions = ["us-east-1", "eu-west-1"];
+        model.fleet.health = Health {
+            checks: regions
+                .iter()
+                .map(|r| HealthCheck {
+                    id: format!("hc-{r}"),
+                    region: r.to_string(),
+                    target: format!("https://{r}.example.com/health"),
+                    status,
+                    inverted: false,
+                    disabled: false,
+                    checkers: Vec::new(),
+                    fetched_at: Timestamp::UNIX_EPOCH,
+                })
+                .collect(),
+            record_sets: vec![RecordSet {
+                name: "api.example.com.".to_string(),
+                record_type: "A".to_string(),
+                policy: RoutingPolicy::Latency,
+                flow: None,
+                records: regions
+                    .iter()
+                    .map(|r| Record {
+                        set_identifier: r.to_string(),
+                        region: r.to_string(),
+                        routing_detail: Some(r.to_string()),
+                        health_check_id: Some(format!("hc-{r}")),
+                    })
+                    .collect(),
+            }],
+        };
+        model
+    }
+
+    #[test]
+    fn a_drain_with_nothing_to_invert_says_why_each_check_was_left_alone() {
+        let unread = latency_pair(HealthStatus::Unknown);
+        let err = propose_drain(&unread, "us-east-1", false).err().unwrap();
+        assert!(err.contains("hc-us-east-1 has no status yet"), "{err}");
+        assert!(!err.contains("already drained"), "{err}");
+
+        let nowhere = latency_pair(HealthStatus::Healthy);
+        let err = propose_drain(&nowhere, "ap-south-1", false).err().unwrap();
+        assert!(err.contains("nothing to drain"), "{err}");
+
+        let healthy = propose_drain(&nowhere, "us-east-1", true).ok().unwrap();
+        assert!(matches!(
+            healthy.intent,
+            Intent::Drain { ref health_check_ids, .. } if health_check_ids == &["hc-us-east-1"]
+        ));
+    }
 }
