@@ -10,13 +10,13 @@ cargo build --release --quiet
 bin="$CARGO_TARGET_DIR/release/wavetop"
 tmp="$(mktemp -d)"
 session="wavetop-measure-$$"
-trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+trap 'tmux -L wavetop-measure kill-session -t "$session" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
-tmux new-session -d -s "$session" -x 160 -y 48 \
+tmux -L wavetop-measure new-session -d -s "$session" -x 160 -y 48 \
   "HOME=$tmp XDG_CONFIG_HOME=$tmp/config XDG_STATE_HOME=$tmp/state exec $bin --demo $*"
-tmux pipe-pane -t "$session" -o "cat > $tmp/output"
+tmux -L wavetop-measure pipe-pane -t "$session" -o "cat > $tmp/output"
 sleep 3
-pid="$(tmux list-panes -t "$session" -F '#{pane_pid}')"
+pid="$(tmux -L wavetop-measure list-panes -t "$session" -F '#{pane_pid}')"
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 hz="$(getconf CLK_TCK)"
 start_ticks="$(ticks)"; start_bytes="$(stat -c %s "$tmp/output")"

@@ -127,6 +127,8 @@ pub struct Model {
     pub filter_editing: bool,
     pub command: Option<CommandLine>,
     pub help: bool,
+    /// First help row shown, when the help does not fit the screen.
+    pub help_scroll: usize,
     pub confirmation: Option<Confirmation>,
     /// Operations sent and not yet answered, so the same target cannot be
     /// operated on twice at once.
@@ -168,6 +170,7 @@ impl Model {
             filter_editing: false,
             command: None,
             help: false,
+            help_scroll: 0,
             confirmation: None,
             in_flight_ops: Vec::new(),
             next_op_id: 1,

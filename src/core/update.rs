@@ -239,12 +239,17 @@ fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
     }
     if model.help {
         let action = model.bindings.action_for(key);
-        if matches!(key.code, KeyCode::Esc)
-            || matches!(action, Some(ActionName::Help | ActionName::Back))
-        {
-            model.help = false;
-        } else if action == Some(ActionName::Quit) {
-            dispatch(model, ActionName::Quit, false, fx);
+        let last = ActionName::ALL.len() - 1;
+        match action {
+            _ if key.code == KeyCode::Esc => model.help = false,
+            Some(ActionName::Help | ActionName::Back) => model.help = false,
+            Some(ActionName::Quit) => dispatch(model, ActionName::Quit, false, fx),
+            Some(ActionName::Down) => model.help_scroll = (model.help_scroll + 1).min(last),
+            Some(ActionName::Up) => model.help_scroll = model.help_scroll.saturating_sub(1),
+            Some(ActionName::PageDown) => model.help_scroll = (model.help_scroll + 10).min(last),
+            Some(ActionName::PageUp) => model.help_scroll = model.help_scroll.saturating_sub(10),
+            Some(ActionName::First) => model.help_scroll = 0,
+            _ => {}
         }
         return;
     }
@@ -354,7 +359,10 @@ pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec
                 model.filter.clear();
             }
         }
-        ActionName::Help => model.help = !model.help,
+        ActionName::Help => {
+            model.help = !model.help;
+            model.help_scroll = 0;
+        }
         ActionName::CommandLine => {
             model.command = Some(CommandLine {
                 input: String::new(),

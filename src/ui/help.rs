@@ -24,7 +24,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         area.width as usize - 4
     };
     let mut lines: Vec<Line> = Vec::new();
-    for i in 0..per_column {
+    let visible = area.height.saturating_sub(2) as usize;
+    // Scrolling stops once the last row is in view.
+    let first = model.help_scroll.min(per_column.saturating_sub(visible));
+    for i in first..per_column {
         let mut spans = Vec::new();
         for col in 0..(if two_columns { 2 } else { 1 }) {
             let Some((action, keys)) = all.get(i + col * per_column) else {
@@ -71,7 +74,16 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         .borders(Borders::ALL)
         .border_style(theme.border_focus)
         .title(Span::styled(
-            " help · keys from the active keymap · esc closes ",
+            if per_column > visible {
+                format!(
+                    " help · keys from the active keymap · rows {}-{} of {} · ↑↓ scroll · esc closes ",
+                    first + 1,
+                    (first + visible).min(per_column),
+                    per_column
+                )
+            } else {
+                " help · keys from the active keymap · esc closes ".to_string()
+            },
             theme.title,
         ))
         .style(theme.dialog);

@@ -83,6 +83,11 @@ fn help() {
 }
 
 #[test]
+fn help_scrolled_to_the_operator_actions() {
+    snapshot_views("? pagedown pagedown", "help_scrolled");
+}
+
+#[test]
 fn confirmation_dialog() {
     snapshot_views("down down down down d", "confirm_drain");
 }

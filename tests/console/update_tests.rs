@@ -448,3 +448,16 @@ fn a_failed_discovery_is_retried_on_a_timer_and_never_ends_the_console() {
     assert_eq!(model.fleet.flows.len(), 5);
     c.model = model;
 }
+
+#[test]
+fn help_scrolls_when_it_does_not_fit() {
+    let mut c = Console::at_minutes(10);
+    c.keys("? pagedown pagedown down");
+    assert!(c.model.help);
+    assert_eq!(c.model.help_scroll, 21);
+    c.keys("up home");
+    assert_eq!(c.model.help_scroll, 0);
+    c.keys("? ?");
+    assert!(c.model.help, "? closes and reopens");
+    assert_eq!(c.model.help_scroll, 0);
+}
