@@ -4,6 +4,7 @@ pub mod failover;
 pub mod fleet;
 pub mod grid;
 pub mod hold_reason;
+pub mod manual;
 pub mod pipeline_doc;
 pub mod regions;
 pub mod synthetic;

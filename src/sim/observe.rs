@@ -3,21 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
-
 use super::pipeline::PipelineSim;
 use super::spec::{self, ACCOUNT};
 use super::stacks::StackSim;
 use super::world::SimWorld;
-use crate::domain::fleet::{
-    Action, ActionStatus, Cell, ExecutionMode, Flow, FlowKind, HealthCheck, Pipeline, PipelineType,
-    StageStatus, Transition, Wave,
-};
+use crate::domain::fleet::{ExecutionMode, Flow, FlowKind, HealthCheck, Pipeline, PipelineType};
 use crate::domain::grid::{DerivedGrid, chain_grids, derive_grid};
 use crate::source::{Discovery, StackObservation, StackRef, TableRef};
 
 /// The name of the single wave of a flow deployed by hand.
-pub const MANUAL_WAVE: &str = "manual";
+pub use crate::domain::manual::MANUAL_WAVE;
+use crate::domain::manual::{StackDeploy, manual_wave};
 
 impl SimWorld {
     pub fn discovery(&self) -> Discovery {
@@ -62,7 +58,9 @@ impl SimWorld {
             let stacks: Vec<&StackSim> = self.stacks.iter().filter(|s| s.flow == name).collect();
             DerivedGrid {
                 regions: stacks.iter().map(|s| s.region.clone()).collect(),
-                waves: vec![manual_wave(&stacks)],
+                waves: vec![manual_wave(
+                    &stacks.iter().map(|s| stack_deploy(s)).collect::<Vec<_>>(),
+                )],
             }
         } else {
             chain_grids(
@@ -142,80 +140,35 @@ fn pipeline_summary(p: &PipelineSim) -> Pipeline {
 }
 
 /// A hand-deployed flow has no pipeline: one wave whose cell per region
-/// holds a pseudo action mirroring that region's stack.
-fn manual_wave(stacks: &[&StackSim]) -> Wave {
-    let cells: Vec<Cell> = stacks
-        .iter()
-        .map(|s| Cell {
-            region: s.region.clone(),
-            actions: vec![stack_action(s)],
-            held: false,
-        })
-        .collect();
-    let statuses: Vec<ActionStatus> = cells.iter().map(|c| c.actions[0].status).collect();
-    let stage_status = if statuses.contains(&ActionStatus::Failed) {
-        StageStatus::Failed
-    } else if statuses.contains(&ActionStatus::InProgress) {
-        StageStatus::InProgress
-    } else {
-        StageStatus::Succeeded
-    };
-    Wave {
-        name: MANUAL_WAVE.to_string(),
-        pipeline: String::new(),
-        pre_deploy: false,
-        transition: Transition::open(),
-        stage_status: Some(stage_status),
-        execution_id: None,
-        cells,
-    }
-}
-
-fn stack_action(s: &StackSim) -> Action {
-    let status = if s.status.ends_with("_IN_PROGRESS") {
-        ActionStatus::InProgress
-    } else if s.status.contains("ROLLBACK") || s.status.ends_with("_FAILED") {
-        ActionStatus::Failed
-    } else {
-        ActionStatus::Succeeded
-    };
-    let last_stack_event = |pred: &dyn Fn(&str) -> bool| -> Option<Timestamp> {
+/// mirrors that region's stack, as the domain builds it for any backend.
+fn stack_deploy(s: &StackSim) -> StackDeploy {
+    let running = s.status.ends_with("_IN_PROGRESS");
+    // A running deployment started at its stack-level IN_PROGRESS event; a
+    // finished one changed state at its newest event.
+    let changed_at = if running {
         s.events
             .iter()
-            .find(|e| e.resource_type == "AWS::CloudFormation::Stack" && pred(&e.status))
+            .find(|e| {
+                e.resource_type == "AWS::CloudFormation::Stack"
+                    && (e.status == "UPDATE_IN_PROGRESS" || e.status == "CREATE_IN_PROGRESS")
+            })
             .map(|e| e.timestamp)
+    } else {
+        s.events.first().map(|e| e.timestamp)
     };
-    let started_at =
-        last_stack_event(&|st| st == "UPDATE_IN_PROGRESS" || st == "CREATE_IN_PROGRESS");
-    let ended_at = (status != ActionStatus::InProgress)
-        .then(|| s.events.first().map(|e| e.timestamp))
-        .flatten();
-    Action {
+    StackDeploy {
         name: s.name.clone(),
-        category: "Deploy".to_string(),
-        provider: "CloudFormation".to_string(),
-        run_order: 1,
         region: s.region.clone(),
-        status,
-        started_at: if status == ActionStatus::InProgress {
-            started_at
-        } else {
-            None
-        },
-        ended_at,
+        status: Some(s.status.clone()),
+        failure: s
+            .events
+            .iter()
+            .find(|e| e.status.ends_with("_FAILED"))
+            .and_then(|e| e.reason.clone()),
+        changed_at,
         external_url: Some(format!(
             "https://console.aws.amazon.com/cloudformation/home?region={}#/stacks/events?stackId={}",
             s.region, s.name
         )),
-        error: (status == ActionStatus::Failed)
-            .then(|| {
-                s.events
-                    .iter()
-                    .find(|e| e.status.ends_with("_FAILED"))
-                    .and_then(|e| e.reason.clone())
-            })
-            .flatten(),
-        approval: None,
-        stack_name: Some(s.name.clone()),
     }
 }

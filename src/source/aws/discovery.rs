@@ -6,20 +6,17 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::cloudformation::{StackInfo, is_settled};
+use super::cloudformation::StackInfo;
 use super::observe::must_fail;
 use super::state::{FlowDef, PipelineEntry, StackId};
 use super::{Account, AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53, sts};
 use crate::config::schema::StackConfig;
-use crate::domain::fleet::{
-    Action, ActionStatus, Cell, Flow, FlowKind, Pipeline, RecordSet, Transition, Wave,
-};
+use crate::domain::fleet::{Flow, FlowKind, Pipeline, RecordSet};
 use crate::domain::grid::{DerivedGrid, derive_grid};
 use crate::domain::pipeline_doc::GetPipelineOutput;
 use crate::source::{Discovery, SourceError, StackRef, TableRef};
 
-/// Name of the single wave of a flow deployed outside any pipeline.
-pub const MANUAL_WAVE: &str = "manual";
+use crate::domain::manual::{StackDeploy, manual_wave};
 /// Status shown for a tracked stack that does not exist (yet).
 pub const STACK_MISSING: &str = "DOES_NOT_EXIST";
 
@@ -386,77 +383,30 @@ pub(super) fn unmanaged_flow(
     info: &dyn Fn(&StackConfig) -> Option<StackInfo>,
     now: Timestamp,
 ) -> Flow {
-    let mut regions: Vec<String> = Vec::new();
-    let mut cells: Vec<Cell> = Vec::new();
-    for s in &def.stacks {
-        if !regions.contains(&s.region) {
-            regions.push(s.region.clone());
-        }
-        let action = stack_action(s, info(s).as_ref());
-        match cells.iter_mut().find(|c| c.region == s.region) {
-            Some(cell) => cell.actions.push(action),
-            None => cells.push(Cell {
+    let stacks: Vec<StackDeploy> = def
+        .stacks
+        .iter()
+        .map(|s| {
+            let i = info(s);
+            StackDeploy {
+                name: s.name.clone(),
                 region: s.region.clone(),
-                actions: vec![action],
-                held: false,
-            }),
-        }
-    }
+                status: i.as_ref().map(|i| i.status.clone()),
+                failure: i.as_ref().and_then(|i| i.reason.clone()),
+                changed_at: i.as_ref().and_then(|i| i.changed_at),
+                external_url: None,
+            }
+        })
+        .collect();
+    let wave = manual_wave(&stacks);
     Flow {
         name: def.name.clone(),
         kind: FlowKind::Unmanaged,
         pipelines: Vec::new(),
-        regions,
-        waves: vec![Wave {
-            name: MANUAL_WAVE.to_string(),
-            pipeline: String::new(),
-            pre_deploy: false,
-            transition: Transition::open(),
-            stage_status: None,
-            execution_id: None,
-            cells,
-        }],
+        regions: wave.cells.iter().map(|c| c.region.clone()).collect(),
+        waves: vec![wave],
         executions: Vec::new(),
         fetched_at: now,
-    }
-}
-
-fn stack_action(s: &StackConfig, info: Option<&StackInfo>) -> Action {
-    let status = info
-        .map(|i| stack_action_status(&i.status))
-        .unwrap_or(ActionStatus::NotStarted);
-    let changed = info.and_then(|i| i.changed_at);
-    Action {
-        name: s.name.clone(),
-        category: "Deploy".to_string(),
-        provider: "CloudFormation".to_string(),
-        run_order: 1,
-        region: s.region.clone(),
-        status,
-        started_at: changed.filter(|_| status == ActionStatus::InProgress),
-        ended_at: changed.filter(|_| status != ActionStatus::InProgress),
-        external_url: None,
-        error: info
-            .filter(|_| status == ActionStatus::Failed)
-            .map(|i| i.reason.clone().unwrap_or_else(|| i.status.clone())),
-        approval: None,
-        stack_name: Some(s.name.clone()),
-    }
-}
-
-/// A stack status as the action state of a deployment: a rollback (under
-/// way or done) is a failed deployment.
-pub fn stack_action_status(status: &str) -> ActionStatus {
-    if status.contains("ROLLBACK") || status.ends_with("_FAILED") {
-        ActionStatus::Failed
-    } else if !is_settled(status) {
-        ActionStatus::InProgress
-    } else if status == "DELETE_COMPLETE" || status == STACK_MISSING {
-        ActionStatus::NotStarted
-    } else if status.ends_with("_COMPLETE") {
-        ActionStatus::Succeeded
-    } else {
-        ActionStatus::NotStarted
     }
 }
 
@@ -477,31 +427,4 @@ fn attach_flows(mut sets: Vec<RecordSet>, flows: &[FlowDef]) -> Vec<RecordSet> {
         }
     }
     sets
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rollbacks_and_failures_are_failed_deployments() {
-        assert_eq!(
-            stack_action_status("UPDATE_ROLLBACK_IN_PROGRESS"),
-            ActionStatus::Failed
-        );
-        assert_eq!(
-            stack_action_status("UPDATE_ROLLBACK_COMPLETE"),
-            ActionStatus::Failed
-        );
-        assert_eq!(stack_action_status("CREATE_FAILED"), ActionStatus::Failed);
-        assert_eq!(
-            stack_action_status("UPDATE_IN_PROGRESS"),
-            ActionStatus::InProgress
-        );
-        assert_eq!(
-            stack_action_status("UPDATE_COMPLETE"),
-            ActionStatus::Succeeded
-        );
-        assert_eq!(stack_action_status(STACK_MISSING), ActionStatus::NotStarted);
-    }
 }
