@@ -3,10 +3,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Modifier;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::glyphs::{execution_glyph, execution_style, fmt_age, fmt_elapsed};
+use super::text::titled;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 
@@ -72,18 +73,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Constraint::Length(21),
         Constraint::Length(7),
     ];
-    frame.render_widget(
-        Paragraph::new(Span::styled(
-            format!(" {} · {} executions", flow.name, flow.executions.len()),
-            theme.title,
-        )),
-        Rect { height: 1, ..area },
-    );
-    let table_area = Rect {
-        y: area.y + 1,
-        height: area.height.saturating_sub(1),
-        ..area
-    };
+    let title = Line::from(Span::styled(
+        format!(" {} · {} executions", flow.name, flow.executions.len()),
+        theme.title,
+    ));
+    let table_area = titled(frame, area, title);
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         table_area,

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::glyphs::{execution_glyph, execution_style, fmt_age};
+use super::text::titled;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::domain::fleet::FlowKind;
@@ -135,15 +136,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             theme.status_awaiting_approval,
         ))
     };
-    frame.render_widget(
-        ratatui::widgets::Paragraph::new(title),
-        Rect { height: 1, ..area },
-    );
-    let table_area = Rect {
-        y: area.y + 1,
-        height: area.height.saturating_sub(1),
-        ..area
-    };
+    let table_area = titled(frame, area, title);
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         table_area,

@@ -1,5 +1,9 @@
 //! Small text helpers for fixed-width columns.
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 /// Cuts `text` to `width` display columns, marking the cut with an ellipsis.
@@ -27,6 +31,22 @@ pub fn pad(text: &str, width: usize) -> String {
     let w = out.width();
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
     out
+}
+
+/// Draws a one-line title at the top of `area` and returns the rest of it.
+pub fn titled(frame: &mut Frame, area: Rect, title: Line) -> Rect {
+    frame.render_widget(
+        Paragraph::new(title),
+        Rect {
+            height: 1.min(area.height),
+            ..area
+        },
+    );
+    Rect {
+        y: area.y + 1.min(area.height),
+        height: area.height.saturating_sub(1),
+        ..area
+    }
 }
 
 #[cfg(test)]
