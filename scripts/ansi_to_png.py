@@ -570,7 +570,6 @@ def shape_mask(ch: str, cw: int, chh: int) -> Image.Image:
         centre = mid_x if horizontal else mid_y
         perp = ("u", "d") if horizontal else ("l", "r")
         if weight == DOUBLE:
-            opposite = {"l": "r", "r": "l", "u": "d", "d": "u"}[dname]
             perp_double = any(arms.get(k) == DOUBLE for k in perp)
             for side, offset in ((perp[0], -gap), (perp[1], gap)):
                 pos = (cy if horizontal else cx) + offset
@@ -578,10 +577,8 @@ def shape_mask(ch: str, cw: int, chh: int) -> Image.Image:
                     stop = centre + sign * gap  # short of the crossing double line
                 elif perp_double:
                     stop = centre - sign * gap  # round the outside of the corner
-                elif has(opposite) or any(has(k) for k in perp):
-                    stop = centre  # straight on, or meeting a single line
                 else:
-                    stop = centre
+                    stop = centre  # straight on, or meeting a single line
                 # Reach half a stroke further so corners close.
                 if sign > 0:
                     lo, hi = stop - light / 2, edge

@@ -26,7 +26,7 @@ OUT="$ROOT/screenshots"
 for arg in "$@"; do
     case "$arg" in
         --no-build) BUILD=0 ;;
-        -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         -*) echo "screenshots: unknown option $arg" >&2; exit 2 ;;
         *) OUT="$arg" ;;
     esac

@@ -2,7 +2,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -48,9 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             Span::styled(entry.text.clone(), style),
         ]);
         if i == model.cursors.activity {
-            line = line
-                .patch_style(theme.selected)
-                .patch_style(Modifier::REVERSED);
+            line = super::text::selected_line(line, theme.selected);
         }
         lines.push(line);
     }

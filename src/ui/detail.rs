@@ -174,7 +174,7 @@ fn action_lines<'a>(model: &Model, cell: &Cell, theme: &Theme, width: u16) -> Ve
             ),
             Span::styled(pad(&a.name, name_w), theme.base),
             Span::styled(
-                pad(&format!("{}/{}", a.category, a.provider), 26),
+                pad(&format!("{}/{}", a.category, a.provider), 40),
                 theme.dim,
             ),
             Span::raw(" "),

@@ -95,7 +95,7 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &Confirmation, model: &Mode
     let inner_w = width.saturating_sub(2).max(1) as usize;
     let about_h = about
         .iter()
-        .map(|l| l.width().max(1).div_ceil(inner_w))
+        .map(|l| wrapped_height(&line_text(l), inner_w.saturating_sub(2)))
         .sum::<usize>() as u16;
     let controls_h = controls.len() as u16;
     let height = (about_h + controls_h + 2).min(area.height);
@@ -126,7 +126,10 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &Confirmation, model: &Mode
         height: controls_h.min(inner.height),
         ..inner
     };
+    // One column of margin on each side, so wrapped lines do not touch the border.
     let about_area = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(2),
         height: inner.height.saturating_sub(controls_h),
         ..inner
     };
@@ -144,4 +147,46 @@ fn field_line<'a>(label: &str, value: &str, focused: bool, theme: &Theme) -> Lin
         Span::styled(format!(" {label}: "), theme.dim),
         Span::styled(format!("{value}{cursor}"), style),
     ])
+}
+
+fn line_text(line: &Line) -> String {
+    line.spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+/// How many rows `text` takes when wrapped at word boundaries to `width`
+/// columns, the way the paragraph will wrap it.
+fn wrapped_height(text: &str, width: usize) -> usize {
+    if width == 0 {
+        return 1;
+    }
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = unicode_width::UnicodeWidthStr::width(word);
+        let needed = if used == 0 { w } else { used + 1 + w };
+        if needed <= width {
+            used = needed;
+        } else if w > width {
+            // A word longer than the line is broken across rows.
+            rows += (used > 0) as usize + (w - 1) / width;
+            used = w % width;
+        } else {
+            rows += 1;
+            used = w;
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_height;
+
+    #[test]
+    fn wrapping_counts_rows_at_word_boundaries() {
+        assert_eq!(wrapped_height("short", 10), 1);
+        assert_eq!(wrapped_height("aaaa bbbb cccc", 9), 2);
+        assert_eq!(wrapped_height("aaaa bbbb cccc", 4), 3);
+        assert_eq!(wrapped_height("", 4), 1);
+    }
 }

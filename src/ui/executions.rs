@@ -4,10 +4,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::glyphs::{execution_glyph, execution_style, fmt_age, fmt_elapsed};
-use super::text::titled;
+use super::text::{cells, titled};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 
@@ -46,20 +46,25 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             e.started_at.strftime("%m-%d %H:%M"),
             fmt_age(model.now.as_second() - e.started_at.as_second())
         );
-        let row = Row::new(vec![
-            Cell::from(Span::styled(
-                format!("{g} {w}"),
-                execution_style(theme, e.status),
-            )),
-            Cell::from(e.id.chars().take(8).collect::<String>()),
-            Cell::from(e.pipeline.clone()),
-            Cell::from(e.trigger.clone()),
-            Cell::from(revision),
-            Cell::from(started),
-            Cell::from(took),
-        ]);
-        if i == model.cursors.execution {
-            row.style(theme.selected.add_modifier(Modifier::REVERSED))
+        let selected = i == model.cursors.execution;
+        let row = Row::new(cells(
+            vec![
+                (format!("{g} {w}"), execution_style(theme, e.status)),
+                (e.id.chars().take(8).collect::<String>(), theme.base),
+                (e.pipeline.clone(), theme.base),
+                (e.trigger.clone(), theme.base),
+                (revision, theme.base),
+                (started, theme.base),
+                (took, theme.base),
+            ],
+            selected,
+        ));
+        if selected {
+            row.style(
+                theme
+                    .selected
+                    .add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            )
         } else {
             row
         }

@@ -293,8 +293,10 @@ fn pre_deploy_row(
         .or_else(|| cell.actions.iter().filter_map(|a| a.ended_at).max())
         .map(|t| format!(" {}", fmt_age(model.now.as_second() - t.as_second())))
         .unwrap_or_default();
+    // Pre-deploy stages run once, in the pipeline's home region, before any
+    // column: one line across the grid, saying where.
     let text = format!(
-        "{glyph} {word}{when}  ({} · {} action{})",
+        "{glyph} {word}{when} · runs once in the home region {} · {} action{}",
         cell.region,
         cell.actions.len(),
         if cell.actions.len() == 1 { "" } else { "s" }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::glyphs::{fmt_age, health_glyph, health_style};
-use super::text::pad;
+use super::text::{fit, pad, selected_line};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::rows::{HealthRow, health_row_record, health_rows, selected_check_id};
@@ -107,7 +107,12 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                                 theme.status_failed.add_modifier(Modifier::BOLD),
                             ));
                         }
-                        spans.push(Span::styled(format!("  {}", c.target), theme.dim));
+                        let used: usize = spans.iter().map(|s| s.width()).sum();
+                        let room = (area.width as usize).saturating_sub(used + 2);
+                        spans.push(Span::styled(
+                            format!("  {}", fit(&c.target, room)),
+                            theme.dim,
+                        ));
                     }
                     None if r.health_check_id.is_some() => {
                         spans.push(Span::styled("? check not found", theme.health_unknown));
@@ -119,9 +124,7 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             _ => continue,
         };
         if i == model.cursors.health {
-            line = line
-                .patch_style(theme.selected)
-                .patch_style(Modifier::REVERSED);
+            line = selected_line(line, theme.selected);
         }
         lines.push(line);
     }
@@ -130,7 +133,7 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
 
 fn render_checkers(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let block = Block::default()
-        .borders(Borders::TOP | Borders::LEFT)
+        .borders(Borders::ALL)
         .border_style(theme.border);
     let id = selected_check_id(&model.fleet, model.cursors.health);
     let Some(check) = id.as_deref().and_then(|id| model.fleet.health.check(id)) else {

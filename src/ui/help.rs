@@ -12,7 +12,8 @@ use crate::core::model::Model;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let all: Vec<_> = model.bindings.all().collect();
-    let two_columns = area.width >= 150;
+    // Two columns only where descriptions still fit whole.
+    let two_columns = area.width >= 200;
     let per_column = if two_columns {
         all.len().div_ceil(2)
     } else {
@@ -48,6 +49,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                 (theme.help_key, theme.base)
             };
             let note = if refused { " [read-only]" } else { "" };
+            spans.push(Span::raw(" "));
             spans.push(Span::styled(pad(&keys_text, 16), key_style));
             spans.push(Span::styled(
                 pad(action.as_str(), 19),
@@ -56,7 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             spans.push(Span::styled(
                 pad(
                     &format!("{}{note}", action.help()),
-                    col_w.saturating_sub(35),
+                    col_w.saturating_sub(38),
                 ),
                 text_style,
             ));
@@ -69,7 +71,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         width: area.width.saturating_sub(2),
         height: area.height,
     };
-    frame.render_widget(Clear, popup);
+    // Clear the whole body so nothing of the view shows beside the popup.
+    frame.render_widget(Clear, area);
+    frame.render_widget(Block::new().style(theme.base), area);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focus)

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::glyphs::{execution_glyph, execution_style, fmt_age};
-use super::text::titled;
+use super::text::{cells, titled};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::domain::fleet::FlowKind;
@@ -39,46 +39,38 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             };
             let gates = flow.pending_approvals();
             let holds = flow.holds();
-            let cells = vec![
-                Cell::from(flow.name.clone()),
-                Cell::from(kind),
-                Cell::from(flow.home_region().to_string()),
-                Cell::from(Span::styled(latest, style)),
-                Cell::from(age),
-                Cell::from(Span::styled(
-                    if gates > 0 {
-                        format!("⚑ {gates}")
-                    } else {
-                        "·".into()
-                    },
-                    if gates > 0 {
-                        theme.status_awaiting_approval
-                    } else {
-                        theme.dim
-                    },
-                )),
-                Cell::from(Span::styled(
-                    if holds > 0 {
-                        format!("⏸ {holds}")
-                    } else {
-                        "·".into()
-                    },
-                    if holds > 0 {
-                        theme.status_held
-                    } else {
-                        theme.dim
-                    },
-                )),
-                Cell::from(flow.regions.len().to_string()),
-            ];
-            (i == model.cursors.pipeline, cells)
+            let (gate_text, gate_style) = if gates > 0 {
+                (format!("⚑ {gates}"), theme.status_awaiting_approval)
+            } else {
+                ("·".to_string(), theme.dim)
+            };
+            let (hold_text, hold_style) = if holds > 0 {
+                (format!("⏸ {holds}"), theme.status_held)
+            } else {
+                ("·".to_string(), theme.dim)
+            };
+            let selected = i == model.cursors.pipeline;
+            let cells = cells(
+                vec![
+                    (flow.name.clone(), theme.base),
+                    (kind.to_string(), theme.base),
+                    (flow.home_region().to_string(), theme.base),
+                    (latest, style),
+                    (age, theme.base),
+                    (gate_text, gate_style),
+                    (hold_text, hold_style),
+                    (flow.regions.len().to_string(), theme.base),
+                ],
+                selected,
+            );
+            (selected, cells)
         })
         .collect();
     // Narrow terminals drop the kind and home columns before cutting names.
     let wide = area.width >= 100;
     let keep = |i: usize| wide || !(i == 1 || i == 2);
     let widths: Vec<Constraint> = [
-        Constraint::Min(18),
+        Constraint::Length(26),
         Constraint::Length(12),
         Constraint::Length(15),
         Constraint::Length(14),
@@ -111,7 +103,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                     .map(|(_, c)| c),
             );
             if selected {
-                row.style(theme.selected.add_modifier(Modifier::REVERSED))
+                row.style(
+                    theme
+                        .selected
+                        .add_modifier(Modifier::REVERSED | Modifier::BOLD),
+                )
             } else {
                 row
             }
@@ -137,6 +133,12 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         ))
     };
     let table_area = titled(frame, area, title);
+    // The table starts one column in, like every other view.
+    let table_area = Rect {
+        x: table_area.x + 1,
+        width: table_area.width.saturating_sub(1),
+        ..table_area
+    };
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         table_area,

@@ -101,23 +101,26 @@ fn table_lines<'a>(
         let values: Vec<f64> = s.points.iter().map(|(_, v)| *v).collect();
         let latest = s.latest().unwrap_or(0.0);
         let max = values.iter().cloned().fold(0.0, f64::max);
-        lines.push(Line::from(vec![
-            Span::styled(
-                pad(
-                    &format!("  {} → {}", s.source_region, s.receiving_region),
-                    34,
-                ),
-                theme.base,
+        let bars = sparkline(&values, spark_w);
+        let tail = &values[values.len().saturating_sub(spark_w)..];
+        let bar_spans = bars
+            .chars()
+            .zip(tail)
+            .map(|(c, v)| Span::styled(c.to_string(), lag_style(theme, *v, model.lag_warning_ms)));
+        let mut spans = vec![Span::styled(
+            pad(
+                &format!("  {} → {}", s.source_region, s.receiving_region),
+                34,
             ),
-            Span::styled(
-                sparkline(&values, spark_w),
-                lag_style(theme, latest, model.lag_warning_ms),
-            ),
-            Span::styled(
-                format!(" {} (max {})", fmt_ms(latest), fmt_ms(max)),
-                theme.dim,
-            ),
-        ]));
+            theme.base,
+        )];
+        // Each bar in the colour of its own lag, so a past spike stands out.
+        spans.extend(bar_spans);
+        spans.push(Span::styled(
+            format!(" {} (max {})", fmt_ms(latest), fmt_ms(max)),
+            theme.dim,
+        ));
+        lines.push(Line::from(spans));
     }
     lines
 }

@@ -49,6 +49,33 @@ pub fn titled(frame: &mut Frame, area: Rect, title: Line) -> Rect {
     }
 }
 
+/// The selected row: one uniform reverse-video bar. Per-span colours are
+/// dropped, since reversed they would turn the bar into a patchwork.
+pub fn selected_line<'a>(line: Line<'a>, selected: ratatui::style::Style) -> Line<'a> {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    Line::from(text).style(
+        selected.add_modifier(ratatui::style::Modifier::REVERSED | ratatui::style::Modifier::BOLD),
+    )
+}
+
+/// Table cells from (text, style) pairs; a selected row gets plain text so the
+/// row's reverse video is uniform.
+pub fn cells<'a>(
+    items: Vec<(String, ratatui::style::Style)>,
+    selected: bool,
+) -> Vec<ratatui::widgets::Cell<'a>> {
+    items
+        .into_iter()
+        .map(|(text, style)| {
+            if selected {
+                ratatui::widgets::Cell::from(text)
+            } else {
+                ratatui::widgets::Cell::from(ratatui::text::Span::styled(text, style))
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
