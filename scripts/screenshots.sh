@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PNG screenshots of the real wavetop binary in a real terminal, for the README.
 #
-# Builds wavetop, runs `wavetop --demo --speed 1` in a detached tmux session of
+# Builds wavetop, runs `wavetop --demo --at 10m` in a detached tmux session of
 # a fixed size, drives it with keys from view to view, captures each screen
 # with its colours (`tmux capture-pane -e`) and renders the captures to PNGs
 # with scripts/ansi_to_png.py. wavetop runs with a throwaway HOME and XDG
@@ -94,7 +94,7 @@ set -sg escape-time 0
 set -g history-limit 0
 EOF
 
-step "starting wavetop --demo --speed 1 in tmux (${COLS}x${ROWS})"
+step "starting wavetop --demo --at 10m in tmux (${COLS}x${ROWS})"
 tmx -f "$WORK/tmux.conf" new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
     env -i \
     PATH="/usr/local/bin:/usr/bin:/bin" \
@@ -106,7 +106,7 @@ tmx -f "$WORK/tmux.conf" new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
     TERM=xterm-256color \
     COLORTERM=truecolor \
     LANG=C.UTF-8 \
-    "$BIN" --demo --speed 1
+    "$BIN" --demo --at 10m
 
 size="$(tmx display-message -p -t "$SESSION" '#{pane_width}x#{pane_height}')"
 [ "$size" = "${COLS}x${ROWS}" ] || die "tmux pane is $size, wanted ${COLS}x${ROWS}"
@@ -156,8 +156,12 @@ shot() {
     step "$OUT/$name.png"
 }
 
+# global-api ten minutes in: the Europe gates wait for approval. Put the
+# cursor on Europe / eu-west-1 (waves: Source, Build, UpdatePipeline, Assets,
+# SouthAmerica, NorthAmerica, Europe; columns sa-east-1 .. eu-west-1).
+keys Down Down Down Down Down Down Right Right Right
 shot grid
-keys Down Down Down Down Enter
+keys Enter
 shot cell-detail
 keys Escape 3 Down
 shot health
@@ -167,7 +171,8 @@ keys 2
 shot pipelines
 keys '?'
 shot help
-keys Escape 1 Down Down Down Down d
+# Back to the grid (the cursor is where it was) and ask to drain eu-west-1.
+keys Escape 1 d
 shot confirm
 keys Escape
 

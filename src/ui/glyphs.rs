@@ -168,16 +168,19 @@ pub fn fmt_elapsed(secs: i64) -> String {
 
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-/// A sparkline of the last `width` values, scaled to the largest of them.
+/// A sparkline of the last `width` values, scaled between their smallest
+/// and largest so that variation shows even on a high baseline.
 pub fn sparkline(values: &[f64], width: usize) -> String {
     let tail = &values[values.len().saturating_sub(width)..];
-    let max = tail.iter().cloned().fold(0.0_f64, f64::max);
+    let max = tail.iter().cloned().fold(f64::MIN, f64::max);
+    let min = tail.iter().cloned().fold(f64::MAX, f64::min);
+    let range = max - min;
     tail.iter()
         .map(|v| {
-            if max <= 0.0 {
+            if range <= 0.0 {
                 SPARKS[0]
             } else {
-                SPARKS[((v / max) * 7.0).round().clamp(0.0, 7.0) as usize]
+                SPARKS[(((v - min) / range) * 7.0).round().clamp(0.0, 7.0) as usize]
             }
         })
         .collect()
@@ -212,6 +215,9 @@ mod tests {
         assert_eq!(fmt_ms(850.4), "850ms");
         assert_eq!(fmt_ms(1_234.0), "1.2s");
         assert_eq!(sparkline(&[0.0, 5.0, 10.0], 10), "▁▅█");
+        assert_eq!(sparkline(&[100.0, 105.0, 110.0], 10), "▁▅█", "scaled from the smallest value");
+        assert_eq!(sparkline(&[7.0, 7.0], 10), "▁▁");
+        assert_eq!(sparkline(&[1.0, 2.0, 3.0, 4.0], 2), "▁█", "only the last values");
         assert_eq!(stack_short("UPDATE_ROLLBACK_IN_PROGRESS"), "ROLLBACK");
     }
 }

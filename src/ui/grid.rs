@@ -392,9 +392,7 @@ fn draw_cell(
     }
     let mut line = Line::from(spans);
     if selected {
-        line = line
-            .patch_style(theme.selected)
-            .patch_style(Modifier::REVERSED);
+        line = super::text::selected_line(line, theme.selected);
         buf.set_stringn(
             x,
             y + 1,
