@@ -58,6 +58,30 @@ impl Tui {
         self.parser.lock().unwrap().screen().contents()
     }
 
+    /// (cells drawn with a colour, cells drawn in reverse video) on screen.
+    pub fn colour_and_inverse_cells(&self) -> (usize, usize) {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        let mut coloured = 0;
+        let mut inverse = 0;
+        for r in 0..rows {
+            for c in 0..cols {
+                if let Some(cell) = screen.cell(r, c) {
+                    if cell.fgcolor() != vt100::Color::Default
+                        || cell.bgcolor() != vt100::Color::Default
+                    {
+                        coloured += 1;
+                    }
+                    if cell.inverse() {
+                        inverse += 1;
+                    }
+                }
+            }
+        }
+        (coloured, inverse)
+    }
+
     pub fn alternate_screen(&self) -> bool {
         self.parser.lock().unwrap().screen().alternate_screen()
     }

@@ -137,3 +137,25 @@ fn ctrl_c_quits_like_q() {
     assert!(tui.wait_exit(WAIT).success());
     assert_restored(&tui);
 }
+
+#[test]
+fn no_color_draws_without_colour_but_keeps_reverse_video() {
+    let dir = tempdir("nocolor");
+    let env = demo_env(&dir);
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    env.push(("NO_COLOR", "1"));
+    let mut tui = Tui::spawn(&["--demo", "--at", "10m"], &env, 24, 80);
+    tui.wait_for("APPROVE?", WAIT);
+    let (coloured, inverse) = tui.colour_and_inverse_cells();
+    assert_eq!(coloured, 0, "no cell is coloured under NO_COLOR");
+    assert!(inverse > 0, "the selection is still shown in reverse video");
+    tui.send("q");
+    tui.wait_exit(WAIT);
+
+    // The same screen with colour has coloured cells: the check above can fail.
+    let mut tui = spawn_demo(&dir, &["--at", "10m"]);
+    tui.wait_for("APPROVE?", WAIT);
+    assert!(tui.colour_and_inverse_cells().0 > 0);
+    tui.send("q");
+    tui.wait_exit(WAIT);
+}
