@@ -81,15 +81,6 @@ pub struct InFlightOp {
     pub calls: Vec<crate::source::OperateCall>,
 }
 
-/// A hold placed by wavetop that it releases itself when the window opens.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScheduledRelease {
-    pub pipeline: String,
-    pub stage: String,
-    pub region: String,
-    pub at: Timestamp,
-}
-
 /// An approval deferred until the region's window opens.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeferredApproval {
@@ -134,7 +125,9 @@ pub struct Model {
     /// operated on twice at once.
     pub in_flight_ops: Vec<InFlightOp>,
     pub next_op_id: u64,
-    pub scheduled_releases: Vec<ScheduledRelease>,
+    /// When wavetop last tried to release each hold by itself, so a release
+    /// that fails is tried again a minute later, not on every tick.
+    pub auto_release_attempts: Vec<(String, Timestamp)>,
     pub deferred_approvals: Vec<DeferredApproval>,
     pub activity: Vec<ActivityEntry>,
     /// One-line message under the view (errors, refusals, hints).
@@ -174,7 +167,7 @@ impl Model {
             confirmation: None,
             in_flight_ops: Vec::new(),
             next_op_id: 1,
-            scheduled_releases: Vec::new(),
+            auto_release_attempts: Vec::new(),
             deferred_approvals: Vec::new(),
             activity: Vec::new(),
             flash: None,

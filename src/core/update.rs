@@ -169,8 +169,12 @@ fn on_tick(model: &mut Model, fx: &mut Vec<Effect>) {
 
 /// Holds placed until a window carry their release time in the reason that
 /// AWS stores, so any wavetop with auto_release on releases them on time.
+/// How long after a failed automatic release wavetop tries again.
+const AUTO_RELEASE_RETRY_SECS: i64 = 60;
+
 fn release_due_holds(model: &mut Model, fx: &mut Vec<Effect>) {
-    if !model.auto_release {
+    // Read-only mode releases nothing, by itself or otherwise.
+    if !model.auto_release || model.read_only {
         return;
     }
     let mut due = Vec::new();
@@ -194,7 +198,18 @@ fn release_due_holds(model: &mut Model, fx: &mut Vec<Effect>) {
             }
         }
     }
+    let now = model.now;
     for intent in due {
+        let target = intent.target();
+        let in_flight = model.in_flight_ops.iter().any(|op| op.target == target);
+        let tried_recently = model.auto_release_attempts.iter().any(|(t, at)| {
+            *t == target && now.as_second() - at.as_second() < AUTO_RELEASE_RETRY_SECS
+        });
+        if in_flight || tried_recently {
+            continue;
+        }
+        model.auto_release_attempts.retain(|(t, _)| *t != target);
+        model.auto_release_attempts.push((target, now));
         send(model, intent, "", "auto-release at window", fx);
     }
 }

@@ -169,3 +169,37 @@ fn window_actions_say_why_when_the_region_has_no_window_or_it_is_open() {
     assert!(c.model.flash.as_ref().unwrap().1.contains("open now"));
     assert!(c.model.confirmation.is_none());
 }
+
+#[test]
+fn a_failing_auto_release_is_retried_a_minute_later_not_on_every_tick() {
+    let mut c = Console::with(
+        10,
+        windows("us-west-2", "America/Los_Angeles", "22:00", "05:00"),
+        false,
+    );
+    c.model.auto_release = true;
+    c.navigate("global-api", "NorthAmerica", "us-west-2");
+    c.keys("w tab");
+    c.type_text("NorthAmerica");
+    c.keys("tab right enter");
+    // From now on the release calls are held back and answered with an error.
+    c.run_operations = false;
+    c.advance(4 * 3600);
+    let first: Vec<Effect> = std::mem::take(&mut c.held_back);
+    assert_eq!(first.len(), 1, "one release at the opening");
+    let Effect::Operate { op_id, .. } = first[0] else {
+        panic!()
+    };
+    c.send(wavetop::core::msg::Msg::Operated {
+        op_id,
+        results: vec![Err(wavetop::source::SourceError::AccessDenied(
+            "not allowed".into(),
+        ))],
+    });
+    for _ in 0..30 {
+        c.advance(1);
+    }
+    assert!(c.held_back.is_empty(), "not retried within the minute");
+    c.advance(31);
+    assert_eq!(c.held_back.len(), 1, "retried after a minute");
+}
