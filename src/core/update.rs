@@ -223,11 +223,20 @@ fn send_due_approvals(model: &mut Model, fx: &mut Vec<Effect>) {
     model.deferred_approvals = later;
     for d in due {
         let intent = Intent::Approve {
-            pipeline: d.pipeline,
-            stage: d.stage,
-            action: d.action,
-            region: d.region,
+            pipeline: d.pipeline.clone(),
+            stage: d.stage.clone(),
+            action: d.action.clone(),
+            region: d.region.clone(),
         };
+        // Another call on the same gate is still out: keep this one for the next tick.
+        if model
+            .in_flight_ops
+            .iter()
+            .any(|op| op.target == intent.target())
+        {
+            model.deferred_approvals.push(d);
+            continue;
+        }
         send(model, intent, &d.comment, "approval at window", fx);
     }
 }
