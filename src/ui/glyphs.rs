@@ -215,9 +215,17 @@ mod tests {
         assert_eq!(fmt_ms(850.4), "850ms");
         assert_eq!(fmt_ms(1_234.0), "1.2s");
         assert_eq!(sparkline(&[0.0, 5.0, 10.0], 10), "▁▅█");
-        assert_eq!(sparkline(&[100.0, 105.0, 110.0], 10), "▁▅█", "scaled from the smallest value");
+        assert_eq!(
+            sparkline(&[100.0, 105.0, 110.0], 10),
+            "▁▅█",
+            "scaled from the smallest value"
+        );
         assert_eq!(sparkline(&[7.0, 7.0], 10), "▁▁");
-        assert_eq!(sparkline(&[1.0, 2.0, 3.0, 4.0], 2), "▁█", "only the last values");
+        assert_eq!(
+            sparkline(&[1.0, 2.0, 3.0, 4.0], 2),
+            "▁█",
+            "only the last values"
+        );
         assert_eq!(stack_short("UPDATE_ROLLBACK_IN_PROGRESS"), "ROLLBACK");
     }
 }
