@@ -53,6 +53,7 @@ fn core(c: &mut Criterion) {
                     },
                     generation,
                     result: Ok(Observation::Flow(flow.clone())),
+                    incomplete: None,
                 },
                 now,
             )

@@ -16,15 +16,21 @@
 //! must flip `Inverted` as the CLI then reads it, audited before and after.
 //! For the drain, health status has to be known: a small relay in front of
 //! moto carries CloudWatch's CBOR calls to moto's JSON protocol and back.
+//!
+//! The last test runs the console itself against moto in a pseudo-terminal
+//! (the harness of `tests/pty/`) and reads its screen: the account, the
+//! seeded pipeline and record sets, the calls moto lacks shown as errors of
+//! their sources, and the terminal restored after `q`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Once;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_config::BehaviorVersion;
 use aws_sdk_cloudformation::types::StackStatus;
@@ -37,11 +43,17 @@ use aws_sdk_route53::types::{
     ResourceRecordSet, ResourceRecordSetFailover, ResourceRecordSetRegion, RrType,
 };
 use ciborium::Value as CborValue;
+use portable_pty::CommandBuilder;
 use serde_json::Value;
 use wavetop::config::schema::{AwsConfig, StackConfig, TableConfig};
 use wavetop::domain::fleet::{FlowKind, HealthStatus, RoutingPolicy};
 use wavetop::source::aws::{AwsBackend, AwsOptions};
 use wavetop::source::{Observation, Observe, Operate, OperateCall, PollKey, SourceError};
+
+#[path = "pty/harness.rs"]
+#[allow(dead_code)] // the pty tests use parts of the harness this file does not
+mod harness;
+use harness::Tui;
 
 /// The emulator's URL, or None (with a notice) when the tier is not set up.
 fn emulator() -> Option<String> {
@@ -706,23 +718,33 @@ impl Sandbox {
         self.root.join("state").join("wavetop").join("audit.jsonl")
     }
 
-    fn isolate<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
+    /// The whole environment a process started in this sandbox gets: no
+    /// AWS_PROFILE, no real config or credential files.
+    fn environment(&self) -> Vec<(&'static str, OsString)> {
         let home = self.root.join("home");
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", self.root.join("config"))
-            .env("XDG_STATE_HOME", self.root.join("state"))
-            .env("XDG_CACHE_HOME", self.root.join("cache"))
-            .env("AWS_CONFIG_FILE", home.join("aws-config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_SESSION_TOKEN", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_DEFAULT_REGION", "us-east-1")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("NO_COLOR", "1")
+        vec![
+            ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+            ("HOME", home.clone().into()),
+            ("XDG_CONFIG_HOME", self.root.join("config").into()),
+            ("XDG_STATE_HOME", self.root.join("state").into()),
+            ("XDG_CACHE_HOME", self.root.join("cache").into()),
+            ("AWS_CONFIG_FILE", home.join("aws-config").into()),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                home.join("aws-credentials").into(),
+            ),
+            ("AWS_ACCESS_KEY_ID", "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+            ("AWS_SESSION_TOKEN", "testing".into()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("AWS_DEFAULT_REGION", "us-east-1".into()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+            ("NO_COLOR", "1".into()),
+        ]
+    }
+
+    fn isolate<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
+        cmd.env_clear().envs(self.environment())
     }
 
     /// Runs the built wavetop against the emulator with `--config`.
@@ -1653,4 +1675,160 @@ async fn drain_and_restore_through_the_binary_flip_inverted() {
     assert_audited(&audit_lines_for(&audit, use1), &[true, false]);
     assert_audited(&audit_lines_for(&audit, primary), &[true, false]);
     assert!(audit_lines_for(&audit, euw1).is_empty());
+}
+
+// The console itself against the emulator, read through a terminal emulator.
+
+/// How long the console may take to discover and poll the seeded fleet.
+const SCREEN_WAIT: Duration = Duration::from_secs(30);
+
+/// Waits until `holds` is true of the screen's rows; panics with the screen
+/// and `what` when it never is.
+fn wait_for_screen(tui: &Tui, what: &str, holds: impl Fn(&[&str]) -> bool) {
+    let start = Instant::now();
+    loop {
+        let text = tui.screen_text();
+        let rows: Vec<&str> = text.lines().collect();
+        if holds(&rows) {
+            return;
+        }
+        if start.elapsed() > SCREEN_WAIT {
+            panic!("the console never showed {what} within {SCREEN_WAIT:?}; screen:\n{text}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The row of the sources panel (under the activity view) for one poll key.
+fn source_row<'s>(rows: &[&'s str], label: &str) -> Option<&'s str> {
+    let panel = rows.iter().position(|r| r.contains(" sources: "))?;
+    rows[panel + 1..]
+        .iter()
+        .find(|r| {
+            // Past the row's state glyph.
+            let mut chars = r.trim_start().chars();
+            chars.next();
+            chars.as_str().trim_start().starts_with(label)
+        })
+        .copied()
+}
+
+#[tokio::test]
+async fn the_console_shows_the_seeded_fleet_and_what_the_emulator_lacks() {
+    let Some(url) = emulator() else { return };
+    let tag = format!("c{}", unique());
+    // A home region no other test lists pipelines in.
+    let home = "ap-northeast-1";
+    let pipeline = format!("tui-{tag}");
+    seed_pipeline(&url, home, &pipeline, &pipeline).await;
+    seed_stack(&url, "eu-west-1", &format!("{pipeline}-eu-west-1")).await;
+    seed_stack(&url, "us-west-2", &format!("{pipeline}-us-west-2")).await;
+    let zone = seed_zone(&url, &tag).await;
+    let api = format!("api.{}", zone.name);
+    let app = format!("app.{}", zone.name);
+
+    let sandbox = Sandbox::new(&tag);
+    let config = sandbox.config(&format!(
+        "[aws]\nhome_regions = [\"{home}\"]\nhosted_zones = [\"{}\"]\n",
+        zone.name.trim_end_matches('.')
+    ));
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wavetop"));
+    cmd.env_clear();
+    for (key, value) in sandbox.environment() {
+        cmd.env(key, value);
+    }
+    cmd.env("TERM", "xterm-256color");
+    cmd.args(["--endpoint-url", url.as_str(), "--config"]);
+    cmd.arg(&config);
+    let mut tui = Tui::spawn_command(cmd, 48, 160);
+
+    // The header names the account STS answers for; the grid shows the
+    // seeded pipeline with the regions its actions run in as columns.
+    wait_for_screen(&tui, "the account in the header", |rows| {
+        rows.first().is_some_and(|h| h.contains("123456789012"))
+    });
+    assert!(tui.raw_mode(), "the console runs in raw mode");
+    assert!(
+        tui.alternate_screen(),
+        "the console uses the alternate screen"
+    );
+    wait_for_screen(&tui, "the pipeline and its regions", |rows| {
+        rows.iter().any(|r| r.contains(&pipeline))
+            && rows
+                .iter()
+                .any(|r| r.contains("eu-west-1") && r.contains("us-west-2"))
+    });
+
+    // eu-west-1's health checks (this test's, and those other tests seed in
+    // the same account) have no status, as moto's CloudWatch cannot say: the
+    // grid shows them unknown, never as failing; nothing has failed.
+    wait_for_screen(&tui, "eu-west-1's checks as unknown", |rows| {
+        rows.iter().any(|r| r.contains("? 0/"))
+    });
+    let grid = tui.screen_text();
+    assert!(!grid.contains('✖'), "nothing seeded has failed:\n{grid}");
+
+    // Health: the zone's latency and failover record sets.
+    tui.send("3");
+    wait_for_screen(&tui, "the seeded record sets", |rows| {
+        rows.iter().any(|r| r.contains(&api)) && rows.iter().any(|r| r.contains(&app))
+    });
+
+    // Activity: every poll key has a row in the sources panel. moto has no
+    // GetPipelineState and its CloudWatch does not speak the SDK's protocol:
+    // those show as errors of their own sources, and the console keeps going.
+    tui.send("6");
+    let flow_label = format!("pipeline {pipeline}");
+    let labels = [
+        flow_label.as_str(),
+        "stacks eu-west-1",
+        "stacks us-west-2",
+        "health",
+    ];
+    wait_for_screen(&tui, "a source row per poll key", |rows| {
+        labels.iter().all(|l| source_row(rows, l).is_some())
+    });
+    wait_for_screen(&tui, "the emulator's missing calls as errors", |rows| {
+        source_row(rows, &flow_label).is_some_and(|r| r.contains("GetPipelineState"))
+            && source_row(rows, "health").is_some_and(|r| r.contains("GetMetricData"))
+    });
+    let text = tui.screen_text();
+    let rows: Vec<&str> = text.lines().collect();
+    for label in ["stacks eu-west-1", "stacks us-west-2"] {
+        let row = source_row(&rows, label).unwrap();
+        assert!(row.trim_start().starts_with('●'), "{label} answered: {row}");
+    }
+    for label in [flow_label.as_str(), "health"] {
+        let row = source_row(&rows, label).unwrap();
+        assert!(
+            row.trim_start().starts_with('!'),
+            "{label} marked as answering with an error: {row}"
+        );
+    }
+    // The activity log above the sources says so too, once each.
+    let log: Vec<&str> = rows
+        .iter()
+        .take_while(|r| !r.contains(" sources: "))
+        .copied()
+        .collect();
+    for (label, call) in [
+        (flow_label.as_str(), "GetPipelineState"),
+        ("health", "GetMetricData"),
+    ] {
+        let lines = log
+            .iter()
+            .filter(|r| r.contains(&format!("✖ {label}: answered in part")) && r.contains(call))
+            .count();
+        assert_eq!(lines, 1, "{label} in the activity log:\n{text}");
+    }
+
+    tui.send("q");
+    let status = tui.wait_exit(SCREEN_WAIT);
+    assert!(status.success(), "exit status {status:?}");
+    assert!(!tui.raw_mode(), "terminal left in raw mode");
+    assert!(
+        !tui.alternate_screen(),
+        "terminal left on the alternate screen"
+    );
+    assert!(!tui.cursor_hidden(), "cursor left hidden");
 }

@@ -17,6 +17,8 @@ pub enum Msg {
         key: PollKey,
         generation: u64,
         result: Result<Observation, SourceError>,
+        /// What a good answer could not include (see [`crate::source::Observe::incomplete`]).
+        incomplete: Option<SourceError>,
     },
     Identity(Result<String, SourceError>),
     /// The answer to an [`Effect::Operate`], one result per call sent, in order;

@@ -73,11 +73,27 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             key,
             generation,
             result,
+            incomplete,
         } => {
             let merged = match result {
                 Ok(observation) => {
+                    let lacked_before = model
+                        .poll
+                        .state(&key)
+                        .and_then(|s| s.last_error.as_ref().map(|(_, e)| e.clone()));
                     let activity = apply_observation(&mut model.fleet, observation, now);
-                    model.poll.completed(&key, generation, now, Ok(activity))
+                    let accepted = model.poll.completed(&key, generation, now, Ok(activity));
+                    if accepted && let Some(err) = incomplete {
+                        // Logged when it starts or changes, not at every poll.
+                        if lacked_before.as_ref() != Some(&err) {
+                            model.log(
+                                ActivityKind::Error,
+                                format!("{}: answered in part: {err}", key.label()),
+                            );
+                        }
+                        model.poll.answered_in_part(&key, now, err);
+                    }
+                    accepted
                 }
                 Err(err) => {
                     let text = format!("{}: {err}", key.label());

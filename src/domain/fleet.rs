@@ -473,11 +473,14 @@ impl Health {
 fn summarize<'a>(checks: impl Iterator<Item = &'a HealthCheck>) -> Option<RegionHealth> {
     let mut total = 0;
     let mut healthy = 0;
+    let mut unhealthy = 0;
     let mut inverted = 0;
     for c in checks {
         total += 1;
-        if c.status == HealthStatus::Healthy {
-            healthy += 1;
+        match c.status {
+            HealthStatus::Healthy => healthy += 1,
+            HealthStatus::Unhealthy => unhealthy += 1,
+            HealthStatus::Unknown => {}
         }
         if c.inverted {
             inverted += 1;
@@ -486,6 +489,7 @@ fn summarize<'a>(checks: impl Iterator<Item = &'a HealthCheck>) -> Option<Region
     (total > 0).then_some(RegionHealth {
         total,
         healthy,
+        unhealthy,
         drained: inverted > 0,
     })
 }
@@ -494,8 +498,23 @@ fn summarize<'a>(checks: impl Iterator<Item = &'a HealthCheck>) -> Option<Region
 pub struct RegionHealth {
     pub total: usize,
     pub healthy: usize,
+    pub unhealthy: usize,
     /// At least one of the region's checks is inverted: wavetop drained it.
     pub drained: bool,
+}
+
+impl RegionHealth {
+    /// Unhealthy when any check is known to fail; unknown when, failing
+    /// none, some have no status yet (nothing read, or the read refused).
+    pub fn status(&self) -> HealthStatus {
+        if self.unhealthy > 0 {
+            HealthStatus::Unhealthy
+        } else if self.healthy < self.total {
+            HealthStatus::Unknown
+        } else {
+            HealthStatus::Healthy
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -599,5 +618,43 @@ impl Fleet {
             .fold(None, |acc: Option<f64>, v| {
                 Some(acc.map_or(v, |a| a.max(v)))
             })
+    }
+}
+
+#[cfg(test)]
+mod region_health_tests {
+    use super::*;
+
+    fn check(id: &str, status: HealthStatus) -> HealthCheck {
+        HealthCheck {
+            id: id.to_string(),
+            region: "eu-west-1".to_string(),
+            target: String::new(),
+            status,
+            inverted: false,
+            disabled: false,
+            checkers: Vec::new(),
+            fetched_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn summary_of(statuses: &[HealthStatus]) -> RegionHealth {
+        let checks: Vec<HealthCheck> = statuses
+            .iter()
+            .enumerate()
+            .map(|(i, s)| check(&i.to_string(), *s))
+            .collect();
+        summarize(checks.iter()).expect("checks")
+    }
+
+    #[test]
+    fn a_check_without_status_makes_the_region_unknown_not_unhealthy() {
+        use HealthStatus::*;
+        assert_eq!(summary_of(&[Unknown]).status(), Unknown);
+        assert_eq!(summary_of(&[Healthy, Unknown]).status(), Unknown);
+        assert_eq!(summary_of(&[Unknown, Unhealthy]).status(), Unhealthy);
+        assert_eq!(summary_of(&[Healthy, Healthy]).status(), Healthy);
+        let mixed = summary_of(&[Healthy, Unhealthy, Unknown]);
+        assert_eq!((mixed.total, mixed.healthy, mixed.unhealthy), (3, 1, 1));
     }
 }

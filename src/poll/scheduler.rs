@@ -219,6 +219,14 @@ impl PollScheduler {
         true
     }
 
+    /// Records what a good answer could not include: shown as the key's last
+    /// error, while the key keeps the cadence of a good answer and is not stale.
+    pub fn answered_in_part(&mut self, key: &PollKey, now: Timestamp, err: SourceError) {
+        if let Some(state) = self.keys.get_mut(key) {
+            state.last_error = Some((now, err));
+        }
+    }
+
     /// A key is stale when its last good answer is older than three of its
     /// intervals, or when it never answered and its first request failed.
     pub fn is_stale(&self, key: &PollKey, now: Timestamp) -> bool {

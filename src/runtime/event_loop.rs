@@ -126,10 +126,15 @@ fn spawn_effect(
                         timeout.as_secs()
                     ))),
                 };
+                let incomplete = match &result {
+                    Ok(_) => observe.incomplete(&key),
+                    Err(_) => None,
+                };
                 let _ = tx.send(Msg::Polled {
                     key,
                     generation,
                     result,
+                    incomplete,
                 });
             });
         }

@@ -177,6 +177,12 @@ impl std::error::Error for SourceError {}
 pub trait Observe: Send + Sync {
     fn discover(&self) -> BoxFuture<'_, Result<Discovery, SourceError>>;
     fn poll(&self, key: PollKey) -> BoxFuture<'_, Result<Observation, SourceError>>;
+    /// What the last good answer to `key` could not include: a call refused
+    /// or missing (an emulator without GetPipelineState) whose part of the
+    /// answer is then unknown. None when the answer was whole.
+    fn incomplete(&self, _key: &PollKey) -> Option<SourceError> {
+        None
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

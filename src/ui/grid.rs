@@ -15,7 +15,7 @@ use super::glyphs::{
 use super::text::pad;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
-use crate::domain::fleet::{Cell, CellStatus, Flow, FlowKind, HealthStatus, Wave};
+use crate::domain::fleet::{Cell, CellStatus, Flow, FlowKind, Wave};
 
 /// Width of the wave-name column.
 const LABEL_W: u16 = 16;
@@ -371,11 +371,7 @@ fn draw_cell(
         .health
         .region_summary_for(&flow.name, &cell.region)
     {
-        let status = if summary.healthy == summary.total {
-            HealthStatus::Healthy
-        } else {
-            HealthStatus::Unhealthy
-        };
+        let status = summary.status();
         let (g, _) = health_glyph(status, summary.drained);
         spans.push(Span::raw(" "));
         spans.push(Span::styled(
@@ -411,13 +407,13 @@ fn region_health(model: &Model, flow: &Flow, region: &str, theme: &Theme) -> (St
             format!("▼ drained {}/{}", s.healthy, s.total),
             theme.health_drained,
         ),
-        Some(s) if s.healthy == s.total => {
-            (format!("● {}/{}", s.healthy, s.total), theme.health_healthy)
+        Some(s) => {
+            let (glyph, _) = health_glyph(s.status(), false);
+            (
+                format!("{glyph} {}/{}", s.healthy, s.total),
+                health_style(theme, s.status(), false),
+            )
         }
-        Some(s) => (
-            format!("✖ {}/{}", s.healthy, s.total),
-            theme.health_unhealthy,
-        ),
     }
 }
 

@@ -94,6 +94,7 @@ impl Console {
                             .expect("sim is ready"),
                         key,
                         generation,
+                        incomplete: None,
                     },
                     Effect::FetchIdentity => Msg::Identity(
                         self.backend

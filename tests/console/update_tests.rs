@@ -384,6 +384,7 @@ fn a_failing_poll_marks_its_source_stale_and_logs_the_error() {
                     key: k,
                     generation,
                     result,
+                    incomplete: None,
                 });
             }
         }
@@ -396,6 +397,55 @@ fn a_failing_poll_marks_its_source_stale_and_logs_the_error() {
             .iter()
             .any(|e| e.kind == ActivityKind::Error && e.text.contains("throttled"))
     );
+}
+
+/// Polls every due key once (after `secs`), answering `key` with the
+/// simulator's observation and `incomplete` as what that answer lacked.
+fn poll_once_with(c: &mut Console, secs: i64, key: &PollKey, incomplete: Option<SourceError>) {
+    use futures_util::FutureExt;
+    use wavetop::source::Observe;
+    c.clock.set(c.now() + jiff::SignedDuration::from_secs(secs));
+    let now = c.now();
+    let fx = wavetop::core::update::update(&mut c.model, Msg::Tick, now);
+    for effect in fx {
+        if let Effect::Poll { key: k, generation } = effect {
+            let result = c.backend.poll(k.clone()).now_or_never().unwrap();
+            let incomplete = if &k == key { incomplete.clone() } else { None };
+            c.send(Msg::Polled {
+                key: k,
+                generation,
+                result,
+                incomplete,
+            });
+        }
+    }
+}
+
+#[test]
+fn an_answer_in_part_shows_as_its_sources_error_logged_once_and_not_stale() {
+    let mut c = Console::at_minutes(10);
+    let key = PollKey::Health;
+    let lacking = SourceError::Unreachable("cloudwatch:GetMetricData: no such operation".into());
+    let logged = |c: &Console| {
+        c.model
+            .activity
+            .iter()
+            .filter(|e| e.kind == ActivityKind::Error && e.text.contains("GetMetricData"))
+            .count()
+    };
+    for _ in 0..3 {
+        poll_once_with(&mut c, 90, &key, Some(lacking.clone()));
+    }
+    let state = c.model.poll.state(&key).unwrap();
+    assert_eq!(state.last_error.as_ref().map(|(_, e)| e), Some(&lacking));
+    assert_eq!(state.last_ok, Some(c.now()), "the answer itself was good");
+    assert!(!c.model.poll.is_stale(&key, c.now()));
+    assert_eq!(logged(&c), 1, "logged when it starts, not at every poll");
+
+    // A whole answer clears it.
+    poll_once_with(&mut c, 90, &key, None);
+    assert!(c.model.poll.state(&key).unwrap().last_error.is_none());
+    assert_eq!(logged(&c), 1);
 }
 
 #[test]

@@ -17,6 +17,17 @@ pub struct Tui {
 
 impl Tui {
     pub fn spawn(args: &[&str], envs: &[(&str, &str)], rows: u16, cols: u16) -> Tui {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wavetop"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        Tui::spawn_command(cmd, rows, cols)
+    }
+
+    /// Starts a command built by the caller (e.g. with a cleared environment).
+    pub fn spawn_command(cmd: CommandBuilder, rows: u16, cols: u16) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -25,12 +36,6 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wavetop"));
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        for (k, v) in envs {
-            cmd.env(k, v);
-        }
         let child = pty.slave.spawn_command(cmd).expect("spawn wavetop");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("pty reader");

@@ -195,6 +195,10 @@ impl Observe for AwsBackend {
     fn poll(&self, key: PollKey) -> BoxFuture<'_, Result<Observation, SourceError>> {
         Box::pin(self.poll_key(key))
     }
+
+    fn incomplete(&self, key: &PollKey) -> Option<SourceError> {
+        self.lock_state().partial_errors.get(&key.label()).cloned()
+    }
 }
 
 impl Operate for AwsBackend {
