@@ -111,6 +111,17 @@ fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme
         format!(" · read {} ago", fmt_age(age)),
         theme.dim,
     ));
+    // When the last poll failed or came back incomplete, the cells may not
+    // show the pipeline's real state: say so where the operator looks.
+    let key = crate::source::PollKey::Flow {
+        flow: flow.name.clone(),
+    };
+    if let Some((_, err)) = model.poll.state(&key).and_then(|s| s.last_error.as_ref()) {
+        spans.push(Span::styled(
+            format!(" · ⚠ {err}"),
+            theme.stale.add_modifier(Modifier::BOLD),
+        ));
+    }
     let line = Line::from(spans);
     buf.set_line(area.x, area.y, &line, area.width);
 }

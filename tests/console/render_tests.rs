@@ -187,3 +187,40 @@ fn many_regions_scroll_with_the_selected_column_in_view() {
         "hidden columns are announced"
     );
 }
+
+#[test]
+fn a_pipeline_whose_last_poll_failed_says_so_in_the_grid_title() {
+    use wavetop::core::msg::{Effect, Msg};
+    use wavetop::source::{PollKey, SourceError};
+
+    let mut c = Console::at_minutes(10);
+    let key = PollKey::Flow {
+        flow: "global-api".into(),
+    };
+    c.advance(40);
+    let now = c.now();
+    // Answer the next poll of global-api with an error; the others normally.
+    c.clock.set(now + jiff::SignedDuration::from_secs(40));
+    let at = c.now();
+    let fx = wavetop::core::update::update(&mut c.model, Msg::Tick, at);
+    let generation = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Poll { key: k, generation } if *k == key => Some(*generation),
+            _ => None,
+        })
+        .expect("global-api is due");
+    c.send(Msg::Polled {
+        key: key.clone(),
+        generation,
+        result: Err(SourceError::AccessDenied(
+            "codepipeline:GetPipelineState".into(),
+        )),
+        incomplete: None,
+    });
+    let terminal = render(&c.model, &dark(), 200, 30);
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "⚠ access denied").expect("the title names the failure");
+    assert_eq!(y, 2, "on the grid's title line");
+    assert!(buffer[(x, y)].modifier.contains(Modifier::BOLD));
+}
