@@ -25,6 +25,24 @@ fn wavetop(dir: &Path, args: &[&str]) -> Output {
         .expect("run wavetop")
 }
 
+/// A gate command on the Europe gate of global-api, ten minutes into the demo.
+fn gate_args<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        command,
+        "--demo",
+        "--at",
+        "10m",
+        "--pipeline",
+        "global-api",
+        "--wave",
+        "Europe",
+        "--region",
+        "eu-west-1",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 fn text(out: &Output) -> String {
     format!(
         "{}{}",
@@ -126,21 +144,7 @@ fn the_table_snapshot_reads_as_a_grid() {
 #[test]
 fn an_operator_command_without_yes_says_what_it_would_do_and_exits_2() {
     let dir = tempdir("noyes");
-    let out = wavetop(
-        &dir,
-        &[
-            "approve",
-            "--demo",
-            "--at",
-            "10m",
-            "--pipeline",
-            "global-api",
-            "--wave",
-            "Europe",
-            "--region",
-            "eu-west-1",
-        ],
-    );
+    let out = wavetop(&dir, &gate_args("approve", &[]));
     assert_eq!(out.status.code(), Some(2));
     let t = text(&out);
     assert!(
@@ -159,21 +163,7 @@ fn approve_with_yes_calls_once_and_audits_before_and_after() {
     let dir = tempdir("approve");
     let out = wavetop(
         &dir,
-        &[
-            "approve",
-            "--demo",
-            "--at",
-            "10m",
-            "--pipeline",
-            "global-api",
-            "--wave",
-            "Europe",
-            "--region",
-            "eu-west-1",
-            "--comment",
-            "canary clean",
-            "--yes",
-        ],
+        &gate_args("approve", &["--comment", "canary clean", "--yes"]),
     );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("done: codepipeline:PutApprovalResult"));
@@ -195,22 +185,7 @@ fn approve_with_yes_calls_once_and_audits_before_and_after() {
 #[test]
 fn reject_without_a_comment_is_bad_input() {
     let dir = tempdir("reject");
-    let out = wavetop(
-        &dir,
-        &[
-            "reject",
-            "--demo",
-            "--at",
-            "10m",
-            "--pipeline",
-            "global-api",
-            "--wave",
-            "Europe",
-            "--region",
-            "eu-west-1",
-            "--yes",
-        ],
-    );
+    let out = wavetop(&dir, &gate_args("reject", &["--yes"]));
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("required"), "{}", text(&out));
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::glyphs::{execution_glyph, execution_style, fmt_age, fmt_elapsed};
-use super::text::{cells, titled};
+use super::text::{cells, table_row, titled};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 
@@ -47,27 +47,22 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             fmt_age(model.now.as_second() - e.started_at.as_second())
         );
         let selected = i == model.cursors.execution;
-        let row = Row::new(cells(
-            vec![
-                (format!("{g} {w}"), execution_style(theme, e.status)),
-                (e.id.chars().take(8).collect::<String>(), theme.base),
-                (e.pipeline.clone(), theme.base),
-                (e.trigger.clone(), theme.base),
-                (revision, theme.base),
-                (started, theme.base),
-                (took, theme.base),
-            ],
+        table_row(
+            cells(
+                vec![
+                    (format!("{g} {w}"), execution_style(theme, e.status)),
+                    (e.id.chars().take(8).collect::<String>(), theme.base),
+                    (e.pipeline.clone(), theme.base),
+                    (e.trigger.clone(), theme.base),
+                    (revision, theme.base),
+                    (started, theme.base),
+                    (took, theme.base),
+                ],
+                selected,
+            ),
             selected,
-        ));
-        if selected {
-            row.style(
-                theme
-                    .selected
-                    .add_modifier(Modifier::REVERSED | Modifier::BOLD),
-            )
-        } else {
-            row
-        }
+            theme.selected,
+        )
     });
     let widths = [
         Constraint::Length(13),

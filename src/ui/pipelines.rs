@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::glyphs::{execution_glyph, execution_style, fmt_age};
-use super::text::{cells, titled};
+use super::text::{cells, table_row, titled};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::domain::fleet::FlowKind;
@@ -95,22 +95,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let rows: Vec<Row> = rows_cells
         .into_iter()
         .map(|(selected, cells)| {
-            let row = Row::new(
-                cells
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(i, _)| keep(*i))
-                    .map(|(_, c)| c),
-            );
-            if selected {
-                row.style(
-                    theme
-                        .selected
-                        .add_modifier(Modifier::REVERSED | Modifier::BOLD),
-                )
-            } else {
-                row
-            }
+            let kept = cells
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| keep(*i))
+                .map(|(_, c)| c)
+                .collect();
+            table_row(kept, selected, theme.selected)
         })
         .collect();
     let title = if model.filter.is_empty() {

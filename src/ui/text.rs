@@ -76,6 +76,22 @@ pub fn cells<'a>(
         .collect()
 }
 
+/// A table row, in a uniform reverse-video bar when selected.
+pub fn table_row<'a>(
+    cells: Vec<ratatui::widgets::Cell<'a>>,
+    selected: bool,
+    style: ratatui::style::Style,
+) -> ratatui::widgets::Row<'a> {
+    let row = ratatui::widgets::Row::new(cells);
+    if selected {
+        row.style(
+            style.add_modifier(ratatui::style::Modifier::REVERSED | ratatui::style::Modifier::BOLD),
+        )
+    } else {
+        row
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

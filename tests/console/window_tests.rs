@@ -28,6 +28,15 @@ fn windows(region: &str, zone: &str, open: &str, close: &str) -> Windows {
     Windows::from_config(&map).unwrap()
 }
 
+/// Holds NorthAmerica (two regions: the wave name is typed) until us-west-2's
+/// window, with keys, as an operator would.
+fn hold_north_america_until_the_us_west_2_window(c: &mut Console) {
+    c.navigate("global-api", "NorthAmerica", "us-west-2");
+    c.keys("w tab");
+    c.type_text("NorthAmerica");
+    c.keys("tab right enter");
+}
+
 fn ts(text: &str) -> Timestamp {
     text.parse().unwrap()
 }
@@ -108,10 +117,7 @@ fn without_auto_release_the_hold_stays() {
         windows("us-west-2", "America/Los_Angeles", "22:00", "05:00"),
         false,
     );
-    c.navigate("global-api", "NorthAmerica", "us-west-2");
-    c.keys("w tab");
-    c.type_text("NorthAmerica");
-    c.keys("tab right enter");
+    hold_north_america_until_the_us_west_2_window(&mut c);
     c.advance(5 * 3600);
     assert!(
         !c.sent
@@ -178,10 +184,7 @@ fn a_failing_auto_release_is_retried_a_minute_later_not_on_every_tick() {
         false,
     );
     c.model.auto_release = true;
-    c.navigate("global-api", "NorthAmerica", "us-west-2");
-    c.keys("w tab");
-    c.type_text("NorthAmerica");
-    c.keys("tab right enter");
+    hold_north_america_until_the_us_west_2_window(&mut c);
     // From now on the release calls are held back and answered with an error.
     c.run_operations = false;
     c.advance(4 * 3600);
