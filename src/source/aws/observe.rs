@@ -52,6 +52,28 @@ impl AwsBackend {
         self.lock_state().read_before.contains(part)
     }
 
+    /// One part of a poll: `Some` when it was read, `None` when it failed in
+    /// a way the rest of the poll can do without (the error goes to
+    /// `partial`), and an error when the whole poll must fail.
+    fn read_part<T>(
+        &self,
+        part: &str,
+        result: Result<T, SourceError>,
+        partial: &mut Option<SourceError>,
+    ) -> Result<Option<T>, SourceError> {
+        match result {
+            Ok(value) => {
+                self.part_read(part);
+                Ok(Some(value))
+            }
+            Err(e) if must_fail(&e, self.read_before(part)) => Err(e),
+            Err(e) => {
+                *partial = Some(e);
+                Ok(None)
+            }
+        }
+    }
+
     async fn poll_flow(&self, flow: &str, label: &str) -> Result<Observation, SourceError> {
         let def = self
             .lock_state()
@@ -72,17 +94,11 @@ impl AwsBackend {
                 .codepipeline(&entry.account, &entry.region)
                 .await?;
             let part = format!("GetPipelineState {key}");
-            let state = match codepipeline::get_pipeline_state(&client, &entry.name).await {
-                Ok(s) => {
-                    self.part_read(&part);
-                    Some(s)
-                }
-                Err(e) if must_fail(&e, self.read_before(&part)) => return Err(e),
-                Err(e) => {
-                    partial = Some(e);
-                    None
-                }
-            };
+            let state = self.read_part(
+                &part,
+                codepipeline::get_pipeline_state(&client, &entry.name).await,
+                &mut partial,
+            )?;
             let known_version = entry.structure.pipeline.version;
             let version_changed = state
                 .as_ref()
@@ -96,17 +112,11 @@ impl AwsBackend {
             let fingerprint = state.as_ref().and_then(|s| serde_json::to_string(s).ok());
             let executions = if fingerprint.is_none() || fingerprint != entry.last_state {
                 let part = format!("ListPipelineExecutions {key}");
-                match codepipeline::list_executions(&client, &entry.name).await {
-                    Ok(list) => {
-                        self.part_read(&part);
-                        Some(list)
-                    }
-                    Err(e) if must_fail(&e, self.read_before(&part)) => return Err(e),
-                    Err(e) => {
-                        partial = Some(e);
-                        None
-                    }
-                }
+                self.read_part(
+                    &part,
+                    codepipeline::list_executions(&client, &entry.name).await,
+                    &mut partial,
+                )?
             } else {
                 None
             };
@@ -285,17 +295,12 @@ impl AwsBackend {
             let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
             let start = now - SignedDuration::from_mins(10);
             let part = label.to_string();
-            match cloudwatch::get_metric_data(&cw, &queries, start, now).await {
-                Ok(s) => {
-                    self.part_read(&part);
-                    s
-                }
-                Err(e) if must_fail(&e, self.read_before(&part)) => return Err(e),
-                Err(e) => {
-                    partial = Some(e);
-                    HashMap::new()
-                }
-            }
+            self.read_part(
+                &part,
+                cloudwatch::get_metric_data(&cw, &queries, start, now).await,
+                &mut partial,
+            )?
+            .unwrap_or_default()
         };
         let mut st = self.lock_state();
         st.record_partial(label, partial);
@@ -375,19 +380,11 @@ impl AwsBackend {
             let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, source).await?;
             let plain: Vec<MetricQuery> = queries.iter().map(|(_, q)| q.clone()).collect();
             let part = label.to_string();
-            match cloudwatch::get_metric_data(&cw, &plain, now - SignedDuration::from_hours(1), now)
-                .await
-            {
-                Ok(s) => {
-                    self.part_read(&part);
-                    s
-                }
-                Err(e) if must_fail(&e, self.read_before(&part)) => return Err(e),
-                Err(e) => {
-                    partial = Some(e);
-                    HashMap::new()
-                }
-            }
+            let answer =
+                cloudwatch::get_metric_data(&cw, &plain, now - SignedDuration::from_hours(1), now)
+                    .await;
+            self.read_part(&part, answer, &mut partial)?
+                .unwrap_or_default()
         };
         self.lock_state().record_partial(label, partial);
         let latency = queries
