@@ -100,16 +100,7 @@ fn stop_needs_a_reason_and_abandon_needs_the_pipeline_name() {
     c.keys("S");
     c.type_text("bad build");
     c.keys("tab tab right enter");
-    assert!(
-        c.model
-            .confirmation
-            .as_ref()
-            .unwrap()
-            .problem
-            .as_deref()
-            .unwrap()
-            .contains("type orders-active-active")
-    );
+    assert!(c.dialog_problem().contains("type orders-active-active"));
     c.keys("shift-tab");
     c.type_text("orders-active-active");
     c.keys("tab enter");

@@ -146,6 +146,19 @@ impl Console {
         }
     }
 
+    /// Why the open confirmation refused to confirm.
+    pub fn dialog_problem(&self) -> &str {
+        let dialog = self
+            .model
+            .confirmation
+            .as_ref()
+            .expect("a confirmation is open");
+        dialog
+            .problem
+            .as_deref()
+            .expect("the confirmation says why it refused")
+    }
+
     /// Moves the simulated clock and lets timers fire.
     pub fn advance(&mut self, secs: i64) {
         let t = self.now() + SignedDuration::from_secs(secs);

@@ -269,16 +269,7 @@ fn reject_needs_a_comment_and_the_region_typed() {
     assert!(matches!(dialog.intent, Intent::Reject { .. }));
     // No comment, no name: Confirm refuses.
     c.keys("tab tab right enter");
-    assert!(
-        c.model
-            .confirmation
-            .as_ref()
-            .unwrap()
-            .problem
-            .as_deref()
-            .unwrap()
-            .contains("needed")
-    );
+    assert!(c.dialog_problem().contains("needed"));
     c.keys("shift-tab shift-tab");
     c.type_text("error rate up");
     c.keys("tab");
