@@ -4,7 +4,7 @@
 use super::action::ActionName;
 use super::intent::Intent;
 use super::model::Model;
-use crate::domain::failover::{lag_warnings, plan_drain, plan_restore};
+use crate::domain::failover::{Refusal, lag_warnings, plan_drain, plan_restore};
 use crate::domain::fleet::{ActionStatus, CellStatus, ExecutionStatus, Flow, StageStatus, Wave};
 use crate::source::RetryMode;
 
@@ -274,18 +274,14 @@ pub fn propose_drain(model: &Model, region: &str, force: bool) -> Result<Proposa
     let mut warnings = plan.warnings;
     let forced = !plan.refusals.is_empty();
     if forced {
-        let names: Vec<String> = plan
-            .refusals
-            .iter()
-            .map(|r| format!("{} ({})", r.record_set, r.reason))
-            .collect();
+        let names: Vec<String> = plan.refusals.iter().map(Refusal::describe).collect();
         if !force {
             return Err(format!(
-                "refused: draining {region} leaves no healthy record in {}; Route53 would then send traffic to every record. Use :drain --force to override",
-                names.join("; ")
+                "refused: draining {region} leaves no record serving in {}. Route53 would then send traffic to every record. Use :drain --force to override",
+                names.join(" | ")
             ));
         }
-        warnings.push(format!("FORCED: {} will fail open", names.join("; ")));
+        warnings.push(format!("FORCED: {} will fail open", names.join(" | ")));
     }
     warnings.extend(lag_warnings(
         &model.fleet.tables,
@@ -346,6 +342,7 @@ mod tests {
                     inverted: false,
                     disabled: false,
                     checkers: Vec::new(),
+                    status_at: None,
                     fetched_at: Timestamp::UNIX_EPOCH,
                 })
                 .collect(),

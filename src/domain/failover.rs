@@ -6,10 +6,16 @@
 //!   applied (what the `HealthCheckStatus` metric shows). Inverting a check
 //!   flips it: healthy becomes unhealthy and, the trap, unhealthy becomes
 //!   healthy. An unknown status stays unknown and is not counted as healthy.
-//! - A record routes traffic when it has no health check, or when its check
-//!   routes traffic (`HealthCheck::routes_traffic`: healthy, or `Disabled`,
-//!   which Route53 treats as healthy whatever the endpoint says). A record
-//!   whose check wavetop has not read is not counted as healthy.
+//! - The metric lags: after `UpdateHealthCheck` it follows only once the
+//!   checkers re-evaluate and the minute's point is published. Other
+//!   operators (other consoles, headless drains) invert checks too. So a
+//!   record counts as serving only when its check serves by its flags *and*
+//!   by a fresh metric (`HealthCheck::routes_traffic`): an inverted check
+//!   never counts, whatever the metric still says; a `Disabled` check
+//!   counts (Route53 treats it as healthy); a stale or unknown metric does
+//!   not. A record without a health check always serves; one whose check
+//!   wavetop has not read does not count. The callers read the flags fresh
+//!   right before deciding and again right before the calls.
 //! - When no record of a record set routes traffic, Route53 fails open and
 //!   answers with all of them, the drained region included. A drain that
 //!   would get there is refused.
@@ -27,7 +33,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::domain::fleet::{GlobalTable, Health, HealthStatus, Record, RecordSet, RoutingPolicy};
+use crate::domain::fleet::{
+    GlobalTable, Health, HealthStatus, METRIC_FRESH_SECS, Record, RecordSet, RoutingPolicy,
+};
 use crate::source::OperateCall;
 
 /// A record set the drain would leave with no healthy record.
@@ -36,6 +44,22 @@ pub struct Refusal {
     /// `name type`, e.g. `api.example.com. A`.
     pub record_set: String,
     pub reason: String,
+    /// For each record of the set, whether it would serve after the drain
+    /// and why not ("eu-west-3: check inverted (drained); its metric still
+    /// says healthy [hc-1]").
+    pub records: Vec<String>,
+}
+
+impl Refusal {
+    /// One line: the set, the reason and every record's standing.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} ({}): {}",
+            self.record_set,
+            self.reason,
+            self.records.join("; ")
+        )
+    }
 }
 
 /// What draining a region would do, decided before anything is called.
@@ -190,8 +214,7 @@ pub fn plan_drain(health: &Health, region: &str) -> DrainPlan {
             }
             match choose(health, id, region) {
                 Choice::Invert => invert.push(id.clone()),
-                Choice::Leave(None) => {}
-                Choice::Leave(Some(why)) => warnings.push(format!("{label}: {why}")),
+                Choice::Leave(why) => warnings.push(format!("{label}: {why}")),
             }
         }
     }
@@ -227,6 +250,11 @@ pub fn plan_drain(health: &Health, region: &str) -> DrainPlan {
             refusals.push(Refusal {
                 record_set: label,
                 reason: refusal_reason(health, set, region),
+                records: set
+                    .records
+                    .iter()
+                    .map(|r| record_standing(&after, r, &invert))
+                    .collect(),
             });
             continue;
         }
@@ -251,38 +279,88 @@ pub fn plan_drain(health: &Health, region: &str) -> DrainPlan {
 enum Choice {
     Invert,
     /// Not inverted, with what the operator should know about it.
-    Leave(Option<String>),
+    Leave(String),
 }
 
 fn choose(health: &Health, id: &str, region: &str) -> Choice {
     let Some(check) = health.check(id) else {
-        return Choice::Leave(Some(format!(
+        return Choice::Leave(format!(
             "health check {id} of {region} has not been read yet, so wavetop cannot tell what \
              inverting it would do; it is left alone (refresh and drain again)"
-        )));
+        ));
     };
     if check.disabled {
-        return Choice::Leave(Some(format!(
+        return Choice::Leave(format!(
             "health check {id} is Disabled: Route53 treats it as healthy whatever it reports, so \
              inverting it would not drain {region}. wavetop never disables checks; enable it in \
              Route53 first"
-        )));
+        ));
     }
-    match (check.inverted, check.status) {
-        (false, HealthStatus::Healthy) => Choice::Invert,
-        (false, HealthStatus::Unhealthy) => Choice::Leave(Some(format!(
+    if check.inverted {
+        let lag = if check.status == HealthStatus::Healthy {
+            "; its metric still says healthy (the metric lags an inversion by minutes, or the \
+             endpoint is failing)"
+        } else {
+            ""
+        };
+        return Choice::Leave(format!(
+            "health check {id} is already inverted (drained){lag}"
+        ));
+    }
+    if check.metric_is_stale() {
+        return Choice::Leave(format!(
+            "health check {id}'s metric has had no point for over {} minutes, so wavetop cannot \
+             tell whether {region} serves; it is left alone (refresh and drain again)",
+            METRIC_FRESH_SECS / 60
+        ));
+    }
+    match check.status {
+        HealthStatus::Healthy => Choice::Invert,
+        HealthStatus::Unhealthy => Choice::Leave(format!(
             "health check {id} already reports unhealthy, so {region} takes no traffic through it \
              now; inverting it would make Route53 treat it as healthy, so it is left alone and \
              traffic returns when the endpoint recovers"
-        ))),
-        (_, HealthStatus::Unknown) => Choice::Leave(Some(format!(
+        )),
+        HealthStatus::Unknown => Choice::Leave(format!(
             "health check {id} has no status yet; it is left alone (refresh and drain again)"
-        ))),
-        (true, HealthStatus::Unhealthy) => Choice::Leave(None),
-        (true, HealthStatus::Healthy) => Choice::Leave(Some(format!(
-            "health check {id} is inverted yet reports healthy: its endpoint is failing and the \
-             inversion sends {region} traffic; restore the check to take {region} out"
-        ))),
+        )),
+    }
+}
+
+/// Whether a record would serve once the planned inversions are made, and
+/// if not, why: what an operator needs to see in a refusal.
+fn record_standing(after: &Health, record: &Record, invert: &[String]) -> String {
+    let region = &record.region;
+    let Some(id) = &record.health_check_id else {
+        return format!("{region}: no health check, serves");
+    };
+    if invert.contains(id) {
+        return format!("{region}: drained by this plan [{id}]");
+    }
+    let Some(check) = after.check(id) else {
+        return format!("{region}: check not read yet, not counted [{id}]");
+    };
+    if check.inverted {
+        let lag = if check.status == HealthStatus::Healthy {
+            "; its metric still says healthy"
+        } else {
+            ""
+        };
+        return format!("{region}: check inverted (drained){lag} [{id}]");
+    }
+    if check.disabled {
+        return format!("{region}: serves (check Disabled: Route53 treats it as healthy) [{id}]");
+    }
+    if check.metric_is_stale() {
+        return format!(
+            "{region}: metric stale (no point for over {} minutes), not counted [{id}]",
+            METRIC_FRESH_SECS / 60
+        );
+    }
+    match check.status {
+        HealthStatus::Healthy => format!("{region}: serves [{id}]"),
+        HealthStatus::Unhealthy => format!("{region}: check unhealthy [{id}]"),
+        HealthStatus::Unknown => format!("{region}: no metric status yet, not counted [{id}]"),
     }
 }
 
@@ -293,7 +371,7 @@ fn refusal_reason(before: &Health, set: &RecordSet, region: &str) -> String {
              {region} included; draining cannot move traffic away"
         );
     }
-    let others_unhealthy = "the records of the other regions are unhealthy";
+    let others_unhealthy = "no record of another region serves";
     let detail = if set.policy == RoutingPolicy::Failover {
         let role = set
             .records

@@ -13,6 +13,7 @@ fn check(id: &str, region: &str, status: HealthStatus) -> HealthCheck {
         inverted: false,
         disabled: false,
         checkers: Vec::new(),
+        status_at: None,
         fetched_at: Timestamp::UNIX_EPOCH,
     }
 }

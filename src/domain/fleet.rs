@@ -279,6 +279,10 @@ pub struct Action {
     pub approval: Option<Approval>,
     /// `StackName` from a CloudFormation action's configuration.
     pub stack_name: Option<String>,
+    /// Who last changed the action (`latestExecution.lastUpdatedBy`), when
+    /// CodePipeline says.
+    #[serde(default)]
+    pub updated_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -379,13 +383,51 @@ pub struct HealthCheck {
     pub disabled: bool,
     /// Per-checker-region observations, when they were read.
     pub checkers: Vec<CheckerObservation>,
+    /// When the metric point behind `status` was taken; None when there is
+    /// none or the source cannot say.
+    #[serde(default)]
+    pub status_at: Option<Timestamp>,
     pub fetched_at: Timestamp,
 }
 
+/// How old the metric point behind a check's status may be and still be
+/// counted on. `HealthCheckStatus` is published every minute and arrives a
+/// minute or two late; a point older than this means the metric stopped
+/// answering, not that the check is healthy.
+pub const METRIC_FRESH_SECS: i64 = 5 * 60;
+
 impl HealthCheck {
-    /// What Route53 routing acts on: a disabled check counts as healthy.
+    /// Whether a record guarded by this check can be counted on to take
+    /// traffic, by its flags and by its metric alike:
+    /// - an inverted check does not serve, whatever its metric says: the
+    ///   metric follows an inversion only after the checkers re-evaluate and
+    ///   the next point is published, minutes later (and an inverted check
+    ///   that reports healthy is one whose endpoint fails: no record to lean on);
+    /// - a disabled check serves: Route53 treats it as healthy;
+    /// - otherwise its metric must say healthy, from a point that is not stale.
+    ///
+    /// This errs towards "not serving": it may refuse a drain that would have
+    /// been safe, never allow one that leaves a record set failing open.
     pub fn routes_traffic(&self) -> bool {
-        self.disabled || self.status == HealthStatus::Healthy
+        if self.inverted {
+            return false;
+        }
+        self.disabled || self.metric_status() == HealthStatus::Healthy
+    }
+
+    /// The metric's status, or Unknown when its last point is stale.
+    pub fn metric_status(&self) -> HealthStatus {
+        if self.metric_is_stale() {
+            HealthStatus::Unknown
+        } else {
+            self.status
+        }
+    }
+
+    /// Whether the last metric point is too old to be counted on.
+    pub fn metric_is_stale(&self) -> bool {
+        self.status_at
+            .is_some_and(|at| self.fetched_at.as_second() - at.as_second() > METRIC_FRESH_SECS)
     }
 }
 
@@ -634,6 +676,7 @@ mod region_health_tests {
             inverted: false,
             disabled: false,
             checkers: Vec::new(),
+            status_at: None,
             fetched_at: Timestamp::UNIX_EPOCH,
         }
     }

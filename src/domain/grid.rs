@@ -220,6 +220,7 @@ fn derive_action(decl: &ActionDeclaration, state: Option<&ActionState>, region: 
         error,
         approval,
         stack_name: decl.configuration.get("StackName").cloned(),
+        updated_by: latest.and_then(|e| e.last_updated_by.clone()),
     }
 }
 

@@ -100,6 +100,7 @@ fn stack_action(s: &StackDeploy) -> Action {
             .flatten(),
         approval: None,
         stack_name: Some(s.name.clone()),
+        updated_by: None,
     }
 }
 

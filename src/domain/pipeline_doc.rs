@@ -157,6 +157,10 @@ pub struct ActionExecution {
     pub percent_complete: Option<i32>,
     #[serde(default)]
     pub error_details: Option<ErrorDetails>,
+    /// Who last changed the action's state: an approval's answerer, a
+    /// retry's caller.
+    #[serde(default)]
+    pub last_updated_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -121,6 +121,7 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
                             external_execution_url: None,
                             percent_complete: None,
                             error_details: None,
+                            last_updated_by: None,
                         }),
                         entity_url: None,
                         revision_url: None,
@@ -176,6 +177,7 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
             inverted: false,
             disabled: false,
             checkers: Vec::new(),
+            status_at: Some(now),
             fetched_at: now,
         })
         .collect();

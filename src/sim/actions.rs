@@ -34,6 +34,7 @@ impl PipelineSim {
             external_execution_url: None,
             percent_complete: None,
             error_details: None,
+            last_updated_by: None,
         };
         let mut job = Job {
             ends_at: None,

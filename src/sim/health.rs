@@ -18,6 +18,11 @@ pub const CHECKER_REGIONS: [&str; 6] = [
     "sa-east-1",
 ];
 
+/// How long the `HealthCheckStatus` metric takes to follow a change of
+/// `Inverted`: the checkers re-evaluate (30 s x 3 failures) and the minute's
+/// point is published. Until then it reports what the old flag gave.
+pub const METRIC_LAG: SignedDuration = SignedDuration::from_secs(150);
+
 /// Chance per check per second that its endpoint starts failing (about
 /// once every forty minutes).
 const OUTAGE_CHANCE_PER_SEC: f64 = 1.0 / 2400.0;
@@ -28,6 +33,10 @@ pub struct CheckSim {
     pub region: String,
     pub target: String,
     pub inverted: bool,
+    /// When `inverted` last changed: the metric reports the old flag until
+    /// [`METRIC_LAG`] has passed.
+    #[serde(default)]
+    inverted_changed_at: Option<Timestamp>,
     /// When the endpoint stopped and will answer again.
     outage: Option<(Timestamp, Timestamp)>,
 }
@@ -39,7 +48,24 @@ impl CheckSim {
             region: spec.region.clone(),
             target: spec.target.clone(),
             inverted: false,
+            inverted_changed_at: None,
             outage: None,
+        }
+    }
+
+    /// Sets `Inverted` as UpdateHealthCheck does; the metric follows later.
+    pub fn set_inverted(&mut self, inverted: bool, now: Timestamp) {
+        if self.inverted != inverted {
+            self.inverted = inverted;
+            self.inverted_changed_at = Some(now);
+        }
+    }
+
+    /// The flag the metric reflects at `now`.
+    fn inverted_in_metric(&self, now: Timestamp) -> bool {
+        match self.inverted_changed_at {
+            Some(at) if now < at + METRIC_LAG => !self.inverted,
+            _ => self.inverted,
         }
     }
 
@@ -85,13 +111,14 @@ impl CheckSim {
     }
 
     /// Route53 calls an endpoint healthy when more than 18% of checkers do;
-    /// an inverted check reports the opposite.
+    /// an inverted check reports the opposite, once the metric has caught
+    /// up with the flag.
     pub fn status(&self, now: Timestamp) -> HealthStatus {
         let healthy = (0..CHECKER_REGIONS.len())
             .filter(|&i| self.checker_sees_healthy(i, now))
             .count();
         let endpoint_up = healthy as f64 / CHECKER_REGIONS.len() as f64 > 0.18;
-        if endpoint_up != self.inverted {
+        if endpoint_up != self.inverted_in_metric(now) {
             HealthStatus::Healthy
         } else {
             HealthStatus::Unhealthy
@@ -111,6 +138,7 @@ impl CheckSim {
             } else {
                 Vec::new()
             },
+            status_at: Some(now),
             fetched_at: now,
         }
     }
@@ -164,6 +192,25 @@ mod tests {
         c.inverted = true;
         assert_eq!(c.status(t0()), HealthStatus::Unhealthy);
         assert!(!c.to_check(t0(), false).routes_traffic());
+    }
+
+    #[test]
+    fn the_metric_follows_an_inversion_only_after_the_lag() {
+        let mut c = check();
+        c.set_inverted(true, t0());
+        let just_after = t0() + SignedDuration::from_secs(10);
+        assert_eq!(c.status(just_after), HealthStatus::Healthy, "metric lags");
+        assert!(
+            !c.to_check(just_after, false).routes_traffic(),
+            "the flag alone already takes the record out"
+        );
+        assert_eq!(c.status(t0() + METRIC_LAG), HealthStatus::Unhealthy);
+        c.set_inverted(false, t0() + METRIC_LAG);
+        assert_eq!(
+            c.status(t0() + METRIC_LAG + SignedDuration::from_secs(1)),
+            HealthStatus::Unhealthy,
+            "a restore lags the same way"
+        );
     }
 
     #[test]

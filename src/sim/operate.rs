@@ -28,10 +28,13 @@ impl SimWorld {
                 summary,
             } => put_approval(
                 self.pipeline_found(&pipeline)?,
-                &stage,
-                &action,
-                approved,
-                &summary,
+                Answer {
+                    stage: &stage,
+                    action: &action,
+                    approved,
+                    summary: &summary,
+                    identity,
+                },
                 now,
             )?,
             OperateCall::RetryStageExecution {
@@ -95,7 +98,7 @@ impl SimWorld {
                             "No health check exists with the specified ID {health_check_id}"
                         ))
                     })?;
-                check.inverted = inverted;
+                check.set_inverted(inverted, now);
                 format!(
                     "health check {health_check_id} ({}) {}",
                     check.region,
@@ -130,14 +133,27 @@ fn stage_index(p: &PipelineSim, stage: &str) -> Result<usize, SourceError> {
     })
 }
 
+/// An operator's answer to a manual gate.
+struct Answer<'a> {
+    stage: &'a str,
+    action: &'a str,
+    approved: bool,
+    summary: &'a str,
+    identity: &'a str,
+}
+
 fn put_approval(
     p: &mut PipelineSim,
-    stage: &str,
-    action: &str,
-    approved: bool,
-    summary: &str,
+    answer: Answer,
     now: Timestamp,
 ) -> Result<String, SourceError> {
+    let Answer {
+        stage,
+        action,
+        approved,
+        summary,
+        identity,
+    } = answer;
     if summary.chars().count() > 512 {
         return Err(SourceError::Other(
             "ValidationException: the approval summary must be at most 512 characters".into(),
@@ -175,6 +191,7 @@ fn put_approval(
     }
     if let Some(st) = p.stages[s].actions[a].state.as_mut() {
         st.summary = Some(summary.to_string());
+        st.last_updated_by = Some(identity.to_string());
     }
     let result = if approved {
         Ok(())

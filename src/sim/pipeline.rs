@@ -22,6 +22,8 @@ use crate::domain::pipeline_doc::{
 
 /// Executions kept in the history, newest first.
 const HISTORY: usize = 20;
+/// Who answers the simulated fleet's gates when no operator does first.
+pub const RELEASE_CAPTAIN: &str = "arn:aws:sts::111111111111:assumed-role/ReleaseCaptain/carol";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PipelineSim {
@@ -408,6 +410,7 @@ impl PipelineSim {
                 state.summary = Some(
                     "Approved by the release captain after checking the canary dashboard".into(),
                 );
+                state.last_updated_by = Some(RELEASE_CAPTAIN.to_string());
                 Some(Ok(()))
             } else if job.ends_at.is_some_and(|t| t <= now) {
                 Some(Ok(()))
@@ -470,6 +473,7 @@ impl PipelineSim {
                     external_execution_url: None,
                     percent_complete: Some(100),
                     error_details: None,
+                    last_updated_by: None,
                 });
             }
         }

@@ -197,7 +197,15 @@ fn inverting_a_check_drains_the_region_and_raises_replication_lag_elsewhere() {
         .find(|c| c.id == id)
         .unwrap();
     assert!(check.inverted);
-    assert_eq!(check.status, HealthStatus::Unhealthy);
+    assert!(
+        !check.routes_traffic(),
+        "the flag takes the region out at once"
+    );
+    assert_eq!(
+        check.status,
+        HealthStatus::Healthy,
+        "the metric has not caught up with the inversion yet"
+    );
     step(&mut calm, mins(15));
     step(&mut drained, mins(15));
     let recent = |w: &SimWorld| -> f64 {
@@ -206,6 +214,16 @@ fn inverting_a_check_drains_the_region_and_raises_replication_lag_elsewhere() {
         s.points.iter().rev().take(10).map(|(_, v)| v).sum()
     };
     assert!(recent(&drained) > recent(&calm) * 1.4);
+    let later = drained
+        .health_checks(false)
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap();
+    assert_eq!(
+        later.status,
+        HealthStatus::Unhealthy,
+        "the metric caught up"
+    );
     let r = drained.operate(
         OperateCall::SetHealthCheckInverted {
             health_check_id: "nope".into(),

@@ -230,6 +230,7 @@ fn action_execution_to_doc(e: &sdk::ActionExecution) -> doc::ActionExecution {
             code: d.code().map(str::to_string),
             message: d.message().map(str::to_string),
         }),
+        last_updated_by: e.last_updated_by().map(str::to_string),
     }
 }
 

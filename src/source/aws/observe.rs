@@ -308,7 +308,8 @@ impl AwsBackend {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let status = match series.get(&format!("h{i}")).and_then(|p| p.last()) {
+                let point = series.get(&format!("h{i}")).and_then(|p| p.last());
+                let status = match point {
                     Some((_, v)) if *v >= 1.0 => HealthStatus::Healthy,
                     Some(_) => HealthStatus::Unhealthy,
                     None => HealthStatus::Unknown,
@@ -331,6 +332,7 @@ impl AwsBackend {
                     inverted: c.inverted,
                     disabled: c.disabled,
                     checkers: st.checkers.get(&c.id).cloned().unwrap_or_default(),
+                    status_at: point.map(|(at, _)| *at),
                     fetched_at: now,
                 }
             })
