@@ -214,16 +214,6 @@ fn inverting_a_check_drains_the_region_and_raises_replication_lag_elsewhere() {
         s.points.iter().rev().take(10).map(|(_, v)| v).sum()
     };
     assert!(recent(&drained) > recent(&calm) * 1.4);
-    let later = drained
-        .health_checks(false)
-        .into_iter()
-        .find(|c| c.id == id)
-        .unwrap();
-    assert_eq!(
-        later.status,
-        HealthStatus::Unhealthy,
-        "the metric caught up"
-    );
     let r = drained.operate(
         OperateCall::SetHealthCheckInverted {
             health_check_id: "nope".into(),
