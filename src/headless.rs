@@ -11,13 +11,14 @@ use crate::core::bindings::Bindings;
 use crate::core::intent::{CommentRule, Intent};
 use crate::core::model::Model;
 use crate::core::operator::{Proposal, Target, propose_drain, propose_for, propose_restore};
+use crate::core::recheck::guard_for;
 use crate::domain::fleet::Fleet;
 use crate::domain::hold_reason::decode_hold;
 use crate::domain::window::Windows;
 use crate::runtime::event_loop::Clock;
-use crate::runtime::executor::run_calls;
+use crate::runtime::executor::{Operation, run_guarded};
 use crate::source::snapshot::full_snapshot;
-use crate::source::{Observe, Operate};
+use crate::source::{Observe, Operate, SourceError};
 
 pub struct Context {
     pub observe: Arc<dyn Observe>,
@@ -182,16 +183,23 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
             wait_until(ctx, *at).await;
         }
         let calls = p.intent.calls(&comment, &identity);
-        let results = run_calls(
-            &*ctx.operate,
-            &*ctx.audit,
-            &*ctx.clock,
-            &identity,
-            p.intent.title(),
-            &p.intent.target(),
-            &calls,
-        )
-        .await;
+        // Decided on the fleet read above; another operator may act between
+        // that read and these calls, so the guard reads it again first.
+        let guard = guard_for(&model.fleet, &p.intent);
+        let target = p.intent.target();
+        let op = Operation {
+            identity: &identity,
+            intent: p.intent.title(),
+            target: &target,
+            calls: &calls,
+            guard: &guard,
+        };
+        let results = run_guarded(&*ctx.observe, &*ctx.operate, &*ctx.audit, &*ctx.clock, &op)
+            .await
+            .results;
+        if let Some(Err(e @ SourceError::NotDone(_))) = results.first() {
+            return Err(Failure::Call(e.to_string()));
+        }
         for (call, result) in calls.iter().zip(&results) {
             match result {
                 Ok(o) => println!("done: {} {}", call.api_name(), o.detail),

@@ -11,5 +11,6 @@ pub mod model;
 pub mod msg;
 pub mod nav;
 pub mod operator;
+pub mod recheck;
 pub mod rows;
 pub mod update;

@@ -79,6 +79,8 @@ pub struct InFlightOp {
     pub id: u64,
     pub target: String,
     pub calls: Vec<crate::source::OperateCall>,
+    /// What the operator confirmed, to propose again if the fleet changed.
+    pub intent: crate::core::intent::Intent,
 }
 
 /// An approval deferred until the region's window opens.

@@ -1,6 +1,7 @@
 //! What flows into update() and what comes out of it.
 
 use crate::core::key::Key;
+use crate::core::recheck::Guard;
 use crate::source::{Discovery, Observation, OperateCall, OperateOutcome, PollKey, SourceError};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,10 +23,14 @@ pub enum Msg {
     },
     Identity(Result<String, SourceError>),
     /// The answer to an [`Effect::Operate`], one result per call sent, in order;
-    /// the executor stops at the first error.
+    /// the executor stops at the first error. A decision that no longer held
+    /// on the fresh read answers one [`SourceError::NotDone`] and no call.
     Operated {
         op_id: u64,
         results: Vec<Result<OperateOutcome, SourceError>>,
+        /// What the guard read right before the calls: fresher than the
+        /// last poll, so it is merged too.
+        fresh: Option<Observation>,
     },
 }
 
@@ -47,6 +52,9 @@ pub enum Effect {
         /// The region or wave the calls act on.
         target: String,
         calls: Vec<OperateCall>,
+        /// What the decision rests on: read again right before the first
+        /// call, which goes out only if it still holds.
+        guard: Guard,
     },
     Quit,
 }

@@ -14,10 +14,11 @@ use super::model::{ActivityKind, CommandLine, DeferredApproval, InFlightOp, Mode
 use super::msg::{Effect, Msg};
 use super::nav;
 use super::operator::{propose, propose_drain, propose_restore};
+use super::recheck::guard_for;
 use super::rows::{health_row_record, health_rows};
 use crate::domain::failover::with_inverted;
 use crate::domain::hold_reason::decode_hold;
-use crate::source::{OperateCall, OperateOutcome, PollKey, SourceError};
+use crate::source::{Observation, OperateCall, OperateOutcome, PollKey, SourceError};
 
 /// The effects to run when the console starts: find the fleet, learn who we are.
 pub fn start(model: &mut Model) -> Vec<Effect> {
@@ -108,6 +109,9 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
                 if matches!(key, PollKey::Flow { .. } | PollKey::Health) {
                     register_keys(model);
                 }
+                if key == PollKey::Health {
+                    replan_open_dns_dialog(model);
+                }
                 nav::clamp_cursors(model);
                 model.needs_render = true;
             }
@@ -119,7 +123,11 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::Identity(Err(err)) => {
             model.log(ActivityKind::Error, format!("caller identity: {err}"))
         }
-        Msg::Operated { op_id, results } => on_operated(model, op_id, results, &mut fx),
+        Msg::Operated {
+            op_id,
+            results,
+            fresh,
+        } => on_operated(model, op_id, results, fresh, &mut fx),
     }
     fx
 }
@@ -450,7 +458,45 @@ pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec
         | ActionName::Last
         | ActionName::NextPipeline
         | ActionName::PrevPipeline => nav::move_cursor(model, action),
-        operate => propose_operation(model, operate, force),
+        operate => {
+            propose_operation(model, operate, force);
+            let dns = matches!(operate, ActionName::Drain | ActionName::Restore);
+            if dns && model.confirmation.is_some() {
+                // Decide on fresh flags: the dialog is planned again when
+                // this read arrives (another operator may have drained a
+                // region since the last poll).
+                model.poll.expedite(&PollKey::Health, model.now);
+                fx.extend(poll_due(model));
+            }
+        }
+    }
+}
+
+/// A drain or restore dialog shows the plan on the latest health read: when
+/// a read changes the plan, the dialog shows the new one (and the operator
+/// confirms again), or closes with the reason when there is none any more.
+fn replan_open_dns_dialog(model: &mut Model) {
+    let Some(dialog) = &model.confirmation else {
+        return;
+    };
+    let again = match &dialog.intent {
+        Intent::Drain { region, force, .. } => propose_drain(model, region, *force),
+        Intent::Restore { region, .. } => propose_restore(model, region),
+        _ => return,
+    };
+    match again {
+        Ok(proposal) if proposal.intent == dialog.intent => {}
+        Ok(proposal) => {
+            let mut warnings = vec![
+                "THE PLAN CHANGED on a fresh read of the health checks: read it again".to_string(),
+            ];
+            warnings.extend(proposal.warnings);
+            model.confirmation = Some(Confirmation::new(proposal.intent, warnings));
+        }
+        Err(why) => {
+            model.confirmation = None;
+            model.flash(format!("on a fresh read of the health checks: {why}"));
+        }
     }
 }
 
@@ -547,12 +593,14 @@ fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Ve
         .clone()
         .unwrap_or_else(|| "unknown".to_string());
     let calls = intent.calls(comment, &identity);
+    let guard = guard_for(&model.fleet, &intent);
     let op_id = model.next_op_id;
     model.next_op_id += 1;
     model.in_flight_ops.push(InFlightOp {
         id: op_id,
         target: target.clone(),
         calls: calls.clone(),
+        intent,
     });
     model.log(
         ActivityKind::Sent,
@@ -563,7 +611,32 @@ fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Ve
         intent: why.to_string(),
         target,
         calls,
+        guard,
     });
+}
+
+/// The fresh read showed the decision no longer holds: nothing was called.
+/// A drain or restore is proposed again on what was just read, so the
+/// operator sees the new plan (or why there is none) and decides again.
+fn not_done(model: &mut Model, op: InFlightOp, why: &str) {
+    let target = op.target;
+    model.log(ActivityKind::Error, format!("{target}: not done: {why}"));
+    let again = match &op.intent {
+        Intent::Drain { region, force, .. } => Some(propose_drain(model, region, *force)),
+        Intent::Restore { region, .. } => Some(propose_restore(model, region)),
+        _ => None,
+    };
+    match again {
+        Some(Ok(proposal)) if model.confirmation.is_none() => {
+            let mut warnings = vec![format!(
+                "NOTHING WAS CALLED: {why}. This is the plan on what was just read."
+            )];
+            warnings.extend(proposal.warnings);
+            model.confirmation = Some(Confirmation::new(proposal.intent, warnings));
+        }
+        Some(Err(refusal)) => model.flash(format!("{target}: not done: {why}. Now: {refusal}")),
+        _ => model.flash(format!("{target}: not done: {why}")),
+    }
 }
 
 fn api_names(calls: &[OperateCall]) -> String {
@@ -576,6 +649,7 @@ fn on_operated(
     model: &mut Model,
     op_id: u64,
     results: Vec<Result<OperateOutcome, SourceError>>,
+    fresh: Option<Observation>,
     fx: &mut Vec<Effect>,
 ) {
     let Some(op) = model
@@ -586,6 +660,16 @@ fn on_operated(
     else {
         return;
     };
+    if let Some(observation) = fresh {
+        // Read right before the calls: newer than anything polled.
+        apply_observation(&mut model.fleet, observation, model.now);
+    }
+    if let Some(Err(SourceError::NotDone(why))) = results.first() {
+        not_done(model, op, why);
+        model.poll.expedite_all(model.now);
+        fx.extend(poll_due(model));
+        return;
+    }
     // Health inversions that went through count at once, before the next
     // health poll confirms them, so the drain safety rule never judges a
     // second drain against health that no longer holds.

@@ -105,6 +105,77 @@ fn draining_an_already_drained_region_inverts_nothing() {
     assert!(again.invert.is_empty() && !again.is_refused(), "{again:?}");
 }
 
+/// Only the flags changed: what another operator's drain looks like while
+/// the `HealthCheckStatus` metric has not caught up (it still says healthy).
+fn flags_inverted(health: &Health, ids: &[&str]) -> Health {
+    let mut after = health.clone();
+    for c in after
+        .checks
+        .iter_mut()
+        .filter(|c| ids.contains(&c.id.as_str()))
+    {
+        c.inverted = true;
+    }
+    after
+}
+
+#[test]
+fn checks_inverted_elsewhere_do_not_serve_while_their_metric_still_says_healthy() {
+    // Two drains by other operators, seconds ago: their metrics lag.
+    let health = flags_inverted(&latency_three(), &["hc-us-east-1", "hc-eu-west-1"]);
+    let last = plan_drain(&health, "ap-southeast-2");
+    assert!(last.is_refused(), "{last:?}");
+    let refusal = &last.refusals[0];
+    assert_eq!(
+        refusal.records,
+        strings(&[
+            "us-east-1: check inverted (drained); its metric still says healthy [hc-us-east-1]",
+            "eu-west-1: check inverted (drained); its metric still says healthy [hc-eu-west-1]",
+            "ap-southeast-2: drained by this plan [hc-ap-southeast-2]",
+        ])
+    );
+    assert!(refusal.describe().starts_with("api.example.com. A ("));
+
+    // The same region drained again by this operator: nothing to invert, and
+    // the reason says it is already drained rather than that it is failing.
+    let again = plan_drain(&health, "us-east-1");
+    assert!(again.invert.is_empty());
+    assert!(
+        again.warnings.iter().any(|w| w.contains(
+            "health check hc-us-east-1 is already inverted (drained); its metric still says healthy"
+        )),
+        "{:?}",
+        again.warnings
+    );
+}
+
+#[test]
+fn a_stale_metric_does_not_count_as_serving() {
+    let mut health = latency_three();
+    let fetched = Timestamp::from_second(3_600).unwrap();
+    for c in health.checks.iter_mut() {
+        c.fetched_at = fetched;
+        c.status_at = Some(fetched - jiff::SignedDuration::from_secs(60));
+    }
+    // Two regions' metrics stopped five minutes ago, still saying healthy.
+    for c in health.checks.iter_mut().filter(|c| c.region != "us-east-1") {
+        c.status_at = Some(fetched - jiff::SignedDuration::from_mins(6));
+    }
+    let plan = plan_drain(&health, "us-east-1");
+    assert!(plan.is_refused(), "{plan:?}");
+    assert!(
+        plan.refusals[0].records.contains(
+            &"eu-west-1: metric stale (no point for over 5 minutes), not counted [hc-eu-west-1]"
+                .to_string()
+        ),
+        "{:?}",
+        plan.refusals[0].records
+    );
+    // A stale check of the region itself is not inverted on a guess.
+    let own = plan_drain(&health, "eu-west-1");
+    assert!(own.invert.is_empty(), "{own:?}");
+}
+
 fn failover(secondary_check: Option<HealthStatus>) -> Health {
     let mut checks = vec![check("hc-primary", "us-east-1", HealthStatus::Healthy)];
     if let Some(status) = secondary_check {
@@ -311,6 +382,16 @@ fn status() -> impl Strategy<Value = HealthStatus> {
     ]
 }
 
+/// How old the metric point behind a generated status is, in seconds;
+/// None: the source did not say.
+fn metric_age() -> impl Strategy<Value = Option<i64>> {
+    prop_oneof![
+        6 => Just(Some(60)),
+        2 => Just(Some(10 * 60)),
+        1 => Just(None),
+    ]
+}
+
 fn checks() -> impl Strategy<Value = Vec<HealthCheck>> {
     proptest::collection::vec(
         (
@@ -318,20 +399,42 @@ fn checks() -> impl Strategy<Value = Vec<HealthCheck>> {
             status(),
             prop::bool::weighted(0.2),
             prop::bool::weighted(0.1),
+            metric_age(),
         ),
         1..10,
     )
     .prop_map(|specs| {
+        let fetched = Timestamp::from_second(86_400).unwrap();
         specs
             .into_iter()
             .enumerate()
-            .map(|(i, (region, status, inverted, disabled))| HealthCheck {
-                inverted,
-                disabled,
-                ..check(&format!("hc-{i}"), REGIONS[region], status)
-            })
+            .map(
+                |(i, (region, status, inverted, disabled, age))| HealthCheck {
+                    inverted,
+                    disabled,
+                    fetched_at: fetched,
+                    status_at: age.map(|secs| fetched - jiff::SignedDuration::from_secs(secs)),
+                    ..check(&format!("hc-{i}"), REGIONS[region], status)
+                },
+            )
             .collect()
     })
+}
+
+/// Serving by flag and by metric, spelled out from the fields rather than
+/// through the rule under test: not inverted; and Disabled (Route53 treats
+/// it as healthy) or a healthy metric point at most five minutes old.
+fn serves_by_flag_and_metric(health: &Health, record: &Record) -> bool {
+    let Some(id) = &record.health_check_id else {
+        return true;
+    };
+    let Some(c) = health.check(id) else {
+        return false;
+    };
+    let fresh = c
+        .status_at
+        .is_none_or(|at| c.fetched_at.as_second() - at.as_second() <= 300);
+    !c.inverted && (c.disabled || (c.status == HealthStatus::Healthy && fresh))
 }
 
 fn check_choice() -> impl Strategy<Value = CheckChoice> {
@@ -460,6 +563,28 @@ proptest! {
             for record in serving_records(&after, set).into_iter().filter(|r| r.region != region) {
                 prop_assert!(plan.receiving_regions.contains(&record.region));
             }
+        }
+    }
+
+    #[test]
+    fn no_accepted_drain_leaves_a_set_without_a_record_serving_by_flag_and_metric(
+        health in topology(),
+        region in proptest::sample::select(REGIONS.to_vec()),
+    ) {
+        let plan = plan_drain(&health, region);
+        prop_assume!(!plan.is_refused());
+        // After the drain only the flags have changed: the metrics lag.
+        let mut after = health.clone();
+        for c in after.checks.iter_mut().filter(|c| plan.invert.contains(&c.id)) {
+            c.inverted = true;
+        }
+        for set in health.record_sets.iter().filter(|s| touched(s, region, &plan.invert)) {
+            prop_assert!(
+                set.records.iter().any(|r| serves_by_flag_and_metric(&after, r)),
+                "{} is left with no record serving: {:?}",
+                record_set_label(set),
+                plan
+            );
         }
     }
 

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use super::executor::{AuditSink, run_calls};
+use super::executor::{AuditSink, Operation, run_guarded};
 use super::keys::from_crossterm;
 use super::terminal::TerminalGuard;
 use crate::config::theme::Theme;
@@ -149,7 +149,9 @@ fn spawn_effect(
             intent,
             target,
             calls,
+            guard,
         } => {
+            let observe = backends.observe.clone();
             let operate = backends.operate.clone();
             let audit = backends.audit.clone();
             let clock = backends.clock.clone();
@@ -158,11 +160,19 @@ fn spawn_effect(
                 .clone()
                 .unwrap_or_else(|| "unknown".to_string());
             tokio::spawn(async move {
-                let results = run_calls(
-                    &*operate, &*audit, &*clock, &identity, &intent, &target, &calls,
-                )
-                .await;
-                let _ = tx.send(Msg::Operated { op_id, results });
+                let op = Operation {
+                    identity: &identity,
+                    intent: &intent,
+                    target: &target,
+                    calls: &calls,
+                    guard: &guard,
+                };
+                let done = run_guarded(&*observe, &*operate, &*audit, &*clock, &op).await;
+                let _ = tx.send(Msg::Operated {
+                    op_id,
+                    results: done.results,
+                    fresh: done.fresh,
+                });
             });
         }
         Effect::Quit => {}

@@ -1,12 +1,29 @@
-//! Carrying out confirmed operations: audit line first, flushed to disk, then
-//! the call, then the outcome. Shared by the console and the headless commands.
+//! Carrying out confirmed operations: what the decision rests on read again,
+//! then the audit line (with what was read) flushed to disk, then the call,
+//! then the outcome. Shared by the console and the headless commands.
 
 use std::io;
+use std::time::Duration;
 
 use jiff::Timestamp;
+use serde_json::Value;
 
 use crate::audit::{AuditId, AuditIntent, AuditLog};
-use crate::source::{Operate, OperateCall, OperateOutcome, SourceError};
+use crate::core::recheck::{Guard, recheck};
+use crate::source::{Observation, Observe, Operate, OperateCall, OperateOutcome, SourceError};
+
+/// How long the fresh read before a call may take. Past it nothing is called:
+/// an operator action is never made on state that could not be read.
+const FRESH_READ_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The outcome of one confirmed operation.
+pub struct Operated {
+    /// One result per call attempted; a single [`SourceError::NotDone`] when
+    /// the fresh read refused the calls.
+    pub results: Vec<Result<OperateOutcome, SourceError>>,
+    /// What the guard read, when it could.
+    pub fresh: Option<Observation>,
+}
 
 /// Where operator actions are recorded. The line written by `before` must be
 /// on disk when it returns: a call is only made after that.
@@ -18,6 +35,7 @@ pub trait AuditSink: Send + Sync {
         intent: &str,
         target: &str,
         call: &OperateCall,
+        state_read: &Value,
     ) -> io::Result<AuditId>;
     fn after(&self, at: Timestamp, id: AuditId, outcome: Result<&str, &str>) -> io::Result<()>;
 }
@@ -30,6 +48,7 @@ impl AuditSink for AuditLog {
         intent: &str,
         target: &str,
         call: &OperateCall,
+        state_read: &Value,
     ) -> io::Result<AuditId> {
         AuditLog::before(
             self,
@@ -38,7 +57,7 @@ impl AuditSink for AuditLog {
                 identity: identity.to_string(),
                 target: target.to_string(),
                 call: call.clone(),
-                params: serde_json::json!({ "intent": intent }),
+                params: serde_json::json!({ "intent": intent, "state_read": state_read }),
             },
         )
     }
@@ -48,20 +67,83 @@ impl AuditSink for AuditLog {
     }
 }
 
-/// Runs the calls in order and stops at the first failure; one result per
-/// call attempted.
-pub async fn run_calls(
+/// Who acts, on what, and how the calls are recorded.
+pub struct Operation<'a> {
+    pub identity: &'a str,
+    /// What the operator asked for, in words.
+    pub intent: &'a str,
+    /// The region or wave the calls act on.
+    pub target: &'a str,
+    pub calls: &'a [OperateCall],
+    pub guard: &'a Guard,
+}
+
+/// Reads again what the decision rests on and makes the calls only if it
+/// still holds; otherwise calls nothing and says why.
+pub async fn run_guarded(
+    observe: &dyn Observe,
     operate: &dyn Operate,
     audit: &dyn AuditSink,
     now: &(dyn Fn() -> Timestamp + Send + Sync),
-    identity: &str,
-    intent: &str,
-    target: &str,
-    calls: &[OperateCall],
+    op: &Operation<'_>,
+) -> Operated {
+    let read = op.guard.read.clone();
+    let fresh = match tokio::time::timeout(FRESH_READ_TIMEOUT, observe.poll(read.clone())).await {
+        Ok(Ok(observation)) => observation,
+        Ok(Err(e)) => {
+            return not_done(
+                format!("could not read {} again before the call: {e}", read.label()),
+                None,
+            );
+        }
+        Err(_) => {
+            return not_done(
+                format!(
+                    "could not read {} again before the call within {}s",
+                    read.label(),
+                    FRESH_READ_TIMEOUT.as_secs()
+                ),
+                None,
+            );
+        }
+    };
+    match recheck(&op.guard.expect, &fresh, now()) {
+        Ok(state_read) => Operated {
+            results: run_calls(operate, audit, now, op, &state_read).await,
+            fresh: Some(fresh),
+        },
+        Err(why) => not_done(why, Some(fresh)),
+    }
+}
+
+fn not_done(why: String, fresh: Option<Observation>) -> Operated {
+    Operated {
+        results: vec![Err(SourceError::NotDone(format!(
+            "{why}; nothing was called"
+        )))],
+        fresh,
+    }
+}
+
+/// Runs the calls in order and stops at the first failure; one result per
+/// call attempted.
+async fn run_calls(
+    operate: &dyn Operate,
+    audit: &dyn AuditSink,
+    now: &(dyn Fn() -> Timestamp + Send + Sync),
+    op: &Operation<'_>,
+    state_read: &Value,
 ) -> Vec<Result<OperateOutcome, SourceError>> {
+    let Operation {
+        identity,
+        intent,
+        target,
+        calls,
+        ..
+    } = *op;
     let mut results = Vec::with_capacity(calls.len());
     for call in calls {
-        let id = match audit.before(now(), identity, intent, target, call) {
+        let id = match audit.before(now(), identity, intent, target, call, state_read) {
             Ok(id) => id,
             Err(e) => {
                 // No audit line, no call.

@@ -128,6 +128,9 @@ pub enum SourceError {
     Conflict(String),
     Timeout(String),
     Unreachable(String),
+    /// Nothing was called: what the decision rested on changed (someone
+    /// else got there first) or could not be read again.
+    NotDone(String),
     Other(String),
 }
 
@@ -165,6 +168,7 @@ impl std::fmt::Display for SourceError {
             SourceError::Conflict(m) => write!(f, "conflict: {m}"),
             SourceError::Timeout(m) => write!(f, "timed out: {m}"),
             SourceError::Unreachable(m) => write!(f, "unreachable: {m}"),
+            SourceError::NotDone(m) => write!(f, "not done: {m}"),
             SourceError::Other(m) => write!(f, "{m}"),
         }
     }

@@ -198,7 +198,7 @@ fn restore_flips_back_exactly_the_checks_the_drain_inverted() {
 }
 
 #[test]
-fn an_error_from_aws_is_shown_and_changes_nothing() {
+fn a_gate_answered_by_someone_else_first_is_not_answered_again_and_names_who() {
     use futures_util::FutureExt;
     use wavetop::source::Operate;
 
@@ -223,9 +223,21 @@ fn an_error_from_aws_is_shown_and_changes_nothing() {
     let fleet_before = c.model.fleet.clone();
     c.run_operations = true;
     c.run(vec![ours]);
+    // The fresh read right before the call saw the answer: nothing was sent,
+    // and the operator is told who got there first.
+    assert!(
+        !c.sent
+            .iter()
+            .any(|call| matches!(call, OperateCall::PutApprovalResult { .. })),
+        "{:?}",
+        c.sent
+    );
     let last = c.model.activity.last().unwrap();
     assert!(
-        last.text.contains("already answered") || last.text.contains("no longer valid"),
+        last.text
+            .contains("not done: the gate Europe / EuWest1.Approve in eu-west-1 was approved by ")
+            && last.text.contains(wavetop::sim::SIM_IDENTITY)
+            && last.text.contains("nothing was called"),
         "{}",
         last.text
     );

@@ -2,9 +2,13 @@
 //! effects are carried out against the simulator synchronously, so a test
 //! sees exactly what the runtime would feed back.
 
+use std::io;
+use std::sync::Mutex;
+
 use futures_util::FutureExt;
 use jiff::{SignedDuration, Timestamp};
 
+use wavetop::audit::AuditId;
 use wavetop::config::Keymap;
 use wavetop::core::bindings::Bindings;
 use wavetop::core::key::Key;
@@ -12,8 +16,47 @@ use wavetop::core::model::Model;
 use wavetop::core::msg::{Effect, Msg};
 use wavetop::core::update::{start, update};
 use wavetop::domain::window::Windows;
+use wavetop::runtime::executor::{AuditSink, Operation, run_guarded};
 use wavetop::sim::{DEMO_EPOCH, ManualClock, SimBackend, SimWorld};
-use wavetop::source::{Observe, Operate, OperateCall};
+use wavetop::source::{BoxFuture, Observe, Operate, OperateCall, OperateOutcome, SourceError};
+
+/// Passes calls to the simulator and remembers each one.
+struct Recording<'a> {
+    backend: &'a SimBackend,
+    sent: Mutex<Vec<OperateCall>>,
+}
+
+impl Operate for Recording<'_> {
+    fn identity(&self) -> BoxFuture<'_, Result<String, SourceError>> {
+        self.backend.identity()
+    }
+
+    fn execute(&self, call: OperateCall) -> BoxFuture<'_, Result<OperateOutcome, SourceError>> {
+        self.sent.lock().unwrap().push(call.clone());
+        self.backend.execute(call)
+    }
+}
+
+/// The console tests read calls from `sent`; the audit log has its own tests.
+struct NoAudit;
+
+impl AuditSink for NoAudit {
+    fn before(
+        &self,
+        _: Timestamp,
+        _: &str,
+        _: &str,
+        _: &str,
+        _: &OperateCall,
+        _: &serde_json::Value,
+    ) -> io::Result<AuditId> {
+        Ok(serde_json::from_value(serde_json::json!("test")).expect("an audit id"))
+    }
+
+    fn after(&self, _: Timestamp, _: AuditId, _: Result<&str, &str>) -> io::Result<()> {
+        Ok(())
+    }
+}
 
 pub struct Console {
     pub model: Model,
@@ -106,22 +149,40 @@ impl Console {
                         self.held_back.push(effect);
                         continue;
                     }
-                    Effect::Operate { op_id, calls, .. } => {
-                        let mut results = Vec::new();
-                        for call in calls {
-                            self.sent.push(call.clone());
-                            let r = self
-                                .backend
-                                .execute(call)
-                                .now_or_never()
-                                .expect("sim is ready");
-                            let failed = r.is_err();
-                            results.push(r);
-                            if failed {
-                                break;
-                            }
+                    Effect::Operate {
+                        op_id,
+                        intent,
+                        target,
+                        calls,
+                        guard,
+                    } => {
+                        // The runtime's own path: the guard's fresh read,
+                        // then the calls, recorded as they reach the backend.
+                        let recording = Recording {
+                            backend: &self.backend,
+                            sent: Mutex::new(Vec::new()),
+                        };
+                        let clock = self.clock.clone();
+                        let now = move || clock.now();
+                        let op = Operation {
+                            identity: "test",
+                            intent: &intent,
+                            target: &target,
+                            calls: &calls,
+                            guard: &guard,
+                        };
+                        // The guard's read has a timeout, which needs tokio's timer.
+                        let done = tokio::runtime::Builder::new_current_thread()
+                            .enable_time()
+                            .build()
+                            .expect("a runtime")
+                            .block_on(run_guarded(&self.backend, &recording, &NoAudit, &now, &op));
+                        self.sent.extend(recording.sent.into_inner().unwrap());
+                        Msg::Operated {
+                            op_id,
+                            results: done.results,
+                            fresh: done.fresh,
                         }
-                        Msg::Operated { op_id, results }
                     }
                     Effect::Quit => continue,
                 };

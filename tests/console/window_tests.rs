@@ -198,6 +198,7 @@ fn a_failing_auto_release_is_retried_a_minute_later_not_on_every_tick() {
         results: vec![Err(wavetop::source::SourceError::AccessDenied(
             "not allowed".into(),
         ))],
+        fresh: None,
     });
     for _ in 0..30 {
         c.advance(1);
