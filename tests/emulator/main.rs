@@ -58,6 +58,7 @@ mod adapters;
 mod cli;
 mod console;
 mod drain;
+mod drain_operators;
 mod relay;
 mod snapshot;
 mod support;

@@ -87,6 +87,18 @@ impl Tui {
         (coloured, inverse)
     }
 
+    /// The text of every row that has a cell in reverse video: the
+    /// selection bars.
+    pub fn inverse_rows(&self) -> Vec<String> {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        (0..rows)
+            .filter(|&r| (0..cols).any(|c| screen.cell(r, c).is_some_and(|cell| cell.inverse())))
+            .map(|r| screen.contents_between(r, 0, r, cols))
+            .collect()
+    }
+
     pub fn alternate_screen(&self) -> bool {
         self.parser.lock().unwrap().screen().alternate_screen()
     }

@@ -1,0 +1,246 @@
+//! Drains by several operators at once, while the `HealthCheckStatus` metric
+//! still says healthy: separate `wavetop drain` processes, and a console
+//! running beside them. The last serving region is never drained.
+
+use super::*;
+
+/// Four latency records of one name, each guarded by its own check.
+const REGIONS: [(&str, ResourceRecordSetRegion); 4] = [
+    ("us-east-1", ResourceRecordSetRegion::UsEast1),
+    ("eu-west-1", ResourceRecordSetRegion::EuWest1),
+    ("eu-west-3", ResourceRecordSetRegion::EuWest3),
+    ("ap-northeast-1", ResourceRecordSetRegion::ApNortheast1),
+];
+
+struct LatencyZone {
+    name: String,
+    record_set: String,
+    /// (region, health check id), in [`REGIONS`] order.
+    checks: Vec<(&'static str, String)>,
+}
+
+async fn seed_latency_zone(url: &str, tag: &str) -> LatencyZone {
+    let r53 = aws_sdk_route53::Client::new(&sdk(url, "us-east-1").await);
+    let zone_name = format!("{tag}.example.com.");
+    let record_set = format!("api.{zone_name}");
+    let mut checks = Vec::new();
+    for (region, _) in REGIONS {
+        let fqdn = format!("api.{region}.{tag}.example.com");
+        checks.push((region, seed_health_check(&r53, &fqdn).await));
+    }
+    let zone = r53
+        .create_hosted_zone()
+        .name(&zone_name)
+        .caller_reference(format!("zone-{tag}"))
+        .send()
+        .await
+        .expect("CreateHostedZone");
+    let zone_id = zone.hosted_zone().unwrap().id().to_string();
+    let mut batch = ChangeBatch::builder();
+    for (i, ((region, r), (_, check))) in REGIONS.iter().zip(&checks).enumerate() {
+        let set = record(
+            &record_set,
+            &format!("api-{region}"),
+            &format!("192.0.2.{}", 10 + i),
+            Some(check),
+        )
+        .region(r.clone());
+        batch = batch.changes(
+            Change::builder()
+                .action(ChangeAction::Create)
+                .resource_record_set(set.build().unwrap())
+                .build()
+                .unwrap(),
+        );
+    }
+    r53.change_resource_record_sets()
+        .hosted_zone_id(zone_id)
+        .change_batch(batch.build().unwrap())
+        .send()
+        .await
+        .expect("ChangeResourceRecordSets");
+    LatencyZone {
+        name: zone_name,
+        record_set,
+        checks,
+    }
+}
+
+/// Every check healthy in CloudWatch, a minute ago, and never updated after:
+/// the metric lags every inversion the tests make.
+fn every_check_healthy(cli: &AwsCli, zone: &LatencyZone) {
+    let a_minute_ago = (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(1)).to_string();
+    for (_, id) in &zone.checks {
+        cli.call(
+            "us-east-1",
+            &[
+                "cloudwatch",
+                "put-metric-data",
+                "--namespace",
+                "AWS/Route53",
+                "--metric-name",
+                "HealthCheckStatus",
+                "--dimensions",
+                &format!("HealthCheckId={id}"),
+                "--value",
+                "1",
+                "--timestamp",
+                &a_minute_ago,
+            ],
+        );
+    }
+}
+
+fn config_for(sandbox: &Sandbox, zone: &LatencyZone) -> PathBuf {
+    // No pipelines live in this home region: a drain reads DNS and health only.
+    sandbox.config(&format!(
+        "[aws]\nhome_regions = [\"sa-east-1\"]\nhosted_zones = [\"{}\"]\n",
+        zone.name.trim_end_matches('.')
+    ))
+}
+
+/// Whether the audit log holds a call on this check (its `state_read` may
+/// name it when another region's drain was decided).
+fn audit_mentions(path: &Path, id: &str) -> bool {
+    fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("an audit line is JSON"))
+        .any(|l| l["call"]["health_check_id"] == id)
+}
+
+/// What the refusal must say of each region drained before.
+fn inverted_but_healthy(region: &str, id: &str) -> String {
+    format!("{region}: check inverted (drained); its metric still says healthy [{id}]")
+}
+
+#[tokio::test]
+async fn three_drain_processes_leave_the_fourth_region_serving() {
+    let Some(url) = emulator() else { return };
+    let Some(exe) = aws_cli() else { return };
+    let tag = format!("ops{}", unique());
+    let zone = seed_latency_zone(&url, &tag).await;
+    let sandbox = Sandbox::new(&tag);
+    let config = config_for(&sandbox, &zone);
+    let cli = AwsCli {
+        exe,
+        url: url.clone(),
+        sandbox: &sandbox,
+    };
+    let inverted = |id: &str| flag(&cli.health_check_config(id)["Inverted"]);
+    every_check_healthy(&cli, &zone);
+    let relay = CborRelay::start(&url);
+
+    // Three operators, three processes, one after the other: each inverts its
+    // region's check. Not one metric point follows (as on AWS for minutes).
+    let (last, drained) = zone.checks.split_last().unwrap();
+    for (region, id) in drained {
+        let out = sandbox.wavetop(&relay.url, &config, &["drain", "--region", region, "--yes"]);
+        assert!(out.status.success(), "{region}: {}", describe(&out));
+        assert!(inverted(id), "{region}");
+        assert_eq!(status_points(&cli, id), [1.0], "{id}: the metric lags");
+    }
+
+    // The fourth: refused before any call, naming each record's standing.
+    let (region, id) = last;
+    let out = sandbox.wavetop(&relay.url, &config, &["drain", "--region", region, "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refused"), "{stderr}");
+    assert!(stderr.contains(&zone.record_set), "{stderr}");
+    for (r, i) in drained {
+        assert!(stderr.contains(&inverted_but_healthy(r, i)), "{stderr}");
+    }
+    assert!(!inverted(id), "the last serving region stays in DNS");
+    assert!(!audit_mentions(&sandbox.audit_log(), id));
+    for (_, i) in drained {
+        assert!(audit_mentions(&sandbox.audit_log(), i));
+    }
+}
+
+/// How long the console may take to show something.
+const SCREEN_WAIT: Duration = Duration::from_secs(30);
+
+fn wait_until(tui: &Tui, what: &str, holds: impl Fn(&str) -> bool) {
+    let start = Instant::now();
+    while !holds(&tui.screen_text()) {
+        if start.elapsed() > SCREEN_WAIT {
+            panic!(
+                "the console never showed {what} within {SCREEN_WAIT:?}; screen:\n{}",
+                tui.screen_text()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[tokio::test]
+async fn a_console_refuses_the_last_region_after_headless_drains_beside_it() {
+    let Some(url) = emulator() else { return };
+    let Some(exe) = aws_cli() else { return };
+    let tag = format!("opc{}", unique());
+    let zone = seed_latency_zone(&url, &tag).await;
+    let sandbox = Sandbox::new(&tag);
+    let config = config_for(&sandbox, &zone);
+    let cli = AwsCli {
+        exe,
+        url: url.clone(),
+        sandbox: &sandbox,
+    };
+    let inverted = |id: &str| flag(&cli.health_check_config(id)["Inverted"]);
+    every_check_healthy(&cli, &zone);
+    let relay = CborRelay::start(&url);
+
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wavetop"));
+    cmd.env_clear();
+    for (key, value) in sandbox.environment() {
+        cmd.env(key, value);
+    }
+    cmd.env("TERM", "xterm-256color");
+    cmd.args(["--endpoint-url", relay.url.as_str(), "--config"]);
+    cmd.arg(&config);
+    let mut tui = Tui::spawn_command(cmd, 48, 160);
+    let (last, drained) = zone.checks.split_last().unwrap();
+    let (last_region, last_id) = last;
+
+    // The console has read every record as serving.
+    tui.send("3");
+    wait_until(&tui, "the four records", |screen| {
+        screen.contains(&zone.record_set) && REGIONS.iter().all(|(r, _)| screen.contains(r))
+    });
+
+    // Other operators drain three regions with headless commands.
+    for (region, id) in drained {
+        let out = sandbox.wavetop(&relay.url, &config, &["drain", "--region", region, "--yes"]);
+        assert!(out.status.success(), "{region}: {}", describe(&out));
+        assert!(inverted(id));
+    }
+
+    // In the console, on the last region's record: drain.
+    let start = Instant::now();
+    while !tui
+        .inverse_rows()
+        .iter()
+        .any(|row| row.contains(&last_id[..13]))
+    {
+        assert!(
+            start.elapsed() < SCREEN_WAIT,
+            "never selected the record of {last_region}:\n{}",
+            tui.screen_text()
+        );
+        tui.send("\x1b[B");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    tui.send("d");
+    // Whatever it had polled, the console reads the flags again before it
+    // decides: the dialog, if it opened on older health, is closed.
+    wait_until(&tui, "the refusal", |screen| screen.contains("refused"));
+    let screen = tui.screen_text();
+    assert!(screen.contains(&zone.record_set), "{screen}");
+    assert!(!inverted(last_id), "the last serving region stays in DNS");
+    assert!(!audit_mentions(&sandbox.audit_log(), last_id));
+
+    tui.send("q");
+    tui.wait_exit(Duration::from_secs(10));
+    assert!(!tui.raw_mode(), "raw mode left on");
+}
