@@ -4,6 +4,7 @@ pub mod action;
 pub mod bindings;
 pub mod command;
 pub mod confirm;
+pub mod foreign;
 pub mod intent;
 pub mod key;
 pub mod merge;

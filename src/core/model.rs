@@ -131,6 +131,8 @@ pub struct Model {
     /// that fails is tried again a minute later, not on every tick.
     pub auto_release_attempts: Vec<(String, Timestamp)>,
     pub deferred_approvals: Vec<DeferredApproval>,
+    /// Gates, transitions and actions changed by another identity lately.
+    pub foreign_changes: Vec<crate::core::foreign::ForeignChange>,
     pub activity: Vec<ActivityEntry>,
     /// One-line message under the view (errors, refusals, hints).
     pub flash: Option<(Timestamp, String)>,
@@ -171,6 +173,7 @@ impl Model {
             next_op_id: 1,
             auto_release_attempts: Vec::new(),
             deferred_approvals: Vec::new(),
+            foreign_changes: Vec::new(),
             activity: Vec::new(),
             flash: None,
             width: 80,

@@ -515,7 +515,7 @@ pub fn by_whom(who: Option<&str>, when: Option<Timestamp>, now: Timestamp) -> St
     out
 }
 
-fn short_age(secs: i64) -> String {
+pub fn short_age(secs: i64) -> String {
     match secs {
         s if s < 60 => format!("{s}s"),
         s if s < 3600 => format!("{}m", s / 60),

@@ -7,6 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::action::ActionName;
 use super::command::{self, Command};
 use super::confirm::{Confirmation, DialogOutcome};
+use super::foreign::{foreign_changes, still_shown};
 use super::intent::Intent;
 use super::key::{Key, KeyCode};
 use super::merge::{apply_discovery, apply_observation};
@@ -14,9 +15,10 @@ use super::model::{ActivityKind, CommandLine, DeferredApproval, InFlightOp, Mode
 use super::msg::{Effect, Msg};
 use super::nav;
 use super::operator::{propose, propose_drain, propose_restore};
-use super::recheck::guard_for;
+use super::recheck::{guard_for, short_age};
 use super::rows::{health_row_record, health_rows};
 use crate::domain::failover::with_inverted;
+use crate::domain::fleet::Flow;
 use crate::domain::hold_reason::decode_hold;
 use crate::source::{Observation, OperateCall, OperateOutcome, PollKey, SourceError};
 
@@ -76,6 +78,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             result,
             incomplete,
         } => {
+            let before = match &result {
+                Ok(Observation::Flow(flow)) => model.fleet.flow(&flow.name).cloned(),
+                _ => None,
+            };
             let merged = match result {
                 Ok(observation) => {
                     let lacked_before = model
@@ -106,6 +112,9 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
                 }
             };
             if merged {
+                if let Some(before) = before {
+                    note_foreign_changes(model, &before);
+                }
                 if matches!(key, PollKey::Flow { .. } | PollKey::Health) {
                     register_keys(model);
                 }
@@ -181,6 +190,11 @@ fn on_tick(model: &mut Model, fx: &mut Vec<Effect>) {
         return;
     }
     fx.extend(poll_due(model));
+    let marked = model.foreign_changes.len();
+    still_shown(&mut model.foreign_changes, model.now);
+    if model.foreign_changes.len() != marked {
+        model.needs_render = true;
+    }
     if let Some((at, _)) = &model.flash
         && model.now.duration_since(*at) > SignedDuration::from_secs(10)
     {
@@ -615,6 +629,46 @@ fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Ve
     });
 }
 
+/// Compares a flow as it was with what was just merged, and tells the
+/// operator what another identity changed in between.
+fn note_foreign_changes(model: &mut Model, before: &Flow) {
+    let Some(after) = model.fleet.flow(&before.name) else {
+        return;
+    };
+    let changes = foreign_changes(before, after, model.identity.as_deref(), model.now);
+    for change in changes {
+        model.log(
+            ActivityKind::Info,
+            format!(
+                "{} / {}{}: {} {}{}",
+                change.pipeline,
+                change.stage,
+                change
+                    .region
+                    .as_deref()
+                    .map(|r| format!(" {r}"))
+                    .unwrap_or_default(),
+                change.who,
+                change.what,
+                change
+                    .at
+                    .map(|t| format!(
+                        " ({} ago)",
+                        short_age(model.now.as_second() - t.as_second())
+                    ))
+                    .unwrap_or_default()
+            ),
+        );
+        model.foreign_changes.retain(|c| {
+            !(c.flow == change.flow
+                && c.pipeline == change.pipeline
+                && c.stage == change.stage
+                && c.region == change.region)
+        });
+        model.foreign_changes.push(change);
+    }
+}
+
 /// The fresh read showed the decision no longer holds: nothing was called.
 /// A drain or restore is proposed again on what was just read, so the
 /// operator sees the new plan (or why there is none) and decides again.
@@ -662,7 +716,14 @@ fn on_operated(
     };
     if let Some(observation) = fresh {
         // Read right before the calls: newer than anything polled.
+        let before = match &observation {
+            Observation::Flow(flow) => model.fleet.flow(&flow.name).cloned(),
+            _ => None,
+        };
         apply_observation(&mut model.fleet, observation, model.now);
+        if let Some(before) = before {
+            note_foreign_changes(model, &before);
+        }
     }
     if let Some(Err(SourceError::NotDone(why))) = results.first() {
         not_done(model, op, why);

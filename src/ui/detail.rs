@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::glyphs::{
-    action_glyph, action_style, cell_glyph, cell_style, event_style, fmt_age, fmt_elapsed,
+    CHANGED_ELSEWHERE, action_glyph, action_style, cell_glyph, cell_style, event_style, fmt_age,
+    fmt_elapsed,
 };
 use super::text::pad;
 use crate::config::theme::Theme;
@@ -108,6 +109,34 @@ fn header_lines<'a>(
         Span::styled(format!("{glyph} {word}"), cell_style(theme, status)),
         Span::styled(format!("  pipeline {}", wave.pipeline), theme.dim),
     ])];
+    for change in model
+        .foreign_changes
+        .iter()
+        .filter(|c| c.touches(&flow.name, &wave.pipeline, &wave.name, &cell.region))
+    {
+        let when = change
+            .at
+            .map(|t| {
+                format!(
+                    " at {} ({} ago)",
+                    t.strftime("%H:%M:%S UTC"),
+                    fmt_age(model.now.as_second() - t.as_second())
+                )
+            })
+            .unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {CHANGED_ELSEWHERE} CHANGED ELSEWHERE "),
+                theme
+                    .status_held
+                    .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            ),
+            Span::styled(
+                format!(" {} {}{when}", change.who, change.what),
+                theme.status_held,
+            ),
+        ]));
+    }
     if !wave.transition.enabled {
         let by = wave.transition.changed_by.as_deref().unwrap_or("unknown");
         let since = wave

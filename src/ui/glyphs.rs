@@ -6,6 +6,9 @@ use ratatui::style::Style;
 use crate::config::theme::Theme;
 use crate::domain::fleet::{ActionStatus, CellStatus, ExecutionStatus, HealthStatus};
 
+/// Marks a cell that another identity changed lately (see `core::foreign`).
+pub const CHANGED_ELSEWHERE: &str = "✎";
+
 pub fn cell_glyph(status: CellStatus) -> (&'static str, &'static str) {
     match status {
         CellStatus::Succeeded => ("✔", "done"),

@@ -9,8 +9,8 @@ use ratatui::widgets::Paragraph;
 
 use super::detail;
 use super::glyphs::{
-    cell_glyph, cell_style, execution_glyph, execution_style, fmt_age, fmt_ms, health_glyph,
-    health_style, lag_style, stack_short,
+    CHANGED_ELSEWHERE, cell_glyph, cell_style, execution_glyph, execution_style, fmt_age, fmt_ms,
+    health_glyph, health_style, lag_style, stack_short,
 };
 use super::text::pad;
 use crate::config::theme::Theme;
@@ -233,6 +233,7 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
                     bottom,
                     model,
                     flow,
+                    wave,
                     cell,
                     selected,
                     theme,
@@ -330,11 +331,16 @@ fn draw_cell(
     bottom: u16,
     model: &Model,
     flow: &Flow,
+    wave: &Wave,
     cell: &Cell,
     selected: bool,
     theme: &Theme,
 ) {
     let status = cell.status();
+    let changed_elsewhere = model
+        .foreign_changes
+        .iter()
+        .any(|c| c.touches(&flow.name, &wave.pipeline, &wave.name, &cell.region));
     let (glyph, word) = cell_glyph(status);
     let elapsed = match status {
         CellStatus::InProgress | CellStatus::AwaitingApproval => cell
@@ -357,8 +363,15 @@ fn draw_cell(
     if y + 1 >= bottom {
         return;
     }
-    // Second line: stack status, health, replication lag into this region.
+    // Second line: who else changed it, stack status, health, replication
+    // lag into this region.
     let mut spans: Vec<Span> = Vec::new();
+    if changed_elsewhere {
+        spans.push(Span::styled(
+            format!("{CHANGED_ELSEWHERE} "),
+            theme.status_held.add_modifier(Modifier::BOLD),
+        ));
+    }
     if let Some(stack) = cell
         .stack_names()
         .first()

@@ -2,6 +2,7 @@
 //! synthetic keys and a passed-in clock, and rendered frames.
 
 mod drain_tests;
+mod foreign_tests;
 mod operate_tests;
 mod render_tests;
 mod support;
