@@ -180,6 +180,10 @@ fn approve_with_yes_calls_once_and_audits_before_and_after() {
     assert_eq!(lines[1]["phase"], "after");
     assert_eq!(lines[1]["outcome"], "ok");
     assert_eq!(lines[0]["id"], lines[1]["id"]);
+    // The state the call was decided on, read again right before it.
+    let read = &lines[0]["params"]["state_read"];
+    assert_eq!(read["gate_status"], "InProgress", "{read}");
+    assert_eq!(read["token_present"], true, "{read}");
 }
 
 #[test]

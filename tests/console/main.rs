@@ -4,6 +4,7 @@
 mod drain_tests;
 mod foreign_tests;
 mod operate_tests;
+mod recheck_tests;
 mod render_tests;
 mod support;
 mod update_tests;
