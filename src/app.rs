@@ -191,7 +191,7 @@ fn open_audit(args: &BackendArgs) -> Result<Arc<AuditLog>, String> {
         .unwrap_or_else(AuditLog::default_path);
     AuditLog::open(&path)
         .map(Arc::new)
-        .map_err(|e| format!("{e} (--audit-log)"))
+        .map_err(|e| format!("{e}; name another with --audit-log"))
 }
 
 /// The backend chosen from the flags and config.

@@ -206,14 +206,7 @@ impl AuditLog {
         // A poisoned lock only means another writer panicked; the file is fine.
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
         self.follow_path(&mut file)?;
-        write_in_turn(&mut file, &bytes)?;
-        if file.metadata()?.nlink() == 0 {
-            // Deleted while the line was written: it went where nobody can
-            // read it. Write it again where the path leads now.
-            *file = regular_file::open_for_append(&self.path)?;
-            write_in_turn(&mut file, &bytes)?;
-        }
-        Ok(())
+        write_in_turn(&mut file, &bytes)
     }
 
     /// Makes `file` the file at the path again if the one open was deleted

@@ -52,10 +52,10 @@ impl CheckReport {
 
     pub fn text(&self) -> String {
         let mut out = format!(
-            "{}: {} records, {} calls",
+            "{}: {}, {}",
             self.path.display(),
-            self.records,
-            self.calls
+            counted(self.records, "record"),
+            counted(self.calls, "call")
         );
         if self.is_clean() {
             out.push_str(": clean, every call has its outcome\n");
@@ -64,8 +64,8 @@ impl CheckReport {
         out.push('\n');
         if !self.unfinished.is_empty() {
             out.push_str(&format!(
-                "unfinished: {} call(s) whose outcome was never recorded (made or not, wavetop never learned)\n",
-                self.unfinished.len()
+                "unfinished: {} whose outcome was never recorded (made or not, wavetop never learned)\n",
+                counted(self.unfinished.len(), "call")
             ));
             for call in &self.unfinished {
                 out.push_str(&format!(
@@ -109,6 +109,15 @@ impl CheckReport {
                 "excerpt": t.excerpt,
             })),
         })
+    }
+}
+
+/// `1 call`, `2 calls`.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
