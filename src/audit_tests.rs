@@ -112,20 +112,17 @@ fn reopening_appends_instead_of_truncating() {
     assert_eq!(ids, vec![first, second]);
 }
 
-#[test]
-fn concurrent_writers_never_interleave_lines() {
-    let scratch = Scratch::new();
-    let path = scratch.log_path();
-    let log = Arc::new(AuditLog::open(&path).unwrap());
-    let big = "x".repeat(16 * 1024);
-    let threads: Vec<_> = (0..8)
+/// `threads` threads, taking the logs in turn, each record `calls` calls
+/// (before and after) carrying `padding` to make the lines long.
+fn calls_from_threads(logs: &[Arc<AuditLog>], threads: usize, calls: usize, padding: &str) {
+    let handles: Vec<_> = (0..threads)
         .map(|t| {
-            let log = Arc::clone(&log);
-            let big = big.clone();
+            let log = Arc::clone(&logs[t % logs.len()]);
+            let padding = padding.to_string();
             std::thread::spawn(move || {
-                for i in 0..25 {
+                for i in 0..calls {
                     let mut entry = intent("2026-11-21T22:00:00Z");
-                    entry.params = json!({ "thread": t, "i": i, "padding": big });
+                    entry.params = json!({ "thread": t, "i": i, "padding": padding });
                     let id = log.before(&entry).unwrap();
                     log.after(id, ts("2026-11-21T22:00:01Z"), Ok("done"))
                         .unwrap();
@@ -133,9 +130,18 @@ fn concurrent_writers_never_interleave_lines() {
             })
         })
         .collect();
-    for thread in threads {
-        thread.join().unwrap();
+    for handle in handles {
+        handle.join().unwrap();
     }
+}
+
+#[test]
+fn concurrent_writers_never_interleave_lines() {
+    let scratch = Scratch::new();
+    let path = scratch.log_path();
+    let log = Arc::new(AuditLog::open(&path).unwrap());
+    let big = "x".repeat(16 * 1024);
+    calls_from_threads(&[log], 8, 25, &big);
     let lines = read_log(&path).unwrap().lines;
     assert_eq!(lines.len(), 8 * 25 * 2);
     let ids: HashSet<&AuditId> = lines
@@ -162,25 +168,7 @@ fn two_logs_on_one_file_take_turns() {
         Arc::new(AuditLog::open(&path).unwrap()),
         Arc::new(AuditLog::open(&path).unwrap()),
     ];
-    let big = "y".repeat(64 * 1024);
-    let threads: Vec<_> = (0..6)
-        .map(|t| {
-            let log = Arc::clone(&logs[t % 2]);
-            let big = big.clone();
-            std::thread::spawn(move || {
-                for i in 0..15 {
-                    let mut entry = intent("2026-11-21T22:00:00Z");
-                    entry.params = json!({ "thread": t, "i": i, "padding": big });
-                    let id = log.before(&entry).unwrap();
-                    log.after(id, ts("2026-11-21T22:00:01Z"), Ok("done"))
-                        .unwrap();
-                }
-            })
-        })
-        .collect();
-    for thread in threads {
-        thread.join().unwrap();
-    }
+    calls_from_threads(&logs, 6, 15, &"y".repeat(64 * 1024));
     let read = read_log(&path).unwrap();
     assert_eq!(read.torn, None);
     assert_eq!(read.lines.len(), 6 * 15 * 2);
