@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::audit::AuditLog;
+use crate::audit::{self, AuditLog};
 use crate::cli::{BackendArgs, Cli, Command, ConfigCommand};
 use crate::config::{self, Loaded, wants_no_color};
 use crate::core::bindings::Bindings;
@@ -40,6 +40,13 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
                 ExitCode::from(EXIT_USAGE)
             }
         });
+    }
+    if let Some(Command::Audit { path, json, .. }) = &cli.command {
+        let path = path
+            .clone()
+            .or_else(|| cli.backend.audit_log.clone())
+            .unwrap_or_else(AuditLog::default_path);
+        return Ok(ExitCode::from(audit::check::run(&path, *json)));
     }
     let loaded = match config::load(cli.backend.config.as_deref()) {
         Ok(l) => l,
@@ -113,13 +120,15 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Config { .. }) => unreachable!("handled before loading"),
+        Some(Command::Config { .. } | Command::Audit { .. }) => {
+            unreachable!("handled before loading")
+        }
         Some(command) => {
             let audit = match open_audit(&cli.backend) {
                 Ok(a) => a,
                 Err(e) => {
                     eprintln!("wavetop: {e}");
-                    return Ok(ExitCode::from(1));
+                    return Ok(ExitCode::from(EXIT_USAGE));
                 }
             };
             let ctx = headless::Context {
@@ -142,7 +151,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
                 Ok(a) => a,
                 Err(e) => {
                     eprintln!("wavetop: {e}");
-                    return Ok(ExitCode::from(1));
+                    return Ok(ExitCode::from(EXIT_USAGE));
                 }
             };
             let mut theme = loaded.theme;
@@ -173,6 +182,8 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
     }
 }
 
+/// An audit log that cannot be used is bad input (exit 2): no operator
+/// action may run without its record.
 fn open_audit(args: &BackendArgs) -> Result<Arc<AuditLog>, String> {
     let path = args
         .audit_log
@@ -180,7 +191,7 @@ fn open_audit(args: &BackendArgs) -> Result<Arc<AuditLog>, String> {
         .unwrap_or_else(AuditLog::default_path);
     AuditLog::open(&path)
         .map(Arc::new)
-        .map_err(|e| format!("cannot open the audit log {}: {e}", path.display()))
+        .map_err(|e| format!("{e}; name another with --audit-log"))
 }
 
 /// The backend chosen from the flags and config.

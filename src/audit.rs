@@ -11,14 +11,26 @@
 //! {"ts":"2026-11-21T22:00:01Z","phase":"after","id":"1795298400000-4242-0","outcome":"ok","detail":"..."}
 //! ```
 //!
-//! The file is created `0600` in a `0700` directory and opened in append
-//! mode; each line goes out in one write, so lines from threads or from
-//! several wavetop processes never interleave.
+//! The file is a regular file, created `0600` in a `0700` directory and
+//! opened in append mode. Each line goes out in one write, whole or not at
+//! all (`append`), under an exclusive lock, so lines from threads or from
+//! several wavetop processes never interleave. Before each line the open file
+//! is checked to still be the one at the path: a log deleted or rotated while
+//! wavetop runs is created again there instead of being written into a file
+//! nobody can reach.
+
+mod append;
+pub mod check;
+mod read;
+mod regular_file;
+
+pub use read::{AuditRead, ReadError, TornLine, read_log};
+pub use regular_file::OpenError;
 
 use std::ffi::OsStr;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::fs::{self, File};
+use std::io;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -108,26 +120,12 @@ pub struct AuditLog {
 impl AuditLog {
     /// Opens (creating when needed) the log at `path` for appending. A new
     /// directory is made `0700`, a new file `0600`; an existing file that
-    /// others can read is narrowed to `0600`.
-    pub fn open(path: &Path) -> io::Result<AuditLog> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(dir)?;
-        }
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(path)?;
-        let permissions = file.metadata()?.permissions();
-        if permissions.mode() & 0o077 != 0 {
-            file.set_permissions(fs::Permissions::from_mode(0o600))?;
-        }
+    /// others can read is narrowed to `0600`. Symbolic links are followed;
+    /// anything but a regular file is refused and left untouched.
+    pub fn open(path: &Path) -> Result<AuditLog, OpenError> {
         Ok(AuditLog {
             path: path.to_path_buf(),
-            file: Mutex::new(file),
+            file: Mutex::new(regular_file::open_for_append(path)?),
         })
     }
 
@@ -207,30 +205,26 @@ impl AuditLog {
         bytes.push(b'\n');
         // A poisoned lock only means another writer panicked; the file is fine.
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        file.write_all(&bytes)?;
-        file.sync_data()
+        self.follow_path(&mut file)?;
+        write_in_turn(&mut file, &bytes)
+    }
+
+    /// Makes `file` the file at the path again if the one open was deleted
+    /// or moved away (rotated) since the last line.
+    fn follow_path(&self, file: &mut File) -> io::Result<()> {
+        let open = file.metadata()?;
+        let same = fs::metadata(&self.path)
+            .is_ok_and(|at_path| at_path.dev() == open.dev() && at_path.ino() == open.ino());
+        if !same || open.nlink() == 0 {
+            *file = regular_file::open_for_append(&self.path)?;
+        }
+        Ok(())
     }
 }
 
-/// Every line of a log, in file order. A line that is not an audit record
-/// (a torn write after a crash) is an error naming its line number.
-pub fn read_lines(path: &Path) -> io::Result<Vec<AuditLine>> {
-    let reader = BufReader::new(File::open(path)?);
-    let mut lines = Vec::new();
-    for (n, line) in reader.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed = serde_json::from_str(&line).map_err(|e| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{}:{}: {e}", path.display(), n + 1),
-            )
-        })?;
-        lines.push(parsed);
-    }
-    Ok(lines)
+fn write_in_turn(file: &mut File, bytes: &[u8]) -> io::Result<()> {
+    let _turn = append::Turn::take(file)?;
+    append::append_record(file, bytes)
 }
 
 /// `before` lines without a matching `after`: calls whose fate is unknown.
@@ -245,6 +239,9 @@ pub fn unfinished(lines: &[AuditLine]) -> Vec<&AuditLine> {
         .filter(|l| l.phase == Phase::Before && !finished.contains(&l.id))
         .collect()
 }
+
+#[cfg(test)]
+mod test_support;
 
 #[cfg(test)]
 #[path = "audit_tests.rs"]

@@ -65,7 +65,7 @@ pub struct BackendArgs {
     #[arg(long, global = true)]
     pub read_only: bool,
 
-    /// Audit log (default: $XDG_STATE_HOME/wavetop/audit.jsonl).
+    /// Audit log, a regular file (default: $XDG_STATE_HOME/wavetop/audit.jsonl).
     #[arg(long, global = true)]
     pub audit_log: Option<PathBuf>,
 }
@@ -82,6 +82,18 @@ pub enum Command {
     /// Print one complete fleet snapshot and exit.
     Snapshot {
         /// Stable JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Audit log tools.
+    Audit {
+        /// Verify the log: every line is a record, every call has its outcome.
+        /// Exit 0 clean, 1 unfinished calls or a torn last line, 2 unreadable.
+        #[arg(long, required = true)]
+        check: bool,
+        /// The log to verify (default: --audit-log, else $XDG_STATE_HOME/wavetop/audit.jsonl).
+        path: Option<PathBuf>,
+        /// JSON instead of text.
         #[arg(long)]
         json: bool,
     },

@@ -146,7 +146,9 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
             }
             (due, String::new(), yes)
         }
-        Command::Snapshot { .. } | Command::Config { .. } => unreachable!("handled by the caller"),
+        Command::Snapshot { .. } | Command::Config { .. } | Command::Audit { .. } => {
+            unreachable!("handled by the caller")
+        }
     };
 
     for p in &proposals {

@@ -1,9 +1,13 @@
 //! The real binary without a terminal: snapshots, operator commands against
 //! the simulated fleet with their audit lines, and exit statuses.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+#[path = "support/binary.rs"]
+mod binary;
 
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use binary::{EUROPE_GATE, wavetop_in};
 use serde_json::Value;
 
 fn tempdir(name: &str) -> PathBuf {
@@ -14,33 +18,12 @@ fn tempdir(name: &str) -> PathBuf {
 }
 
 fn wavetop(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wavetop"))
-        .args(args)
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .output()
-        .expect("run wavetop")
+    wavetop_in(dir, args).output().expect("run wavetop")
 }
 
 /// A gate command on the Europe gate of global-api, ten minutes into the demo.
 fn gate_args<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        command,
-        "--demo",
-        "--at",
-        "10m",
-        "--pipeline",
-        "global-api",
-        "--wave",
-        "Europe",
-        "--region",
-        "eu-west-1",
-    ];
-    args.extend_from_slice(extra);
-    args
+    [&[command], EUROPE_GATE, extra].concat()
 }
 
 fn text(out: &Output) -> String {

@@ -19,7 +19,7 @@ const TAB: &str = "\t";
 const ENTER: &str = "\r";
 
 /// `:pipeline NAME`, then the cursor to (row, column) with arrow keys.
-fn go(tui: &mut Tui, flow: &str, row: usize, col: usize) {
+pub(crate) fn go(tui: &mut Tui, flow: &str, row: usize, col: usize) {
     tui.send(":");
     tui.send(&format!("pipeline {flow}"));
     tui.send(ENTER);
@@ -39,7 +39,13 @@ fn go(tui: &mut Tui, flow: &str, row: usize, col: usize) {
 
 /// Opens the action's dialog, fills what it asks for, confirms, and waits
 /// until the console reports the target done.
-fn act(tui: &mut Tui, key: &str, comment: Option<&str>, typed: Option<&str>, done: &str) {
+pub(crate) fn act(
+    tui: &mut Tui,
+    key: &str,
+    comment: Option<&str>,
+    typed: Option<&str>,
+    done: &str,
+) {
     tui.send(key);
     tui.wait_for("[ Cancel ]", WAIT);
     if let Some(text) = comment {
@@ -53,6 +59,23 @@ fn act(tui: &mut Tui, key: &str, comment: Option<&str>, typed: Option<&str>, don
     tui.send(RIGHT);
     tui.send(ENTER);
     tui.wait_for(&format!("{done}: done"), WAIT);
+}
+
+/// The global-api wave the hold tests hold and release.
+pub(crate) const NORTH_AMERICA: &str = "global-api/NorthAmerica";
+
+/// Holds global-api's NorthAmerica wave (typing its name, as a multi-region
+/// hold asks) and waits until the grid shows it held.
+pub(crate) fn hold_north_america(tui: &mut Tui) {
+    go(tui, "global-api", 5, 1);
+    act(
+        tui,
+        "h",
+        Some("holding for the freeze"),
+        Some("NorthAmerica"),
+        NORTH_AMERICA,
+    );
+    tui.wait_for("HELD", WAIT);
 }
 
 fn audit_lines(path: &Path) -> Vec<Value> {
@@ -87,16 +110,8 @@ fn every_operator_action_is_confirmed_carried_out_and_audited() {
         Some("eu-central-1"),
         "global-api/Europe/eu-central-1",
     );
-    go(&mut tui, "global-api", 5, 1);
-    act(
-        &mut tui,
-        "h",
-        Some("holding for the freeze"),
-        Some("NorthAmerica"),
-        "global-api/NorthAmerica",
-    );
-    tui.wait_for("HELD", WAIT);
-    act(&mut tui, "u", None, None, "global-api/NorthAmerica");
+    hold_north_america(&mut tui);
+    act(&mut tui, "u", None, None, NORTH_AMERICA);
 
     // service-x failed in ap-southeast-2: Source, Deploy; eu-west-1, us-east-1, ap-southeast-2.
     go(&mut tui, "service-x", 1, 2);
