@@ -12,7 +12,7 @@ use super::text::{fit, pad, selected_line};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::rows::{HealthRow, health_row_record, health_rows, selected_check_id};
-use crate::domain::fleet::RoutingPolicy;
+use crate::domain::fleet::{HealthStatus, RoutingPolicy};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let [list, checkers] = if area.width >= 120 {
@@ -96,9 +96,20 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                         ));
                         spans.push(Span::styled(pad(&c.id, 14), theme.dim));
                         if c.inverted {
+                            // The metric follows an inversion minutes later.
+                            let lag = if c.status == HealthStatus::Healthy {
+                                " (metric still says healthy)"
+                            } else {
+                                ""
+                            };
                             spans.push(Span::styled(
-                                " INVERTED",
+                                format!(" INVERTED{lag}"),
                                 theme.health_drained.add_modifier(Modifier::BOLD),
+                            ));
+                        } else if c.metric_is_stale() {
+                            spans.push(Span::styled(
+                                " METRIC STALE (not counted)",
+                                theme.health_unknown.add_modifier(Modifier::BOLD),
                             ));
                         }
                         if c.disabled {

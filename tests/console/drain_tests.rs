@@ -55,6 +55,17 @@ fn drains_made_elsewhere_are_read_before_deciding_and_the_last_region_is_refused
         assert!(flash.contains(&expected), "{expected} not in {flash}");
     }
     assert!(inversions_sent(&c).is_empty(), "{:?}", c.sent);
+
+    // The health view says why the drained regions do not count yet.
+    c.keys("3");
+    let screen = super::support::screen_text(&c.model, 160, 48);
+    assert_eq!(
+        screen
+            .matches("INVERTED (metric still says healthy)")
+            .count(),
+        others.len(),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -35,18 +35,6 @@ fn screen(c: &Console, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal
 }
 
-fn text(terminal: &Terminal<TestBackend>) -> String {
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[test]
 fn a_gate_answered_by_someone_else_is_marked_with_who_and_when() {
     let mut c = Console::at_minutes(10);
@@ -89,9 +77,11 @@ fn a_gate_answered_by_someone_else_is_marked_with_who_and_when() {
 
     // The detail says who, what and when.
     c.keys("down enter");
-    let detail = text(&screen(&c, 160, 48));
+    let detail = super::support::screen_text(&c.model, 160, 48);
     assert!(
-        detail.contains(&format!("CHANGED ELSEWHERE  {BOB} approved EuWest1.Approve at")),
+        detail.contains(&format!(
+            "CHANGED ELSEWHERE  {BOB} approved EuWest1.Approve at"
+        )),
         "{detail}"
     );
     assert!(detail.contains("ago)"), "{detail}");

@@ -253,3 +253,22 @@ impl Console {
         assert_eq!(self.model.cursors.wave, row);
     }
 }
+
+/// The model drawn on a TestBackend of the given size, as plain text.
+pub fn screen_text(model: &Model, width: u16, height: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    let theme = wavetop::config::Theme::preset("dark").unwrap();
+    terminal
+        .draw(|f| wavetop::ui::view(f, model, &theme))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
