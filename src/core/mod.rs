@@ -6,6 +6,7 @@ pub mod command;
 pub mod confirm;
 pub mod intent;
 pub mod key;
+pub mod key_guard;
 pub mod merge;
 pub mod model;
 pub mod msg;
