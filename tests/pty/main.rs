@@ -1,6 +1,7 @@
 //! The real binary in a pseudo-terminal: start on the simulated fleet,
 //! navigate, quit or be signalled, and leave the terminal as it was.
 
+mod dialog_keys;
 mod harness;
 mod operate;
 

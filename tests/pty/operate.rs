@@ -8,18 +8,25 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use wavetop::core::key_guard::KEY_GUARD;
+
 use crate::harness::Tui;
 use crate::{WAIT, spawn_demo_sized, tempdir};
 
-const DOWN: &str = "\x1b[B";
-const RIGHT: &str = "\x1b[C";
-const LEFT: &str = "\x1b[D";
-const HOME: &str = "\x1b[H";
-const TAB: &str = "\t";
-const ENTER: &str = "\r";
+pub(crate) const DOWN: &str = "\x1b[B";
+pub(crate) const RIGHT: &str = "\x1b[C";
+pub(crate) const LEFT: &str = "\x1b[D";
+pub(crate) const HOME: &str = "\x1b[H";
+pub(crate) const TAB: &str = "\t";
+pub(crate) const ENTER: &str = "\r";
+
+/// How long an operator waits after a dialog closed before the next
+/// command: characters typed sooner are kept off the grid.
+const AFTER_DIALOG: Duration =
+    Duration::from_millis(KEY_GUARD.as_millis() as u64 + 200);
 
 /// `:pipeline NAME`, then the cursor to (row, column) with arrow keys.
-fn go(tui: &mut Tui, flow: &str, row: usize, col: usize) {
+pub(crate) fn go(tui: &mut Tui, flow: &str, row: usize, col: usize) {
     tui.send(":");
     tui.send(&format!("pipeline {flow}"));
     tui.send(ENTER);
@@ -52,10 +59,20 @@ fn act(tui: &mut Tui, key: &str, comment: Option<&str>, typed: Option<&str>, don
     }
     tui.send(RIGHT);
     tui.send(ENTER);
-    tui.wait_for(&format!("{done}: done"), WAIT);
+    closed_and_done(tui, &format!("{done}: done"));
 }
 
-fn audit_lines(path: &Path) -> Vec<Value> {
+/// Waits for the dialog to close and the console to report `done`, then as
+/// long as an operator pauses before the next command. The same target's
+/// earlier "done" may still be on screen: only a closed dialog tells that
+/// this confirmation was read.
+pub(crate) fn closed_and_done(tui: &Tui, done: &str) {
+    tui.wait_gone("[ Cancel ]", WAIT);
+    tui.wait_for(done, WAIT);
+    thread::sleep(AFTER_DIALOG);
+}
+
+pub(crate) fn audit_lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .expect("audit log exists")
         .lines()
@@ -110,7 +127,8 @@ fn every_operator_action_is_confirmed_carried_out_and_audited() {
     tui.send(TAB);
     tui.send(RIGHT);
     tui.send(ENTER);
-    tui.wait_for(": done", WAIT);
+    // The flash names the execution stopped.
+    closed_and_done(&tui, "orders-active-active@");
 
     // edge-relay succeeded: roll its us-east-1 deploy back.
     go(&mut tui, "edge-relay", 2, 0);
@@ -125,7 +143,6 @@ fn every_operator_action_is_confirmed_carried_out_and_audited() {
     // Drain and restore us-east-1 (orders' latency records keep two healthy regions).
     go(&mut tui, "orders-active-active", 2, 0);
     act(&mut tui, "d", None, Some("us-east-1"), "dns/us-east-1");
-    thread::sleep(Duration::from_millis(500));
     act(&mut tui, "D", None, Some("us-east-1"), "dns/us-east-1");
 
     tui.send("q");
