@@ -357,17 +357,6 @@ mod tests {
     }
 
     #[test]
-    fn a_stale_answer_from_an_old_generation_is_dropped() {
-        let mut s = PollScheduler::new(Cadence::default());
-        let key = flow("a");
-        s.register(key.clone(), t(0));
-        let (_, g1) = s.due(t(0)).remove(0);
-        // Timed out at 20s: failed and rescheduled.
-        assert!(s.due(t(21)).is_empty() || s.state(&key).unwrap().failures == 1);
-        assert!(!s.completed(&key, g1, t(22), Ok(Activity::Idle)));
-    }
-
-    #[test]
     fn a_late_answer_is_refused_and_counted_without_touching_the_request_in_flight() {
         let mut s = PollScheduler::new(Cadence::default());
         let key = flow("a");
@@ -380,6 +369,7 @@ mod tests {
         let before = s.state(&key).unwrap().clone();
 
         assert!(!s.admit(&key, g1), "the timed-out generation is late");
+        assert!(!s.completed(&key, g1, next_due, Ok(Activity::Idle)));
         let after = s.state(&key).unwrap();
         assert_eq!(after.late_answers, 1);
         assert_eq!(

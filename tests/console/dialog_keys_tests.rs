@@ -92,7 +92,10 @@ fn characters_never_cancel_a_dialog_without_a_text_field_only_esc_and_ctrl_c_do(
     assert!(c.model.confirmation.is_some());
     c.keys("ctrl-c");
     assert!(c.model.confirmation.is_none());
-    assert!(!c.model.should_quit, "ctrl-c closes the dialog, not wavetop");
+    assert!(
+        !c.model.should_quit,
+        "ctrl-c closes the dialog, not wavetop"
+    );
     assert!(c.sent.is_empty());
 }
 

@@ -22,8 +22,7 @@ pub(crate) const ENTER: &str = "\r";
 
 /// How long an operator waits after a dialog closed before the next
 /// command: characters typed sooner are kept off the grid.
-const AFTER_DIALOG: Duration =
-    Duration::from_millis(KEY_GUARD.as_millis() as u64 + 200);
+const AFTER_DIALOG: Duration = Duration::from_millis(KEY_GUARD.as_millis() as u64 + 200);
 
 /// `:pipeline NAME`, then the cursor to (row, column) with arrow keys.
 pub(crate) fn go(tui: &mut Tui, flow: &str, row: usize, col: usize) {
