@@ -11,6 +11,7 @@ use crate::audit::{self, AuditLog};
 use crate::cli::{BackendArgs, Cli, Command, ConfigCommand};
 use crate::config::{self, Loaded, wants_no_color};
 use crate::core::bindings::Bindings;
+use crate::core::key_guard::KeyGuard;
 use crate::core::model::Model;
 use crate::domain::window::Windows;
 use crate::headless;
@@ -163,6 +164,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             let now = (fleet.clock)();
             let mut model = Model::new(now, bindings, windows, read_only);
             model.auto_release = loaded.config.auto_release;
+            model.key_guard = KeyGuard::for_clock_speed(fleet.speed);
             if let Some(ms) = loaded.config.lag_warning_ms {
                 model.lag_warning_ms = ms as f64;
             }

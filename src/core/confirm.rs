@@ -1,6 +1,8 @@
 //! The confirmation dialog every operator action goes through. Cancel is the
 //! default; Enter in a text field never confirms; dangerous intents need the
-//! region or wave name typed.
+//! region or wave name typed. Only Esc, ctrl-c and Enter on Cancel close it
+//! without confirming: a character typed on the buttons goes back into the
+//! text field it came from, so a stray Enter mid-comment loses nothing.
 
 use super::intent::{CommentRule, Intent};
 use super::key::{Key, KeyCode};
@@ -20,6 +22,9 @@ pub struct Confirmation {
     pub comment: String,
     pub typed: String,
     pub focus: Focus,
+    /// The text field that last had focus: a character typed while the
+    /// buttons have focus goes back there. None when there is no text field.
+    pub last_field: Option<Focus>,
     /// False while Cancel is selected (the default).
     pub confirm_selected: bool,
     /// Why the last confirm attempt was refused, shown in the dialog.
@@ -43,12 +48,14 @@ impl Confirmation {
         } else {
             Focus::Buttons
         };
+        let last_field = (focus != Focus::Buttons).then_some(focus);
         Self {
             intent,
             warnings,
             comment: String::new(),
             typed: String::new(),
             focus,
+            last_field,
             confirm_selected: false,
             problem: None,
         }
@@ -79,6 +86,9 @@ impl Confirmation {
             (at + fields.len() - 1) % fields.len()
         };
         self.focus = fields[next];
+        if self.focus != Focus::Buttons {
+            self.last_field = Some(self.focus);
+        }
     }
 
     /// Why confirming is not possible yet, if it is not.
@@ -121,31 +131,48 @@ impl Confirmation {
             _ => &mut self.typed,
         };
         match key.code {
-            KeyCode::Char(c) if !key.ctrl && !key.alt => field.push(c),
             KeyCode::Backspace => {
                 field.pop();
             }
             // Enter in a text field moves on; it never confirms.
             KeyCode::Enter => self.move_focus(true),
-            _ => {}
+            _ => {
+                if let Some(c) = key.printable() {
+                    field.push(c);
+                }
+            }
         }
         self.problem = None;
     }
 
     fn on_buttons(&mut self, key: Key) -> DialogOutcome {
         match key.code {
-            KeyCode::Left | KeyCode::Right | KeyCode::Char('h') | KeyCode::Char('l') => {
+            KeyCode::Left | KeyCode::Right => {
                 self.confirm_selected = !self.confirm_selected;
             }
-            KeyCode::Char('c') | KeyCode::Char('n') => return DialogOutcome::Cancelled,
             KeyCode::Enter if !self.confirm_selected => return DialogOutcome::Cancelled,
             KeyCode::Enter => match self.blocker() {
                 Some(problem) => self.problem = Some(problem),
                 None => return DialogOutcome::Confirmed,
             },
+            KeyCode::Backspace => self.back_to_field(key),
+            _ if key.printable().is_some() => self.back_to_field(key),
             _ => {}
         }
         DialogOutcome::Open
+    }
+
+    /// Typing on the buttons: the operator is still writing in the field
+    /// they left, so the key goes there. Without a text field it does
+    /// nothing; it never cancels.
+    fn back_to_field(&mut self, key: Key) {
+        if let Some(field) = self.last_field {
+            self.focus = field;
+            // Back to editing: Cancel is the default again, so the Enter that
+            // ends this text cannot confirm a choice made before it.
+            self.confirm_selected = false;
+            self.edit_text(key);
+        }
     }
 }
 
@@ -230,5 +257,91 @@ mod tests {
         );
         assert_eq!(c.focus, Focus::Buttons);
         assert!(!c.confirm_selected);
+    }
+
+    fn approve() -> Confirmation {
+        Confirmation::new(
+            Intent::Approve {
+                pipeline: "p".into(),
+                stage: "s".into(),
+                action: "a".into(),
+                region: "r".into(),
+            },
+            vec![],
+        )
+    }
+
+    fn type_text(c: &mut Confirmation, text: &str) -> Vec<DialogOutcome> {
+        text.chars().map(|ch| c.handle_key(Key::char(ch))).collect()
+    }
+
+    #[test]
+    fn a_character_typed_on_the_buttons_goes_back_into_the_comment() {
+        let mut c = approve();
+        let mut outcomes = type_text(&mut c, "canary");
+        outcomes.push(c.handle_key(Key::plain(KeyCode::Enter)));
+        assert_eq!(c.focus, Focus::Buttons);
+        // `c` and `n` among them: none of them cancels.
+        outcomes.extend(type_text(&mut c, " ok, no canary noise"));
+        assert!(outcomes.iter().all(|o| *o == DialogOutcome::Open));
+        assert_eq!(c.comment, "canary ok, no canary noise");
+        assert_eq!(c.focus, Focus::Comment);
+    }
+
+    #[test]
+    fn backspace_on_the_buttons_edits_the_field_it_came_from() {
+        let mut c = drain();
+        type_text(&mut c, "eu-west-2");
+        c.handle_key(Key::plain(KeyCode::Tab));
+        c.handle_key(Key::plain(KeyCode::Backspace));
+        type_text(&mut c, "1");
+        assert_eq!(c.typed, "eu-west-1");
+        assert_eq!(c.focus, Focus::Typed);
+    }
+
+    #[test]
+    fn typing_again_after_choosing_confirm_makes_cancel_the_default_again() {
+        let mut c = approve();
+        type_text(&mut c, "canary");
+        c.handle_key(Key::plain(KeyCode::Tab));
+        c.handle_key(Key::plain(KeyCode::Right));
+        assert!(c.confirm_selected);
+        type_text(&mut c, " ok");
+        assert!(!c.confirm_selected);
+        c.handle_key(Key::plain(KeyCode::Enter));
+        assert_eq!(
+            c.handle_key(Key::plain(KeyCode::Enter)),
+            DialogOutcome::Cancelled,
+            "the Enter after the text lands on Cancel"
+        );
+    }
+
+    #[test]
+    fn without_a_text_field_characters_do_nothing_and_only_esc_or_ctrl_c_cancel() {
+        let release = || {
+            Confirmation::new(
+                Intent::Release {
+                    pipeline: "p".into(),
+                    stage: "s".into(),
+                    regions: vec!["r".into()],
+                },
+                vec![],
+            )
+        };
+        let mut c = release();
+        c.handle_key(Key::plain(KeyCode::Right));
+        for ch in ['c', 'n', 'q', 'h', 'l', 'y', ' '] {
+            assert_eq!(c.handle_key(Key::char(ch)), DialogOutcome::Open, "{ch}");
+        }
+        assert!(c.confirm_selected, "characters leave the choice alone");
+        assert_eq!(c.focus, Focus::Buttons);
+        assert_eq!(
+            c.handle_key(Key::plain(KeyCode::Esc)),
+            DialogOutcome::Cancelled
+        );
+        assert_eq!(
+            release().handle_key(Key::ctrl('c')),
+            DialogOutcome::Cancelled
+        );
     }
 }

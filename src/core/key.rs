@@ -51,6 +51,15 @@ impl Key {
         }
     }
 
+    /// The character this key types into a text field, if it types one:
+    /// a plain or shifted character, not a ctrl or alt chord.
+    pub const fn printable(&self) -> Option<char> {
+        match self.code {
+            KeyCode::Char(c) if !self.ctrl && !self.alt => Some(c),
+            _ => None,
+        }
+    }
+
     /// Parses the notation keymap files use: `q`, `G`, `?`, `enter`, `esc`,
     /// `ctrl-c`, `alt-x`, `shift-tab`, `f5`, `space`.
     pub fn parse(text: &str) -> Result<Key, String> {
@@ -162,5 +171,16 @@ mod tests {
         assert_eq!(Key::parse("shift-a").unwrap(), Key::char('A'));
         assert!(Key::parse("hyper-q").is_err());
         assert!(Key::parse("").is_err());
+    }
+
+    #[test]
+    fn only_plain_characters_are_printable() {
+        assert_eq!(Key::char('a').printable(), Some('a'));
+        assert_eq!(Key::char(' ').printable(), Some(' '));
+        assert_eq!(Key::parse("shift-a").unwrap().printable(), Some('A'));
+        assert_eq!(Key::ctrl('c').printable(), None);
+        assert_eq!(Key::parse("alt-x").unwrap().printable(), None);
+        assert_eq!(Key::plain(KeyCode::Enter).printable(), None);
+        assert_eq!(Key::plain(KeyCode::Esc).printable(), None);
     }
 }

@@ -7,6 +7,7 @@ pub mod confirm;
 pub mod foreign;
 pub mod intent;
 pub mod key;
+pub mod key_guard;
 pub mod merge;
 pub mod model;
 pub mod msg;

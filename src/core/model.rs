@@ -5,6 +5,7 @@ use jiff::Timestamp;
 
 use super::bindings::Bindings;
 use super::confirm::Confirmation;
+use super::key_guard::KeyGuard;
 use crate::domain::fleet::{Fleet, Flow};
 use crate::domain::window::Windows;
 use crate::poll::scheduler::{Cadence, PollScheduler};
@@ -123,6 +124,8 @@ pub struct Model {
     /// First help row shown, when the help does not fit the screen.
     pub help_scroll: usize,
     pub confirmation: Option<Confirmation>,
+    /// Keeps characters typed just after a dialog closed off the grid.
+    pub key_guard: KeyGuard,
     /// Operations sent and not yet answered, so the same target cannot be
     /// operated on twice at once.
     pub in_flight_ops: Vec<InFlightOp>,
@@ -169,6 +172,7 @@ impl Model {
             help: false,
             help_scroll: 0,
             confirmation: None,
+            key_guard: KeyGuard::default(),
             in_flight_ops: Vec::new(),
             next_op_id: 1,
             auto_release_attempts: Vec::new(),

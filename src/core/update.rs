@@ -77,54 +77,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             generation,
             result,
             incomplete,
-        } => {
-            let before = match &result {
-                Ok(Observation::Flow(flow)) => model.fleet.flow(&flow.name).cloned(),
-                _ => None,
-            };
-            let merged = match result {
-                Ok(observation) => {
-                    let lacked_before = model
-                        .poll
-                        .state(&key)
-                        .and_then(|s| s.last_error.as_ref().map(|(_, e)| e.clone()));
-                    let activity = apply_observation(&mut model.fleet, observation, now);
-                    let accepted = model.poll.completed(&key, generation, now, Ok(activity));
-                    if accepted && let Some(err) = incomplete {
-                        // Logged when it starts or changes, not at every poll.
-                        if lacked_before.as_ref() != Some(&err) {
-                            model.log(
-                                ActivityKind::Error,
-                                format!("{}: answered in part: {err}", key.label()),
-                            );
-                        }
-                        model.poll.answered_in_part(&key, now, err);
-                    }
-                    accepted
-                }
-                Err(err) => {
-                    let text = format!("{}: {err}", key.label());
-                    let accepted = model.poll.completed(&key, generation, now, Err(err));
-                    if accepted {
-                        model.log(ActivityKind::Error, text);
-                    }
-                    accepted
-                }
-            };
-            if merged {
-                if let Some(before) = before {
-                    note_foreign_changes(model, &before);
-                }
-                if matches!(key, PollKey::Flow { .. } | PollKey::Health) {
-                    register_keys(model);
-                }
-                if key == PollKey::Health {
-                    replan_open_dns_dialog(model);
-                }
-                nav::clamp_cursors(model);
-                model.needs_render = true;
-            }
-        }
+        } => on_polled(model, key, generation, result, incomplete),
         Msg::Identity(Ok(identity)) => {
             model.identity = Some(identity);
             model.needs_render = true;
@@ -139,6 +92,62 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         } => on_operated(model, op_id, results, fresh, &mut fx),
     }
     fx
+}
+
+fn on_polled(
+    model: &mut Model,
+    key: PollKey,
+    generation: u64,
+    result: Result<Observation, SourceError>,
+    incomplete: Option<SourceError>,
+) {
+    // An answer the scheduler no longer waits for (its request timed out, or
+    // a newer one went out) may be older than what the fleet already shows:
+    // it is dropped before it can be merged. The sources pane counts it.
+    if !model.poll.admit(&key, generation) {
+        model.needs_render |= model.view == View::Activity;
+        return;
+    }
+    let now = model.now;
+    let before = match &result {
+        Ok(Observation::Flow(flow)) => model.fleet.flow(&flow.name).cloned(),
+        _ => None,
+    };
+    match result {
+        Ok(observation) => {
+            let lacked_before = model
+                .poll
+                .state(&key)
+                .and_then(|s| s.last_error.as_ref().map(|(_, e)| e.clone()));
+            let activity = apply_observation(&mut model.fleet, observation, now);
+            model.poll.completed(&key, generation, now, Ok(activity));
+            if let Some(err) = incomplete {
+                // Logged when it starts or changes, not at every poll.
+                if lacked_before.as_ref() != Some(&err) {
+                    model.log(
+                        ActivityKind::Error,
+                        format!("{}: answered in part: {err}", key.label()),
+                    );
+                }
+                model.poll.answered_in_part(&key, now, err);
+            }
+        }
+        Err(err) => {
+            model.log(ActivityKind::Error, format!("{}: {err}", key.label()));
+            model.poll.completed(&key, generation, now, Err(err));
+        }
+    }
+    if let Some(before) = before {
+        note_foreign_changes(model, &before);
+    }
+    if matches!(key, PollKey::Flow { .. } | PollKey::Health) {
+        register_keys(model);
+    }
+    if key == PollKey::Health {
+        replan_open_dns_dialog(model);
+    }
+    nav::clamp_cursors(model);
+    model.needs_render = true;
 }
 
 fn register_keys(model: &mut Model) {
@@ -285,9 +294,13 @@ fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
         match dialog.handle_key(key) {
             DialogOutcome::Open => model.confirmation = Some(dialog),
             DialogOutcome::Cancelled => {
+                model.key_guard.arm(model.now);
                 model.flash(format!("{}: cancelled", dialog.intent.title()))
             }
-            DialogOutcome::Confirmed => confirmed(model, dialog, fx),
+            DialogOutcome::Confirmed => {
+                model.key_guard.arm(model.now);
+                confirmed(model, dialog, fx)
+            }
         }
         return;
     }
@@ -297,6 +310,9 @@ fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
     }
     if model.filter_editing {
         on_filter_key(model, key);
+        return;
+    }
+    if model.key_guard.swallows(key, model.now) {
         return;
     }
     if model.help {

@@ -61,6 +61,9 @@ pub struct KeyState {
     pub failures: u32,
     pub last_ok: Option<Timestamp>,
     pub last_error: Option<(Timestamp, SourceError)>,
+    /// Answers that came after their request timed out or was overtaken,
+    /// dropped unmerged.
+    pub late_answers: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +103,7 @@ impl PollScheduler {
             failures: 0,
             last_ok: None,
             last_error: None,
+            late_answers: 0,
         });
     }
 
@@ -167,6 +171,21 @@ impl PollScheduler {
         {
             state.next_due = now;
         }
+    }
+
+    /// Whether an answer is the one awaited for `key`, i.e. it carries the
+    /// generation in flight. Any other is late (its request timed out or a
+    /// newer one went out): it is counted, is to be dropped before anything
+    /// merges it, and leaves the request in flight untouched.
+    pub fn admit(&mut self, key: &PollKey, generation: u64) -> bool {
+        let Some(state) = self.keys.get_mut(key) else {
+            return false;
+        };
+        if state.in_flight == Some(generation) {
+            return true;
+        }
+        state.late_answers = state.late_answers.saturating_add(1);
+        false
     }
 
     /// Records the answer to a request. Returns false when the answer belongs
@@ -338,14 +357,34 @@ mod tests {
     }
 
     #[test]
-    fn a_stale_answer_from_an_old_generation_is_dropped() {
+    fn a_late_answer_is_refused_and_counted_without_touching_the_request_in_flight() {
         let mut s = PollScheduler::new(Cadence::default());
         let key = flow("a");
         s.register(key.clone(), t(0));
         let (_, g1) = s.due(t(0)).remove(0);
-        // Timed out at 20s: failed and rescheduled.
-        assert!(s.due(t(21)).is_empty() || s.state(&key).unwrap().failures == 1);
-        assert!(!s.completed(&key, g1, t(22), Ok(Activity::Idle)));
+        assert!(s.due(t(20)).is_empty(), "timed out, backing off");
+        let next_due = s.state(&key).unwrap().next_due;
+        let (_, g2) = s.due(next_due).remove(0);
+        assert_ne!(g1, g2);
+        let before = s.state(&key).unwrap().clone();
+
+        assert!(!s.admit(&key, g1), "the timed-out generation is late");
+        assert!(!s.completed(&key, g1, next_due, Ok(Activity::Idle)));
+        let after = s.state(&key).unwrap();
+        assert_eq!(after.late_answers, 1);
+        assert_eq!(
+            KeyState {
+                late_answers: 0,
+                ..after.clone()
+            },
+            before,
+            "nothing else changed"
+        );
+
+        assert!(s.admit(&key, g2), "the generation in flight is awaited");
+        assert!(s.completed(&key, g2, next_due, Ok(Activity::Idle)));
+        assert!(!s.admit(&key, g2), "answered once, late after that");
+        assert!(!s.admit(&flow("unknown"), g2));
     }
 
     #[test]

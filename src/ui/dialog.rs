@@ -82,7 +82,8 @@ pub fn render(frame: &mut Frame, area: Rect, dialog: &Confirmation, model: &Mode
             if danger { "CONFIRM" } else { "Confirm" },
             dialog.confirm_selected,
         ),
-        Span::styled("  tab · ←→ · enter · esc", theme.dim),
+        // Typed characters never close the dialog: say what does.
+        Span::styled("  tab · ←→ · enter · esc cancels", theme.dim),
     ]));
     if let Some(problem) = &dialog.problem {
         controls.push(Line::from(Span::styled(

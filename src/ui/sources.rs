@@ -42,6 +42,12 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             Span::styled(pad(&format!("ok {ok}"), 14), theme.dim),
             Span::styled(pad(&next, 11), theme.dim),
         ];
+        if state.late_answers > 0 {
+            spans.push(Span::styled(
+                format!("{} late dropped  ", state.late_answers),
+                theme.dim,
+            ));
+        }
         if let Some((at, err)) = &state.last_error {
             spans.push(Span::styled(
                 format!("{} ago: {err}", fmt_age(now.as_second() - at.as_second())),

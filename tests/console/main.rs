@@ -1,8 +1,10 @@
 //! The console through its pure core and its views: update() tests with
 //! synthetic keys and a passed-in clock, and rendered frames.
 
+mod dialog_keys_tests;
 mod drain_tests;
 mod foreign_tests;
+mod late_answer_tests;
 mod operate_tests;
 mod recheck_tests;
 mod render_tests;

@@ -40,6 +40,7 @@ fn retry_sends_the_failed_stage_execution_with_the_chosen_mode() {
         }]
     );
     // Retrying what is now running again is refused by the rules, not sent.
+    c.pause_after_dialog();
     c.keys("R");
     assert!(c.model.confirmation.is_none());
     assert_eq!(c.sent.len(), 1);
@@ -78,6 +79,7 @@ fn hold_then_release_round_trips_the_transition() {
             .unwrap()
             .contains("investigating")
     );
+    c.pause_after_dialog();
     c.keys("u right enter");
     let wave = c
         .model
@@ -172,6 +174,7 @@ fn restore_flips_back_exactly_the_checks_the_drain_inverted() {
     let summary = c.model.fleet.health.region_summary("us-east-1").unwrap();
     assert!(summary.drained, "the grid shows the region drained");
     c.sent.clear();
+    c.pause_after_dialog();
     c.keys("D");
     c.type_text("us-east-1");
     c.keys("tab right enter");

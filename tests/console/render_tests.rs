@@ -14,13 +14,13 @@ use wavetop::ui::view;
 
 use crate::support::Console;
 
-fn render(model: &Model, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {
+pub fn render(model: &Model, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| view(f, model, theme)).unwrap();
     terminal
 }
 
-fn dark() -> Theme {
+pub fn dark() -> Theme {
     Theme::preset("dark").unwrap()
 }
 

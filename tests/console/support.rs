@@ -12,6 +12,7 @@ use wavetop::audit::AuditId;
 use wavetop::config::Keymap;
 use wavetop::core::bindings::Bindings;
 use wavetop::core::key::Key;
+use wavetop::core::key_guard::KEY_GUARD;
 use wavetop::core::model::Model;
 use wavetop::core::msg::{Effect, Msg};
 use wavetop::core::update::{start, update};
@@ -218,6 +219,17 @@ impl Console {
             .problem
             .as_deref()
             .expect("the confirmation says why it refused")
+    }
+
+    /// Moves the clock by the time between two keystrokes; no timer fires.
+    pub fn wait_ms(&mut self, ms: i64) {
+        self.clock.set(self.now() + SignedDuration::from_millis(ms));
+    }
+
+    /// Lets the pause after a dialog closed run out, as an operator who
+    /// reads the result before the next command does.
+    pub fn pause_after_dialog(&mut self) {
+        self.wait_ms(KEY_GUARD.as_millis() as i64);
     }
 
     /// Moves the simulated clock and lets timers fire.

@@ -188,6 +188,7 @@ fn approving_a_gate_goes_through_a_confirmation_with_cancel_as_default() {
     assert!(c.model.confirmation.is_none());
     assert!(c.sent.is_empty());
 
+    c.pause_after_dialog();
     c.keys("a");
     c.type_text("canary looks good");
     c.keys("tab right enter");
@@ -241,6 +242,7 @@ fn confirming_twice_while_the_first_call_is_in_flight_sends_one_call() {
     c.run_operations = false;
     for _ in 0..2 {
         c.keys("a tab right enter");
+        c.pause_after_dialog();
     }
     let operates = c
         .held_back
@@ -332,6 +334,7 @@ fn draining_the_last_healthy_region_of_a_record_set_is_refused_naming_it() {
             // Confirm the drain by typing the region.
             c.type_text(&region);
             c.keys("tab right enter");
+            c.pause_after_dialog();
         } else {
             refused = Some((region.clone(), c.model.flash.clone().unwrap().1));
             break;

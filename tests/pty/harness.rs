@@ -129,6 +129,20 @@ impl Tui {
         }
     }
 
+    /// Waits until the screen no longer shows `needle`; panics with the screen if it still does.
+    pub fn wait_gone(&self, needle: &str, timeout: Duration) {
+        let start = Instant::now();
+        while self.screen_text().contains(needle) {
+            if start.elapsed() > timeout {
+                panic!(
+                    "screen still showed {needle:?} after {timeout:?}; screen was:\n{}",
+                    self.screen_text()
+                );
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Whether the pty is in raw mode (canonical input and echo off).
     pub fn raw_mode(&self) -> bool {
         let fd = self.master.as_raw_fd().expect("pty fd");

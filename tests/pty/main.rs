@@ -2,6 +2,7 @@
 //! navigate, quit or be signalled, and leave the terminal as it was.
 
 mod audit;
+mod dialog_keys;
 mod harness;
 mod operate;
 

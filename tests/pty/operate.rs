@@ -8,15 +8,21 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use wavetop::core::key_guard::KEY_GUARD;
+
 use crate::harness::Tui;
 use crate::{WAIT, spawn_demo_sized, tempdir};
 
-const DOWN: &str = "\x1b[B";
-const RIGHT: &str = "\x1b[C";
-const LEFT: &str = "\x1b[D";
-const HOME: &str = "\x1b[H";
-const TAB: &str = "\t";
-const ENTER: &str = "\r";
+pub(crate) const DOWN: &str = "\x1b[B";
+pub(crate) const RIGHT: &str = "\x1b[C";
+pub(crate) const LEFT: &str = "\x1b[D";
+pub(crate) const HOME: &str = "\x1b[H";
+pub(crate) const TAB: &str = "\t";
+pub(crate) const ENTER: &str = "\r";
+
+/// How long an operator waits after a dialog closed before the next
+/// command: characters typed sooner are kept off the grid.
+const AFTER_DIALOG: Duration = Duration::from_millis(KEY_GUARD.as_millis() as u64 + 200);
 
 /// `:pipeline NAME`, then the cursor to (row, column) with arrow keys.
 pub(crate) fn go(tui: &mut Tui, flow: &str, row: usize, col: usize) {
@@ -58,7 +64,7 @@ pub(crate) fn act(
     }
     tui.send(RIGHT);
     tui.send(ENTER);
-    tui.wait_for(&format!("{done}: done"), WAIT);
+    closed_and_done(tui, &format!("{done}: done"));
 }
 
 /// The global-api wave the hold tests hold and release.
@@ -78,7 +84,17 @@ pub(crate) fn hold_north_america(tui: &mut Tui) {
     tui.wait_for("HELD", WAIT);
 }
 
-fn audit_lines(path: &Path) -> Vec<Value> {
+/// Waits for the dialog to close and the console to report `done`, then as
+/// long as an operator pauses before the next command. The same target's
+/// earlier "done" may still be on screen: only a closed dialog tells that
+/// this confirmation was read.
+pub(crate) fn closed_and_done(tui: &Tui, done: &str) {
+    tui.wait_gone("[ Cancel ]", WAIT);
+    tui.wait_for(done, WAIT);
+    thread::sleep(AFTER_DIALOG);
+}
+
+pub(crate) fn audit_lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .expect("audit log exists")
         .lines()
@@ -125,7 +141,8 @@ fn every_operator_action_is_confirmed_carried_out_and_audited() {
     tui.send(TAB);
     tui.send(RIGHT);
     tui.send(ENTER);
-    tui.wait_for(": done", WAIT);
+    // The flash names the execution stopped.
+    closed_and_done(&tui, "orders-active-active@");
 
     // edge-relay succeeded: roll its us-east-1 deploy back.
     go(&mut tui, "edge-relay", 2, 0);
@@ -140,7 +157,6 @@ fn every_operator_action_is_confirmed_carried_out_and_audited() {
     // Drain and restore us-east-1 (orders' latency records keep two healthy regions).
     go(&mut tui, "orders-active-active", 2, 0);
     act(&mut tui, "d", None, Some("us-east-1"), "dns/us-east-1");
-    thread::sleep(Duration::from_millis(500));
     act(&mut tui, "D", None, Some("us-east-1"), "dns/us-east-1");
 
     tui.send("q");
