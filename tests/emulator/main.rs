@@ -29,7 +29,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_config::BehaviorVersion;
@@ -58,11 +58,13 @@ mod adapters;
 mod cli;
 mod console;
 mod drain;
+mod http;
 mod relay;
 mod snapshot;
 mod support;
 
 use cli::*;
+use http::*;
 use relay::*;
 use snapshot::status_points;
 use support::*;

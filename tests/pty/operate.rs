@@ -8,52 +8,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::harness::Tui;
+use crate::harness::{ENTER, RIGHT, TAB};
 use crate::{WAIT, spawn_demo_sized, tempdir};
-
-const DOWN: &str = "\x1b[B";
-const RIGHT: &str = "\x1b[C";
-const LEFT: &str = "\x1b[D";
-const HOME: &str = "\x1b[H";
-const TAB: &str = "\t";
-const ENTER: &str = "\r";
-
-/// `:pipeline NAME`, then the cursor to (row, column) with arrow keys.
-fn go(tui: &mut Tui, flow: &str, row: usize, col: usize) {
-    tui.send(":");
-    tui.send(&format!("pipeline {flow}"));
-    tui.send(ENTER);
-    tui.wait_for(&format!("◆ {flow}"), WAIT);
-    tui.send(HOME);
-    for _ in 0..row {
-        tui.send(DOWN);
-    }
-    for _ in 0..8 {
-        tui.send(LEFT);
-    }
-    for _ in 0..col {
-        tui.send(RIGHT);
-    }
-    thread::sleep(Duration::from_millis(200));
-}
-
-/// Opens the action's dialog, fills what it asks for, confirms, and waits
-/// until the console reports the target done.
-fn act(tui: &mut Tui, key: &str, comment: Option<&str>, typed: Option<&str>, done: &str) {
-    tui.send(key);
-    tui.wait_for("[ Cancel ]", WAIT);
-    if let Some(text) = comment {
-        tui.send(text);
-        tui.send(TAB);
-    }
-    if let Some(name) = typed {
-        tui.send(name);
-        tui.send(TAB);
-    }
-    tui.send(RIGHT);
-    tui.send(ENTER);
-    tui.wait_for(&format!("{done}: done"), WAIT);
-}
 
 fn audit_lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
@@ -71,39 +27,39 @@ fn every_operator_action_is_confirmed_carried_out_and_audited() {
 
     // global-api waves: Source, Build, UpdatePipeline, Assets, SouthAmerica,
     // NorthAmerica, Europe; columns sa-east-1, us-west-2, us-east-2, eu-west-1, eu-central-1.
-    go(&mut tui, "global-api", 6, 3);
-    act(
-        &mut tui,
+    tui.go("global-api", 6, 3, WAIT);
+    tui.act(
         "a",
         Some("canary is clean"),
         None,
         "global-api/Europe/eu-west-1",
+        WAIT,
     );
-    go(&mut tui, "global-api", 6, 4);
-    act(
-        &mut tui,
+    tui.go("global-api", 6, 4, WAIT);
+    tui.act(
         "x",
         Some("error rate up"),
         Some("eu-central-1"),
         "global-api/Europe/eu-central-1",
+        WAIT,
     );
-    go(&mut tui, "global-api", 5, 1);
-    act(
-        &mut tui,
+    tui.go("global-api", 5, 1, WAIT);
+    tui.act(
         "h",
         Some("holding for the freeze"),
         Some("NorthAmerica"),
         "global-api/NorthAmerica",
+        WAIT,
     );
     tui.wait_for("HELD", WAIT);
-    act(&mut tui, "u", None, None, "global-api/NorthAmerica");
+    tui.act("u", None, None, "global-api/NorthAmerica", WAIT);
 
     // service-x failed in ap-southeast-2: Source, Deploy; eu-west-1, us-east-1, ap-southeast-2.
-    go(&mut tui, "service-x", 1, 2);
-    act(&mut tui, "r", None, None, "service-x/Deploy");
+    tui.go("service-x", 1, 2, WAIT);
+    tui.act("r", None, None, "service-x/Deploy", WAIT);
 
     // orders-active-active is deploying: stop it, letting actions finish.
-    go(&mut tui, "orders-active-active", 4, 2);
+    tui.go("orders-active-active", 4, 2, WAIT);
     tui.send("s");
     tui.wait_for("[ Cancel ]", WAIT);
     tui.send("bad build");
@@ -113,20 +69,20 @@ fn every_operator_action_is_confirmed_carried_out_and_audited() {
     tui.wait_for(": done", WAIT);
 
     // edge-relay succeeded: roll its us-east-1 deploy back.
-    go(&mut tui, "edge-relay", 2, 0);
-    act(
-        &mut tui,
+    tui.go("edge-relay", 2, 0, WAIT);
+    tui.act(
         "b",
         None,
         Some("DeployUsEast1"),
         "edge-relay-build/DeployUsEast1",
+        WAIT,
     );
 
     // Drain and restore us-east-1 (orders' latency records keep two healthy regions).
-    go(&mut tui, "orders-active-active", 2, 0);
-    act(&mut tui, "d", None, Some("us-east-1"), "dns/us-east-1");
+    tui.go("orders-active-active", 2, 0, WAIT);
+    tui.act("d", None, Some("us-east-1"), "dns/us-east-1", WAIT);
     thread::sleep(Duration::from_millis(500));
-    act(&mut tui, "D", None, Some("us-east-1"), "dns/us-east-1");
+    tui.act("D", None, Some("us-east-1"), "dns/us-east-1", WAIT);
 
     tui.send("q");
     assert!(tui.wait_exit(WAIT).success());
@@ -184,7 +140,7 @@ fn read_only_mode_refuses_and_writes_nothing_to_the_audit_log() {
     let dir = tempdir("readonly");
     let mut tui = spawn_demo_sized(&dir, &["--at", "10m", "--read-only"], 48, 160);
     tui.wait_for("READ-ONLY", WAIT);
-    go(&mut tui, "global-api", 6, 3);
+    tui.go("global-api", 6, 3, WAIT);
     tui.send("a");
     tui.wait_for("read-only: approve refused", WAIT);
     tui.send("q");
