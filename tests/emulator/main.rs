@@ -67,6 +67,9 @@ mod console;
 mod drain;
 mod http;
 mod operate_bench;
+mod operate_console;
+mod operate_races;
+mod operate_wire;
 mod relay;
 mod snapshot;
 mod standin;
@@ -76,6 +79,7 @@ mod standin_model;
 mod support;
 
 use cli::*;
+use console::{SCREEN_WAIT, spawn_console, wait_for_screen};
 use http::*;
 use operate_bench::*;
 use relay::*;
