@@ -125,6 +125,33 @@ impl Bench {
         call.body.clone()
     }
 
+    /// The PutApprovalResult body wavetop sends for `action` of the Europe
+    /// wave: `verdict` (Approved or Rejected) with the operator's comment.
+    pub(crate) fn approval_body(
+        &self,
+        action: &str,
+        token: &str,
+        verdict: &str,
+        comment: &str,
+    ) -> Value {
+        let caller = &self.standin.caller;
+        json!({
+            "pipelineName": self.pipeline,
+            "stageName": "Europe",
+            "actionName": action,
+            "token": token,
+            "result": {
+                "status": verdict,
+                "summary": format!("{verdict} by {caller} via wavetop: {comment}"),
+            },
+        })
+    }
+
+    /// The EnableStageTransition body that releases `stage`.
+    pub(crate) fn release_body(&self, stage: &str) -> Value {
+        json!({ "pipelineName": self.pipeline, "stageName": stage, "transitionType": "Inbound" })
+    }
+
     /// Waits (for the console) until `n` operator calls have arrived.
     pub(crate) fn wait_for_calls(&self, n: usize, timeout: Duration) -> Vec<Call> {
         let start = Instant::now();
@@ -153,30 +180,32 @@ impl Bench {
 
 /// The fixture's stages are the pipeline's in order, each with the same actions.
 fn assert_fixture_matches(structure: &Value, state: &PipelineState) {
-    let declared: Vec<(&str, BTreeSet<&str>)> = items(&structure["pipeline"]["stages"])
-        .iter()
-        .map(|s| {
-            let actions = items(&s["actions"])
-                .iter()
-                .map(|a| text(&a["name"]))
-                .collect();
-            (text(&s["name"]), actions)
-        })
-        .collect();
-    let stated: Vec<(&str, BTreeSet<&str>)> = items(&state.state["stageStates"])
-        .iter()
-        .map(|s| {
-            let actions = items(&s["actionStates"])
-                .iter()
-                .map(|a| text(&a["actionName"]))
-                .collect();
-            (text(&s["stageName"]), actions)
-        })
-        .collect();
     assert_eq!(
-        stated, declared,
+        outline(
+            &state.state["stageStates"],
+            "stageName",
+            "actionStates",
+            "actionName"
+        ),
+        outline(&structure["pipeline"]["stages"], "name", "actions", "name"),
         "the fixture describes the seeded pipeline"
     );
+}
+
+/// Each stage's name and the names of its actions, however the document spells them.
+fn outline<'v>(
+    stages: &'v Value,
+    stage_name: &str,
+    actions: &str,
+    action_name: &str,
+) -> Vec<(&'v str, BTreeSet<&'v str>)> {
+    items(stages)
+        .iter()
+        .map(|s| {
+            let names = items(&s[actions]).iter().map(|a| text(&a[action_name]));
+            (text(&s[stage_name]), names.collect())
+        })
+        .collect()
 }
 
 /// A call as the SDK sends it to CodePipeline: awsJson1.1, the operation

@@ -27,16 +27,7 @@ async fn the_console_approves_holds_and_releases_over_the_wire() {
     bench.wait_for_calls(1, SCREEN_WAIT);
     assert_eq!(
         bench.call(0, "PutApprovalResult"),
-        json!({
-            "pipelineName": p,
-            "stageName": "Europe",
-            "actionName": "Ireland.Approve",
-            "token": IRELAND_TOKEN,
-            "result": {
-                "status": "Approved",
-                "summary": format!("Approved by {caller} via wavetop: canary ok"),
-            },
-        })
+        bench.approval_body("Ireland.Approve", IRELAND_TOKEN, "Approved", "canary ok")
     );
 
     // Europe deploys two regions: the hold needs the wave's name typed.
@@ -67,7 +58,7 @@ async fn the_console_approves_holds_and_releases_over_the_wire() {
     bench.wait_for_calls(3, SCREEN_WAIT);
     assert_eq!(
         bench.call(2, "EnableStageTransition"),
-        json!({ "pipelineName": p, "stageName": "Europe", "transitionType": "Inbound" })
+        bench.release_body("Europe")
     );
     assert_eq!(
         bench.state().stage("Europe")["inboundTransitionState"]["enabled"],

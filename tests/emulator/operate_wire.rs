@@ -22,16 +22,7 @@ async fn approve_and_reject_answer_each_gate_with_its_current_token() {
     );
     assert_eq!(
         bench.call(0, "PutApprovalResult"),
-        json!({
-            "pipelineName": p,
-            "stageName": "Europe",
-            "actionName": "Ireland.Approve",
-            "token": IRELAND_TOKEN,
-            "result": {
-                "status": "Approved",
-                "summary": format!("Approved by {caller} via wavetop: canary ok"),
-            },
-        })
+        bench.approval_body("Ireland.Approve", IRELAND_TOKEN, "Approved", "canary ok")
     );
     let state = bench.state();
     let ireland = &state.action("Europe", "Ireland.Approve")["latestExecution"];
@@ -51,16 +42,12 @@ async fn approve_and_reject_answer_each_gate_with_its_current_token() {
     );
     assert_eq!(
         bench.call(1, "PutApprovalResult"),
-        json!({
-            "pipelineName": p,
-            "stageName": "Europe",
-            "actionName": "Frankfurt.Approve",
-            "token": FRANKFURT_TOKEN,
-            "result": {
-                "status": "Rejected",
-                "summary": format!("Rejected by {caller} via wavetop: error rate up"),
-            },
-        })
+        bench.approval_body(
+            "Frankfurt.Approve",
+            FRANKFURT_TOKEN,
+            "Rejected",
+            "error rate up"
+        )
     );
     assert_eq!(
         bench.operator_calls().len(),
@@ -198,7 +185,7 @@ async fn hold_and_release_set_the_inbound_transition_as_the_caller() {
     bench.done("release --wave America --yes", &[]);
     assert_eq!(
         bench.call(1, "EnableStageTransition"),
-        json!({ "pipelineName": p, "stageName": "America", "transitionType": "Inbound" })
+        bench.release_body("America")
     );
     let released = bench.state().stage("America")["inboundTransitionState"].clone();
     assert_eq!(released["enabled"], true);

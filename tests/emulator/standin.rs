@@ -21,14 +21,18 @@
 //! Knobs for staging races ([`StandIn::script`]), each firing once:
 //! - [`When::AfterRead`]`(k)`: right after the k-th `GetPipelineState` of
 //!   the pipeline has been answered, so read k+1 and every call after it
-//!   meet the change. "The Nth read returns states[N]" is a series of these
-//!   replacing the whole state.
+//!   meet the change.
 //! - [`When::OnCall`]`(op)`: when a call of `op` for the pipeline arrives,
 //!   before it is checked, so it meets the change however many reads came
 //!   first: someone else acted between wavetop's last read and its call.
 //!
+//! A change is any closure over the state; `PipelineState` has the usual
+//! ones ready: `answer_approval`, `set_transition`, `supersede`,
+//! `finish_execution`.
+//!
 //! [`StandIn::serve`] again replaces a pipeline's state (the read count and
-//! script are kept).
+//! script are kept); [`StandIn::serve_in_turn`] serves a list of states, the
+//! Nth read answering states[min(N, len-1)] (counted from 0).
 
 use super::*;
 
@@ -168,6 +172,21 @@ impl StandIn {
                     },
                 );
             }
+        }
+    }
+
+    /// Serves `states` in turn, counting reads from now: the first at once,
+    /// the k-th (from 0) from read k+1 on, the last one for good.
+    pub(crate) fn serve_in_turn(&self, states: Vec<PipelineState>) {
+        let mut states = states.into_iter();
+        let first = states.next().expect("at least one state");
+        let name = first.name().to_string();
+        self.serve(first);
+        let before = self.reads(&name);
+        for (k, next) in states.enumerate() {
+            self.script(&name, When::AfterRead(before + k + 1), move |state, _| {
+                *state = next;
+            });
         }
     }
 

@@ -91,6 +91,31 @@ async fn a_scripted_change_lands_after_the_kth_read() {
 }
 
 #[tokio::test]
+async fn states_served_in_turn_follow_the_reads() {
+    let Some(url) = emulator() else { return };
+    let (standin, name) = served(&url, "gates-waiting.json");
+    let cp = client(&standin).await;
+    // One read before the series starts: the series counts from its own start.
+    cp.get_pipeline_state().name(&name).send().await.unwrap();
+    standin.serve_in_turn(vec![
+        PipelineState::fixture("gates-waiting.json", &name),
+        PipelineState::fixture("europe-failed.json", &name),
+    ]);
+    let mut europe = Vec::new();
+    for _ in 0..3 {
+        let out = cp.get_pipeline_state().name(&name).send().await.unwrap();
+        let stage = out
+            .stage_states()
+            .iter()
+            .find(|s| s.stage_name() == Some("Europe"))
+            .unwrap();
+        let status = stage.latest_execution().unwrap().status().as_str();
+        europe.push(status.to_string());
+    }
+    assert_eq!(europe, ["InProgress", "Failed", "Failed"]);
+}
+
+#[tokio::test]
 async fn operator_calls_are_refused_as_codepipeline_refuses_them() {
     let Some(url) = emulator() else { return };
     let (standin, name) = served(&url, "gates-waiting.json");
