@@ -194,12 +194,13 @@ pub fn propose_for(
             })
         }
         ActionName::Stop | ActionName::StopAbandon => {
-            let execution_id = running_execution(flow, wave)
+            let abandon = action == ActionName::StopAbandon;
+            let execution_id = running_execution(flow, wave, abandon)
                 .ok_or_else(|| format!("no execution of {} is in progress", wave.pipeline))?;
             plain(Intent::Stop {
                 pipeline: wave.pipeline.clone(),
                 execution_id,
-                abandon: action == ActionName::StopAbandon,
+                abandon,
             })
         }
         ActionName::Rollback => {
@@ -238,7 +239,10 @@ fn owned_regions(wave: &Wave) -> Vec<String> {
         .collect()
 }
 
-fn running_execution(flow: &Flow, wave: &Wave) -> Option<String> {
+/// The execution a stop acts on: the wave's while it runs, else the
+/// pipeline's running one. An execution already stopping (its actions left
+/// to finish) can still be abandoned, as CodePipeline allows.
+fn running_execution(flow: &Flow, wave: &Wave, abandon: bool) -> Option<String> {
     if (wave.stage_status == Some(StageStatus::InProgress)
         || wave
             .cells
@@ -251,7 +255,11 @@ fn running_execution(flow: &Flow, wave: &Wave) -> Option<String> {
     }
     flow.executions
         .iter()
-        .find(|e| e.pipeline == wave.pipeline && e.status == ExecutionStatus::InProgress)
+        .find(|e| {
+            e.pipeline == wave.pipeline
+                && (e.status == ExecutionStatus::InProgress
+                    || (abandon && e.status == ExecutionStatus::Stopping))
+        })
         .map(|e| e.id.clone())
 }
 

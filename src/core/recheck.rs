@@ -45,10 +45,11 @@ pub enum Expect {
         stage: String,
         enabled: bool,
     },
-    /// The execution is still running.
+    /// The execution is still running (or, to abandon it, still stopping).
     Running {
         pipeline: String,
         execution_id: String,
+        abandon: bool,
     },
     /// The stage still shows the execution it showed, and is not running.
     Rollback {
@@ -143,12 +144,13 @@ pub fn guard_for(fleet: &Fleet, intent: &Intent) -> Guard {
         Intent::Stop {
             pipeline,
             execution_id,
-            ..
+            abandon,
         } => Guard {
             read: flow_of(pipeline),
             expect: Expect::Running {
                 pipeline: pipeline.clone(),
                 execution_id: execution_id.clone(),
+                abandon: *abandon,
             },
         },
         Intent::Rollback {
@@ -307,7 +309,12 @@ fn recheck_flow(expect: &Expect, flow: &Flow, now: Timestamp) -> Result<StateRea
         Expect::Running {
             pipeline,
             execution_id,
+            abandon,
         } => {
+            // A stopping execution can still be abandoned.
+            let stoppable = |s: ExecutionStatus| {
+                s == ExecutionStatus::InProgress || (*abandon && s == ExecutionStatus::Stopping)
+            };
             let listed = flow
                 .executions
                 .iter()
@@ -318,9 +325,9 @@ fn recheck_flow(expect: &Expect, flow: &Flow, now: Timestamp) -> Result<StateRea
                     && w.stage_status == Some(crate::domain::fleet::StageStatus::InProgress)
             });
             match listed {
-                Some(e) if e.status == ExecutionStatus::InProgress => Ok(json!({
+                Some(e) if stoppable(e.status) => Ok(json!({
                     "execution_id": execution_id,
-                    "execution_status": "InProgress",
+                    "execution_status": format!("{:?}", e.status),
                 })),
                 None if running_in_a_stage => Ok(json!({
                     "execution_id": execution_id,

@@ -445,8 +445,10 @@ fn policy_warnings(before: &Health, after: &Health, set: &RecordSet, region: &st
     warnings
 }
 
-/// Inverted health checks of the region (by the checks' region or by the
-/// records they guard) to flip back.
+/// Inverted health checks guarding the region's records in the watched
+/// record sets, to flip back. A check that guards no watched record is never
+/// touched, whatever region it probes: its inversion is someone else's
+/// (another team's zone, another operator's tool), not a drain of this one.
 pub fn plan_restore(health: &Health, region: &str) -> RestorePlan {
     let guarded: BTreeSet<&str> = health
         .record_sets
@@ -458,8 +460,7 @@ pub fn plan_restore(health: &Health, region: &str) -> RestorePlan {
     let mut revert = Vec::new();
     let mut warnings = Vec::new();
     for check in &health.checks {
-        let belongs = check.region == region || guarded.contains(check.id.as_str());
-        if !belongs || !check.inverted {
+        if !guarded.contains(check.id.as_str()) || !check.inverted {
             continue;
         }
         revert.push(check.id.clone());

@@ -327,6 +327,21 @@ fn restore_flips_back_what_drain_inverted() {
 }
 
 #[test]
+fn restore_never_touches_a_check_that_guards_no_watched_record() {
+    // Another team's check probes eu-west-1 too, inverted by their tooling;
+    // it guards nothing wavetop watches.
+    let mut health = latency_three();
+    health.checks.push(HealthCheck {
+        inverted: true,
+        ..check("hc-other-team", "eu-west-1", HealthStatus::Unhealthy)
+    });
+    let drain = plan_drain(&health, "eu-west-1");
+    let drained = with_inverted(&health, &drain.invert, true);
+    let restore = plan_restore(&drained, "eu-west-1");
+    assert_eq!(restore.revert, strings(&["hc-eu-west-1"]));
+}
+
+#[test]
 fn lag_warnings_name_lagging_receivers_only() {
     let at = Timestamp::UNIX_EPOCH;
     let series = |source: &str, receiving: &str, ms: f64| LatencySeries {

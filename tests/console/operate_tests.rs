@@ -1,7 +1,9 @@
 //! The remaining operator actions through update(): each opens its
 //! confirmation, sends exactly the call it names, and shows the result.
 
+use wavetop::core::action::ActionName;
 use wavetop::core::intent::Intent;
+use wavetop::core::operator::{Target, propose_for};
 use wavetop::domain::fleet::ExecutionStatus;
 use wavetop::source::{OperateCall, RetryMode};
 
@@ -120,6 +122,47 @@ fn stop_needs_a_reason_and_abandon_needs_the_pipeline_name() {
             .iter()
             .any(|e| e.status == ExecutionStatus::Stopped)
     );
+}
+
+/// Stop-and-wait leaves the execution stopping while its actions finish;
+/// CodePipeline still accepts stop-and-abandon then, so wavetop offers it
+/// from any wave of the pipeline, as the headless `stop --abandon` asks.
+#[test]
+fn a_stopping_execution_can_still_be_abandoned() {
+    let mut c = Console::at_minutes(10);
+    c.navigate("orders-active-active", "ApSoutheast2", "ap-southeast-2");
+    c.keys("s");
+    c.type_text("bad build");
+    c.keys("tab right enter");
+    let Some(OperateCall::StopPipelineExecution { execution_id, .. }) = c.sent.first().cloned()
+    else {
+        panic!("stop sent: {:?}", c.sent);
+    };
+    let flow = c.model.fleet.flow("orders-active-active").unwrap();
+    let stopping = flow
+        .executions
+        .iter()
+        .find(|e| e.id == execution_id)
+        .unwrap();
+    assert_eq!(stopping.status, ExecutionStatus::Stopping);
+
+    let first_wave = Target {
+        flow: "orders-active-active".into(),
+        wave: 0,
+        region: String::new(),
+    };
+    let abandon = propose_for(&c.model, ActionName::StopAbandon, &first_wave, false)
+        .unwrap_or_else(|e| panic!("abandon refused: {e}"));
+    assert_eq!(
+        abandon.intent,
+        Intent::Stop {
+            pipeline: stopping.pipeline.clone(),
+            execution_id: execution_id.clone(),
+            abandon: true,
+        }
+    );
+    // A second stop-and-wait is not offered from there: nothing runs that it could stop.
+    assert!(propose_for(&c.model, ActionName::Stop, &first_wave, false).is_err());
 }
 
 #[test]

@@ -3,11 +3,11 @@
 use super::*;
 
 /// How long the console may take to discover and poll the seeded fleet.
-const SCREEN_WAIT: Duration = Duration::from_secs(30);
+pub(crate) const SCREEN_WAIT: Duration = Duration::from_secs(30);
 
 /// Waits until `holds` is true of the screen's rows; panics with the screen
 /// and `what` when it never is.
-fn wait_for_screen(tui: &Tui, what: &str, holds: impl Fn(&[&str]) -> bool) {
+pub(crate) fn wait_for_screen(tui: &Tui, what: &str, holds: impl Fn(&[&str]) -> bool) {
     let start = Instant::now();
     loop {
         let text = tui.screen_text();
@@ -20,6 +20,19 @@ fn wait_for_screen(tui: &Tui, what: &str, holds: impl Fn(&[&str]) -> bool) {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// The console at 160x48 in the sandbox, against `url` with `config`.
+pub(crate) fn spawn_console(sandbox: &Sandbox, url: &str, config: &Path) -> Tui {
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wavetop"));
+    cmd.env_clear();
+    for (key, value) in sandbox.environment() {
+        cmd.env(key, value);
+    }
+    cmd.env("TERM", "xterm-256color");
+    cmd.args(["--endpoint-url", url, "--config"]);
+    cmd.arg(config);
+    Tui::spawn_command(cmd, 48, 160)
 }
 
 /// The row of the sources panel (under the activity view) for one poll key.
@@ -55,15 +68,7 @@ async fn the_console_shows_the_seeded_fleet_and_what_the_emulator_lacks() {
         "[aws]\nhome_regions = [\"{home}\"]\nhosted_zones = [\"{}\"]\n",
         zone.name.trim_end_matches('.')
     ));
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wavetop"));
-    cmd.env_clear();
-    for (key, value) in sandbox.environment() {
-        cmd.env(key, value);
-    }
-    cmd.env("TERM", "xterm-256color");
-    cmd.args(["--endpoint-url", url.as_str(), "--config"]);
-    cmd.arg(&config);
-    let mut tui = Tui::spawn_command(cmd, 48, 160);
+    let mut tui = spawn_console(&sandbox, &url, &config);
 
     // The header names the account STS answers for; the grid shows the
     // seeded pipeline with the regions its actions run in as columns.

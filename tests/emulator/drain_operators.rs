@@ -5,11 +5,13 @@
 use super::*;
 
 /// Four latency records of one name, each guarded by its own check.
+/// Regions no other test of the tier drains, restores or looks at: health
+/// checks live account-wide, and the other tests read theirs by region.
 const REGIONS: [(&str, ResourceRecordSetRegion); 4] = [
-    ("us-east-1", ResourceRecordSetRegion::UsEast1),
-    ("eu-west-1", ResourceRecordSetRegion::EuWest1),
-    ("eu-west-3", ResourceRecordSetRegion::EuWest3),
-    ("ap-northeast-1", ResourceRecordSetRegion::ApNortheast1),
+    ("eu-north-1", ResourceRecordSetRegion::EuNorth1),
+    ("ca-central-1", ResourceRecordSetRegion::CaCentral1),
+    ("ap-south-1", ResourceRecordSetRegion::ApSouth1),
+    ("ap-northeast-2", ResourceRecordSetRegion::ApNortheast2),
 ];
 
 struct LatencyZone {
@@ -137,14 +139,24 @@ async fn three_drain_processes_leave_the_fourth_region_serving() {
     for (region, id) in drained {
         let out = sandbox.wavetop(&relay.url, &config, &["drain", "--region", region, "--yes"]);
         assert!(out.status.success(), "{region}: {}", describe(&out));
-        assert!(inverted(id), "{region}");
+        assert!(inverted(id), "{region}: {}", describe(&out));
         assert_eq!(status_points(&cli, id), [1.0], "{id}: the metric lags");
     }
 
     // The fourth: refused before any call, naming each record's standing.
     let (region, id) = last;
     let out = sandbox.wavetop(&relay.url, &config, &["drain", "--region", region, "--yes"]);
-    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let flags: Vec<(String, bool)> = zone
+        .checks
+        .iter()
+        .map(|(r, i)| (r.to_string(), inverted(i)))
+        .collect();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}\nflags as the aws CLI reads them now: {flags:?}",
+        describe(&out)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("refused"), "{stderr}");
     assert!(stderr.contains(&zone.record_set), "{stderr}");

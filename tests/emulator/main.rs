@@ -6,9 +6,16 @@
 //! a missing emulator is a failure: CI must never skip this tier silently.
 //!
 //! moto has no GetPipelineState nor CodePipeline operator calls, and its
-//! CloudWatch does not answer the SDK's RPC v2 CBOR protocol; those are
-//! covered by `tests/aws_adapters.rs`. Here they must degrade without
-//! breaking a poll.
+//! CloudWatch does not answer the SDK's RPC v2 CBOR protocol: against moto
+//! alone they must degrade without breaking a poll. Where a test needs them,
+//! a server in front of moto fills the gap, behind the one `--endpoint-url`:
+//! a relay carrying CloudWatch's CBOR calls to moto's JSON protocol
+//! (`relay.rs`), and a stand-in answering GetPipelineState,
+//! ListPipelineExecutions and the six operator calls in CodePipeline's wire
+//! format from fixture states, recording every request it gets
+//! (`standin.rs`). The operate tests (`operate_*.rs`) run each operator
+//! command through the binary against it, headless and in the console, and
+//! stage races with other operators through its scripts.
 //!
 //! The last tests run the built binary against moto and read the same data
 //! back with the aws CLI (installed beside moto; `WAVETOP_AWS_CLI`): the
@@ -29,14 +36,14 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Once;
+use std::sync::{Arc, Mutex, MutexGuard, Once};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_config::BehaviorVersion;
 use aws_sdk_cloudformation::types::StackStatus;
 use aws_sdk_codepipeline::types::{
     ActionCategory, ActionDeclaration, ActionOwner, ActionTypeId, ArtifactStore, ArtifactStoreType,
-    InputArtifact, OutputArtifact, PipelineDeclaration, StageDeclaration,
+    InputArtifact, OutputArtifact, PipelineDeclaration, PipelineType, StageDeclaration,
 };
 use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, HealthCheckConfig, HealthCheckType, ResourceRecord,
@@ -44,7 +51,7 @@ use aws_sdk_route53::types::{
 };
 use ciborium::Value as CborValue;
 use portable_pty::CommandBuilder;
-use serde_json::Value;
+use serde_json::{Value, json};
 use wavetop::config::schema::{AwsConfig, StackConfig, TableConfig};
 use wavetop::domain::fleet::{FlowKind, HealthStatus, RoutingPolicy};
 use wavetop::source::aws::{AwsBackend, AwsOptions};
@@ -59,11 +66,26 @@ mod cli;
 mod console;
 mod drain;
 mod drain_operators;
+mod http;
+mod operate_bench;
+mod operate_console;
+mod operate_races;
+mod operate_wire;
 mod relay;
 mod snapshot;
+mod standin;
+mod standin_calls;
+mod standin_checks;
+mod standin_model;
 mod support;
 
 use cli::*;
+use console::{SCREEN_WAIT, spawn_console, wait_for_screen};
+use http::*;
+use operate_bench::*;
 use relay::*;
 use snapshot::status_points;
+use standin::*;
+use standin_calls::is_transition_reason;
+use standin_model::*;
 use support::*;

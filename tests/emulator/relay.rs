@@ -17,125 +17,41 @@ pub(crate) const CBOR_ROUTE: &str = "/service/GraniteServiceVersion20100801/oper
 
 impl CborRelay {
     pub(crate) fn start(emulator: &str) -> CborRelay {
-        let upstream = emulator.trim_start_matches("http://").to_string();
-        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        std::thread::spawn(move || {
-            for client in listener.incoming().flatten() {
-                let upstream = upstream.clone();
-                std::thread::spawn(move || {
-                    if let Err(e) = relay_one(client, &upstream) {
-                        eprintln!("relay: {e}");
-                    }
-                });
-            }
-        });
+        let upstream = host_of(emulator);
+        let url = serve(
+            "relay",
+            Arc::new(move |request: HttpRequest| relay(request, &upstream)),
+        );
         CborRelay { url }
     }
 }
 
-pub(crate) struct HttpRequest {
-    pub(crate) line: String,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Vec<u8>,
-}
-
-/// The next request, or None when the client closed without sending one.
-pub(crate) fn read_request(stream: &mut BufReader<TcpStream>) -> io::Result<Option<HttpRequest>> {
-    let mut line = String::new();
-    if stream.read_line(&mut line)? == 0 {
-        return Ok(None);
-    }
-    let mut headers = Vec::new();
-    loop {
-        let mut header = String::new();
-        stream.read_line(&mut header)?;
-        let header = header.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            headers.push((name.trim().to_string(), value.trim().to_string()));
-        }
-    }
-    let named = |wanted: &str| {
-        headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(wanted))
-            .map(|(_, v)| v.clone())
+/// CloudWatch's CBOR calls re-encoded for moto and back; anything else as it came.
+fn relay(request: HttpRequest, upstream: &str) -> io::Result<Vec<u8>> {
+    let Some(operation) = request.path().strip_prefix(CBOR_ROUTE).map(str::to_string) else {
+        return forward(upstream, &request.line, &request.headers, &request.body);
     };
-    if named("transfer-encoding").is_some() {
-        return Err(io::Error::other("chunked requests are not relayed"));
-    }
-    let length = named("content-length").map_or(0, |v| v.parse().unwrap_or(0));
-    let mut body = vec![0; length];
-    stream.read_exact(&mut body)?;
-    Ok(Some(HttpRequest {
-        line: line.trim_end().to_string(),
-        headers,
-        body,
-    }))
-}
-
-/// One request per connection: moto's server answers `Connection: close`
-/// and closes, and the relay does the same, so the client never reuses one.
-pub(crate) fn relay_one(mut client: TcpStream, upstream: &str) -> io::Result<()> {
-    let Some(request) = read_request(&mut BufReader::new(client.try_clone()?))? else {
-        return Ok(());
-    };
-    let path = request
-        .line
-        .split(' ')
-        .nth(1)
-        .unwrap_or_default()
-        .to_string();
-    let operation = path.strip_prefix(CBOR_ROUTE);
-    let (line, mut headers, body) = match operation {
-        Some(operation) => {
-            let value: CborValue = ciborium::from_reader(request.body.as_slice())
-                .map_err(|e| io::Error::other(e.to_string()))?;
-            let keep = [
-                "host",
-                "authorization",
-                "x-amz-date",
-                "x-amz-security-token",
-            ];
-            let mut headers: Vec<(String, String)> = request
-                .headers
-                .into_iter()
-                .filter(|(name, _)| keep.contains(&name.to_ascii_lowercase().as_str()))
-                .collect();
-            headers.push(("Content-Type".into(), "application/x-amz-json-1.0".into()));
-            headers.push((
-                "X-Amz-Target".into(),
-                format!("GraniteServiceVersion20100801.{operation}"),
-            ));
-            let body = serde_json::to_vec(&cbor_to_json(value))?;
-            ("POST / HTTP/1.1".to_string(), headers, body)
-        }
-        None => (request.line, request.headers, request.body),
-    };
-    headers.retain(|(name, _)| {
-        !name.eq_ignore_ascii_case("content-length") && !name.eq_ignore_ascii_case("connection")
-    });
-    let mut head = format!("{line}\r\n");
-    for (name, value) in &headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
+    let value: CborValue = ciborium::from_reader(request.body.as_slice())
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let keep = [
+        "host",
+        "authorization",
+        "x-amz-date",
+        "x-amz-security-token",
+    ];
+    let mut headers: Vec<(String, String)> = request
+        .headers
+        .into_iter()
+        .filter(|(name, _)| keep.contains(&name.to_ascii_lowercase().as_str()))
+        .collect();
+    headers.push(("Content-Type".into(), "application/x-amz-json-1.0".into()));
+    headers.push((
+        "X-Amz-Target".into(),
+        format!("GraniteServiceVersion20100801.{operation}"),
     ));
-    let mut moto = TcpStream::connect(upstream)?;
-    moto.write_all(head.as_bytes())?;
-    moto.write_all(&body)?;
-    let mut answer = Vec::new();
-    moto.read_to_end(&mut answer)?;
-    if operation.is_some() {
-        answer = json_answer_as_cbor(&answer)?;
-    }
-    client.write_all(&answer)?;
-    client.shutdown(Shutdown::Both)
+    let body = serde_json::to_vec(&cbor_to_json(value))?;
+    let answer = forward(upstream, "POST / HTTP/1.1", &headers, &body)?;
+    json_answer_as_cbor(&answer)
 }
 
 pub(crate) fn cbor_to_json(value: CborValue) -> Value {
@@ -201,26 +117,20 @@ pub(crate) fn json_to_cbor(value: &Value, kind: NumberKind) -> CborValue {
 
 /// moto's JSON 1.0 HTTP answer as the RPC v2 CBOR answer the SDK expects.
 pub(crate) fn json_answer_as_cbor(answer: &[u8]) -> io::Result<Vec<u8>> {
-    let split = answer
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| io::Error::other("no HTTP head in moto's answer"))?;
-    let head = String::from_utf8_lossy(&answer[..split]);
-    let status_line = head
-        .lines()
-        .next()
-        .unwrap_or("HTTP/1.1 500 Internal Server Error");
-    let json: Value = serde_json::from_slice(&answer[split + 4..])
+    let (status_line, json) = split_answer(answer)?;
+    let json: Value = serde_json::from_slice(json)
         .map_err(|e| io::Error::other(format!("moto answered no JSON: {e}")))?;
     let mut body = Vec::new();
     ciborium::into_writer(&json_to_cbor(&json, NumberKind::Plain), &mut body)
         .map_err(|e| io::Error::other(e.to_string()))?;
-    let mut out = format!(
-        "{status_line}\r\nContent-Type: application/cbor\r\nsmithy-protocol: rpc-v2-cbor\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    out.extend(body);
-    Ok(out)
+    // The status code and phrase, whatever HTTP version moto's line names.
+    let status = status_line.split_once(' ').map_or("500", |(_, s)| s);
+    Ok(response(
+        status,
+        &[
+            ("Content-Type", "application/cbor"),
+            ("smithy-protocol", "rpc-v2-cbor"),
+        ],
+        &body,
+    ))
 }

@@ -59,11 +59,59 @@ pub(crate) async fn sdk(url: &str, region: &str) -> aws_config::SdkConfig {
         .await
 }
 
-/// moto checks that CodePipeline may assume the pipeline's role. There is
-/// no IAM client among wavetop's crates, so the role is made with one
-/// plain query-protocol request (moto does not verify signatures).
+/// One POST to the emulator signed for `service` in `region` (moto does
+/// not verify signatures, only reads the service and region from the
+/// credential scope); the answer's body, which must come with a 200.
+fn post(url: &str, region: &str, service: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut all = vec![
+        ("Host".to_string(), host_of(url)),
+        (
+            "Authorization".to_string(),
+            format!(
+                "AWS4-HMAC-SHA256 Credential=testing/20250101/{region}/{service}/aws4_request, SignedHeaders=host, Signature=0"
+            ),
+        ),
+    ];
+    all.extend(headers.iter().map(|(n, v)| (n.to_string(), v.to_string())));
+    let answer = forward(&host_of(url), "POST / HTTP/1.1", &all, body).expect("emulator reachable");
+    let (status, out) = split_answer(&answer).expect("an HTTP answer");
+    assert!(
+        status.contains(" 200 "),
+        "{service} {}: {status}\n{}",
+        String::from_utf8_lossy(body),
+        String::from_utf8_lossy(out)
+    );
+    out.to_vec()
+}
+
+/// One query-protocol request (IAM, STS: services none of wavetop's crates
+/// has a client for); the XML answer.
+pub(crate) fn query_call(url: &str, service: &str, body: &str) -> String {
+    let form = (
+        "Content-Type",
+        "application/x-www-form-urlencoded; charset=utf-8",
+    );
+    String::from_utf8_lossy(&post(url, "us-east-1", service, &[form], body.as_bytes())).into_owned()
+}
+
+/// One awsJson1.1 request, read as plain JSON (the SDK cannot read moto's
+/// CodePipeline timestamps).
+pub(crate) fn json_call(url: &str, region: &str, target: &str, body: &Value) -> Value {
+    let service = target
+        .split('_')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let headers = [
+        ("Content-Type", "application/x-amz-json-1.1"),
+        ("X-Amz-Target", target),
+    ];
+    let out = post(url, region, &service, &headers, body.to_string().as_bytes());
+    serde_json::from_slice(&out).expect("a JSON answer")
+}
+
+/// moto checks that CodePipeline may assume the pipeline's role.
 pub(crate) fn create_pipeline_role(url: &str, name: &str) -> String {
-    let host = url.trim_start_matches("http://");
     let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codepipeline.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
     let encoded: String = policy
         .bytes()
@@ -74,20 +122,13 @@ pub(crate) fn create_pipeline_role(url: &str, name: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect();
-    let body = format!(
-        "Action=CreateRole&Version=2010-05-08&RoleName={name}&AssumeRolePolicyDocument={encoded}"
+    query_call(
+        url,
+        "iam",
+        &format!(
+            "Action=CreateRole&Version=2010-05-08&RoleName={name}&AssumeRolePolicyDocument={encoded}"
+        ),
     );
-    let request = format!(
-        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded; charset=utf-8\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = TcpStream::connect(host).expect("emulator reachable");
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 200"), "CreateRole: {answer}");
     format!("arn:aws:iam::123456789012:role/{name}")
 }
 
@@ -112,49 +153,49 @@ pub(crate) fn action(
     b.build().unwrap()
 }
 
-/// A pipeline in `home` with a source stage and one deploy stage whose
-/// CloudFormation actions run in eu-west-1 and us-west-2, each in its own
-/// CDK-named group.
-pub(crate) async fn seed_pipeline(url: &str, home: &str, name: &str, stack: &str) {
+fn source_stage() -> StageDeclaration {
+    let mut source = action(
+        "Source",
+        ActionCategory::Source,
+        "S3",
+        &[("S3Bucket", "src"), ("S3ObjectKey", "app.zip")],
+    );
+    source.output_artifacts = Some(vec![OutputArtifact::builder().name("src").build().unwrap()]);
+    StageDeclaration::builder()
+        .name("Source")
+        .actions(source)
+        .build()
+        .unwrap()
+}
+
+/// A CloudFormation action of a CDK-named group, deploying `stack` in `region`.
+fn deploy_action(name: &str, stack: &str, region: &str, mode: &str, run: i32) -> ActionDeclaration {
+    let mut a = action(
+        name,
+        ActionCategory::Deploy,
+        "CloudFormation",
+        &[
+            ("StackName", stack),
+            ("ActionMode", mode),
+            ("ChangeSetName", "change"),
+        ],
+    );
+    a.region = Some(region.to_string());
+    a.run_order = Some(run);
+    a.input_artifacts = Some(vec![InputArtifact::builder().name("src").build().unwrap()]);
+    a
+}
+
+/// Creates the pipeline `name` in `home`: a source stage, then `stages`.
+async fn create_pipeline(
+    url: &str,
+    home: &str,
+    name: &str,
+    kind: Option<PipelineType>,
+    stages: Vec<StageDeclaration>,
+) -> aws_sdk_codepipeline::Client {
     let role = create_pipeline_role(url, &format!("{name}-role"));
     let cp = aws_sdk_codepipeline::Client::new(&sdk(url, home).await);
-    let source = StageDeclaration::builder()
-        .name("Source")
-        .actions({
-            let mut a = action(
-                "Source",
-                ActionCategory::Source,
-                "S3",
-                &[("S3Bucket", "src"), ("S3ObjectKey", "app.zip")],
-            );
-            a.output_artifacts = Some(vec![OutputArtifact::builder().name("src").build().unwrap()]);
-            a
-        })
-        .build()
-        .unwrap();
-    let mut deploy = StageDeclaration::builder().name("Deploy");
-    for (group, region) in [("Ireland", "eu-west-1"), ("Oregon", "us-west-2")] {
-        for (step, mode, run) in [
-            ("Prepare", "CHANGE_SET_REPLACE", 1),
-            ("Deploy", "CHANGE_SET_EXECUTE", 2),
-        ] {
-            let stack_name = format!("{stack}-{region}");
-            let mut a = action(
-                &format!("{group}.App.{step}"),
-                ActionCategory::Deploy,
-                "CloudFormation",
-                &[
-                    ("StackName", stack_name.as_str()),
-                    ("ActionMode", mode),
-                    ("ChangeSetName", "change"),
-                ],
-            );
-            a.region = Some(region.to_string());
-            a.run_order = Some(run);
-            a.input_artifacts = Some(vec![InputArtifact::builder().name("src").build().unwrap()]);
-            deploy = deploy.actions(a);
-        }
-    }
     let pipeline = PipelineDeclaration::builder()
         .name(name)
         .role_arn(role)
@@ -165,8 +206,8 @@ pub(crate) async fn seed_pipeline(url: &str, home: &str, name: &str, stack: &str
                 .build()
                 .unwrap(),
         )
-        .stages(source)
-        .stages(deploy.build().unwrap())
+        .set_stages(Some([vec![source_stage()], stages].concat()))
+        .set_pipeline_type(kind)
         .build()
         .unwrap();
     cp.create_pipeline()
@@ -174,11 +215,95 @@ pub(crate) async fn seed_pipeline(url: &str, home: &str, name: &str, stack: &str
         .send()
         .await
         .expect("CreatePipeline");
+    cp
+}
+
+/// A pipeline in `home` with a source stage and one deploy stage whose
+/// CloudFormation actions run in eu-west-1 and us-west-2, each in its own
+/// CDK-named group.
+pub(crate) async fn seed_pipeline(url: &str, home: &str, name: &str, stack: &str) {
+    let mut deploy = StageDeclaration::builder().name("Deploy");
+    for (group, region) in [("Ireland", "eu-west-1"), ("Oregon", "us-west-2")] {
+        let stack_name = format!("{stack}-{region}");
+        deploy = deploy
+            .actions(deploy_action(
+                &format!("{group}.App.Prepare"),
+                &stack_name,
+                region,
+                "CHANGE_SET_REPLACE",
+                1,
+            ))
+            .actions(deploy_action(
+                &format!("{group}.App.Deploy"),
+                &stack_name,
+                region,
+                "CHANGE_SET_EXECUTE",
+                2,
+            ));
+    }
+    let cp = create_pipeline(url, home, name, None, vec![deploy.build().unwrap()]).await;
     cp.start_pipeline_execution()
         .name(name)
         .send()
         .await
         .expect("StartPipelineExecution");
+}
+
+/// A V2 pipeline in `home` of two waves, as the stand-in's fixtures
+/// describe its state: `Europe` (a manual gate, then a change set, in each
+/// of eu-west-1 and eu-central-1) and `America` (us-west-2, no gate).
+/// Returns the declaration as moto answers GetPipeline.
+pub(crate) async fn seed_gated_pipeline(url: &str, home: &str, name: &str) -> Value {
+    let mut europe = StageDeclaration::builder().name("Europe");
+    for (group, region) in [("Ireland", "eu-west-1"), ("Frankfurt", "eu-central-1")] {
+        let stack = format!("{name}-{region}");
+        europe = europe
+            .actions(action(
+                &format!("{group}.Approve"),
+                ActionCategory::Approval,
+                "Manual",
+                &[],
+            ))
+            .actions(deploy_action(
+                &format!("{group}.App.Prepare"),
+                &stack,
+                region,
+                "CHANGE_SET_REPLACE",
+                2,
+            ))
+            .actions(deploy_action(
+                &format!("{group}.App.Deploy"),
+                &stack,
+                region,
+                "CHANGE_SET_EXECUTE",
+                3,
+            ));
+    }
+    let stack = format!("{name}-us-west-2");
+    let america = StageDeclaration::builder()
+        .name("America")
+        .actions(deploy_action(
+            "Oregon.App.Prepare",
+            &stack,
+            "us-west-2",
+            "CHANGE_SET_REPLACE",
+            1,
+        ))
+        .actions(deploy_action(
+            "Oregon.App.Deploy",
+            &stack,
+            "us-west-2",
+            "CHANGE_SET_EXECUTE",
+            2,
+        ));
+    let stages = vec![europe.build().unwrap(), america.build().unwrap()];
+    create_pipeline(url, home, name, Some(PipelineType::V2), stages).await;
+    json_call(
+        url,
+        home,
+        "CodePipeline_20150709.GetPipeline",
+        &json!({ "name": name }),
+    )
 }
 
 pub(crate) const TEMPLATE: &str = r#"{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}"#;

@@ -8,6 +8,18 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+pub const DOWN: &str = "\x1b[B";
+pub const RIGHT: &str = "\x1b[C";
+pub const LEFT: &str = "\x1b[D";
+pub const HOME: &str = "\x1b[H";
+pub const TAB: &str = "\t";
+pub const ENTER: &str = "\r";
+
+/// How long an operator waits after a dialog closed before the next
+/// command: characters typed sooner are kept off the grid.
+const AFTER_DIALOG: Duration =
+    Duration::from_millis(wavetop::core::key_guard::KEY_GUARD.as_millis() as u64 + 200);
+
 pub struct Tui {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
@@ -127,6 +139,61 @@ impl Tui {
             }
             thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// `:pipeline NAME`, then the cursor to (row, column) of its grid with arrow keys.
+    pub fn go(&mut self, flow: &str, row: usize, col: usize, timeout: Duration) {
+        self.send(":");
+        self.send(&format!("pipeline {flow}"));
+        self.send(ENTER);
+        self.wait_for(&format!("◆ {flow}"), timeout);
+        self.send(HOME);
+        for _ in 0..row {
+            self.send(DOWN);
+        }
+        for _ in 0..8 {
+            self.send(LEFT);
+        }
+        for _ in 0..col {
+            self.send(RIGHT);
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
+
+    /// Opens the action's dialog with `key`, fills what it asks for (the
+    /// comment, then the name to type), moves onto Confirm and presses
+    /// Enter, and waits until the console reports `{done}: done`.
+    pub fn act(
+        &mut self,
+        key: &str,
+        comment: Option<&str>,
+        typed: Option<&str>,
+        done: &str,
+        timeout: Duration,
+    ) {
+        self.send(key);
+        self.wait_for("[ Cancel ]", timeout);
+        if let Some(text) = comment {
+            self.send(text);
+            self.send(TAB);
+        }
+        if let Some(name) = typed {
+            self.send(name);
+            self.send(TAB);
+        }
+        self.send(RIGHT);
+        self.send(ENTER);
+        self.closed_and_done(&format!("{done}: done"), timeout);
+    }
+
+    /// Waits for the dialog to close and the console to report `done`, then as
+    /// long as an operator pauses before the next command. The same target's
+    /// earlier "done" may still be on screen: only a closed dialog tells that
+    /// this confirmation was read.
+    pub fn closed_and_done(&self, done: &str, timeout: Duration) {
+        self.wait_gone("[ Cancel ]", timeout);
+        self.wait_for(done, timeout);
+        thread::sleep(AFTER_DIALOG);
     }
 
     /// Waits until the screen no longer shows `needle`; panics with the screen if it still does.

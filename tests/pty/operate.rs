@@ -3,44 +3,17 @@
 //! after line in the audit log.
 
 use std::path::Path;
-use std::thread;
-use std::time::Duration;
 
 use serde_json::Value;
-
-use wavetop::core::key_guard::KEY_GUARD;
 
 use crate::harness::Tui;
 use crate::{WAIT, spawn_demo_sized, tempdir};
 
-pub(crate) const DOWN: &str = "\x1b[B";
-pub(crate) const RIGHT: &str = "\x1b[C";
-pub(crate) const LEFT: &str = "\x1b[D";
-pub(crate) const HOME: &str = "\x1b[H";
-pub(crate) const TAB: &str = "\t";
-pub(crate) const ENTER: &str = "\r";
-
-/// How long an operator waits after a dialog closed before the next
-/// command: characters typed sooner are kept off the grid.
-const AFTER_DIALOG: Duration = Duration::from_millis(KEY_GUARD.as_millis() as u64 + 200);
+pub(crate) use crate::harness::{ENTER, RIGHT, TAB};
 
 /// `:pipeline NAME`, then the cursor to (row, column) with arrow keys.
 pub(crate) fn go(tui: &mut Tui, flow: &str, row: usize, col: usize) {
-    tui.send(":");
-    tui.send(&format!("pipeline {flow}"));
-    tui.send(ENTER);
-    tui.wait_for(&format!("◆ {flow}"), WAIT);
-    tui.send(HOME);
-    for _ in 0..row {
-        tui.send(DOWN);
-    }
-    for _ in 0..8 {
-        tui.send(LEFT);
-    }
-    for _ in 0..col {
-        tui.send(RIGHT);
-    }
-    thread::sleep(Duration::from_millis(200));
+    tui.go(flow, row, col, WAIT);
 }
 
 /// Opens the action's dialog, fills what it asks for, confirms, and waits
@@ -52,19 +25,7 @@ pub(crate) fn act(
     typed: Option<&str>,
     done: &str,
 ) {
-    tui.send(key);
-    tui.wait_for("[ Cancel ]", WAIT);
-    if let Some(text) = comment {
-        tui.send(text);
-        tui.send(TAB);
-    }
-    if let Some(name) = typed {
-        tui.send(name);
-        tui.send(TAB);
-    }
-    tui.send(RIGHT);
-    tui.send(ENTER);
-    closed_and_done(tui, &format!("{done}: done"));
+    tui.act(key, comment, typed, done, WAIT);
 }
 
 /// The global-api wave the hold tests hold and release.
@@ -84,14 +45,8 @@ pub(crate) fn hold_north_america(tui: &mut Tui) {
     tui.wait_for("HELD", WAIT);
 }
 
-/// Waits for the dialog to close and the console to report `done`, then as
-/// long as an operator pauses before the next command. The same target's
-/// earlier "done" may still be on screen: only a closed dialog tells that
-/// this confirmation was read.
 pub(crate) fn closed_and_done(tui: &Tui, done: &str) {
-    tui.wait_gone("[ Cancel ]", WAIT);
-    tui.wait_for(done, WAIT);
-    thread::sleep(AFTER_DIALOG);
+    tui.closed_and_done(done, WAIT);
 }
 
 pub(crate) fn audit_lines(path: &Path) -> Vec<Value> {
