@@ -269,7 +269,8 @@ pub struct Action {
     pub category: String,
     pub provider: String,
     pub run_order: i32,
-    /// The region the action runs in (its `region` field, or the pipeline's home region).
+    /// The region the action runs in (its `region` field, or the pipeline's
+    /// home region); an approval may be drawn in another region's column.
     pub region: String,
     pub status: ActionStatus,
     pub started_at: Option<Timestamp>,
@@ -283,6 +284,19 @@ pub struct Action {
     /// CodePipeline says.
     #[serde(default)]
     pub updated_by: Option<String>,
+    /// The outcome of the action's latest run when that run belongs to an
+    /// execution before the stage's current one; the action itself is then
+    /// `NotStarted` in this execution.
+    #[serde(default)]
+    pub earlier: Option<EarlierRun>,
+}
+
+/// A run of an action in an earlier pipeline execution, shown greyed beside
+/// the action that has not run in the current one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlierRun {
+    pub status: ActionStatus,
+    pub at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
