@@ -130,7 +130,8 @@ fn serverless_framework_deploying_from_one_codebuild_stage() {
 
 #[test]
 fn every_fixture_has_an_expectation_and_parses() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/codepipeline/real");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/codepipeline/real");
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -173,7 +174,12 @@ fn prod_state_after_approval() -> GetPipelineStateOutput {
             action_states: vec![
                 run("ManualApproval", "ap-2", "Succeeded", 2_000_100.0),
                 run("RunTestCommands", "t-1", "Succeeded", 1_000_400.0),
-                run("petstore-stack-prod.Prepare", "p-1", "Succeeded", 1_000_100.0),
+                run(
+                    "petstore-stack-prod.Prepare",
+                    "p-1",
+                    "Succeeded",
+                    1_000_100.0,
+                ),
                 run("petstore-stack-prod.Deploy", "d-1", "Failed", 1_000_300.0),
             ],
             latest_execution: Some(StageExecution {
@@ -197,8 +203,14 @@ fn approving_a_gate_does_not_finish_a_cell_the_execution_has_not_reached() {
 
     let mut evidence = RunEvidence {
         execution_starts: BTreeMap::from([
-            ("exec-1".to_string(), Timestamp::from_second(1_000_000).unwrap()),
-            ("exec-2".to_string(), Timestamp::from_second(2_000_000).unwrap()),
+            (
+                "exec-1".to_string(),
+                Timestamp::from_second(1_000_000).unwrap(),
+            ),
+            (
+                "exec-2".to_string(),
+                Timestamp::from_second(2_000_000).unwrap(),
+            ),
         ]),
         action_runs: BTreeMap::new(),
     };

@@ -73,12 +73,10 @@ pub fn columns(stage: &StageDeclaration, home_region: &str) -> Vec<String> {
 /// stage holds one (every deploy a shell step) is judged by names alone.
 pub fn pre_deploy_stages(decl: &PipelineDeclaration) -> Vec<bool> {
     let first_deploy = decl.stages.iter().position(|stage| {
-        stage.actions.iter().any(|a| {
-            matches!(
-                a.action_type_id.category.as_str(),
-                "Deploy" | "Approval"
-            )
-        })
+        stage
+            .actions
+            .iter()
+            .any(|a| matches!(a.action_type_id.category.as_str(), "Deploy" | "Approval"))
     });
     decl.stages
         .iter()

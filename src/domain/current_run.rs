@@ -85,7 +85,11 @@ impl RunEvidence {
                         _ => true,
                     }
             });
-            return if listed { RunOf::Current } else { RunOf::Earlier };
+            return if listed {
+                RunOf::Current
+            } else {
+                RunOf::Earlier
+            };
         }
         let changed = latest.last_status_change.and_then(epoch_to_timestamp);
         if let (Some(changed), Some(started)) = (changed, self.execution_starts.get(id)) {
@@ -220,7 +224,11 @@ mod tests {
             evidence.run_of(&settled, &settled.action_states[0]),
             RunOf::Current
         );
-        assert!(evidence.executions_to_list(&state(vec![settled])).is_empty());
+        assert!(
+            evidence
+                .executions_to_list(&state(vec![settled]))
+                .is_empty()
+        );
         // No start known: time cannot place a finished run in a stage in progress.
         let moving = stage("InProgress", vec![action("Deploy", "Succeeded", 1.0, "a")]);
         let none = RunEvidence::default();

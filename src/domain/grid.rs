@@ -167,7 +167,11 @@ fn derive_action(decl: &ActionDeclaration, cx: &StageContext) -> Action {
     action
 }
 
-fn action_from_state(decl: &ActionDeclaration, state: Option<&ActionState>, region: &str) -> Action {
+fn action_from_state(
+    decl: &ActionDeclaration,
+    state: Option<&ActionState>,
+    region: &str,
+) -> Action {
     let latest = state.and_then(|s| s.latest_execution.as_ref());
     let status = latest
         .map(|e| parse_action_status(&e.status))

@@ -63,18 +63,14 @@ impl SimWorld {
                 )],
             }
         } else {
-            chain_grids(
-                pipelines
-                    .iter()
-                    .map(|p| {
-                        derive_grid_with(
-                            &p.decl,
-                            Some(&p.state_doc()),
-                            &p.run_evidence(),
-                            &p.home_region,
-                        )
-                    }),
-            )
+            chain_grids(pipelines.iter().map(|p| {
+                derive_grid_with(
+                    &p.decl,
+                    Some(&p.state_doc()),
+                    &p.run_evidence(),
+                    &p.home_region,
+                )
+            }))
         };
         let mut executions: Vec<_> = pipelines
             .iter()

@@ -159,7 +159,11 @@ pub const AURORA: RealPipeline = RealPipeline {
     home_region: "ap-southeast-2",
     regions: &["us-east-1", "ap-southeast-2"],
     waves: &[
-        wave("CFNSource", true, &[("ap-southeast-2", &["CFNTemplateSource"])]),
+        wave(
+            "CFNSource",
+            true,
+            &[("ap-southeast-2", &["CFNTemplateSource"])],
+        ),
         wave("Extract", true, &[("ap-southeast-2", &["CodeBuild"])]),
         wave("Validate", true, &[("ap-southeast-2", &["CodeBuild"])]),
         wave(
@@ -211,13 +215,21 @@ pub const SERVICE_BACKUP_REGION: RealPipeline = RealPipeline {
             true,
             &[("us-east-1", &["CDK_Build", "Service_Build"])],
         ),
-        wave("Pipeline_Update", false, &[("us-east-1", &["Pipeline_Update"])]),
+        wave(
+            "Pipeline_Update",
+            false,
+            &[("us-east-1", &["Pipeline_Update"])],
+        ),
         wave(
             "Test",
             false,
             &[("us-east-1", &["Service_Update", "Integration_Test"])],
         ),
-        wave("CrossAccountTest", false, &[("us-east-1", &["Service_Update"])]),
+        wave(
+            "CrossAccountTest",
+            false,
+            &[("us-east-1", &["Service_Update"])],
+        ),
         wave("Prod", false, &[("us-east-1", &["Service_Update"])]),
         wave("ProdBackup", false, &[("eu-west-1", &["Service_Update"])]),
     ],
@@ -290,10 +302,7 @@ pub const ALL: [&RealPipeline; 9] = [
 
 /// A grid as plain names, to compare with an expectation: (column order,
 /// per wave (name, pre-deploy, [(region, [action names])])).
-pub type Shape = (
-    Vec<String>,
-    Vec<(String, bool, Vec<(String, Vec<String>)>)>,
-);
+pub type Shape = (Vec<String>, Vec<(String, bool, Vec<(String, Vec<String>)>)>);
 
 impl RealPipeline {
     pub fn shape(&self) -> Shape {

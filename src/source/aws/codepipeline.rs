@@ -109,13 +109,16 @@ pub async fn list_executions(client: &Client, name: &str) -> Result<Vec<Executio
         .collect())
 }
 
-/// The action runs of one pipeline execution, every page of them (up to
-/// [`MAX_ACTION_RUN_PAGES`]): which actions that execution has reached.
+/// The action runs of one pipeline execution, every page of them: which
+/// actions that execution has reached. A list cut short would make runs it
+/// leaves out look earlier, so more than [`MAX_ACTION_RUN_PAGES`] pages is
+/// an error rather than a partial answer.
 pub async fn list_action_runs(
     client: &Client,
     pipeline: &str,
     execution_id: &str,
 ) -> Result<Vec<ActionRun>, SourceError> {
+    const OP: &str = "codepipeline:ListActionExecutions";
     let filter = sdk::ActionExecutionFilter::builder()
         .pipeline_execution_id(execution_id)
         .build();
@@ -130,7 +133,7 @@ pub async fn list_action_runs(
             .set_next_token(token.take())
             .send()
             .await
-            .map_err(|e| map_sdk_error("codepipeline:ListActionExecutions", e))?;
+            .map_err(|e| map_sdk_error(OP, e))?;
         runs.extend(out.action_execution_details().iter().filter_map(|d| {
             Some(ActionRun {
                 stage: d.stage_name()?.to_string(),
@@ -140,10 +143,13 @@ pub async fn list_action_runs(
         }));
         match out.next_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => break,
+            _ => return Ok(runs),
         }
     }
-    Ok(runs)
+    Err(SourceError::Other(format!(
+        "{OP}: execution {execution_id} of {pipeline} has more than {} action runs",
+        MAX_ACTION_RUN_PAGES * ACTION_RUNS_PER_PAGE as usize
+    )))
 }
 
 pub fn declaration_to_doc(p: &sdk::PipelineDeclaration) -> doc::PipelineDeclaration {

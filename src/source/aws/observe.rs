@@ -129,8 +129,15 @@ impl AwsBackend {
                 evidence.action_runs = entry.action_runs.clone();
             }
             if let Some(state) = &state {
-                self.list_current_runs(&client, key, &entry.name, state, &mut evidence, &mut partial)
-                    .await?;
+                self.list_current_runs(
+                    &client,
+                    key,
+                    &entry.name,
+                    state,
+                    &mut evidence,
+                    &mut partial,
+                )
+                .await?;
             }
 
             let mut st = self.lock_state();
