@@ -240,6 +240,23 @@ impl Cell {
             .find(|a| a.approval.is_some() && a.status == ActionStatus::InProgress)
     }
 
+    /// How the cell's actions last ended in an earlier execution, worst
+    /// first, when some of them have not run in the current one.
+    pub fn earlier_status(&self) -> Option<ActionStatus> {
+        let earlier = || self.actions.iter().filter_map(|a| a.earlier.as_ref());
+        let any = |s: ActionStatus| earlier().any(|e| e.status == s);
+        earlier().next()?;
+        Some(if any(ActionStatus::Failed) {
+            ActionStatus::Failed
+        } else if any(ActionStatus::Abandoned) {
+            ActionStatus::Abandoned
+        } else if any(ActionStatus::InProgress) {
+            ActionStatus::InProgress
+        } else {
+            ActionStatus::Succeeded
+        })
+    }
+
     /// Stack names deployed by this cell's CloudFormation actions.
     pub fn stack_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self
