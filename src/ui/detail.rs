@@ -22,7 +22,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     };
     let mut lines = header_lines(model, flow, wave, cell, theme);
     lines.push(Line::from(""));
-    lines.extend(action_lines(model, home_region(flow, wave), cell, theme, area.width));
+    lines.extend(action_lines(
+        model,
+        home_region(flow, wave),
+        cell,
+        theme,
+        area.width,
+    ));
     lines.extend(gate_lines(cell, theme));
     for stack in stacks(model, flow, cell) {
         lines.push(Line::from(""));
@@ -54,7 +60,13 @@ pub fn preview(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         return;
     };
     let mut lines = header_lines(model, flow, wave, cell, theme);
-    lines.extend(action_lines(model, home_region(flow, wave), cell, theme, area.width));
+    lines.extend(action_lines(
+        model,
+        home_region(flow, wave),
+        cell,
+        theme,
+        area.width,
+    ));
     lines.extend(gate_lines(cell, theme));
     let room = (area.height as usize).saturating_sub(lines.len() + 2);
     if let Some(stack) = stacks(model, flow, cell).into_iter().next() {
@@ -193,7 +205,10 @@ fn action_lines<'a>(
                 format!(
                     "earlier run {}{}",
                     action_glyph(earlier.status),
-                    earlier.at.map(|t| format!(" {} ago", age(t))).unwrap_or_default()
+                    earlier
+                        .at
+                        .map(|t| format!(" {} ago", age(t)))
+                        .unwrap_or_default()
                 ),
                 theme.dim,
             ),

@@ -356,10 +356,7 @@ fn draw_cell(
         .filter(|_| matches!(status, CellStatus::NotStarted | CellStatus::Held))
     {
         let style = if selected { line1 } else { theme.dim };
-        spans.push(Span::styled(
-            format!(" ({})", action_glyph(earlier)),
-            style,
-        ));
+        spans.push(Span::styled(format!(" ({})", action_glyph(earlier)), style));
     }
     buf.set_line(x, y, &Line::from(spans), w);
     if y + 1 >= bottom {

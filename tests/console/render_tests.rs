@@ -270,10 +270,20 @@ fn an_answered_gate_leaves_its_cell_pending_with_the_earlier_result_greyed() {
     let buffer = terminal.backend().buffer();
     let (x, y) = find(buffer, "earlier run ✔").expect("the detail names the earlier run");
     assert_eq!(buffer[(x, y)].fg, theme.dim.fg.unwrap());
-    let text: String = (0..160).map(|x| buffer[(x, y)].symbol().to_string()).collect();
+    let text: String = (0..160)
+        .map(|x| buffer[(x, y)].symbol().to_string())
+        .collect();
     assert!(text.contains("EuWest1.Api.Prepare"), "{text}");
-    assert!(text.contains("eu-west-1 "), "the change set runs in eu-west-1: {text}");
+    assert!(
+        text.contains("eu-west-1 "),
+        "the change set runs in eu-west-1: {text}"
+    );
     let (_, gate_y) = find(buffer, "EuWest1.Approve").expect("the gate's line");
-    let gate: String = (0..160).map(|x| buffer[(x, gate_y)].symbol().to_string()).collect();
-    assert!(gate.contains("us-east-1 (home)"), "the gate runs at home: {gate}");
+    let gate: String = (0..160)
+        .map(|x| buffer[(x, gate_y)].symbol().to_string())
+        .collect();
+    assert!(
+        gate.contains("us-east-1 (home)"),
+        "the gate runs at home: {gate}"
+    );
 }

@@ -17,6 +17,10 @@
 //! For the drain, health status has to be known: a small relay in front of
 //! moto carries CloudWatch's CBOR calls to moto's JSON protocol and back.
 //!
+//! Real pipeline definitions from public repositories are created in moto as
+//! their templates declare them, and the snapshot must draw each one as its
+//! template says (`real_pipelines.rs`).
+//!
 //! The last test runs the console itself against moto in a pseudo-terminal
 //! (the harness of `tests/pty/`) and reads its screen: the account, the
 //! seeded pipeline and record sets, the calls moto lacks shown as errors of
@@ -58,6 +62,7 @@ mod adapters;
 mod cli;
 mod console;
 mod drain;
+mod real_pipelines;
 mod relay;
 mod snapshot;
 mod support;
