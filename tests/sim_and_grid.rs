@@ -349,3 +349,45 @@ fn simulator_documents_derive_the_fixture_layout() {
     assert!(world.pipeline_doc("no-such-pipeline").is_none());
     let _ = SignedDuration::ZERO;
 }
+
+/// The simulator declares its pipelines as CDK does: an action running in
+/// the pipeline's home region names no region, so a wave deploying at home
+/// and elsewhere (service-x's Deploy) keeps its home column only because
+/// CodePipeline runs region-less actions at home.
+#[test]
+fn simulated_pipelines_leave_the_home_region_unnamed_and_draw_it_at_home() {
+    let world = SimWorld::new(1, DEMO_EPOCH);
+    for flow in wavetop::sim::spec::flows() {
+        for p in &flow.pipelines {
+            for stage in &p.decl.stages {
+                for a in &stage.actions {
+                    assert_ne!(
+                        a.region.as_deref(),
+                        Some(p.home_region),
+                        "{}/{}/{} names its home region",
+                        p.decl.name,
+                        stage.name,
+                        a.name
+                    );
+                }
+            }
+        }
+    }
+    let sx = world.flow("service-x").unwrap();
+    let deploy = sx.wave("Deploy").unwrap();
+    assert_eq!(deploy.regions(), ["eu-west-1", "us-east-1", "ap-southeast-2"]);
+    let home = deploy.cell("eu-west-1").unwrap();
+    assert!(home.actions.iter().all(|a| a.region == "eu-west-1"));
+    assert_eq!(home.stack_names(), ["service-x-infra", "service-x-app"]);
+    // The stacks deployed at home are the ones the simulator runs there.
+    let discovery = world.discovery();
+    for name in home.stack_names() {
+        assert!(
+            discovery
+                .stacks
+                .iter()
+                .any(|s| s.flow == "service-x" && s.region == "eu-west-1" && s.name == name),
+            "{name} in eu-west-1"
+        );
+    }
+}

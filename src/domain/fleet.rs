@@ -136,7 +136,9 @@ pub struct Wave {
     pub name: String,
     /// The CodePipeline this stage belongs to (differs per wave in a chained flow).
     pub pipeline: String,
-    /// Source, Build, UpdatePipeline and Assets rows: they run before any region deploys.
+    /// A row that runs once in the home region before any region deploys
+    /// (Source, Build, UpdatePipeline, Assets, or any stage before the first
+    /// one holding a deploy or approval action; see `domain::attribution`).
     pub pre_deploy: bool,
     pub transition: Transition,
     /// Status of the stage's latest execution, as CodePipeline reports it.
