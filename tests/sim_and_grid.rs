@@ -375,7 +375,10 @@ fn simulated_pipelines_leave_the_home_region_unnamed_and_draw_it_at_home() {
     }
     let sx = world.flow("service-x").unwrap();
     let deploy = sx.wave("Deploy").unwrap();
-    assert_eq!(deploy.regions(), ["eu-west-1", "us-east-1", "ap-southeast-2"]);
+    assert_eq!(
+        deploy.regions(),
+        ["eu-west-1", "us-east-1", "ap-southeast-2"]
+    );
     let home = deploy.cell("eu-west-1").unwrap();
     assert!(home.actions.iter().all(|a| a.region == "eu-west-1"));
     assert_eq!(home.stack_names(), ["service-x-infra", "service-x-app"]);

@@ -92,10 +92,12 @@ impl RunEvidence {
             };
         }
         let changed = latest.last_status_change.and_then(epoch_to_timestamp);
-        if let (Some(changed), Some(started)) = (changed, self.execution_starts.get(id)) {
-            if changed < *started {
-                return RunOf::Earlier;
-            }
+        let started = self.execution_starts.get(id);
+        if changed
+            .zip(started)
+            .is_some_and(|(changed, started)| changed < *started)
+        {
+            return RunOf::Earlier;
         }
         let stage_in_progress = current.status == "InProgress";
         if stage_in_progress && latest.status != "InProgress" {
