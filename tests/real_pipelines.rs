@@ -148,22 +148,14 @@ fn every_fixture_has_an_expectation_and_parses() {
 /// execution: the approval ran in exec-2, the change set and its execution
 /// last ran in exec-1, before exec-2 started.
 fn prod_state_after_approval() -> GetPipelineStateOutput {
-    let run = |name: &str, id: &str, status: &str, at: f64| ActionState {
-        action_name: name.to_string(),
-        latest_execution: Some(ActionExecution {
-            action_execution_id: Some(id.to_string()),
-            status: status.to_string(),
-            summary: None,
-            last_status_change: Some(at),
-            token: None,
-            external_execution_id: None,
-            external_execution_url: None,
-            percent_complete: None,
-            error_details: None,
-            last_updated_by: None,
-        }),
-        entity_url: None,
-        revision_url: None,
+    let run = |name: &str, id: &str, status: &str, at: f64| {
+        ActionState::ran(
+            name,
+            ActionExecution {
+                action_execution_id: Some(id.to_string()),
+                ..ActionExecution::with_status(status, Some(at))
+            },
+        )
     };
     GetPipelineStateOutput {
         pipeline_name: "petstore-pipeline".to_string(),

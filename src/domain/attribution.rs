@@ -114,33 +114,14 @@ fn group_of<'a>(name: &'a str, groups: &BTreeSet<&str>) -> Option<&'a str> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::domain::pipeline_doc::ActionTypeId;
 
     fn action(name: &str, category: &str, region: Option<&str>) -> ActionDeclaration {
-        ActionDeclaration {
-            name: name.to_string(),
-            action_type_id: ActionTypeId {
-                category: category.to_string(),
-                owner: "AWS".to_string(),
-                provider: "Any".to_string(),
-                version: "1".to_string(),
-            },
-            run_order: Some(1),
-            configuration: BTreeMap::new(),
-            region: region.map(str::to_string),
-            namespace: None,
-        }
+        ActionDeclaration::new(name, category, "Any", 1, region)
     }
 
     fn stage(name: &str, actions: Vec<ActionDeclaration>) -> StageDeclaration {
-        StageDeclaration {
-            name: name.to_string(),
-            actions,
-            before_entry: None,
-        }
+        StageDeclaration::new(name, actions)
     }
 
     #[test]

@@ -133,23 +133,13 @@ mod tests {
     use crate::domain::pipeline_doc::{ActionExecution, StageExecution};
 
     fn action(name: &str, status: &str, at: f64, id: &str) -> ActionState {
-        ActionState {
-            action_name: name.to_string(),
-            latest_execution: Some(ActionExecution {
+        ActionState::ran(
+            name,
+            ActionExecution {
                 action_execution_id: Some(id.to_string()),
-                status: status.to_string(),
-                summary: None,
-                last_status_change: Some(at),
-                token: None,
-                external_execution_id: None,
-                external_execution_url: None,
-                percent_complete: None,
-                error_details: None,
-                last_updated_by: None,
-            }),
-            entity_url: None,
-            revision_url: None,
-        }
+                ..ActionExecution::with_status(status, Some(at))
+            },
+        )
     }
 
     fn stage(status: &str, actions: Vec<ActionState>) -> StageState {

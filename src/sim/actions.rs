@@ -24,15 +24,7 @@ impl PipelineSim {
         let region = runs_in(&decl, &self.home_region).to_string();
         let mut state = ActionExecution {
             action_execution_id: Some(rng.uuid()),
-            status: "InProgress".to_string(),
-            summary: None,
-            last_status_change: epoch(now),
-            token: None,
-            external_execution_id: None,
-            external_execution_url: None,
-            percent_complete: None,
-            error_details: None,
-            last_updated_by: None,
+            ..ActionExecution::with_status("InProgress", epoch(now))
         };
         let mut job = Job {
             ends_at: None,

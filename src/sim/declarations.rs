@@ -6,9 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::spec::{ACCOUNT, ORDERS_REGIONS};
-use crate::domain::pipeline_doc::{
-    ActionDeclaration, ActionTypeId, PipelineDeclaration, StageDeclaration,
-};
+use crate::domain::pipeline_doc::{ActionDeclaration, PipelineDeclaration, StageDeclaration};
 
 fn act(
     name: &str,
@@ -19,29 +17,16 @@ fn act(
     config: &[(&str, String)],
 ) -> ActionDeclaration {
     ActionDeclaration {
-        name: name.to_string(),
-        action_type_id: ActionTypeId {
-            category: category.to_string(),
-            owner: "AWS".to_string(),
-            provider: provider.to_string(),
-            version: "1".to_string(),
-        },
-        run_order: Some(run_order),
         configuration: config
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect::<BTreeMap<_, _>>(),
-        region: region.map(str::to_string),
-        namespace: None,
+        ..ActionDeclaration::new(name, category, provider, run_order, region)
     }
 }
 
 fn stage(name: &str, actions: Vec<ActionDeclaration>) -> StageDeclaration {
-    StageDeclaration {
-        name: name.to_string(),
-        actions,
-        before_entry: None,
-    }
+    StageDeclaration::new(name, actions)
 }
 
 fn decl(

@@ -22,14 +22,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     };
     let mut lines = header_lines(model, flow, wave, cell, theme);
     lines.push(Line::from(""));
-    lines.extend(action_lines(
-        model,
-        home_region(flow, wave),
-        cell,
-        theme,
-        area.width,
-    ));
-    lines.extend(gate_lines(cell, theme));
+    lines.extend(work_lines(model, (flow, wave, cell), theme, area.width));
     for stack in stacks(model, flow, cell) {
         lines.push(Line::from(""));
         lines.extend(stack_lines(model, stack, theme, usize::MAX));
@@ -60,14 +53,7 @@ pub fn preview(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         return;
     };
     let mut lines = header_lines(model, flow, wave, cell, theme);
-    lines.extend(action_lines(
-        model,
-        home_region(flow, wave),
-        cell,
-        theme,
-        area.width,
-    ));
-    lines.extend(gate_lines(cell, theme));
+    lines.extend(work_lines(model, (flow, wave, cell), theme, area.width));
     let room = (area.height as usize).saturating_sub(lines.len() + 2);
     if let Some(stack) = stacks(model, flow, cell).into_iter().next() {
         lines.extend(stack_lines(model, stack, theme, room.saturating_sub(2)));
@@ -88,6 +74,18 @@ fn selection(model: &Model) -> Option<(&Flow, &Wave, &Cell)> {
     let wave = flow.waves.get(wave_idx)?;
     let cell = wave.cell(region)?;
     Some((flow, wave, cell))
+}
+
+/// The cell's actions, then its waiting gate if any.
+fn work_lines<'a>(
+    model: &Model,
+    (flow, wave, cell): (&Flow, &Wave, &Cell),
+    theme: &Theme,
+    width: u16,
+) -> Vec<Line<'a>> {
+    let mut lines = action_lines(model, home_region(flow, wave), cell, theme, width);
+    lines.extend(gate_lines(cell, theme));
+    lines
 }
 
 /// The home region of the pipeline a wave belongs to (a chained flow's
