@@ -28,3 +28,6 @@ mod iam;
 
 #[path = "aws_adapters/pipelines.rs"]
 mod pipelines;
+
+#[path = "aws_adapters/action_runs.rs"]
+mod action_runs;

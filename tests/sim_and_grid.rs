@@ -135,7 +135,8 @@ fn global_api_region_less_approvals_join_their_cdk_stage_group() {
         approval.review_url.as_deref(),
         Some("https://dashboards.example.com/global-api/us-west-2")
     );
-    assert_eq!(gate.region, "us-west-2");
+    // Drawn in its group's column; CodePipeline runs an approval at home.
+    assert_eq!(gate.region, "us-east-1");
     assert_eq!(gate.started_at, Some(at(1_795_139_760)));
     let east = cell(&g, "NorthAmerica", "us-east-2");
     assert_eq!(east.status(), CellStatus::InProgress);
@@ -347,4 +348,49 @@ fn simulator_documents_derive_the_fixture_layout() {
     assert_eq!(layout(&sx), layout(&grid_of("service-x", "eu-west-1")));
     assert!(world.pipeline_doc("no-such-pipeline").is_none());
     let _ = SignedDuration::ZERO;
+}
+
+/// The simulator declares its pipelines as CDK does: an action running in
+/// the pipeline's home region names no region, so a wave deploying at home
+/// and elsewhere (service-x's Deploy) keeps its home column only because
+/// CodePipeline runs region-less actions at home.
+#[test]
+fn simulated_pipelines_leave_the_home_region_unnamed_and_draw_it_at_home() {
+    let world = SimWorld::new(1, DEMO_EPOCH);
+    for flow in wavetop::sim::spec::flows() {
+        for p in &flow.pipelines {
+            for stage in &p.decl.stages {
+                for a in &stage.actions {
+                    assert_ne!(
+                        a.region.as_deref(),
+                        Some(p.home_region),
+                        "{}/{}/{} names its home region",
+                        p.decl.name,
+                        stage.name,
+                        a.name
+                    );
+                }
+            }
+        }
+    }
+    let sx = world.flow("service-x").unwrap();
+    let deploy = sx.wave("Deploy").unwrap();
+    assert_eq!(
+        deploy.regions(),
+        ["eu-west-1", "us-east-1", "ap-southeast-2"]
+    );
+    let home = deploy.cell("eu-west-1").unwrap();
+    assert!(home.actions.iter().all(|a| a.region == "eu-west-1"));
+    assert_eq!(home.stack_names(), ["service-x-infra", "service-x-app"]);
+    // The stacks deployed at home are the ones the simulator runs there.
+    let discovery = world.discovery();
+    for name in home.stack_names() {
+        assert!(
+            discovery
+                .stacks
+                .iter()
+                .any(|s| s.flow == "service-x" && s.region == "eu-west-1" && s.name == name),
+            "{name} in eu-west-1"
+        );
+    }
 }

@@ -136,7 +136,9 @@ pub struct Wave {
     pub name: String,
     /// The CodePipeline this stage belongs to (differs per wave in a chained flow).
     pub pipeline: String,
-    /// Source, Build, UpdatePipeline and Assets rows: they run before any region deploys.
+    /// A row that runs once in the home region before any region deploys
+    /// (Source, Build, UpdatePipeline, Assets, or any stage before the first
+    /// one holding a deploy or approval action; see `domain::attribution`).
     pub pre_deploy: bool,
     pub transition: Transition,
     /// Status of the stage's latest execution, as CodePipeline reports it.
@@ -240,6 +242,23 @@ impl Cell {
             .find(|a| a.approval.is_some() && a.status == ActionStatus::InProgress)
     }
 
+    /// How the cell's actions last ended in an earlier execution, worst
+    /// first, when some of them have not run in the current one.
+    pub fn earlier_status(&self) -> Option<ActionStatus> {
+        let earlier = || self.actions.iter().filter_map(|a| a.earlier.as_ref());
+        let any = |s: ActionStatus| earlier().any(|e| e.status == s);
+        earlier().next()?;
+        Some(if any(ActionStatus::Failed) {
+            ActionStatus::Failed
+        } else if any(ActionStatus::Abandoned) {
+            ActionStatus::Abandoned
+        } else if any(ActionStatus::InProgress) {
+            ActionStatus::InProgress
+        } else {
+            ActionStatus::Succeeded
+        })
+    }
+
     /// Stack names deployed by this cell's CloudFormation actions.
     pub fn stack_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self
@@ -269,7 +288,8 @@ pub struct Action {
     pub category: String,
     pub provider: String,
     pub run_order: i32,
-    /// The region the action runs in (its `region` field, or the pipeline's home region).
+    /// The region the action runs in (its `region` field, or the pipeline's
+    /// home region); an approval may be drawn in another region's column.
     pub region: String,
     pub status: ActionStatus,
     pub started_at: Option<Timestamp>,
@@ -283,6 +303,19 @@ pub struct Action {
     /// CodePipeline says.
     #[serde(default)]
     pub updated_by: Option<String>,
+    /// The outcome of the action's latest run when that run belongs to an
+    /// execution before the stage's current one; the action itself is then
+    /// `NotStarted` in this execution.
+    #[serde(default)]
+    pub earlier: Option<EarlierRun>,
+}
+
+/// A run of an action in an earlier pipeline execution, shown greyed beside
+/// the action that has not run in the current one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlierRun {
+    pub status: ActionStatus,
+    pub at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

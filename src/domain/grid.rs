@@ -1,25 +1,23 @@
 //! Deriving the wave x region grid from a pipeline's structure and state as
 //! CodePipeline returns them.
 //!
-//! Stages become waves in order. An action's `region` field (or the
-//! pipeline's home region) gives its column. Actions without a region of their
-//! own (manual approvals, shell steps) belong to the region of their CDK stage
-//! group: CDK Pipelines names actions `<Stage>.<Stack>.Prepare` and
-//! `<Stage>.<Stack>.Deploy`, and drops the `<Stage>.` prefix when a wave holds a
-//! single stage.
-
-use std::collections::BTreeMap;
+//! Stages become waves in order; `attribution` says which column each
+//! action is drawn in and which stages are pre-deploy rows; `current_run`
+//! says which actions' latest runs belong to the stage's current execution.
+//! A run of an earlier execution is drawn as not started, its result kept
+//! aside to be shown greyed.
 
 use jiff::Timestamp;
 
-use super::fleet::{Action, ActionStatus, Approval, Cell, StageStatus, Transition, Wave};
+use super::attribution::{columns, pre_deploy_stages, runs_in};
+use super::current_run::{RunEvidence, RunOf};
+use super::fleet::{
+    Action, ActionStatus, Approval, Cell, EarlierRun, StageStatus, Transition, Wave,
+};
 use super::pipeline_doc::{
     ActionDeclaration, ActionState, GetPipelineStateOutput, PipelineDeclaration, StageDeclaration,
     StageState,
 };
-
-/// Stage names that build and publish before any region deploys.
-const PRE_DEPLOY_STAGES: [&str; 5] = ["Source", "Build", "UpdatePipeline", "Assets", "SelfMutate"];
 
 /// The waves of one pipeline and its regions in column order.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,17 +26,36 @@ pub struct DerivedGrid {
     pub regions: Vec<String>,
 }
 
+/// The grid from GetPipeline and GetPipelineState alone: every action's
+/// latest run is taken as the stage's current one.
 pub fn derive_grid(
     decl: &PipelineDeclaration,
     state: Option<&GetPipelineStateOutput>,
     home_region: &str,
 ) -> DerivedGrid {
+    derive_grid_with(decl, state, &RunEvidence::default(), home_region)
+}
+
+/// The grid, with what the pipeline's executions tell about which runs are
+/// current.
+pub fn derive_grid_with(
+    decl: &PipelineDeclaration,
+    state: Option<&GetPipelineStateOutput>,
+    evidence: &RunEvidence,
+    home_region: &str,
+) -> DerivedGrid {
     let mut regions: Vec<String> = Vec::new();
     let mut waves = Vec::with_capacity(decl.stages.len());
-    for stage in &decl.stages {
+    for (stage, pre_deploy) in decl.stages.iter().zip(pre_deploy_stages(decl)) {
         let stage_state =
             state.and_then(|s| s.stage_states.iter().find(|st| st.stage_name == stage.name));
-        let wave = derive_wave(&decl.name, stage, stage_state, home_region);
+        let context = StageContext {
+            pipeline: &decl.name,
+            state: stage_state,
+            evidence,
+            home_region,
+        };
+        let wave = derive_wave(stage, pre_deploy, &context);
         if !wave.pre_deploy {
             for region in wave.regions() {
                 if !regions.iter().any(|r| r == region) {
@@ -72,22 +89,17 @@ pub fn chain_grids(parts: impl IntoIterator<Item = DerivedGrid>) -> DerivedGrid 
     out
 }
 
-pub fn is_pre_deploy_stage(stage: &StageDeclaration) -> bool {
-    PRE_DEPLOY_STAGES.contains(&stage.name.as_str())
-        || stage
-            .actions
-            .iter()
-            .all(|a| a.action_type_id.category == "Source")
+/// What deriving one stage needs besides its declaration.
+struct StageContext<'a> {
+    pipeline: &'a str,
+    state: Option<&'a StageState>,
+    evidence: &'a RunEvidence,
+    home_region: &'a str,
 }
 
-fn derive_wave(
-    pipeline: &str,
-    stage: &StageDeclaration,
-    state: Option<&StageState>,
-    home_region: &str,
-) -> Wave {
-    let regions = attribute_regions(stage, home_region);
-    let transition = state
+fn derive_wave(stage: &StageDeclaration, pre_deploy: bool, cx: &StageContext) -> Wave {
+    let transition = cx
+        .state
         .and_then(|s| s.inbound_transition_state.as_ref())
         .map(|t| Transition {
             enabled: t.enabled,
@@ -99,14 +111,12 @@ fn derive_wave(
     let held = !transition.enabled;
 
     let mut cells: Vec<Cell> = Vec::new();
-    for (decl, region) in stage.actions.iter().zip(regions) {
-        let action_state =
-            state.and_then(|s| s.action_states.iter().find(|a| a.action_name == decl.name));
-        let action = derive_action(decl, action_state, region.clone());
-        match cells.iter_mut().find(|c| c.region == region) {
+    for (decl, column) in stage.actions.iter().zip(columns(stage, cx.home_region)) {
+        let action = derive_action(decl, cx);
+        match cells.iter_mut().find(|c| c.region == column) {
             Some(cell) => cell.actions.push(action),
             None => cells.push(Cell {
-                region,
+                region: column,
                 actions: vec![action],
                 held,
             }),
@@ -116,72 +126,52 @@ fn derive_wave(
         cell.actions.sort_by_key(|a| a.run_order);
     }
 
+    let latest = cx.state.and_then(|s| s.latest_execution.as_ref());
     Wave {
         name: stage.name.clone(),
-        pipeline: pipeline.to_string(),
-        pre_deploy: is_pre_deploy_stage(stage),
+        pipeline: cx.pipeline.to_string(),
+        pre_deploy,
         transition,
-        stage_status: state
-            .and_then(|s| s.latest_execution.as_ref())
-            .and_then(|e| parse_stage_status(&e.status)),
-        execution_id: state
-            .and_then(|s| s.latest_execution.as_ref())
-            .map(|e| e.pipeline_execution_id.clone()),
+        stage_status: latest.and_then(|e| parse_stage_status(&e.status)),
+        execution_id: latest.map(|e| e.pipeline_execution_id.clone()),
         cells,
     }
 }
 
-/// The region of each action of a stage, in declaration order.
-fn attribute_regions(stage: &StageDeclaration, home_region: &str) -> Vec<String> {
-    // Regions that CDK stage groups (the prefix of `<Group>.<Stack>.<Step>`)
-    // deploy to.
-    let mut group_regions: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    let mut stage_regions: Vec<&str> = Vec::new();
-    for action in &stage.actions {
-        if let Some(region) = action.region.as_deref() {
-            if let Some(group) = cdk_group(&action.name) {
-                let entry = group_regions.entry(group).or_default();
-                if !entry.contains(&region) {
-                    entry.push(region);
-                }
-            }
-            if !stage_regions.contains(&region) {
-                stage_regions.push(region);
-            }
+/// The action as the stage's current execution has it: an action whose
+/// latest run belongs to an earlier execution has not started in this one.
+fn derive_action(decl: &ActionDeclaration, cx: &StageContext) -> Action {
+    let state = cx
+        .state
+        .and_then(|s| s.action_states.iter().find(|a| a.action_name == decl.name));
+    let run_of = match (cx.state, state) {
+        (Some(stage), Some(action)) => cx.evidence.run_of(stage, action),
+        _ => RunOf::Current,
+    };
+    let mut action = action_from_state(decl, state, runs_in(decl, cx.home_region));
+    if run_of == RunOf::Earlier && action.status != ActionStatus::NotStarted {
+        action.earlier = Some(EarlierRun {
+            status: action.status,
+            at: action.ended_at.or(action.started_at),
+        });
+        action.status = ActionStatus::NotStarted;
+        action.started_at = None;
+        action.ended_at = None;
+        action.external_url = None;
+        action.error = None;
+        action.updated_by = None;
+        if let Some(approval) = action.approval.as_mut() {
+            approval.token_present = false;
         }
     }
-
-    stage
-        .actions
-        .iter()
-        .map(|action| {
-            if let Some(region) = &action.region {
-                return region.clone();
-            }
-            // `<Group>.Approve` (or any region-less step of a group, one dot
-            // only) follows its group when the group deploys one region.
-            let prefix = action.name.split_once('.').map(|(group, _)| group);
-            if let Some(&[only]) = prefix.and_then(|g| group_regions.get(g)).map(Vec::as_slice) {
-                return only.to_string();
-            }
-            if let [only] = stage_regions.as_slice() {
-                return only.to_string();
-            }
-            home_region.to_string()
-        })
-        .collect()
+    action
 }
 
-/// The CDK stage group of a regional action named `<Group>.<Stack>.<Step>`.
-/// A single-stage wave names its actions `<Stack>.<Step>`: no group.
-fn cdk_group(action_name: &str) -> Option<&str> {
-    match action_name.split_once('.') {
-        Some((group, rest)) if rest.contains('.') => Some(group),
-        _ => None,
-    }
-}
-
-fn derive_action(decl: &ActionDeclaration, state: Option<&ActionState>, region: String) -> Action {
+fn action_from_state(
+    decl: &ActionDeclaration,
+    state: Option<&ActionState>,
+    region: &str,
+) -> Action {
     let latest = state.and_then(|s| s.latest_execution.as_ref());
     let status = latest
         .map(|e| parse_action_status(&e.status))
@@ -212,7 +202,7 @@ fn derive_action(decl: &ActionDeclaration, state: Option<&ActionState>, region: 
         category: decl.action_type_id.category.clone(),
         provider: decl.action_type_id.provider.clone(),
         run_order: decl.run_order.unwrap_or(1),
-        region,
+        region: region.to_string(),
         status,
         started_at,
         ended_at,
@@ -221,6 +211,7 @@ fn derive_action(decl: &ActionDeclaration, state: Option<&ActionState>, region: 
         approval,
         stack_name: decl.configuration.get("StackName").cloned(),
         updated_by: latest.and_then(|e| e.last_updated_by.clone()),
+        earlier: None,
     }
 }
 

@@ -101,6 +101,7 @@ fn stack_action(s: &StackDeploy) -> Action {
         approval: None,
         stack_name: Some(s.name.clone()),
         updated_by: None,
+        earlier: None,
     }
 }
 

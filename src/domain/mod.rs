@@ -1,5 +1,7 @@
 //! Fleet types and the rules derived from them, shared by every layer.
 
+pub mod attribution;
+pub mod current_run;
 pub mod failover;
 pub mod fleet;
 pub mod grid;

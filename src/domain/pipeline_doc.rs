@@ -68,6 +68,41 @@ pub struct ActionDeclaration {
     pub namespace: Option<String>,
 }
 
+impl StageDeclaration {
+    pub fn new(name: &str, actions: Vec<ActionDeclaration>) -> Self {
+        StageDeclaration {
+            name: name.to_string(),
+            actions,
+            before_entry: None,
+        }
+    }
+}
+
+impl ActionDeclaration {
+    /// An AWS-owned action type of version 1, without configuration.
+    pub fn new(
+        name: &str,
+        category: &str,
+        provider: &str,
+        run_order: i32,
+        region: Option<&str>,
+    ) -> Self {
+        ActionDeclaration {
+            name: name.to_string(),
+            action_type_id: ActionTypeId {
+                category: category.to_string(),
+                owner: "AWS".to_string(),
+                provider: provider.to_string(),
+                version: "1".to_string(),
+            },
+            run_order: Some(run_order),
+            configuration: BTreeMap::new(),
+            region: region.map(str::to_string),
+            namespace: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionTypeId {
@@ -161,6 +196,36 @@ pub struct ActionExecution {
     /// retry's caller.
     #[serde(default)]
     pub last_updated_by: Option<String>,
+}
+
+impl ActionExecution {
+    /// A run known by its status and the time of its last change alone.
+    pub fn with_status(status: &str, last_status_change: Option<f64>) -> Self {
+        ActionExecution {
+            action_execution_id: None,
+            status: status.to_string(),
+            summary: None,
+            last_status_change,
+            token: None,
+            external_execution_id: None,
+            external_execution_url: None,
+            percent_complete: None,
+            error_details: None,
+            last_updated_by: None,
+        }
+    }
+}
+
+impl ActionState {
+    /// The state of an action whose latest run is `run`.
+    pub fn ran(action_name: &str, run: ActionExecution) -> Self {
+        ActionState {
+            action_name: action_name.to_string(),
+            latest_execution: Some(run),
+            entity_url: None,
+            revision_url: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

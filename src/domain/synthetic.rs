@@ -109,19 +109,11 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
                     .enumerate()
                     .map(|(i, a)| ActionState {
                         action_name: a.name.clone(),
-                        latest_execution: (w < waves / 2).then(|| ActionExecution {
-                            action_execution_id: None,
-                            status: statuses[(i + w) % statuses.len()].to_string(),
-                            summary: None,
-                            last_status_change: Some(timestamp_to_epoch(
-                                now - SignedDuration::from_secs(90),
-                            )),
-                            token: None,
-                            external_execution_id: None,
-                            external_execution_url: None,
-                            percent_complete: None,
-                            error_details: None,
-                            last_updated_by: None,
+                        latest_execution: (w < waves / 2).then(|| {
+                            ActionExecution::with_status(
+                                statuses[(i + w) % statuses.len()],
+                                Some(timestamp_to_epoch(now - SignedDuration::from_secs(90))),
+                            )
                         }),
                         entity_url: None,
                         revision_url: None,

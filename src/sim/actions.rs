@@ -7,6 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::pipeline::{Job, PipelineSim, Run, epoch};
 use super::rng::SimRng;
 use super::stacks::StackSim;
+use crate::domain::attribution::runs_in;
 use crate::domain::pipeline_doc::{ActionDeclaration, ActionExecution};
 
 impl PipelineSim {
@@ -20,21 +21,10 @@ impl PipelineSim {
         rng: &mut SimRng,
     ) {
         let decl = self.decl.stages[s].actions[a].clone();
-        let region = decl
-            .region
-            .clone()
-            .unwrap_or_else(|| self.home_region.clone());
+        let region = runs_in(&decl, &self.home_region).to_string();
         let mut state = ActionExecution {
             action_execution_id: Some(rng.uuid()),
-            status: "InProgress".to_string(),
-            summary: None,
-            last_status_change: epoch(now),
-            token: None,
-            external_execution_id: None,
-            external_execution_url: None,
-            percent_complete: None,
-            error_details: None,
-            last_updated_by: None,
+            ..ActionExecution::with_status("InProgress", epoch(now))
         };
         let mut job = Job {
             ends_at: None,
@@ -139,7 +129,7 @@ impl PipelineSim {
     /// (where a scripted failure lands).
     pub(super) fn is_final_update_in_region(&self, s: usize, a: usize, region: &str) -> bool {
         let updates = |d: &ActionDeclaration| {
-            d.region.as_deref() == Some(region)
+            runs_in(d, &self.home_region) == region
                 && d.action_type_id.provider == "CloudFormation"
                 && matches!(
                     d.configuration.get("ActionMode").map(String::as_str),

@@ -1,12 +1,12 @@
 //! The CodePipeline declarations of the demo fleet, shaped the way CDK
-//! Pipelines and hand-written CloudFormation pipelines name things.
+//! Pipelines and hand-written CloudFormation pipelines name things. Like
+//! CDK, an action names its region only when it runs away from the
+//! pipeline's home region: CodePipeline runs a region-less action at home.
 
 use std::collections::BTreeMap;
 
 use super::spec::{ACCOUNT, ORDERS_REGIONS};
-use crate::domain::pipeline_doc::{
-    ActionDeclaration, ActionTypeId, PipelineDeclaration, StageDeclaration,
-};
+use crate::domain::pipeline_doc::{ActionDeclaration, PipelineDeclaration, StageDeclaration};
 
 fn act(
     name: &str,
@@ -17,29 +17,16 @@ fn act(
     config: &[(&str, String)],
 ) -> ActionDeclaration {
     ActionDeclaration {
-        name: name.to_string(),
-        action_type_id: ActionTypeId {
-            category: category.to_string(),
-            owner: "AWS".to_string(),
-            provider: provider.to_string(),
-            version: "1".to_string(),
-        },
-        run_order: Some(run_order),
         configuration: config
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect::<BTreeMap<_, _>>(),
-        region: region.map(str::to_string),
-        namespace: None,
+        ..ActionDeclaration::new(name, category, provider, run_order, region)
     }
 }
 
 fn stage(name: &str, actions: Vec<ActionDeclaration>) -> StageDeclaration {
-    StageDeclaration {
-        name: name.to_string(),
-        actions,
-        before_entry: None,
-    }
+    StageDeclaration::new(name, actions)
 }
 
 fn decl(
@@ -92,7 +79,22 @@ fn codebuild(name: &str, project: &str, run_order: i32) -> ActionDeclaration {
     )
 }
 
-fn cfn(name: &str, run_order: i32, region: &str, stack: &str, mode: &str) -> ActionDeclaration {
+/// Where an action runs, and the pipeline's home region.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    region: &'a str,
+    home: &'a str,
+}
+
+impl Place<'_> {
+    /// The action's `region` field: none at home.
+    fn declared(&self) -> Option<&str> {
+        (self.region != self.home).then_some(self.region)
+    }
+}
+
+fn cfn(name: &str, run_order: i32, place: Place, stack: &str, mode: &str) -> ActionDeclaration {
+    let region = place.region;
     let mut config = vec![
         ("StackName", stack.to_string()),
         ("ActionMode", mode.to_string()),
@@ -119,7 +121,7 @@ fn cfn(name: &str, run_order: i32, region: &str, stack: &str, mode: &str) -> Act
         "Deploy",
         "CloudFormation",
         run_order,
-        Some(region),
+        place.declared(),
         &config,
     )
 }
@@ -160,10 +162,11 @@ pub fn cdk_stage_name(region: &str) -> String {
 
 /// A CDK Pipelines wave: one CDK stage per region, each with an approval,
 /// a change set and its execution. A single-stage wave drops the prefix.
-fn cdk_wave(wave: &str, regions: &[&str]) -> StageDeclaration {
+fn cdk_wave(wave: &str, regions: &[&str], home: &str) -> StageDeclaration {
     let single = regions.len() == 1;
     let mut actions = Vec::new();
     for region in regions {
+        let place = Place { region, home };
         let cdk_stage = cdk_stage_name(region);
         let prefix = if single {
             String::new()
@@ -180,14 +183,14 @@ fn cdk_wave(wave: &str, regions: &[&str]) -> StageDeclaration {
         actions.push(cfn(
             &format!("{prefix}Api.Prepare"),
             2,
-            region,
+            place,
             &stack,
             "CHANGE_SET_REPLACE",
         ));
         actions.push(cfn(
             &format!("{prefix}Api.Deploy"),
             3,
-            region,
+            place,
             &stack,
             "CHANGE_SET_EXECUTE",
         ));
@@ -195,7 +198,7 @@ fn cdk_wave(wave: &str, regions: &[&str]) -> StageDeclaration {
     stage(wave, actions)
 }
 
-pub(super) fn global_api() -> PipelineDeclaration {
+pub(super) fn global_api(home: &str) -> PipelineDeclaration {
     decl(
         "global-api",
         "V2",
@@ -214,34 +217,35 @@ pub(super) fn global_api() -> PipelineDeclaration {
                     codebuild("FileAsset2", "global-api-asset-2", 1),
                 ],
             ),
-            cdk_wave("SouthAmerica", &["sa-east-1"]),
-            cdk_wave("NorthAmerica", &["us-west-2", "us-east-2"]),
-            cdk_wave("Europe", &["eu-west-1", "eu-central-1"]),
+            cdk_wave("SouthAmerica", &["sa-east-1"], home),
+            cdk_wave("NorthAmerica", &["us-west-2", "us-east-2"], home),
+            cdk_wave("Europe", &["eu-west-1", "eu-central-1"], home),
         ],
     )
 }
 
-pub(super) fn service_x() -> PipelineDeclaration {
+pub(super) fn service_x(home: &str) -> PipelineDeclaration {
     let mut deploy = Vec::new();
     for region in ["eu-west-1", "us-east-1", "ap-southeast-2"] {
+        let place = Place { region, home };
         deploy.push(cfn(
             &format!("{region}-CreateInfrastructure"),
             1,
-            region,
+            place,
             "service-x-infra",
             "CREATE_UPDATE",
         ));
         deploy.push(cfn(
             &format!("{region}-CreateChangeSet"),
             2,
-            region,
+            place,
             "service-x-app",
             "CHANGE_SET_REPLACE",
         ));
         deploy.push(cfn(
             &format!("{region}-ExecuteChangeSet"),
             3,
-            region,
+            place,
             "service-x-app",
             "CHANGE_SET_EXECUTE",
         ));
@@ -270,7 +274,7 @@ pub(super) fn service_x() -> PipelineDeclaration {
     )
 }
 
-pub(super) fn orders() -> PipelineDeclaration {
+pub(super) fn orders(home: &str) -> PipelineDeclaration {
     let mut stages = vec![
         github_source("orders"),
         stage("Build", vec![codebuild("Synth", "orders-synth", 1)]),
@@ -281,13 +285,18 @@ pub(super) fn orders() -> PipelineDeclaration {
         if i > 0 {
             actions.push(approval("Approve", 1, "orders", region));
         }
-        actions.push(cfn("Deploy", 2, region, "orders-api", "CREATE_UPDATE"));
+        let place = Place { region, home };
+        actions.push(cfn("Deploy", 2, place, "orders-api", "CREATE_UPDATE"));
         stages.push(stage(&cdk_stage_name(region), actions));
     }
     decl("orders-active-active", "V2", "QUEUED", stages)
 }
 
-pub(super) fn edge_relay_build() -> PipelineDeclaration {
+pub(super) fn edge_relay_build(home: &str) -> PipelineDeclaration {
+    let place = Place {
+        region: "us-east-1",
+        home,
+    };
     decl(
         "edge-relay-build",
         "V2",
@@ -298,13 +307,13 @@ pub(super) fn edge_relay_build() -> PipelineDeclaration {
             stage(
                 "DeployUsEast1",
                 vec![
-                    cfn("Deploy", 1, "us-east-1", "edge-relay", "CREATE_UPDATE"),
+                    cfn("Deploy", 1, place, "edge-relay", "CREATE_UPDATE"),
                     act(
                         "PublishArtifact",
                         "Deploy",
                         "S3",
                         2,
-                        Some("us-east-1"),
+                        place.declared(),
                         &[
                             ("BucketName", "edge-relay-artifacts-us-east-1".to_string()),
                             ("Extract", "false".to_string()),
@@ -317,7 +326,11 @@ pub(super) fn edge_relay_build() -> PipelineDeclaration {
     )
 }
 
-pub(super) fn edge_relay_apse() -> PipelineDeclaration {
+pub(super) fn edge_relay_apse(home: &str) -> PipelineDeclaration {
+    let place = Place {
+        region: "ap-south-1",
+        home,
+    };
     decl(
         "edge-relay-apse",
         "V1",
@@ -340,13 +353,7 @@ pub(super) fn edge_relay_apse() -> PipelineDeclaration {
             ),
             stage(
                 "DeployApSouth1",
-                vec![cfn(
-                    "Deploy",
-                    1,
-                    "ap-south-1",
-                    "edge-relay",
-                    "CREATE_UPDATE",
-                )],
+                vec![cfn("Deploy", 1, place, "edge-relay", "CREATE_UPDATE")],
             ),
         ],
     )

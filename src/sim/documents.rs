@@ -2,6 +2,8 @@
 
 use super::pipeline::{PipelineSim, epoch};
 use super::spec::ACCOUNT;
+use crate::domain::attribution::runs_in;
+use crate::domain::current_run::{ActionRun, RunEvidence};
 use crate::domain::pipeline_doc::{
     ActionDeclaration, ActionState, GetPipelineOutput, GetPipelineStateOutput, PipelineMetadata,
     StageState,
@@ -55,8 +57,41 @@ impl PipelineSim {
     }
 }
 
+impl PipelineSim {
+    /// What ListPipelineExecutions and, for the executions whose runs the
+    /// time cannot place, ListActionExecutions would answer: the same
+    /// evidence the AWS adapter gathers.
+    pub fn run_evidence(&self) -> RunEvidence {
+        let mut evidence = RunEvidence::from_executions(&self.executions);
+        for id in evidence.executions_to_list(&self.state_doc()) {
+            let runs = self
+                .decl
+                .stages
+                .iter()
+                .zip(&self.stages)
+                .flat_map(|(decl, sim)| {
+                    decl.actions
+                        .iter()
+                        .zip(&sim.actions)
+                        .filter(|(_, a)| a.execution_id.as_deref() == Some(id.as_str()))
+                        .map(|(d, a)| ActionRun {
+                            stage: decl.name.clone(),
+                            action: d.name.clone(),
+                            action_execution_id: a
+                                .state
+                                .as_ref()
+                                .and_then(|s| s.action_execution_id.clone()),
+                        })
+                })
+                .collect();
+            evidence.action_runs.insert(id, runs);
+        }
+        evidence
+    }
+}
+
 fn entity_url(a: &ActionDeclaration, home: &str) -> Option<String> {
-    let region = a.region.as_deref().unwrap_or(home);
+    let region = runs_in(a, home);
     match a.action_type_id.provider.as_str() {
         "CodeBuild" => a.configuration.get("ProjectName").map(|p| {
             format!("https://console.aws.amazon.com/codebuild/home?region={region}#/projects/{p}/view")

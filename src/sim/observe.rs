@@ -8,7 +8,7 @@ use super::spec::{self, ACCOUNT};
 use super::stacks::StackSim;
 use super::world::SimWorld;
 use crate::domain::fleet::{ExecutionMode, Flow, FlowKind, HealthCheck, Pipeline, PipelineType};
-use crate::domain::grid::{DerivedGrid, chain_grids, derive_grid};
+use crate::domain::grid::{DerivedGrid, chain_grids, derive_grid_with};
 use crate::source::{Discovery, StackObservation, StackRef, TableRef};
 
 /// The name of the single wave of a flow deployed by hand.
@@ -63,11 +63,14 @@ impl SimWorld {
                 )],
             }
         } else {
-            chain_grids(
-                pipelines
-                    .iter()
-                    .map(|p| derive_grid(&p.decl, Some(&p.state_doc()), &p.home_region)),
-            )
+            chain_grids(pipelines.iter().map(|p| {
+                derive_grid_with(
+                    &p.decl,
+                    Some(&p.state_doc()),
+                    &p.run_evidence(),
+                    &p.home_region,
+                )
+            }))
         };
         let mut executions: Vec<_> = pipelines
             .iter()

@@ -465,15 +465,8 @@ impl PipelineSim {
                 action.execution_id = Some(execution_id.to_string());
                 action.state = Some(ActionExecution {
                     action_execution_id: Some(rng.uuid()),
-                    status: "Succeeded".to_string(),
-                    summary: None,
-                    last_status_change: epoch(at),
-                    token: None,
-                    external_execution_id: None,
-                    external_execution_url: None,
                     percent_complete: Some(100),
-                    error_details: None,
-                    last_updated_by: None,
+                    ..ActionExecution::with_status("Succeeded", epoch(at))
                 });
             }
         }

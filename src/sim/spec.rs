@@ -10,6 +10,7 @@
 //!   wave name is unique within the flow.
 
 use super::declarations::{edge_relay_apse, edge_relay_build, global_api, orders, service_x};
+use crate::domain::attribution::runs_in;
 use crate::domain::fleet::{FlowKind, Record, RecordSet, RoutingPolicy};
 use crate::domain::pipeline_doc::PipelineDeclaration;
 
@@ -31,6 +32,21 @@ pub struct PipelineSpec {
     pub home_region: &'static str,
     /// The pipeline whose successful execution hands its artifact to this one.
     pub upstream: Option<&'static str>,
+}
+
+impl PipelineSpec {
+    /// A pipeline declared for the home region it lives in.
+    fn homed(
+        home_region: &'static str,
+        declare: fn(&str) -> PipelineDeclaration,
+        upstream: Option<&'static str>,
+    ) -> Self {
+        PipelineSpec {
+            decl: declare(home_region),
+            home_region,
+            upstream,
+        }
+    }
 }
 
 /// A stack the fleet deploys, with the resources an update touches.
@@ -61,31 +77,19 @@ pub fn flows() -> Vec<FlowSpec> {
         FlowSpec {
             name: "global-api",
             kind: FlowKind::Pipeline,
-            pipelines: vec![PipelineSpec {
-                decl: global_api(),
-                home_region: "us-east-1",
-                upstream: None,
-            }],
+            pipelines: vec![PipelineSpec::homed("us-east-1", global_api, None)],
             manual_stacks: vec![],
         },
         FlowSpec {
             name: "service-x",
             kind: FlowKind::Pipeline,
-            pipelines: vec![PipelineSpec {
-                decl: service_x(),
-                home_region: "eu-west-1",
-                upstream: None,
-            }],
+            pipelines: vec![PipelineSpec::homed("eu-west-1", service_x, None)],
             manual_stacks: vec![],
         },
         FlowSpec {
             name: "orders-active-active",
             kind: FlowKind::Pipeline,
-            pipelines: vec![PipelineSpec {
-                decl: orders(),
-                home_region: "us-east-1",
-                upstream: None,
-            }],
+            pipelines: vec![PipelineSpec::homed("us-east-1", orders, None)],
             manual_stacks: vec![],
         },
         FlowSpec {
@@ -98,16 +102,8 @@ pub fn flows() -> Vec<FlowSpec> {
             name: "edge-relay",
             kind: FlowKind::Chained,
             pipelines: vec![
-                PipelineSpec {
-                    decl: edge_relay_build(),
-                    home_region: "us-east-1",
-                    upstream: None,
-                },
-                PipelineSpec {
-                    decl: edge_relay_apse(),
-                    home_region: "ap-south-1",
-                    upstream: Some("edge-relay-build"),
-                },
+                PipelineSpec::homed("us-east-1", edge_relay_build, None),
+                PipelineSpec::homed("ap-south-1", edge_relay_apse, Some("edge-relay-build")),
             ],
             manual_stacks: vec![],
         },
@@ -131,10 +127,8 @@ pub fn stacks(flows: &[FlowSpec]) -> Vec<StackSpec> {
         for p in &flow.pipelines {
             for stage in &p.decl.stages {
                 for a in &stage.actions {
-                    if let (Some(region), Some(stack)) =
-                        (&a.region, a.configuration.get("StackName"))
-                    {
-                        push(flow.name, region, stack);
+                    if let Some(stack) = a.configuration.get("StackName") {
+                        push(flow.name, runs_in(a, p.home_region), stack);
                     }
                 }
             }

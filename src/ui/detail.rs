@@ -23,8 +23,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     };
     let mut lines = header_lines(model, flow, wave, cell, theme);
     lines.push(Line::from(""));
-    lines.extend(action_lines(model, cell, theme, area.width));
-    lines.extend(gate_lines(cell, theme));
+    lines.extend(work_lines(model, (flow, wave, cell), theme, area.width));
     for stack in stacks(model, flow, cell) {
         lines.push(Line::from(""));
         lines.extend(stack_lines(model, stack, theme, usize::MAX));
@@ -55,8 +54,7 @@ pub fn preview(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         return;
     };
     let mut lines = header_lines(model, flow, wave, cell, theme);
-    lines.extend(action_lines(model, cell, theme, area.width));
-    lines.extend(gate_lines(cell, theme));
+    lines.extend(work_lines(model, (flow, wave, cell), theme, area.width));
     let room = (area.height as usize).saturating_sub(lines.len() + 2);
     if let Some(stack) = stacks(model, flow, cell).into_iter().next() {
         lines.extend(stack_lines(model, stack, theme, room.saturating_sub(2)));
@@ -77,6 +75,28 @@ fn selection(model: &Model) -> Option<(&Flow, &Wave, &Cell)> {
     let wave = flow.waves.get(wave_idx)?;
     let cell = wave.cell(region)?;
     Some((flow, wave, cell))
+}
+
+/// The cell's actions, then its waiting gate if any.
+fn work_lines<'a>(
+    model: &Model,
+    (flow, wave, cell): (&Flow, &Wave, &Cell),
+    theme: &Theme,
+    width: u16,
+) -> Vec<Line<'a>> {
+    let mut lines = action_lines(model, home_region(flow, wave), cell, theme, width);
+    lines.extend(gate_lines(cell, theme));
+    lines
+}
+
+/// The home region of the pipeline a wave belongs to (a chained flow's
+/// pipelines live in different regions).
+fn home_region<'a>(flow: &'a Flow, wave: &Wave) -> &'a str {
+    flow.pipelines
+        .iter()
+        .find(|p| p.name == wave.pipeline)
+        .map(|p| p.home_region.as_str())
+        .unwrap_or_else(|| flow.home_region())
 }
 
 fn stacks<'a>(model: &'a Model, flow: &'a Flow, cell: &'a Cell) -> Vec<&'a Stack> {
@@ -183,17 +203,48 @@ fn header_lines<'a>(
     lines
 }
 
-fn action_lines<'a>(model: &Model, cell: &Cell, theme: &Theme, width: u16) -> Vec<Line<'a>> {
-    let name_w = (width as usize / 3).clamp(16, 40);
+/// One line per action: runOrder, state, name, kind, where it runs (an
+/// approval drawn in a region's column runs in the pipeline's home region),
+/// and when; an action this execution has not reached shows, greyed, how its
+/// run in an earlier execution ended.
+fn action_lines<'a>(
+    model: &Model,
+    home: &str,
+    cell: &Cell,
+    theme: &Theme,
+    width: u16,
+) -> Vec<Line<'a>> {
+    let name_w = (width as usize / 4).clamp(16, 40);
+    let kind_w = (width as usize / 5).clamp(24, 34);
+    let age = |t: jiff::Timestamp| fmt_age(model.now.as_second() - t.as_second());
     let mut lines = Vec::new();
     for a in &cell.actions {
-        let when = match (a.status, a.started_at, a.ended_at) {
-            (ActionStatus::InProgress, Some(s), _) => format!(
-                "running {}",
-                fmt_elapsed(model.now.as_second() - s.as_second())
+        let (when, when_style) = match (a.status, a.started_at, a.ended_at, &a.earlier) {
+            (ActionStatus::InProgress, Some(s), _, _) => (
+                format!(
+                    "running {}",
+                    fmt_elapsed(model.now.as_second() - s.as_second())
+                ),
+                action_style(theme, a.status),
             ),
-            (_, _, Some(e)) => format!("{} ago", fmt_age(model.now.as_second() - e.as_second())),
-            _ => String::new(),
+            (_, _, Some(e), _) => (format!("{} ago", age(e)), action_style(theme, a.status)),
+            (_, _, _, Some(earlier)) => (
+                format!(
+                    "earlier run {}{}",
+                    action_glyph(earlier.status),
+                    earlier
+                        .at
+                        .map(|t| format!(" {} ago", age(t)))
+                        .unwrap_or_default()
+                ),
+                theme.dim,
+            ),
+            _ => (String::new(), theme.dim),
+        };
+        let place = if a.region == home {
+            format!("{} (home)", a.region)
+        } else {
+            a.region.clone()
         };
         lines.push(Line::from(vec![
             Span::styled(format!("  {} ", a.run_order), theme.dim),
@@ -201,13 +252,13 @@ fn action_lines<'a>(model: &Model, cell: &Cell, theme: &Theme, width: u16) -> Ve
                 format!("{} ", action_glyph(a.status)),
                 action_style(theme, a.status),
             ),
-            Span::styled(pad(&a.name, name_w), theme.base),
+            Span::styled(column(&a.name, name_w), theme.base),
             Span::styled(
-                pad(&format!("{}/{}", a.category, a.provider), 40),
+                column(&format!("{}/{}", a.category, a.provider), kind_w),
                 theme.dim,
             ),
-            Span::raw(" "),
-            Span::styled(when, action_style(theme, a.status)),
+            Span::styled(column(&place, 22), theme.dim),
+            Span::styled(when, when_style),
         ]));
         if let Some(err) = &a.error {
             lines.push(Line::from(Span::styled(
@@ -223,6 +274,12 @@ fn action_lines<'a>(model: &Model, cell: &Cell, theme: &Theme, width: u16) -> Ve
         }
     }
     lines
+}
+
+/// Text padded or cut to a column of `width`, its last cell left blank so
+/// neighbouring columns never run together.
+fn column(text: &str, width: usize) -> String {
+    format!("{} ", pad(text, width.saturating_sub(1)))
 }
 
 fn gate_lines<'a>(cell: &Cell, theme: &Theme) -> Vec<Line<'a>> {

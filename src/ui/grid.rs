@@ -9,8 +9,8 @@ use ratatui::widgets::Paragraph;
 
 use super::detail;
 use super::glyphs::{
-    CHANGED_ELSEWHERE, cell_glyph, cell_style, execution_glyph, execution_style, fmt_age, fmt_ms,
-    health_glyph, health_style, lag_style, stack_short,
+    CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, execution_glyph, execution_style,
+    fmt_age, fmt_ms, health_glyph, health_style, lag_style, stack_short,
 };
 use super::text::pad;
 use crate::config::theme::Theme;
@@ -353,13 +353,18 @@ fn draw_cell(
     if selected {
         line1 = line1.patch(theme.selected).add_modifier(Modifier::REVERSED);
     }
-    buf.set_stringn(
-        x,
-        y,
-        pad(&format!("{glyph} {word}{elapsed}"), w as usize),
-        w as usize,
-        line1,
-    );
+    buf.set_stringn(x, y, pad("", w as usize), w as usize, line1);
+    let mut spans = vec![Span::styled(format!("{glyph} {word}{elapsed}"), line1)];
+    // A cell the current execution has not reached keeps its earlier
+    // result beside it, greyed: not this execution's.
+    if let Some(earlier) = cell
+        .earlier_status()
+        .filter(|_| matches!(status, CellStatus::NotStarted | CellStatus::Held))
+    {
+        let style = if selected { line1 } else { theme.dim };
+        spans.push(Span::styled(format!(" ({})", action_glyph(earlier)), style));
+    }
+    buf.set_line(x, y, &Line::from(spans), w);
     if y + 1 >= bottom {
         return;
     }

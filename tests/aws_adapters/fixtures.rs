@@ -119,3 +119,20 @@ pub fn list_pipeline_executions() -> String {
    "trigger":{"triggerType":"StartPipelineExecution","triggerDetail":"arn:aws:sts::111122223333:assumed-role/oncall/alice"},"executionMode":"QUEUED"}]}"#
         .to_string()
 }
+
+/// ListActionExecutions of exec-1 in NorthAmerica: the us-east-2
+/// deployment and the us-west-2 gate still waiting.
+pub fn list_action_executions_exec1() -> String {
+    let run = |action: &str, id: &str, status: &str| {
+        format!(
+            r#"{{"pipelineExecutionId":"exec-1","actionExecutionId":"{id}","stageName":"NorthAmerica","actionName":"{action}",
+                "status":"{status}","startTime":1763688000.0,"lastUpdateTime":1763689500.0}}"#
+        )
+    };
+    format!(
+        r#"{{"actionExecutionDetails":[{},{},{}]}}"#,
+        run("UsEast2.ApiStack.Prepare", "a-uep", "Succeeded"),
+        run("UsEast2.ApiStack.Deploy", "a-ued", "Succeeded"),
+        run("UsWest2.Approve", "a-ap", "InProgress")
+    )
+}

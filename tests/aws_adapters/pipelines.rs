@@ -189,6 +189,10 @@ fn flow_fake(state_versions: Vec<i32>) -> FlowFake {
     let state = seq.build();
     let executions = mock!(Client::list_pipeline_executions)
         .then_http_response(|| http(200, &fixtures::list_pipeline_executions()));
+    // NorthAmerica's us-east-2 runs finished after exec-1 started: exec-1's
+    // own runs say they are its.
+    let action_runs = mock!(Client::list_action_executions)
+        .then_http_response(|| http(200, &fixtures::list_action_executions_exec1()));
     let discovery_structure = mock!(Client::get_pipeline)
         .sequence()
         .http_response(|| http(200, &fixtures::get_pipeline("api", 3)))
@@ -199,6 +203,7 @@ fn flow_fake(state_versions: Vec<i32>) -> FlowFake {
         get_pipeline.clone(),
         state.clone(),
         executions.clone(),
+        action_runs,
         caller_identity(),
     ]);
     FlowFake {
@@ -368,6 +373,8 @@ async fn once_state_was_read_throttling_fails_the_poll_instead_of_blanking_it() 
                 .build(),
             mock!(Client::list_pipeline_executions)
                 .then_http_response(|| http(200, &fixtures::list_pipeline_executions())),
+            mock!(Client::list_action_executions)
+                .then_http_response(|| http(200, &fixtures::list_action_executions_exec1())),
             caller_identity(),
         ];
         let fake = Fake::new(rules);

@@ -224,3 +224,66 @@ fn a_pipeline_whose_last_poll_failed_says_so_in_the_grid_title() {
     assert_eq!(y, 2, "on the grid's title line");
     assert!(buffer[(x, y)].modifier.contains(Modifier::BOLD));
 }
+
+/// The case on the demo fleet: the Europe gate is answered in a new
+/// execution while the change set and its execution last ran in an earlier
+/// one. The cell must not read "done": it is pending, with the earlier
+/// result beside it, greyed.
+#[test]
+fn an_answered_gate_leaves_its_cell_pending_with_the_earlier_result_greyed() {
+    use wavetop::domain::fleet::ActionStatus;
+
+    let mut c = Console::at_minutes(10);
+    c.navigate("global-api", "Europe", "eu-west-1");
+    c.keys("a tab right enter");
+    let flow = c.model.fleet.flow("global-api").unwrap();
+    let cell = flow.wave("Europe").unwrap().cell("eu-west-1").unwrap();
+    let statuses: Vec<(ActionStatus, Option<ActionStatus>)> = cell
+        .actions
+        .iter()
+        .map(|a| (a.status, a.earlier.as_ref().map(|e| e.status)))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (ActionStatus::Succeeded, None),
+            (ActionStatus::NotStarted, Some(ActionStatus::Succeeded)),
+            (ActionStatus::NotStarted, Some(ActionStatus::Succeeded)),
+        ]
+    );
+    assert_eq!(cell.status(), CellStatus::NotStarted);
+
+    // In the grid, off the cursor: the earlier glyph is greyed, not green.
+    c.keys("up");
+    let theme = dark();
+    let terminal = render(&c.model, &theme, 160, 48);
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "pending (✔)").expect("the cell is pending");
+    let earlier = &buffer[(x + "pending (".chars().count() as u16, y)];
+    assert_eq!(earlier.symbol(), "✔");
+    assert_eq!(earlier.fg, theme.dim.fg.unwrap());
+    assert_ne!(earlier.fg, theme.status_succeeded.fg.unwrap());
+
+    // In the detail: each action says where it runs; the earlier run greyed.
+    c.keys("down enter");
+    let terminal = render(&c.model, &theme, 160, 48);
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "earlier run ✔").expect("the detail names the earlier run");
+    assert_eq!(buffer[(x, y)].fg, theme.dim.fg.unwrap());
+    let text: String = (0..160)
+        .map(|x| buffer[(x, y)].symbol().to_string())
+        .collect();
+    assert!(text.contains("EuWest1.Api.Prepare"), "{text}");
+    assert!(
+        text.contains("eu-west-1 "),
+        "the change set runs in eu-west-1: {text}"
+    );
+    let (_, gate_y) = find(buffer, "EuWest1.Approve").expect("the gate's line");
+    let gate: String = (0..160)
+        .map(|x| buffer[(x, gate_y)].symbol().to_string())
+        .collect();
+    assert!(
+        gate.contains("us-east-1 (home)"),
+        "the gate runs at home: {gate}"
+    );
+}

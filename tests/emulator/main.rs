@@ -24,6 +24,10 @@
 //! For the drain, health status has to be known: a small relay in front of
 //! moto carries CloudWatch's CBOR calls to moto's JSON protocol and back.
 //!
+//! Real pipeline definitions from public repositories are created in moto as
+//! their templates declare them, and the snapshot must draw each one as its
+//! template says (`real_pipelines.rs`).
+//!
 //! The last test runs the console itself against moto in a pseudo-terminal
 //! (the harness of `tests/pty/`) and reads its screen: the account, the
 //! seeded pipeline and record sets, the calls moto lacks shown as errors of
@@ -71,6 +75,7 @@ mod operate_bench;
 mod operate_console;
 mod operate_races;
 mod operate_wire;
+mod real_pipelines;
 mod relay;
 mod snapshot;
 mod standin;

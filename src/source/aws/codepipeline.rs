@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::errors::{map_sdk_error, missing};
 use super::time::{to_epoch, to_timestamp};
+use crate::domain::current_run::ActionRun;
 use crate::domain::fleet::{Execution, ExecutionMode, ExecutionStatus, PipelineType};
 use crate::domain::pipeline_doc as doc;
 use crate::source::{RetryMode, SourceError};
@@ -17,6 +18,10 @@ use crate::source::{RetryMode, SourceError};
 const MAX_LIST_PAGES: usize = 20;
 /// Executions shown per pipeline: the first page of ListPipelineExecutions.
 pub const EXECUTIONS_PER_PIPELINE: i32 = 10;
+/// Action runs asked for per page of ListActionExecutions (its maximum).
+const ACTION_RUNS_PER_PAGE: i32 = 100;
+/// Pages of ListActionExecutions read at most for one pipeline execution.
+const MAX_ACTION_RUN_PAGES: usize = 10;
 
 /// Longest summary PutApprovalResult accepts.
 const APPROVAL_SUMMARY_MAX: usize = 512;
@@ -102,6 +107,49 @@ pub async fn list_executions(client: &Client, name: &str) -> Result<Vec<Executio
         .iter()
         .filter_map(|s| execution_from_summary(name, s))
         .collect())
+}
+
+/// The action runs of one pipeline execution, every page of them: which
+/// actions that execution has reached. A list cut short would make runs it
+/// leaves out look earlier, so more than [`MAX_ACTION_RUN_PAGES`] pages is
+/// an error rather than a partial answer.
+pub async fn list_action_runs(
+    client: &Client,
+    pipeline: &str,
+    execution_id: &str,
+) -> Result<Vec<ActionRun>, SourceError> {
+    const OP: &str = "codepipeline:ListActionExecutions";
+    let filter = sdk::ActionExecutionFilter::builder()
+        .pipeline_execution_id(execution_id)
+        .build();
+    let mut runs = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_ACTION_RUN_PAGES {
+        let out = client
+            .list_action_executions()
+            .pipeline_name(pipeline)
+            .filter(filter.clone())
+            .max_results(ACTION_RUNS_PER_PAGE)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(OP, e))?;
+        runs.extend(out.action_execution_details().iter().filter_map(|d| {
+            Some(ActionRun {
+                stage: d.stage_name()?.to_string(),
+                action: d.action_name()?.to_string(),
+                action_execution_id: d.action_execution_id().map(str::to_string),
+            })
+        }));
+        match out.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok(runs),
+        }
+    }
+    Err(SourceError::Other(format!(
+        "{OP}: execution {execution_id} of {pipeline} has more than {} action runs",
+        MAX_ACTION_RUN_PAGES * ACTION_RUNS_PER_PAGE as usize
+    )))
 }
 
 pub fn declaration_to_doc(p: &sdk::PipelineDeclaration) -> doc::PipelineDeclaration {

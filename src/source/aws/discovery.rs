@@ -11,8 +11,10 @@ use super::observe::must_fail;
 use super::state::{FlowDef, PipelineEntry, StackId};
 use super::{Account, AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53, sts};
 use crate::config::schema::StackConfig;
+use crate::domain::attribution::runs_in;
+use crate::domain::current_run::RunEvidence;
 use crate::domain::fleet::{Flow, FlowKind, Pipeline, RecordSet};
-use crate::domain::grid::{DerivedGrid, derive_grid};
+use crate::domain::grid::{DerivedGrid, derive_grid_with};
 use crate::domain::pipeline_doc::GetPipelineOutput;
 use crate::source::{Discovery, SourceError, StackRef, TableRef};
 
@@ -120,7 +122,7 @@ impl AwsBackend {
                         .pipelines
                         .iter()
                         .filter_map(|k| state.pipelines.get(k))
-                        .map(|e| (e, grid_of(e, None)))
+                        .map(|e| (e, grid_of(e, None, &RunEvidence::default())))
                         .collect();
                     pipeline_flow(def, parts, now)
                 }
@@ -298,13 +300,14 @@ fn keyed_entries(found: Vec<Found>, account_ids: &BTreeMap<String, String>) -> V
             structure: f.structure.clone(),
             last_state: None,
             executions: Vec::new(),
+            action_runs: BTreeMap::new(),
         });
     }
     entries
 }
 
-/// Stacks a pipeline deploys: every action carrying a `StackName`, in the
-/// action's region or the pipeline's home region.
+/// Stacks a pipeline deploys: every action carrying a `StackName`, where
+/// the action runs.
 pub(super) fn pipeline_stacks(e: &PipelineEntry) -> Vec<StackId> {
     let mut ids: Vec<StackId> = Vec::new();
     for stage in &e.structure.pipeline.stages {
@@ -312,7 +315,7 @@ pub(super) fn pipeline_stacks(e: &PipelineEntry) -> Vec<StackId> {
             if let Some(name) = action.configuration.get("StackName") {
                 let id = StackId {
                     account: e.account.clone(),
-                    region: action.region.clone().unwrap_or_else(|| e.region.clone()),
+                    region: runs_in(action, &e.region).to_string(),
                     name: name.clone(),
                 };
                 if !ids.contains(&id) {
@@ -335,8 +338,9 @@ pub(super) fn config_stack_id(s: &StackConfig) -> StackId {
 pub(super) fn grid_of(
     e: &PipelineEntry,
     state: Option<&crate::domain::pipeline_doc::GetPipelineStateOutput>,
+    evidence: &RunEvidence,
 ) -> DerivedGrid {
-    let mut grid = derive_grid(&e.structure.pipeline, state, &e.region);
+    let mut grid = derive_grid_with(&e.structure.pipeline, state, evidence, &e.region);
     for wave in &mut grid.waves {
         wave.pipeline = e.key.clone();
     }

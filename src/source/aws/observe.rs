@@ -16,7 +16,9 @@ use super::cloudwatch::{self, MetricQuery};
 use super::discovery::{STACK_MISSING, grid_of, pipeline_flow, pipeline_stacks, unmanaged_flow};
 use super::state::{StackCursor, StackId};
 use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, dynamodb, route53};
+use crate::domain::current_run::RunEvidence;
 use crate::domain::fleet::{FlowKind, GlobalTable, HealthCheck, HealthStatus, LatencySeries};
+use crate::domain::pipeline_doc::GetPipelineStateOutput;
 use crate::source::{Observation, PollKey, SourceError, StackObservation};
 
 /// Whether a failed part of a poll fails the whole poll (see the module docs).
@@ -110,7 +112,8 @@ impl AwsBackend {
                 None
             };
             let fingerprint = state.as_ref().and_then(|s| serde_json::to_string(s).ok());
-            let executions = if fingerprint.is_none() || fingerprint != entry.last_state {
+            let state_changed = fingerprint.is_none() || fingerprint != entry.last_state;
+            let executions = if state_changed {
                 let part = format!("ListPipelineExecutions {key}");
                 self.read_part(
                     &part,
@@ -120,6 +123,22 @@ impl AwsBackend {
             } else {
                 None
             };
+            let listed = executions.as_deref().unwrap_or(&entry.executions);
+            let mut evidence = RunEvidence::from_executions(listed);
+            if !state_changed {
+                evidence.action_runs = entry.action_runs.clone();
+            }
+            if let Some(state) = &state {
+                self.list_current_runs(
+                    &client,
+                    key,
+                    &entry.name,
+                    state,
+                    &mut evidence,
+                    &mut partial,
+                )
+                .await?;
+            }
 
             let mut st = self.lock_state();
             let Some(cached) = st.pipelines.get_mut(key) else {
@@ -140,20 +159,43 @@ impl AwsBackend {
                 cached.executions = list;
             }
             cached.last_state = fingerprint;
-            states.push((key.clone(), state));
+            cached.action_runs = evidence.action_runs.clone();
+            states.push((key.clone(), state, evidence));
         }
         let now = Timestamp::now();
         let mut st = self.lock_state();
         st.record_partial(label, partial);
         let parts = states
             .iter()
-            .filter_map(|(key, state)| {
+            .filter_map(|(key, state, evidence)| {
                 st.pipelines
                     .get(key)
-                    .map(|e| (e, grid_of(e, state.as_ref())))
+                    .map(|e| (e, grid_of(e, state.as_ref(), evidence)))
             })
             .collect();
         Ok(Observation::Flow(pipeline_flow(&def, parts, now)))
+    }
+
+    /// Lists the action runs of the current executions of stages in progress
+    /// whose runs the time cannot place (see `domain::current_run`), unless
+    /// they are at hand already.
+    async fn list_current_runs(
+        &self,
+        client: &aws_sdk_codepipeline::Client,
+        key: &str,
+        pipeline: &str,
+        state: &GetPipelineStateOutput,
+        evidence: &mut RunEvidence,
+        partial: &mut Option<SourceError>,
+    ) -> Result<(), SourceError> {
+        for id in evidence.executions_to_list(state) {
+            let part = format!("ListActionExecutions {key}");
+            let answer = codepipeline::list_action_runs(client, pipeline, &id).await;
+            if let Some(runs) = self.read_part(&part, answer, partial)? {
+                evidence.action_runs.insert(id, runs);
+            }
+        }
+        Ok(())
     }
 
     /// A flow of hand-deployed stacks mirrors their status: from the last

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 
 use super::cloudformation::StackInfo;
 use crate::config::schema::StackConfig;
+use crate::domain::current_run::ActionRun;
 use crate::domain::fleet::{CheckerObservation, Execution, FlowKind, Pipeline, RecordSet};
 use crate::domain::pipeline_doc::GetPipelineOutput;
 use crate::source::{SourceError, TableRef};
@@ -27,6 +28,9 @@ pub struct PipelineEntry {
     /// again only when it changed.
     pub last_state: Option<String>,
     pub executions: Vec<Execution>,
+    /// Action runs of executions listed because the time could not tell
+    /// which runs are current, valid while the state is unchanged.
+    pub action_runs: BTreeMap<String, Vec<ActionRun>>,
 }
 
 #[derive(Debug, Clone)]
