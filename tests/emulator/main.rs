@@ -73,6 +73,7 @@ mod drain_operators;
 mod http;
 mod operate_bench;
 mod operate_console;
+mod operate_guard;
 mod operate_races;
 mod operate_wire;
 mod real_pipelines;
