@@ -8,6 +8,7 @@ use std::time::Instant;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::audit::AuditLog;
+use crate::{errln, out, outln};
 use crate::cli::{BackendArgs, Cli, Command, ConfigCommand};
 use crate::config::{self, Loaded, wants_no_color};
 use crate::core::bindings::Bindings;
@@ -18,11 +19,13 @@ use crate::runtime::event_loop::{self, Backends, Clock};
 use crate::sim::{DEMO_EPOCH, SimBackend, SimWorld};
 use crate::snapshot_text;
 use crate::source::aws::{AwsBackend, AwsOptions};
-use crate::source::snapshot::full_snapshot;
+use crate::source::snapshot::{Completeness, Snapshot, full_snapshot, poll_timeout};
 use crate::source::{Observe, Operate, ReadOnly};
 
 /// Exit status for bad input: flags, config, theme, keymap.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit status of a snapshot that read part of the fleet (the rest is in its errors).
+pub const EXIT_PARTIAL: u8 = 3;
 
 pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
     if let Some(Command::Config {
@@ -32,11 +35,11 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         let path = path.as_deref().or(cli.backend.config.as_deref());
         return Ok(match config::check(path) {
             Ok(summary) => {
-                println!("{summary}");
+                outln!("{summary}");
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("{e}");
+                errln!("{e}");
                 ExitCode::from(EXIT_USAGE)
             }
         });
@@ -44,14 +47,14 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
     let loaded = match config::load(cli.backend.config.as_deref()) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     };
     let windows = match Windows::from_config(&loaded.config.windows) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!(
+            errln!(
                 "{}: {e}",
                 loaded
                     .source
@@ -66,12 +69,12 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
     let fleet = match connect(&cli.backend, &loaded).await {
         Ok(f) => f,
         Err(message) => {
-            eprintln!("wavetop: {message}");
+            errln!("wavetop: {message}");
             return Ok(ExitCode::from(1));
         }
     };
     if cli.backend.at.is_some() && !fleet.simulated {
-        eprintln!("wavetop: --at applies to the simulated fleet only (add --demo)");
+        errln!("wavetop: --at applies to the simulated fleet only (add --demo)");
         return Ok(ExitCode::from(EXIT_USAGE));
     }
     let operate: Arc<dyn Operate> = if read_only {
@@ -85,40 +88,22 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             let at = cli.backend.at;
             // The simulated fleet is looked at on a fixed clock, so the same
             // seed and --at give the same snapshot byte for byte.
-            let (now, result) = if fleet.simulated {
+            let (now, snapshot) = if fleet.simulated {
                 let at = at.unwrap_or(SignedDuration::ZERO);
-                (DEMO_EPOCH + at, crate::sim::fleet_at(cli.backend.seed, at))
+                (DEMO_EPOCH + at, crate::sim::snapshot_at(cli.backend.seed, at))
             } else {
                 let now = (fleet.clock)();
-                (now, full_snapshot(&*fleet.observe, now).await)
+                let read = full_snapshot(&*fleet.observe, now, Some(poll_timeout())).await;
+                (now, read)
             };
-            let snapshot = match result {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("wavetop: snapshot failed: {e}");
-                    return Ok(ExitCode::from(1));
-                }
-            };
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&snapshot_text::json(
-                        &snapshot,
-                        now,
-                        &fleet.label
-                    ))?
-                );
-            } else {
-                print!("{}", snapshot_text::table(&snapshot, now, &fleet.label));
-            }
-            Ok(ExitCode::SUCCESS)
+            report_snapshot(&snapshot, now, &fleet.label, json)
         }
         Some(Command::Config { .. }) => unreachable!("handled before loading"),
         Some(command) => {
             let audit = match open_audit(&cli.backend) {
                 Ok(a) => a,
                 Err(e) => {
-                    eprintln!("wavetop: {e}");
+                    errln!("wavetop: {e}");
                     return Ok(ExitCode::from(1));
                 }
             };
@@ -141,7 +126,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             let audit = match open_audit(&cli.backend) {
                 Ok(a) => a,
                 Err(e) => {
-                    eprintln!("wavetop: {e}");
+                    errln!("wavetop: {e}");
                     return Ok(ExitCode::from(1));
                 }
             };
@@ -171,6 +156,38 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Prints what the snapshot read, and says on standard error what it could
+/// not: exit 0 complete, [`EXIT_PARTIAL`] partial, 1 nothing read.
+fn report_snapshot(
+    snapshot: &Snapshot,
+    now: Timestamp,
+    label: &str,
+    json: bool,
+) -> color_eyre::Result<ExitCode> {
+    if json {
+        let doc = snapshot_text::json(snapshot, now, label);
+        outln!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        out!("{}", snapshot_text::table(snapshot, now, label));
+    }
+    Ok(match snapshot.completeness() {
+        Completeness::Complete => ExitCode::SUCCESS,
+        Completeness::Partial => {
+            errln!(
+                "wavetop: snapshot incomplete: {} part(s) of the fleet could not be read (listed under errors)",
+                snapshot.errors.len()
+            );
+            ExitCode::from(EXIT_PARTIAL)
+        }
+        Completeness::NothingRead => {
+            for e in &snapshot.errors {
+                errln!("wavetop: snapshot failed: {e}");
+            }
+            ExitCode::from(1)
+        }
+    })
 }
 
 fn open_audit(args: &BackendArgs) -> Result<Arc<AuditLog>, String> {

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::audit::AuditLog;
+use crate::{errln, outln};
 use crate::cli::{Command, GateArgs, WaveArgs};
 use crate::core::action::ActionName;
 use crate::core::bindings::Bindings;
@@ -16,7 +17,7 @@ use crate::domain::hold_reason::decode_hold;
 use crate::domain::window::Windows;
 use crate::runtime::event_loop::Clock;
 use crate::runtime::executor::run_calls;
-use crate::source::snapshot::full_snapshot;
+use crate::source::snapshot::{full_snapshot, poll_timeout};
 use crate::source::{Observe, Operate};
 
 pub struct Context {
@@ -34,11 +35,11 @@ pub async fn run(command: Command, ctx: Context) -> ExitCode {
     match execute(command, &ctx).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(text)) => {
-            eprintln!("wavetop: {text}");
+            errln!("wavetop: {text}");
             ExitCode::from(2)
         }
         Err(Failure::Call(text)) => {
-            eprintln!("wavetop: {text}");
+            errln!("wavetop: {text}");
             ExitCode::from(1)
         }
     }
@@ -51,8 +52,9 @@ enum Failure {
 
 async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
     let now = (ctx.clock)();
-    let fleet = full_snapshot(&*ctx.observe, now)
+    let fleet = full_snapshot(&*ctx.observe, now, Some(poll_timeout()))
         .await
+        .into_answered()
         .map_err(|e| Failure::Call(format!("reading the fleet failed: {e}")))?;
     let mut model = Model::new(now, Bindings::default(), ctx.windows.clone(), ctx.read_only);
     model.fleet = fleet;
@@ -140,7 +142,7 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         Command::Enforce { yes } => {
             let due = due_releases(&model);
             if due.is_empty() {
-                println!("nothing to release: no hold placed until a window has reached its time");
+                outln!("nothing to release: no hold placed until a window has reached its time");
                 return Ok(());
             }
             (due, String::new(), yes)
@@ -159,12 +161,12 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         }
     }
     for p in &proposals {
-        println!("{}:", p.intent.title());
+        outln!("{}:", p.intent.title());
         for line in p.intent.describe() {
-            println!("  {line}");
+            outln!("  {line}");
         }
         for w in &p.warnings {
-            println!("  WARNING: {w}");
+            outln!("  WARNING: {w}");
         }
     }
     if !yes {
@@ -194,7 +196,7 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         .await;
         for (call, result) in calls.iter().zip(&results) {
             match result {
-                Ok(o) => println!("done: {} {}", call.api_name(), o.detail),
+                Ok(o) => outln!("done: {} {}", call.api_name(), o.detail),
                 Err(e) => return Err(Failure::Call(format!("{} failed: {e}", call.api_name()))),
             }
         }
@@ -209,7 +211,7 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
 }
 
 async fn wait_until(ctx: &Context, at: jiff::Timestamp) {
-    println!("waiting until {at} to approve…");
+    outln!("waiting until {at} to approve…");
     loop {
         let now = (ctx.clock)();
         if now >= at {

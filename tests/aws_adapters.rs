@@ -28,3 +28,6 @@ mod iam;
 
 #[path = "aws_adapters/pipelines.rs"]
 mod pipelines;
+
+#[path = "aws_adapters/partial.rs"]
+mod partial;

@@ -50,6 +50,22 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         }
         lines.push(Line::from(spans));
     }
+    // What discovery could not read has no poll of its own: it is read again
+    // with the next discovery.
+    for e in &model.discovery_errors {
+        let next = match model.discover_retry_at {
+            Some(at) => format!("in {}", fmt_age(at.as_second() - now.as_second())),
+            None => "in flight".to_string(),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(" ✖ ", theme.activity_error),
+            Span::styled(pad(&e.source, 31), theme.base),
+            Span::raw(" "),
+            Span::styled(pad("ok never", 14), theme.dim),
+            Span::styled(pad(&next, 11), theme.dim),
+            Span::styled(format!("discovery: {}", e.message), theme.activity_error),
+        ]));
+    }
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(theme.border)

@@ -7,14 +7,13 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use super::cloudformation::StackInfo;
-use super::observe::must_fail;
 use super::state::{FlowDef, PipelineEntry, StackId};
 use super::{Account, AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53, sts};
-use crate::config::schema::StackConfig;
+use crate::config::schema::{HostedZone, StackConfig};
 use crate::domain::fleet::{Flow, FlowKind, Pipeline, RecordSet};
 use crate::domain::grid::{DerivedGrid, derive_grid};
 use crate::domain::pipeline_doc::GetPipelineOutput;
-use crate::source::{Discovery, SourceError, StackRef, TableRef};
+use crate::source::{Discovery, ReadError, SourceError, StackRef, TableRef, zone_source};
 
 use crate::domain::manual::{StackDeploy, manual_wave};
 /// Status shown for a tracked stack that does not exist (yet).
@@ -32,38 +31,49 @@ impl AwsBackend {
         let mut labels = Vec::new();
         let mut account_ids = BTreeMap::new();
         let mut found: Vec<Found> = Vec::new();
-        let mut partial: Vec<(String, SourceError)> = Vec::new();
+        let mut errors: Vec<ReadError> = Vec::new();
+        let mut regions_read: Vec<String> = Vec::new();
         for account in self.pool.accounts() {
             let profile = account.profile.as_deref().unwrap_or("default");
             match self.discover_account(account, &named, &found).await {
-                Ok((id, mut pipelines)) => {
-                    labels.push(format!("{id} ({profile})"));
-                    account_ids.insert(account.name.clone(), id);
-                    found.append(&mut pipelines);
+                Ok(mut read) => {
+                    labels.push(format!("{} ({profile})", read.id));
+                    account_ids.insert(account.name.clone(), read.id);
+                    found.append(&mut read.found);
+                    errors.append(&mut read.errors);
+                    regions_read.append(&mut read.regions_read);
                 }
                 // The default account is the fleet; a further account that
                 // cannot be read is left out and said so, not fatal.
                 Err(e) if account.name == DEFAULT_ACCOUNT => return Err(e),
                 Err(e) => {
                     labels.push(format!("{profile}: unavailable"));
-                    partial.push((format!("discover account {}", account.name), e));
+                    errors.push(ReadError::new(
+                        format!("account {}", account.name),
+                        account.home_regions.join(", "),
+                        &e,
+                    ));
                 }
             }
         }
         let entries = keyed_entries(found, &account_ids);
+        let missing = self.configured_but_not_found(&entries, &regions_read, &errors);
+        errors.extend(missing);
         let flows = self.flow_defs(&entries);
 
         let mut record_sets = Vec::new();
         if !self.cfg.hosted_zones.is_empty() {
             let client = self.pool.route53(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
             for zone in &self.cfg.hosted_zones {
+                // A zone that cannot be read is said so by name; the rest of
+                // the fleet does not wait for it.
                 match zone_record_sets(&client, zone).await {
                     Ok(mut sets) => record_sets.append(&mut sets),
-                    // Ask again later rather than start without the zone's routing.
-                    Err(e) if must_fail(&e, true) && !matches!(e, SourceError::NotFound(_)) => {
-                        return Err(e);
-                    }
-                    Err(e) => partial.push((format!("discover zone {zone}"), e)),
+                    Err(e) => errors.push(ReadError::new(
+                        zone_source(zone.written()),
+                        GLOBAL_REGION,
+                        &e,
+                    )),
                 }
             }
         }
@@ -103,12 +113,6 @@ impl AwsBackend {
         state.record_sets = record_sets.clone();
         state.tables = tables.clone();
         state.discovered_at = Some(now);
-        state
-            .partial_errors
-            .retain(|k, _| !k.starts_with("discover "));
-        for (key, e) in partial {
-            state.partial_errors.insert(key, e);
-        }
 
         let flows = state
             .flows
@@ -141,6 +145,13 @@ impl AwsBackend {
             record_sets: attach_flows(record_sets, &state.flows),
             tables,
             fleet_label: labels.join(", "),
+            hosted_zones: self
+                .cfg
+                .hosted_zones
+                .iter()
+                .map(|z| z.written().to_string())
+                .collect(),
+            errors,
         })
     }
 
@@ -162,47 +173,133 @@ impl AwsBackend {
 
     /// The account's id and its pipelines in each of its home regions:
     /// listed, or the named ones not found yet, looked for region by region.
+    /// A home region that cannot be read is left out and said so, unless
+    /// none can be read (or the credentials are gone): then the account fails.
     async fn discover_account(
         &self,
         account: &Account,
         named: &[String],
         already: &[Found],
-    ) -> Result<(String, Vec<Found>), SourceError> {
+    ) -> Result<AccountRead, SourceError> {
         let client = self
             .pool
             .sts(&account.name, &account.home_regions[0])
             .await?;
         let who = sts::caller_identity(&client).await?;
-        let mut found: Vec<Found> = Vec::new();
+        let mut read = AccountRead {
+            id: who.account,
+            found: Vec::new(),
+            errors: Vec::new(),
+            regions_read: Vec::new(),
+        };
+        let mut first_failure = None;
         for region in &account.home_regions {
-            let client = self.pool.codepipeline(&account.name, region).await?;
-            let names = if named.is_empty() {
-                codepipeline::list_pipeline_names(&client).await?
-            } else {
-                named
-                    .iter()
-                    .filter(|n| {
-                        !already
-                            .iter()
-                            .chain(found.iter())
-                            .any(|f| &f.structure.pipeline.name == *n)
-                    })
-                    .cloned()
-                    .collect()
-            };
-            for name in names {
-                match codepipeline::get_pipeline(&client, &name).await {
-                    Ok(structure) => found.push(Found {
-                        account: account.name.clone(),
-                        region: region.clone(),
-                        structure,
-                    }),
-                    Err(SourceError::NotFound(_)) if !named.is_empty() => {}
-                    Err(e) => return Err(e),
+            let seen: Vec<&str> = already
+                .iter()
+                .chain(read.found.iter())
+                .map(|f| f.structure.pipeline.name.as_str())
+                .collect();
+            let wanted: Vec<String> = named
+                .iter()
+                .filter(|n| !seen.contains(&n.as_str()))
+                .cloned()
+                .collect();
+            match self
+                .discover_region(account, region, named.is_empty(), &wanted)
+                .await
+            {
+                Ok((mut found, mut errors)) => {
+                    read.found.append(&mut found);
+                    read.errors.append(&mut errors);
+                    read.regions_read.push(region.clone());
+                }
+                Err(e @ SourceError::ExpiredCredentials(_)) => return Err(e),
+                Err(e) => {
+                    read.errors.push(ReadError::new(
+                        pipelines_source(account, region),
+                        region.clone(),
+                        &e,
+                    ));
+                    first_failure.get_or_insert(e);
                 }
             }
         }
-        Ok((who.account, found))
+        match first_failure {
+            Some(e) if read.regions_read.is_empty() => Err(e),
+            _ => Ok(read),
+        }
+    }
+
+    /// The pipelines of one home region: every one listed (`list_all`), or
+    /// the `wanted` names. One pipeline that cannot be read (gone since the
+    /// listing, denied) is an error of its own; a wanted name the region does
+    /// not hold is looked for in the next region.
+    async fn discover_region(
+        &self,
+        account: &Account,
+        region: &str,
+        list_all: bool,
+        wanted: &[String],
+    ) -> Result<(Vec<Found>, Vec<ReadError>), SourceError> {
+        let client = self.pool.codepipeline(&account.name, region).await?;
+        let names = if list_all {
+            codepipeline::list_pipeline_names(&client).await?
+        } else {
+            wanted.to_vec()
+        };
+        let mut found = Vec::new();
+        let mut errors = Vec::new();
+        for name in names {
+            match codepipeline::get_pipeline(&client, &name).await {
+                Ok(structure) => found.push(Found {
+                    account: account.name.clone(),
+                    region: region.to_string(),
+                    structure,
+                }),
+                Err(SourceError::NotFound(_)) if !list_all => {}
+                Err(e @ SourceError::ExpiredCredentials(_)) => return Err(e),
+                Err(e) => errors.push(ReadError::new(format!("pipeline {name}"), region, &e)),
+            }
+        }
+        Ok((found, errors))
+    }
+
+    /// Pipelines the config names (alone or in a chain) that no home region
+    /// read holds: each is an error, never silently left out, unless its
+    /// read already failed in a way `known` tells.
+    fn configured_but_not_found(
+        &self,
+        entries: &[PipelineEntry],
+        regions_read: &[String],
+        known: &[ReadError],
+    ) -> Vec<ReadError> {
+        let call = if self.cfg.pipelines.is_empty() {
+            "codepipeline:ListPipelines"
+        } else {
+            "codepipeline:GetPipeline"
+        };
+        let mut configured: Vec<&String> = self.cfg.pipelines.iter().collect();
+        for chain in &self.cfg.chains {
+            configured.extend(chain.pipelines.iter());
+        }
+        let mut missing: Vec<&String> = Vec::new();
+        for name in configured {
+            let found = entries.iter().any(|e| e.key == *name || e.name == *name);
+            let told = known.iter().any(|e| e.source == format!("pipeline {name}"));
+            if !found && !told && !missing.contains(&name) {
+                missing.push(name);
+            }
+        }
+        let regions = regions_read.join(", ");
+        missing
+            .into_iter()
+            .map(|name| {
+                let err = SourceError::NotFound(format!(
+                    "{call}: the configured pipeline {name} is in none of the home regions read ({regions})"
+                ));
+                ReadError::new(format!("pipeline {name}"), regions.clone(), &err)
+            })
+            .collect()
     }
 
     /// Chains first (their pipelines form one flow), then one flow per other
@@ -253,9 +350,26 @@ impl AwsBackend {
     }
 }
 
+/// What one account's discovery read, and what it could not.
+struct AccountRead {
+    id: String,
+    found: Vec<Found>,
+    errors: Vec<ReadError>,
+    regions_read: Vec<String>,
+}
+
+/// The source label of one home region's pipeline listing.
+fn pipelines_source(account: &Account, region: &str) -> String {
+    if account.name == DEFAULT_ACCOUNT {
+        format!("pipelines in {region}")
+    } else {
+        format!("pipelines of account {} in {region}", account.name)
+    }
+}
+
 async fn zone_record_sets(
     client: &aws_sdk_route53::Client,
-    zone: &str,
+    zone: &HostedZone,
 ) -> Result<Vec<RecordSet>, SourceError> {
     let id = route53::resolve_zone(client, zone).await?;
     let sets = route53::list_record_sets(client, &id).await?;
