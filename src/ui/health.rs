@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::glyphs::{fmt_age, health_glyph, health_style};
-use super::text::{fit, pad, selected_line};
+use super::text::{fit, pad, selected_line, wrap};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::rows::{HealthRow, health_row_record, health_rows, selected_check_id};
@@ -46,7 +46,7 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         ),
         theme.title,
     ))];
-    lines.extend(zone_lines(model, rows.is_empty(), theme));
+    lines.extend(zone_lines(model, rows.is_empty(), area.width, theme));
     let room = area.height.saturating_sub(lines.len() as u16) as usize;
     let skip = (model.cursors.health + 1).saturating_sub(room);
     for (i, row) in rows.iter().enumerate().skip(skip).take(room) {
@@ -129,7 +129,7 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
 
 /// Each configured zone that could not be read, by name and why; and when
 /// no record set is shown, why not.
-fn zone_lines(model: &Model, no_rows: bool, theme: &Theme) -> Vec<Line<'static>> {
+fn zone_lines(model: &Model, no_rows: bool, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let mut failed = 0;
     for zone in &model.hosted_zones {
@@ -137,9 +137,16 @@ fn zone_lines(model: &Model, no_rows: bool, theme: &Theme) -> Vec<Line<'static>>
         if let Some(e) = model.discovery_errors.iter().find(|e| e.source == source) {
             failed += 1;
             lines.push(Line::from(Span::styled(
-                format!("  ✖ {source} could not be read: {}", e.message),
+                format!("  ✖ {source} could not be read:"),
                 theme.activity_error,
             )));
+            let indent = "      ";
+            for part in wrap(&e.message, (width as usize).saturating_sub(indent.len())) {
+                lines.push(Line::from(Span::styled(
+                    format!("{indent}{part}"),
+                    theme.activity_error,
+                )));
+            }
         }
     }
     if no_rows {

@@ -1,6 +1,7 @@
 //! The console through its pure core and its views: update() tests with
 //! synthetic keys and a passed-in clock, and rendered frames.
 
+mod discovery_tests;
 mod operate_tests;
 mod render_tests;
 mod support;
