@@ -7,7 +7,7 @@ const SCREEN_WAIT: Duration = Duration::from_secs(30);
 
 /// Waits until `holds` is true of the screen's rows; panics with the screen
 /// and `what` when it never is.
-fn wait_for_screen(tui: &Tui, what: &str, holds: impl Fn(&[&str]) -> bool) {
+pub(crate) fn wait_for_screen(tui: &Tui, what: &str, holds: impl Fn(&[&str]) -> bool) {
     let start = Instant::now();
     loop {
         let text = tui.screen_text();

@@ -17,6 +17,10 @@
 //! For the drain, health status has to be known: a small relay in front of
 //! moto carries CloudWatch's CBOR calls to moto's JSON protocol and back.
 //!
+//! `partial` checks that every partial failure is told: zones by id, a
+//! missing zone, a deleted pipeline, a hung region (through the relay,
+//! which can also leave one region's calls unanswered).
+//!
 //! The last test runs the console itself against moto in a pseudo-terminal
 //! (the harness of `tests/pty/`) and reads its screen: the account, the
 //! seeded pipeline and record sets, the calls moto lacks shown as errors of
@@ -58,6 +62,7 @@ mod adapters;
 mod cli;
 mod console;
 mod drain;
+mod partial;
 mod relay;
 mod snapshot;
 mod support;

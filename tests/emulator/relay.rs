@@ -17,14 +17,22 @@ pub(crate) const CBOR_ROUTE: &str = "/service/GraniteServiceVersion20100801/oper
 
 impl CborRelay {
     pub(crate) fn start(emulator: &str) -> CborRelay {
+        CborRelay::start_hanging(emulator, None)
+    }
+
+    /// As [`CborRelay::start`], except that every request signed for
+    /// `hung_region` is read and never answered: a region that hangs.
+    pub(crate) fn start_hanging(emulator: &str, hung_region: Option<&str>) -> CborRelay {
         let upstream = emulator.trim_start_matches("http://").to_string();
         let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let hung = hung_region.map(|r| format!("/{r}/"));
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
                 let upstream = upstream.clone();
+                let hung = hung.clone();
                 std::thread::spawn(move || {
-                    if let Err(e) = relay_one(client, &upstream) {
+                    if let Err(e) = relay_one(client, &upstream, hung.as_deref()) {
                         eprintln!("relay: {e}");
                     }
                 });
@@ -32,6 +40,15 @@ impl CborRelay {
         });
         CborRelay { url }
     }
+}
+
+/// The region a request is signed for appears in its credential scope:
+/// `Credential=AKID/20250101/ap-northeast-1/cloudformation/aws4_request`.
+fn signed_for(request: &HttpRequest, scope: &str) -> bool {
+    request
+        .headers
+        .iter()
+        .any(|(name, value)| name.eq_ignore_ascii_case("authorization") && value.contains(scope))
 }
 
 pub(crate) struct HttpRequest {
@@ -79,10 +96,20 @@ pub(crate) fn read_request(stream: &mut BufReader<TcpStream>) -> io::Result<Opti
 
 /// One request per connection: moto's server answers `Connection: close`
 /// and closes, and the relay does the same, so the client never reuses one.
-pub(crate) fn relay_one(mut client: TcpStream, upstream: &str) -> io::Result<()> {
+pub(crate) fn relay_one(
+    mut client: TcpStream,
+    upstream: &str,
+    hung_scope: Option<&str>,
+) -> io::Result<()> {
     let Some(request) = read_request(&mut BufReader::new(client.try_clone()?))? else {
         return Ok(());
     };
+    if hung_scope.is_some_and(|scope| signed_for(&request, scope)) {
+        // Keep the connection open and silent until the client gives up.
+        let mut rest = Vec::new();
+        let _ = client.read_to_end(&mut rest);
+        return Ok(());
+    }
     let path = request
         .line
         .split(' ')
