@@ -8,7 +8,6 @@ use std::time::Instant;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::audit::AuditLog;
-use crate::{errln, out, outln};
 use crate::cli::{BackendArgs, Cli, Command, ConfigCommand};
 use crate::config::{self, Loaded, wants_no_color};
 use crate::core::bindings::Bindings;
@@ -21,6 +20,7 @@ use crate::snapshot_text;
 use crate::source::aws::{AwsBackend, AwsOptions};
 use crate::source::snapshot::{Completeness, Snapshot, full_snapshot, poll_timeout};
 use crate::source::{Observe, Operate, ReadOnly};
+use crate::{errln, out, outln};
 
 /// Exit status for bad input: flags, config, theme, keymap.
 pub const EXIT_USAGE: u8 = 2;
@@ -90,7 +90,10 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             // seed and --at give the same snapshot byte for byte.
             let (now, snapshot) = if fleet.simulated {
                 let at = at.unwrap_or(SignedDuration::ZERO);
-                (DEMO_EPOCH + at, crate::sim::snapshot_at(cli.backend.seed, at))
+                (
+                    DEMO_EPOCH + at,
+                    crate::sim::snapshot_at(cli.backend.seed, at),
+                )
             } else {
                 let now = (fleet.clock)();
                 let read = full_snapshot(&*fleet.observe, now, Some(poll_timeout())).await;

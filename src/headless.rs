@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::audit::AuditLog;
-use crate::{errln, outln};
 use crate::cli::{Command, GateArgs, WaveArgs};
 use crate::core::action::ActionName;
 use crate::core::bindings::Bindings;
@@ -19,6 +18,7 @@ use crate::runtime::event_loop::Clock;
 use crate::runtime::executor::run_calls;
 use crate::source::snapshot::{full_snapshot, poll_timeout};
 use crate::source::{Observe, Operate};
+use crate::{errln, outln};
 
 pub struct Context {
     pub observe: Arc<dyn Observe>,

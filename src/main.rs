@@ -2,8 +2,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use wavetop::{app, errln, output};
 use wavetop::cli::Cli;
+use wavetop::{app, errln, output};
 
 fn main() -> ExitCode {
     // clap reports bad flags itself, naming the flag, with exit status 2.

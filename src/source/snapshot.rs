@@ -105,15 +105,20 @@ pub async fn full_snapshot(
     };
     for (key, (result, incomplete)) in keys.iter().zip(answers) {
         let region = region_of(key, &discovery);
-        let merged = result.and_then(|observation| merge(&mut snapshot.fleet, key, observation, now));
+        let merged =
+            result.and_then(|observation| merge(&mut snapshot.fleet, key, observation, now));
         match merged {
             Ok(()) => {
                 if let Some(e) = incomplete {
-                    snapshot.errors.push(ReadError::new(key.label(), region, &e));
+                    snapshot
+                        .errors
+                        .push(ReadError::new(key.label(), region, &e));
                 }
             }
             Err(e) => {
-                snapshot.errors.push(ReadError::new(key.label(), region, &e));
+                snapshot
+                    .errors
+                    .push(ReadError::new(key.label(), region, &e));
                 snapshot.unanswered.push(key.label());
             }
         }

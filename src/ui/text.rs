@@ -119,7 +119,10 @@ mod tests {
     #[test]
     fn wraps_at_spaces_within_the_width() {
         assert_eq!(
-            wrap("not found: route53:ListResourceRecordSets: NoSuchHostedZone", 20),
+            wrap(
+                "not found: route53:ListResourceRecordSets: NoSuchHostedZone",
+                20
+            ),
             ["not found:", "route53:ListResourc…", "NoSuchHostedZone"]
         );
         assert_eq!(wrap("a  b c", 3), ["a b", "c"]);

@@ -106,7 +106,11 @@ async fn zone_ids_are_used_as_ids_whatever_their_first_letter_and_names_are_look
     let gone = mock!(Route53::list_resource_record_sets)
         .match_requests(|r| r.hosted_zone_id() == Some("GONE0"))
         .then_http_response(|| {
-            xml_error(404, "NoSuchHostedZone", "No hosted zone found with ID: GONE0")
+            xml_error(
+                404,
+                "NoSuchHostedZone",
+                "No hosted zone found with ID: GONE0",
+            )
         });
     let by_name_dotted = zone_named("dotted.example.com.", "Z0DOTTED");
     let by_name_internal = zone_named("internal.", "Z0INTERNAL");
@@ -180,9 +184,8 @@ async fn zone_ids_are_used_as_ids_whatever_their_first_letter_and_names_are_look
 #[tokio::test]
 async fn a_pipeline_gone_between_listing_and_state_is_one_error_and_the_other_is_whole() {
     let fake = Fake::new(vec![
-        mock!(Pipelines::list_pipelines).then_http_response(|| {
-            http(200, r#"{"pipelines":[{"name":"api"},{"name":"web"}]}"#)
-        }),
+        mock!(Pipelines::list_pipelines)
+            .then_http_response(|| http(200, r#"{"pipelines":[{"name":"api"},{"name":"web"}]}"#)),
         mock!(Pipelines::get_pipeline)
             .match_requests(|r| r.name() == Some("api"))
             .then_http_response(|| http(200, &fixtures::get_pipeline("api", 3))),
@@ -351,7 +354,11 @@ async fn configured_things_that_do_not_exist_and_unusable_metrics_are_errors() {
                 Some("cloudformation:DescribeStacks"),
                 Some("us-east-1")
             ),
-            ("health", Some("cloudwatch:GetMetricData"), Some("us-east-1")),
+            (
+                "health",
+                Some("cloudwatch:GetMetricData"),
+                Some("us-east-1")
+            ),
         ]
     );
     assert_eq!(
@@ -395,7 +402,9 @@ async fn a_hung_region_costs_one_timeout_and_a_failing_one_nothing_the_others_ar
         no_pipelines(),
         mock!(aws_sdk_cloudformation::Client::describe_stacks)
             .match_requests(|r| r.stack_name() == Some("paris-api"))
-            .then_http_response(|| xml_error(500, "InternalFailure", "We encountered an internal error")),
+            .then_http_response(|| {
+                xml_error(500, "InternalFailure", "We encountered an internal error")
+            }),
         mock!(aws_sdk_cloudformation::Client::describe_stacks)
             .match_requests(|r| r.stack_name() == Some("virginia-api"))
             .then_output(|| {

@@ -528,7 +528,11 @@ async fn an_unreadable_extra_account_or_zone_is_left_out_and_said_so() {
     assert_eq!(
         told,
         [
-            ("account prod", Some("sts:GetCallerIdentity"), Some("us-east-1")),
+            (
+                "account prod",
+                Some("sts:GetCallerIdentity"),
+                Some("us-east-1")
+            ),
             (
                 "hosted zone missing.example.com",
                 Some("route53:ListHostedZonesByName"),
@@ -541,5 +545,8 @@ async fn an_unreadable_extra_account_or_zone_is_left_out_and_said_so() {
         d.errors[1].message,
         "not found: route53:ListHostedZonesByName: no hosted zone is named missing.example.com."
     );
-    assert!(backend.partial_errors().is_empty(), "no poll answered in part");
+    assert!(
+        backend.partial_errors().is_empty(),
+        "no poll answered in part"
+    );
 }

@@ -65,14 +65,18 @@ fn a_zone_that_could_not_be_read_is_named_until_a_discovery_reads_it() {
     let t0 = c.now();
     let partial = discovery(&c, false);
     update(&mut c.model, Msg::Discovered(Ok(partial.clone())), t0);
-    let failed = format!("hosted zone {ZONE}: could not be read: not found: route53:ListResourceRecordSets");
+    let failed =
+        format!("hosted zone {ZONE}: could not be read: not found: route53:ListResourceRecordSets");
     assert_eq!(logged(&c, &failed), 1);
 
     // The header's staleness line, the health view and the sources panel name it.
     c.keys("3");
     let health = screen(&c);
     let header = health.lines().next().unwrap();
-    assert!(header.contains(&format!("⚠ UNREAD: hosted zone {ZONE}")), "{header}");
+    assert!(
+        header.contains(&format!("⚠ UNREAD: hosted zone {ZONE}")),
+        "{header}"
+    );
     assert!(
         health.contains(&format!("✖ hosted zone {ZONE} could not be read:")),
         "{health}"
@@ -123,13 +127,7 @@ fn a_zone_that_could_not_be_read_is_named_until_a_discovery_reads_it() {
     assert!(!health.contains("UNREAD"), "{health}");
     assert!(health.contains("billing.example.com."), "{health}");
     // The grid kept what its polls brought across the rediscoveries.
-    assert!(
-        c.model
-            .fleet
-            .flows
-            .iter()
-            .any(|f| !f.executions.is_empty())
-    );
+    assert!(c.model.fleet.flows.iter().any(|f| !f.executions.is_empty()));
 }
 
 #[test]

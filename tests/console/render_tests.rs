@@ -14,7 +14,12 @@ use wavetop::ui::view;
 
 use crate::support::Console;
 
-pub(crate) fn render(model: &Model, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {
+pub(crate) fn render(
+    model: &Model,
+    theme: &Theme,
+    width: u16,
+    height: u16,
+) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| view(f, model, theme)).unwrap();
     terminal

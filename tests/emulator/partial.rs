@@ -157,9 +157,14 @@ async fn the_console_names_a_zone_it_could_not_read() {
     });
     tui.send("3");
     let failed = format!("✖ hosted zone {MISSING_ZONE} could not be read:");
-    wait_for_screen(&tui, "the zone's failure and the other zone's records", |rows| {
-        rows.iter().any(|r| r.contains(&failed)) && rows.iter().any(|r| r.contains(&record_name))
-    });
+    wait_for_screen(
+        &tui,
+        "the zone's failure and the other zone's records",
+        |rows| {
+            rows.iter().any(|r| r.contains(&failed))
+                && rows.iter().any(|r| r.contains(&record_name))
+        },
+    );
     let screen = tui.screen_text();
     assert!(screen.contains("NoSuchHostedZone"), "why, too:\n{screen}");
     assert!(!screen.contains("configure hosted zones"), "{screen}");
