@@ -13,16 +13,20 @@ fn tempdir(name: &str) -> PathBuf {
     dir
 }
 
-fn wavetop(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wavetop"))
-        .args(args)
+/// wavetop with its home, config and state in `dir` and no AWS settings.
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wavetop"));
+    cmd.args(args)
         .env("HOME", dir)
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("XDG_STATE_HOME", dir.join("state"))
         .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .output()
-        .expect("run wavetop")
+        .env_remove("AWS_ACCESS_KEY_ID");
+    cmd
+}
+
+fn wavetop(dir: &Path, args: &[&str]) -> Output {
+    command(dir, args).output().expect("run wavetop")
 }
 
 /// A gate command on the Europe gate of global-api, ten minutes into the demo.
@@ -341,13 +345,7 @@ fn every_config_example_in_the_readme_passes_config_check() {
 fn with_stdout_closed_after(dir: &Path, args: &[&str], keep: usize) -> (Vec<u8>, Output) {
     use std::io::Read;
     use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wavetop"))
-        .args(args)
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ACCESS_KEY_ID")
+    let mut child = command(dir, args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -183,28 +183,17 @@ async fn zone_ids_are_used_as_ids_whatever_their_first_letter_and_names_are_look
 
 #[tokio::test]
 async fn a_pipeline_gone_between_listing_and_state_is_one_error_and_the_other_is_whole() {
+    let [state, executions] = state_and_executions_of_api();
     let fake = Fake::new(vec![
         mock!(Pipelines::list_pipelines)
             .then_http_response(|| http(200, r#"{"pipelines":[{"name":"api"},{"name":"web"}]}"#)),
-        mock!(Pipelines::get_pipeline)
-            .match_requests(|r| r.name() == Some("api"))
-            .then_http_response(|| http(200, &fixtures::get_pipeline("api", 3))),
-        mock!(Pipelines::get_pipeline)
-            .match_requests(|r| r.name() == Some("web"))
-            .then_http_response(|| http(200, &fixtures::get_pipeline("web", 1))),
-        mock!(Pipelines::get_pipeline_state)
-            .match_requests(|r| r.name() == Some("api"))
-            .then_http_response(|| http(200, &fixtures::get_pipeline_state("api", 3, "tok"))),
+        structure_of("api"),
+        structure_of("web"),
+        state,
         mock!(Pipelines::get_pipeline_state)
             .match_requests(|r| r.name() == Some("web"))
-            .then_http_response(|| {
-                json_error(
-                    "PipelineNotFoundException",
-                    "Account '111122223333' does not have a pipeline with name 'web'",
-                )
-            }),
-        mock!(Pipelines::list_pipeline_executions)
-            .then_http_response(|| http(200, &fixtures::list_pipeline_executions())),
+            .then_http_response(|| no_pipeline_named("web")),
+        executions,
         no_stacks_anywhere(),
         no_stack_events(),
         no_health_checks(),
@@ -267,6 +256,31 @@ async fn a_pipeline_gone_between_listing_and_state_is_one_error_and_the_other_is
     );
 }
 
+/// GetPipeline of the fixture pipeline under `name`.
+fn structure_of(name: &'static str) -> Rule {
+    mock!(Pipelines::get_pipeline)
+        .match_requests(move |r| r.name() == Some(name))
+        .then_http_response(move || http(200, &fixtures::get_pipeline(name, 3)))
+}
+
+/// GetPipelineState and ListPipelineExecutions of `api`.
+fn state_and_executions_of_api() -> [Rule; 2] {
+    [
+        mock!(Pipelines::get_pipeline_state)
+            .match_requests(|r| r.name() == Some("api"))
+            .then_http_response(|| http(200, &fixtures::get_pipeline_state("api", 3, "tok"))),
+        mock!(Pipelines::list_pipeline_executions)
+            .then_http_response(|| http(200, &fixtures::list_pipeline_executions())),
+    ]
+}
+
+fn no_pipeline_named(name: &str) -> aws_smithy_runtime_api::client::orchestrator::HttpResponse {
+    json_error(
+        "PipelineNotFoundException",
+        &format!("Account '111122223333' does not have a pipeline with name '{name}'"),
+    )
+}
+
 fn no_stacks_anywhere() -> Rule {
     mock!(aws_sdk_cloudformation::Client::describe_stacks)
         .then_output(|| DescribeStacksOutput::builder().build())
@@ -287,22 +301,14 @@ fn stack_config(flow: &str, region: &str, name: &str) -> StackConfig {
 
 #[tokio::test]
 async fn configured_things_that_do_not_exist_and_unusable_metrics_are_errors() {
+    let [state, executions] = state_and_executions_of_api();
     let fake = Fake::new(vec![
-        mock!(Pipelines::get_pipeline)
-            .match_requests(|r| r.name() == Some("api"))
-            .then_http_response(|| http(200, &fixtures::get_pipeline("api", 3))),
+        structure_of("api"),
         mock!(Pipelines::get_pipeline)
             .match_requests(|r| r.name() == Some("nope"))
-            .then_http_response(|| {
-                json_error(
-                    "PipelineNotFoundException",
-                    "Account '111122223333' does not have a pipeline with name 'nope'",
-                )
-            }),
-        mock!(Pipelines::get_pipeline_state)
-            .then_http_response(|| http(200, &fixtures::get_pipeline_state("api", 3, "tok"))),
-        mock!(Pipelines::list_pipeline_executions)
-            .then_http_response(|| http(200, &fixtures::list_pipeline_executions())),
+            .then_http_response(|| no_pipeline_named("nope")),
+        state,
+        executions,
         mock!(aws_sdk_cloudformation::Client::describe_stacks)
             .match_requests(|r| r.stack_name() == Some("ghost"))
             .then_http_response(|| {

@@ -22,6 +22,19 @@ pub(crate) fn wait_for_screen(tui: &Tui, what: &str, holds: impl Fn(&[&str]) -> 
     }
 }
 
+/// The console in a 160x48 pseudo-terminal, in the sandbox, against `url`.
+pub(crate) fn console_against(sandbox: &Sandbox, url: &str, config: &Path) -> Tui {
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wavetop"));
+    cmd.env_clear();
+    for (key, value) in sandbox.environment() {
+        cmd.env(key, value);
+    }
+    cmd.env("TERM", "xterm-256color");
+    cmd.args(["--endpoint-url", url, "--config"]);
+    cmd.arg(config);
+    Tui::spawn_command(cmd, 48, 160)
+}
+
 /// The row of the sources panel (under the activity view) for one poll key.
 fn source_row<'s>(rows: &[&'s str], label: &str) -> Option<&'s str> {
     let panel = rows.iter().position(|r| r.contains(" sources: "))?;
@@ -55,15 +68,7 @@ async fn the_console_shows_the_seeded_fleet_and_what_the_emulator_lacks() {
         "[aws]\nhome_regions = [\"{home}\"]\nhosted_zones = [\"{}\"]\n",
         zone.name.trim_end_matches('.')
     ));
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wavetop"));
-    cmd.env_clear();
-    for (key, value) in sandbox.environment() {
-        cmd.env(key, value);
-    }
-    cmd.env("TERM", "xterm-256color");
-    cmd.args(["--endpoint-url", url.as_str(), "--config"]);
-    cmd.arg(&config);
-    let mut tui = Tui::spawn_command(cmd, 48, 160);
+    let mut tui = console_against(&sandbox, &url, &config);
 
     // The header names the account STS answers for; the grid shows the
     // seeded pipeline with the regions its actions run in as columns.

@@ -8,9 +8,7 @@
 //! only errors are the ones each test provokes (and GetPipelineState, which
 //! moto lacks, where a pipeline is read).
 
-use aws_sdk_route53::types::ResourceRecordSetRegion;
-
-use super::console::wait_for_screen;
+use super::console::{console_against, wait_for_screen};
 use super::*;
 
 /// A home region no other test keeps pipelines in.
@@ -19,41 +17,11 @@ const EMPTY_HOME: &str = "eu-north-1";
 /// A zone that cannot exist: moto's ids are 14 upper-case letters and digits.
 const MISSING_ZONE: &str = "/hostedzone/NOSUCHZONE0wavetop";
 
-/// A zone with one latency record; returns its id as moto prints it
-/// (`/hostedzone/...`), which need not start with Z.
-async fn zone_with_one_record(url: &str, tag: &str) -> (String, String) {
-    let r53 = aws_sdk_route53::Client::new(&sdk(url, "us-east-1").await);
-    let name = format!("{tag}.partial.example.");
-    let created = r53
-        .create_hosted_zone()
-        .name(&name)
-        .caller_reference(format!("partial-{tag}"))
-        .send()
-        .await
-        .expect("CreateHostedZone");
-    let id = created.hosted_zone().unwrap().id().to_string();
-    let record = record(&format!("api.{name}"), "api-use1", "192.0.2.50", None)
-        .region(ResourceRecordSetRegion::UsEast1)
-        .build()
-        .unwrap();
-    r53.change_resource_record_sets()
-        .hosted_zone_id(&id)
-        .change_batch(
-            ChangeBatch::builder()
-                .changes(
-                    Change::builder()
-                        .action(ChangeAction::Create)
-                        .resource_record_set(record)
-                        .build()
-                        .unwrap(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .expect("ChangeResourceRecordSets");
-    (id, format!("api.{name}"))
+/// No pipelines; the zone read by its id and the one that does not exist.
+fn zones_config(zone_id: &str) -> String {
+    format!(
+        "[aws]\nhome_regions = [\"{EMPTY_HOME}\"]\nhosted_zones = [\"{zone_id}\", \"{MISSING_ZONE}\"]\n"
+    )
 }
 
 /// The snapshot's errors as (source, call, region).
@@ -78,29 +46,41 @@ fn message_of<'v>(snapshot: &'v Value, source: &str) -> &'v str {
         .unwrap_or_else(|| panic!("no error for {source}: {snapshot}"))
 }
 
+/// `wavetop snapshot --json` through the relay with `config_text`: the exit
+/// status it must have, then the document.
+fn partial_snapshot(url: &str, sandbox: &Sandbox, config_text: &str) -> Value {
+    let config = sandbox.config(config_text);
+    let relay = CborRelay::start(url);
+    let out = sandbox.wavetop(&relay.url, &config, &["snapshot", "--json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("snapshot incomplete"), "{stderr}");
+    serde_json::from_slice(&out.stdout).expect("snapshot JSON")
+}
+
 #[tokio::test]
 async fn a_zone_id_without_z_is_read_and_a_missing_zone_is_named() {
     let Some(url) = emulator() else { return };
     let tag = format!("z{}", unique());
-    let (zone_id, record_name) = zone_with_one_record(&url, &tag).await;
+    let zone = seed_zone(&url, &tag).await;
+    let zone_id = zone.printed_id.clone();
     assert!(
         !zone_id.trim_start_matches("/hostedzone/").starts_with('Z'),
         "moto made {zone_id}"
     );
     let sandbox = Sandbox::new(&tag);
-    let config = sandbox.config(&format!(
-        "[aws]\nhome_regions = [\"{EMPTY_HOME}\"]\nhosted_zones = [\"{zone_id}\", \"{MISSING_ZONE}\"]\n"
-    ));
-    let relay = CborRelay::start(&url);
-    let out = sandbox.wavetop(&relay.url, &config, &["snapshot", "--json"]);
-    assert_eq!(out.status.code(), Some(3), "{}", describe(&out));
-    let snapshot: Value = serde_json::from_slice(&out.stdout).expect("snapshot JSON");
+    let snapshot = partial_snapshot(&url, &sandbox, &zones_config(&zone_id));
 
-    let sets: Vec<&str> = items(&snapshot["health"]["record_sets"])
+    let sets: BTreeSet<&str> = items(&snapshot["health"]["record_sets"])
         .iter()
         .map(|s| text(&s["name"]))
         .collect();
-    assert_eq!(sets, [record_name.as_str()], "the zone read by its id");
+    let (api, app) = (format!("api.{}", zone.name), format!("app.{}", zone.name));
+    assert_eq!(
+        sets,
+        BTreeSet::from([api.as_str(), app.as_str()]),
+        "the zone read by its id"
+    );
     let source = format!("hosted zone {MISSING_ZONE}");
     assert_eq!(
         told(&snapshot),
@@ -114,10 +94,10 @@ async fn a_zone_id_without_z_is_read_and_a_missing_zone_is_named() {
         message_of(&snapshot, &source).contains("NoSuchHostedZone"),
         "{snapshot}"
     );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("snapshot incomplete"), "{stderr}");
 
     // The text snapshot lists it under errors, naming the zone.
+    let relay = CborRelay::start(&url);
+    let config = sandbox.config(&zones_config(&zone_id));
     let table = sandbox.wavetop(&relay.url, &config, &["snapshot"]);
     assert_eq!(table.status.code(), Some(3), "{}", describe(&table));
     let table = String::from_utf8_lossy(&table.stdout);
@@ -135,21 +115,12 @@ async fn a_zone_id_without_z_is_read_and_a_missing_zone_is_named() {
 async fn the_console_names_a_zone_it_could_not_read() {
     let Some(url) = emulator() else { return };
     let tag = format!("y{}", unique());
-    let (zone_id, record_name) = zone_with_one_record(&url, &tag).await;
+    let zone = seed_zone(&url, &tag).await;
+    let record_name = format!("api.{}", zone.name);
     let sandbox = Sandbox::new(&tag);
-    let config = sandbox.config(&format!(
-        "[aws]\nhome_regions = [\"{EMPTY_HOME}\"]\nhosted_zones = [\"{zone_id}\", \"{MISSING_ZONE}\"]\n"
-    ));
+    let config = sandbox.config(&zones_config(&zone.printed_id));
     let relay = CborRelay::start(&url);
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wavetop"));
-    cmd.env_clear();
-    for (key, value) in sandbox.environment() {
-        cmd.env(key, value);
-    }
-    cmd.env("TERM", "xterm-256color");
-    cmd.args(["--endpoint-url", relay.url.as_str(), "--config"]);
-    cmd.arg(&config);
-    let mut tui = Tui::spawn_command(cmd, 48, 160);
+    let mut tui = console_against(&sandbox, &relay.url, &config);
 
     let unread = format!("⚠ UNREAD: hosted zone {MISSING_ZONE}");
     wait_for_screen(&tui, "the unread zone in the header", |rows| {
@@ -192,13 +163,13 @@ async fn a_pipeline_deleted_before_the_snapshot_is_one_error_the_rest_is_whole()
         .await
         .expect("DeletePipeline");
     let sandbox = Sandbox::new(&tag);
-    let config = sandbox.config(&format!(
-        "[aws]\nhome_regions = [\"{home}\"]\npipelines = [\"{kept}\", \"{gone}\", \"{never}\"]\n"
-    ));
-    let relay = CborRelay::start(&url);
-    let out = sandbox.wavetop(&relay.url, &config, &["snapshot", "--json"]);
-    assert_eq!(out.status.code(), Some(3), "{}", describe(&out));
-    let snapshot: Value = serde_json::from_slice(&out.stdout).expect("snapshot JSON");
+    let snapshot = partial_snapshot(
+        &url,
+        &sandbox,
+        &format!(
+            "[aws]\nhome_regions = [\"{home}\"]\npipelines = [\"{kept}\", \"{gone}\", \"{never}\"]\n"
+        ),
+    );
 
     // The deleted and the never-created pipeline are named; the kept one
     // lacks its state only because moto has no GetPipelineState.
