@@ -1,6 +1,7 @@
 //! Wiring: configuration first (before the terminal is touched), then the
 //! backend, then the console or a headless command.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -126,6 +127,12 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             Ok(headless::run(command, ctx).await)
         }
         None => {
+            if !std::io::stdout().is_terminal() {
+                errln!(
+                    "wavetop: the console needs a terminal; for output to a pipe or a file use `wavetop snapshot`"
+                );
+                return Ok(ExitCode::from(EXIT_USAGE));
+            }
             let audit = match open_audit(&cli.backend) {
                 Ok(a) => a,
                 Err(e) => {

@@ -413,3 +413,16 @@ fn a_demo_snapshot_is_complete_and_says_so() {
     assert_eq!(table.status.code(), Some(0));
     assert!(!text(&table).contains("\nerrors"), "{}", text(&table));
 }
+
+#[test]
+fn the_console_without_a_terminal_says_what_to_use_instead() {
+    let dir = tempdir("noterm");
+    let out = wavetop(&dir, &["--demo"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the console needs a terminal") && stderr.contains("wavetop snapshot"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -33,7 +33,7 @@ pub struct Backends {
 }
 
 pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_eyre::Result<()> {
-    let mut guard = TerminalGuard::enter();
+    let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut events = EventStream::new();
