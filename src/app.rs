@@ -1,6 +1,7 @@
 //! Wiring: configuration first (before the terminal is touched), then the
 //! backend, then the console or a headless command.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -19,11 +20,14 @@ use crate::runtime::event_loop::{self, Backends, Clock};
 use crate::sim::{DEMO_EPOCH, SimBackend, SimWorld};
 use crate::snapshot_text;
 use crate::source::aws::{AwsBackend, AwsOptions};
-use crate::source::snapshot::full_snapshot;
+use crate::source::snapshot::{Completeness, Snapshot, full_snapshot, poll_timeout};
 use crate::source::{Observe, Operate, ReadOnly};
+use crate::{errln, out, outln};
 
 /// Exit status for bad input: flags, config, theme, keymap.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit status of a snapshot that read part of the fleet (the rest is in its errors).
+pub const EXIT_PARTIAL: u8 = 3;
 
 pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
     if let Some(Command::Config {
@@ -33,11 +37,11 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         let path = path.as_deref().or(cli.backend.config.as_deref());
         return Ok(match config::check(path) {
             Ok(summary) => {
-                println!("{summary}");
+                outln!("{summary}");
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("{e}");
+                errln!("{e}");
                 ExitCode::from(EXIT_USAGE)
             }
         });
@@ -52,14 +56,14 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
     let loaded = match config::load(cli.backend.config.as_deref()) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     };
     let windows = match Windows::from_config(&loaded.config.windows) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!(
+            errln!(
                 "{}: {e}",
                 loaded
                     .source
@@ -74,12 +78,12 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
     let fleet = match connect(&cli.backend, &loaded).await {
         Ok(f) => f,
         Err(message) => {
-            eprintln!("wavetop: {message}");
+            errln!("wavetop: {message}");
             return Ok(ExitCode::from(1));
         }
     };
     if cli.backend.at.is_some() && !fleet.simulated {
-        eprintln!("wavetop: --at applies to the simulated fleet only (add --demo)");
+        errln!("wavetop: --at applies to the simulated fleet only (add --demo)");
         return Ok(ExitCode::from(EXIT_USAGE));
     }
     let operate: Arc<dyn Operate> = if read_only {
@@ -93,33 +97,18 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             let at = cli.backend.at;
             // The simulated fleet is looked at on a fixed clock, so the same
             // seed and --at give the same snapshot byte for byte.
-            let (now, result) = if fleet.simulated {
+            let (now, snapshot) = if fleet.simulated {
                 let at = at.unwrap_or(SignedDuration::ZERO);
-                (DEMO_EPOCH + at, crate::sim::fleet_at(cli.backend.seed, at))
+                (
+                    DEMO_EPOCH + at,
+                    crate::sim::snapshot_at(cli.backend.seed, at),
+                )
             } else {
                 let now = (fleet.clock)();
-                (now, full_snapshot(&*fleet.observe, now).await)
+                let read = full_snapshot(&*fleet.observe, now, Some(poll_timeout())).await;
+                (now, read)
             };
-            let snapshot = match result {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("wavetop: snapshot failed: {e}");
-                    return Ok(ExitCode::from(1));
-                }
-            };
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&snapshot_text::json(
-                        &snapshot,
-                        now,
-                        &fleet.label
-                    ))?
-                );
-            } else {
-                print!("{}", snapshot_text::table(&snapshot, now, &fleet.label));
-            }
-            Ok(ExitCode::SUCCESS)
+            report_snapshot(&snapshot, now, &fleet.label, json)
         }
         Some(Command::Config { .. } | Command::Audit { .. }) => {
             unreachable!("handled before loading")
@@ -128,7 +117,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             let audit = match open_audit(&cli.backend) {
                 Ok(a) => a,
                 Err(e) => {
-                    eprintln!("wavetop: {e}");
+                    errln!("wavetop: {e}");
                     return Ok(ExitCode::from(EXIT_USAGE));
                 }
             };
@@ -148,13 +137,21 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             Ok(headless::run(command, ctx).await)
         }
         None => {
+            // Every flag is checked before the terminal: a bad audit log
+            // path is named whatever the output is connected to.
             let audit = match open_audit(&cli.backend) {
                 Ok(a) => a,
                 Err(e) => {
-                    eprintln!("wavetop: {e}");
+                    errln!("wavetop: {e}");
                     return Ok(ExitCode::from(EXIT_USAGE));
                 }
             };
+            if !std::io::stdout().is_terminal() {
+                errln!(
+                    "wavetop: the console needs a terminal; for output to a pipe or a file use `wavetop snapshot`"
+                );
+                return Ok(ExitCode::from(EXIT_USAGE));
+            }
             let mut theme = loaded.theme;
             if wants_no_color(cli.ui.no_color) {
                 theme = theme.no_color();
@@ -182,6 +179,38 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Prints what the snapshot read, and says on standard error what it could
+/// not: exit 0 complete, [`EXIT_PARTIAL`] partial, 1 nothing read.
+fn report_snapshot(
+    snapshot: &Snapshot,
+    now: Timestamp,
+    label: &str,
+    json: bool,
+) -> color_eyre::Result<ExitCode> {
+    if json {
+        let doc = snapshot_text::json(snapshot, now, label);
+        outln!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        out!("{}", snapshot_text::table(snapshot, now, label));
+    }
+    Ok(match snapshot.completeness() {
+        Completeness::Complete => ExitCode::SUCCESS,
+        Completeness::Partial => {
+            errln!(
+                "wavetop: snapshot incomplete: {} part(s) of the fleet could not be read (listed under errors)",
+                snapshot.errors.len()
+            );
+            ExitCode::from(EXIT_PARTIAL)
+        }
+        Completeness::NothingRead => {
+            for e in &snapshot.errors {
+                errln!("wavetop: snapshot failed: {e}");
+            }
+            ExitCode::from(1)
+        }
+    })
 }
 
 /// An audit log that cannot be used is bad input (exit 2): no operator

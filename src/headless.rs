@@ -15,10 +15,12 @@ use crate::core::recheck::guard_for;
 use crate::domain::fleet::Fleet;
 use crate::domain::hold_reason::decode_hold;
 use crate::domain::window::Windows;
+use crate::headless_needs::{needs_of, unread_part};
 use crate::runtime::event_loop::Clock;
 use crate::runtime::executor::{Operation, run_guarded};
-use crate::source::snapshot::full_snapshot;
+use crate::source::snapshot::{full_snapshot, poll_timeout};
 use crate::source::{Observe, Operate, SourceError};
+use crate::{errln, outln};
 
 pub struct Context {
     pub observe: Arc<dyn Observe>,
@@ -35,11 +37,11 @@ pub async fn run(command: Command, ctx: Context) -> ExitCode {
     match execute(command, &ctx).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(text)) => {
-            eprintln!("wavetop: {text}");
+            errln!("wavetop: {text}");
             ExitCode::from(2)
         }
         Err(Failure::Call(text)) => {
-            eprintln!("wavetop: {text}");
+            errln!("wavetop: {text}");
             ExitCode::from(1)
         }
     }
@@ -52,9 +54,11 @@ enum Failure {
 
 async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
     let now = (ctx.clock)();
-    let fleet = full_snapshot(&*ctx.observe, now)
-        .await
-        .map_err(|e| Failure::Call(format!("reading the fleet failed: {e}")))?;
+    let snapshot = full_snapshot(&*ctx.observe, now, Some(poll_timeout())).await;
+    if let Some(why) = unread_part(&needs_of(&command), &snapshot) {
+        return Err(Failure::Call(format!("reading the fleet failed: {why}")));
+    }
+    let fleet = snapshot.fleet;
     let mut model = Model::new(now, Bindings::default(), ctx.windows.clone(), ctx.read_only);
     model.fleet = fleet;
     model.lag_warning_ms = ctx.lag_warning_ms;
@@ -141,7 +145,7 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         Command::Enforce { yes } => {
             let due = due_releases(&model);
             if due.is_empty() {
-                println!("nothing to release: no hold placed until a window has reached its time");
+                outln!("nothing to release: no hold placed until a window has reached its time");
                 return Ok(());
             }
             (due, String::new(), yes)
@@ -162,12 +166,12 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         }
     }
     for p in &proposals {
-        println!("{}:", p.intent.title());
+        outln!("{}:", p.intent.title());
         for line in p.intent.describe() {
-            println!("  {line}");
+            outln!("  {line}");
         }
         for w in &p.warnings {
-            println!("  WARNING: {w}");
+            outln!("  WARNING: {w}");
         }
     }
     if !yes {
@@ -204,7 +208,7 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         }
         for (call, result) in calls.iter().zip(&results) {
             match result {
-                Ok(o) => println!("done: {} {}", call.api_name(), o.detail),
+                Ok(o) => outln!("done: {} {}", call.api_name(), o.detail),
                 Err(e) => return Err(Failure::Call(format!("{} failed: {e}", call.api_name()))),
             }
         }
@@ -219,7 +223,7 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
 }
 
 async fn wait_until(ctx: &Context, at: jiff::Timestamp) {
-    println!("waiting until {at} to approve…");
+    outln!("waiting until {at} to approve…");
     loop {
         let now = (ctx.clock)();
         if now >= at {

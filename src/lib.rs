@@ -11,6 +11,8 @@ pub mod config;
 pub mod core;
 pub mod domain;
 pub mod headless;
+pub mod headless_needs;
+pub mod output;
 pub mod poll;
 pub mod runtime;
 pub mod sim;

@@ -2,14 +2,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use wavetop::app;
 use wavetop::cli::Cli;
+use wavetop::{app, errln, output};
 
 fn main() -> ExitCode {
     // clap reports bad flags itself, naming the flag, with exit status 2.
     let cli = Cli::parse();
     if let Err(e) = color_eyre::install() {
-        eprintln!("wavetop: {e}");
+        errln!("wavetop: {e}");
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -18,15 +18,20 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("wavetop: cannot start the async runtime: {e}");
+            errln!("wavetop: cannot start the async runtime: {e}");
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(app::run(cli)) {
+    let code = match runtime.block_on(app::run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("wavetop: {e:#}");
+            errln!("wavetop: {e:#}");
             ExitCode::from(1)
         }
+    };
+    // Output lost to anything but a reader that left is not a success.
+    if output::write_failed() && code == ExitCode::SUCCESS {
+        return ExitCode::from(1);
     }
+    code
 }

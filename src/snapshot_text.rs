@@ -5,15 +5,19 @@ use std::fmt::Write as _;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use crate::domain::fleet::{Fleet, FlowKind};
+use crate::domain::fleet::FlowKind;
+use crate::source::snapshot::Snapshot;
 use crate::ui::glyphs::{cell_glyph, execution_glyph, fmt_age, fmt_elapsed, fmt_ms, health_glyph};
 
-/// Version of the JSON shape; bumped on any incompatible change.
-pub const JSON_VERSION: u32 = 1;
+/// Version of the JSON shape; bumped on any incompatible change. Version 2
+/// added `errors`: a document may describe part of the fleet, and an item
+/// missing from it is no longer proof that it does not exist.
+pub const JSON_VERSION: u32 = 2;
 
 /// The JSON document: the fleet model as serialized, with each cell's derived
-/// status added so consumers need not re-derive it.
-pub fn json(fleet: &Fleet, now: Timestamp, label: &str) -> Value {
+/// status added so consumers need not re-derive it, and what could not be read.
+pub fn json(snapshot: &Snapshot, now: Timestamp, label: &str) -> Value {
+    let fleet = &snapshot.fleet;
     let mut pipelines = serde_json::to_value(&fleet.flows).unwrap_or(Value::Null);
     if let Value::Array(flows) = &mut pipelines {
         for (flow_json, flow) in flows.iter_mut().zip(&fleet.flows) {
@@ -43,10 +47,12 @@ pub fn json(fleet: &Fleet, now: Timestamp, label: &str) -> Value {
         "stacks": fleet.stacks,
         "health": fleet.health,
         "replication": fleet.tables,
+        "errors": snapshot.errors,
     })
 }
 
-pub fn table(fleet: &Fleet, now: Timestamp, label: &str) -> String {
+pub fn table(snapshot: &Snapshot, now: Timestamp, label: &str) -> String {
+    let fleet = &snapshot.fleet;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -153,6 +159,19 @@ pub fn table(fleet: &Fleet, now: Timestamp, label: &str) -> String {
                 out,
                 "    {} -> {:<16} {latest}",
                 s.source_region, s.receiving_region
+            );
+        }
+    }
+    if !snapshot.errors.is_empty() {
+        let _ = writeln!(out, "\nerrors (not read, or read in part)");
+        for e in &snapshot.errors {
+            let _ = writeln!(
+                out,
+                "  ✖ {:<30} {:<16} {:<36} {}",
+                e.source,
+                e.region.as_deref().unwrap_or("-"),
+                e.call.as_deref().unwrap_or("-"),
+                e.message
             );
         }
     }

@@ -31,3 +31,5 @@ mod pipelines;
 
 #[path = "aws_adapters/action_runs.rs"]
 mod action_runs;
+#[path = "aws_adapters/partial.rs"]
+mod partial;

@@ -61,6 +61,18 @@ fn unknown_key() {
 }
 
 #[test]
+fn a_hosted_zone_with_both_an_id_and_a_name() {
+    let d = dir();
+    assert_eq!(
+        error_of("bad_hosted_zone.toml").to_string(),
+        format!(
+            "{d}/bad_hosted_zone.toml:3:55: a hosted zone has an id or a name, not both (expected {{ id = \"...\" }} or {{ name = \"...\" }})\n  |\n3 | hosted_zones = [\"/hostedzone/D02I8FIJBFFD89L22D4Q6W\", {{ id = \"Z1\", name = \"example.com.\" }}]\n  |                                                       {}",
+            "^".repeat(36)
+        )
+    );
+}
+
+#[test]
 fn unknown_theme_preset() {
     let d = dir();
     assert_eq!(

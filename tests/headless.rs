@@ -56,7 +56,7 @@ fn the_json_snapshot_is_byte_identical_for_the_same_seed_and_time() {
     assert_ne!(a.stdout, other_seed.stdout);
 
     let doc: Value = serde_json::from_slice(&a.stdout).unwrap();
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     assert_eq!(doc["fleet"], "DEMO");
     assert_eq!(doc["at"], "2026-11-20T02:10:00Z");
     let names: Vec<&str> = doc["pipelines"]
@@ -320,4 +320,92 @@ fn every_config_example_in_the_readme_passes_config_check() {
             text(&out)
         );
     }
+}
+
+/// Runs wavetop with its standard output read through a real pipe: `keep`
+/// bytes are read (none: the reader is gone before anything is written),
+/// then the pipe is closed, as `| head -c N` does.
+fn with_stdout_closed_after(dir: &Path, args: &[&str], keep: usize) -> (Vec<u8>, Output) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = wavetop_in(dir, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wavetop");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = vec![0; keep];
+    stdout.read_exact(&mut head).unwrap();
+    drop(stdout);
+    (head, child.wait_with_output().unwrap())
+}
+
+#[test]
+fn a_snapshot_read_by_head_ends_quietly_with_its_own_status() {
+    let dir = tempdir("head");
+    // The JSON is far larger than a pipe holds, so wavetop is still writing
+    // when the reader leaves.
+    let (head, out) =
+        with_stdout_closed_after(&dir, &["snapshot", "--demo", "--json", "--at", "10m"], 10);
+    assert!(head.starts_with(b"{\n  \""), "{head:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "", "nothing said about the reader leaving");
+}
+
+#[test]
+fn every_subcommand_outlives_a_closed_stdout_with_the_status_it_would_have_had() {
+    let dir = tempdir("closed");
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, "theme = \"light\"\n").unwrap();
+    let cfg = cfg.to_str().unwrap();
+    let approve = gate_args("approve", &["--comment", "canary ok", "--yes"]);
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["snapshot", "--demo", "--at", "10m"], 0),
+        (vec!["config", "check", cfg], 0),
+        (vec!["enforce", "--demo", "--yes"], 0),
+        (gate_args("approve", &["--comment", "canary ok"]), 2),
+        (approve, 0),
+        (vec!["--help"], 0),
+    ];
+    for (args, status) in cases {
+        let (_, out) = with_stdout_closed_after(&dir, &args, 0);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(status), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // The approval was made although nobody read that it was.
+    let lines = audit(&dir);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[1]["phase"], "after");
+    assert_eq!(lines[1]["outcome"], "ok");
+}
+
+#[test]
+fn a_demo_snapshot_is_complete_and_says_so() {
+    let dir = tempdir("complete");
+    let out = wavetop(&dir, &["snapshot", "--demo", "--json", "--at", "10m"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["errors"], serde_json::json!([]));
+    assert!(out.stderr.is_empty(), "{}", text(&out));
+    let table = wavetop(&dir, &["snapshot", "--demo", "--at", "10m"]);
+    assert_eq!(table.status.code(), Some(0));
+    assert!(!text(&table).contains("\nerrors"), "{}", text(&table));
+}
+
+#[test]
+fn the_console_without_a_terminal_says_what_to_use_instead() {
+    let dir = tempdir("noterm");
+    let out = wavetop(&dir, &["--demo"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the console needs a terminal") && stderr.contains("wavetop snapshot"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

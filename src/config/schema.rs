@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::hosted_zone::HostedZone;
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
@@ -42,9 +44,10 @@ pub struct AwsConfig {
     /// Watch only these pipelines instead of every pipeline found.
     #[serde(default)]
     pub pipelines: Vec<String>,
-    /// Hosted zones whose record sets name the health checks to watch.
+    /// Hosted zones whose record sets name the health checks to watch: ids,
+    /// DNS names, or `{ id = ".." }` / `{ name = ".." }` (see `hosted_zone`).
     #[serde(default)]
-    pub hosted_zones: Vec<String>,
+    pub hosted_zones: Vec<HostedZone>,
     /// Further accounts, each reached with its own profile.
     #[serde(default)]
     pub accounts: Vec<AccountConfig>,

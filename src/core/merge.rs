@@ -10,12 +10,12 @@ use crate::source::{Discovery, Observation};
 pub const EVENTS_KEPT: usize = 200;
 
 pub fn apply_discovery(fleet: &mut Fleet, discovery: &Discovery, now: Timestamp) {
-    // Keep what earlier polls brought for flows that still exist.
+    // Keep what earlier polls brought for flows that still exist: a
+    // discovery (again, after one that read the fleet in part) knows their
+    // structure only, and their next poll brings any change to it.
     let mut flows = discovery.flows.clone();
     for flow in &mut flows {
-        if let Some(old) = fleet.flow(&flow.name)
-            && old.fetched_at > flow.fetched_at
-        {
+        if let Some(old) = fleet.flow(&flow.name) {
             *flow = old.clone();
         }
     }

@@ -9,6 +9,7 @@ use super::key_guard::KeyGuard;
 use crate::domain::fleet::{Fleet, Flow};
 use crate::domain::window::Windows;
 use crate::poll::scheduler::{Cadence, PollScheduler};
+use crate::source::ReadError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
@@ -102,8 +103,12 @@ pub struct Model {
     /// "DEMO", or the account and profile.
     pub fleet_label: String,
     pub discovered: bool,
-    /// When discovery failed, the moment to try again.
+    /// When discovery failed or read the fleet in part, the moment to try again.
     pub discover_retry_at: Option<Timestamp>,
+    /// The hosted zones the configuration names, as written there.
+    pub hosted_zones: Vec<String>,
+    /// What the last discovery could not read, shown until one reads it.
+    pub discovery_errors: Vec<ReadError>,
     pub read_only: bool,
     pub auto_release: bool,
     pub lag_warning_ms: f64,
@@ -155,6 +160,8 @@ impl Model {
             fleet_label: String::new(),
             discovered: false,
             discover_retry_at: None,
+            hosted_zones: Vec::new(),
+            discovery_errors: Vec::new(),
             read_only,
             auto_release: false,
             lag_warning_ms: 5_000.0,

@@ -20,7 +20,7 @@ use super::rows::{health_row_record, health_rows};
 use crate::domain::failover::with_inverted;
 use crate::domain::fleet::Flow;
 use crate::domain::hold_reason::decode_hold;
-use crate::source::{Observation, OperateCall, OperateOutcome, PollKey, SourceError};
+use crate::source::{Observation, OperateCall, OperateOutcome, PollKey, ReadError, SourceError};
 
 /// The effects to run when the console starts: find the fleet, learn who we are.
 pub fn start(model: &mut Model) -> Vec<Effect> {
@@ -62,6 +62,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             if model.selected_flow.is_none() {
                 model.selected_flow = model.fleet.flows.first().map(|f| f.name.clone());
             }
+            note_discovery_errors(model, discovery.hosted_zones, discovery.errors);
             fx.extend(poll_due(model));
             model.needs_render = true;
         }
@@ -189,13 +190,42 @@ fn poll_due(model: &mut Model) -> Vec<Effect> {
 
 /// An unreachable backend at start is retried, never fatal.
 const DISCOVERY_RETRY_SECS: i64 = 15;
+/// A discovery that read the fleet in part (a hosted zone, a home region
+/// unreadable) is asked again this much later, or at once on refresh.
+const PARTIAL_DISCOVERY_RETRY_SECS: i64 = 120;
+
+/// What discovery could not read is logged when it first fails and when it
+/// is read again, and shown until then.
+fn note_discovery_errors(model: &mut Model, zones: Vec<String>, errors: Vec<ReadError>) {
+    for e in &errors {
+        if !model.discovery_errors.iter().any(|old| old == e) {
+            model.log(
+                ActivityKind::Error,
+                format!("{}: could not be read: {}", e.source, e.message),
+            );
+        }
+    }
+    let read_again: Vec<String> = model
+        .discovery_errors
+        .iter()
+        .filter(|old| !errors.iter().any(|e| e.source == old.source))
+        .map(|old| format!("{}: read", old.source))
+        .collect();
+    for text in read_again {
+        model.log(ActivityKind::Info, text);
+    }
+    model.discover_retry_at = (!errors.is_empty())
+        .then(|| model.now + SignedDuration::from_secs(PARTIAL_DISCOVERY_RETRY_SECS));
+    model.hosted_zones = zones;
+    model.discovery_errors = errors;
+}
 
 fn on_tick(model: &mut Model, fx: &mut Vec<Effect>) {
+    if model.discover_retry_at.is_some_and(|at| at <= model.now) {
+        model.discover_retry_at = None;
+        fx.push(Effect::Discover);
+    }
     if !model.discovered {
-        if model.discover_retry_at.is_some_and(|at| at <= model.now) {
-            model.discover_retry_at = None;
-            fx.push(Effect::Discover);
-        }
         return;
     }
     fx.extend(poll_due(model));
@@ -454,6 +484,10 @@ pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec
         ActionName::Refresh => {
             model.poll.expedite_all(model.now);
             fx.extend(poll_due(model));
+            // Something discovery could not read is asked for again now.
+            if model.discovered && model.discover_retry_at.take().is_some() {
+                fx.push(Effect::Discover);
+            }
             model.flash("refreshing everything");
         }
         ActionName::ViewGrid => go(model, View::Grid),

@@ -18,7 +18,7 @@ use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::msg::{Effect, Msg};
 use crate::core::update::{start, update};
-use crate::source::{Observe, Operate, SourceError};
+use crate::source::{Observe, Operate, poll_within};
 use crate::ui::view;
 
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -33,7 +33,7 @@ pub struct Backends {
 }
 
 pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_eyre::Result<()> {
-    let mut guard = TerminalGuard::enter();
+    let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut events = EventStream::new();
@@ -118,14 +118,7 @@ fn spawn_effect(
             let observe = backends.observe.clone();
             let timeout = Duration::from_secs(model.poll.cadence().timeout_secs as u64);
             tokio::spawn(async move {
-                let result = match tokio::time::timeout(timeout, observe.poll(key.clone())).await {
-                    Ok(r) => r,
-                    Err(_) => Err(SourceError::Timeout(format!(
-                        "{} took longer than {}s",
-                        key.label(),
-                        timeout.as_secs()
-                    ))),
-                };
+                let result = poll_within(&*observe, key.clone(), timeout).await;
                 let incomplete = match &result {
                     Ok(_) => observe.incomplete(&key),
                     Err(_) => None,

@@ -9,11 +9,12 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    /// Enters raw mode and the alternate screen; installs the panic hook that restores them.
-    pub fn enter() -> Self {
-        Self {
-            terminal: ratatui::init(),
-        }
+    /// Enters raw mode and the alternate screen; installs the panic hook that
+    /// restores them. Without a terminal to enter, an error, never a panic.
+    pub fn enter() -> std::io::Result<Self> {
+        Ok(Self {
+            terminal: ratatui::try_init()?,
+        })
     }
 }
 

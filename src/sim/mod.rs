@@ -3,7 +3,7 @@
 //!
 //! Entry points: [`SimWorld::new`] and [`SimWorld::advance_to`] for the
 //! world itself, [`SimBackend`] for the runtime, [`demo_backend`] for the
-//! interactive demo and [`fleet_at`] for headless snapshots.
+//! interactive demo and [`snapshot_at`] for headless snapshots.
 
 pub mod actions;
 pub mod backend;
@@ -31,7 +31,7 @@ pub use world::SimWorld;
 
 use crate::domain::fleet::Fleet;
 use crate::source::SourceError;
-use crate::source::snapshot::full_snapshot;
+use crate::source::snapshot::{Snapshot, full_snapshot};
 
 /// When the demo world starts: 2026-11-20T02:00:00Z.
 pub const DEMO_EPOCH: Timestamp = Timestamp::constant(1_795_140_000, 0);
@@ -46,14 +46,21 @@ pub fn demo_backend(seed: u64) -> SimBackend {
 
 /// The fleet as a fresh observer sees it `at` after [`DEMO_EPOCH`] (negative
 /// durations count as zero).
-pub fn fleet_at(seed: u64, at: SignedDuration) -> Result<Fleet, SourceError> {
+pub fn snapshot_at(seed: u64, at: SignedDuration) -> Snapshot {
     let t = DEMO_EPOCH + at.max(SignedDuration::ZERO);
     let mut world = SimWorld::new(seed, DEMO_EPOCH);
     world.advance_to(t);
     let backend = SimBackend::new(world, std::sync::Arc::new(move || t));
-    full_snapshot(&backend, t)
+    full_snapshot(&backend, t, None)
         .now_or_never()
         .expect("the simulator answers without waiting")
+}
+
+/// [`snapshot_at`]'s fleet, or the first source that did not answer.
+pub fn fleet_at(seed: u64, at: SignedDuration) -> Result<Fleet, SourceError> {
+    snapshot_at(seed, at)
+        .into_answered()
+        .map_err(|e| SourceError::Other(e.to_string()))
 }
 
 #[cfg(test)]

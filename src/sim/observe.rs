@@ -43,6 +43,8 @@ impl SimWorld {
                 })
                 .collect(),
             fleet_label: "DEMO".to_string(),
+            hosted_zones: Vec::new(),
+            errors: Vec::new(),
         }
     }
 

@@ -3,11 +3,13 @@
 //! enforced here, at the boundary, by [`ReadOnly`].
 
 pub mod aws;
+pub mod read_error;
 pub mod readonly;
 pub mod snapshot;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +17,7 @@ use crate::domain::fleet::{
     CheckerObservation, Flow, GlobalTable, HealthCheck, RecordSet, StackEvent,
 };
 
+pub use read_error::ReadError;
 pub use readonly::ReadOnly;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -61,6 +64,18 @@ pub struct Discovery {
     pub tables: Vec<TableRef>,
     /// "DEMO", or the AWS account and profile.
     pub fleet_label: String,
+    /// The hosted zones the configuration names, as written there.
+    #[serde(default)]
+    pub hosted_zones: Vec<String>,
+    /// What discovery could not read (a hosted zone, an account, a home
+    /// region, a configured pipeline); everything else was found.
+    #[serde(default)]
+    pub errors: Vec<ReadError>,
+}
+
+/// The source label of a configured hosted zone, as written in the config.
+pub fn zone_source(zone: &str) -> String {
+    format!("hosted zone {zone}")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,6 +159,28 @@ impl SourceError {
     }
 }
 
+impl SourceError {
+    /// The text the variant carries, without the words Display puts before it.
+    pub fn detail(&self) -> &str {
+        match self {
+            SourceError::ReadOnly => "",
+            SourceError::Throttled(m)
+            | SourceError::AccessDenied(m)
+            | SourceError::ExpiredCredentials(m)
+            | SourceError::NotFound(m)
+            | SourceError::InvalidApprovalToken(m)
+            | SourceError::ApprovalAlreadyCompleted(m)
+            | SourceError::StageNotRetryable(m)
+            | SourceError::NotLatestExecution(m)
+            | SourceError::Conflict(m)
+            | SourceError::Timeout(m)
+            | SourceError::Unreachable(m)
+            | SourceError::NotDone(m)
+            | SourceError::Other(m) => m,
+        }
+    }
+}
+
 impl std::fmt::Display for SourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -186,6 +223,23 @@ pub trait Observe: Send + Sync {
     /// answer is then unknown. None when the answer was whole.
     fn incomplete(&self, _key: &PollKey) -> Option<SourceError> {
         None
+    }
+}
+
+/// Polls `key`, counting an answer that takes longer than `timeout` as a
+/// timeout of that key alone: one hung region costs its own wait and no more.
+pub async fn poll_within(
+    source: &dyn Observe,
+    key: PollKey,
+    timeout: Duration,
+) -> Result<Observation, SourceError> {
+    match tokio::time::timeout(timeout, source.poll(key.clone())).await {
+        Ok(result) => result,
+        Err(_) => Err(SourceError::Timeout(format!(
+            "{} took longer than {}s",
+            key.label(),
+            timeout.as_secs()
+        ))),
     }
 }
 

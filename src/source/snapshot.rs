@@ -1,80 +1,227 @@
 //! One complete look at a fleet through any [`Observe`] implementation:
-//! discover, then poll every key once. Used by headless snapshots.
+//! discover, then poll every key once, all side by side, each within its own
+//! timeout, as the console's scheduler would. A source that fails or hangs is
+//! an error of the snapshot and the others are read all the same. Used by
+//! `wavetop snapshot` and by the headless commands.
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
+use futures_util::future::join_all;
 use jiff::Timestamp;
 
-use super::{Observation, Observe, PollKey, SourceError};
+use super::aws::GLOBAL_REGION;
+use super::{Discovery, Observation, Observe, PollKey, ReadError, SourceError, poll_within};
 use crate::domain::fleet::{Fleet, Health, Stack};
+use crate::poll::scheduler::Cadence;
 
-/// Discovers the fleet and polls each flow, each region's stacks, health and
-/// each table once, in discovery order (stack regions sorted), and assembles
-/// a [`Fleet`]. Stacks keep the events their first poll returned; `now`
-/// stamps them, since a stack observation carries no fetch time of its own.
-pub async fn full_snapshot(source: &dyn Observe, now: Timestamp) -> Result<Fleet, SourceError> {
-    let discovery = source.discover().await?;
-    let mut fleet = Fleet::empty();
-
-    for flow in &discovery.flows {
-        match source
-            .poll(PollKey::Flow {
-                flow: flow.name.clone(),
-            })
-            .await?
-        {
-            Observation::Flow(polled) => fleet.flows.push(polled),
-            other => return Err(unexpected("flow", &other)),
-        }
-    }
-
-    let regions: BTreeSet<&str> = discovery.stacks.iter().map(|s| s.region.as_str()).collect();
-    for region in regions {
-        match source
-            .poll(PollKey::Stacks {
-                region: region.to_string(),
-            })
-            .await?
-        {
-            Observation::Stacks { stacks, .. } => {
-                fleet.stacks.extend(stacks.into_iter().map(|s| Stack {
-                    name: s.name,
-                    region: s.region,
-                    flow: s.flow,
-                    status: s.status,
-                    status_reason: s.status_reason,
-                    events: s.new_events,
-                    fetched_at: now,
-                }));
-            }
-            other => return Err(unexpected("stacks", &other)),
-        }
-    }
-
-    let checks = match source.poll(PollKey::Health).await? {
-        Observation::Health { checks } => checks,
-        other => return Err(unexpected("health", &other)),
-    };
-    fleet.health = Health {
-        checks,
-        record_sets: discovery.record_sets.clone(),
-    };
-
-    for table in &discovery.tables {
-        match source
-            .poll(PollKey::Replication {
-                table: table.name.clone(),
-            })
-            .await?
-        {
-            Observation::Replication(t) => fleet.tables.push(t),
-            other => return Err(unexpected("replication", &other)),
-        }
-    }
-    Ok(fleet)
+/// What a snapshot read, and what it could not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub fleet: Fleet,
+    /// Everything that could not be read: discovery's first, then each
+    /// source's in the order they are polled.
+    pub errors: Vec<ReadError>,
+    /// False when discovery failed: then nothing at all was read.
+    pub discovered: bool,
+    /// Sources that gave no answer (failed or timed out): their part of the
+    /// fleet is absent, where an answer lacking a part is merely incomplete.
+    pub unanswered: Vec<String>,
 }
 
-fn unexpected(asked: &str, got: &Observation) -> SourceError {
+/// How much of the fleet a snapshot holds; `wavetop snapshot` exits 0, 3 or 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completeness {
+    Complete,
+    Partial,
+    NothingRead,
+}
+
+impl Snapshot {
+    pub fn completeness(&self) -> Completeness {
+        if !self.discovered {
+            Completeness::NothingRead
+        } else if self.errors.is_empty() {
+            Completeness::Complete
+        } else {
+            Completeness::Partial
+        }
+    }
+
+    /// The fleet when discovery and every poll answered (an answer may
+    /// still lack a part); otherwise the first source that gave no answer.
+    pub fn into_answered(self) -> Result<Fleet, ReadError> {
+        let first_unanswered = self
+            .errors
+            .iter()
+            .find(|e| self.unanswered.contains(&e.source));
+        match first_unanswered {
+            Some(e) => Err(e.clone()),
+            None => Ok(self.fleet),
+        }
+    }
+}
+
+/// How long one source may take, the same as in the console.
+pub fn poll_timeout() -> Duration {
+    Duration::from_secs(Cadence::default().timeout_secs.unsigned_abs())
+}
+
+/// Discovers the fleet and polls each flow, each region's stacks, health and
+/// each table once, side by side, each within `timeout` (None: no limit, for
+/// a backend that answers at once), and assembles a [`Fleet`] in discovery
+/// order (stack regions sorted). Stacks keep the events their first poll
+/// returned; `now` stamps them, since a stack observation carries no fetch
+/// time of its own.
+pub async fn full_snapshot(
+    source: &dyn Observe,
+    now: Timestamp,
+    timeout: Option<Duration>,
+) -> Snapshot {
+    let discovery = match source.discover().await {
+        Ok(d) => d,
+        Err(e) => {
+            let failed = ReadError::unplaced("discovery", &e);
+            return Snapshot {
+                fleet: Fleet::empty(),
+                unanswered: vec![failed.source.clone()],
+                errors: vec![failed],
+                discovered: false,
+            };
+        }
+    };
+    let keys = keys_of(&discovery);
+    let answers = join_all(keys.iter().map(|key| ask(source, key.clone(), timeout))).await;
+
+    let mut snapshot = Snapshot {
+        fleet: Fleet::empty(),
+        errors: discovery.errors.clone(),
+        discovered: true,
+        unanswered: Vec::new(),
+    };
+    snapshot.fleet.health = Health {
+        checks: Vec::new(),
+        record_sets: discovery.record_sets.clone(),
+    };
+    for (key, (result, incomplete)) in keys.iter().zip(answers) {
+        let region = region_of(key, &discovery);
+        let merged =
+            result.and_then(|observation| merge(&mut snapshot.fleet, key, observation, now));
+        match merged {
+            Ok(()) => {
+                if let Some(e) = incomplete {
+                    snapshot
+                        .errors
+                        .push(ReadError::new(key.label(), region, &e));
+                }
+            }
+            Err(e) => {
+                snapshot
+                    .errors
+                    .push(ReadError::new(key.label(), region, &e));
+                snapshot.unanswered.push(key.label());
+            }
+        }
+    }
+    snapshot
+}
+
+/// One poll and what its answer lacked.
+async fn ask(
+    source: &dyn Observe,
+    key: PollKey,
+    timeout: Option<Duration>,
+) -> (Result<Observation, SourceError>, Option<SourceError>) {
+    let result = match timeout {
+        Some(limit) => poll_within(source, key.clone(), limit).await,
+        None => source.poll(key.clone()).await,
+    };
+    let incomplete = match &result {
+        Ok(_) => source.incomplete(&key),
+        Err(_) => None,
+    };
+    (result, incomplete)
+}
+
+/// Every key a fresh console would poll, in the order the snapshot lists them.
+fn keys_of(discovery: &Discovery) -> Vec<PollKey> {
+    let flows = discovery.flows.iter().map(|f| PollKey::Flow {
+        flow: f.name.clone(),
+    });
+    let regions: BTreeSet<&str> = discovery.stacks.iter().map(|s| s.region.as_str()).collect();
+    let stacks = regions.into_iter().map(|r| PollKey::Stacks {
+        region: r.to_string(),
+    });
+    let tables = discovery.tables.iter().map(|t| PollKey::Replication {
+        table: t.name.clone(),
+    });
+    flows
+        .chain(stacks)
+        .chain([PollKey::Health])
+        .chain(tables)
+        .collect()
+}
+
+/// Where a key's calls go: a flow's home regions, a stack region, Route53
+/// and its metric in us-east-1, a table's source region.
+fn region_of(key: &PollKey, discovery: &Discovery) -> String {
+    match key {
+        PollKey::Flow { flow } => {
+            let Some(f) = discovery.flows.iter().find(|f| f.name == *flow) else {
+                return String::new();
+            };
+            // A flow of stacks deployed by hand has no pipeline: its regions.
+            let places: Vec<&str> = if f.pipelines.is_empty() {
+                f.regions.iter().map(String::as_str).collect()
+            } else {
+                f.pipelines.iter().map(|p| p.home_region.as_str()).collect()
+            };
+            let mut regions: Vec<&str> = Vec::new();
+            for r in places {
+                if !regions.contains(&r) {
+                    regions.push(r);
+                }
+            }
+            regions.join(", ")
+        }
+        PollKey::Stacks { region } => region.clone(),
+        PollKey::Health | PollKey::Checkers { .. } => GLOBAL_REGION.to_string(),
+        PollKey::Replication { table } => discovery
+            .tables
+            .iter()
+            .find(|t| t.name == *table)
+            .map(|t| t.source_region.clone())
+            .unwrap_or_default(),
+    }
+}
+
+fn merge(
+    fleet: &mut Fleet,
+    key: &PollKey,
+    observation: Observation,
+    now: Timestamp,
+) -> Result<(), SourceError> {
+    match (key, observation) {
+        (PollKey::Flow { .. }, Observation::Flow(polled)) => fleet.flows.push(polled),
+        (PollKey::Stacks { .. }, Observation::Stacks { stacks, .. }) => {
+            fleet.stacks.extend(stacks.into_iter().map(|s| Stack {
+                name: s.name,
+                region: s.region,
+                flow: s.flow,
+                status: s.status,
+                status_reason: s.status_reason,
+                events: s.new_events,
+                fetched_at: now,
+            }));
+        }
+        (PollKey::Health, Observation::Health { checks }) => fleet.health.checks = checks,
+        (PollKey::Replication { .. }, Observation::Replication(t)) => fleet.tables.push(t),
+        (_, other) => return Err(unexpected(key, &other)),
+    }
+    Ok(())
+}
+
+fn unexpected(asked: &PollKey, got: &Observation) -> SourceError {
     let kind = match got {
         Observation::Flow(_) => "flow",
         Observation::Stacks { .. } => "stacks",
@@ -82,5 +229,8 @@ fn unexpected(asked: &str, got: &Observation) -> SourceError {
         Observation::Checkers { .. } => "checkers",
         Observation::Replication(_) => "replication",
     };
-    SourceError::Other(format!("asked for {asked}, the backend answered {kind}"))
+    SourceError::Other(format!(
+        "asked for {}, the backend answered {kind}",
+        asked.label()
+    ))
 }

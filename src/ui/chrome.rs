@@ -50,6 +50,18 @@ pub fn header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             theme.stale.add_modifier(Modifier::BOLD),
         ));
     }
+    if !model.discovery_errors.is_empty() {
+        spans.push(Span::styled(" │ ", theme.dim));
+        let names: Vec<&str> = model
+            .discovery_errors
+            .iter()
+            .map(|e| e.source.as_str())
+            .collect();
+        spans.push(Span::styled(
+            format!("⚠ UNREAD: {}", names.join(", ")),
+            theme.stale.add_modifier(Modifier::BOLD),
+        ));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), area);
 }
 

@@ -8,11 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::glyphs::{fmt_age, health_glyph, health_style};
-use super::text::{fit, pad, selected_line};
+use super::text::{fit, pad, selected_line, wrap};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::rows::{HealthRow, health_row_record, health_rows, selected_check_id};
 use crate::domain::fleet::{HealthStatus, RoutingPolicy};
+use crate::source::zone_source;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let [list, checkers] = if area.width >= 120 {
@@ -45,13 +46,8 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         ),
         theme.title,
     ))];
-    if rows.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "  no record sets found (configure hosted zones)",
-            theme.dim,
-        )));
-    }
-    let room = area.height.saturating_sub(1) as usize;
+    lines.extend(zone_lines(model, rows.is_empty(), area.width, theme));
+    let room = area.height.saturating_sub(lines.len() as u16) as usize;
     let skip = (model.cursors.health + 1).saturating_sub(room);
     for (i, row) in rows.iter().enumerate().skip(skip).take(room) {
         let Some((set, record)) = health_row_record(&model.fleet, *row) else {
@@ -140,6 +136,44 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Each configured zone that could not be read, by name and why; and when
+/// no record set is shown, why not.
+fn zone_lines(model: &Model, no_rows: bool, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut failed = 0;
+    for zone in &model.hosted_zones {
+        let source = zone_source(zone);
+        if let Some(e) = model.discovery_errors.iter().find(|e| e.source == source) {
+            failed += 1;
+            lines.push(Line::from(Span::styled(
+                format!("  ✖ {source} could not be read:"),
+                theme.activity_error,
+            )));
+            let indent = "      ";
+            for part in wrap(&e.message, (width as usize).saturating_sub(indent.len())) {
+                lines.push(Line::from(Span::styled(
+                    format!("{indent}{part}"),
+                    theme.activity_error,
+                )));
+            }
+        }
+    }
+    if no_rows {
+        let text = if model.hosted_zones.is_empty() {
+            "  no record sets found (configure hosted zones)".to_string()
+        } else if failed < model.hosted_zones.len() {
+            format!(
+                "  no routed record sets (with a set identifier) in {}",
+                model.hosted_zones.join(", ")
+            )
+        } else {
+            return lines;
+        };
+        lines.push(Line::from(Span::styled(text, theme.dim)));
+    }
+    lines
 }
 
 fn render_checkers(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {

@@ -14,6 +14,23 @@ use crate::core::model::Model;
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let now = model.now;
     let mut lines = Vec::new();
+    // What discovery could not read comes first, as it has no poll of its
+    // own: it is read again with the next discovery.
+    for e in &model.discovery_errors {
+        let next = match model.discover_retry_at {
+            Some(at) => format!("in {}", fmt_age(at.as_second() - now.as_second())),
+            None => "in flight".to_string(),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(" ✖ ", theme.activity_error),
+            // In full: a zone id is longer than the column poll keys use.
+            Span::styled(pad(&e.source, e.source.chars().count().max(31)), theme.base),
+            Span::raw(" "),
+            Span::styled(pad("ok never", 14), theme.dim),
+            Span::styled(pad(&next, 11), theme.dim),
+            Span::styled(format!("discovery: {}", e.message), theme.activity_error),
+        ]));
+    }
     for (key, state) in model.poll.keys() {
         let stale = model.poll.is_stale(key, now);
         let (glyph, style) = if stale {

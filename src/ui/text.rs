@@ -33,6 +33,26 @@ pub fn pad(text: &str, width: usize) -> String {
     out
 }
 
+/// Breaks `text` at spaces into lines of at most `width` display columns; a
+/// word longer than a line is cut with [`fit`].
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        if !line.is_empty() && line.width() + 1 + word.width() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines.into_iter().map(|l| fit(&l, width)).collect()
+}
+
 /// Draws a one-line title at the top of `area` and returns the rest of it.
 pub fn titled(frame: &mut Frame, area: Rect, title: Line) -> Rect {
     frame.render_widget(
@@ -95,6 +115,19 @@ pub fn table_row<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wraps_at_spaces_within_the_width() {
+        assert_eq!(
+            wrap(
+                "not found: route53:ListResourceRecordSets: NoSuchHostedZone",
+                20
+            ),
+            ["not found:", "route53:ListResourc…", "NoSuchHostedZone"]
+        );
+        assert_eq!(wrap("a  b c", 3), ["a b", "c"]);
+        assert!(wrap("", 5).is_empty());
+    }
 
     #[test]
     fn fits_and_pads_to_display_width() {

@@ -293,7 +293,14 @@ async fn a_denied_metric_read_leaves_status_unknown_and_later_throttling_fails()
                 "not authorized to perform cloudwatch:GetMetricData",
             )
         })
-        .output(|| GetMetricDataOutput::builder().build())
+        .output(|| {
+            // Every series answered, none with a point yet: unknown, and no error.
+            let mut out = GetMetricDataOutput::builder();
+            for id in ["h0", "h1", "h2", "h3"] {
+                out = out.metric_data_results(MetricDataResult::builder().id(id).build());
+            }
+            out.build()
+        })
         .error(|| cw_error("Throttling", "Rate exceeded"))
         .build();
     let fake = Fake::new(vec![list_1, list_2, metrics]);

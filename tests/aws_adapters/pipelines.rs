@@ -526,12 +526,34 @@ async fn an_unreadable_extra_account_or_zone_is_left_out_and_said_so() {
     );
     assert_eq!(d.flows.len(), 1);
     assert!(d.record_sets.is_empty());
-    let errors = backend.partial_errors();
-    let keys: Vec<&str> = errors.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(d.hosted_zones, ["missing.example.com"]);
+    let told: Vec<(&str, Option<&str>, Option<&str>)> = d
+        .errors
+        .iter()
+        .map(|e| (e.source.as_str(), e.call.as_deref(), e.region.as_deref()))
+        .collect();
     assert_eq!(
-        keys,
-        ["discover account prod", "discover zone missing.example.com"]
+        told,
+        [
+            (
+                "account prod",
+                Some("sts:GetCallerIdentity"),
+                Some("us-east-1")
+            ),
+            (
+                "hosted zone missing.example.com",
+                Some("route53:ListHostedZonesByName"),
+                Some("us-east-1")
+            ),
+        ]
     );
-    assert!(matches!(errors[0].1, SourceError::ExpiredCredentials(_)));
-    assert!(matches!(errors[1].1, SourceError::NotFound(_)));
+    assert!(d.errors[0].message.starts_with("credentials expired: "));
+    assert_eq!(
+        d.errors[1].message,
+        "not found: route53:ListHostedZonesByName: no hosted zone is named missing.example.com."
+    );
+    assert!(
+        backend.partial_errors().is_empty(),
+        "no poll answered in part"
+    );
 }

@@ -2,6 +2,7 @@
 //! synthetic keys and a passed-in clock, and rendered frames.
 
 mod dialog_keys_tests;
+mod discovery_tests;
 mod drain_tests;
 mod foreign_tests;
 mod late_answer_tests;

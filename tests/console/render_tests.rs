@@ -14,13 +14,18 @@ use wavetop::ui::view;
 
 use crate::support::Console;
 
-pub fn render(model: &Model, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {
+pub(crate) fn render(
+    model: &Model,
+    theme: &Theme,
+    width: u16,
+    height: u16,
+) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| view(f, model, theme)).unwrap();
     terminal
 }
 
-pub fn dark() -> Theme {
+pub(crate) fn dark() -> Theme {
     Theme::preset("dark").unwrap()
 }
 
@@ -93,7 +98,7 @@ fn confirmation_dialog() {
 }
 
 /// The buffer cells of the first occurrence of `needle` on screen.
-fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
+pub(crate) fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
     let area = buffer.area;
     for y in 0..area.height {
         let line: String = (0..area.width)

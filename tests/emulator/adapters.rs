@@ -38,7 +38,7 @@ async fn discovers_and_polls_a_seeded_fleet() {
         .expect("CreateTable");
 
     let cfg = AwsConfig {
-        hosted_zones: vec![zone.name.trim_end_matches('.').to_string()],
+        hosted_zones: vec![zone.name.trim_end_matches('.').into()],
         stacks: vec![StackConfig {
             flow: format!("billing-{tag}"),
             region: "ap-southeast-2".into(),

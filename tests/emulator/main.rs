@@ -27,6 +27,9 @@
 //! Real pipeline definitions from public repositories are created in moto as
 //! their templates declare them, and the snapshot must draw each one as its
 //! template says (`real_pipelines.rs`).
+//! `partial` checks that every partial failure is told: zones by id, a
+//! missing zone, a deleted pipeline, a hung region (through the relay,
+//! which can also leave one region's calls unanswered).
 //!
 //! The last test runs the console itself against moto in a pseudo-terminal
 //! (the harness of `tests/pty/`) and reads its screen: the account, the
@@ -76,6 +79,7 @@ mod operate_console;
 mod operate_guard;
 mod operate_races;
 mod operate_wire;
+mod partial;
 mod real_pipelines;
 mod relay;
 mod snapshot;

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The home region of every pipeline these tests seed.
-pub(crate) const HOME: &str = "eu-north-1";
+pub(crate) const HOME: &str = "eu-central-2";
 
 /// Executions of the fixtures, newest first: the one in the Europe stage
 /// (running in `gates-waiting.json`, failed in `europe-failed.json`), and

@@ -82,8 +82,12 @@ fn real_pipelines_are_drawn_as_their_templates_say() {
         toml_list(names.iter().map(String::as_str)),
     ));
     let out = sandbox.wavetop(&url, &config, &["snapshot", "--json"]);
-    assert!(out.status.success(), "{}", describe(&out));
-    let snapshot: Value = serde_json::from_slice(&out.stdout).expect("snapshot JSON");
+    // moto has no GetPipelineState (the states are unknown, the structure is
+    // whole) and its CloudWatch does not speak the SDK's protocol.
+    let snapshot = snapshot_within_gaps(
+        &out,
+        &["codepipeline:GetPipelineState", "cloudwatch:GetMetricData"],
+    );
 
     let stacks: BTreeSet<(&str, &str)> = items(&snapshot["stacks"])
         .iter()

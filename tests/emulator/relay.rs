@@ -17,13 +17,40 @@ pub(crate) const CBOR_ROUTE: &str = "/service/GraniteServiceVersion20100801/oper
 
 impl CborRelay {
     pub(crate) fn start(emulator: &str) -> CborRelay {
+        CborRelay::start_hanging(emulator, None)
+    }
+
+    /// As [`CborRelay::start`], except that every request signed for
+    /// `hung_region` is read and never answered: a region that hangs.
+    pub(crate) fn start_hanging(emulator: &str, hung_region: Option<&str>) -> CborRelay {
         let upstream = host_of(emulator);
+        let hung = hung_region.map(|r| format!("/{r}/"));
         let url = serve(
             "relay",
-            Arc::new(move |request: HttpRequest| relay(request, &upstream)),
+            Arc::new(move |request: HttpRequest| {
+                if hung
+                    .as_deref()
+                    .is_some_and(|scope| signed_for(&request, scope))
+                {
+                    // Silent for good: the client gives up on its own timeout.
+                    loop {
+                        std::thread::sleep(Duration::from_secs(3600));
+                    }
+                }
+                relay(request, &upstream)
+            }),
         );
         CborRelay { url }
     }
+}
+
+/// The region a request is signed for appears in its credential scope:
+/// `Credential=AKID/20250101/ap-northeast-1/cloudformation/aws4_request`.
+fn signed_for(request: &HttpRequest, scope: &str) -> bool {
+    request
+        .headers
+        .iter()
+        .any(|(name, value)| name.eq_ignore_ascii_case("authorization") && value.contains(scope))
 }
 
 /// CloudWatch's CBOR calls re-encoded for moto and back; anything else as it came.

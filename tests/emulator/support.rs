@@ -356,6 +356,8 @@ pub(crate) fn record(
 
 pub(crate) struct Zone {
     pub(crate) name: String,
+    /// As CreateHostedZone answers it: `/hostedzone/...`.
+    pub(crate) printed_id: String,
     pub(crate) api_checks: [String; 2],
     pub(crate) primary_check: String,
 }
@@ -375,12 +377,8 @@ pub(crate) async fn seed_zone(url: &str, tag: &str) -> Zone {
         .send()
         .await
         .expect("CreateHostedZone");
-    let zone_id = zone
-        .hosted_zone()
-        .unwrap()
-        .id()
-        .trim_start_matches("/hostedzone/")
-        .to_string();
+    let printed_id = zone.hosted_zone().unwrap().id().to_string();
+    let zone_id = printed_id.trim_start_matches("/hostedzone/").to_string();
     let api = format!("api.{zone_name}");
     let app = format!("app.{zone_name}");
     let sets = [
@@ -411,6 +409,7 @@ pub(crate) async fn seed_zone(url: &str, tag: &str) -> Zone {
         .expect("ChangeResourceRecordSets");
     Zone {
         name: zone_name,
+        printed_id,
         api_checks: [use1, euw1],
         primary_check: primary,
     }

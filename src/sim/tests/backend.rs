@@ -104,7 +104,9 @@ fn full_snapshot_of_the_backend_matches_fleet_at() {
     let via_trait = run(crate::source::snapshot::full_snapshot(
         observe,
         DEMO_EPOCH + at,
+        None,
     ))
+    .into_answered()
     .unwrap();
     assert_eq!(via_trait, fleet_at(9, at).unwrap());
     let regions: Vec<&str> = via_trait.stacks.iter().map(|s| s.region.as_str()).collect();

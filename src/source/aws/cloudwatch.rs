@@ -55,6 +55,12 @@ pub async fn get_metric_data(
                 .map_err(|e| map_sdk_error("cloudwatch:GetMetricData", e))?;
             for result in out.metric_data_results() {
                 let Some(id) = result.id() else { continue };
+                if matches!(
+                    result.status_code(),
+                    Some(sdk::StatusCode::InternalError | sdk::StatusCode::Forbidden)
+                ) {
+                    continue;
+                }
                 let points = series.entry(id.to_string()).or_default();
                 points.extend(
                     result
@@ -72,6 +78,15 @@ pub async fn get_metric_data(
     }
     for points in series.values_mut() {
         points.sort_by_key(|(t, _)| *t);
+    }
+    // CloudWatch answers every query it could read, data or not; an answer
+    // holding none of them is unusable, and would otherwise show every
+    // series as "no data" without a word.
+    if !queries.is_empty() && !queries.iter().any(|q| series.contains_key(&q.id)) {
+        return Err(SourceError::Other(format!(
+            "cloudwatch:GetMetricData: the answer holds none of the {} series asked for",
+            queries.len()
+        )));
     }
     Ok(series)
 }

@@ -1,32 +1,25 @@
-//! Finding the fleet: pipelines (listed in each home region, or the ones the
-//! config names), their structure, the flows they form, the stacks they
-//! deploy, the routed record sets of the configured zones, the global tables.
+//! Finding the fleet: the pipelines (`find_pipelines`), the flows they form,
+//! the stacks they deploy, the routed record sets of the configured zones,
+//! the global tables; and what of it could not be read.
 
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
 use super::cloudformation::StackInfo;
-use super::observe::must_fail;
+use super::find_pipelines::Found;
 use super::state::{FlowDef, PipelineEntry, StackId};
-use super::{Account, AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53, sts};
-use crate::config::schema::StackConfig;
+use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53};
+use crate::config::schema::{HostedZone, StackConfig};
 use crate::domain::attribution::runs_in;
 use crate::domain::current_run::RunEvidence;
 use crate::domain::fleet::{Flow, FlowKind, Pipeline, RecordSet};
 use crate::domain::grid::{DerivedGrid, derive_grid_with};
-use crate::domain::pipeline_doc::GetPipelineOutput;
-use crate::source::{Discovery, SourceError, StackRef, TableRef};
+use crate::source::{Discovery, ReadError, SourceError, StackRef, TableRef, zone_source};
 
 use crate::domain::manual::{StackDeploy, manual_wave};
 /// Status shown for a tracked stack that does not exist (yet).
 pub const STACK_MISSING: &str = "DOES_NOT_EXIST";
-
-struct Found {
-    account: String,
-    region: String,
-    structure: GetPipelineOutput,
-}
 
 impl AwsBackend {
     pub(super) async fn discover_fleet(&self) -> Result<Discovery, SourceError> {
@@ -34,38 +27,49 @@ impl AwsBackend {
         let mut labels = Vec::new();
         let mut account_ids = BTreeMap::new();
         let mut found: Vec<Found> = Vec::new();
-        let mut partial: Vec<(String, SourceError)> = Vec::new();
+        let mut errors: Vec<ReadError> = Vec::new();
+        let mut regions_read: Vec<String> = Vec::new();
         for account in self.pool.accounts() {
             let profile = account.profile.as_deref().unwrap_or("default");
             match self.discover_account(account, &named, &found).await {
-                Ok((id, mut pipelines)) => {
-                    labels.push(format!("{id} ({profile})"));
-                    account_ids.insert(account.name.clone(), id);
-                    found.append(&mut pipelines);
+                Ok(mut read) => {
+                    labels.push(format!("{} ({profile})", read.id));
+                    account_ids.insert(account.name.clone(), read.id);
+                    found.append(&mut read.found);
+                    errors.append(&mut read.errors);
+                    regions_read.append(&mut read.regions_read);
                 }
                 // The default account is the fleet; a further account that
                 // cannot be read is left out and said so, not fatal.
                 Err(e) if account.name == DEFAULT_ACCOUNT => return Err(e),
                 Err(e) => {
                     labels.push(format!("{profile}: unavailable"));
-                    partial.push((format!("discover account {}", account.name), e));
+                    errors.push(ReadError::new(
+                        format!("account {}", account.name),
+                        account.home_regions.join(", "),
+                        &e,
+                    ));
                 }
             }
         }
         let entries = keyed_entries(found, &account_ids);
+        let missing = self.configured_but_not_found(&entries, &regions_read, &errors);
+        errors.extend(missing);
         let flows = self.flow_defs(&entries);
 
         let mut record_sets = Vec::new();
         if !self.cfg.hosted_zones.is_empty() {
             let client = self.pool.route53(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
             for zone in &self.cfg.hosted_zones {
+                // A zone that cannot be read is said so by name; the rest of
+                // the fleet does not wait for it.
                 match zone_record_sets(&client, zone).await {
                     Ok(mut sets) => record_sets.append(&mut sets),
-                    // Ask again later rather than start without the zone's routing.
-                    Err(e) if must_fail(&e, true) && !matches!(e, SourceError::NotFound(_)) => {
-                        return Err(e);
-                    }
-                    Err(e) => partial.push((format!("discover zone {zone}"), e)),
+                    Err(e) => errors.push(ReadError::new(
+                        zone_source(zone.written()),
+                        GLOBAL_REGION,
+                        &e,
+                    )),
                 }
             }
         }
@@ -105,12 +109,6 @@ impl AwsBackend {
         state.record_sets = record_sets.clone();
         state.tables = tables.clone();
         state.discovered_at = Some(now);
-        state
-            .partial_errors
-            .retain(|k, _| !k.starts_with("discover "));
-        for (key, e) in partial {
-            state.partial_errors.insert(key, e);
-        }
 
         let flows = state
             .flows
@@ -143,6 +141,13 @@ impl AwsBackend {
             record_sets: attach_flows(record_sets, &state.flows),
             tables,
             fleet_label: labels.join(", "),
+            hosted_zones: self
+                .cfg
+                .hosted_zones
+                .iter()
+                .map(|z| z.written().to_string())
+                .collect(),
+            errors,
         })
     }
 
@@ -160,51 +165,6 @@ impl AwsBackend {
             }
         }
         named
-    }
-
-    /// The account's id and its pipelines in each of its home regions:
-    /// listed, or the named ones not found yet, looked for region by region.
-    async fn discover_account(
-        &self,
-        account: &Account,
-        named: &[String],
-        already: &[Found],
-    ) -> Result<(String, Vec<Found>), SourceError> {
-        let client = self
-            .pool
-            .sts(&account.name, &account.home_regions[0])
-            .await?;
-        let who = sts::caller_identity(&client).await?;
-        let mut found: Vec<Found> = Vec::new();
-        for region in &account.home_regions {
-            let client = self.pool.codepipeline(&account.name, region).await?;
-            let names = if named.is_empty() {
-                codepipeline::list_pipeline_names(&client).await?
-            } else {
-                named
-                    .iter()
-                    .filter(|n| {
-                        !already
-                            .iter()
-                            .chain(found.iter())
-                            .any(|f| &f.structure.pipeline.name == *n)
-                    })
-                    .cloned()
-                    .collect()
-            };
-            for name in names {
-                match codepipeline::get_pipeline(&client, &name).await {
-                    Ok(structure) => found.push(Found {
-                        account: account.name.clone(),
-                        region: region.clone(),
-                        structure,
-                    }),
-                    Err(SourceError::NotFound(_)) if !named.is_empty() => {}
-                    Err(e) => return Err(e),
-                }
-            }
-        }
-        Ok((who.account, found))
     }
 
     /// Chains first (their pipelines form one flow), then one flow per other
@@ -257,7 +217,7 @@ impl AwsBackend {
 
 async fn zone_record_sets(
     client: &aws_sdk_route53::Client,
-    zone: &str,
+    zone: &HostedZone,
 ) -> Result<Vec<RecordSet>, SourceError> {
     let id = route53::resolve_zone(client, zone).await?;
     let sets = route53::list_record_sets(client, &id).await?;

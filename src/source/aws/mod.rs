@@ -20,6 +20,7 @@ mod discovery;
 pub mod dynamodb;
 pub mod emulator_compat;
 pub mod errors;
+mod find_pipelines;
 mod observe;
 mod operate;
 pub mod rate_limit;

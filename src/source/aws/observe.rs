@@ -22,7 +22,7 @@ use crate::domain::pipeline_doc::GetPipelineStateOutput;
 use crate::source::{Observation, PollKey, SourceError, StackObservation};
 
 /// Whether a failed part of a poll fails the whole poll (see the module docs).
-pub(super) fn must_fail(e: &SourceError, read_before: bool) -> bool {
+fn must_fail(e: &SourceError, read_before: bool) -> bool {
     match e {
         SourceError::ExpiredCredentials(_) | SourceError::NotFound(_) => true,
         SourceError::Throttled(_) | SourceError::Timeout(_) | SourceError::Unreachable(_) => {
@@ -39,7 +39,7 @@ impl AwsBackend {
     pub(super) async fn poll_key(&self, key: PollKey) -> Result<Observation, SourceError> {
         match &key {
             PollKey::Flow { flow } => self.poll_flow(flow, &key.label()).await,
-            PollKey::Stacks { region } => self.poll_stacks(region).await,
+            PollKey::Stacks { region } => self.poll_stacks(region, &key.label()).await,
             PollKey::Health => self.poll_health(&key.label()).await,
             PollKey::Checkers { health_check_id } => self.poll_checkers(health_check_id).await,
             PollKey::Replication { table } => self.poll_replication(table, &key.label()).await,
@@ -237,7 +237,7 @@ impl AwsBackend {
         )))
     }
 
-    async fn poll_stacks(&self, region: &str) -> Result<Observation, SourceError> {
+    async fn poll_stacks(&self, region: &str, label: &str) -> Result<Observation, SourceError> {
         let tracked: Vec<_> = self
             .lock_state()
             .stacks
@@ -253,6 +253,7 @@ impl AwsBackend {
             }
         }
         let mut observations = Vec::new();
+        let mut missing: Vec<String> = Vec::new();
         for (account, names) in by_account {
             let client = self.pool.cloudformation(&account, region).await?;
             let infos = cloudformation::describe(&client, &names).await?;
@@ -269,6 +270,9 @@ impl AwsBackend {
                 } else {
                     Vec::new()
                 };
+                if info.is_none() && self.is_configured_stack(&s.id) {
+                    missing.push(s.id.name.clone());
+                }
                 self.advance_cursor(&s.id, cursor, info.clone(), &new_events);
                 observations.push(StackObservation {
                     flow: s.flow.clone(),
@@ -283,10 +287,26 @@ impl AwsBackend {
                 });
             }
         }
+        // A stack the pipelines name may not be deployed yet; one the config
+        // names is expected to exist, and its absence is said.
+        let partial = (!missing.is_empty()).then(|| {
+            SourceError::NotFound(format!(
+                "cloudformation:DescribeStacks: configured stack {} does not exist in {region}",
+                missing.join(", ")
+            ))
+        });
+        self.lock_state().record_partial(label, partial);
         Ok(Observation::Stacks {
             region: region.to_string(),
             stacks: observations,
         })
+    }
+
+    fn is_configured_stack(&self, id: &StackId) -> bool {
+        self.cfg
+            .stacks
+            .iter()
+            .any(|c| super::discovery::config_stack_id(c) == *id)
     }
 
     fn advance_cursor(

@@ -7,6 +7,7 @@ use aws_sdk_route53::types as sdk;
 use super::errors::{map_sdk_error, missing};
 use super::regions::find_region;
 use super::time::to_timestamp;
+use crate::config::schema::HostedZone;
 use crate::domain::fleet::{CheckerObservation, Record, RecordSet, RoutingPolicy};
 use crate::source::SourceError;
 
@@ -128,30 +129,27 @@ pub async fn set_inverted(client: &Client, id: &str, inverted: bool) -> Result<b
         .unwrap_or(false))
 }
 
-/// A zone given by id (`Z0123...` or `/hostedzone/Z0123...`) is used as is;
-/// a zone given by name is looked up.
-pub async fn resolve_zone(client: &Client, zone: &str) -> Result<String, SourceError> {
-    let bare = zone.trim_start_matches("/hostedzone/");
-    if looks_like_zone_id(bare) {
-        return Ok(bare.to_string());
-    }
-    let wanted = format!("{}.", zone.trim_end_matches('.'));
+/// The id of a configured zone: an id is used as written (whatever its
+/// first letter), a name is looked up with ListHostedZonesByName.
+pub async fn resolve_zone(client: &Client, zone: &HostedZone) -> Result<String, SourceError> {
+    const OP: &str = "route53:ListHostedZonesByName";
+    let name = match zone {
+        HostedZone::Name(name) => name,
+        HostedZone::Id(_) => return Ok(zone.bare_id().unwrap_or_default().to_string()),
+    };
+    let wanted = format!("{}.", name.trim_end_matches('.'));
     let out = client
         .list_hosted_zones_by_name()
         .dns_name(&wanted)
         .max_items(1)
         .send()
         .await
-        .map_err(|e| map_sdk_error("route53:ListHostedZonesByName", e))?;
+        .map_err(|e| map_sdk_error(OP, e))?;
     out.hosted_zones()
         .iter()
         .find(|z| z.name().eq_ignore_ascii_case(&wanted))
         .map(|z| z.id().trim_start_matches("/hostedzone/").to_string())
-        .ok_or_else(|| SourceError::NotFound(format!("hosted zone {zone}")))
-}
-
-fn looks_like_zone_id(s: &str) -> bool {
-    s.starts_with('Z') && !s.contains('.') && s.chars().all(|c| c.is_ascii_alphanumeric())
+        .ok_or_else(|| SourceError::NotFound(format!("{OP}: no hosted zone is named {wanted}")))
 }
 
 pub async fn list_record_sets(

@@ -1,0 +1,68 @@
+//! Writing to standard output and standard error without ever panicking.
+//!
+//! A reader that goes away (`wavetop snapshot --json | head`) is not an
+//! error: the rest of the output is dropped and the command finishes as it
+//! would have, with its own exit status. Any other failure to write (a full
+//! disk) is said once on standard error and makes a successful exit 1, since
+//! the output the caller asked for is not all there.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+static WRITE_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to standard output (use [`outln!`](crate::outln) / [`out!`](crate::out)).
+pub fn write_out(args: fmt::Arguments<'_>) {
+    if STDOUT_GONE.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stdout = io::stdout().lock();
+    let written = stdout.write_fmt(args).and_then(|()| stdout.flush());
+    if let Err(e) = written {
+        STDOUT_GONE.store(true, Ordering::Relaxed);
+        if e.kind() != io::ErrorKind::BrokenPipe && !WRITE_FAILED.swap(true, Ordering::Relaxed) {
+            write_err(format_args!("wavetop: cannot write the output: {e}\n"));
+        }
+    }
+}
+
+/// Writes to standard error (use [`errln!`](crate::errln)); a closed or
+/// broken standard error loses the message and nothing else.
+pub fn write_err(args: fmt::Arguments<'_>) {
+    let mut stderr = io::stderr().lock();
+    let _ = stderr.write_fmt(args).and_then(|()| stderr.flush());
+}
+
+/// Whether writing the output failed for a reason other than a reader that left.
+pub fn write_failed() -> bool {
+    WRITE_FAILED.load(Ordering::Relaxed)
+}
+
+/// `println!` for standard output that never panics.
+#[macro_export]
+macro_rules! outln {
+    () => {
+        $crate::output::write_out(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` for standard output that never panics.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::write_out(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` that never panics.
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::output::write_err(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
