@@ -147,6 +147,33 @@ impl AwsCli<'_> {
         !self.run(region, args).status.success()
     }
 
+    /// One `HealthCheckStatus` point of `value` for each check, a minute
+    /// old, as Route53's are (moto leaves out points from the very second a
+    /// query ends in), and none after it.
+    pub(crate) fn put_health_status(&self, ids: &[&str], value: f64) {
+        let a_minute_ago =
+            (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(1)).to_string();
+        for id in ids {
+            self.call(
+                "us-east-1",
+                &[
+                    "cloudwatch",
+                    "put-metric-data",
+                    "--namespace",
+                    "AWS/Route53",
+                    "--metric-name",
+                    "HealthCheckStatus",
+                    "--dimensions",
+                    &format!("HealthCheckId={id}"),
+                    "--value",
+                    &value.to_string(),
+                    "--timestamp",
+                    &a_minute_ago,
+                ],
+            );
+        }
+    }
+
     pub(crate) fn health_check_config(&self, id: &str) -> Value {
         self.call(
             "us-east-1",

@@ -74,28 +74,8 @@ async fn drain_and_restore_through_the_binary_flip_inverted() {
     assert!(audit_lines_for(&audit, use1).is_empty());
 
     // Every check healthy, as CloudWatch holds it (moto's CloudWatch through
-    // the relay). The points are a minute old, as Route53's are: moto leaves
-    // out points from the very second a query ends in.
-    let a_minute_ago = (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(1)).to_string();
-    for id in [use1, euw1, primary] {
-        cli.call(
-            "us-east-1",
-            &[
-                "cloudwatch",
-                "put-metric-data",
-                "--namespace",
-                "AWS/Route53",
-                "--metric-name",
-                "HealthCheckStatus",
-                "--dimensions",
-                &format!("HealthCheckId={id}"),
-                "--value",
-                "1",
-                "--timestamp",
-                &a_minute_ago,
-            ],
-        );
-    }
+    // the relay).
+    cli.put_health_status(&[use1, euw1, primary], 1.0);
     let relay = CborRelay::start(&url);
     let snapshot = sandbox.wavetop(&relay.url, &config, &["snapshot", "--json"]);
     assert!(snapshot.status.success(), "{}", describe(&snapshot));

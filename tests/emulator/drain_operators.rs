@@ -38,29 +38,20 @@ async fn seed_latency_zone(url: &str, tag: &str) -> LatencyZone {
         .await
         .expect("CreateHostedZone");
     let zone_id = zone.hosted_zone().unwrap().id().to_string();
-    let mut batch = ChangeBatch::builder();
-    for (i, ((region, r), (_, check))) in REGIONS.iter().zip(&checks).enumerate() {
-        let set = record(
-            &record_set,
-            &format!("api-{region}"),
-            &format!("192.0.2.{}", 10 + i),
-            Some(check),
-        )
-        .region(r.clone());
-        batch = batch.changes(
-            Change::builder()
-                .action(ChangeAction::Create)
-                .resource_record_set(set.build().unwrap())
-                .build()
-                .unwrap(),
-        );
-    }
-    r53.change_resource_record_sets()
-        .hosted_zone_id(zone_id)
-        .change_batch(batch.build().unwrap())
-        .send()
-        .await
-        .expect("ChangeResourceRecordSets");
+    let sets = REGIONS
+        .iter()
+        .zip(&checks)
+        .enumerate()
+        .map(|(i, ((region, r), (_, check)))| {
+            record(
+                &record_set,
+                &format!("api-{region}"),
+                &format!("192.0.2.{}", 10 + i),
+                Some(check),
+            )
+            .region(r.clone())
+        });
+    create_record_sets(&r53, &zone_id, sets).await;
     LatencyZone {
         name: zone_name,
         record_set,
@@ -71,26 +62,8 @@ async fn seed_latency_zone(url: &str, tag: &str) -> LatencyZone {
 /// Every check healthy in CloudWatch, a minute ago, and never updated after:
 /// the metric lags every inversion the tests make.
 fn every_check_healthy(cli: &AwsCli, zone: &LatencyZone) {
-    let a_minute_ago = (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(1)).to_string();
-    for (_, id) in &zone.checks {
-        cli.call(
-            "us-east-1",
-            &[
-                "cloudwatch",
-                "put-metric-data",
-                "--namespace",
-                "AWS/Route53",
-                "--metric-name",
-                "HealthCheckStatus",
-                "--dimensions",
-                &format!("HealthCheckId={id}"),
-                "--value",
-                "1",
-                "--timestamp",
-                &a_minute_ago,
-            ],
-        );
-    }
+    let ids: Vec<&str> = zone.checks.iter().map(|(_, id)| id.as_str()).collect();
+    cli.put_health_status(&ids, 1.0);
 }
 
 fn config_for(sandbox: &Sandbox, zone: &LatencyZone) -> PathBuf {

@@ -391,6 +391,21 @@ pub(crate) async fn seed_zone(url: &str, tag: &str) -> Zone {
         record(&app, "secondary-us-west-2", "192.0.2.40", None)
             .failover(ResourceRecordSetFailover::Secondary),
     ];
+    create_record_sets(&r53, &zone_id, sets).await;
+    Zone {
+        name: zone_name,
+        printed_id,
+        api_checks: [use1, euw1],
+        primary_check: primary,
+    }
+}
+
+/// Creates the record sets in the zone, in one change batch.
+pub(crate) async fn create_record_sets(
+    r53: &aws_sdk_route53::Client,
+    zone_id: &str,
+    sets: impl IntoIterator<Item = aws_sdk_route53::types::builders::ResourceRecordSetBuilder>,
+) {
     let mut batch = ChangeBatch::builder();
     for set in sets {
         batch = batch.changes(
@@ -407,12 +422,6 @@ pub(crate) async fn seed_zone(url: &str, tag: &str) -> Zone {
         .send()
         .await
         .expect("ChangeResourceRecordSets");
-    Zone {
-        name: zone_name,
-        printed_id,
-        api_checks: [use1, euw1],
-        primary_check: primary,
-    }
 }
 
 pub(crate) async fn connect(url: &str, cfg: AwsConfig) -> AwsBackend {
