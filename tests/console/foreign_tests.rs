@@ -91,7 +91,9 @@ fn a_gate_answered_by_someone_else_is_marked_with_who_and_when() {
     c.keys("down enter");
     let detail = text(&screen(&c, 160, 48));
     assert!(
-        detail.contains(&format!("CHANGED ELSEWHERE  {BOB} approved EuWest1.Approve at")),
+        detail.contains(&format!(
+            "CHANGED ELSEWHERE  {BOB} approved EuWest1.Approve at"
+        )),
         "{detail}"
     );
     assert!(detail.contains("ago)"), "{detail}");

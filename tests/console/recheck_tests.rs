@@ -45,7 +45,13 @@ fn verdict(c: &Console, guard: &Guard) -> Result<serde_json::Value, String> {
 #[test]
 fn an_unchanged_decision_passes_and_records_what_it_read() {
     let c = Console::at_minutes(10);
-    let g = guard(&c, ActionName::Hold, "global-api", "NorthAmerica", "us-west-2");
+    let g = guard(
+        &c,
+        ActionName::Hold,
+        "global-api",
+        "NorthAmerica",
+        "us-west-2",
+    );
     let read = verdict(&c, &g).expect("nothing changed");
     assert_eq!(read["transition_enabled"], true);
 }
@@ -53,7 +59,13 @@ fn an_unchanged_decision_passes_and_records_what_it_read() {
 #[test]
 fn a_hold_is_not_placed_on_a_stage_someone_else_held() {
     let c = Console::at_minutes(10);
-    let g = guard(&c, ActionName::Hold, "global-api", "NorthAmerica", "us-west-2");
+    let g = guard(
+        &c,
+        ActionName::Hold,
+        "global-api",
+        "NorthAmerica",
+        "us-west-2",
+    );
     as_bob(
         &c,
         OperateCall::DisableStageTransition {
@@ -83,7 +95,13 @@ fn a_release_is_not_sent_for_a_stage_someone_else_released() {
     );
     let mut c = c;
     c.keys("ctrl-r");
-    let g = guard(&c, ActionName::Release, "global-api", "NorthAmerica", "us-west-2");
+    let g = guard(
+        &c,
+        ActionName::Release,
+        "global-api",
+        "NorthAmerica",
+        "us-west-2",
+    );
     as_bob(
         &c,
         OperateCall::EnableStageTransition {
@@ -129,10 +147,16 @@ fn a_retry_is_not_sent_for_a_stage_someone_else_retried() {
     );
     let why = verdict(&c, &g).unwrap_err();
     assert!(
-        why.starts_with(&format!("{} is now InProgress in execution {execution_id}", wave.name)),
+        why.starts_with(&format!(
+            "{} is now InProgress in execution {execution_id}",
+            wave.name
+        )),
         "{why}"
     );
-    assert!(why.contains(&format!("(it had failed in {execution_id})")), "{why}");
+    assert!(
+        why.contains(&format!("(it had failed in {execution_id})")),
+        "{why}"
+    );
 }
 
 #[test]
@@ -165,7 +189,10 @@ fn a_stop_is_not_sent_for_an_execution_someone_else_stopped() {
     );
     let why = verdict(&c, &g).unwrap_err();
     assert!(
-        why.starts_with(&format!("execution {execution_id} of {} is ", wave.pipeline)),
+        why.starts_with(&format!(
+            "execution {execution_id} of {} is ",
+            wave.pipeline
+        )),
         "{why}"
     );
     assert!(!why.contains("InProgress;"), "{why}");
