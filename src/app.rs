@@ -14,7 +14,9 @@ use crate::core::bindings::Bindings;
 use crate::core::model::Model;
 use crate::domain::window::Windows;
 use crate::headless;
-use crate::runtime::event_loop::{self, Backends, Clock};
+use crate::runtime::event_loop::{self, Backends, Clock, Ended};
+use crate::runtime::signals;
+use crate::runtime::terminal::console_refusal;
 use crate::sim::{DEMO_EPOCH, SimBackend, SimWorld};
 use crate::snapshot_text;
 use crate::source::aws::{AwsBackend, AwsOptions};
@@ -154,6 +156,12 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
                     return Ok(ExitCode::from(EXIT_USAGE));
                 }
             };
+            // After every check of the input, before a single byte goes to
+            // standard output.
+            if let Some(refusal) = console_refusal() {
+                eprintln!("wavetop: {refusal}");
+                return Ok(ExitCode::from(EXIT_USAGE));
+            }
             let mut theme = loaded.theme;
             if wants_no_color(cli.ui.no_color) {
                 theme = theme.no_color();
@@ -176,8 +184,10 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
                 clock: fleet.clock,
                 speed: fleet.speed,
             };
-            event_loop::run(model, theme, backends).await?;
-            Ok(ExitCode::SUCCESS)
+            Ok(match event_loop::run(model, theme, backends).await? {
+                Ended::Quit => ExitCode::SUCCESS,
+                Ended::Signal(signal) => ExitCode::from(signals::exit_status(signal)),
+            })
         }
     }
 }
