@@ -1,7 +1,6 @@
 //! Wiring: configuration first (before the terminal is touched), then the
 //! backend, then the console or a headless command.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -16,7 +15,9 @@ use crate::core::key_guard::KeyGuard;
 use crate::core::model::Model;
 use crate::domain::window::Windows;
 use crate::headless;
-use crate::runtime::event_loop::{self, Backends, Clock};
+use crate::runtime::event_loop::{self, Backends, Clock, Ended};
+use crate::runtime::signals;
+use crate::runtime::terminal::console_refusal;
 use crate::sim::{DEMO_EPOCH, SimBackend, SimWorld};
 use crate::snapshot_text;
 use crate::source::aws::{AwsBackend, AwsOptions};
@@ -146,10 +147,10 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
                     return Ok(ExitCode::from(EXIT_USAGE));
                 }
             };
-            if !std::io::stdout().is_terminal() {
-                errln!(
-                    "wavetop: the console needs a terminal; for output to a pipe or a file use `wavetop snapshot`"
-                );
+            // After every check of the input, before a single byte goes to
+            // standard output.
+            if let Some(refusal) = console_refusal() {
+                errln!("wavetop: {refusal}");
                 return Ok(ExitCode::from(EXIT_USAGE));
             }
             let mut theme = loaded.theme;
@@ -175,8 +176,10 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
                 clock: fleet.clock,
                 speed: fleet.speed,
             };
-            event_loop::run(model, theme, backends).await?;
-            Ok(ExitCode::SUCCESS)
+            Ok(match event_loop::run(model, theme, backends).await? {
+                Ended::Quit => ExitCode::SUCCESS,
+                Ended::Signal(signal) => ExitCode::from(signals::exit_status(signal)),
+            })
         }
     }
 }

@@ -8,11 +8,11 @@ use std::time::Duration;
 use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use jiff::Timestamp;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use super::executor::{AuditSink, Operation, run_guarded};
-use super::keys::from_crossterm;
+use super::keys::{from_crossterm, is_suspend};
+use super::signals::{Request, Signals};
 use super::terminal::TerminalGuard;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
@@ -32,14 +32,22 @@ pub struct Backends {
     pub speed: f64,
 }
 
-pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_eyre::Result<()> {
+/// How the console ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The operator quit (`q`, ctrl-c), or the terminal went away.
+    Quit,
+    /// A terminating signal, by number: the exit status is 128 + it.
+    Signal(libc::c_int),
+}
+
+pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_eyre::Result<Ended> {
+    // Caught before the terminal is taken, so none can leave it in raw mode.
+    let mut signals = Signals::install()?;
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut events = EventStream::new();
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
-    let mut sigint = signal(SignalKind::interrupt())?;
 
     let now = (backends.clock)();
     let mut effects = update(
@@ -54,12 +62,12 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
     loop {
         for effect in effects.drain(..) {
             if effect == Effect::Quit {
-                return Ok(());
+                return Ok(Ended::Quit);
             }
             spawn_effect(effect, &backends, &model, tx.clone());
         }
         if model.should_quit {
-            return Ok(());
+            return Ok(Ended::Quit);
         }
         if model.needs_render {
             guard.terminal.draw(|frame| view(frame, &model, &theme))?;
@@ -68,6 +76,10 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
         let wait = next_wait(&model, backends.speed);
         let msg = tokio::select! {
             event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if is_suspend(&key) => {
+                    guard.suspend()?;
+                    redraw_whole(&guard)?
+                }
                 Some(Ok(Event::Key(key))) => match from_crossterm(key) {
                     Some(key) => Msg::Key(key),
                     None => continue,
@@ -75,16 +87,37 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                 Some(Ok(_)) => continue,
                 // The terminal went away: nothing left to show.
-                Some(Err(_)) | None => return Ok(()),
+                Some(Err(_)) | None => return Ok(Ended::Quit),
             },
             Some(msg) = rx.recv() => msg,
             _ = tokio::time::sleep(wait) => Msg::Tick,
-            _ = sigterm.recv() => return Ok(()),
-            _ = sighup.recv() => return Ok(()),
-            _ = sigint.recv() => return Ok(()),
+            request = signals.recv() => match request {
+                // Returning drops the guard, which restores the terminal.
+                Request::Exit(signal) => return Ok(Ended::Signal(signal)),
+                Request::Suspend => {
+                    guard.suspend()?;
+                    redraw_whole(&guard)?
+                }
+                // After our own suspend this repaints a second time; after
+                // a stop by anyone else it is what brings the screen back.
+                Request::Continued => {
+                    guard.reenter()?;
+                    redraw_whole(&guard)?
+                }
+            },
         };
         effects = update(&mut model, msg, (backends.clock)());
     }
+}
+
+/// The message that makes the next frame be drawn, at the terminal's size
+/// now (it may have been resized while the console was stopped).
+fn redraw_whole(guard: &TerminalGuard) -> std::io::Result<Msg> {
+    let size = guard.terminal.size()?;
+    Ok(Msg::Resize {
+        width: size.width,
+        height: size.height,
+    })
 }
 
 /// Sleeps until the next poll is due or the next minute starts, at most a

@@ -35,6 +35,16 @@ pub fn from_crossterm(event: KeyEvent) -> Option<Key> {
     })
 }
 
+/// Ctrl-Z. Raw mode turns off the terminal's own signal keys, so the key
+/// arrives as input instead of SIGTSTP; the console suspends itself as the
+/// terminal would have. Not a keymap action: it works in every view, dialog
+/// and text field, as in every terminal program.
+pub fn is_suspend(event: &KeyEvent) -> bool {
+    event.kind != KeyEventKind::Release
+        && event.code == Ct::Char('z')
+        && event.modifiers.contains(KeyModifiers::CONTROL)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +56,21 @@ mod tests {
         let mut release = KeyEvent::new(Ct::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
         assert_eq!(from_crossterm(release), None);
+    }
+
+    #[test]
+    fn ctrl_z_is_the_suspend_key_and_z_is_not() {
+        assert!(is_suspend(&KeyEvent::new(
+            Ct::Char('z'),
+            KeyModifiers::CONTROL
+        )));
+        assert!(!is_suspend(&KeyEvent::new(
+            Ct::Char('z'),
+            KeyModifiers::NONE
+        )));
+        assert!(!is_suspend(&KeyEvent::new(
+            Ct::Char('c'),
+            KeyModifiers::CONTROL
+        )));
     }
 }

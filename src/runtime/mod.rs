@@ -3,4 +3,5 @@
 pub mod event_loop;
 pub mod executor;
 pub mod keys;
+pub mod signals;
 pub mod terminal;

@@ -1,25 +1,120 @@
 //! The terminal is put back the way it was on every way out: normal quit,
-//! error return (the guard's Drop), panic (ratatui's hook), and SIGINT,
-//! SIGTERM, SIGHUP (the event loop turns them into a quit).
+//! error return (the guard's Drop), panic (ratatui's hook), and every
+//! terminating signal (the event loop turns them into an exit); and while
+//! the console is suspended. Before any of that, `console_refusal` says
+//! whether there is a terminal to take over at all.
 
+use std::ffi::OsStr;
+use std::io::{self, IsTerminal, Write};
+
+use crossterm::cursor::Hide;
+use crossterm::execute;
+use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
 use ratatui::DefaultTerminal;
+use ratatui::layout::Rect;
+
+use super::signals::stop_self;
+
+/// Why the console cannot run on this process's standard streams, if it
+/// cannot: a full-screen program needs a terminal to read keys from and one
+/// to draw on, and one that understands cursor movement. Checked before a
+/// single byte is written, so a redirected run leaves its output file empty.
+pub fn console_refusal() -> Option<String> {
+    refusal(
+        io::stdin().is_terminal(),
+        io::stdout().is_terminal(),
+        std::env::var_os("TERM").as_deref(),
+    )
+}
+
+fn refusal(stdin_tty: bool, stdout_tty: bool, term: Option<&OsStr>) -> Option<String> {
+    let problem = if !stdin_tty {
+        "standard input is not a terminal"
+    } else if !stdout_tty {
+        "standard output is not a terminal"
+    } else if term == Some(OsStr::new("dumb")) {
+        "TERM=dumb says this terminal cannot move its cursor"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{problem}; the console needs a full-screen terminal on standard input and output; \
+         for a file or a pipe use `wavetop snapshot` (or `wavetop snapshot --json`)"
+    ))
+}
 
 pub struct TerminalGuard {
     pub terminal: DefaultTerminal,
 }
 
 impl TerminalGuard {
-    /// Enters raw mode and the alternate screen; installs the panic hook that
-    /// restores them. Without a terminal to enter, an error, never a panic.
-    pub fn enter() -> std::io::Result<Self> {
-        Ok(Self {
-            terminal: ratatui::try_init()?,
-        })
+    /// Enters raw mode and the alternate screen; installs the panic hook
+    /// that restores them. On failure the terminal is restored again.
+    pub fn enter() -> io::Result<Self> {
+        match ratatui::try_init() {
+            Ok(terminal) => Ok(Self { terminal }),
+            Err(e) => {
+                ratatui::restore();
+                Err(e)
+            }
+        }
+    }
+
+    /// Gives the terminal back to the shell (cooked mode, main screen,
+    /// cursor shown), stops the process until it is continued, then takes
+    /// the terminal again with a full redraw.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        self.leave()?;
+        stop_self()?;
+        self.reenter()
+    }
+
+    /// Takes the terminal again after the process was stopped and
+    /// continued, whoever stopped it: the shell may have reset the mode and
+    /// printed over the screen, so everything is set again and the next
+    /// frame is drawn whole.
+    pub fn reenter(&mut self) -> io::Result<()> {
+        enable_raw_mode()?;
+        execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+        // Clears the screen and forgets the last frame, so the next draw
+        // writes every cell. (`Terminal::clear` would do the same but first
+        // asks the terminal where its cursor is, and waits for the answer.)
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(Rect::new(0, 0, size.width, size.height))
+    }
+
+    fn leave(&mut self) -> io::Result<()> {
+        ratatui::try_restore()?;
+        self.terminal.show_cursor()?;
+        io::stdout().flush()
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         ratatui::restore();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_console_refuses_without_a_terminal_on_either_end_or_with_term_dumb() {
+        let xterm = Some(OsStr::new("xterm-256color"));
+        assert_eq!(refusal(true, true, xterm), None);
+        assert_eq!(refusal(true, true, None), None);
+        for (stdin, stdout, term, problem) in [
+            (false, true, xterm, "standard input is not a terminal"),
+            (false, false, xterm, "standard input is not a terminal"),
+            (true, false, xterm, "standard output is not a terminal"),
+            (true, true, Some(OsStr::new("dumb")), "TERM=dumb"),
+        ] {
+            let message = refusal(stdin, stdout, term).expect("refused");
+            assert!(message.contains(problem), "{message}");
+            assert!(message.contains("wavetop snapshot"), "{message}");
+        }
     }
 }

@@ -35,6 +35,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         frame.render_widget(Paragraph::new(text).style(theme.dim), area);
         return;
     };
+    // The title and the two header rows are written row by row into the
+    // buffer: with less room they would land outside it.
+    if area.height < 3 {
+        return;
+    }
     title(frame.buffer_mut(), area, model, flow, theme);
     let grid_area = Rect {
         y: area.y + 1,

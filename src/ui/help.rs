@@ -20,9 +20,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         all.len()
     };
     let col_w = if two_columns {
-        (area.width as usize - 4) / 2
+        (area.width as usize).saturating_sub(4) / 2
     } else {
-        area.width as usize - 4
+        (area.width as usize).saturating_sub(4)
     };
     let mut lines: Vec<Line> = Vec::new();
     let visible = area.height.saturating_sub(2) as usize;

@@ -15,15 +15,24 @@ mod sources;
 mod text;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
-use ratatui::widgets::Block;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::config::theme::Theme;
 use crate::core::model::{Model, View};
 
+/// The smallest terminal the console draws itself in: one region column of
+/// the grid beside the wave names, and one wave under the region headers.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.base), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, theme);
+        return;
+    }
     let [header, tabs, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -51,4 +60,17 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
     if let Some(dialog) = &model.confirmation {
         dialog::render(frame, area, dialog, model, theme);
     }
+}
+
+/// Below the minimum size: one line, cut to whatever fits, instead of a
+/// frame whose parts no longer have room. Keys still work; a resize brings
+/// the console back.
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let line = Rect {
+        y: area.y + area.height / 2,
+        height: 1.min(area.height),
+        ..area
+    };
+    let text = format!("terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})");
+    frame.render_widget(Paragraph::new(text).style(theme.base), line);
 }

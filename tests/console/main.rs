@@ -10,5 +10,6 @@ mod operate_tests;
 mod recheck_tests;
 mod render_tests;
 mod support;
+mod tiny_size_tests;
 mod update_tests;
 mod window_tests;

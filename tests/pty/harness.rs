@@ -25,6 +25,8 @@ pub struct Tui {
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn Child + Send + Sync>,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote to the terminal, as written.
+    output: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Tui {
@@ -54,12 +56,15 @@ impl Tui {
         let writer = pty.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let feed = parser.clone();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let record = output.clone();
         thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
+                record.lock().unwrap().extend_from_slice(&buf[..n]);
                 feed.lock().unwrap().process(&buf[..n]);
             }
         });
@@ -68,6 +73,7 @@ impl Tui {
             writer,
             child,
             parser,
+            output,
         }
     }
 
@@ -109,6 +115,37 @@ impl Tui {
             .filter(|&r| (0..cols).any(|c| screen.cell(r, c).is_some_and(|cell| cell.inverse())))
             .map(|r| screen.contents_between(r, 0, r, cols))
             .collect()
+    }
+
+    /// Every byte written to the terminal so far.
+    pub fn output(&self) -> Vec<u8> {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// Resizes the terminal as a window manager would: the emulator's screen,
+    /// then the pty, which sends the program SIGWINCH.
+    pub fn resize(&self, rows: u16, cols: u16) {
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
+        self.resize_pty(rows, cols);
+    }
+
+    /// Resizes the pty only (the program sees the new size; the emulator
+    /// keeps its screen, which is fine as long as it is the larger one).
+    /// vt100 cannot take a wide character on a one-column screen, so sizes
+    /// that small are tried this way.
+    pub fn resize_pty(&self, rows: u16, cols: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pty");
     }
 
     pub fn alternate_screen(&self) -> bool {
@@ -221,6 +258,33 @@ impl Tui {
         }
     }
 
+    /// Waits until `done` holds; panics naming `what`, with the screen, if it never does.
+    pub fn wait_until(&self, what: &str, timeout: Duration, done: impl Fn(&Tui) -> bool) {
+        let start = Instant::now();
+        while !done(self) {
+            if start.elapsed() > timeout {
+                panic!(
+                    "{what}: not within {timeout:?}; screen was:\n{}",
+                    self.screen_text()
+                );
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The process state letter from /proc (`T`: stopped, `S`: sleeping, `R`: running).
+    pub fn process_state(&self) -> char {
+        let pid = self.child.process_id().expect("pid");
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("read /proc stat");
+        // The state follows the command name, which is in parentheses.
+        let after_name = &stat[stat.rfind(')').expect("stat has a command name") + 1..];
+        after_name
+            .trim_start()
+            .chars()
+            .next()
+            .expect("a state letter")
+    }
+
     pub fn wait_exit(&mut self, timeout: Duration) -> portable_pty::ExitStatus {
         let start = Instant::now();
         loop {
@@ -244,5 +308,14 @@ impl Tui {
         let pid = self.child.process_id().expect("pid") as libc::pid_t;
         // SAFETY: sending a signal to our own child process.
         assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
+    }
+}
+
+/// A test that fails part-way must not leave its console running.
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
     }
 }

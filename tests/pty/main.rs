@@ -1,10 +1,14 @@
 //! The real binary in a pseudo-terminal: start on the simulated fleet,
-//! navigate, quit or be signalled, and leave the terminal as it was.
+//! navigate, quit or be signalled, be resized or suspended, and leave the
+//! terminal as it was; and refuse to start without a terminal.
 
 mod audit;
 mod dialog_keys;
 mod harness;
+mod no_tty;
 mod operate;
+mod signals;
+mod sizes;
 
 use std::time::Duration;
 
@@ -31,8 +35,21 @@ pub fn spawn_demo(dir: &std::path::Path, extra: &[&str]) -> Tui {
 }
 
 pub fn spawn_demo_sized(dir: &std::path::Path, extra: &[&str], rows: u16, cols: u16) -> Tui {
+    spawn_demo_with_env(dir, extra, &[], rows, cols)
+}
+
+/// The demo console with further environment variables (set last, so they
+/// win over the harness's own TERM).
+pub fn spawn_demo_with_env(
+    dir: &std::path::Path,
+    extra: &[&str],
+    more_env: &[(&str, &str)],
+    rows: u16,
+    cols: u16,
+) -> Tui {
     let env = demo_env(dir);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    env.extend_from_slice(more_env);
     let mut args = vec!["--demo"];
     args.extend_from_slice(extra);
     Tui::spawn(&args, &env, rows, cols)
@@ -82,27 +99,6 @@ fn navigates_opens_help_and_quits_leaving_the_terminal_restored() {
 }
 
 #[test]
-fn sigterm_restores_the_terminal() {
-    let dir = tempdir("term");
-    let mut tui = spawn_demo(&dir, &[]);
-    tui.wait_for("global-api", WAIT);
-    assert!(tui.raw_mode());
-    tui.signal(libc::SIGTERM);
-    tui.wait_exit(WAIT);
-    assert_restored(&tui);
-}
-
-#[test]
-fn sighup_restores_the_terminal() {
-    let dir = tempdir("hup");
-    let mut tui = spawn_demo(&dir, &[]);
-    tui.wait_for("global-api", WAIT);
-    tui.signal(libc::SIGHUP);
-    tui.wait_exit(WAIT);
-    assert_restored(&tui);
-}
-
-#[test]
 fn an_invalid_config_exits_2_before_touching_the_terminal() {
     let dir = tempdir("badcfg");
     let cfg = dir.join("bad.toml");
@@ -121,16 +117,6 @@ fn an_invalid_config_exits_2_before_touching_the_terminal() {
 }
 
 #[test]
-fn sigint_from_outside_restores_the_terminal() {
-    let dir = tempdir("int");
-    let mut tui = spawn_demo(&dir, &[]);
-    tui.wait_for("global-api", WAIT);
-    tui.signal(libc::SIGINT);
-    tui.wait_exit(WAIT);
-    assert_restored(&tui);
-}
-
-#[test]
 fn ctrl_c_quits_like_q() {
     let dir = tempdir("ctrlc");
     let mut tui = spawn_demo(&dir, &[]);
@@ -143,10 +129,7 @@ fn ctrl_c_quits_like_q() {
 #[test]
 fn no_color_draws_without_colour_but_keeps_reverse_video() {
     let dir = tempdir("nocolor");
-    let env = demo_env(&dir);
-    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    env.push(("NO_COLOR", "1"));
-    let mut tui = Tui::spawn(&["--demo", "--at", "10m"], &env, 24, 80);
+    let mut tui = spawn_demo_with_env(&dir, &["--at", "10m"], &[("NO_COLOR", "1")], 24, 80);
     tui.wait_for("APPROVE?", WAIT);
     let (coloured, inverse) = tui.colour_and_inverse_cells();
     assert_eq!(coloured, 0, "no cell is coloured under NO_COLOR");
