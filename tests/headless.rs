@@ -404,7 +404,8 @@ fn the_console_without_a_terminal_says_what_to_use_instead() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("the console needs a full-screen terminal") && stderr.contains("wavetop snapshot"),
+        stderr.contains("the console needs a full-screen terminal")
+            && stderr.contains("wavetop snapshot"),
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");

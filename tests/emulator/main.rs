@@ -66,7 +66,7 @@ use wavetop::source::{Observation, Observe, Operate, OperateCall, PollKey, Sourc
 #[path = "../pty/harness.rs"]
 #[allow(dead_code)] // the pty tests use parts of the harness this file does not
 mod harness;
-use harness::Tui;
+use harness::{ENTER, RIGHT, TAB, Tui};
 
 mod adapters;
 mod cli;
