@@ -10,7 +10,7 @@
 //! what is printed often holds text from a file, a flag or AWS, and none of
 //! it may retitle, clear or otherwise drive the operator's terminal. Lines on
 //! standard error are also cut to [`ERROR_LINE_WIDTH`] columns, so a huge
-//! bad value gives a readable message, not megabytes of it.
+//! bad value never gives megabytes of message.
 
 pub mod sanitize;
 
@@ -18,8 +18,10 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The widest line written to standard error: a wide screen's width.
-pub const ERROR_LINE_WIDTH: usize = 240;
+/// The widest line written to standard error. Messages bound the text they
+/// quote themselves; this only stops what slipped through from filling the
+/// scrollback.
+pub const ERROR_LINE_WIDTH: usize = 1024;
 
 static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
 static WRITE_FAILED: AtomicBool = AtomicBool::new(false);

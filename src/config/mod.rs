@@ -8,6 +8,7 @@
 pub mod check;
 pub mod color;
 pub mod error;
+pub mod file_text;
 pub mod hosted_zone;
 pub mod keymap;
 mod keymap_file;
