@@ -125,7 +125,38 @@ fn describe_char(c: char) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Whatever is given, the answer is a short sentence that never
+        /// repeats the value, or the value itself when it is a region.
+        #[test]
+        fn any_text_as_a_region_is_kept_or_refused_briefly(
+            text in prop_oneof!["[a-z]{2,4}(-[a-z]{1,9}){1,3}-[0-9]{1,4}", any::<String>()]
+        ) {
+            match parse_region(&text) {
+                Ok(kept) => {
+                    prop_assert_eq!(&kept, &text);
+                    prop_assert!(text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+                }
+                Err(why) => prop_assert!(why.len() < 120 && !why.chars().any(char::is_control), "{why}"),
+            }
+        }
+
+        #[test]
+        fn any_text_as_an_endpoint_is_kept_or_refused_briefly(
+            text in prop_oneof!["https?://[a-z0-9.:\\[\\]/]{0,30}", any::<String>()]
+        ) {
+            match parse_endpoint_url(&text) {
+                Ok(kept) => prop_assert_eq!(kept, text),
+                Err(why) => prop_assert!(why.len() < 120 && !why.chars().any(char::is_control), "{why}"),
+            }
+        }
+    }
 
     #[test]
     fn endpoint_urls_that_work_are_kept() {

@@ -13,6 +13,8 @@ pub mod hosted_zone;
 pub mod keymap;
 mod keymap_file;
 pub mod load;
+#[cfg(test)]
+mod loader_props;
 pub mod schema;
 pub mod source_text;
 pub mod theme;
