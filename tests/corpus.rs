@@ -179,3 +179,83 @@ fn every_bad_input_is_refused_cleanly() {
     eprintln!("corpus: {} cases, {} failed", cases.len(), failures.len());
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+const STS_IDENTITY: &str = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/op</Arn><UserId>AIDEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+const HOSTILE_REFUSAL: &str = r#"{"__type":"AccessDeniedException","message":"\u001b]2;PWNED\u0007\u001b[2J\u001b[5mdenied\u009b"}"#;
+
+/// An endpoint that refuses every request with an error whose message holds
+/// escape sequences, as a hostile or broken endpoint could.
+fn hostile_endpoint() -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            // STS (form-encoded) says who is calling, so discovery goes on to
+            // CodePipeline (JSON), whose refusal carries the escapes.
+            let (status, kind, answer) = if body.starts_with(b"Action=") {
+                ("200 OK", "text/xml", STS_IDENTITY)
+            } else {
+                (
+                    "400 Bad Request",
+                    "application/x-amz-json-1.1",
+                    HOSTILE_REFUSAL,
+                )
+            };
+            let response = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nx-amzn-ErrorType: AccessDeniedException\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            let _ = reader.get_mut().write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn an_aws_error_message_never_reaches_the_terminal_raw() {
+    let url = hostile_endpoint();
+    let dir = std::env::temp_dir().join(format!("wavetop-corpus-{}-aws", std::process::id()));
+    fs::create_dir_all(&dir).expect("dir");
+    let output = binary::wavetop_in(
+        &dir,
+        &[
+            "--endpoint-url",
+            &url,
+            "--home-region",
+            "us-east-1",
+            "snapshot",
+        ],
+    )
+    .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    .env("AWS_SECRET_ACCESS_KEY", "secret")
+    .env("AWS_EC2_METADATA_DISABLED", "true")
+    .output()
+    .expect("run");
+    let _ = fs::remove_dir_all(&dir);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_ne!(output.status.code(), Some(101), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+        assert_eq!(raw_control(bytes), None, "raw control on {stream}");
+    }
+    let shown = format!("{stdout}{stderr}");
+    assert!(
+        shown.contains("^[]2;PWNED^G^[[2J^[[5mdenied\\u{9b}"),
+        "{shown}"
+    );
+}
