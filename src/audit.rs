@@ -22,7 +22,7 @@
 mod append;
 pub mod check;
 mod read;
-mod regular_file;
+pub(crate) mod regular_file;
 
 pub use read::{AuditRead, ReadError, TornLine, read_log};
 pub use regular_file::OpenError;

@@ -5,6 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use jiff::SignedDuration;
 
+pub mod flags;
+pub mod usage;
+
+use flags::{parse_endpoint_url, parse_region};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "wavetop",
@@ -50,11 +55,11 @@ pub struct BackendArgs {
     pub profile: Option<String>,
 
     /// Home region where pipelines are discovered; repeat for several.
-    #[arg(long = "home-region", global = true)]
+    #[arg(long = "home-region", global = true, value_parser = parse_region)]
     pub home_regions: Vec<String>,
 
     /// Send every AWS call to this endpoint (moto, LocalStack).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = parse_endpoint_url)]
     pub endpoint_url: Option<String>,
 
     /// Config file (default: $XDG_CONFIG_HOME/wavetop/config.toml).
@@ -120,7 +125,7 @@ pub enum Command {
         #[command(flatten)]
         wave: WaveArgs,
         /// Hold until this region's next off-hours window (from the config).
-        #[arg(long)]
+        #[arg(long, value_parser = parse_region)]
         until_window: Option<String>,
         #[arg(long, default_value = "")]
         reason: String,
@@ -157,7 +162,7 @@ pub enum Command {
     },
     /// Drain a region out of DNS by inverting its Route53 health checks.
     Drain {
-        #[arg(long)]
+        #[arg(long, value_parser = parse_region)]
         region: String,
         /// Drain even if a record set is left without a healthy record.
         #[arg(long)]
@@ -167,7 +172,7 @@ pub enum Command {
     },
     /// Restore a drained region into DNS.
     Restore {
-        #[arg(long)]
+        #[arg(long, value_parser = parse_region)]
         region: String,
         #[arg(long)]
         yes: bool,
@@ -200,7 +205,7 @@ pub struct GateArgs {
     #[command(flatten)]
     pub wave: WaveArgs,
     /// The region whose gate to answer.
-    #[arg(long)]
+    #[arg(long, value_parser = parse_region)]
     pub region: String,
     #[arg(long, default_value = "")]
     pub comment: String,

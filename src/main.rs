@@ -3,11 +3,23 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use wavetop::cli::Cli;
-use wavetop::{app, errln, output};
+use wavetop::{app, errln, outln, output};
 
 fn main() -> ExitCode {
-    // clap reports bad flags itself, naming the flag, with exit status 2.
-    let cli = Cli::parse();
+    // A bad flag is named with exit status 2; clap's message echoes the
+    // value given, so it goes out through the same escaping as every error.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = wavetop::cli::usage::report(&e);
+            if e.use_stderr() {
+                errln!("{text}");
+            } else {
+                outln!("{text}");
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     if let Err(e) = color_eyre::install() {
         errln!("wavetop: {e}");
     }

@@ -5,10 +5,23 @@
 //! would have, with its own exit status. Any other failure to write (a full
 //! disk) is said once on standard error and makes a successful exit 1, since
 //! the output the caller asked for is not all there.
+//!
+//! Both streams show control characters visibly ([`sanitize::visible`]):
+//! what is printed often holds text from a file, a flag or AWS, and none of
+//! it may retitle, clear or otherwise drive the operator's terminal. Lines on
+//! standard error are also cut to [`ERROR_LINE_WIDTH`] columns, so a huge
+//! bad value never gives megabytes of message.
+
+pub mod sanitize;
 
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The widest line written to standard error. Messages bound the text they
+/// quote themselves; this only stops what slipped through from filling the
+/// scrollback.
+pub const ERROR_LINE_WIDTH: usize = 1024;
 
 static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
 static WRITE_FAILED: AtomicBool = AtomicBool::new(false);
@@ -18,8 +31,11 @@ pub fn write_out(args: fmt::Arguments<'_>) {
     if STDOUT_GONE.load(Ordering::Relaxed) {
         return;
     }
+    let text = args.to_string();
     let mut stdout = io::stdout().lock();
-    let written = stdout.write_fmt(args).and_then(|()| stdout.flush());
+    let written = stdout
+        .write_all(sanitize::visible(&text).as_bytes())
+        .and_then(|()| stdout.flush());
     if let Err(e) = written {
         STDOUT_GONE.store(true, Ordering::Relaxed);
         if e.kind() != io::ErrorKind::BrokenPipe && !WRITE_FAILED.swap(true, Ordering::Relaxed) {
@@ -31,8 +47,11 @@ pub fn write_out(args: fmt::Arguments<'_>) {
 /// Writes to standard error (use [`errln!`](crate::errln)); a closed or
 /// broken standard error loses the message and nothing else.
 pub fn write_err(args: fmt::Arguments<'_>) {
+    let text = sanitize::elide_lines(&args.to_string(), ERROR_LINE_WIDTH);
     let mut stderr = io::stderr().lock();
-    let _ = stderr.write_fmt(args).and_then(|()| stderr.flush());
+    let _ = stderr
+        .write_all(text.as_bytes())
+        .and_then(|()| stderr.flush());
 }
 
 /// Whether writing the output failed for a reason other than a reader that left.

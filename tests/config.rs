@@ -283,3 +283,62 @@ fn no_color_keeps_reverse_video_on_the_selection() {
             .contains(Modifier::REVERSED | Modifier::BOLD)
     );
 }
+
+fn corpus_file(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus/files")
+        .join(name)
+}
+
+#[test]
+fn a_theme_file_that_is_not_utf8_is_located_and_named_in_the_config() {
+    let err = load(Some(&corpus_file("names_latin1_theme.toml"))).expect_err("latin-1");
+    let theme = corpus_file("latin1_theme.toml");
+    let config = corpus_file("names_latin1_theme.toml");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:3:8: byte 0xF6 is not UTF-8 (expected a UTF-8 text file)\n  |\n3 | fg = \"r\u{fffd}d\"\n  |        ^\nthe theme file is named in: {}:1:9\n  |\n1 | theme = \"latin1_theme.toml\"\n  |         ^^^^^^^^^^^^^^^^^^^",
+            theme.display(),
+            config.display()
+        )
+    );
+}
+
+#[test]
+fn a_raw_escape_is_shown_visibly_with_the_caret_under_it() {
+    let err = load(Some(&corpus_file("theme_raw_escape.toml"))).expect_err("escape");
+    let text = err.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].ends_with(
+            ":1:10: invalid basic string (expected non-double-quote visible characters, `\\`)"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[2], "1 | theme = \"^[]2;PWNED^G^[[2J\"");
+    // The escape takes two columns once shown; the caret covers both.
+    assert_eq!(lines[3], "  |          ^^");
+}
+
+#[test]
+fn devices_and_oversized_files_are_refused_without_reading_them() {
+    let err = load(Some(std::path::Path::new("/dev/zero"))).expect_err("device");
+    assert_eq!(
+        err.to_string(),
+        "/dev/zero: cannot read config file: it is a character device, not a regular file (expected a regular text file)"
+    );
+    let dir = std::env::temp_dir().join(format!("wavetop-config-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("config.toml");
+    std::fs::write(&big, format!("theme = \"{}\"\n", "v".repeat(2 << 20))).unwrap();
+    let err = load(Some(&big)).expect_err("too big");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        err.to_string().ends_with(
+            ": cannot read config file: it is larger than 1024 KiB (expected a regular text file)"
+        ),
+        "{err}"
+    );
+}

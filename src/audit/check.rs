@@ -152,9 +152,9 @@ pub fn run(path: &Path, as_json: bool) -> u8 {
     match check(path) {
         Ok(report) => {
             if as_json {
-                println!("{:#}", report.json());
+                crate::outln!("{:#}", report.json());
             } else {
-                print!("{}", report.text());
+                crate::out!("{}", report.text());
             }
             report.exit_status()
         }
@@ -164,7 +164,7 @@ pub fn run(path: &Path, as_json: bool) -> u8 {
                     ReadError::Corrupt { line, .. } => Some(*line),
                     _ => None,
                 };
-                println!(
+                crate::outln!(
                     "{:#}",
                     json!({
                         "path": path.display().to_string(),
@@ -174,7 +174,7 @@ pub fn run(path: &Path, as_json: bool) -> u8 {
                     })
                 );
             }
-            eprintln!("wavetop: {error}");
+            crate::errln!("wavetop: {error}");
             EXIT_UNREADABLE
         }
     }

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::output::sanitize::{elide, push_visible, visible_width};
+
 /// Where in a file an error was found. Line and column are 1-based; the
 /// column counts characters, not bytes, so the caret lines up on screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +114,7 @@ impl ConfigError {
             out.push_str(&format!(":{}:{}", loc.line, loc.column));
         }
         out.push_str(": ");
-        out.push_str(&self.0.message);
+        out.push_str(&elide(&self.0.message, MESSAGE_WIDTH));
         if let Some(expected) = &self.0.expected {
             out.push_str(&format!(" (expected {expected})"));
         }
@@ -120,24 +122,60 @@ impl ConfigError {
     }
 }
 
+/// Columns of the offending line shown; a longer line is shown around the
+/// caret, its cut ends marked with `…`.
+const SNIPPET_WIDTH: usize = 100;
+/// Columns shown before the caret when the line has to be cut.
+const SNIPPET_LEAD: usize = 40;
+/// Columns of the message kept in the headline (it may quote a value, and
+/// name files by their full paths).
+const MESSAGE_WIDTH: usize = 240;
+
 /// Writes the offending line with a caret under the offending text. Tabs
-/// before the column are repeated so the caret stays aligned.
+/// before the column are repeated so the caret stays aligned; control
+/// characters are shown visibly, and the caret follows their shown width.
 fn write_snippet(f: &mut fmt::Formatter<'_>, location: &Location) -> fmt::Result {
     let number = location.line.to_string();
     let gutter = " ".repeat(number.len());
-    let padding: String = location
-        .line_text
-        .chars()
-        .take(location.column.saturating_sub(1))
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
+    let caret_at = location.column.saturating_sub(1);
+    let mut widths = location.line_text.chars().map(visible_width);
+    let mut total = 0;
+    let long = widths.any(|w| {
+        total += w;
+        total > SNIPPET_WIDTH
+    });
+    let start = if long {
+        caret_at.saturating_sub(SNIPPET_LEAD)
+    } else {
+        0
+    };
+    let (mut shown, mut padding, mut carets, mut used) = (String::new(), String::new(), 0, 0);
+    if start > 0 {
+        shown.push('…');
+        padding.push(' ');
+        used += 1;
+    }
+    let mut cut = false;
+    for (i, c) in location.line_text.chars().enumerate().skip(start) {
+        let w = visible_width(c);
+        if used + w > SNIPPET_WIDTH {
+            cut = true;
+            break;
+        }
+        push_visible(&mut shown, c);
+        used += w;
+        if i < caret_at {
+            padding.extend(std::iter::repeat_n(if c == '\t' { '\t' } else { ' ' }, w));
+        } else if i < caret_at + location.width.max(1) {
+            carets += w;
+        }
+    }
+    if cut {
+        shown.push('…');
+    }
     writeln!(f, "{gutter} |")?;
-    writeln!(f, "{number} | {}", location.line_text)?;
-    write!(
-        f,
-        "{gutter} | {padding}{}",
-        "^".repeat(location.width.max(1))
-    )
+    writeln!(f, "{number} | {shown}")?;
+    write!(f, "{gutter} | {padding}{}", "^".repeat(carets.max(1)))
 }
 
 impl fmt::Display for ConfigError {
@@ -197,6 +235,30 @@ mod tests {
         };
         let text = ConfigError::at("f", loc, "bad").to_string();
         assert!(text.ends_with("| \t\t^"), "{text:?}");
+    }
+
+    #[test]
+    fn a_huge_line_is_shown_around_the_caret() {
+        let value = "v".repeat(5 << 20);
+        let loc = Location {
+            line: 1,
+            column: 200,
+            line_text: format!("{}theme = \"\u{1b}[2J{value}\"", " ".repeat(191)),
+            width: value.len() + 6,
+        };
+        let text = ConfigError::at("f", loc, format!("unknown theme \"{value}\"")).to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines.iter().all(|l| l.chars().count() <= 260),
+            "{:?}",
+            &text[..400]
+        );
+        assert!(lines[0].ends_with('…'));
+        assert!(lines[2].starts_with("1 | …"), "{}", lines[2]);
+        // The caret sits under the opening quote, past the escape shown as `^[`.
+        let column = |line: &str, at: usize| line[..at].chars().count();
+        let quote = column(lines[2], lines[2].find("\"^[[2J").unwrap());
+        assert_eq!(column(lines[3], lines[3].find('^').unwrap()), quote);
     }
 
     #[test]

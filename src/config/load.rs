@@ -6,10 +6,10 @@
 
 use std::env;
 use std::ffi::OsString;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use super::error::{ConfigError, Related};
+use super::file_text::{ReadFailure, read_source};
 use super::keymap::{KEYMAP_PRESETS, Keymap};
 use super::schema::ConfigFile;
 use super::source_text::{Seg, SourceText};
@@ -79,15 +79,20 @@ pub fn default_config_path(
 /// its absence is an error worded for `--config`.
 pub fn load_file(path: &Path, explicit: bool) -> Result<Loaded, ConfigError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|err| match err.kind() {
-        ErrorKind::NotFound if explicit => {
+    let source = read_source(path, &name).map_err(|failure| match failure {
+        ReadFailure::NotFound if explicit => {
             ConfigError::in_file(name.clone(), "config file not found")
                 .expected("an existing file given with --config")
         }
-        _ => ConfigError::in_file(name.clone(), format!("cannot read config file: {err}")),
+        ReadFailure::NotFound => ConfigError::in_file(name.clone(), "config file not found"),
+        ReadFailure::Unusable(why) => {
+            ConfigError::in_file(name.clone(), format!("cannot read config file: {why}"))
+                .expected("a regular text file")
+        }
+        ReadFailure::NotText(error) => error,
     })?;
     let base_dir = path.parent().unwrap_or(Path::new("."));
-    let mut loaded = load_str(&SourceText::new(name, text), base_dir)?;
+    let mut loaded = load_str(&source, base_dir)?;
     loaded.source = Some(path.to_path_buf());
     Ok(loaded)
 }
@@ -166,20 +171,23 @@ fn read_referenced(
     presets: &str,
 ) -> Result<SourceText, ConfigError> {
     let path = resolve_path(value, base_dir);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(SourceText::new(path.display().to_string(), text)),
-        Err(err) => Err(source
-            .error_at_value(
-                &[Seg::Key(key)],
-                format!(
-                    "cannot read {key} file \"{value}\" ({}): {err}",
-                    path.display()
-                ),
-            )
-            .expected(format!(
-                "one of: {presets}, or a path to a readable .toml file"
-            ))),
-    }
+    let why = match read_source(&path, &path.display().to_string()) {
+        Ok(file) => return Ok(file),
+        Err(ReadFailure::NotText(error)) => return Err(named_at(error, key, source)),
+        Err(ReadFailure::NotFound) => "no such file".to_string(),
+        Err(ReadFailure::Unusable(why)) => why,
+    };
+    Err(source
+        .error_at_value(
+            &[Seg::Key(key)],
+            format!(
+                "cannot read {key} file \"{value}\" ({}): {why}",
+                path.display()
+            ),
+        )
+        .expected(format!(
+            "one of: {presets}, or a path to a readable .toml file"
+        )))
 }
 
 fn is_path(value: &str) -> bool {

@@ -8,10 +8,13 @@
 pub mod check;
 pub mod color;
 pub mod error;
+pub mod file_text;
 pub mod hosted_zone;
 pub mod keymap;
 mod keymap_file;
 pub mod load;
+#[cfg(test)]
+mod loader_props;
 pub mod schema;
 pub mod source_text;
 pub mod theme;

@@ -70,12 +70,39 @@ impl SourceText {
         };
         let error = match err.span() {
             Some(span) => self.error_at(span, message),
-            None => ConfigError::in_file(self.name.clone(), message),
+            // The deserializer gives up on keys nested too deep without
+            // saying where; the deepest key is where the limit was met.
+            None if message == "recursion limit" => self
+                .error_at(self.deepest_key(), "keys nested too deeply")
+                .expected("fewer dotted parts or nested tables"),
+            None => self.error_at(0..0, message),
         };
         match expected {
             Some(expected) => error.expected(expected),
             None => error,
         }
+    }
+
+    /// The span of the key with the most dotted parts, in a table header or
+    /// before an `=`.
+    fn deepest_key(&self) -> Range<usize> {
+        let mut deepest = (0, 0..0);
+        let mut offset = 0;
+        for line in self.text.split_inclusive('\n') {
+            let indent = line.len() - line.trim_start().len();
+            let key = line.trim_start();
+            let key = match key.strip_prefix('[') {
+                Some(header) => header.split(']').next().unwrap_or_default(),
+                None => key.split('=').next().unwrap_or_default(),
+            };
+            let depth = key.matches('.').count();
+            if depth > deepest.0 {
+                let start = offset + indent;
+                deepest = (depth, start..start + key.trim_end().len());
+            }
+            offset += line.len();
+        }
+        deepest.1
     }
 
     /// TOML reads `2026-12-24` without quotes as a date-time, which serde
@@ -162,6 +189,16 @@ mod tests {
             .unwrap();
         assert_eq!(&src.text[tue], "\"tue\"");
         assert_eq!(src.value_span(&[Seg::Key("windows"), Seg::Key("us")]), None);
+    }
+
+    #[test]
+    fn keys_nested_too_deeply_point_at_the_deepest_key() {
+        type Doc = std::collections::BTreeMap<String, toml::Value>;
+        let text = format!("a = 1\n  {} = 1\n", vec!["k"; 100_000].join("."));
+        let src = SourceText::new("f.toml", text);
+        let err = src.toml_error(&toml::from_str::<Doc>(&src.text).unwrap_err());
+        assert_eq!((err.line(), err.column()), (Some(2), Some(3)));
+        assert_eq!(err.message(), "keys nested too deeply");
     }
 
     #[test]

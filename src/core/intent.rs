@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 
 use crate::domain::hold_reason::encode_hold;
+use crate::domain::signed_text::{approval_summary, stop_reason};
 use crate::source::{OperateCall, RetryMode};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -398,7 +399,7 @@ impl Intent {
                     pipeline: pipeline.clone(),
                     execution_id: execution_id.clone(),
                     abandon: *abandon,
-                    reason: truncate(&format!("{comment} (by {identity})"), 200),
+                    reason: stop_reason(identity, comment),
                 }]
             }
             Intent::Rollback {
@@ -435,20 +436,6 @@ impl Intent {
     }
 }
 
-/// The approval summary records who acted and why, within CodePipeline's 512 characters.
-fn approval_summary(verdict: &str, identity: &str, comment: &str) -> String {
-    let text = if comment.trim().is_empty() {
-        format!("{verdict} by {identity} via wavetop")
-    } else {
-        format!("{verdict} by {identity} via wavetop: {}", comment.trim())
-    };
-    truncate(&text, 512)
-}
-
-fn truncate(text: &str, max_chars: usize) -> String {
-    text.chars().take(max_chars).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,6 +458,24 @@ mod tests {
         assert!(*approved);
         assert!(summary.starts_with("Approved by arn:aws:sts::1:assumed-role/OnCall/alice"));
         assert_eq!(summary.chars().count(), 512);
+    }
+
+    #[test]
+    fn a_long_stop_reason_is_cut_before_the_attribution() {
+        let stop = Intent::Stop {
+            pipeline: "p".into(),
+            execution_id: "e-1".into(),
+            abandon: false,
+        };
+        let calls = stop.calls(&"z".repeat(10_000), "arn:aws:iam::1:user/bob");
+        let OperateCall::StopPipelineExecution { reason, .. } = &calls[0] else {
+            panic!("expected a stop call, got {calls:?}");
+        };
+        assert_eq!(reason.chars().count(), 200);
+        assert!(
+            reason.ends_with("z… (by arn:aws:iam::1:user/bob)"),
+            "{reason}"
+        );
     }
 
     #[test]

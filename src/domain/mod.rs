@@ -9,5 +9,6 @@ pub mod hold_reason;
 pub mod manual;
 pub mod pipeline_doc;
 pub mod regions;
+pub mod signed_text;
 pub mod synthetic;
 pub mod window;
