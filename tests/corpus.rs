@@ -228,34 +228,52 @@ fn hostile_endpoint() -> String {
 #[test]
 fn an_aws_error_message_never_reaches_the_terminal_raw() {
     let url = hostile_endpoint();
-    let dir = std::env::temp_dir().join(format!("wavetop-corpus-{}-aws", std::process::id()));
-    fs::create_dir_all(&dir).expect("dir");
-    let output = binary::wavetop_in(
-        &dir,
+    // A snapshot, and an operator command, which reads the fleet first.
+    for command in [
+        &["snapshot"][..],
         &[
-            "--endpoint-url",
-            &url,
-            "--home-region",
+            "approve",
+            "--pipeline",
+            "api",
+            "--wave",
+            "Deploy",
+            "--region",
             "us-east-1",
-            "snapshot",
-        ],
-    )
-    .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-    .env("AWS_SECRET_ACCESS_KEY", "secret")
-    .env("AWS_EC2_METADATA_DISABLED", "true")
-    .output()
-    .expect("run");
-    let _ = fs::remove_dir_all(&dir);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_ne!(output.status.code(), Some(101), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
-        assert_eq!(raw_control(bytes), None, "raw control on {stream}");
+            "--yes",
+        ][..],
+    ] {
+        let dir = std::env::temp_dir().join(format!(
+            "wavetop-corpus-{}-aws-{}",
+            std::process::id(),
+            command[0]
+        ));
+        fs::create_dir_all(&dir).expect("dir");
+        let mut args = vec!["--endpoint-url", url.as_str(), "--home-region", "us-east-1"];
+        args.extend_from_slice(command);
+        let output = binary::wavetop_in(&dir, &args)
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "secret")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .expect("run");
+        let _ = fs::remove_dir_all(&dir);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_ne!(output.status.code(), Some(101), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            assert_eq!(
+                raw_control(bytes),
+                None,
+                "{}: raw control on {stream}",
+                command[0]
+            );
+        }
+        let shown = format!("{stdout}{stderr}");
+        assert!(
+            shown.contains("^[]2;PWNED^G^[[2J^[[5mdenied\\u{9b}"),
+            "{}: {shown}",
+            command[0]
+        );
     }
-    let shown = format!("{stdout}{stderr}");
-    assert!(
-        shown.contains("^[]2;PWNED^G^[[2J^[[5mdenied\\u{9b}"),
-        "{shown}"
-    );
 }
