@@ -110,11 +110,10 @@ impl Confirmation {
     }
 
     pub fn handle_key(&mut self, key: Key) -> DialogOutcome {
-        if key.ctrl && key.code == KeyCode::Char('c') {
+        if key.cancels_dialog() {
             return DialogOutcome::Cancelled;
         }
         match key.code {
-            KeyCode::Esc => return DialogOutcome::Cancelled,
             KeyCode::Tab | KeyCode::Down => self.move_focus(true),
             KeyCode::BackTab | KeyCode::Up => self.move_focus(false),
             _ => match self.focus {

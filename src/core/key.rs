@@ -31,6 +31,11 @@ pub struct Key {
 }
 
 impl Key {
+    /// Esc or ctrl-c: the keys that cancel a dialog whatever its focus.
+    pub fn cancels_dialog(&self) -> bool {
+        self.code == KeyCode::Esc || (self.ctrl && self.code == KeyCode::Char('c'))
+    }
+
     pub const fn plain(code: KeyCode) -> Self {
         Self {
             code,

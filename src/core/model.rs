@@ -76,6 +76,12 @@ pub struct Cursors {
     pub activity: usize,
 }
 
+/// The smallest terminal the console draws itself in: one region column of
+/// the grid beside the wave names, and one wave under the region headers.
+/// Below it nothing but "too small" is drawn, so nothing may be confirmed.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct InFlightOp {
     pub id: u64,
@@ -153,6 +159,11 @@ pub struct Model {
 }
 
 impl Model {
+    /// Whether the terminal is too small for the console to show itself.
+    pub fn too_small(&self) -> bool {
+        self.width < MIN_WIDTH || self.height < MIN_HEIGHT
+    }
+
     pub fn new(now: Timestamp, bindings: Bindings, windows: Windows, read_only: bool) -> Self {
         Self {
             now,

@@ -11,7 +11,9 @@ use super::foreign::{foreign_changes, still_shown};
 use super::intent::Intent;
 use super::key::{Key, KeyCode};
 use super::merge::{apply_discovery, apply_observation};
-use super::model::{ActivityKind, CommandLine, DeferredApproval, InFlightOp, Model, View};
+use super::model::{
+    ActivityKind, CommandLine, DeferredApproval, InFlightOp, MIN_HEIGHT, MIN_WIDTH, Model, View,
+};
 use super::msg::{Effect, Msg};
 use super::nav;
 use super::operator::{propose, propose_drain, propose_restore};
@@ -321,6 +323,12 @@ fn send_due_approvals(model: &mut Model, fx: &mut Vec<Effect>) {
 fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
     model.needs_render = true;
     if let Some(mut dialog) = model.confirmation.take() {
+        // A dialog that cannot be seen cannot be confirmed: only cancelling
+        // goes through until the terminal is large enough again.
+        if model.too_small() && !key.cancels_dialog() {
+            model.confirmation = Some(dialog);
+            return;
+        }
         match dialog.handle_key(key) {
             DialogOutcome::Open => model.confirmation = Some(dialog),
             DialogOutcome::Cancelled => {
@@ -565,6 +573,13 @@ fn replan_open_dns_dialog(model: &mut Model) {
 }
 
 fn propose_operation(model: &mut Model, action: ActionName, force: bool) {
+    if model.too_small() {
+        model.flash(format!(
+            "{}: the terminal is too small to show a confirmation (need {MIN_WIDTH}x{MIN_HEIGHT})",
+            action.as_str()
+        ));
+        return;
+    }
     if model.read_only {
         model.flash(format!(
             "read-only: {} refused (started with --read-only or read_only = true)",

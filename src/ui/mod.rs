@@ -21,10 +21,7 @@ use ratatui::widgets::{Block, Paragraph};
 use crate::config::theme::Theme;
 use crate::core::model::{Model, View};
 
-/// The smallest terminal the console draws itself in: one region column of
-/// the grid beside the wave names, and one wave under the region headers.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 10;
+pub use crate::core::model::{MIN_HEIGHT, MIN_WIDTH};
 
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
     let area = frame.area();

@@ -11,6 +11,7 @@ use ratatui::buffer::Buffer;
 
 use wavetop::config::Theme;
 use wavetop::core::model::Model;
+use wavetop::core::msg::Msg;
 use wavetop::ui::{MIN_HEIGHT, MIN_WIDTH, view};
 
 use crate::support::Console;
@@ -138,4 +139,38 @@ fn at_the_minimum_size_the_grid_shows_a_wave_in_a_region_and_the_dialog_its_butt
     assert!(shown.contains("[ Cancel ]"), "{shown}");
     assert!(shown.contains("CONFIRM"), "{shown}");
     assert!(shown.contains(&format!("type {region}")), "{shown}");
+}
+
+#[test]
+fn nothing_can_be_confirmed_on_a_terminal_too_small_to_show_the_dialog() {
+    let mut c = Console::at_minutes(10);
+    c.navigate("global-api", "Europe", "eu-west-1");
+    // Too small: the operator key opens nothing and says why.
+    c.send(Msg::Resize {
+        width: 30,
+        height: 8,
+    });
+    c.keys("a");
+    assert!(c.model.confirmation.is_none());
+    let flash = &c.model.flash.as_ref().unwrap().1;
+    assert!(flash.contains("too small"), "{flash}");
+
+    // A dialog open when the terminal shrinks: keys that would confirm do
+    // nothing, Esc still cancels.
+    c.send(Msg::Resize {
+        width: 160,
+        height: 48,
+    });
+    c.keys("a");
+    assert!(c.model.confirmation.is_some());
+    c.send(Msg::Resize {
+        width: 30,
+        height: 8,
+    });
+    c.keys("tab right enter");
+    assert!(c.model.confirmation.is_some(), "not confirmed blind");
+    assert!(c.sent.is_empty(), "{:?}", c.sent);
+    c.keys("esc");
+    assert!(c.model.confirmation.is_none());
+    assert!(c.sent.is_empty());
 }
