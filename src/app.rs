@@ -17,7 +17,7 @@ use crate::core::model::Model;
 use crate::domain::window::Windows;
 use crate::headless;
 use crate::runtime::event_loop::{self, Backends, Clock};
-use crate::sim::{DEMO_EPOCH, SimBackend, SimWorld};
+use crate::sim::{DEMO_EPOCH, SimBackend};
 use crate::snapshot_text;
 use crate::source::aws::{AwsBackend, AwsOptions};
 use crate::source::snapshot::{Completeness, Snapshot, full_snapshot, poll_timeout};
@@ -254,8 +254,10 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, String> {
             let ms = (origin.elapsed().as_secs_f64() * 1000.0 * speed) as i64;
             start + offset + SignedDuration::from_millis(ms)
         });
+        // The world starts where the clock does, at a cost that does not
+        // grow with --at (see sim::days).
         let backend = Arc::new(SimBackend::new(
-            SimWorld::new(args.seed, start),
+            crate::sim::world_at(args.seed, offset),
             clock.clone(),
         ));
         return Ok(Fleet {
