@@ -13,10 +13,11 @@ use crate::cli::{BackendArgs, Cli, Command, ConfigCommand};
 use crate::config::{self, Loaded, wants_no_color};
 use crate::core::bindings::Bindings;
 use crate::core::key_guard::KeyGuard;
-use crate::core::model::Model;
+use crate::core::model::{ActivityKind, Model};
 use crate::domain::window::Windows;
 use crate::headless;
 use crate::runtime::event_loop::{self, Backends, Clock};
+use crate::runtime::executor::AuditSink;
 use crate::sim::{DEMO_EPOCH, SimBackend};
 use crate::snapshot_text;
 use crate::source::aws::{AwsBackend, AwsOptions};
@@ -138,9 +139,18 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         }
         None => {
             // Every flag is checked before the terminal: a bad audit log
-            // path is named whatever the output is connected to.
-            let audit = match open_audit(&cli.backend) {
+            // path is named whatever the output is connected to. Read-only,
+            // no call can be made, so there is nothing to record: the
+            // console starts without the log and says so.
+            let mut audit_note = None;
+            let audit: Arc<dyn AuditSink> = match open_audit(&cli.backend) {
                 Ok(a) => a,
+                Err(e) if read_only => {
+                    let note =
+                        format!("audit log unavailable: {e} (read-only: no call can be made)");
+                    audit_note = Some(note.clone());
+                    Arc::new(NoAuditLog(note))
+                }
                 Err(e) => {
                     errln!("wavetop: {e}");
                     return Ok(ExitCode::from(EXIT_USAGE));
@@ -166,6 +176,10 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
                 model.lag_warning_ms = ms as f64;
             }
             if let Some(note) = fleet.note {
+                model.flash(note);
+            }
+            if let Some(note) = audit_note {
+                model.log(ActivityKind::Error, note.clone());
                 model.flash(note);
             }
             let backends = Backends {
@@ -223,6 +237,34 @@ fn open_audit(args: &BackendArgs) -> Result<Arc<AuditLog>, String> {
     AuditLog::open(&path)
         .map(Arc::new)
         .map_err(|e| format!("{e}; name another with --audit-log"))
+}
+
+/// The audit log of a read-only console whose log could not be opened:
+/// refuses every record, so even a call that slipped past read-only would
+/// not be made.
+struct NoAuditLog(String);
+
+impl AuditSink for NoAuditLog {
+    fn before(
+        &self,
+        _: Timestamp,
+        _: &str,
+        _: &str,
+        _: &str,
+        _: &crate::source::OperateCall,
+        _: &serde_json::Value,
+    ) -> std::io::Result<crate::audit::AuditId> {
+        Err(std::io::Error::other(self.0.clone()))
+    }
+
+    fn after(
+        &self,
+        _: Timestamp,
+        _: crate::audit::AuditId,
+        _: Result<&str, &str>,
+    ) -> std::io::Result<()> {
+        Err(std::io::Error::other(self.0.clone()))
+    }
 }
 
 /// The backend chosen from the flags and config.

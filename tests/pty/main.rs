@@ -4,6 +4,7 @@
 mod audit;
 mod dialog_keys;
 mod harness;
+mod limits;
 mod operate;
 
 use std::time::Duration;
