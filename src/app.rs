@@ -12,13 +12,14 @@ use crate::cli::{BackendArgs, Cli, Command, ConfigCommand};
 use crate::config::{self, Loaded, wants_no_color};
 use crate::core::bindings::Bindings;
 use crate::core::key_guard::KeyGuard;
-use crate::core::model::Model;
+use crate::core::model::{ActivityKind, Model};
 use crate::domain::window::Windows;
 use crate::headless;
 use crate::runtime::event_loop::{self, Backends, Clock, Ended};
+use crate::runtime::executor::AuditSink;
 use crate::runtime::signals;
 use crate::runtime::terminal::console_refusal;
-use crate::sim::{DEMO_EPOCH, SimBackend, SimWorld};
+use crate::sim::{DEMO_EPOCH, SimBackend};
 use crate::snapshot_text;
 use crate::source::aws::{AwsBackend, AwsOptions};
 use crate::source::snapshot::{Completeness, Snapshot, full_snapshot, poll_timeout};
@@ -139,9 +140,18 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         }
         None => {
             // Every flag is checked before the terminal: a bad audit log
-            // path is named whatever the output is connected to.
-            let audit = match open_audit(&cli.backend) {
+            // path is named whatever the output is connected to. Read-only,
+            // no call can be made, so there is nothing to record: the
+            // console starts without the log and says so.
+            let mut audit_note = None;
+            let audit: Arc<dyn AuditSink> = match open_audit(&cli.backend) {
                 Ok(a) => a,
+                Err(e) if read_only => {
+                    let note =
+                        format!("audit log unavailable: {e} (read-only: no call can be made)");
+                    audit_note = Some(note.clone());
+                    Arc::new(NoAuditLog(note))
+                }
                 Err(e) => {
                     errln!("wavetop: {e}");
                     return Ok(ExitCode::from(EXIT_USAGE));
@@ -167,6 +177,10 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
                 model.lag_warning_ms = ms as f64;
             }
             if let Some(note) = fleet.note {
+                model.flash(note);
+            }
+            if let Some(note) = audit_note {
+                model.log(ActivityKind::Error, note.clone());
                 model.flash(note);
             }
             let backends = Backends {
@@ -228,6 +242,34 @@ fn open_audit(args: &BackendArgs) -> Result<Arc<AuditLog>, String> {
         .map_err(|e| format!("{e}; name another with --audit-log"))
 }
 
+/// The audit log of a read-only console whose log could not be opened:
+/// refuses every record, so even a call that slipped past read-only would
+/// not be made.
+struct NoAuditLog(String);
+
+impl AuditSink for NoAuditLog {
+    fn before(
+        &self,
+        _: Timestamp,
+        _: &str,
+        _: &str,
+        _: &str,
+        _: &crate::source::OperateCall,
+        _: &serde_json::Value,
+    ) -> std::io::Result<crate::audit::AuditId> {
+        Err(std::io::Error::other(self.0.clone()))
+    }
+
+    fn after(
+        &self,
+        _: Timestamp,
+        _: crate::audit::AuditId,
+        _: Result<&str, &str>,
+    ) -> std::io::Result<()> {
+        Err(std::io::Error::other(self.0.clone()))
+    }
+}
+
 /// The backend chosen from the flags and config.
 struct Fleet {
     observe: Arc<dyn Observe>,
@@ -257,8 +299,10 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, String> {
             let ms = (origin.elapsed().as_secs_f64() * 1000.0 * speed) as i64;
             start + offset + SignedDuration::from_millis(ms)
         });
+        // The world starts where the clock does, at a cost that does not
+        // grow with --at (see sim::days).
         let backend = Arc::new(SimBackend::new(
-            SimWorld::new(args.seed, start),
+            crate::sim::world_at(args.seed, offset),
             clock.clone(),
         ));
         return Ok(Fleet {

@@ -42,7 +42,7 @@ pub struct BackendArgs {
     #[arg(long, global = true, default_value_t = 1)]
     pub seed: u64,
 
-    /// Start the simulated fleet this far into its day, e.g. 10m, 1h30m.
+    /// Start the simulated fleet this far into its life, e.g. 10m, 1h30m, 3d (at most 366d).
     #[arg(long, global = true, value_parser = parse_duration)]
     pub at: Option<SignedDuration>,
 
@@ -227,13 +227,26 @@ fn parse_speed(text: &str) -> Result<f64, String> {
     }
 }
 
-/// `10m`, `90s`, `1h30m`, or ISO 8601 `PT10M`.
+/// `10m`, `90s`, `1h30m`, `3d` (a day is 24 hours), or ISO 8601 `PT10M`,
+/// `P3D`; from zero to [`crate::sim::MAX_AT`].
 pub fn parse_duration(text: &str) -> Result<SignedDuration, String> {
-    let d: SignedDuration = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration (examples: 90s, 10m, 1h30m)"))?;
+    let not_a_duration = || format!("`{text}` is not a duration (examples: 90s, 10m, 1h30m, 3d)");
+    let d: SignedDuration = match text.parse() {
+        Ok(d) => d,
+        // Days are not a fixed length on a calendar; here they are 24 hours.
+        Err(_) => text
+            .parse::<jiff::Span>()
+            .and_then(|span| span.to_duration(jiff::SpanRelativeTo::days_are_24_hours()))
+            .map_err(|_| not_a_duration())?,
+    };
+    let max = crate::sim::MAX_AT;
     if d.is_negative() {
         Err("must not be negative".to_string())
+    } else if d > max {
+        Err(format!(
+            "must be at most {}d: the simulated fleet's life is a year",
+            max.as_hours() / 24
+        ))
     } else {
         Ok(d)
     }
@@ -257,8 +270,25 @@ mod tests {
             parse_duration("PT90S").unwrap(),
             SignedDuration::from_secs(90)
         );
+        assert_eq!(
+            parse_duration("3d2h").unwrap(),
+            SignedDuration::from_hours(74)
+        );
+        assert_eq!(
+            parse_duration("P366D").unwrap(),
+            SignedDuration::from_hours(24 * 366)
+        );
         assert!(parse_duration("ten minutes").is_err());
         assert!(parse_duration("-5m").is_err());
+    }
+
+    #[test]
+    fn offsets_past_a_year_are_refused_before_any_arithmetic_can_overflow() {
+        for text in ["367d", "8785h", "99999999h", "P400D"] {
+            let err = parse_duration(text).unwrap_err();
+            assert!(err.contains("at most 366d"), "{text}: {err}");
+        }
+        assert!(parse_duration("8784h").is_ok());
     }
 
     #[test]

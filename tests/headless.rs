@@ -410,3 +410,20 @@ fn the_console_without_a_terminal_says_what_to_use_instead() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn at_is_bounded_at_a_year_and_any_day_within_it_is_reproducible() {
+    let dir = tempdir("at-bound");
+    for far in ["367d", "99999999h"] {
+        let out = wavetop(&dir, &["snapshot", "--demo", "--at", far]);
+        assert_eq!(out.status.code(), Some(2), "{far}");
+        assert!(text(&out).contains("--at"), "{}", text(&out));
+        assert!(text(&out).contains("at most 366d"), "{}", text(&out));
+    }
+    let a = wavetop(&dir, &["snapshot", "--demo", "--json", "--at", "366d"]);
+    let b = wavetop(&dir, &["snapshot", "--demo", "--json", "--at", "8784h"]);
+    assert_eq!(a.status.code(), Some(0), "{}", text(&a));
+    assert_eq!(a.stdout, b.stdout, "366d is 8784 hours, byte for byte");
+    let doc: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(doc["at"], "2027-11-21T02:00:00Z");
+}

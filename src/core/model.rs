@@ -111,6 +111,11 @@ pub struct Model {
     pub discovered: bool,
     /// When discovery failed or read the fleet in part, the moment to try again.
     pub discover_retry_at: Option<Timestamp>,
+    /// Discoveries failed in a row: the retry backs off with each.
+    pub discover_failures: u32,
+    /// Spreads this console's discovery retries from other consoles' (from
+    /// the moment it started, as its clock tells: reproducible under a test clock).
+    pub discover_salt: u64,
     /// The hosted zones the configuration names, as written there.
     pub hosted_zones: Vec<String>,
     /// What the last discovery could not read, shown until one reads it.
@@ -171,6 +176,8 @@ impl Model {
             fleet_label: String::new(),
             discovered: false,
             discover_retry_at: None,
+            discover_failures: 0,
+            discover_salt: now.as_nanosecond() as u64,
             hosted_zones: Vec::new(),
             discovery_errors: Vec::new(),
             read_only,

@@ -22,6 +22,8 @@ use super::rows::{health_row_record, health_rows};
 use crate::domain::failover::with_inverted;
 use crate::domain::fleet::Flow;
 use crate::domain::hold_reason::decode_hold;
+use crate::poll::endpoint::Endpoint;
+use crate::poll::scheduler::jittered_backoff_secs;
 use crate::source::{Observation, OperateCall, OperateOutcome, PollKey, ReadError, SourceError};
 
 /// The effects to run when the console starts: find the fleet, learn who we are.
@@ -49,6 +51,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             }
         }
         Msg::Discovered(Ok(discovery)) => {
+            model.discover_failures = 0;
             apply_discovery(&mut model.fleet, &discovery, now);
             model.fleet_label = discovery.fleet_label.clone();
             model.discovered = true;
@@ -69,11 +72,11 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             model.needs_render = true;
         }
         Msg::Discovered(Err(err)) => {
+            model.discover_failures = model.discover_failures.saturating_add(1);
+            let secs = discovery_retry_secs(model.discover_failures, model.discover_salt);
             model.log(ActivityKind::Error, format!("discovery failed: {err}"));
-            model.flash(format!(
-                "discovery failed: {err} (retrying in {DISCOVERY_RETRY_SECS}s)"
-            ));
-            model.discover_retry_at = Some(now + SignedDuration::from_secs(DISCOVERY_RETRY_SECS));
+            model.flash(format!("discovery failed: {err} (retrying in {secs}s)"));
+            model.discover_retry_at = Some(now + SignedDuration::from_secs(secs));
         }
         Msg::Polled {
             key,
@@ -156,10 +159,11 @@ fn on_polled(
 fn register_keys(model: &mut Model) {
     let now = model.now;
     for flow in &model.fleet.flows {
-        model.poll.register(
+        model.poll.register_on(
             PollKey::Flow {
                 flow: flow.name.clone(),
             },
+            Endpoint::of_flow(flow),
             now,
         );
     }
@@ -190,8 +194,24 @@ fn poll_due(model: &mut Model) -> Vec<Effect> {
         .collect()
 }
 
-/// An unreachable backend at start is retried, never fatal.
+/// An unreachable backend at start is retried, never fatal: first after
+/// about this long, then backing off.
 const DISCOVERY_RETRY_SECS: i64 = 15;
+/// The longest wait between discoveries that fail (GetCallerIdentity
+/// throttled, an endpoint down), jitter included: recovery shows within it.
+const DISCOVERY_MAX_RETRY_SECS: i64 = 60;
+
+/// How long to wait after the `failures`-th failed discovery in a row: the
+/// poll keys' jittered backoff, salted per console so that consoles failing
+/// together do not all ask again together.
+fn discovery_retry_secs(failures: u32, salt: u64) -> i64 {
+    jittered_backoff_secs(
+        DISCOVERY_RETRY_SECS,
+        failures.saturating_sub(1),
+        DISCOVERY_MAX_RETRY_SECS,
+        salt ^ u64::from(failures),
+    )
+}
 /// A discovery that read the fleet in part (a hosted zone, a home region
 /// unreadable) is asked again this much later, or at once on refresh.
 const PARTIAL_DISCOVERY_RETRY_SECS: i64 = 120;

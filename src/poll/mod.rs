@@ -1,3 +1,4 @@
 //! Polling cadence, backoff and staleness.
 
+pub mod endpoint;
 pub mod scheduler;

@@ -1,11 +1,14 @@
 //! Decides what to fetch and when, per poll key: fast while something moves,
 //! slow when idle, backing off with jitter on throttling and server errors,
-//! and never two requests in flight for one key. Pure: the clock is passed in.
+//! and never two requests in flight for one key. Keys that reach the same
+//! endpoint recover together: a good answer from one ends its siblings'
+//! backoff. Pure: the clock is passed in.
 
 use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::endpoint::Endpoint;
 use crate::source::{PollKey, SourceError};
 
 /// Intervals in seconds for each kind of key, while active and while idle.
@@ -16,7 +19,8 @@ pub struct Cadence {
     pub health: (i64, i64),
     pub checkers: (i64, i64),
     pub replication: (i64, i64),
-    /// Upper bound of the backoff after repeated failures.
+    /// Upper bound of the backoff after repeated failures, jitter included:
+    /// once AWS recovers, a key shows it within this long.
     pub max_backoff_secs: i64,
     /// How long one request may take before it counts as failed.
     pub timeout_secs: i64,
@@ -30,7 +34,7 @@ impl Default for Cadence {
             health: (15, 60),
             checkers: (10, 30),
             replication: (60, 60),
-            max_backoff_secs: 300,
+            max_backoff_secs: 60,
             timeout_secs: 20,
         }
     }
@@ -64,6 +68,8 @@ pub struct KeyState {
     /// Answers that came after their request timed out or was overtaken,
     /// dropped unmerged.
     pub late_answers: u32,
+    /// The service endpoint the key's requests go to.
+    pub endpoint: Endpoint,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,18 +99,32 @@ impl PollScheduler {
         &self.cadence
     }
 
-    /// Adds a key, due at once. Adding a known key changes nothing.
+    /// Adds a key, due at once, on the endpoint its own name implies
+    /// ([`Endpoint::of_key`]). Adding a known key changes nothing.
     pub fn register(&mut self, key: PollKey, now: Timestamp) {
-        self.keys.entry(key).or_insert(KeyState {
-            next_due: now,
-            in_flight: None,
-            sent_at: None,
-            active: true,
-            failures: 0,
-            last_ok: None,
-            last_error: None,
-            late_answers: 0,
-        });
+        let endpoint = Endpoint::of_key(&key);
+        self.register_on(key, endpoint, now);
+    }
+
+    /// Adds a key, due at once, whose requests go to `endpoint`. A known
+    /// key keeps its state and takes the endpoint (a pipeline's home region
+    /// is known only once it has been read).
+    pub fn register_on(&mut self, key: PollKey, endpoint: Endpoint, now: Timestamp) {
+        let fresh = endpoint.clone();
+        self.keys
+            .entry(key)
+            .or_insert_with(|| KeyState {
+                next_due: now,
+                in_flight: None,
+                sent_at: None,
+                active: true,
+                failures: 0,
+                last_ok: None,
+                last_error: None,
+                late_answers: 0,
+                endpoint: fresh,
+            })
+            .endpoint = endpoint;
     }
 
     pub fn unregister(&mut self, key: &PollKey) {
@@ -214,6 +234,8 @@ impl PollScheduler {
                 state.last_error = None;
                 let secs = cadence.interval(key, state.active);
                 state.next_due = now + SignedDuration::from_secs(secs);
+                let endpoint = state.endpoint.clone();
+                self.endpoint_recovered(&endpoint, now);
             }
             Err(err) => {
                 state.failures = state.failures.saturating_add(1);
@@ -236,6 +258,17 @@ impl PollScheduler {
             }
         }
         true
+    }
+
+    /// The endpoint answered: its keys waiting out a backoff are asked again
+    /// now instead of when their backoff would have ended.
+    fn endpoint_recovered(&mut self, endpoint: &Endpoint, now: Timestamp) {
+        for state in self.keys.values_mut() {
+            if state.endpoint == *endpoint && state.failures > 0 && state.in_flight.is_none() {
+                state.failures = 0;
+                state.next_due = state.next_due.min(now);
+            }
+        }
     }
 
     /// Records what a good answer could not include: shown as the key's last
@@ -275,20 +308,30 @@ impl PollScheduler {
     }
 }
 
-/// Exponential backoff from the key's interval, capped, with up to 50% added
-/// jitter derived from the key and generation so that keys throttled together
-/// do not retry together, while tests stay reproducible.
 fn backoff_secs(base: i64, failures: u32, cap: i64, key: &PollKey, generation: u64) -> i64 {
-    let exp = base.saturating_mul(1_i64 << failures.min(10)).min(cap);
-    let jitter_span = (exp / 2).max(1);
-    let jitter =
-        (hash_key(key) ^ generation.wrapping_mul(0x9E37_79B9_7F4A_7C15)) % jitter_span as u64;
-    (exp + jitter as i64).min(cap + jitter_span)
+    jittered_backoff_secs(base, failures, cap, hash_label(&key.label()) ^ generation)
 }
 
-fn hash_key(key: &PollKey) -> u64 {
-    // FNV-1a over the key's label: stable across runs and platforms.
-    key.label().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+/// Exponential backoff from `base` doubled per failure, capped at `cap`
+/// seconds, the upper half of it drawn from `salt` ("equal jitter"): never
+/// more than the cap, so recovery shows within it, and never the same for
+/// callers with different salts, so those throttled together do not retry
+/// together. The salt is derived from names and counters, not a clock or a
+/// global generator, so tests stay reproducible.
+pub fn jittered_backoff_secs(base: i64, failures: u32, cap: i64, salt: u64) -> i64 {
+    let exp = base
+        .max(1)
+        .saturating_mul(1_i64 << failures.min(20))
+        .min(cap.max(1));
+    let half = exp / 2;
+    let mixed = (salt ^ 0x5851_F42D_4C95_7F2D).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let jitter = (mixed >> 32) % (exp - half + 1) as u64;
+    half + jitter as i64
+}
+
+/// FNV-1a over a name: stable across runs and platforms.
+pub fn hash_label(label: &str) -> u64 {
+    label.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
     })
 }
@@ -348,10 +391,11 @@ mod tests {
             delays.push(next.as_second() - now.as_second());
             now = next;
         }
-        // Fast interval 5s: 10..15, 20..30, 40..60, 80..120.
+        // Fast interval 5s doubled per failure, the upper half jittered:
+        // 5..=10, 10..=20, 20..=40, then the cap: 30..=60.
         for (i, d) in delays.iter().enumerate() {
-            let exp = 5 * (1 << (i + 1));
-            assert!(*d >= exp && *d < exp + exp / 2 + 1, "delay {i} = {d}");
+            let exp = (5 * (1 << (i + 1))).min(60);
+            assert!(*d >= exp / 2 && *d <= exp, "delay {i} = {d}");
         }
         assert!(s.state(&key).unwrap().failures == 4);
     }
@@ -433,5 +477,51 @@ mod tests {
         s.completed(&key, g, t(0), Ok(Activity::Idle));
         assert!(!s.is_stale(&key, t(180)));
         assert!(s.is_stale(&key, t(181)));
+    }
+
+    #[test]
+    fn after_six_minutes_of_throttling_a_good_answer_frees_the_endpoints_other_keys() {
+        use crate::poll::endpoint::Endpoint;
+        let pipelines_east = Endpoint {
+            service: "codepipeline".into(),
+            account: "default".into(),
+            region: "us-east-1".into(),
+        };
+        let mut s = PollScheduler::new(Cadence::default());
+        for name in ["a", "b"] {
+            s.register_on(flow(name), pipelines_east.clone(), t(0));
+        }
+        let elsewhere = PollKey::Stacks {
+            region: "eu-west-1".into(),
+        };
+        s.register(elsewhere.clone(), t(0));
+        let mut now = t(0);
+        let throttled = || Err(SourceError::Throttled("Rate exceeded".into()));
+        let mut longest = 0;
+        while now < t(360) {
+            for (k, g) in s.due(now) {
+                s.completed(&k, g, now, throttled());
+                let wait = s.state(&k).unwrap().next_due.as_second() - now.as_second();
+                longest = longest.max(wait);
+            }
+            now += SignedDuration::from_secs(1);
+        }
+        assert!(longest <= 60, "no backoff past the cap: {longest}s");
+        assert!(s.state(&flow("b")).unwrap().failures >= 4);
+
+        // AWS recovers: the first key asked again answers.
+        let (key, g) = loop {
+            if let Some(first) = s.due(now).into_iter().find(|(k, _)| *k == flow("a")) {
+                break first;
+            }
+            now += SignedDuration::from_secs(1);
+        };
+        assert!(now <= t(420), "asked again within a minute");
+        s.completed(&key, g, now, Ok(Activity::Idle));
+        let sibling = s.state(&flow("b")).unwrap();
+        assert_eq!(sibling.failures, 0);
+        assert!(sibling.in_flight.is_some() || sibling.next_due <= now);
+        let other = s.state(&elsewhere).unwrap();
+        assert!(other.failures > 0, "another endpoint's backoff is its own");
     }
 }

@@ -2,12 +2,14 @@
 //! (one seed, one-second ticks) that implements both backend traits.
 //!
 //! Entry points: [`SimWorld::new`] and [`SimWorld::advance_to`] for the
-//! world itself, [`SimBackend`] for the runtime, [`demo_backend`] for the
+//! world itself, [`world_at`] for a world started any day into its life,
+//! [`SimBackend`] for the runtime, [`demo_backend`] for the
 //! interactive demo and [`snapshot_at`] for headless snapshots.
 
 pub mod actions;
 pub mod backend;
 pub mod clock;
+pub mod days;
 pub mod declarations;
 pub mod documents;
 pub mod health;
@@ -26,6 +28,7 @@ use jiff::{SignedDuration, Timestamp};
 
 pub use backend::SimBackend;
 pub use clock::{ManualClock, SimClock, wall_clock_from, wall_clock_scaled};
+pub use days::{MAX_AT, world_at};
 pub use operate::SIM_IDENTITY;
 pub use world::SimWorld;
 
@@ -44,12 +47,11 @@ pub fn demo_backend(seed: u64) -> SimBackend {
     SimBackend::new(SimWorld::new(seed, DEMO_EPOCH), wall_clock_from(DEMO_EPOCH))
 }
 
-/// The fleet as a fresh observer sees it `at` after [`DEMO_EPOCH`] (negative
-/// durations count as zero).
+/// The fleet as a fresh observer sees it `at` after [`DEMO_EPOCH`] (clamped
+/// to `0..=`[`MAX_AT`], as [`world_at`] does).
 pub fn snapshot_at(seed: u64, at: SignedDuration) -> Snapshot {
-    let t = DEMO_EPOCH + at.max(SignedDuration::ZERO);
-    let mut world = SimWorld::new(seed, DEMO_EPOCH);
-    world.advance_to(t);
+    let t = DEMO_EPOCH + at.clamp(SignedDuration::ZERO, MAX_AT);
+    let world = world_at(seed, at);
     let backend = SimBackend::new(world, std::sync::Arc::new(move || t));
     full_snapshot(&backend, t, None)
         .now_or_never()

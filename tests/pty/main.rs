@@ -5,6 +5,7 @@
 mod audit;
 mod dialog_keys;
 mod harness;
+mod limits;
 mod no_tty;
 mod operate;
 mod signals;

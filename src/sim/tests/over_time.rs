@@ -4,6 +4,7 @@ use jiff::SignedDuration;
 
 use super::*;
 use crate::domain::fleet::{CellStatus, ExecutionStatus, FlowKind, HealthStatus};
+use crate::sim::days::world_at as world_at_offset;
 
 #[test]
 fn ten_minutes_in_seed_one_shows_a_waiting_gate_a_failure_and_fresh_events() {
@@ -235,4 +236,61 @@ fn invariants_hold_for_many_seeds_over_two_hours() {
             }
         }
     }
+}
+
+#[test]
+fn a_start_days_into_the_fleets_life_is_one_world_within_its_day() {
+    let day = crate::sim::days::DAY;
+    let late = day * 200 + mins(30);
+    // One world within a day: starting later equals starting earlier and
+    // running on.
+    let mut early = world_at_offset(5, late);
+    early.advance_to(DEMO_EPOCH + late + mins(20));
+    let later = world_at_offset(5, late + mins(20));
+    assert_eq!(
+        serde_json::to_string(&early).unwrap(),
+        serde_json::to_string(&later).unwrap()
+    );
+    // Same seed and offset, same bytes; another day or seed, another world.
+    let again = world_at_offset(5, late + mins(20));
+    assert_eq!(
+        serde_json::to_string(&later).unwrap(),
+        serde_json::to_string(&again).unwrap()
+    );
+    let other_day = world_at_offset(5, late + day);
+    assert_ne!(later.pipelines, other_day.pipelines);
+    let other_seed = world_at_offset(6, late + mins(20));
+    assert_ne!(later.pipelines, other_seed.pipelines);
+    // The first day is the world stepped from the epoch, as it always was.
+    assert_eq!(
+        serde_json::to_string(&world_at_offset(5, mins(40))).unwrap(),
+        serde_json::to_string(&world_at(5, mins(40))).unwrap()
+    );
+}
+
+#[test]
+fn a_late_day_opens_like_the_first_and_keeps_a_history() {
+    let fleet = fleet_at(DEFAULT_SEED, crate::sim::days::DAY * 365 + mins(10)).unwrap();
+    let now = DEMO_EPOCH + crate::sim::days::DAY * 365 + mins(10);
+    for flow in fleet.flows.iter().filter(|f| !f.pipelines.is_empty()) {
+        assert!(
+            flow.executions.len() >= 5,
+            "{} has a history: {}",
+            flow.name,
+            flow.executions.len()
+        );
+        assert!(flow.executions.iter().all(|e| e.started_at <= now));
+    }
+    assert!(
+        fleet.flows.iter().any(|f| f.pending_approvals() > 0),
+        "gates wait ten minutes into the day, as on the first"
+    );
+}
+
+#[test]
+fn offsets_beyond_the_bound_are_clamped_not_overflowed() {
+    let world = world_at_offset(1, SignedDuration::MAX);
+    assert_eq!(world.now, DEMO_EPOCH + crate::sim::MAX_AT);
+    let world = world_at_offset(1, SignedDuration::MIN);
+    assert_eq!(world.now, DEMO_EPOCH);
 }
