@@ -21,6 +21,7 @@ use crate::runtime::signals;
 use crate::runtime::terminal::console_refusal;
 use crate::sim::{DEMO_EPOCH, SimBackend};
 use crate::snapshot_text;
+use crate::source::aws::credentials::{check_profile, credentials_label, profile_files};
 use crate::source::aws::{AwsBackend, AwsOptions};
 use crate::source::snapshot::{Completeness, Snapshot, full_snapshot, poll_timeout};
 use crate::source::{Observe, Operate, ReadOnly};
@@ -79,7 +80,11 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
     let read_only = cli.backend.read_only || loaded.config.read_only;
     let fleet = match connect(&cli.backend, &loaded).await {
         Ok(f) => f,
-        Err(message) => {
+        Err(Unconnected::BadInput(message)) => {
+            errln!("wavetop: {message}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+        Err(Unconnected::Failed(message)) => {
             errln!("wavetop: {message}");
             return Ok(ExitCode::from(1));
         }
@@ -282,7 +287,13 @@ struct Fleet {
     note: Option<String>,
 }
 
-async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, String> {
+/// Why no fleet could be had: bad input (exit 2), or AWS could not be set up.
+enum Unconnected {
+    BadInput(String),
+    Failed(String),
+}
+
+async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, Unconnected> {
     let aws_configured = args.profile.is_some()
         || args.endpoint_url.is_some()
         || loaded.config.aws.is_some()
@@ -326,10 +337,26 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, String> {
         endpoint_url: args.endpoint_url.clone(),
         home_regions: aws_config.home_regions.clone(),
     };
+    // A named profile must exist: it is the only source of its account's
+    // credentials (see source::aws::credentials).
+    let env = |k: &str| std::env::var(k).ok();
+    let (config_file, credentials_file) = profile_files(&env);
+    let named = options
+        .profile
+        .iter()
+        .chain(aws_config.accounts.iter().map(|a| &a.profile));
+    for profile in named {
+        check_profile(profile, &config_file, &credentials_file)
+            .map_err(|e| Unconnected::BadInput(format!("--profile / aws.profile: {e}")))?;
+    }
+    let label = format!(
+        "AWS ({})",
+        credentials_label(options.profile.as_deref(), &env)
+    );
     let backend = Arc::new(
         AwsBackend::connect(options, aws_config)
             .await
-            .map_err(|e| e.to_string())?,
+            .map_err(|e| Unconnected::Failed(e.to_string()))?,
     );
     let clock: Clock = Arc::new(Timestamp::now);
     Ok(Fleet {
@@ -338,10 +365,7 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, String> {
         clock,
         speed: 1.0,
         simulated: false,
-        label: match &args.profile {
-            Some(p) => format!("AWS profile {p}"),
-            None => "AWS".to_string(),
-        },
+        label,
         note: None,
     })
 }

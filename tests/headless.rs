@@ -427,3 +427,28 @@ fn at_is_bounded_at_a_year_and_any_day_within_it_is_reproducible() {
     let doc: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
     assert_eq!(doc["at"], "2027-11-21T02:00:00Z");
 }
+
+#[test]
+fn a_profile_that_does_not_exist_is_bad_input_naming_the_files_it_was_looked_up_in() {
+    let dir = tempdir("noprofile");
+    // Environment credentials would otherwise be used quietly, under the
+    // profile's name.
+    let out = wavetop_in(&dir, &["snapshot", "--profile", "nosuchprofile"])
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .output()
+        .expect("run wavetop");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let aws = dir.join(".aws");
+    assert!(
+        stderr.contains(&format!(
+            "profile nosuchprofile is not defined in {} or {}",
+            aws.join("config").display(),
+            aws.join("credentials").display()
+        )),
+        "{stderr}"
+    );
+}

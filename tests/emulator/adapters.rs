@@ -55,7 +55,8 @@ async fn discovers_and_polls_a_seeded_fleet() {
 
     // Discovery: ListPipelines + GetPipeline, STS, the zone's routed records.
     let d = backend.discover().await.expect("discover");
-    assert_eq!(d.fleet_label, "123456789012 (default)");
+    // Dummy keys in the environment, no profile: the header says so.
+    assert_eq!(d.fleet_label, "123456789012 (environment credentials)");
     let flow = d
         .flows
         .iter()

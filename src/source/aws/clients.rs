@@ -177,6 +177,22 @@ impl ClientPool {
         self.accounts.iter().find(|a| a.name == name)
     }
 
+    /// How the header names the account's credentials: its profile, or what
+    /// the default chain will use (environment credentials, `AWS_PROFILE`).
+    pub fn credentials_label(&self, account: &Account) -> String {
+        match &self.base {
+            Base::Injected(_) => account
+                .profile
+                .clone()
+                .unwrap_or_else(|| "default".to_string()),
+            Base::Chain { .. } => {
+                super::credentials::credentials_label(account.profile.as_deref(), &|k| {
+                    std::env::var(k).ok()
+                })
+            }
+        }
+    }
+
     /// The region the account's default chain resolves (profile or
     /// environment), when it names one. Loads the account's configuration.
     pub async fn chain_region(&self, account: &str) -> Option<String> {
@@ -209,7 +225,15 @@ impl ClientPool {
                     .retry_config(retry)
                     .timeout_config(timeout);
                 if let Some(profile) = profile {
-                    loader = loader.profile_name(profile);
+                    // The named profile alone: the default chain would read
+                    // environment credentials before it (see credentials.rs).
+                    let from_profile =
+                        aws_config::profile::ProfileFileCredentialsProvider::builder()
+                            .profile_name(&profile)
+                            .build();
+                    loader = loader
+                        .profile_name(profile)
+                        .credentials_provider(from_profile);
                 }
                 if let Some(url) = endpoint_url {
                     loader = loader.endpoint_url(url);

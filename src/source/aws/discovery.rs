@@ -30,7 +30,7 @@ impl AwsBackend {
         let mut errors: Vec<ReadError> = Vec::new();
         let mut regions_read: Vec<String> = Vec::new();
         for account in self.pool.accounts() {
-            let profile = account.profile.as_deref().unwrap_or("default");
+            let profile = self.pool.credentials_label(account);
             match self.discover_account(account, &named, &found).await {
                 Ok(mut read) => {
                     labels.push(format!("{} ({profile})", read.id));

@@ -16,6 +16,7 @@ pub mod clients;
 pub mod cloudformation;
 pub mod cloudwatch;
 pub mod codepipeline;
+pub mod credentials;
 mod discovery;
 pub mod dynamodb;
 pub mod emulator_compat;
