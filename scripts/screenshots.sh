@@ -175,6 +175,8 @@ shot help
 keys Escape 1 d
 shot confirm
 keys Escape
+# Characters typed just after a dialog closes are kept off the grid.
+sleep 1
 
 keys q
 for _ in $(seq 1 25); do
