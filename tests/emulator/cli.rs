@@ -218,7 +218,10 @@ pub(crate) async fn update_stack(url: &str, region: &str, name: &str) {
 
 /// The JSON of a `snapshot --json` run against the emulator, which may be
 /// partial (exit 3) only for the calls moto lacks: each error must name one
-/// of `gaps` (e.g. `codepipeline:GetPipelineState`), nothing else may fail.
+/// of `gaps` (e.g. `codepipeline:GetPipelineState`), or come from a source
+/// named in `gaps` as `source:NAME` (a source the test does not look at,
+/// such as `source:health`, which every test of the tier loads with checks
+/// and which may then take longer than its limit), nothing else may fail.
 pub(crate) fn snapshot_within_gaps(out: &Output, gaps: &[&str]) -> Value {
     assert!(
         matches!(out.status.code(), Some(0 | 3)),
@@ -228,8 +231,9 @@ pub(crate) fn snapshot_within_gaps(out: &Output, gaps: &[&str]) -> Value {
     let doc: Value = serde_json::from_slice(&out.stdout).expect("snapshot JSON");
     for error in items(&doc["errors"]) {
         let call = error["call"].as_str().unwrap_or_default();
+        let source = format!("source:{}", error["source"].as_str().unwrap_or_default());
         assert!(
-            gaps.contains(&call),
+            gaps.contains(&call) || gaps.contains(&source.as_str()),
             "an error beyond what the emulator lacks: {error}"
         );
     }

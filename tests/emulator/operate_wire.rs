@@ -169,10 +169,11 @@ async fn hold_and_release_set_the_inbound_transition_as_the_caller() {
     assert_eq!(held["disabledReason"], reason.as_str());
 
     // The snapshot reads the hold back as CodePipeline keeps it.
-    // Health checks other tests seed have no metric through moto alone.
+    // Health checks other tests seed have no metric through moto alone;
+    // this test reads the pipeline only.
     let snapshot = snapshot_within_gaps(
         &bench.wavetop(&["snapshot", "--json"]),
-        &["cloudwatch:GetMetricData"],
+        &["cloudwatch:GetMetricData", "source:health"],
     );
     let wave = items(&snapshot["pipelines"])
         .iter()

@@ -86,7 +86,11 @@ fn real_pipelines_are_drawn_as_their_templates_say() {
     // whole) and its CloudWatch does not speak the SDK's protocol.
     let snapshot = snapshot_within_gaps(
         &out,
-        &["codepipeline:GetPipelineState", "cloudwatch:GetMetricData"],
+        &[
+            "codepipeline:GetPipelineState",
+            "cloudwatch:GetMetricData",
+            "source:health",
+        ],
     );
 
     let stacks: BTreeSet<(&str, &str)> = items(&snapshot["stacks"])
