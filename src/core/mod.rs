@@ -1,6 +1,7 @@
 //! The pure core: no tokio, no terminal, no AWS types, the clock passed in.
 
 pub mod action;
+pub mod age;
 pub mod bindings;
 pub mod command;
 pub mod confirm;

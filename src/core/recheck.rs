@@ -9,6 +9,7 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use super::age::fmt_age;
 use super::intent::Intent;
 use crate::domain::failover::{plan_drain, plan_restore, record_set_label};
 use crate::domain::fleet::{
@@ -516,16 +517,8 @@ pub fn by_whom(who: Option<&str>, when: Option<Timestamp>, now: Timestamp) -> St
         out.push_str(&format!(
             " at {} ({} ago)",
             when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            short_age(ago)
+            fmt_age(ago)
         ));
     }
     out
-}
-
-pub fn short_age(secs: i64) -> String {
-    match secs {
-        s if s < 60 => format!("{s}s"),
-        s if s < 3600 => format!("{}m", s / 60),
-        s => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-    }
 }

@@ -5,6 +5,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::action::ActionName;
+use super::age::fmt_age;
 use super::command::{self, Command};
 use super::confirm::{Confirmation, DialogOutcome};
 use super::foreign::{foreign_changes, still_shown};
@@ -16,13 +17,14 @@ use super::model::{
 };
 use super::msg::{Effect, Msg};
 use super::nav;
-use super::operator::{propose, propose_drain, propose_restore};
-use super::recheck::{guard_for, short_age};
+use super::operator::{Proposal, propose, propose_drain, propose_restore};
+use super::recheck::guard_for;
 use super::rows::{health_row_record, health_rows};
 use crate::domain::failover::with_inverted;
 use crate::domain::fleet::Flow;
 use crate::domain::hold_reason::decode_hold;
 use crate::poll::endpoint::Endpoint;
+use crate::poll::scheduler::Activity;
 use crate::poll::scheduler::jittered_backoff_secs;
 use crate::source::{Observation, OperateCall, OperateOutcome, PollKey, ReadError, SourceError};
 
@@ -115,17 +117,13 @@ fn on_polled(
         return;
     }
     let now = model.now;
-    let before = match &result {
-        Ok(Observation::Flow(flow)) => model.fleet.flow(&flow.name).cloned(),
-        _ => None,
-    };
     match result {
         Ok(observation) => {
             let lacked_before = model
                 .poll
                 .state(&key)
                 .and_then(|s| s.last_error.as_ref().map(|(_, e)| e.clone()));
-            let activity = apply_observation(&mut model.fleet, observation, now);
+            let activity = merge_observation(model, observation);
             model.poll.completed(&key, generation, now, Ok(activity));
             if let Some(err) = incomplete {
                 // Logged when it starts or changes, not at every poll.
@@ -142,9 +140,6 @@ fn on_polled(
             model.log(ActivityKind::Error, format!("{}: {err}", key.label()));
             model.poll.completed(&key, generation, now, Err(err));
         }
-    }
-    if let Some(before) = before {
-        note_foreign_changes(model, &before);
     }
     if matches!(key, PollKey::Flow { .. } | PollKey::Health) {
         register_keys(model);
@@ -571,10 +566,8 @@ fn replan_open_dns_dialog(model: &mut Model) {
     let Some(dialog) = &model.confirmation else {
         return;
     };
-    let again = match &dialog.intent {
-        Intent::Drain { region, force, .. } => propose_drain(model, region, *force),
-        Intent::Restore { region, .. } => propose_restore(model, region),
-        _ => return,
+    let Some(again) = propose_dns_again(model, &dialog.intent) else {
+        return;
     };
     match again {
         Ok(proposal) if proposal.intent == dialog.intent => {}
@@ -589,6 +582,17 @@ fn replan_open_dns_dialog(model: &mut Model) {
             model.confirmation = None;
             model.flash(format!("on a fresh read of the health checks: {why}"));
         }
+    }
+}
+
+/// A drain or restore proposed again on the model's health as it is now
+/// (a forced drain stays forced; an unforced one is refused if it must be);
+/// None for any other intent.
+fn propose_dns_again(model: &Model, intent: &Intent) -> Option<Result<Proposal, String>> {
+    match intent {
+        Intent::Drain { region, force, .. } => Some(propose_drain(model, region, *force)),
+        Intent::Restore { region, .. } => Some(propose_restore(model, region)),
+        _ => None,
     }
 }
 
@@ -714,6 +718,20 @@ fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Ve
     });
 }
 
+/// Merges an observation into the fleet, telling the operator what another
+/// identity changed in a flow since it was last read.
+fn merge_observation(model: &mut Model, observation: Observation) -> Activity {
+    let before = match &observation {
+        Observation::Flow(flow) => model.fleet.flow(&flow.name).cloned(),
+        _ => None,
+    };
+    let activity = apply_observation(&mut model.fleet, observation, model.now);
+    if let Some(before) = before {
+        note_foreign_changes(model, &before);
+    }
+    activity
+}
+
 /// Compares a flow as it was with what was just merged, and tells the
 /// operator what another identity changed in between.
 fn note_foreign_changes(model: &mut Model, before: &Flow) {
@@ -737,10 +755,7 @@ fn note_foreign_changes(model: &mut Model, before: &Flow) {
                 change.what,
                 change
                     .at
-                    .map(|t| format!(
-                        " ({} ago)",
-                        short_age(model.now.as_second() - t.as_second())
-                    ))
+                    .map(|t| format!(" ({} ago)", fmt_age(model.now.as_second() - t.as_second())))
                     .unwrap_or_default()
             ),
         );
@@ -760,12 +775,7 @@ fn note_foreign_changes(model: &mut Model, before: &Flow) {
 fn not_done(model: &mut Model, op: InFlightOp, why: &str) {
     let target = op.target;
     model.log(ActivityKind::Error, format!("{target}: not done: {why}"));
-    let again = match &op.intent {
-        Intent::Drain { region, force, .. } => Some(propose_drain(model, region, *force)),
-        Intent::Restore { region, .. } => Some(propose_restore(model, region)),
-        _ => None,
-    };
-    match again {
+    match propose_dns_again(model, &op.intent) {
         Some(Ok(proposal)) if model.confirmation.is_none() => {
             let mut warnings = vec![format!(
                 "NOTHING WAS CALLED: {why}. This is the plan on what was just read."
@@ -801,14 +811,7 @@ fn on_operated(
     };
     if let Some(observation) = fresh {
         // Read right before the calls: newer than anything polled.
-        let before = match &observation {
-            Observation::Flow(flow) => model.fleet.flow(&flow.name).cloned(),
-            _ => None,
-        };
-        apply_observation(&mut model.fleet, observation, model.now);
-        if let Some(before) = before {
-            note_foreign_changes(model, &before);
-        }
+        merge_observation(model, observation);
     }
     if let Some(Err(SourceError::NotDone(why))) = results.first() {
         not_done(model, op, why);

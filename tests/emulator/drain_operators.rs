@@ -30,14 +30,7 @@ async fn seed_latency_zone(url: &str, tag: &str) -> LatencyZone {
         let fqdn = format!("api.{region}.{tag}.example.com");
         checks.push((region, seed_health_check(&r53, &fqdn).await));
     }
-    let zone = r53
-        .create_hosted_zone()
-        .name(&zone_name)
-        .caller_reference(format!("zone-{tag}"))
-        .send()
-        .await
-        .expect("CreateHostedZone");
-    let zone_id = zone.hosted_zone().unwrap().id().to_string();
+    let zone_id = create_zone(&r53, &zone_name, tag).await;
     let sets = REGIONS
         .iter()
         .zip(&checks)
@@ -89,28 +82,68 @@ fn inverted_but_healthy(region: &str, id: &str) -> String {
     format!("{region}: check inverted (drained); its metric still says healthy [{id}]")
 }
 
+/// Four healthy regions in moto, a sandbox configured for their zone, and
+/// the CBOR relay that lets the binary read their metric.
+struct Drill {
+    url: String,
+    exe: PathBuf,
+    zone: LatencyZone,
+    sandbox: Sandbox,
+    config: PathBuf,
+    relay: CborRelay,
+}
+
+impl Drill {
+    /// None (with a notice) when the emulator tier is not set up.
+    async fn start(prefix: &str) -> Option<Drill> {
+        let url = emulator()?;
+        let exe = aws_cli()?;
+        let tag = format!("{prefix}{}", unique());
+        let zone = seed_latency_zone(&url, &tag).await;
+        let sandbox = Sandbox::new(&tag);
+        let config = config_for(&sandbox, &zone);
+        let relay = CborRelay::start(&url);
+        let drill = Drill {
+            url,
+            exe,
+            zone,
+            sandbox,
+            config,
+            relay,
+        };
+        every_check_healthy(&drill.cli(), &drill.zone);
+        Some(drill)
+    }
+
+    fn cli(&self) -> AwsCli<'_> {
+        AwsCli {
+            exe: self.exe.clone(),
+            url: self.url.clone(),
+            sandbox: &self.sandbox,
+        }
+    }
+}
+
 #[tokio::test]
 async fn three_drain_processes_leave_the_fourth_region_serving() {
-    let Some(url) = emulator() else { return };
-    let Some(exe) = aws_cli() else { return };
-    let tag = format!("ops{}", unique());
-    let zone = seed_latency_zone(&url, &tag).await;
-    let sandbox = Sandbox::new(&tag);
-    let config = config_for(&sandbox, &zone);
-    let cli = AwsCli {
-        exe,
-        url: url.clone(),
-        sandbox: &sandbox,
+    let Some(drill) = Drill::start("ops").await else {
+        return;
     };
+    let Drill {
+        zone,
+        sandbox,
+        config,
+        relay,
+        ..
+    } = &drill;
+    let cli = drill.cli();
     let inverted = |id: &str| flag(&cli.health_check_config(id)["Inverted"]);
-    every_check_healthy(&cli, &zone);
-    let relay = CborRelay::start(&url);
 
     // Three operators, three processes, one after the other: each inverts its
     // region's check. Not one metric point follows (as on AWS for minutes).
     let (last, drained) = zone.checks.split_last().unwrap();
     for (region, id) in drained {
-        let out = sandbox.wavetop(&relay.url, &config, &["drain", "--region", region, "--yes"]);
+        let out = sandbox.wavetop(&relay.url, config, &["drain", "--region", region, "--yes"]);
         assert!(out.status.success(), "{region}: {}", describe(&out));
         assert!(inverted(id), "{region}: {}", describe(&out));
         assert_eq!(status_points(&cli, id), [1.0], "{id}: the metric lags");
@@ -118,7 +151,7 @@ async fn three_drain_processes_leave_the_fourth_region_serving() {
 
     // The fourth: refused before any call, naming each record's standing.
     let (region, id) = last;
-    let out = sandbox.wavetop(&relay.url, &config, &["drain", "--region", region, "--yes"]);
+    let out = sandbox.wavetop(&relay.url, config, &["drain", "--region", region, "--yes"]);
     let flags: Vec<(String, bool)> = zone
         .checks
         .iter()
@@ -161,20 +194,18 @@ fn wait_until(tui: &Tui, what: &str, holds: impl Fn(&str) -> bool) {
 
 #[tokio::test]
 async fn a_console_refuses_the_last_region_after_headless_drains_beside_it() {
-    let Some(url) = emulator() else { return };
-    let Some(exe) = aws_cli() else { return };
-    let tag = format!("opc{}", unique());
-    let zone = seed_latency_zone(&url, &tag).await;
-    let sandbox = Sandbox::new(&tag);
-    let config = config_for(&sandbox, &zone);
-    let cli = AwsCli {
-        exe,
-        url: url.clone(),
-        sandbox: &sandbox,
+    let Some(drill) = Drill::start("opc").await else {
+        return;
     };
+    let Drill {
+        zone,
+        sandbox,
+        config,
+        relay,
+        ..
+    } = &drill;
+    let cli = drill.cli();
     let inverted = |id: &str| flag(&cli.health_check_config(id)["Inverted"]);
-    every_check_healthy(&cli, &zone);
-    let relay = CborRelay::start(&url);
 
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wavetop"));
     cmd.env_clear();
@@ -183,7 +214,7 @@ async fn a_console_refuses_the_last_region_after_headless_drains_beside_it() {
     }
     cmd.env("TERM", "xterm-256color");
     cmd.args(["--endpoint-url", relay.url.as_str(), "--config"]);
-    cmd.arg(&config);
+    cmd.arg(config);
     let mut tui = Tui::spawn_command(cmd, 48, 160);
     let (last, drained) = zone.checks.split_last().unwrap();
     let (last_region, last_id) = last;
@@ -196,7 +227,7 @@ async fn a_console_refuses_the_last_region_after_headless_drains_beside_it() {
 
     // Other operators drain three regions with headless commands.
     for (region, id) in drained {
-        let out = sandbox.wavetop(&relay.url, &config, &["drain", "--region", region, "--yes"]);
+        let out = sandbox.wavetop(&relay.url, config, &["drain", "--region", region, "--yes"]);
         assert!(out.status.success(), "{region}: {}", describe(&out));
         assert!(inverted(id));
     }

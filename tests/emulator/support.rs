@@ -370,14 +370,7 @@ pub(crate) async fn seed_zone(url: &str, tag: &str) -> Zone {
     let euw1 = seed_health_check(&r53, &format!("api.eu-west-1.{tag}.example.com")).await;
     let primary = seed_health_check(&r53, &format!("app-primary.{tag}.example.com")).await;
     let zone_name = format!("{tag}.example.com.");
-    let zone = r53
-        .create_hosted_zone()
-        .name(&zone_name)
-        .caller_reference(format!("zone-{tag}"))
-        .send()
-        .await
-        .expect("CreateHostedZone");
-    let printed_id = zone.hosted_zone().unwrap().id().to_string();
+    let printed_id = create_zone(&r53, &zone_name, tag).await;
     let zone_id = printed_id.trim_start_matches("/hostedzone/").to_string();
     let api = format!("api.{zone_name}");
     let app = format!("app.{zone_name}");
@@ -398,6 +391,21 @@ pub(crate) async fn seed_zone(url: &str, tag: &str) -> Zone {
         api_checks: [use1, euw1],
         primary_check: primary,
     }
+}
+
+/// Creates a hosted zone; returns its id as Route53 prints it
+/// (`/hostedzone/...`).
+pub(crate) async fn create_zone(r53: &aws_sdk_route53::Client, name: &str, tag: &str) -> String {
+    r53.create_hosted_zone()
+        .name(name)
+        .caller_reference(format!("zone-{tag}"))
+        .send()
+        .await
+        .expect("CreateHostedZone")
+        .hosted_zone()
+        .unwrap()
+        .id()
+        .to_string()
 }
 
 /// Creates the record sets in the zone, in one change batch.
