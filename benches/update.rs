@@ -12,7 +12,7 @@ use wavetop::core::update::update;
 use wavetop::domain::synthetic;
 use wavetop::domain::window::Windows;
 use wavetop::poll::scheduler::{Activity, Cadence, PollScheduler};
-use wavetop::source::{Observation, PollKey};
+use wavetop::protocol::{Observation, PollKey};
 
 fn model(now: Timestamp) -> Model {
     let mut model = Model::new(

@@ -15,16 +15,17 @@ use crate::core::key_guard::KeyGuard;
 use crate::core::model::{ActivityKind, Model};
 use crate::domain::window::Windows;
 use crate::headless;
+use crate::protocol::{Observe, Operate};
 use crate::runtime::event_loop::{self, Backends, Clock, Ended};
 use crate::runtime::executor::AuditSink;
 use crate::runtime::signals;
 use crate::runtime::terminal::console_refusal;
 use crate::sim::{DEMO_EPOCH, SimBackend};
 use crate::snapshot_text;
+use crate::source::ReadOnly;
 use crate::source::aws::credentials::{check_profile, credentials_label, profile_files};
 use crate::source::aws::{AwsBackend, AwsOptions};
 use crate::source::snapshot::{Completeness, Snapshot, full_snapshot, poll_timeout};
-use crate::source::{Observe, Operate, ReadOnly};
 use crate::{errln, out, outln};
 
 /// Exit status for bad input: flags, config, theme, keymap.
@@ -259,7 +260,7 @@ impl AuditSink for NoAuditLog {
         _: &str,
         _: &str,
         _: &str,
-        _: &crate::source::OperateCall,
+        _: &crate::protocol::OperateCall,
         _: &serde_json::Value,
     ) -> std::io::Result<crate::audit::AuditId> {
         Err(std::io::Error::other(self.0.clone()))

@@ -38,7 +38,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::source::OperateCall;
+use crate::protocol::OperateCall;
 
 /// Process-wide, so two logs opened on the same file by one process still
 /// hand out distinct ids.

@@ -16,10 +16,10 @@ use crate::domain::fleet::Fleet;
 use crate::domain::hold_reason::decode_hold;
 use crate::domain::window::Windows;
 use crate::headless_needs::{needs_of, unread_part};
+use crate::protocol::{Observe, Operate, SourceError};
 use crate::runtime::event_loop::Clock;
 use crate::runtime::executor::{Operation, run_guarded};
 use crate::source::snapshot::{full_snapshot, poll_timeout};
-use crate::source::{Observe, Operate, SourceError};
 use crate::{errln, outln};
 
 pub struct Context {

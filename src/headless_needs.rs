@@ -5,7 +5,7 @@
 //! record set that could not be read could be the one that fails open.
 
 use crate::cli::Command;
-use crate::source::PollKey;
+use crate::protocol::PollKey;
 use crate::source::snapshot::Snapshot;
 
 /// The part of the fleet a command decides on.
@@ -84,7 +84,7 @@ fn first_error(snapshot: &Snapshot, wanted: impl Fn(&str) -> bool) -> String {
 mod tests {
     use super::*;
     use crate::domain::fleet::{Fleet, Flow, FlowKind};
-    use crate::source::{ReadError, SourceError};
+    use crate::protocol::{ReadError, SourceError};
 
     fn snapshot(unanswered: &[&str], errors: Vec<ReadError>) -> Snapshot {
         let mut fleet = Fleet::empty();

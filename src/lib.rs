@@ -14,6 +14,7 @@ pub mod headless;
 pub mod headless_needs;
 pub mod output;
 pub mod poll;
+pub mod protocol;
 pub mod runtime;
 pub mod sim;
 pub mod snapshot_text;

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use serde_json::json;
 
 use super::AuditIntent;
-use crate::source::OperateCall;
+use crate::protocol::OperateCall;
 
 static NEXT_DIR: AtomicU64 = AtomicU64::new(0);
 

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 
 use crate::domain::hold_reason::encode_hold;
 use crate::domain::signed_text::{approval_summary, stop_reason};
-use crate::source::{OperateCall, RetryMode};
+use crate::protocol::{OperateCall, RetryMode};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 
 use crate::domain::fleet::{ExecutionStatus, Fleet, Stack, StageStatus};
 use crate::poll::scheduler::Activity;
-use crate::source::{Discovery, Observation};
+use crate::protocol::{Discovery, Observation};
 
 /// How many stack events are kept per stack (newest first).
 pub const EVENTS_KEPT: usize = 200;

@@ -9,7 +9,7 @@ use super::key_guard::KeyGuard;
 use crate::domain::fleet::{Fleet, Flow};
 use crate::domain::window::Windows;
 use crate::poll::scheduler::{Cadence, PollScheduler};
-use crate::source::ReadError;
+use crate::protocol::ReadError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
@@ -86,7 +86,7 @@ pub const MIN_HEIGHT: u16 = 10;
 pub struct InFlightOp {
     pub id: u64,
     pub target: String,
-    pub calls: Vec<crate::source::OperateCall>,
+    pub calls: Vec<crate::protocol::OperateCall>,
     /// What the operator confirmed, to propose again if the fleet changed.
     pub intent: crate::core::intent::Intent,
 }

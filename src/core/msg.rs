@@ -2,7 +2,7 @@
 
 use crate::core::key::Key;
 use crate::core::recheck::Guard;
-use crate::source::{Discovery, Observation, OperateCall, OperateOutcome, PollKey, SourceError};
+use crate::protocol::{Discovery, Observation, OperateCall, OperateOutcome, PollKey, SourceError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
@@ -18,7 +18,7 @@ pub enum Msg {
         key: PollKey,
         generation: u64,
         result: Result<Observation, SourceError>,
-        /// What a good answer could not include (see [`crate::source::Observe::incomplete`]).
+        /// What a good answer could not include (see [`crate::protocol::Observe::incomplete`]).
         incomplete: Option<SourceError>,
     },
     Identity(Result<String, SourceError>),

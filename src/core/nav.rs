@@ -3,7 +3,7 @@
 use super::action::ActionName;
 use super::model::{Model, View};
 use super::rows::{health_rows, selected_check_id};
-use crate::source::PollKey;
+use crate::protocol::PollKey;
 
 const PAGE: usize = 10;
 

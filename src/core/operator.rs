@@ -6,7 +6,7 @@ use super::intent::Intent;
 use super::model::Model;
 use crate::domain::failover::{Refusal, lag_warnings, plan_drain, plan_restore};
 use crate::domain::fleet::{ActionStatus, CellStatus, ExecutionStatus, Flow, StageStatus, Wave};
-use crate::source::RetryMode;
+use crate::protocol::RetryMode;
 
 /// An intent ready for confirmation, with the warnings to show in the dialog.
 pub struct Proposal {

@@ -15,7 +15,7 @@ use crate::domain::failover::{plan_drain, plan_restore, record_set_label};
 use crate::domain::fleet::{
     Action, ActionStatus, ExecutionStatus, Fleet, Flow, Health, RecordSet, Wave,
 };
-use crate::source::{Observation, PollKey};
+use crate::protocol::{Observation, PollKey};
 
 /// What a confirmed intent rests on, and where to read it again.
 #[derive(Debug, Clone, PartialEq)]

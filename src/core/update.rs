@@ -26,7 +26,7 @@ use crate::domain::hold_reason::decode_hold;
 use crate::poll::endpoint::Endpoint;
 use crate::poll::scheduler::Activity;
 use crate::poll::scheduler::jittered_backoff_secs;
-use crate::source::{Observation, OperateCall, OperateOutcome, PollKey, ReadError, SourceError};
+use crate::protocol::{Observation, OperateCall, OperateOutcome, PollKey, ReadError, SourceError};
 
 /// The effects to run when the console starts: find the fleet, learn who we are.
 pub fn start(model: &mut Model) -> Vec<Effect> {

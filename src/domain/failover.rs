@@ -36,7 +36,6 @@ use std::collections::BTreeSet;
 use crate::domain::fleet::{
     GlobalTable, Health, HealthStatus, METRIC_FRESH_SECS, Record, RecordSet, RoutingPolicy,
 };
-use crate::source::OperateCall;
 
 /// A record set the drain would leave with no healthy record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,14 +79,6 @@ impl DrainPlan {
     pub fn is_refused(&self) -> bool {
         !self.refusals.is_empty()
     }
-
-    /// The calls that carry the drain out; none when refused.
-    pub fn calls(&self) -> Vec<OperateCall> {
-        if self.is_refused() {
-            return Vec::new();
-        }
-        inversion_calls(&self.invert, true)
-    }
 }
 
 /// What restoring a region would do.
@@ -97,21 +88,6 @@ pub struct RestorePlan {
     /// Inverted health checks of the region to flip back.
     pub revert: Vec<String>,
     pub warnings: Vec<String>,
-}
-
-impl RestorePlan {
-    pub fn calls(&self) -> Vec<OperateCall> {
-        inversion_calls(&self.revert, false)
-    }
-}
-
-fn inversion_calls(ids: &[String], inverted: bool) -> Vec<OperateCall> {
-    ids.iter()
-        .map(|id| OperateCall::SetHealthCheckInverted {
-            health_check_id: id.clone(),
-            inverted,
-        })
-        .collect()
 }
 
 /// How a record set is named in refusals and warnings.

@@ -69,13 +69,6 @@ fn latency_drains_two_of_three_regions_and_refuses_the_last() {
         first.receiving_regions,
         strings(&["ap-southeast-2", "eu-west-1"])
     );
-    assert_eq!(
-        first.calls(),
-        vec![OperateCall::SetHealthCheckInverted {
-            health_check_id: "hc-us-east-1".to_string(),
-            inverted: true
-        }]
-    );
     let health = with_inverted(&health, &first.invert, true);
 
     let second = plan_drain(&health, "eu-west-1");
@@ -90,10 +83,6 @@ fn latency_drains_two_of_three_regions_and_refuses_the_last() {
         last.refusals[0].reason.contains("fail open"),
         "{}",
         last.refusals[0].reason
-    );
-    assert!(
-        last.calls().is_empty(),
-        "a refused plan has nothing to call"
     );
 }
 
@@ -313,13 +302,6 @@ fn restore_flips_back_what_drain_inverted() {
     let restore = plan_restore(&drained, "eu-west-1");
     assert_eq!(restore.revert, drain.invert);
     assert_eq!(with_inverted(&drained, &restore.revert, false), health);
-    assert!(restore.calls().iter().all(|c| matches!(
-        c,
-        OperateCall::SetHealthCheckInverted {
-            inverted: false,
-            ..
-        }
-    )));
 
     let nothing = plan_restore(&health, "eu-west-1");
     assert!(nothing.revert.is_empty());

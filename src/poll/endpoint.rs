@@ -4,7 +4,7 @@
 //! out their backoff.
 
 use crate::domain::fleet::Flow;
-use crate::source::PollKey;
+use crate::protocol::PollKey;
 
 /// (service, account, region) of the endpoint, as names.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use jiff::{SignedDuration, Timestamp};
 
 use super::endpoint::Endpoint;
-use crate::source::{PollKey, SourceError};
+use crate::protocol::{PollKey, SourceError};
 
 /// Intervals in seconds for each kind of key, while active and while idle.
 #[derive(Debug, Clone, PartialEq)]

@@ -18,7 +18,8 @@ use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::msg::{Effect, Msg};
 use crate::core::update::{start, update};
-use crate::source::{Observe, Operate, poll_within};
+use crate::protocol::{Observe, Operate};
+use crate::source::poll_within;
 use crate::ui::view;
 
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::audit::{AuditId, AuditIntent, AuditLog};
 use crate::core::recheck::{Guard, recheck};
-use crate::source::{Observation, Observe, Operate, OperateCall, OperateOutcome, SourceError};
+use crate::protocol::{Observation, Observe, Operate, OperateCall, OperateOutcome, SourceError};
 
 /// How long the fresh read before a call may take. Past it nothing is called:
 /// an operator action is never made on state that could not be read.

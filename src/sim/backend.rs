@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use super::clock::SimClock;
 use super::operate::SIM_IDENTITY;
 use super::world::SimWorld;
-use crate::source::{
+use crate::protocol::{
     BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, PollKey,
     SourceError,
 };

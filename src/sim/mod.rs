@@ -33,7 +33,7 @@ pub use operate::SIM_IDENTITY;
 pub use world::SimWorld;
 
 use crate::domain::fleet::Fleet;
-use crate::source::SourceError;
+use crate::protocol::SourceError;
 use crate::source::snapshot::{Snapshot, full_snapshot};
 
 /// When the demo world starts: 2026-11-20T02:00:00Z.

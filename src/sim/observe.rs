@@ -9,7 +9,7 @@ use super::stacks::StackSim;
 use super::world::SimWorld;
 use crate::domain::fleet::{ExecutionMode, Flow, FlowKind, HealthCheck, Pipeline, PipelineType};
 use crate::domain::grid::{DerivedGrid, chain_grids, derive_grid_with};
-use crate::source::{Discovery, StackObservation, StackRef, TableRef};
+use crate::protocol::{Discovery, StackObservation, StackRef, TableRef};
 
 /// The name of the single wave of a flow deployed by hand.
 pub use crate::domain::manual::MANUAL_WAVE;

@@ -7,7 +7,7 @@ use super::pipeline::{PipelineSim, epoch};
 use super::world::SimWorld;
 use crate::domain::fleet::ExecutionStatus;
 use crate::domain::pipeline_doc::{StageExecution, TransitionState};
-use crate::source::{OperateCall, OperateOutcome, RetryMode, SourceError};
+use crate::protocol::{OperateCall, OperateOutcome, RetryMode, SourceError};
 
 /// Who the simulator's operate calls are made as.
 pub const SIM_IDENTITY: &str = "arn:aws:sts::111111111111:assumed-role/OnCall/demo-operator";

@@ -1,7 +1,7 @@
 //! Read-only mode at the backend boundary: whatever the UI or a headless
 //! command asks, no operate call reaches the wrapped backend.
 
-use super::{BoxFuture, Operate, OperateCall, OperateOutcome, SourceError};
+use crate::protocol::{BoxFuture, Operate, OperateCall, OperateOutcome, SourceError};
 
 pub struct ReadOnly<O> {
     inner: O,
@@ -30,7 +30,7 @@ mod tests {
     use futures_util::FutureExt;
 
     use super::*;
-    use crate::source::RetryMode;
+    use crate::protocol::RetryMode;
 
     /// A backend that counts every call that reaches it.
     struct Counting(AtomicUsize);

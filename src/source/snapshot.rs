@@ -11,9 +11,10 @@ use futures_util::future::join_all;
 use jiff::Timestamp;
 
 use super::aws::GLOBAL_REGION;
-use super::{Discovery, Observation, Observe, PollKey, ReadError, SourceError, poll_within};
+use super::poll_within;
 use crate::domain::fleet::{Fleet, Health, Stack};
 use crate::poll::scheduler::Cadence;
+use crate::protocol::{Discovery, Observation, Observe, PollKey, ReadError, SourceError};
 
 /// What a snapshot read, and what it could not.
 #[derive(Debug, Clone, PartialEq)]

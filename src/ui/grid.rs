@@ -118,7 +118,7 @@ fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme
     ));
     // When the last poll failed or came back incomplete, the cells may not
     // show the pipeline's real state: say so where the operator looks.
-    let key = crate::source::PollKey::Flow {
+    let key = crate::protocol::PollKey::Flow {
         flow: flow.name.clone(),
     };
     if let Some((_, err)) = model.poll.state(&key).and_then(|s| s.last_error.as_ref()) {

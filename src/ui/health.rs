@@ -13,7 +13,7 @@ use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::rows::{HealthRow, health_row_record, health_rows, selected_check_id};
 use crate::domain::fleet::{HealthStatus, RoutingPolicy};
-use crate::source::zone_source;
+use crate::protocol::zone_source;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let [list, checkers] = if area.width >= 120 {

@@ -14,8 +14,8 @@ use aws_sdk_cloudwatch::types::MetricDataResult;
 use aws_sdk_route53::operation::get_health_check_status::GetHealthCheckStatusOutput;
 use aws_smithy_mocks::{Rule, mock};
 use wavetop::config::schema::{AwsConfig, TableConfig};
+use wavetop::protocol::{Observe, PollKey};
 use wavetop::source::aws::ServiceConfigs;
-use wavetop::source::{Observe, PollKey};
 
 use super::support::{Fake, caller_identity, dt, http};
 

@@ -6,7 +6,7 @@ use aws_sdk_codepipeline::Client;
 use aws_smithy_mocks::{Rule, mock};
 use wavetop::config::schema::AwsConfig;
 use wavetop::domain::fleet::{ActionStatus, CellStatus, Flow};
-use wavetop::source::{Observation, Observe, PollKey, SourceError};
+use wavetop::protocol::{Observation, Observe, PollKey, SourceError};
 
 use super::fixtures;
 use super::support::{Fake, caller_identity, http, json_error};

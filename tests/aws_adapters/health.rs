@@ -12,7 +12,7 @@ use aws_sdk_route53::types::{HealthCheckObservation, HealthCheckRegion, StatusRe
 use aws_smithy_mocks::{Rule, mock};
 use wavetop::config::schema::AwsConfig;
 use wavetop::domain::fleet::{HealthStatus, RoutingPolicy};
-use wavetop::source::{Observation, Observe, PollKey, SourceError};
+use wavetop::protocol::{Observation, Observe, PollKey, SourceError};
 
 use super::support::{Fake, caller_identity, dt, http, xml_error};
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use wavetop::source::{OperateCall, RetryMode};
+use wavetop::protocol::{OperateCall, RetryMode};
 
 const SERVICES: [&str; 6] = [
     "codepipeline",

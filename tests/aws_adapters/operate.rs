@@ -5,8 +5,8 @@ use aws_sdk_codepipeline::Client;
 use aws_sdk_codepipeline::types::{ApprovalStatus, StageRetryMode, StageTransitionType};
 use aws_smithy_mocks::{Rule, mock};
 use wavetop::config::schema::AwsConfig;
+use wavetop::protocol::{Operate, OperateCall, RetryMode, SourceError};
 use wavetop::source::aws::AwsBackend;
-use wavetop::source::{Operate, OperateCall, RetryMode, SourceError};
 
 use super::fixtures;
 use super::support::{Fake, http, json_error, xml_error};

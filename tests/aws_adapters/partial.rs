@@ -18,9 +18,9 @@ use aws_smithy_runtime_api::client::http::{
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use wavetop::config::schema::{AwsConfig, HostedZone, StackConfig};
+use wavetop::protocol::{Observe, ReadError};
 use wavetop::source::aws::{AwsBackend, AwsOptions};
 use wavetop::source::snapshot::{Completeness, Snapshot, full_snapshot};
-use wavetop::source::{Observe, ReadError};
 
 use super::fixtures;
 use super::support::{Fake, caller_identity, dt, http, json_error, xml_error};

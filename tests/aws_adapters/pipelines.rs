@@ -6,7 +6,7 @@ use wavetop::config::schema::{AwsConfig, ChainConfig, StackConfig};
 use wavetop::domain::fleet::{
     ActionStatus, CellStatus, ExecutionMode, ExecutionStatus, FlowKind, PipelineType,
 };
-use wavetop::source::{Observation, Observe, PollKey, SourceError};
+use wavetop::protocol::{Observation, Observe, PollKey, SourceError};
 
 use super::fixtures;
 use super::support::{Fake, caller_identity, http, json_error};
@@ -438,7 +438,7 @@ async fn discovery_fails_clearly_on_denied_listing() {
 #[tokio::test]
 async fn the_same_pipeline_name_in_two_accounts_gets_two_flows_and_calls_use_the_real_name() {
     use wavetop::config::schema::AccountConfig;
-    use wavetop::source::{Operate, OperateCall};
+    use wavetop::protocol::{Operate, OperateCall};
     let enable = mock!(Client::enable_stage_transition)
         .match_requests(|r| r.pipeline_name() == Some("api"))
         .then_http_response(|| http(200, "{}"));

@@ -6,7 +6,7 @@ use aws_sdk_cloudwatch::types::MetricDataResult;
 use aws_sdk_dynamodb::Client;
 use aws_smithy_mocks::mock;
 use wavetop::config::schema::{AwsConfig, TableConfig};
-use wavetop::source::{Observation, Observe, PollKey, SourceError};
+use wavetop::protocol::{Observation, Observe, PollKey, SourceError};
 
 use super::support::{Fake, dt, http, json_error};
 

@@ -8,7 +8,7 @@ use aws_sdk_cloudformation::types::{ResourceStatus, Stack, StackEvent, StackStat
 use aws_smithy_mocks::{Rule, mock};
 use wavetop::config::schema::{AwsConfig, StackConfig};
 use wavetop::domain::fleet::{ActionStatus, FlowKind};
-use wavetop::source::{Observation, Observe, PollKey, SourceError, StackObservation};
+use wavetop::protocol::{Observation, Observe, PollKey, SourceError, StackObservation};
 
 use super::support::{Fake, caller_identity, dt, xml_error};
 

@@ -9,8 +9,8 @@ use wavetop::core::model::Model;
 use wavetop::core::msg::{Effect, Msg};
 use wavetop::core::update::{start, update};
 use wavetop::domain::window::Windows;
+use wavetop::protocol::{Observe, SourceError};
 use wavetop::sim::DEMO_EPOCH;
-use wavetop::source::{Observe, SourceError};
 
 use crate::support::{Console, bindings};
 

@@ -6,7 +6,7 @@ use wavetop::core::key::{Key, KeyCode};
 use wavetop::core::key_guard::KEY_GUARD;
 use wavetop::core::model::View;
 use wavetop::core::msg::{Effect, Msg};
-use wavetop::source::OperateCall;
+use wavetop::protocol::OperateCall;
 
 use crate::support::Console;
 

@@ -8,7 +8,7 @@ use jiff::SignedDuration;
 use wavetop::core::key::Key;
 use wavetop::core::msg::{Effect, Msg};
 use wavetop::core::update::update;
-use wavetop::source::{Discovery, Observe, ReadError, SourceError, zone_source};
+use wavetop::protocol::{Discovery, Observe, ReadError, SourceError, zone_source};
 
 use crate::render_tests::{dark, find, render};
 use crate::support::Console;

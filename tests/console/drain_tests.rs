@@ -3,8 +3,8 @@
 //! the `HealthCheckStatus` metric still says healthy for minutes after.
 
 use futures_util::FutureExt;
+use wavetop::protocol::{Operate, OperateCall};
 use wavetop::sim::spec::{ORDERS_REGIONS, health_check_id};
-use wavetop::source::{Operate, OperateCall};
 
 use super::support::Console;
 

@@ -5,7 +5,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
 use wavetop::config::Theme;
-use wavetop::source::OperateCall;
+use wavetop::protocol::OperateCall;
 use wavetop::ui::view;
 
 use super::support::Console;

@@ -8,7 +8,7 @@ use jiff::SignedDuration;
 use wavetop::core::msg::{Effect, Msg};
 use wavetop::core::update::update;
 use wavetop::domain::fleet::Flow;
-use wavetop::source::{Observation, Observe, PollKey, SourceError};
+use wavetop::protocol::{Observation, Observe, PollKey, SourceError};
 
 use crate::render_tests::{dark, render};
 use crate::support::Console;

@@ -5,7 +5,7 @@ use wavetop::core::action::ActionName;
 use wavetop::core::intent::Intent;
 use wavetop::core::operator::{Target, propose_for};
 use wavetop::domain::fleet::ExecutionStatus;
-use wavetop::source::{OperateCall, RetryMode};
+use wavetop::protocol::{OperateCall, RetryMode};
 
 use crate::support::Console;
 
@@ -246,7 +246,7 @@ fn restore_flips_back_exactly_the_checks_the_drain_inverted() {
 #[test]
 fn a_gate_answered_by_someone_else_first_is_not_answered_again_and_names_who() {
     use futures_util::FutureExt;
-    use wavetop::source::Operate;
+    use wavetop::protocol::Operate;
 
     let mut c = Console::at_minutes(10);
     c.navigate("global-api", "Europe", "eu-west-1");

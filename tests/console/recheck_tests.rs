@@ -6,7 +6,7 @@ use wavetop::core::action::ActionName;
 use wavetop::core::operator::{Target, propose_for};
 use wavetop::core::recheck::{Guard, guard_for, recheck};
 use wavetop::domain::fleet::StageStatus;
-use wavetop::source::{Observe, OperateCall, RetryMode};
+use wavetop::protocol::{Observe, OperateCall, RetryMode};
 
 use super::support::Console;
 

@@ -196,7 +196,7 @@ fn many_regions_scroll_with_the_selected_column_in_view() {
 #[test]
 fn a_pipeline_whose_last_poll_failed_says_so_in_the_grid_title() {
     use wavetop::core::msg::{Effect, Msg};
-    use wavetop::source::{PollKey, SourceError};
+    use wavetop::protocol::{PollKey, SourceError};
 
     let mut c = Console::at_minutes(10);
     let key = PollKey::Flow {

@@ -17,9 +17,9 @@ use wavetop::core::model::Model;
 use wavetop::core::msg::{Effect, Msg};
 use wavetop::core::update::{start, update};
 use wavetop::domain::window::Windows;
+use wavetop::protocol::{BoxFuture, Observe, Operate, OperateCall, OperateOutcome, SourceError};
 use wavetop::runtime::executor::{AuditSink, Operation, run_guarded};
 use wavetop::sim::{DEMO_EPOCH, ManualClock, SimBackend, SimWorld};
-use wavetop::source::{BoxFuture, Observe, Operate, OperateCall, OperateOutcome, SourceError};
 
 /// Passes calls to the simulator and remembers each one.
 struct Recording<'a> {

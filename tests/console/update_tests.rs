@@ -5,7 +5,7 @@ use wavetop::core::intent::Intent;
 use wavetop::core::model::{ActivityKind, View};
 use wavetop::core::msg::{Effect, Msg};
 use wavetop::domain::fleet::{CellStatus, Flow};
-use wavetop::source::{OperateCall, PollKey, SourceError};
+use wavetop::protocol::{OperateCall, PollKey, SourceError};
 
 use crate::support::Console;
 
@@ -371,7 +371,7 @@ fn a_failing_poll_marks_its_source_stale_and_logs_the_error() {
                     Err(SourceError::Throttled("Rate exceeded".into()))
                 } else {
                     use futures_util::FutureExt;
-                    use wavetop::source::Observe;
+                    use wavetop::protocol::Observe;
                     c.backend.poll(k.clone()).now_or_never().unwrap()
                 };
                 c.send(Msg::Polled {
@@ -397,7 +397,7 @@ fn a_failing_poll_marks_its_source_stale_and_logs_the_error() {
 /// simulator's observation and `incomplete` as what that answer lacked.
 fn poll_once_with(c: &mut Console, secs: i64, key: &PollKey, incomplete: Option<SourceError>) {
     use futures_util::FutureExt;
-    use wavetop::source::Observe;
+    use wavetop::protocol::Observe;
     c.clock.set(c.now() + jiff::SignedDuration::from_secs(secs));
     let now = c.now();
     let fx = wavetop::core::update::update(&mut c.model, Msg::Tick, now);
@@ -481,7 +481,7 @@ fn a_failed_discovery_is_retried_on_a_timer_and_never_ends_the_console() {
     assert_eq!(due, vec![Effect::Discover]);
     // Once it answers, the fleet appears.
     use futures_util::FutureExt;
-    use wavetop::source::Observe;
+    use wavetop::protocol::Observe;
     let discovery = c.backend.discover().now_or_never().unwrap();
     update(
         &mut model,

@@ -9,7 +9,7 @@ use wavetop::config::schema::WindowConfig;
 use wavetop::core::msg::Effect;
 use wavetop::domain::hold_reason::decode_hold;
 use wavetop::domain::window::Windows;
-use wavetop::source::OperateCall;
+use wavetop::protocol::OperateCall;
 
 use crate::support::Console;
 
@@ -195,7 +195,7 @@ fn a_failing_auto_release_is_retried_a_minute_later_not_on_every_tick() {
     };
     c.send(wavetop::core::msg::Msg::Operated {
         op_id,
-        results: vec![Err(wavetop::source::SourceError::AccessDenied(
+        results: vec![Err(wavetop::protocol::SourceError::AccessDenied(
             "not allowed".into(),
         ))],
         fresh: None,

@@ -61,8 +61,8 @@ use portable_pty::CommandBuilder;
 use serde_json::{Value, json};
 use wavetop::config::schema::{AwsConfig, StackConfig, TableConfig};
 use wavetop::domain::fleet::{FlowKind, HealthStatus, RoutingPolicy};
+use wavetop::protocol::{Observation, Observe, Operate, OperateCall, PollKey, SourceError};
 use wavetop::source::aws::{AwsBackend, AwsOptions};
-use wavetop::source::{Observation, Observe, Operate, OperateCall, PollKey, SourceError};
 #[path = "../pty/harness.rs"]
 #[allow(dead_code)] // the pty tests use parts of the harness this file does not
 mod harness;

@@ -4,7 +4,7 @@ use jiff::SignedDuration;
 
 use super::*;
 use crate::domain::fleet::ExecutionStatus;
-use crate::source::{OperateCall, SourceError};
+use crate::protocol::{OperateCall, SourceError};
 
 #[test]
 fn approving_a_waiting_gate_lets_the_stage_continue_and_a_second_answer_is_refused() {

@@ -3,7 +3,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::*;
-use crate::source::{Observation, Observe, Operate, OperateCall, PollKey, SourceError};
+use crate::protocol::{Observation, Observe, Operate, OperateCall, PollKey, SourceError};
 
 #[test]
 fn stacks_polls_return_only_events_newer_than_the_last_poll() {

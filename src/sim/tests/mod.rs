@@ -12,7 +12,7 @@ use jiff::SignedDuration;
 use super::*;
 use crate::domain::fleet::Execution;
 use crate::domain::pipeline_doc::ActionExecution;
-use crate::source::OperateCall;
+use crate::protocol::OperateCall;
 
 fn mins(m: i64) -> SignedDuration {
     SignedDuration::from_mins(m)

@@ -4,7 +4,7 @@ use jiff::SignedDuration;
 
 use super::*;
 use crate::domain::fleet::ExecutionStatus;
-use crate::source::{OperateCall, RetryMode, SourceError};
+use crate::protocol::{OperateCall, RetryMode, SourceError};
 
 fn retry(execution_id: &str, stage: &str, mode: RetryMode) -> OperateCall {
     OperateCall::RetryStageExecution {

@@ -4,7 +4,7 @@ use jiff::SignedDuration;
 
 use super::*;
 use crate::domain::fleet::{ExecutionStatus, HealthStatus};
-use crate::source::{OperateCall, SourceError};
+use crate::protocol::{OperateCall, SourceError};
 
 #[test]
 fn stop_with_abandon_ends_the_execution_at_once() {

@@ -15,7 +15,7 @@ use aws_sdk_sts::config::Region;
 use tokio::sync::OnceCell;
 
 use super::emulator_compat::EpochTimestamps;
-use crate::source::SourceError;
+use crate::protocol::SourceError;
 
 /// Name of the account reached with the default profile.
 pub const DEFAULT_ACCOUNT: &str = "default";

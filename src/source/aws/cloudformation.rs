@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use super::errors::map_sdk_error;
 use super::time::to_timestamp;
 use crate::domain::fleet::StackEvent;
-use crate::source::SourceError;
+use crate::protocol::SourceError;
 
 /// Pages of an unfiltered DescribeStacks read before falling back to naming stacks.
 const MAX_DESCRIBE_PAGES: usize = 5;

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use super::errors::map_sdk_error;
 use super::time::{to_datetime, to_timestamp};
-use crate::source::SourceError;
+use crate::protocol::SourceError;
 
 /// GetMetricData accepts at most this many queries per call.
 pub const MAX_QUERIES_PER_CALL: usize = 500;

@@ -12,7 +12,7 @@ use super::time::{to_epoch, to_timestamp};
 use crate::domain::current_run::ActionRun;
 use crate::domain::fleet::{Execution, ExecutionMode, ExecutionStatus, PipelineType};
 use crate::domain::pipeline_doc as doc;
-use crate::source::{RetryMode, SourceError};
+use crate::protocol::{RetryMode, SourceError};
 
 /// Pages of ListPipelines read at most, 100 pipelines each.
 const MAX_LIST_PAGES: usize = 20;

@@ -15,7 +15,7 @@ use crate::domain::attribution::runs_in;
 use crate::domain::current_run::RunEvidence;
 use crate::domain::fleet::{Flow, FlowKind, Pipeline, RecordSet};
 use crate::domain::grid::{DerivedGrid, derive_grid_with};
-use crate::source::{Discovery, ReadError, SourceError, StackRef, TableRef, zone_source};
+use crate::protocol::{Discovery, ReadError, SourceError, StackRef, TableRef, zone_source};
 
 use crate::domain::manual::{StackDeploy, manual_wave};
 /// Status shown for a tracked stack that does not exist (yet).

@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::Client;
 use super::cloudwatch::MetricQuery;
 use super::errors::{map_sdk_error, missing};
 use crate::domain::fleet::Replica;
-use crate::source::SourceError;
+use crate::protocol::SourceError;
 
 /// Replicas of a table, the region it was described in included (DescribeTable
 /// lists the other regions' replicas and reports its own as the table status).

@@ -8,7 +8,7 @@ use aws_sdk_sts::error::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use crate::source::SourceError;
+use crate::protocol::SourceError;
 
 /// Maps one failed SDK call. `operation` names the API (e.g.
 /// `codepipeline:GetPipelineState`) so every message says what failed.

@@ -6,7 +6,7 @@
 use super::state::PipelineEntry;
 use super::{Account, AwsBackend, DEFAULT_ACCOUNT, codepipeline, sts};
 use crate::domain::pipeline_doc::GetPipelineOutput;
-use crate::source::{ReadError, SourceError};
+use crate::protocol::{ReadError, SourceError};
 
 /// A pipeline found in one (account, region), with its structure.
 pub(super) struct Found {

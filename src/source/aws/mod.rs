@@ -36,7 +36,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::config::schema::AwsConfig;
-use crate::source::{
+use crate::protocol::{
     BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, PollKey,
     SourceError,
 };

@@ -19,7 +19,7 @@ use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, dynamodb, 
 use crate::domain::current_run::RunEvidence;
 use crate::domain::fleet::{FlowKind, GlobalTable, HealthCheck, HealthStatus, LatencySeries};
 use crate::domain::pipeline_doc::GetPipelineStateOutput;
-use crate::source::{Observation, PollKey, SourceError, StackObservation};
+use crate::protocol::{Observation, PollKey, SourceError, StackObservation};
 
 /// Whether a failed part of a poll fails the whole poll (see the module docs).
 fn must_fail(e: &SourceError, read_before: bool) -> bool {
@@ -416,22 +416,22 @@ impl AwsBackend {
     }
 
     async fn poll_replication(&self, table: &str, label: &str) -> Result<Observation, SourceError> {
-        let table_ref =
-            self.lock_state()
-                .tables
-                .iter()
-                .find(|t| t.name == table)
-                .cloned()
-                .or_else(|| {
-                    self.cfg.tables.iter().find(|t| t.name == table).map(|t| {
-                        crate::source::TableRef {
-                            name: t.name.clone(),
-                            flow: t.flow.clone(),
-                            source_region: t.source_region.clone(),
-                        }
-                    })
+        let table_ref = self
+            .lock_state()
+            .tables
+            .iter()
+            .find(|t| t.name == table)
+            .cloned()
+            .or_else(|| {
+                self.cfg.tables.iter().find(|t| t.name == table).map(|t| {
+                    crate::protocol::TableRef {
+                        name: t.name.clone(),
+                        flow: t.flow.clone(),
+                        source_region: t.source_region.clone(),
+                    }
                 })
-                .ok_or_else(|| SourceError::NotFound(format!("table {table} is not configured")))?;
+            })
+            .ok_or_else(|| SourceError::NotFound(format!("table {table} is not configured")))?;
         let source = &table_ref.source_region;
         let ddb = self.pool.dynamodb(DEFAULT_ACCOUNT, source).await?;
         let replicas = dynamodb::replicas(&ddb, table, source).await?;

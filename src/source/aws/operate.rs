@@ -1,7 +1,7 @@
 //! Operator calls, each mapped to the one AWS API it names.
 
 use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53, sts};
-use crate::source::{OperateCall, OperateOutcome, SourceError};
+use crate::protocol::{OperateCall, OperateOutcome, SourceError};
 
 /// Where a pipeline lives: (account, region, name AWS knows it by).
 struct Target {

@@ -9,7 +9,7 @@ use super::regions::find_region;
 use super::time::to_timestamp;
 use crate::config::schema::HostedZone;
 use crate::domain::fleet::{CheckerObservation, Record, RecordSet, RoutingPolicy};
-use crate::source::SourceError;
+use crate::protocol::SourceError;
 
 /// Pages read at most: 100 health checks or 300 record sets per page.
 const MAX_PAGES: usize = 50;

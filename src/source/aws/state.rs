@@ -11,7 +11,7 @@ use crate::config::schema::StackConfig;
 use crate::domain::current_run::ActionRun;
 use crate::domain::fleet::{CheckerObservation, Execution, FlowKind, Pipeline, RecordSet};
 use crate::domain::pipeline_doc::GetPipelineOutput;
-use crate::source::{SourceError, TableRef};
+use crate::protocol::{SourceError, TableRef};
 
 /// A pipeline wavetop watches, under the name the fleet knows it by: its own
 /// name, or `name@region` when the same name exists in several places.

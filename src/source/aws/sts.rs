@@ -3,7 +3,7 @@
 use aws_sdk_sts::Client;
 
 use super::errors::{map_sdk_error, missing};
-use crate::source::SourceError;
+use crate::protocol::SourceError;
 
 /// The caller's account id and ARN.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,36 @@
+//! The answers polls bring back.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::fleet::{CheckerObservation, Flow, GlobalTable, HealthCheck, StackEvent};
+
+/// A stack as one poll saw it. `new_events` holds only the events newer than
+/// the last one a previous poll returned, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StackObservation {
+    pub flow: String,
+    pub region: String,
+    pub name: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub new_events: Vec<StackEvent>,
+}
+
+/// The answer to one [`PollKey`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Observation {
+    Flow(Flow),
+    Stacks {
+        region: String,
+        stacks: Vec<StackObservation>,
+    },
+    Health {
+        checks: Vec<HealthCheck>,
+    },
+    Checkers {
+        health_check_id: String,
+        observations: Vec<CheckerObservation>,
+    },
+    Replication(GlobalTable),
+}

@@ -1,0 +1,78 @@
+//! The calls that change AWS, as data: effects carry them, the executor audits
+//! and runs them, the backends map each to one API.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RetryMode {
+    FailedActions,
+    AllActions,
+}
+
+/// One call that changes AWS, named after the API it maps to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "call", rename_all = "snake_case")]
+pub enum OperateCall {
+    /// PutApprovalResult; the backend reads the current token right before the call.
+    PutApprovalResult {
+        pipeline: String,
+        stage: String,
+        action: String,
+        approved: bool,
+        summary: String,
+    },
+    RetryStageExecution {
+        pipeline: String,
+        stage: String,
+        execution_id: String,
+        mode: RetryMode,
+    },
+    DisableStageTransition {
+        pipeline: String,
+        stage: String,
+        reason: String,
+    },
+    EnableStageTransition {
+        pipeline: String,
+        stage: String,
+    },
+    StopPipelineExecution {
+        pipeline: String,
+        execution_id: String,
+        abandon: bool,
+        reason: String,
+    },
+    RollbackStage {
+        pipeline: String,
+        stage: String,
+        target_execution_id: String,
+    },
+    /// UpdateHealthCheck with `Inverted` (never `Disabled`: Route53 treats a
+    /// disabled check as healthy).
+    SetHealthCheckInverted {
+        health_check_id: String,
+        inverted: bool,
+    },
+}
+
+impl OperateCall {
+    /// The AWS API this call maps to, as shown in confirmations and the audit log.
+    pub fn api_name(&self) -> &'static str {
+        match self {
+            OperateCall::PutApprovalResult { .. } => "codepipeline:PutApprovalResult",
+            OperateCall::RetryStageExecution { .. } => "codepipeline:RetryStageExecution",
+            OperateCall::DisableStageTransition { .. } => "codepipeline:DisableStageTransition",
+            OperateCall::EnableStageTransition { .. } => "codepipeline:EnableStageTransition",
+            OperateCall::StopPipelineExecution { .. } => "codepipeline:StopPipelineExecution",
+            OperateCall::RollbackStage { .. } => "codepipeline:RollbackStage",
+            OperateCall::SetHealthCheckInverted { .. } => "route53:UpdateHealthCheck",
+        }
+    }
+}
+
+/// What a successful operate call reports back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperateOutcome {
+    pub detail: String,
+}
