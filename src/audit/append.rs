@@ -120,7 +120,11 @@ fn start_of_last_line(file: &impl LogFile, len: u64) -> io::Result<u64> {
     let mut chunk_len = 1;
     while end > 0 {
         let start = end.saturating_sub(chunk_len);
-        let chunk = &mut buf[..(end - start) as usize];
+        // At most `buf.len()` bytes by how `chunk_len` is chosen.
+        let wanted = usize::try_from(end - start).unwrap_or(buf.len());
+        let Some(chunk) = buf.get_mut(..wanted) else {
+            break;
+        };
         file.read_exact_at(chunk, start)?;
         if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
             return Ok(start + i as u64 + 1);

@@ -98,10 +98,9 @@ pub fn read_log(path: &Path) -> Result<AuditRead, ReadError> {
         }
         number += 1;
         let has_newline = raw.last() == Some(&b'\n');
-        let text = if has_newline {
-            &raw[..raw.len() - 1]
-        } else {
-            &raw[..]
+        let text = match raw.split_last() {
+            Some((b'\n', line)) => line,
+            _ => &raw[..],
         };
         if text.iter().all(u8::is_ascii_whitespace) {
             continue;

@@ -64,7 +64,7 @@ impl From<OpenError> for io::Error {
 }
 
 /// What a file that is not a regular file is, in words.
-pub fn describe(file_type: FileType) -> &'static str {
+pub(crate) fn describe(file_type: FileType) -> &'static str {
     if file_type.is_dir() {
         "a directory"
     } else if file_type.is_char_device() {
@@ -111,7 +111,7 @@ fn require_regular(path: &Path, file: &File) -> Result<(), OpenError> {
 /// Opens the log for appending, creating a missing directory `0700` and a
 /// missing file `0600`; an existing file that others can read is narrowed to
 /// `0600`.
-pub fn open_for_append(path: &Path) -> Result<File, OpenError> {
+pub(crate) fn open_for_append(path: &Path) -> Result<File, OpenError> {
     refuse_non_regular(path)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::DirBuilder::new()
@@ -141,7 +141,7 @@ pub fn open_for_append(path: &Path) -> Result<File, OpenError> {
 }
 
 /// Opens the log for reading; only a regular file is read.
-pub fn open_for_read(path: &Path) -> Result<File, OpenError> {
+pub(crate) fn open_for_read(path: &Path) -> Result<File, OpenError> {
     refuse_non_regular(path)?;
     let file = OpenOptions::new()
         .read(true)

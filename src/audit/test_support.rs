@@ -15,10 +15,10 @@ use crate::protocol::OperateCall;
 static NEXT_DIR: AtomicU64 = AtomicU64::new(0);
 
 /// A fresh directory under the system temp dir, removed on drop.
-pub struct Scratch(pub PathBuf);
+pub(crate) struct Scratch(pub PathBuf);
 
 impl Scratch {
-    pub fn new() -> Scratch {
+    pub(crate) fn new() -> Scratch {
         let n = NEXT_DIR.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("wavetop-audit-{}-{n}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
@@ -27,7 +27,7 @@ impl Scratch {
     }
 
     /// Where the log goes, two directories down (neither exists yet).
-    pub fn log_path(&self) -> PathBuf {
+    pub(crate) fn log_path(&self) -> PathBuf {
         self.0.join("state").join("wavetop").join("audit.jsonl")
     }
 }
@@ -38,11 +38,11 @@ impl Drop for Scratch {
     }
 }
 
-pub fn ts(text: &str) -> Timestamp {
+pub(crate) fn ts(text: &str) -> Timestamp {
     text.parse().unwrap()
 }
 
-pub fn intent(at: &str) -> AuditIntent {
+pub(crate) fn intent(at: &str) -> AuditIntent {
     AuditIntent {
         ts: ts(at),
         identity: "arn:aws:sts::111122223333:assumed-role/OnCall/alice".to_string(),
@@ -55,13 +55,13 @@ pub fn intent(at: &str) -> AuditIntent {
     }
 }
 
-pub fn mode(path: &Path) -> u32 {
+pub(crate) fn mode(path: &Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 /// Every line parsed as JSON, read through a handle of its own as a reader
 /// surviving a crash would.
-pub fn raw_lines(path: &Path) -> Vec<serde_json::Value> {
+pub(crate) fn raw_lines(path: &Path) -> Vec<serde_json::Value> {
     fs::read_to_string(path)
         .unwrap()
         .lines()

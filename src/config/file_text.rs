@@ -73,30 +73,24 @@ fn open(path: &Path) -> Result<File, ReadFailure> {
 pub fn text_of(bytes: Vec<u8>, name: &str) -> Result<String, ReadFailure> {
     String::from_utf8(bytes).map_err(|err| {
         let bytes = err.as_bytes();
-        let at = err.utf8_error().valid_up_to();
-        let line_start = bytes[..at]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let line_end = bytes[at..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| at + i);
-        // Valid up to `at`, so the prefix of the line decodes whole.
-        let before = String::from_utf8_lossy(&bytes[line_start..at]);
+        // `valid_up_to` is within the bytes and points at a byte that is not
+        // UTF-8, so the split always has a first byte after it.
+        let (valid, rest) = bytes.split_at(err.utf8_error().valid_up_to());
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let before_bytes = valid.get(line_start..).unwrap_or_default();
+        let line_rest = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+        // Valid up to the bad byte, so the prefix of the line decodes whole.
+        let before = String::from_utf8_lossy(before_bytes);
         let location = Location {
-            line: bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1,
+            line: valid.iter().filter(|&&b| b == b'\n').count() + 1,
             column: before.chars().count() + 1,
-            line_text: String::from_utf8_lossy(&bytes[line_start..line_end]).into_owned(),
+            line_text: format!("{before}{}", String::from_utf8_lossy(line_rest)),
             width: 1,
         };
+        let bad = rest.first().copied().unwrap_or_default();
         ReadFailure::NotText(
-            ConfigError::at(
-                name,
-                location,
-                format!("byte 0x{:02X} is not UTF-8", bytes[at]),
-            )
-            .expected("a UTF-8 text file"),
+            ConfigError::at(name, location, format!("byte 0x{bad:02X} is not UTF-8"))
+                .expected("a UTF-8 text file"),
         )
     })
 }

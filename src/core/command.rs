@@ -39,11 +39,11 @@ pub fn completions(input: &str, pipelines: &[String]) -> Vec<String> {
 /// Completes the input to the longest prefix all candidates share.
 pub fn complete(input: &str, pipelines: &[String]) -> String {
     let candidates = completions(input, pipelines);
-    let Some(first) = candidates.first() else {
+    let Some((first, rest)) = candidates.split_first() else {
         return input.to_string();
     };
     let mut prefix = first.clone();
-    for c in &candidates[1..] {
+    for c in rest {
         while !c.starts_with(&prefix) {
             prefix.pop();
         }

@@ -85,7 +85,7 @@ impl Confirmation {
         } else {
             (at + fields.len() - 1) % fields.len()
         };
-        self.focus = fields[next];
+        self.focus = fields.get(next).copied().unwrap_or(self.focus);
         if self.focus != Focus::Buttons {
             self.last_field = Some(self.focus);
         }

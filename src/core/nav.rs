@@ -66,7 +66,7 @@ fn cycle_flow(model: &mut Model, forward: bool) {
     } else {
         (current + names.len() - 1) % names.len()
     };
-    model.selected_flow = Some(names[next].clone());
+    model.selected_flow = names.get(next).cloned().or(model.selected_flow.take());
     model.cursors.wave = model
         .cursors
         .wave

@@ -111,7 +111,10 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
                         action_name: a.name.clone(),
                         latest_execution: (w < waves / 2).then(|| {
                             ActionExecution::with_status(
-                                statuses[(i + w) % statuses.len()],
+                                statuses
+                                    .get((i + w) % statuses.len())
+                                    .copied()
+                                    .unwrap_or("Succeeded"),
                                 Some(timestamp_to_epoch(now - SignedDuration::from_secs(90))),
                             )
                         }),
@@ -202,7 +205,7 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
             .iter()
             .skip(1)
             .map(|r| LatencySeries {
-                source_region: regions[0].to_string(),
+                source_region: regions.first().copied().unwrap_or_default().to_string(),
                 receiving_region: r.to_string(),
                 points: (0..60)
                     .map(|m| {

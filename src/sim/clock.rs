@@ -1,7 +1,7 @@
 //! Clocks the simulated world can follow: the wall clock mapped onto the
 //! demo's fixed start, or a hand-driven one for tests.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use jiff::{SignedDuration, Timestamp};
@@ -44,21 +44,21 @@ impl ManualClock {
     }
 
     pub fn now(&self) -> Timestamp {
-        *self.now.lock().expect("clock lock")
+        *self.now.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn set(&self, t: Timestamp) {
-        *self.now.lock().expect("clock lock") = t;
+        *self.now.lock().unwrap_or_else(PoisonError::into_inner) = t;
     }
 
     pub fn advance(&self, by: SignedDuration) {
-        let mut now = self.now.lock().expect("clock lock");
+        let mut now = self.now.lock().unwrap_or_else(PoisonError::into_inner);
         *now = now.saturating_add(by).unwrap_or(*now);
     }
 
     pub fn as_clock(&self) -> SimClock {
         let now = self.now.clone();
-        Arc::new(move || *now.lock().expect("clock lock"))
+        Arc::new(move || *now.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 

@@ -403,14 +403,14 @@ impl PipelineSim {
                     )))
                 }
             } else if job.captain_at.is_some_and(|t| t <= now) {
-                let state = self.stages[s].actions[a]
-                    .state
-                    .as_mut()
-                    .expect("running action has state");
-                state.summary = Some(
-                    "Approved by the release captain after checking the canary dashboard".into(),
-                );
-                state.last_updated_by = Some(RELEASE_CAPTAIN.to_string());
+                // A running action always has a state; the captain signs it.
+                if let Some(state) = self.stages[s].actions[a].state.as_mut() {
+                    state.summary = Some(
+                        "Approved by the release captain after checking the canary dashboard"
+                            .into(),
+                    );
+                    state.last_updated_by = Some(RELEASE_CAPTAIN.to_string());
+                }
                 Some(Ok(()))
             } else if job.ends_at.is_some_and(|t| t <= now) {
                 Some(Ok(()))

@@ -37,7 +37,7 @@ impl SimWorld {
         let origin = start - WARM_UP;
         let mut rng = SimRng::new(seed);
         let flows = spec::flows();
-        let mut pipelines = Vec::new();
+        let mut pipelines: Vec<PipelineSim> = Vec::new();
         for flow in &flows {
             for p in &flow.pipelines {
                 let created = origin - SignedDuration::from_hours(24 * 90);
@@ -50,13 +50,12 @@ impl SimWorld {
                 );
                 match p.upstream {
                     None => history::seed(&mut sim, origin, &mut rng),
+                    // The spec declares an upstream pipeline before those it feeds.
                     Some(up) => {
-                        let upstream: &PipelineSim = pipelines
-                            .iter()
-                            .find(|q: &&PipelineSim| q.name() == up)
-                            .expect("upstream pipeline is declared first");
-                        let past = upstream.executions.clone();
-                        history::seed_downstream(&mut sim, &past, &mut rng);
+                        if let Some(upstream) = pipelines.iter().find(|q| q.name() == up) {
+                            let past = upstream.executions.clone();
+                            history::seed_downstream(&mut sim, &past, &mut rng);
+                        }
                     }
                 }
                 pipelines.push(sim);

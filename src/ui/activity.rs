@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use crate::config::theme::Theme;
 use crate::core::model::{ActivityKind, Model};
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     // The sources take the lower part: one line each, at most half the view.
     let sources_h = (model.poll.keys().count() as u16 + 1).min(area.height / 2);
     let log_area = Rect {

@@ -12,7 +12,7 @@ use crate::core::action::ActionName;
 use crate::core::model::{Model, View};
 use crate::domain::regions::region_time_zone;
 
-pub fn header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let mut spans = vec![
         Span::styled(" wavetop ", theme.title.add_modifier(Modifier::BOLD)),
         Span::styled("│ ", theme.dim),
@@ -86,7 +86,7 @@ const TABS: [(View, ActionName); 6] = [
     (View::Activity, ActionName::ViewActivity),
 ];
 
-pub fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let current = if model.view == View::CellDetail {
         View::Grid
     } else {
@@ -111,7 +111,7 @@ pub fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
 }
 
 /// The command line or filter while typing; otherwise the latest message.
-pub fn status_line(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn status_line(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let line = if let Some(cmd) = &model.command {
         let hint = if cmd.completions.is_empty() {
             String::new()
@@ -152,7 +152,7 @@ pub fn status_line(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
 }
 
 /// Key hints for the view; operator keys are greyed in read-only mode.
-pub fn footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let actions: &[ActionName] = match model.view {
         View::Grid | View::CellDetail => &[
             ActionName::Help,

@@ -16,7 +16,7 @@ use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::domain::fleet::{ActionStatus, Cell, Flow, Stack, Wave};
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let Some((flow, wave, cell)) = selection(model) else {
         frame.render_widget(Paragraph::new("Nothing selected.").style(theme.dim), area);
         return;
@@ -49,7 +49,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
 }
 
 /// A short version under the grid: actions and the newest events.
-pub fn preview(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn preview(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let Some((flow, wave, cell)) = selection(model) else {
         return;
     };

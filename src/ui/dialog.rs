@@ -12,7 +12,13 @@ use crate::core::confirm::{Confirmation, Focus};
 use crate::core::intent::CommentRule;
 use crate::core::model::Model;
 
-pub fn render(frame: &mut Frame, area: Rect, dialog: &Confirmation, model: &Model, theme: &Theme) {
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    dialog: &Confirmation,
+    model: &Model,
+    theme: &Theme,
+) {
     let danger = dialog.is_dangerous();
     let frame_style = if danger {
         theme.dialog_danger

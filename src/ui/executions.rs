@@ -11,7 +11,7 @@ use super::text::{cells, table_row, titled};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let Some(flow) = model.selected_flow() else {
         frame.render_widget(
             Paragraph::new("No pipeline selected.").style(theme.dim),

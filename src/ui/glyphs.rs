@@ -157,12 +157,19 @@ pub fn fmt_elapsed(secs: i64) -> String {
     }
 }
 
+/// The last `n` of `values` (all of them when there are fewer).
+pub fn last_values(values: &[f64], n: usize) -> &[f64] {
+    values
+        .get(values.len().saturating_sub(n)..)
+        .unwrap_or_default()
+}
+
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// A sparkline of the last `width` values, scaled between their smallest
 /// and largest so that variation shows even on a high baseline.
 pub fn sparkline(values: &[f64], width: usize) -> String {
-    let tail = &values[values.len().saturating_sub(width)..];
+    let tail = last_values(values, width);
     let max = tail.iter().cloned().fold(f64::MIN, f64::max);
     let min = tail.iter().cloned().fold(f64::MAX, f64::min);
     let range = max - min;
@@ -171,7 +178,8 @@ pub fn sparkline(values: &[f64], width: usize) -> String {
             if range <= 0.0 {
                 SPARKS[0]
             } else {
-                SPARKS[(((v - min) / range) * 7.0).round().clamp(0.0, 7.0) as usize]
+                let level = (((v - min) / range) * 7.0).round().clamp(0.0, 7.0) as usize;
+                SPARKS.get(level).copied().unwrap_or(SPARKS[7])
             }
         })
         .collect()

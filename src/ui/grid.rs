@@ -22,7 +22,7 @@ const LABEL_W: u16 = 16;
 const MIN_COL_W: u16 = 15;
 const MAX_COL_W: u16 = 22;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let Some(flow) = model.selected_flow() else {
         let text = match (model.discovered, model.discover_retry_at) {
             (true, _) => "No pipelines found.".to_string(),
@@ -133,7 +133,7 @@ fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme
 
 /// The column geometry: width of a column, how many fit, and the first one
 /// shown so that the selected column stays in view.
-pub fn columns(total_width: u16, regions: usize, selected: usize) -> (u16, usize, usize) {
+pub(crate) fn columns(total_width: u16, regions: usize, selected: usize) -> (u16, usize, usize) {
     let avail = total_width.saturating_sub(LABEL_W);
     let regions_u16 = regions.max(1) as u16;
     let col_w = (avail / regions_u16).clamp(MIN_COL_W, MAX_COL_W);

@@ -15,7 +15,7 @@ use crate::core::rows::{HealthRow, health_row_record, health_rows, selected_chec
 use crate::domain::fleet::{HealthStatus, RoutingPolicy};
 use crate::protocol::zone_source;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let [list, checkers] = if area.width >= 120 {
         Layout::horizontal([Constraint::Min(70), Constraint::Length(62)]).areas(area)
     } else {

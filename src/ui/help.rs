@@ -10,7 +10,7 @@ use super::text::pad;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let all: Vec<_> = model.bindings.all().collect();
     // Two columns only where descriptions still fit whole.
     let two_columns = area.width >= 200;

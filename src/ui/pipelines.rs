@@ -12,7 +12,7 @@ use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::domain::fleet::FlowKind;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let flows = model.visible_flows();
     let header_cells = [
         "pipeline", "kind", "home", "latest", "age", "gates", "holds", "regions",

@@ -7,7 +7,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::glyphs::{fmt_age, fmt_ms, lag_style, sparkline};
+use super::glyphs::{fmt_age, fmt_ms, lag_style, last_values, sparkline};
 use super::text::pad;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
@@ -17,7 +17,7 @@ const CELL_W: usize = 16;
 /// Wide enough for the longest region name and a gap.
 const LABEL_W: usize = 18;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let mut lines = Vec::new();
     if model.fleet.tables.is_empty() {
         lines.push(Line::from(Span::styled(
@@ -102,7 +102,7 @@ fn table_lines<'a>(
         let latest = s.latest().unwrap_or(0.0);
         let max = values.iter().cloned().fold(0.0, f64::max);
         let bars = sparkline(&values, spark_w);
-        let tail = &values[values.len().saturating_sub(spark_w)..];
+        let tail = last_values(&values, spark_w);
         let bar_spans = bars
             .chars()
             .zip(tail)

@@ -11,7 +11,7 @@ use super::text::pad;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let now = model.now;
     let mut lines = Vec::new();
     // What discovery could not read comes first, as it has no poll of its

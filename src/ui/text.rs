@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 /// Cuts `text` to `width` display columns, marking the cut with an ellipsis.
-pub fn fit(text: &str, width: usize) -> String {
+pub(crate) fn fit(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_string();
     }
@@ -26,7 +26,7 @@ pub fn fit(text: &str, width: usize) -> String {
 }
 
 /// `fit` then pad with spaces to exactly `width` columns.
-pub fn pad(text: &str, width: usize) -> String {
+pub(crate) fn pad(text: &str, width: usize) -> String {
     let mut out = fit(text, width);
     let w = out.width();
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
@@ -35,7 +35,7 @@ pub fn pad(text: &str, width: usize) -> String {
 
 /// Breaks `text` at spaces into lines of at most `width` display columns; a
 /// word longer than a line is cut with [`fit`].
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
@@ -54,7 +54,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// Draws a one-line title at the top of `area` and returns the rest of it.
-pub fn titled(frame: &mut Frame, area: Rect, title: Line) -> Rect {
+pub(crate) fn titled(frame: &mut Frame, area: Rect, title: Line) -> Rect {
     frame.render_widget(
         Paragraph::new(title),
         Rect {
@@ -71,7 +71,7 @@ pub fn titled(frame: &mut Frame, area: Rect, title: Line) -> Rect {
 
 /// The selected row: one uniform reverse-video bar. Per-span colours are
 /// dropped, since reversed they would turn the bar into a patchwork.
-pub fn selected_line<'a>(line: Line<'a>, selected: ratatui::style::Style) -> Line<'a> {
+pub(crate) fn selected_line<'a>(line: Line<'a>, selected: ratatui::style::Style) -> Line<'a> {
     let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
     Line::from(text).style(
         selected.add_modifier(ratatui::style::Modifier::REVERSED | ratatui::style::Modifier::BOLD),
@@ -80,7 +80,7 @@ pub fn selected_line<'a>(line: Line<'a>, selected: ratatui::style::Style) -> Lin
 
 /// Table cells from (text, style) pairs; a selected row gets plain text so the
 /// row's reverse video is uniform.
-pub fn cells<'a>(
+pub(crate) fn cells<'a>(
     items: Vec<(String, ratatui::style::Style)>,
     selected: bool,
 ) -> Vec<ratatui::widgets::Cell<'a>> {
@@ -97,7 +97,7 @@ pub fn cells<'a>(
 }
 
 /// A table row, in a uniform reverse-video bar when selected.
-pub fn table_row<'a>(
+pub(crate) fn table_row<'a>(
     cells: Vec<ratatui::widgets::Cell<'a>>,
     selected: bool,
     style: ratatui::style::Style,

@@ -158,10 +158,13 @@ impl ClientPool {
     /// Gives the default account `fallback` when it has no home region, and
     /// every other account without home regions the default account's.
     pub fn fill_home_regions(&mut self, fallback: &str) {
-        if self.accounts[0].home_regions.is_empty() {
-            self.accounts[0].home_regions = vec![fallback.to_string()];
+        let Some(default) = self.accounts.first_mut() else {
+            return;
+        };
+        if default.home_regions.is_empty() {
+            default.home_regions = vec![fallback.to_string()];
         }
-        let default_regions = self.accounts[0].home_regions.clone();
+        let default_regions = default.home_regions.clone();
         for a in self.accounts.iter_mut().skip(1) {
             if a.home_regions.is_empty() {
                 a.home_regions = default_regions.clone();

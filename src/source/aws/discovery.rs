@@ -19,7 +19,7 @@ use crate::protocol::{Discovery, ReadError, SourceError, StackRef, TableRef, zon
 
 use crate::domain::manual::{StackDeploy, manual_wave};
 /// Status shown for a tracked stack that does not exist (yet).
-pub const STACK_MISSING: &str = "DOES_NOT_EXIST";
+pub(crate) const STACK_MISSING: &str = "DOES_NOT_EXIST";
 
 impl AwsBackend {
     pub(super) async fn discover_fleet(&self) -> Result<Discovery, SourceError> {

@@ -43,10 +43,15 @@ impl AwsBackend {
         named: &[String],
         already: &[Found],
     ) -> Result<AccountRead, SourceError> {
-        let client = self
-            .pool
-            .sts(&account.name, &account.home_regions[0])
-            .await?;
+        // Every account has a home region once the pool is built
+        // (`fill_home_regions`); an empty list is a construction bug.
+        let Some(home) = account.home_regions.first() else {
+            return Err(SourceError::Other(format!(
+                "account {} has no home region",
+                account.name
+            )));
+        };
+        let client = self.pool.sts(&account.name, home).await?;
         let who = sts::caller_identity(&client).await?;
         let mut read = AccountRead {
             id: who.account,

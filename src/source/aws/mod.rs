@@ -81,7 +81,11 @@ impl AwsBackend {
             )));
         }
         let mut pool = ClientPool::from_chain(accounts(&opts, &cfg), opts.endpoint_url.clone());
-        let fallback = match pool.accounts()[0].home_regions.is_empty() {
+        let fallback = match pool
+            .accounts()
+            .first()
+            .is_some_and(|a| a.home_regions.is_empty())
+        {
             // The profile's or the environment's region; read locally, nothing is sent.
             true => pool.chain_region(DEFAULT_ACCOUNT).await,
             false => None,

@@ -33,7 +33,7 @@ fn must_fail(e: &SourceError, read_before: bool) -> bool {
 }
 
 /// The region a check's status is attributed to when nothing names one.
-pub const UNKNOWN_REGION: &str = "global";
+pub(crate) const UNKNOWN_REGION: &str = "global";
 
 impl AwsBackend {
     pub(super) async fn poll_key(&self, key: PollKey) -> Result<Observation, SourceError> {
@@ -154,7 +154,10 @@ impl AwsBackend {
                     st.track_stack(&def.name, id);
                 }
             }
-            let cached = st.pipelines.get_mut(key).expect("entry checked above");
+            // Taken again: tracking the stacks above needed the whole state.
+            let Some(cached) = st.pipelines.get_mut(key) else {
+                continue;
+            };
             if let Some(list) = executions {
                 cached.executions = list;
             }

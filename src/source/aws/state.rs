@@ -16,7 +16,7 @@ use crate::protocol::{SourceError, TableRef};
 /// A pipeline wavetop watches, under the name the fleet knows it by: its own
 /// name, or `name@region` when the same name exists in several places.
 #[derive(Debug, Clone)]
-pub struct PipelineEntry {
+pub(crate) struct PipelineEntry {
     pub key: String,
     pub account: String,
     pub region: String,
@@ -34,7 +34,7 @@ pub struct PipelineEntry {
 }
 
 #[derive(Debug, Clone)]
-pub struct FlowDef {
+pub(crate) struct FlowDef {
     pub name: String,
     pub kind: FlowKind,
     /// Pipeline keys in hand-off order.
@@ -44,27 +44,27 @@ pub struct FlowDef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StackId {
+pub(crate) struct StackId {
     pub account: String,
     pub region: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone)]
-pub struct TrackedStack {
+pub(crate) struct TrackedStack {
     pub id: StackId,
     pub flow: String,
 }
 
 /// Where the last poll of a stack left off.
 #[derive(Debug, Clone, Default)]
-pub struct StackCursor {
+pub(crate) struct StackCursor {
     pub last_event_id: Option<String>,
     pub info: Option<StackInfo>,
 }
 
 #[derive(Debug, Default)]
-pub struct State {
+pub(crate) struct State {
     pub pipelines: BTreeMap<String, PipelineEntry>,
     pub flows: Vec<FlowDef>,
     pub stacks: Vec<TrackedStack>,
@@ -80,11 +80,11 @@ pub struct State {
 }
 
 impl State {
-    pub fn flow(&self, name: &str) -> Option<&FlowDef> {
+    pub(crate) fn flow(&self, name: &str) -> Option<&FlowDef> {
         self.flows.iter().find(|f| f.name == name)
     }
 
-    pub fn track_stack(&mut self, flow: &str, id: StackId) {
+    pub(crate) fn track_stack(&mut self, flow: &str, id: StackId) {
         if !self.stacks.iter().any(|s| s.id == id) {
             self.stacks.push(TrackedStack {
                 id,
@@ -93,7 +93,7 @@ impl State {
         }
     }
 
-    pub fn record_partial(&mut self, key: &str, err: Option<SourceError>) {
+    pub(crate) fn record_partial(&mut self, key: &str, err: Option<SourceError>) {
         match err {
             Some(e) => {
                 self.partial_errors.insert(key.to_string(), e);
