@@ -1,5 +1,12 @@
 //! Cost of drawing the grid for a large fleet: 12 waves x 24 regions at 240x70.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test or bench reports a failure by panicking"
+)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
 use ratatui::Terminal;

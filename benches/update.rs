@@ -1,6 +1,13 @@
 //! Cost of the pure core at scale: merging a large flow observation, moving
 //! the cursor, and one scheduler pass over many poll keys.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test or bench reports a failure by panicking"
+)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::{SignedDuration, Timestamp};
 

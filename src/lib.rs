@@ -4,6 +4,9 @@
 //! views (`ui`) only draw; the backends (`source`, `sim`) observe and operate
 //! behind two traits; the runtime carries effects out.
 
+// A `pub` item is the library's interface; anything else says `pub(crate)`.
+#![deny(unreachable_pub)]
+
 pub mod app;
 pub mod audit;
 pub mod cli;

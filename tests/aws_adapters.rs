@@ -2,6 +2,13 @@
 //! them (JSON and XML bodies through the SDK's own deserializers where it
 //! matters), paging, and every error that changes what wavetop does.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test or bench reports a failure by panicking"
+)]
+
 #[path = "aws_adapters/support.rs"]
 mod support;
 

@@ -2,6 +2,13 @@
 //! its full message (file, line, column, the offending line with a caret,
 //! and what was expected), and partial themes and keymaps layer on presets.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test or bench reports a failure by panicking"
+)]
+
 use std::path::PathBuf;
 
 use ratatui::style::{Color, Modifier};

@@ -4,6 +4,13 @@
 //! first line, never panic, and never send a raw control character to the
 //! terminal on either stream.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test or bench reports a failure by panicking"
+)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;

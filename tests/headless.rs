@@ -1,6 +1,13 @@
 //! The real binary without a terminal: snapshots, operator commands against
 //! the simulated fleet with their audit lines, and exit statuses.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test or bench reports a failure by panicking"
+)]
+
 #[path = "support/binary.rs"]
 mod binary;
 

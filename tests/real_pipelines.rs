@@ -4,6 +4,13 @@
 //! `tests/fixtures/codepipeline/real/` against the waves and columns read
 //! off its template by hand (`real_pipelines/expected.rs`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test or bench reports a failure by panicking"
+)]
+
 #[path = "real_pipelines/expected.rs"]
 mod expected;
 

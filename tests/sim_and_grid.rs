@@ -2,6 +2,13 @@
 //! every deployment shape the demo fleet models, and the simulator's own
 //! documents checked against the same expectations.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test or bench reports a failure by panicking"
+)]
+
 use std::path::PathBuf;
 
 use jiff::{SignedDuration, Timestamp};

@@ -1,6 +1,13 @@
 //! The console through its pure core and its views: update() tests with
 //! synthetic keys and a passed-in clock, and rendered frames.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test or bench reports a failure by panicking"
+)]
+
 mod backoff_tests;
 mod dialog_keys_tests;
 mod discovery_tests;

@@ -36,6 +36,13 @@
 //! seeded pipeline and record sets, the calls moto lacks shown as errors of
 //! their sources, and the terminal restored after `q`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test or bench reports a failure by panicking"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::fs;

@@ -2,6 +2,13 @@
 //! navigate, quit or be signalled, be resized or suspended, and leave the
 //! terminal as it was; and refuse to start without a terminal.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test or bench reports a failure by panicking"
+)]
+
 mod audit;
 mod dialog_keys;
 mod harness;
