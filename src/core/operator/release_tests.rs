@@ -26,7 +26,11 @@ fn fleet_with_holds(until: Timestamp) -> Fleet {
     for wave in waves.iter_mut() {
         wave.transition = Transition::open();
     }
-    let regions = waves[0].regions().iter().map(|r| r.to_string()).collect::<Vec<_>>();
+    let regions = waves[0]
+        .regions()
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>();
     let until_reason = |at| encode_hold(Some(at), "alice", "quiet hours", &regions);
     waves[0].transition = held(until_reason(until));
     waves[1].transition = held(until_reason(until + SignedDuration::from_hours(1)));
