@@ -1,4 +1,4 @@
-//! The operator actions without the console: the same rules (operator.rs),
+//! The operator actions without the console: the same rules (core::operator),
 //! the same calls and the same audit log, confirmed by `--yes`.
 
 use std::process::ExitCode;
@@ -7,13 +7,12 @@ use std::sync::Arc;
 use crate::audit::AuditLog;
 use crate::cli::{Command, GateArgs, WaveArgs};
 use crate::core::action::ActionName;
-use crate::core::bindings::Bindings;
 use crate::core::intent::{CommentRule, Intent};
-use crate::core::model::Model;
-use crate::core::operator::{Proposal, Target, propose_drain, propose_for, propose_restore};
+use crate::core::operator::{
+    OperatorCtx, Proposal, Target, due_releases, propose_drain, propose_for, propose_restore,
+};
 use crate::core::recheck::guard_for;
 use crate::domain::fleet::Fleet;
-use crate::domain::hold_reason::decode_hold;
 use crate::domain::window::Windows;
 use crate::headless_needs::{needs_of, unread_part};
 use crate::protocol::{Observe, Operate, SourceError};
@@ -59,13 +58,16 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         return Err(Failure::Call(format!("reading the fleet failed: {why}")));
     }
     let fleet = snapshot.fleet;
-    let mut model = Model::new(now, Bindings::default(), ctx.windows.clone(), ctx.read_only);
-    model.fleet = fleet;
-    model.lag_warning_ms = ctx.lag_warning_ms;
+    let rules = OperatorCtx {
+        fleet: &fleet,
+        windows: &ctx.windows,
+        now,
+        lag_warning_ms: ctx.lag_warning_ms,
+    };
 
     let (proposals, comment, yes) = match command {
-        Command::Approve(gate) => gate_proposal(&model, &gate, true)?,
-        Command::Reject(gate) => gate_proposal(&model, &gate, false)?,
+        Command::Approve(gate) => gate_proposal(&rules, &gate, true)?,
+        Command::Reject(gate) => gate_proposal(&rules, &gate, false)?,
         Command::Retry { wave, all, yes } => {
             let action = if all {
                 ActionName::RetryAll
@@ -73,7 +75,7 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
                 ActionName::RetryFailed
             };
             (
-                vec![wave_proposal(&model, &wave, action)?],
+                vec![wave_proposal(&rules, &wave, action)?],
                 String::new(),
                 yes,
             )
@@ -86,17 +88,17 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         } => {
             let proposal = match until_window {
                 Some(region) => {
-                    let mut target = wave_target(&model.fleet, &wave)?;
+                    let mut target = wave_target(&fleet, &wave)?;
                     target.region = region;
-                    propose_for(&model, ActionName::HoldUntilWindow, &target, false)
+                    propose_for(&rules, ActionName::HoldUntilWindow, &target, false)
                         .map_err(Failure::Usage)?
                 }
-                None => wave_proposal(&model, &wave, ActionName::Hold)?,
+                None => wave_proposal(&rules, &wave, ActionName::Hold)?,
             };
             (vec![proposal], reason, yes)
         }
         Command::Release { wave, yes } => (
-            vec![wave_proposal(&model, &wave, ActionName::Release)?],
+            vec![wave_proposal(&rules, &wave, ActionName::Release)?],
             String::new(),
             yes,
         ),
@@ -111,15 +113,15 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
             } else {
                 ActionName::Stop
             };
-            let target = running_wave_target(&model.fleet, &pipeline)?;
+            let target = running_wave_target(&fleet, &pipeline)?;
             (
-                vec![propose_for(&model, action, &target, false).map_err(Failure::Usage)?],
+                vec![propose_for(&rules, action, &target, false).map_err(Failure::Usage)?],
                 reason,
                 yes,
             )
         }
         Command::Rollback { wave, to, yes } => {
-            let mut proposal = wave_proposal(&model, &wave, ActionName::Rollback)?;
+            let mut proposal = wave_proposal(&rules, &wave, ActionName::Rollback)?;
             if let (
                 Some(to),
                 Intent::Rollback {
@@ -133,17 +135,20 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
             (vec![proposal], String::new(), yes)
         }
         Command::Drain { region, force, yes } => (
-            vec![propose_drain(&model, &region, force).map_err(Failure::Usage)?],
+            vec![propose_drain(&rules, &region, force).map_err(Failure::Usage)?],
             String::new(),
             yes,
         ),
         Command::Restore { region, yes } => (
-            vec![propose_restore(&model, &region).map_err(Failure::Usage)?],
+            vec![propose_restore(&rules, &region).map_err(Failure::Usage)?],
             String::new(),
             yes,
         ),
         Command::Enforce { yes } => {
-            let due = due_releases(&model);
+            let due: Vec<Proposal> = due_releases(&fleet, now)
+                .into_iter()
+                .map(Proposal::plain)
+                .collect();
             if due.is_empty() {
                 outln!("nothing to release: no hold placed until a window has reached its time");
                 return Ok(());
@@ -191,7 +196,7 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         let calls = p.intent.calls(&comment, &identity);
         // Decided on the fleet read above; another operator may act between
         // that read and these calls, so the guard reads it again first.
-        let guard = guard_for(&model.fleet, &p.intent);
+        let guard = guard_for(&fleet, &p.intent);
         let target = p.intent.target();
         let op = Operation {
             identity: &identity,
@@ -269,17 +274,21 @@ fn wave_target(fleet: &Fleet, args: &WaveArgs) -> Result<Target, Failure> {
     })
 }
 
-fn wave_proposal(model: &Model, args: &WaveArgs, action: ActionName) -> Result<Proposal, Failure> {
-    let target = wave_target(&model.fleet, args)?;
-    propose_for(model, action, &target, false).map_err(Failure::Usage)
+fn wave_proposal(
+    rules: &OperatorCtx,
+    args: &WaveArgs,
+    action: ActionName,
+) -> Result<Proposal, Failure> {
+    let target = wave_target(rules.fleet, args)?;
+    propose_for(rules, action, &target, false).map_err(Failure::Usage)
 }
 
 fn gate_proposal(
-    model: &Model,
+    rules: &OperatorCtx,
     gate: &GateArgs,
     approve: bool,
 ) -> Result<(Vec<Proposal>, String, bool), Failure> {
-    let mut target = wave_target(&model.fleet, &gate.wave)?;
+    let mut target = wave_target(rules.fleet, &gate.wave)?;
     target.region = gate.region.clone();
     let action = match (approve, gate.at_window) {
         (true, false) => ActionName::Approve,
@@ -287,7 +296,7 @@ fn gate_proposal(
         (false, false) => ActionName::Reject,
         (false, true) => return Err(Failure::Usage("--at-window applies to approve only".into())),
     };
-    let proposal = propose_for(model, action, &target, false).map_err(Failure::Usage)?;
+    let proposal = propose_for(rules, action, &target, false).map_err(Failure::Usage)?;
     Ok((vec![proposal], gate.comment.clone(), gate.yes))
 }
 
@@ -308,34 +317,4 @@ fn running_wave_target(fleet: &Fleet, pipeline: &str) -> Result<Target, Failure>
         wave,
         region: String::new(),
     })
-}
-
-/// Holds whose stored reason says they end at a time that has come.
-fn due_releases(model: &Model) -> Vec<Proposal> {
-    let mut out = Vec::new();
-    for flow in &model.fleet.flows {
-        for wave in &flow.waves {
-            if wave.transition.enabled {
-                continue;
-            }
-            let due = wave
-                .transition
-                .disabled_reason
-                .as_deref()
-                .and_then(decode_hold)
-                .and_then(|h| h.until)
-                .is_some_and(|until| until <= model.now);
-            if due {
-                out.push(Proposal {
-                    intent: Intent::Release {
-                        pipeline: wave.pipeline.clone(),
-                        stage: wave.name.clone(),
-                        regions: wave.regions().iter().map(|r| r.to_string()).collect(),
-                    },
-                    warnings: Vec::new(),
-                });
-            }
-        }
-    }
-    out
 }

@@ -17,12 +17,13 @@ use super::model::{
 };
 use super::msg::{Effect, Msg};
 use super::nav;
-use super::operator::{Proposal, propose, propose_drain, propose_restore};
+use super::operator::{
+    OperatorCtx, Proposal, due_releases, propose, propose_drain, propose_restore,
+};
 use super::recheck::guard_for;
 use super::rows::{health_row_record, health_rows};
 use crate::domain::failover::with_inverted;
 use crate::domain::fleet::Flow;
-use crate::domain::hold_reason::decode_hold;
 use crate::poll::endpoint::Endpoint;
 use crate::poll::scheduler::Activity;
 use crate::poll::scheduler::jittered_backoff_secs;
@@ -271,29 +272,8 @@ fn release_due_holds(model: &mut Model, fx: &mut Vec<Effect>) {
     if !model.auto_release || model.read_only {
         return;
     }
-    let mut due = Vec::new();
-    for flow in &model.fleet.flows {
-        for wave in &flow.waves {
-            if wave.transition.enabled {
-                continue;
-            }
-            let until = wave
-                .transition
-                .disabled_reason
-                .as_deref()
-                .and_then(decode_hold)
-                .and_then(|h| h.until);
-            if until.is_some_and(|u| u <= model.now) {
-                due.push(Intent::Release {
-                    pipeline: wave.pipeline.clone(),
-                    stage: wave.name.clone(),
-                    regions: wave.regions().iter().map(|r| r.to_string()).collect(),
-                });
-            }
-        }
-    }
     let now = model.now;
-    for intent in due {
+    for intent in due_releases(&model.fleet, now) {
         let target = intent.target();
         let in_flight = model.in_flight_ops.iter().any(|op| op.target == target);
         let tried_recently = model.auto_release_attempts.iter().any(|(t, at)| {
@@ -589,9 +569,10 @@ fn replan_open_dns_dialog(model: &mut Model) {
 /// (a forced drain stays forced; an unforced one is refused if it must be);
 /// None for any other intent.
 fn propose_dns_again(model: &Model, intent: &Intent) -> Option<Result<Proposal, String>> {
+    let rules = OperatorCtx::of_console(model);
     match intent {
-        Intent::Drain { region, force, .. } => Some(propose_drain(model, region, *force)),
-        Intent::Restore { region, .. } => Some(propose_restore(model, region)),
+        Intent::Drain { region, force, .. } => Some(propose_drain(&rules, region, *force)),
+        Intent::Restore { region, .. } => Some(propose_restore(&rules, region)),
         _ => None,
     }
 }
@@ -622,9 +603,10 @@ fn propose_operation(model: &mut Model, action: ActionName, force: bool) {
     }
     let proposal = if in_health {
         // In the health view the region is the selected record's.
+        let rules = OperatorCtx::of_console(model);
         match selected_record_region(model) {
-            Some(region) if action == ActionName::Drain => propose_drain(model, &region, force),
-            Some(region) => propose_restore(model, &region),
+            Some(region) if action == ActionName::Drain => propose_drain(&rules, &region, force),
+            Some(region) => propose_restore(&rules, &region),
             None => Err("select a record of a region first".to_string()),
         }
     } else {

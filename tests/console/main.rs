@@ -13,6 +13,7 @@ mod dialog_keys_tests;
 mod discovery_tests;
 mod drain_tests;
 mod foreign_tests;
+mod headless_parity_tests;
 mod late_answer_tests;
 mod operate_tests;
 mod recheck_tests;

@@ -3,7 +3,7 @@
 
 use wavetop::core::action::ActionName;
 use wavetop::core::intent::Intent;
-use wavetop::core::operator::{Target, propose_for};
+use wavetop::core::operator::{OperatorCtx, Target, propose_for};
 use wavetop::domain::fleet::ExecutionStatus;
 use wavetop::protocol::{OperateCall, RetryMode};
 
@@ -151,8 +151,13 @@ fn a_stopping_execution_can_still_be_abandoned() {
         wave: 0,
         region: String::new(),
     };
-    let abandon = propose_for(&c.model, ActionName::StopAbandon, &first_wave, false)
-        .unwrap_or_else(|e| panic!("abandon refused: {e}"));
+    let abandon = propose_for(
+        &OperatorCtx::of_console(&c.model),
+        ActionName::StopAbandon,
+        &first_wave,
+        false,
+    )
+    .unwrap_or_else(|e| panic!("abandon refused: {e}"));
     assert_eq!(
         abandon.intent,
         Intent::Stop {
@@ -162,7 +167,15 @@ fn a_stopping_execution_can_still_be_abandoned() {
         }
     );
     // A second stop-and-wait is not offered from there: nothing runs that it could stop.
-    assert!(propose_for(&c.model, ActionName::Stop, &first_wave, false).is_err());
+    assert!(
+        propose_for(
+            &OperatorCtx::of_console(&c.model),
+            ActionName::Stop,
+            &first_wave,
+            false
+        )
+        .is_err()
+    );
 }
 
 #[test]

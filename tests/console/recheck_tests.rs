@@ -3,7 +3,7 @@
 
 use futures_util::FutureExt;
 use wavetop::core::action::ActionName;
-use wavetop::core::operator::{Target, propose_for};
+use wavetop::core::operator::{OperatorCtx, Target, propose_for};
 use wavetop::core::recheck::{Guard, guard_for, recheck};
 use wavetop::domain::fleet::StageStatus;
 use wavetop::protocol::{Observe, OperateCall, RetryMode};
@@ -20,7 +20,8 @@ fn guard(c: &Console, action: ActionName, flow: &str, wave: &str, region: &str) 
         wave: f.waves.iter().position(|w| w.name == wave).expect("wave"),
         region: region.to_string(),
     };
-    let proposal = propose_for(&c.model, action, &target, false).expect("allowed now");
+    let proposal = propose_for(&OperatorCtx::of_console(&c.model), action, &target, false)
+        .expect("allowed now");
     guard_for(&c.model.fleet, &proposal.intent)
 }
 

@@ -13,7 +13,8 @@ use wavetop::protocol::OperateCall;
 
 use crate::support::Console;
 
-fn windows(region: &str, zone: &str, open: &str, close: &str) -> Windows {
+/// A daily window in one region, as `[windows.<region>]` in the config would give it.
+pub(crate) fn windows(region: &str, zone: &str, open: &str, close: &str) -> Windows {
     let mut map = BTreeMap::new();
     map.insert(
         region.to_string(),
@@ -174,6 +175,38 @@ fn window_actions_say_why_when_the_region_has_no_window_or_it_is_open() {
     c.keys("A");
     assert!(c.model.flash.as_ref().unwrap().1.contains("open now"));
     assert!(c.model.confirmation.is_none());
+}
+
+#[test]
+fn each_window_action_words_its_refusal_its_own_way() {
+    let mut c = Console::with(
+        10,
+        windows("eu-west-1", "Europe/Dublin", "00:00", "23:59"),
+        false,
+    );
+    let mut refusal = |region: &str, key: &str| {
+        c.model.flash = None;
+        c.navigate("global-api", "Europe", region);
+        c.keys(key);
+        assert!(c.model.confirmation.is_none(), "{key} in {region} refused");
+        c.model.flash.clone().expect("a refusal is shown").1
+    };
+    assert_eq!(
+        refusal("eu-central-1", "A"),
+        "eu-central-1 has no off-hours window configured; approve now instead"
+    );
+    assert_eq!(
+        refusal("eu-west-1", "A"),
+        "eu-west-1's off-hours window is open now; approve now instead"
+    );
+    assert_eq!(
+        refusal("eu-central-1", "w"),
+        "eu-central-1 has no off-hours window configured"
+    );
+    assert_eq!(
+        refusal("eu-west-1", "w"),
+        "eu-west-1's off-hours window is open now: nothing to wait for"
+    );
 }
 
 #[test]

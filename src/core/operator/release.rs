@@ -1,0 +1,49 @@
+//! Releasing a held wave, by hand or because its hold's time has come.
+
+use jiff::Timestamp;
+
+use super::{Proposal, owned_regions};
+use crate::core::intent::Intent;
+use crate::domain::fleet::{Fleet, Wave};
+use crate::domain::hold_reason::decode_hold;
+
+pub(super) fn propose_release(wave: &Wave) -> Result<Proposal, String> {
+    if wave.transition.enabled {
+        return Err(format!("{} is not held", wave.name));
+    }
+    Ok(Proposal::plain(Intent::Release {
+        pipeline: wave.pipeline.clone(),
+        stage: wave.name.clone(),
+        regions: owned_regions(wave),
+    }))
+}
+
+/// The releases of holds whose stored reason says they end at or before
+/// `now`. The time travels in the reason AWS keeps, so any wavetop (the
+/// console with auto_release on, or `enforce`) can lift a hold on time.
+pub fn due_releases(fleet: &Fleet, now: Timestamp) -> Vec<Intent> {
+    fleet
+        .flows
+        .iter()
+        .flat_map(|flow| &flow.waves)
+        .filter(|wave| !wave.transition.enabled && hold_ends(wave).is_some_and(|u| u <= now))
+        .map(|wave| Intent::Release {
+            pipeline: wave.pipeline.clone(),
+            stage: wave.name.clone(),
+            regions: wave.regions().iter().map(|r| r.to_string()).collect(),
+        })
+        .collect()
+}
+
+/// When the wave's hold ends, if wavetop placed it with an end time.
+fn hold_ends(wave: &Wave) -> Option<Timestamp> {
+    wave.transition
+        .disabled_reason
+        .as_deref()
+        .and_then(decode_hold)
+        .and_then(|h| h.until)
+}
+
+#[cfg(test)]
+#[path = "release_tests.rs"]
+mod tests;
