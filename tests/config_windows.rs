@@ -150,20 +150,30 @@ fn equal_open_and_close_point_at_close() {
     );
 }
 
+/// Each way of writing `good` as a TOML array with one item replaced by
+/// `bad`, with the replaced index.
+fn arrays_with_one_bad(good: &[&str], bad: &str) -> Vec<(usize, String)> {
+    (0..good.len())
+        .map(|index| {
+            let mut items = good.to_vec();
+            items[index] = bad;
+            (index, format!("[{}]", items.join(", ")))
+        })
+        .collect()
+}
+
 #[test]
 fn every_day_position_is_located_and_only_short_lowercase_names_pass() {
     let good = ["\"mon\"", "\"tue\"", "\"wed\""];
     for bad in ["\"thur\"", "\"Monday\"", "\"MON\"", "\" mon \"", "\"\""] {
-        for index in 0..good.len() {
-            let mut days = good.to_vec();
-            days[index] = bad;
+        let message = format!(
+            "unknown day {bad} in `windows.eu-west-1.days` (expected one of: mon, tue, wed, thu, fri, sat, sun)"
+        );
+        for (index, days) in arrays_with_one_bad(&good, bad) {
             let file = WindowFile {
-                days: format!("[{}]", days.join(", ")),
+                days,
                 ..WindowFile::default()
             };
-            let message = format!(
-                "unknown day {bad} in `windows.eu-west-1.days` (expected one of: mon, tue, wed, thu, fri, sat, sun)"
-            );
             assert_points_at(&format!("day{index}"), &file, "days", bad, &message);
         }
     }
@@ -173,14 +183,12 @@ fn every_day_position_is_located_and_only_short_lowercase_names_pass() {
 fn every_freeze_position_is_located() {
     let good = ["\"2026-12-24\"", "\"2026-12-31\"", "\"2027-01-01\""];
     for bad in ["\"2026-02-30\"", "\"24.12.2026\"", "\"2026-1-01\""] {
-        for index in 0..good.len() {
-            let mut dates = good.to_vec();
-            dates[index] = bad;
+        let message = format!("invalid date {bad} in `windows.eu-west-1.freeze`");
+        for (index, freeze) in arrays_with_one_bad(&good, bad) {
             let file = WindowFile {
-                freeze: format!("[{}]", dates.join(", ")),
+                freeze,
                 ..WindowFile::default()
             };
-            let message = format!("invalid date {bad} in `windows.eu-west-1.freeze`");
             assert_points_at(&format!("freeze{index}"), &file, "freeze", bad, &message);
         }
     }
