@@ -10,10 +10,8 @@ use jiff::{SignedDuration, Timestamp};
 use crate::audit::{self, AuditLog};
 use crate::cli::{BackendArgs, Cli, Command, ConfigCommand};
 use crate::config::{self, Loaded, wants_no_color};
-use crate::core::bindings::Bindings;
 use crate::core::key_guard::KeyGuard;
 use crate::core::model::{ActivityKind, Model};
-use crate::domain::window::Windows;
 use crate::headless;
 use crate::protocol::{Observe, Operate};
 use crate::runtime::event_loop::{self, Backends, Clock, Ended};
@@ -64,20 +62,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     };
-    let windows = match Windows::from_config(&loaded.config.windows) {
-        Ok(w) => w,
-        Err(e) => {
-            errln!(
-                "{}: {e}",
-                loaded
-                    .source
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default()
-            );
-            return Ok(ExitCode::from(EXIT_USAGE));
-        }
-    };
+    let windows = loaded.windows.clone();
     let read_only = cli.backend.read_only || loaded.config.read_only;
     let fleet = match connect(&cli.backend, &loaded).await {
         Ok(f) => f,
@@ -173,8 +158,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
             if wants_no_color(cli.ui.no_color) {
                 theme = theme.no_color();
             }
-            let bindings =
-                Bindings::from_pairs(loaded.keymap.bindings().map(|(a, k)| (a, k.to_vec())));
+            let bindings = loaded.keymap.clone();
             let now = (fleet.clock)();
             let mut model = Model::new(now, bindings, windows, read_only);
             model.auto_release = loaded.config.auto_release;

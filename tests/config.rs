@@ -15,7 +15,7 @@ use ratatui::style::{Color, Modifier};
 use wavetop::config::keymap::KEYMAP_PRESETS;
 use wavetop::config::load::load_file;
 use wavetop::config::theme::THEME_PRESETS;
-use wavetop::config::{ConfigError, Keymap, Theme, check, load};
+use wavetop::config::{ConfigError, Theme, check, keymap, load};
 use wavetop::core::action::ActionName;
 use wavetop::core::key::Key;
 
@@ -228,7 +228,7 @@ fn a_valid_config_layers_partial_theme_and_keymap_on_presets() {
         high_contrast
     );
 
-    let vim = Keymap::preset("vim").unwrap();
+    let vim = keymap::preset("vim").unwrap();
     assert_eq!(
         loaded.keymap.keys_for(ActionName::Approve),
         &[Key::char('y')]
@@ -240,7 +240,7 @@ fn a_valid_config_layers_partial_theme_and_keymap_on_presets() {
         loaded.keymap.action_for(Key::char('j')),
         Some(ActionName::Down)
     );
-    for (action, keys) in loaded.keymap.bindings() {
+    for (action, keys) in loaded.keymap.all() {
         if !matches!(action, ActionName::Approve | ActionName::Rollback) {
             assert_eq!(keys, vim.keys_for(action), "{}", action.as_str());
         }
@@ -270,7 +270,7 @@ fn every_preset_loads_through_a_config_file() {
             .unwrap();
             let loaded = load(Some(&path)).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(loaded.theme, Theme::preset(theme).unwrap());
-            assert_eq!(loaded.keymap, Keymap::preset(keymap).unwrap());
+            assert_eq!(loaded.keymap, keymap::preset(keymap).unwrap());
         }
     }
     std::fs::remove_dir_all(&tmp).unwrap();

@@ -35,7 +35,7 @@ fn summary(loaded: &Loaded, default_path: Option<&Path>) -> String {
         .keymap
         .clone()
         .unwrap_or_else(|| format!("{DEFAULT_KEYMAP} (default)"));
-    let regions: Vec<&str> = config.windows.keys().map(String::as_str).collect();
+    let regions: Vec<&str> = loaded.windows.regions().collect();
     let windows = if regions.is_empty() {
         "0".to_string()
     } else {

@@ -19,10 +19,11 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::core::action::ActionName;
+use crate::core::bindings::Bindings;
 use crate::core::key::Key;
 
 use super::error::{ConfigError, Location, Related};
-use super::keymap::{DEFAULT_KEYMAP, KEYMAP_PRESETS, Keymap, preset_source_name};
+use super::keymap::{DEFAULT_KEYMAP, KEYMAP_PRESETS, preset_source_name};
 use super::source_text::SourceText;
 
 const KEY_NOTATION: &str =
@@ -39,15 +40,16 @@ struct Origin {
 
 /// The keys of each action, with where each key was written.
 type ActionKeys = Vec<(Key, Origin)>;
-type Bindings = BTreeMap<ActionName, ActionKeys>;
+/// Every action's keys after layering a file on what it inherits.
+type Layered = BTreeMap<ActionName, ActionKeys>;
 
 /// Loads a built-in preset; a preset without `inherits` stands alone.
-pub(crate) fn load_preset(source: &SourceText) -> Result<Keymap, ConfigError> {
+pub(crate) fn load_preset(source: &SourceText) -> Result<Bindings, ConfigError> {
     build(resolve(source, None, 0)?)
 }
 
 /// Loads a user keymap on top of its `inherits` preset (default `default`).
-pub(crate) fn load_user(source: &SourceText) -> Result<Keymap, ConfigError> {
+pub(crate) fn load_user(source: &SourceText) -> Result<Bindings, ConfigError> {
     build(resolve(source, Some(DEFAULT_KEYMAP), 0)?)
 }
 
@@ -70,7 +72,7 @@ fn resolve(
     source: &SourceText,
     default_base: Option<&str>,
     layer: usize,
-) -> Result<Bindings, ConfigError> {
+) -> Result<Layered, ConfigError> {
     let file = parse(source, layer)?;
     let base = match (&file.inherits, default_base) {
         (Some((name, span)), _) => {
@@ -98,7 +100,7 @@ fn resolve(
             None,
             layer + 1,
         )?,
-        None => Bindings::new(),
+        None => Layered::new(),
     };
     bindings.extend(file.own);
     Ok(bindings)
@@ -207,7 +209,7 @@ fn not_a_key(source: &SourceText, action: ActionName, value: &Spanned<DeValue<'_
 }
 
 /// Rejects a key bound to two actions, then builds the lookup tables.
-fn build(bindings: Bindings) -> Result<Keymap, ConfigError> {
+fn build(bindings: Layered) -> Result<Bindings, ConfigError> {
     let mut seen: HashMap<Key, (ActionName, &Origin)> = HashMap::new();
     for (action, keys) in &bindings {
         for (key, origin) in keys {
@@ -220,11 +222,9 @@ fn build(bindings: Bindings) -> Result<Keymap, ConfigError> {
             }
         }
     }
-    let keys = bindings
-        .into_iter()
-        .map(|(action, keys)| (action, keys.into_iter().map(|(key, _)| key).collect()))
-        .collect();
-    Ok(Keymap::from_bindings(keys))
+    Ok(Bindings::from_pairs(bindings.into_iter().map(
+        |(action, keys)| (action, keys.into_iter().map(|(key, _)| key).collect()),
+    )))
 }
 
 /// Reports a conflict at the binding written closest to the user (the
@@ -266,13 +266,13 @@ mod tests {
     use super::*;
     use crate::core::key::KeyCode;
 
-    fn user(text: &str) -> Result<Keymap, ConfigError> {
+    fn user(text: &str) -> Result<Bindings, ConfigError> {
         load_user(&SourceText::new("keys.toml", text))
     }
 
     #[test]
     fn a_partial_keymap_overrides_only_the_actions_it_names() {
-        let default = Keymap::default();
+        let default = crate::config::keymap::default_keymap();
         let keymap = user("[keys]\napprove = \"y\"\nrollback = []\n").unwrap();
         assert_eq!(keymap.action_for(Key::char('y')), Some(ActionName::Approve));
         assert_eq!(

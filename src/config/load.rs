@@ -10,18 +10,22 @@ use std::path::{Path, PathBuf};
 
 use super::error::{ConfigError, Related};
 use super::file_text::{ReadFailure, read_source};
-use super::keymap::{KEYMAP_PRESETS, Keymap};
+use super::keymap::{self, KEYMAP_PRESETS};
 use super::schema::ConfigFile;
 use super::source_text::{Seg, SourceText};
 use super::theme::{THEME_PRESETS, Theme};
 use super::{keymap_file, theme_file, windows};
+use crate::core::bindings::Bindings;
+use crate::domain::window::Windows;
 
 /// Everything the program needs from configuration, checked and resolved.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub config: ConfigFile,
     pub theme: Theme,
-    pub keymap: Keymap,
+    pub keymap: Bindings,
+    /// The off-hours windows of `config.windows`, checked and built.
+    pub windows: Windows,
     /// The config file read, or `None` when none exists and defaults apply.
     pub source: Option<PathBuf>,
 }
@@ -32,7 +36,8 @@ impl Loaded {
         Loaded {
             config: ConfigFile::default(),
             theme: Theme::default(),
-            keymap: Keymap::default(),
+            keymap: keymap::default_keymap(),
+            windows: Windows::default(),
             source: None,
         }
     }
@@ -101,19 +106,20 @@ pub fn load_file(path: &Path, explicit: bool) -> Result<Loaded, ConfigError> {
 /// keymap paths are taken from `base_dir`.
 pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigError> {
     let config: ConfigFile = toml::from_str(&source.text).map_err(|err| source.toml_error(&err))?;
-    windows::validate(&config, source)?;
+    let windows = windows::build(&config, source)?;
     let theme = match config.theme.as_deref() {
         None => Theme::default(),
         Some(value) => resolve_theme(value, source, base_dir)?,
     };
     let keymap = match config.keymap.as_deref() {
-        None => Keymap::default(),
+        None => keymap::default_keymap(),
         Some(value) => resolve_keymap(value, source, base_dir)?,
     };
     Ok(Loaded {
         config,
         theme,
         keymap,
+        windows,
         source: None,
     })
 }
@@ -135,10 +141,10 @@ fn resolve_keymap(
     value: &str,
     source: &SourceText,
     base_dir: &Path,
-) -> Result<Keymap, ConfigError> {
+) -> Result<Bindings, ConfigError> {
     let presets = names(KEYMAP_PRESETS);
     if !is_path(value) {
-        return Keymap::preset(value).ok_or_else(|| {
+        return keymap::preset(value).ok_or_else(|| {
             source
                 .error_at_value(&[Seg::Key("keymap")], format!("unknown keymap \"{value}\""))
                 .expected(format!("one of: {presets}, or a path to a .toml file"))
@@ -237,7 +243,7 @@ mod tests {
         let loaded = load_str(&SourceText::new("c.toml", ""), Path::new(".")).unwrap();
         assert_eq!(loaded.config, ConfigFile::default());
         assert_eq!(loaded.theme, Theme::preset("dark").unwrap());
-        assert_eq!(loaded.keymap, Keymap::preset("default").unwrap());
+        assert_eq!(loaded.keymap, keymap::preset("default").unwrap());
     }
 
     #[test]
@@ -245,7 +251,7 @@ mod tests {
         let text = "theme = \"high-contrast\"\nkeymap = \"vim\"\nread_only = true\n";
         let loaded = load_str(&SourceText::new("c.toml", text), Path::new(".")).unwrap();
         assert_eq!(loaded.theme, Theme::preset("high-contrast").unwrap());
-        assert_eq!(loaded.keymap, Keymap::preset("vim").unwrap());
+        assert_eq!(loaded.keymap, keymap::preset("vim").unwrap());
         assert!(loaded.config.read_only);
     }
 

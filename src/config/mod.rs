@@ -23,6 +23,5 @@ pub mod windows;
 
 pub use check::check;
 pub use error::ConfigError;
-pub use keymap::Keymap;
 pub use load::{Loaded, load};
 pub use theme::{Theme, wants_no_color};

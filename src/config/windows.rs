@@ -1,5 +1,6 @@
-//! Checks of `[windows.<region>]`: the values parse as strings, so their
-//! meaning is checked here, each error pointing at the offending value.
+//! `[windows.<region>]` turned into the domain's `Windows`: the values parse
+//! as strings, so their meaning is checked here, each error pointing at the
+//! offending value. These are the only parsers of window text.
 
 use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
@@ -7,6 +8,7 @@ use jiff::tz::TimeZone;
 use super::error::ConfigError;
 use super::schema::{ConfigFile, WindowConfig};
 use super::source_text::{Seg, SourceText};
+use crate::domain::window::{Window, Windows};
 
 const DAYS: &[(&str, Weekday)] = &[
     ("mon", Weekday::Monday),
@@ -19,7 +21,7 @@ const DAYS: &[(&str, Weekday)] = &[
 ];
 
 /// Parses a 24-hour `HH:MM` time, exactly two digits each.
-pub fn parse_hh_mm(text: &str) -> Option<Time> {
+fn parse_hh_mm(text: &str) -> Option<Time> {
     let (hours, minutes) = text.split_once(':')?;
     let two_digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
     if !two_digits(hours) || !two_digits(minutes) {
@@ -29,49 +31,41 @@ pub fn parse_hh_mm(text: &str) -> Option<Time> {
 }
 
 /// Parses a day name as written in `days`: `mon` .. `sun`.
-pub fn parse_weekday(text: &str) -> Option<Weekday> {
+fn parse_weekday(text: &str) -> Option<Weekday> {
     DAYS.iter()
         .find(|(name, _)| *name == text)
         .map(|(_, day)| *day)
 }
 
 /// Parses a `YYYY-MM-DD` calendar date that exists.
-pub fn parse_date(text: &str) -> Option<Date> {
-    let bytes = text.as_bytes();
-    let shape_ok = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-    if !shape_ok {
+fn parse_date(text: &str) -> Option<Date> {
+    let mut parts = text.split('-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits =
+        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !digits(year, 4) || !digits(month, 2) || !digits(day, 2) {
         return None;
     }
-    Date::new(
-        text[0..4].parse().ok()?,
-        text[5..7].parse().ok()?,
-        text[8..10].parse().ok()?,
-    )
-    .ok()
+    Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()
 }
 
-/// Checks every window of the config, reporting the first bad value.
-pub(crate) fn validate(config: &ConfigFile, source: &SourceText) -> Result<(), ConfigError> {
+/// Builds every window of the config, reporting the first bad value.
+pub(crate) fn build(config: &ConfigFile, source: &SourceText) -> Result<Windows, ConfigError> {
+    let mut windows = Windows::default();
     for (region, window) in &config.windows {
-        validate_window(region, window, source)?;
+        windows.insert(region.clone(), window_of(region, window, source)?);
     }
-    Ok(())
+    Ok(windows)
 }
 
-fn validate_window(
+fn window_of(
     region: &str,
     window: &WindowConfig,
     source: &SourceText,
-) -> Result<(), ConfigError> {
+) -> Result<Window, ConfigError> {
     let at = |field: &'static str| [Seg::Key("windows"), Seg::Key(region), Seg::Key(field)];
-    if TimeZone::get(&window.time_zone).is_err() {
-        return Err(source
+    let zone = TimeZone::get(&window.time_zone).map_err(|_| {
+        source
             .error_at_value(
                 &at("time_zone"),
                 format!(
@@ -79,22 +73,22 @@ fn validate_window(
                     window.time_zone
                 ),
             )
-            .expected(
-                "an IANA time zone name such as \"Europe/Lisbon\" or \"America/Sao_Paulo\"",
-            ));
-    }
-    for (field, value) in [("open", &window.open), ("close", &window.close)] {
-        if parse_hh_mm(value).is_none() {
-            return Err(source
+            .expected("an IANA time zone name such as \"Europe/Lisbon\" or \"America/Sao_Paulo\"")
+    })?;
+    let time = |field: &'static str, value: &str| {
+        parse_hh_mm(value).ok_or_else(|| {
+            source
                 .error_at_value(
                     &at(field),
                     format!("invalid time \"{value}\" for `windows.{region}.{field}`"),
                 )
-                .expected("HH:MM on a 24-hour clock, such as \"22:00\""));
-        }
-    }
-    if window.open == window.close {
-        return Err(source
+                .expected("HH:MM on a 24-hour clock, such as \"22:00\"")
+        })
+    };
+    let open = time("open", &window.open)?;
+    let close = time("close", &window.close)?;
+    let opening = Window::new(zone, open, close).ok_or_else(|| {
+        source
             .error_at_value(
                 &at("close"),
                 format!(
@@ -104,42 +98,42 @@ fn validate_window(
             )
             .expected(
                 "a close time different from the open time (earlier than open crosses midnight)",
-            ));
-    }
+            )
+    })?;
+    let item = |field: &'static str, index: usize| {
+        [
+            Seg::Key("windows"),
+            Seg::Key(region),
+            Seg::Key(field),
+            Seg::Index(index),
+        ]
+    };
+    let mut days = Vec::new();
     for (index, day) in window.days.iter().enumerate() {
-        if parse_weekday(day).is_none() {
-            let path = [
-                Seg::Key("windows"),
-                Seg::Key(region),
-                Seg::Key("days"),
-                Seg::Index(index),
-            ];
+        let weekday = parse_weekday(day).ok_or_else(|| {
             let names: Vec<&str> = DAYS.iter().map(|(name, _)| *name).collect();
-            return Err(source
+            source
                 .error_at_value(
-                    &path,
+                    &item("days", index),
                     format!("unknown day \"{day}\" in `windows.{region}.days`"),
                 )
-                .expected(format!("one of: {}", names.join(", "))));
-        }
+                .expected(format!("one of: {}", names.join(", ")))
+        })?;
+        days.push(weekday);
     }
+    let mut freeze = Vec::new();
     for (index, date) in window.freeze.iter().enumerate() {
-        if parse_date(date).is_none() {
-            let path = [
-                Seg::Key("windows"),
-                Seg::Key(region),
-                Seg::Key("freeze"),
-                Seg::Index(index),
-            ];
-            return Err(source
+        let parsed = parse_date(date).ok_or_else(|| {
+            source
                 .error_at_value(
-                    &path,
+                    &item("freeze", index),
                     format!("invalid date \"{date}\" in `windows.{region}.freeze`"),
                 )
-                .expected("an existing date written \"YYYY-MM-DD\", such as \"2026-12-24\""));
-        }
+                .expected("an existing date written \"YYYY-MM-DD\", such as \"2026-12-24\"")
+        })?;
+        freeze.push(parsed);
     }
-    Ok(())
+    Ok(opening.with_days(&days).with_freeze(freeze))
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use super::action::ActionName;
 use super::key::Key;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Built by the config from its keymap presets and files; `default()` binds
+/// nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Bindings {
     by_key: BTreeMap<Key, ActionName>,
     by_action: BTreeMap<ActionName, Vec<Key>>,

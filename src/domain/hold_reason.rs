@@ -22,8 +22,8 @@ use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 
-/// CodePipeline's limit on a disabled transition's reason.
-pub const MAX_REASON_LEN: usize = 300;
+use super::pipeline_limits::{MAX_TRANSITION_REASON, is_transition_reason_char};
+
 /// Longest `by` kept: identities are cut to this many characters.
 pub const MAX_BY_LEN: usize = 64;
 
@@ -45,17 +45,6 @@ pub struct HoldReason {
     pub note: String,
 }
 
-/// Whether CodePipeline accepts `c` in a transition reason.
-pub fn is_allowed_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!@ ().*?-".contains(c)
-}
-
-/// Whether CodePipeline accepts the whole text as a transition reason.
-pub fn is_valid_reason(reason: &str) -> bool {
-    let len = reason.chars().count();
-    (1..=MAX_REASON_LEN).contains(&len) && reason.chars().all(is_allowed_char)
-}
-
 /// Builds the reason for a hold. Never fails: `by` and `note` are sanitized
 /// and the result is cut to fit CodePipeline's rules.
 pub fn encode_hold(until: Option<Timestamp>, by: &str, note: &str, regions: &[String]) -> String {
@@ -73,11 +62,11 @@ pub fn encode_hold(until: Option<Timestamp>, by: &str, note: &str, regions: &[St
         .filter(|r| !r.is_empty())
         .collect();
     if !regions.is_empty() {
-        reason.push_str(&fit_regions(&regions, MAX_REASON_LEN - reason.len()));
+        reason.push_str(&fit_regions(&regions, MAX_TRANSITION_REASON - reason.len()));
     }
 
     let note = sanitize_note(note);
-    let room = MAX_REASON_LEN.saturating_sub(reason.len() + NOTE.len());
+    let room = MAX_TRANSITION_REASON.saturating_sub(reason.len() + NOTE.len());
     let note = note[..note.len().min(room)].trim_end();
     if !note.is_empty() {
         reason.push_str(NOTE);
@@ -131,7 +120,9 @@ pub fn sanitize_by(by: &str) -> String {
     for c in name.chars() {
         let mapped = match c {
             '_' => '-',
-            c if c.is_ascii_alphanumeric() || "!@.*?-".contains(c) => c,
+            // One token: the grammar separates fields with spaces and
+            // parentheses.
+            c if is_transition_reason_char(c) && !matches!(c, ' ' | '(' | ')') => c,
             c if c.is_ascii() => '.',
             _ => '?',
         };
@@ -155,7 +146,7 @@ pub fn sanitize_note(note: &str) -> String {
         .chars()
         .map(|c| match c {
             '_' => '-',
-            c if is_allowed_char(c) => c,
+            c if is_transition_reason_char(c) => c,
             c if c.is_ascii() || c.is_whitespace() => ' ',
             _ => '?',
         })

@@ -2,6 +2,7 @@ use jiff::Timestamp;
 use proptest::prelude::*;
 
 use super::*;
+use crate::domain::pipeline_limits::is_valid_transition_reason;
 
 fn ts(text: &str) -> Timestamp {
     text.parse().unwrap()
@@ -24,7 +25,7 @@ fn encodes_the_documented_shape_and_reads_it_back() {
         "wavetop hold until 2026-11-22T0300Z by OnCall.alice (eu-west-1 us-east-1) \
          note waiting for CAB ticket 42 see wiki holds"
     );
-    assert!(is_valid_reason(&reason));
+    assert!(is_valid_transition_reason(&reason));
     let hold = decode_hold(&reason).unwrap();
     assert_eq!(hold.until, Some(ts("2026-11-22T03:00:00Z")));
     assert_eq!(hold.by, "OnCall.alice");
@@ -75,7 +76,11 @@ fn a_long_region_list_is_cut_with_a_marker_and_the_prefix_survives() {
         &"n".repeat(500),
         &many,
     );
-    assert!(is_valid_reason(&reason), "{} chars", reason.len());
+    assert!(
+        is_valid_transition_reason(&reason),
+        "{} chars",
+        reason.len()
+    );
     assert!(reason.contains(" ...)"));
     let hold = decode_hold(&reason).unwrap();
     assert_eq!(hold.until, Some(ts("2030-01-01T00:00:00Z")));
@@ -104,7 +109,7 @@ proptest! {
         names in proptest::collection::vec(any::<String>(), 0..30),
     ) {
         let reason = encode_hold(until, &by, &note, &names);
-        prop_assert!(is_valid_reason(&reason), "{:?}", reason);
+        prop_assert!(is_valid_transition_reason(&reason), "{:?}", reason);
         let hold = decode_hold(&reason).expect("wavetop reads its own holds");
         prop_assert_eq!(hold.until, until.map(to_minute));
         prop_assert_eq!(&hold.by, &sanitize_by(&by));

@@ -8,6 +8,7 @@ pub mod grid;
 pub mod hold_reason;
 pub mod manual;
 pub mod pipeline_doc;
+pub mod pipeline_limits;
 pub mod regions;
 pub mod signed_text;
 pub mod synthetic;

@@ -3,10 +3,7 @@
 //! (its cut marked with `…`), never the attribution: AWS keeps these texts
 //! as the record of who approved, rejected or stopped.
 
-/// CodePipeline's limit on an approval summary (`PutApprovalResult`).
-pub const MAX_APPROVAL_SUMMARY: usize = 512;
-/// CodePipeline's limit on a stop reason (`StopPipelineExecution`).
-pub const MAX_STOP_REASON: usize = 200;
+use super::pipeline_limits::{MAX_APPROVAL_SUMMARY, MAX_STOP_REASON};
 
 /// `Approved by IDENTITY via wavetop: COMMENT`, at most 512 characters.
 pub fn approval_summary(verdict: &str, identity: &str, comment: &str) -> String {

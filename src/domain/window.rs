@@ -18,51 +18,24 @@
 //! DST change) count as one continuous opening.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime, Time, Weekday};
 use jiff::tz::TimeZone;
-
-use crate::config::schema::WindowConfig;
 
 /// How far ahead `next_opening` looks, in local days, beyond the frozen dates.
 /// A valid window opens at least weekly, so this is only reached when every
 /// occurrence in reach is frozen or squeezed out by DST.
 const SEARCH_DAYS: i64 = 400;
 
-/// A configuration value that does not describe a window.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WindowError {
-    /// The region whose window is wrong, when known.
-    pub region: Option<String>,
-    /// The field of the window table, e.g. `open` or `freeze[2]`.
-    pub field: String,
-    /// The offending value as written.
-    pub value: String,
-    pub reason: String,
-}
-
-impl fmt::Display for WindowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(region) = &self.region {
-            write!(f, "windows.{region}.")?;
-        }
-        write!(f, "{} = {:?}: {}", self.field, self.value, self.reason)
-    }
-}
-
-impl std::error::Error for WindowError {}
-
 /// A region's off-hours window, validated and ready to evaluate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Window {
     zone: TimeZone,
-    zone_name: String,
     open: Time,
     close: Time,
-    /// Indexed by `Weekday::to_monday_zero_offset`.
-    days: [bool; 7],
+    /// The opening weekdays, a bit each (see [`day_bit`]).
+    days: u8,
     freeze: BTreeSet<Date>,
 }
 
@@ -74,67 +47,37 @@ struct Occurrence {
 }
 
 impl Window {
-    pub fn from_config(config: &WindowConfig) -> Result<Window, WindowError> {
-        let error = |field: &str, value: &str, reason: String| WindowError {
-            region: None,
-            field: field.to_string(),
-            value: value.to_string(),
-            reason,
-        };
-        let zone = TimeZone::get(&config.time_zone).map_err(|_| {
-            error(
-                "time_zone",
-                &config.time_zone,
-                "not a known IANA time zone (e.g. Europe/Berlin)".to_string(),
-            )
-        })?;
-        let open =
-            parse_hhmm(&config.open).map_err(|reason| error("open", &config.open, reason))?;
-        let close =
-            parse_hhmm(&config.close).map_err(|reason| error("close", &config.close, reason))?;
-        if open == close {
-            return Err(error(
-                "close",
-                &config.close,
-                "equals `open`: a window needs a length (use e.g. 00:00 to 23:59 for a whole day)"
-                    .to_string(),
-            ));
-        }
-        let mut days = [config.days.is_empty(); 7];
-        for (i, day) in config.days.iter().enumerate() {
-            let weekday = parse_weekday(day).ok_or_else(|| {
-                error(
-                    &format!("days[{i}]"),
-                    day,
-                    "not a day of the week (mon, tue, wed, thu, fri, sat, sun)".to_string(),
-                )
-            })?;
-            days[weekday_index(weekday)] = true;
-        }
-        let mut freeze = BTreeSet::new();
-        for (i, date) in config.freeze.iter().enumerate() {
-            let parsed = parse_date(date).ok_or_else(|| {
-                error(
-                    &format!("freeze[{i}]"),
-                    date,
-                    "not a date YYYY-MM-DD".to_string(),
-                )
-            })?;
-            freeze.insert(parsed);
-        }
-        Ok(Window {
+    /// A window kept in `zone` that opens at `open` every day and closes at
+    /// `close`: the same day, or the next one when `close` is earlier.
+    /// `None` when `open` equals `close`: a window needs a length.
+    pub fn new(zone: TimeZone, open: Time, close: Time) -> Option<Window> {
+        (open != close).then(|| Window {
             zone,
-            zone_name: config.time_zone.clone(),
             open,
             close,
-            days,
-            freeze,
+            days: EVERY_DAY,
+            freeze: BTreeSet::new(),
         })
     }
 
-    /// The IANA name the window was configured with.
-    pub fn time_zone(&self) -> &str {
-        &self.zone_name
+    /// The same window opening only on `days`; an empty list keeps every day.
+    pub fn with_days(mut self, days: &[Weekday]) -> Window {
+        if !days.is_empty() {
+            self.days = days.iter().fold(0, |set, day| set | day_bit(*day));
+        }
+        self
+    }
+
+    /// The same window not opening on any of `dates` (local dates).
+    pub fn with_freeze(mut self, dates: impl IntoIterator<Item = Date>) -> Window {
+        self.freeze.extend(dates);
+        self
+    }
+
+    /// The IANA name of the window's zone; `None` only for a zone without
+    /// one (a fixed offset).
+    pub fn time_zone(&self) -> Option<&str> {
+        self.zone.iana_name()
     }
 
     pub fn zone(&self) -> &TimeZone {
@@ -185,7 +128,7 @@ impl Window {
     }
 
     fn opens_on(&self, date: Date) -> bool {
-        self.days[weekday_index(date.weekday())] && !self.freeze.contains(&date)
+        self.days & day_bit(date.weekday()) != 0 && !self.freeze.contains(&date)
     }
 
     /// The occurrence opening on `date`, if the window opens that day.
@@ -237,30 +180,24 @@ pub struct Windows {
 }
 
 impl Windows {
-    /// Validates every configured window; the error names the region.
-    pub fn from_config(config: &BTreeMap<String, WindowConfig>) -> Result<Windows, WindowError> {
-        let mut by_region = BTreeMap::new();
-        for (region, window) in config {
-            let window = Window::from_config(window).map_err(|mut e| {
-                e.region = Some(region.clone());
-                e
-            })?;
-            by_region.insert(region.clone(), window);
-        }
-        Ok(Windows { by_region })
-    }
-
     pub fn has_window(&self, region: &str) -> bool {
         self.get(region).is_some()
     }
 
     /// The IANA zone the region's window is kept in, when it has one.
     pub fn time_zone(&self, region: &str) -> Option<String> {
-        self.get(region).map(|w| w.time_zone().to_string())
+        self.get(region)
+            .and_then(Window::time_zone)
+            .map(str::to_string)
     }
 
     pub fn get(&self, region: &str) -> Option<&Window> {
         self.by_region.get(region)
+    }
+
+    /// The regions that have a window, in name order.
+    pub fn regions(&self) -> impl Iterator<Item = &str> {
+        self.by_region.keys().map(String::as_str)
     }
 
     pub fn insert(&mut self, region: impl Into<String>, window: Window) {
@@ -295,55 +232,11 @@ fn shift(date: Date, days: i64) -> Date {
         .unwrap_or(date)
 }
 
-fn weekday_index(weekday: Weekday) -> usize {
-    weekday.to_monday_zero_offset() as usize
-}
+/// The days a window opens on, one bit a weekday (bit 0 is Monday).
+const EVERY_DAY: u8 = 0b111_1111;
 
-/// Strict `HH:MM`, 24-hour clock.
-fn parse_hhmm(text: &str) -> Result<Time, String> {
-    let bytes = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| -> Option<i8> {
-        bytes
-            .get(range)
-            .filter(|d| d.iter().all(u8::is_ascii_digit))
-            .map(|d| ((d[0] - b'0') * 10 + (d[1] - b'0')) as i8)
-    };
-    if bytes.len() != 5 || bytes[2] != b':' {
-        return Err("not a time HH:MM (24-hour clock, e.g. 02:00 or 22:30)".to_string());
-    }
-    match (digits(0..2), digits(3..5)) {
-        (Some(hour), Some(minute)) if hour < 24 && minute < 60 => {
-            Ok(Time::constant(hour, minute, 0, 0))
-        }
-        _ => Err("not a time HH:MM (hours 00-23, minutes 00-59)".to_string()),
-    }
-}
-
-fn parse_weekday(text: &str) -> Option<Weekday> {
-    let lower = text.trim().to_ascii_lowercase();
-    let day = match lower.as_str() {
-        "mon" | "monday" => Weekday::Monday,
-        "tue" | "tuesday" => Weekday::Tuesday,
-        "wed" | "wednesday" => Weekday::Wednesday,
-        "thu" | "thursday" => Weekday::Thursday,
-        "fri" | "friday" => Weekday::Friday,
-        "sat" | "saturday" => Weekday::Saturday,
-        "sun" | "sunday" => Weekday::Sunday,
-        _ => return None,
-    };
-    Some(day)
-}
-
-fn parse_date(text: &str) -> Option<Date> {
-    let shape_ok = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    if !shape_ok {
-        return None;
-    }
-    text.parse::<Date>().ok()
+fn day_bit(weekday: Weekday) -> u8 {
+    1 << weekday.to_monday_zero_offset()
 }
 
 #[cfg(test)]

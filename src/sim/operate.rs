@@ -7,6 +7,9 @@ use super::pipeline::{PipelineSim, epoch};
 use super::world::SimWorld;
 use crate::domain::fleet::ExecutionStatus;
 use crate::domain::pipeline_doc::{StageExecution, TransitionState};
+use crate::domain::pipeline_limits::{
+    MAX_APPROVAL_SUMMARY, MAX_TRANSITION_REASON, is_valid_transition_reason,
+};
 use crate::protocol::{OperateCall, OperateOutcome, RetryMode, SourceError};
 
 /// Who the simulator's operate calls are made as.
@@ -154,10 +157,10 @@ fn put_approval(
         summary,
         identity,
     } = answer;
-    if summary.chars().count() > 512 {
-        return Err(SourceError::Other(
-            "ValidationException: the approval summary must be at most 512 characters".into(),
-        ));
+    if summary.chars().count() > MAX_APPROVAL_SUMMARY {
+        return Err(SourceError::Other(format!(
+            "ValidationException: the approval summary must be at most {MAX_APPROVAL_SUMMARY} characters"
+        )));
     }
     let s = stage_index(p, stage)?;
     let a = p.decl.stages[s]
@@ -276,13 +279,12 @@ fn retry(
     ))
 }
 
-/// DisableStageTransition's reason: 1 to 300 of `[a-zA-Z0-9!@ ()\.\*\?\-]`.
+/// DisableStageTransition refuses a reason outside its documented pattern.
 fn validate_reason(reason: &str) -> Result<(), SourceError> {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "!@ ().*?-".contains(c);
-    if reason.is_empty() || reason.chars().count() > 300 || !reason.chars().all(allowed) {
-        return Err(SourceError::Other(
-            "ValidationException: reason must be 1-300 characters of letters, digits, spaces and !@().*?-".into(),
-        ));
+    if !is_valid_transition_reason(reason) {
+        return Err(SourceError::Other(format!(
+            "ValidationException: reason must be 1-{MAX_TRANSITION_REASON} characters of letters, digits, spaces and !@().*?-"
+        )));
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use futures_util::FutureExt;
 use jiff::{SignedDuration, Timestamp};
 
 use wavetop::audit::AuditId;
-use wavetop::config::Keymap;
+use wavetop::config::keymap;
 use wavetop::core::bindings::Bindings;
 use wavetop::core::key::Key;
 use wavetop::core::key_guard::KEY_GUARD;
@@ -72,8 +72,7 @@ pub struct Console {
 }
 
 pub fn bindings(preset: &str) -> Bindings {
-    let keymap = Keymap::preset(preset).expect("preset keymap");
-    Bindings::from_pairs(keymap.bindings().map(|(a, k)| (a, k.to_vec())))
+    keymap::preset(preset).expect("preset keymap")
 }
 
 impl Console {

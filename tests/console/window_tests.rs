@@ -1,32 +1,23 @@
 //! Holds and approvals tied to a region's off-hours window, driven through
 //! update() with the clock moved by hand.
 
-use std::collections::BTreeMap;
-
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
-use wavetop::config::schema::WindowConfig;
 use wavetop::core::msg::Effect;
 use wavetop::domain::hold_reason::decode_hold;
-use wavetop::domain::window::Windows;
+use wavetop::domain::window::{Window, Windows};
 use wavetop::protocol::OperateCall;
 
 use crate::support::Console;
 
 /// A daily window in one region, as `[windows.<region>]` in the config would give it.
 pub(crate) fn windows(region: &str, zone: &str, open: &str, close: &str) -> Windows {
-    let mut map = BTreeMap::new();
-    map.insert(
-        region.to_string(),
-        WindowConfig {
-            time_zone: zone.into(),
-            open: open.into(),
-            close: close.into(),
-            days: vec![],
-            freeze: vec![],
-        },
-    );
-    Windows::from_config(&map).unwrap()
+    let zone = TimeZone::get(zone).unwrap();
+    let window = Window::new(zone, open.parse().unwrap(), close.parse().unwrap()).unwrap();
+    let mut windows = Windows::default();
+    windows.insert(region, window);
+    windows
 }
 
 /// Holds NorthAmerica (two regions: the wave name is typed) until us-west-2's

@@ -1,20 +1,17 @@
 use jiff::Timestamp;
 
 use super::*;
-use crate::config::schema::WindowConfig;
+use jiff::civil::{date, time};
+use jiff::tz::TimeZone;
+
 use crate::domain::window::Window;
 
 /// us-west-2 opens every night 22:00-02:00 UTC, except when the opening day
 /// is 2026-11-20.
 fn nightly_with_a_frozen_day() -> Windows {
-    let window = Window::from_config(&WindowConfig {
-        time_zone: "UTC".into(),
-        open: "22:00".into(),
-        close: "02:00".into(),
-        days: Vec::new(),
-        freeze: vec!["2026-11-20".into()],
-    })
-    .expect("a valid window");
+    let window = Window::new(TimeZone::UTC, time(22, 0, 0, 0), time(2, 0, 0, 0))
+        .expect("a window with a length")
+        .with_freeze([date(2026, 11, 20)]);
     let mut windows = Windows::default();
     windows.insert("us-west-2", window);
     windows

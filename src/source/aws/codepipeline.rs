@@ -12,6 +12,9 @@ use super::time::{to_epoch, to_timestamp};
 use crate::domain::current_run::ActionRun;
 use crate::domain::fleet::{Execution, ExecutionMode, ExecutionStatus, PipelineType};
 use crate::domain::pipeline_doc as doc;
+use crate::domain::pipeline_limits::{
+    MAX_APPROVAL_SUMMARY, MAX_STOP_REASON, MAX_TRANSITION_REASON, is_transition_reason_char,
+};
 use crate::protocol::{RetryMode, SourceError};
 
 /// Pages of ListPipelines read at most, 100 pipelines each.
@@ -22,13 +25,6 @@ pub const EXECUTIONS_PER_PIPELINE: i32 = 10;
 const ACTION_RUNS_PER_PAGE: i32 = 100;
 /// Pages of ListActionExecutions read at most for one pipeline execution.
 const MAX_ACTION_RUN_PAGES: usize = 10;
-
-/// Longest summary PutApprovalResult accepts.
-const APPROVAL_SUMMARY_MAX: usize = 512;
-/// Longest reason DisableStageTransition accepts.
-const TRANSITION_REASON_MAX: usize = 300;
-/// Longest reason StopPipelineExecution accepts.
-const STOP_REASON_MAX: usize = 200;
 
 pub async fn list_pipeline_names(client: &Client) -> Result<Vec<String>, SourceError> {
     let mut names = Vec::new();
@@ -345,21 +341,15 @@ pub fn clip(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
-/// DisableStageTransition accepts 1-300 characters of `[a-zA-Z0-9!@ ()\.\*\?\-]`;
-/// anything else (colons, commas, slashes) becomes a dash so a hold never
-/// fails on its wording.
+/// DisableStageTransition accepts only some characters (see
+/// `pipeline_limits`); anything else (colons, commas, slashes) becomes a
+/// dash so a hold never fails on its wording.
 pub fn transition_reason(reason: &str) -> String {
     let cleaned: String = reason
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "!@ ().*?-".contains(c) {
-                c
-            } else {
-                '-'
-            }
-        })
+        .map(|c| if is_transition_reason_char(c) { c } else { '-' })
         .collect();
-    let trimmed = clip(cleaned.trim(), TRANSITION_REASON_MAX);
+    let trimmed = clip(cleaned.trim(), MAX_TRANSITION_REASON);
     if trimmed.is_empty() {
         "held by wavetop".to_string()
     } else {
@@ -414,7 +404,7 @@ pub async fn put_approval_result(
     let state = get_pipeline_state(client, pipeline).await?;
     let token = approval_token(&state, stage, action)?;
     let result = sdk::ApprovalResult::builder()
-        .summary(clip(summary, APPROVAL_SUMMARY_MAX))
+        .summary(clip(summary, MAX_APPROVAL_SUMMARY))
         .status(if approved {
             sdk::ApprovalStatus::Approved
         } else {
@@ -516,7 +506,7 @@ pub async fn stop_execution(
         .pipeline_name(pipeline)
         .pipeline_execution_id(execution_id)
         .abandon(abandon)
-        .reason(clip(reason, STOP_REASON_MAX))
+        .reason(clip(reason, MAX_STOP_REASON))
         .send()
         .await
         .map_err(|e| map_sdk_error("codepipeline:StopPipelineExecution", e))?;
