@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 
 use crate::domain::fleet::{ExecutionStatus, Fleet, Stack, StageStatus};
+use crate::domain::stack_status::StackStatus;
 use crate::poll::scheduler::Activity;
 use crate::protocol::{Discovery, Observation};
 
@@ -27,7 +28,7 @@ pub fn apply_discovery(fleet: &mut Fleet, discovery: &Discovery, now: Timestamp)
                 name: r.name.clone(),
                 region: r.region.clone(),
                 flow: r.flow.clone(),
-                status: "UNKNOWN".to_string(),
+                status: StackStatus::unknown(),
                 status_reason: None,
                 events: Vec::new(),
                 fetched_at: now,
@@ -59,7 +60,7 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
         Observation::Stacks { region, stacks } => {
             let mut moving = false;
             for obs in stacks {
-                moving |= obs.status.ends_with("_IN_PROGRESS");
+                moving |= obs.status.is_in_progress();
                 let idx = match fleet
                     .stacks
                     .iter()
@@ -71,7 +72,7 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
                             name: obs.name.clone(),
                             region: region.clone(),
                             flow: obs.flow.clone(),
-                            status: String::new(),
+                            status: StackStatus::unknown(),
                             status_reason: None,
                             events: Vec::new(),
                             fetched_at: now,

@@ -10,5 +10,6 @@ pub mod manual;
 pub mod pipeline_doc;
 pub mod regions;
 pub mod signed_text;
+pub mod stack_status;
 pub mod synthetic;
 pub mod window;

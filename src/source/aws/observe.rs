@@ -281,7 +281,7 @@ impl AwsBackend {
                     status: info
                         .as_ref()
                         .map(|i| i.status.clone())
-                        .unwrap_or_else(|| STACK_MISSING.to_string()),
+                        .unwrap_or_else(|| STACK_MISSING.into()),
                     status_reason: info.and_then(|i| i.reason),
                     new_events,
                 });
@@ -326,7 +326,7 @@ impl AwsBackend {
                 last_event_id,
                 info: Some(info.unwrap_or_else(|| StackInfo {
                     name: id.name.clone(),
-                    status: STACK_MISSING.to_string(),
+                    status: STACK_MISSING.into(),
                     reason: None,
                     changed_at: None,
                 })),
