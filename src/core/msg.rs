@@ -54,8 +54,9 @@ pub enum Effect {
         target: OpTarget,
         calls: Vec<OperateCall>,
         /// What the decision rests on: read again right before the first
-        /// call, which goes out only if it still holds.
-        guard: Guard,
+        /// call, which goes out only if it still holds. Boxed: it is by far
+        /// the largest part of any effect.
+        guard: Box<Guard>,
     },
     Quit,
 }

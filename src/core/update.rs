@@ -691,7 +691,7 @@ fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Ve
         .clone()
         .unwrap_or_else(|| "unknown".to_string());
     let calls = intent.calls(comment, &identity);
-    let guard = guard_for(&model.fleet, &intent);
+    let guard = Box::new(guard_for(&model.fleet, &intent));
     let op_id = model.next_op_id;
     model.next_op_id += 1;
     model.in_flight_ops.push(InFlightOp {

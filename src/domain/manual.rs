@@ -135,7 +135,10 @@ mod tests {
             stack_action_status(&"UPDATE_ROLLBACK_COMPLETE".into()),
             ActionStatus::Failed
         );
-        assert_eq!(stack_action_status(&"CREATE_FAILED".into()), ActionStatus::Failed);
+        assert_eq!(
+            stack_action_status(&"CREATE_FAILED".into()),
+            ActionStatus::Failed
+        );
         assert_eq!(
             stack_action_status(&"DELETE_COMPLETE".into()),
             ActionStatus::NotStarted

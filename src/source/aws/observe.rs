@@ -237,7 +237,11 @@ impl AwsBackend {
         )))
     }
 
-    async fn poll_stacks(&self, region: &str, poll_key: &PollKey) -> Result<Observation, SourceError> {
+    async fn poll_stacks(
+        &self,
+        region: &str,
+        poll_key: &PollKey,
+    ) -> Result<Observation, SourceError> {
         let tracked: Vec<_> = self
             .lock_state()
             .stacks
@@ -415,7 +419,11 @@ impl AwsBackend {
         })
     }
 
-    async fn poll_replication(&self, table: &str, poll_key: &PollKey) -> Result<Observation, SourceError> {
+    async fn poll_replication(
+        &self,
+        table: &str,
+        poll_key: &PollKey,
+    ) -> Result<Observation, SourceError> {
         let table_ref = self
             .lock_state()
             .tables
