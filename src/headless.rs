@@ -197,7 +197,7 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         // Decided on the fleet read above; another operator may act between
         // that read and these calls, so the guard reads it again first.
         let guard = guard_for(&fleet, &p.intent);
-        let target = p.intent.target();
+        let target = p.intent.target().to_string();
         let op = Operation {
             identity: &identity,
             intent: p.intent.title(),

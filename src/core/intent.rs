@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 
+use crate::core::op_target::OpTarget;
 use crate::domain::hold_reason::encode_hold;
 use crate::domain::signed_text::{approval_summary, stop_reason};
 use crate::protocol::{OperateCall, RetryMode};
@@ -106,7 +107,7 @@ impl Intent {
 
     /// The region or wave the calls act on, for the audit log and the
     /// one-operation-per-target rule.
-    pub fn target(&self) -> String {
+    pub fn target(&self) -> OpTarget {
         match self {
             Intent::Approve {
                 pipeline,
@@ -125,9 +126,11 @@ impl Intent {
                 stage,
                 region,
                 ..
-            } => {
-                format!("{pipeline}/{stage}/{region}")
-            }
+            } => OpTarget::Gate {
+                pipeline: pipeline.clone(),
+                stage: stage.clone(),
+                region: region.clone(),
+            },
             Intent::Retry {
                 pipeline, stage, ..
             }
@@ -139,15 +142,21 @@ impl Intent {
             }
             | Intent::Rollback {
                 pipeline, stage, ..
-            } => format!("{pipeline}/{stage}"),
+            } => OpTarget::Stage {
+                pipeline: pipeline.clone(),
+                stage: stage.clone(),
+            },
             Intent::Stop {
                 pipeline,
                 execution_id,
                 ..
-            } => format!("{pipeline}@{execution_id}"),
-            Intent::Drain { region, .. } | Intent::Restore { region, .. } => {
-                format!("dns/{region}")
-            }
+            } => OpTarget::Execution {
+                pipeline: pipeline.clone(),
+                execution_id: execution_id.clone(),
+            },
+            Intent::Drain { region, .. } | Intent::Restore { region, .. } => OpTarget::Dns {
+                region: region.clone(),
+            },
         }
     }
 

@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 
 use crate::domain::fleet::{ExecutionStatus, Fleet, Stack, StageStatus};
+use crate::domain::stack_status::StackStatus;
 use crate::poll::scheduler::Activity;
 use crate::protocol::{Discovery, Observation};
 
@@ -27,7 +28,7 @@ pub fn apply_discovery(fleet: &mut Fleet, discovery: &Discovery, now: Timestamp)
                 name: r.name.clone(),
                 region: r.region.clone(),
                 flow: r.flow.clone(),
-                status: "UNKNOWN".to_string(),
+                status: StackStatus::unknown(),
                 status_reason: None,
                 events: Vec::new(),
                 fetched_at: now,
@@ -59,27 +60,30 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
         Observation::Stacks { region, stacks } => {
             let mut moving = false;
             for obs in stacks {
-                moving |= obs.status.ends_with("_IN_PROGRESS");
-                let idx = match fleet
+                moving |= obs.status.is_in_progress();
+                let known = fleet
                     .stacks
                     .iter()
-                    .position(|s| s.region == region && s.name == obs.name)
-                {
-                    Some(i) => i,
-                    None => {
-                        fleet.stacks.push(Stack {
-                            name: obs.name.clone(),
-                            region: region.clone(),
-                            flow: obs.flow.clone(),
-                            status: String::new(),
-                            status_reason: None,
-                            events: Vec::new(),
-                            fetched_at: now,
-                        });
-                        fleet.stacks.len() - 1
-                    }
+                    .position(|s| s.region == region && s.name == obs.name);
+                if known.is_none() {
+                    fleet.stacks.push(Stack {
+                        name: obs.name.clone(),
+                        region: region.clone(),
+                        flow: obs.flow.clone(),
+                        status: StackStatus::unknown(),
+                        status_reason: None,
+                        events: Vec::new(),
+                        fetched_at: now,
+                    });
+                }
+                // The stack found, or the one just pushed.
+                let slot = match known {
+                    Some(i) => fleet.stacks.get_mut(i),
+                    None => fleet.stacks.last_mut(),
                 };
-                let stack = &mut fleet.stacks[idx];
+                let Some(stack) = slot else {
+                    continue;
+                };
                 stack.status = obs.status;
                 stack.status_reason = obs.status_reason;
                 stack.fetched_at = now;

@@ -13,6 +13,7 @@ pub mod merge;
 pub mod model;
 pub mod msg;
 pub mod nav;
+pub mod op_target;
 pub mod operator;
 pub mod recheck;
 pub mod rows;

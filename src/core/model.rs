@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use super::bindings::Bindings;
 use super::confirm::Confirmation;
 use super::key_guard::KeyGuard;
+use super::op_target::OpTarget;
 use crate::domain::fleet::{Fleet, Flow};
 use crate::domain::window::Windows;
 use crate::poll::scheduler::{Cadence, PollScheduler};
@@ -85,7 +86,7 @@ pub const MIN_HEIGHT: u16 = 10;
 #[derive(Debug, Clone, PartialEq)]
 pub struct InFlightOp {
     pub id: u64,
-    pub target: String,
+    pub target: OpTarget,
     pub calls: Vec<crate::protocol::OperateCall>,
     /// What the operator confirmed, to propose again if the fleet changed.
     pub intent: crate::core::intent::Intent,
@@ -148,7 +149,7 @@ pub struct Model {
     pub next_op_id: u64,
     /// When wavetop last tried to release each hold by itself, so a release
     /// that fails is tried again a minute later, not on every tick.
-    pub auto_release_attempts: Vec<(String, Timestamp)>,
+    pub auto_release_attempts: Vec<(OpTarget, Timestamp)>,
     pub deferred_approvals: Vec<DeferredApproval>,
     /// Gates, transitions and actions changed by another identity lately.
     pub foreign_changes: Vec<crate::core::foreign::ForeignChange>,

@@ -1,6 +1,7 @@
 //! What flows into update() and what comes out of it.
 
 use crate::core::key::Key;
+use crate::core::op_target::OpTarget;
 use crate::core::recheck::Guard;
 use crate::protocol::{Discovery, Observation, OperateCall, OperateOutcome, PollKey, SourceError};
 
@@ -50,11 +51,12 @@ pub enum Effect {
         /// What the operator asked for, in words, for the audit log.
         intent: String,
         /// The region or wave the calls act on.
-        target: String,
+        target: OpTarget,
         calls: Vec<OperateCall>,
         /// What the decision rests on: read again right before the first
-        /// call, which goes out only if it still holds.
-        guard: Guard,
+        /// call, which goes out only if it still holds. Boxed: it is by far
+        /// the largest part of any effect.
+        guard: Box<Guard>,
     },
     Quit,
 }

@@ -662,12 +662,7 @@ fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Ve
     }
     // DNS changes are judged against the health they leave behind: one at a
     // time, so two drains cannot each think the other region still serves.
-    if target.starts_with("dns/")
-        && model
-            .in_flight_ops
-            .iter()
-            .any(|op| op.target.starts_with("dns/"))
-    {
+    if target.is_dns() && model.in_flight_ops.iter().any(|op| op.target.is_dns()) {
         model.flash(format!(
             "{target}: wait for the DNS change in flight to finish"
         ));
@@ -678,7 +673,7 @@ fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Ve
         .clone()
         .unwrap_or_else(|| "unknown".to_string());
     let calls = intent.calls(comment, &identity);
-    let guard = guard_for(&model.fleet, &intent);
+    let guard = Box::new(guard_for(&model.fleet, &intent));
     let op_id = model.next_op_id;
     model.next_op_id += 1;
     model.in_flight_ops.push(InFlightOp {

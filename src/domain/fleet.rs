@@ -4,6 +4,8 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::stack_status::StackStatus;
+
 /// A datum together with the moment it was read from its source, so every
 /// view can tell how old what it shows is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -368,7 +370,7 @@ pub struct Stack {
     /// The flow this stack belongs to.
     pub flow: String,
     /// CloudFormation stack status, e.g. UPDATE_IN_PROGRESS.
-    pub status: String,
+    pub status: StackStatus,
     pub status_reason: Option<String>,
     /// Newest first, bounded.
     pub events: Vec<StackEvent>,
@@ -377,12 +379,12 @@ pub struct Stack {
 
 impl Stack {
     pub fn rollback_in_progress(&self) -> bool {
-        self.status.ends_with("ROLLBACK_IN_PROGRESS")
+        self.status.is_rolling_back()
     }
 
     /// The newest event that failed, which names the resource to blame.
     pub fn failing_event(&self) -> Option<&StackEvent> {
-        self.events.iter().find(|e| e.status.ends_with("_FAILED"))
+        self.events.iter().find(|e| e.status.is_failed())
     }
 }
 
@@ -392,7 +394,8 @@ pub struct StackEvent {
     pub timestamp: Timestamp,
     pub logical_id: String,
     pub resource_type: String,
-    pub status: String,
+    /// CloudFormation resource status, e.g. UPDATE_FAILED.
+    pub status: StackStatus,
     pub reason: Option<String>,
 }
 

@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 
 use super::fleet::{Action, ActionStatus, Cell, StageStatus, Transition, Wave};
+use super::stack_status::StackStatus;
 
 /// The name of the one wave of a flow without a pipeline.
 pub const MANUAL_WAVE: &str = "manual";
@@ -14,8 +15,8 @@ pub const MANUAL_WAVE: &str = "manual";
 pub struct StackDeploy {
     pub name: String,
     pub region: String,
-    /// CloudFormation's stack status; None until the stack was read.
-    pub status: Option<String>,
+    /// CloudFormation's stack status; unknown until the stack was read.
+    pub status: StackStatus,
     /// Why the last deployment failed, when it did.
     pub failure: Option<String>,
     /// When the stack last changed state.
@@ -25,12 +26,12 @@ pub struct StackDeploy {
 
 /// A stack status as the state of a deployment. A rollback, under way or
 /// done, is a failed deployment; a deleted or missing stack was never deployed.
-pub fn stack_action_status(status: &str) -> ActionStatus {
-    if status.contains("ROLLBACK") || status.ends_with("_FAILED") {
+pub fn stack_action_status(status: &StackStatus) -> ActionStatus {
+    if status.is_rollback() || status.is_failed() {
         ActionStatus::Failed
-    } else if status.ends_with("_IN_PROGRESS") {
+    } else if status.is_in_progress() {
         ActionStatus::InProgress
-    } else if status.ends_with("_COMPLETE") && status != "DELETE_COMPLETE" {
+    } else if status.is_complete() && !status.is_deleted() {
         ActionStatus::Succeeded
     } else {
         ActionStatus::NotStarted
@@ -77,11 +78,7 @@ pub fn manual_wave(stacks: &[StackDeploy]) -> Wave {
 }
 
 fn stack_action(s: &StackDeploy) -> Action {
-    let status = s
-        .status
-        .as_deref()
-        .map(stack_action_status)
-        .unwrap_or(ActionStatus::NotStarted);
+    let status = stack_action_status(&s.status);
     let running = status == ActionStatus::InProgress;
     Action {
         name: s.name.clone(),
@@ -96,8 +93,7 @@ fn stack_action(s: &StackDeploy) -> Action {
             .filter(|_| !running && status != ActionStatus::NotStarted),
         external_url: s.external_url.clone(),
         error: (status == ActionStatus::Failed)
-            .then(|| s.failure.clone().or_else(|| s.status.clone()))
-            .flatten(),
+            .then(|| s.failure.clone().unwrap_or_else(|| s.status.to_string())),
         approval: None,
         stack_name: Some(s.name.clone()),
         updated_by: None,
@@ -114,7 +110,7 @@ mod tests {
         StackDeploy {
             name: "billing-api".into(),
             region: region.into(),
-            status: status.map(String::from),
+            status: status.map(StackStatus::from).unwrap_or_default(),
             failure: Some("Resource handler returned message: rate exceeded".into()),
             changed_at: Some(Timestamp::from_second(1_800_000_000).unwrap()),
             external_url: None,
@@ -124,29 +120,36 @@ mod tests {
     #[test]
     fn stack_statuses_read_as_deployments() {
         assert_eq!(
-            stack_action_status("UPDATE_COMPLETE"),
+            stack_action_status(&"UPDATE_COMPLETE".into()),
             ActionStatus::Succeeded
         );
         assert_eq!(
-            stack_action_status("UPDATE_IN_PROGRESS"),
+            stack_action_status(&"UPDATE_IN_PROGRESS".into()),
             ActionStatus::InProgress
         );
         assert_eq!(
-            stack_action_status("UPDATE_ROLLBACK_IN_PROGRESS"),
+            stack_action_status(&"UPDATE_ROLLBACK_IN_PROGRESS".into()),
             ActionStatus::Failed
         );
         assert_eq!(
-            stack_action_status("UPDATE_ROLLBACK_COMPLETE"),
+            stack_action_status(&"UPDATE_ROLLBACK_COMPLETE".into()),
             ActionStatus::Failed
         );
-        assert_eq!(stack_action_status("CREATE_FAILED"), ActionStatus::Failed);
         assert_eq!(
-            stack_action_status("DELETE_COMPLETE"),
+            stack_action_status(&"CREATE_FAILED".into()),
+            ActionStatus::Failed
+        );
+        assert_eq!(
+            stack_action_status(&"DELETE_COMPLETE".into()),
+            ActionStatus::NotStarted
+        );
+        assert_eq!(
+            stack_action_status(&StackStatus::unknown()),
             ActionStatus::NotStarted
         );
         // What the AWS adapter reports for a tracked stack that does not exist (yet).
         assert_eq!(
-            stack_action_status("DOES_NOT_EXIST"),
+            stack_action_status(&"DOES_NOT_EXIST".into()),
             ActionStatus::NotStarted
         );
     }

@@ -11,5 +11,6 @@ pub mod pipeline_doc;
 pub mod pipeline_limits;
 pub mod regions;
 pub mod signed_text;
+pub mod stack_status;
 pub mod synthetic;
 pub mod window;

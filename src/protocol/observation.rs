@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::fleet::{CheckerObservation, Flow, GlobalTable, HealthCheck, StackEvent};
+use crate::domain::stack_status::StackStatus;
 
 /// A stack as one poll saw it. `new_events` holds only the events newer than
 /// the last one a previous poll returned, newest first.
@@ -11,7 +12,7 @@ pub struct StackObservation {
     pub flow: String,
     pub region: String,
     pub name: String,
-    pub status: String,
+    pub status: StackStatus,
     pub status_reason: Option<String>,
     pub new_events: Vec<StackEvent>,
 }

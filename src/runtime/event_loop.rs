@@ -190,7 +190,7 @@ fn spawn_effect(
                 let op = Operation {
                     identity: &identity,
                     intent: &intent,
-                    target: &target,
+                    target: &target.to_string(),
                     calls: &calls,
                     guard: &guard,
                 };

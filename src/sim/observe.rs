@@ -147,7 +147,7 @@ fn pipeline_summary(p: &PipelineSim) -> Pipeline {
 /// A hand-deployed flow has no pipeline: one wave whose cell per region
 /// mirrors that region's stack, as the domain builds it for any backend.
 fn stack_deploy(s: &StackSim) -> StackDeploy {
-    let running = s.status.ends_with("_IN_PROGRESS");
+    let running = s.status.is_in_progress();
     // A running deployment started at its stack-level IN_PROGRESS event; a
     // finished one changed state at its newest event.
     let changed_at = if running {
@@ -164,11 +164,11 @@ fn stack_deploy(s: &StackSim) -> StackDeploy {
     StackDeploy {
         name: s.name.clone(),
         region: s.region.clone(),
-        status: Some(s.status.clone()),
+        status: s.status.clone(),
         failure: s
             .events
             .iter()
-            .find(|e| e.status.ends_with("_FAILED"))
+            .find(|e| e.status.is_failed())
             .and_then(|e| e.reason.clone()),
         changed_at,
         external_url: Some(format!(

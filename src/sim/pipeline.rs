@@ -394,7 +394,7 @@ impl PipelineSim {
                     let why = stack
                         .events
                         .iter()
-                        .find(|e| e.status.ends_with("_FAILED"))
+                        .find(|e| e.status.is_failed())
                         .and_then(|e| e.reason.clone())
                         .unwrap_or_default();
                     Some(Err(format!(

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::rng::SimRng;
 use super::spec::StackSpec;
 use crate::domain::fleet::StackEvent;
+use crate::domain::stack_status::StackStatus;
 
 /// How many events a stack keeps, newest first (DescribeStackEvents pages further back).
 const EVENT_HISTORY: usize = 120;
@@ -17,7 +18,7 @@ pub struct StackSim {
     pub flow: String,
     pub region: String,
     pub name: String,
-    pub status: String,
+    pub status: StackStatus,
     pub status_reason: Option<String>,
     pub resources: Vec<(String, String)>,
     /// Newest first.
@@ -61,7 +62,7 @@ impl StackSim {
             flow: spec.flow.clone(),
             region: spec.region.clone(),
             name: spec.name.clone(),
-            status: "CREATE_COMPLETE".to_string(),
+            status: "CREATE_COMPLETE".into(),
             status_reason: None,
             resources: spec.resources.clone(),
             events: Vec::new(),
@@ -71,12 +72,12 @@ impl StackSim {
 
     /// True while an update is being played out.
     pub fn busy(&self) -> bool {
-        !self.script.is_empty() || self.status.ends_with("_IN_PROGRESS")
+        !self.script.is_empty() || self.status.is_in_progress()
     }
 
     /// Whether the last update ended well (only meaningful when not busy).
     pub fn last_update_succeeded(&self) -> bool {
-        !self.status.contains("ROLLBACK") && !self.status.ends_with("_FAILED")
+        !self.status.is_rollback() && !self.status.is_failed()
     }
 
     /// Scripts an update starting at `start` lasting about `duration`. With
@@ -210,7 +211,7 @@ impl StackSim {
                 timestamp: at,
                 logical_id: self.name.clone(),
                 resource_type: "AWS::CloudFormation::Stack".to_string(),
-                status: status.to_string(),
+                status: status.into(),
                 reason: reason.map(str::to_string),
             },
             stack_status: true,
@@ -255,7 +256,7 @@ fn resource_event(
             timestamp: at,
             logical_id: logical.to_string(),
             resource_type: ty.to_string(),
-            status: status.to_string(),
+            status: status.into(),
             reason,
         },
         stack_status: false,

@@ -320,7 +320,7 @@ fn stack_lines<'a>(
     let mut lines = vec![Line::from(vec![
         Span::styled(format!(" stack {} ", stack.name), theme.title),
         Span::styled(
-            stack.status.clone(),
+            stack.status.to_string(),
             event_style(theme, &stack.status).add_modifier(Modifier::BOLD),
         ),
         Span::styled(
@@ -348,7 +348,7 @@ fn stack_lines<'a>(
                 format!("  {} ", e.timestamp.strftime("%H:%M:%S")),
                 theme.dim,
             ),
-            Span::styled(pad(&e.status, 37), event_style(theme, &e.status)),
+            Span::styled(pad(e.status.as_str(), 37), event_style(theme, &e.status)),
             Span::styled(pad(&e.logical_id, 26), theme.base),
             Span::styled(e.reason.clone().unwrap_or_default(), theme.dim),
         ]));

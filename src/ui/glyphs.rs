@@ -5,6 +5,7 @@ use ratatui::style::Style;
 
 use crate::config::theme::Theme;
 use crate::domain::fleet::{ActionStatus, CellStatus, ExecutionStatus, HealthStatus};
+use crate::domain::stack_status::StackStatus;
 
 /// Marks a cell that another identity changed lately (see `core::foreign`).
 pub const CHANGED_ELSEWHERE: &str = "✎";
@@ -94,30 +95,30 @@ pub fn health_style(theme: &Theme, status: HealthStatus, inverted: bool) -> Styl
 }
 
 /// A CloudFormation stack status in a few letters, worst news loudest.
-pub fn stack_short(status: &str) -> &'static str {
-    if status.ends_with("ROLLBACK_IN_PROGRESS") {
+pub fn stack_short(status: &StackStatus) -> &'static str {
+    if status.is_rolling_back() {
         "ROLLBACK"
-    } else if status.ends_with("ROLLBACK_COMPLETE") || status.ends_with("ROLLBACK_FAILED") {
+    } else if status.is_rolled_back() {
         "rolled back"
-    } else if status.ends_with("_FAILED") {
+    } else if status.is_failed() {
         "STACK FAIL"
-    } else if status.ends_with("_IN_PROGRESS") {
+    } else if status.is_in_progress() {
         "updating"
-    } else if status.ends_with("_COMPLETE") {
+    } else if status.is_complete() {
         "stack ok"
-    } else if status.is_empty() || status == "UNKNOWN" {
+    } else if status.is_unknown() {
         "stack ?"
     } else {
         "stack"
     }
 }
 
-pub fn event_style(theme: &Theme, status: &str) -> Style {
-    if status.contains("ROLLBACK") {
+pub fn event_style(theme: &Theme, status: &StackStatus) -> Style {
+    if status.is_rollback() {
         theme.event_rollback
-    } else if status.ends_with("_FAILED") {
+    } else if status.is_failed() {
         theme.event_failed
-    } else if status.ends_with("_IN_PROGRESS") {
+    } else if status.is_in_progress() {
         theme.event_in_progress
     } else {
         theme.event_complete
@@ -225,6 +226,9 @@ mod tests {
             "▁█",
             "only the last values"
         );
-        assert_eq!(stack_short("UPDATE_ROLLBACK_IN_PROGRESS"), "ROLLBACK");
+        assert_eq!(
+            stack_short(&"UPDATE_ROLLBACK_IN_PROGRESS".into()),
+            "ROLLBACK"
+        );
     }
 }

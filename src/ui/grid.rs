@@ -388,7 +388,7 @@ fn draw_cell(
         .and_then(|n| model.fleet.stack(&cell.region, n))
     {
         let short = stack_short(&stack.status);
-        let style = if stack.rollback_in_progress() || stack.status.ends_with("FAILED") {
+        let style = if stack.rollback_in_progress() || stack.status.is_failed() {
             theme.status_failed
         } else {
             theme.dim

@@ -194,7 +194,7 @@ async fn a_denied_lookup_is_said_and_the_times_still_place_what_they_can() {
     );
     let errors = backend.partial_errors();
     assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0].0, "pipeline api");
+    assert_eq!(errors[0].0, PollKey::Flow { flow: "api".into() });
     assert!(
         matches!(&errors[0].1, SourceError::AccessDenied(m) if m.contains("ListActionExecutions")),
         "{:?}",

@@ -343,7 +343,7 @@ async fn a_denied_state_read_still_shows_the_structure_and_records_why() {
     assert_eq!(flow.executions.len(), 2);
     let errors = backend.partial_errors();
     assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0].0, "pipeline api");
+    assert_eq!(errors[0].0, PollKey::Flow { flow: "api".into() });
     assert!(matches!(errors[0].1, SourceError::AccessDenied(_)));
 }
 

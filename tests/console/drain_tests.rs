@@ -134,3 +134,24 @@ fn an_open_drain_dialog_is_planned_again_on_each_health_read() {
     );
     assert!(inversions_sent(&c).is_empty());
 }
+
+#[test]
+fn a_second_dns_change_waits_for_the_one_in_flight() {
+    let mut c = Console::at_minutes(10);
+    let [first, second, ..] = ORDERS_REGIONS;
+    c.run_operations = false;
+    for region in [first, second] {
+        c.navigate(FLOW, "UsEast1", region);
+        c.keys("d");
+        assert!(c.model.confirmation.is_some(), "{region}: drain allowed");
+        c.type_text(region);
+        c.keys("tab right enter");
+        c.pause_after_dialog();
+    }
+    assert_eq!(c.held_back.len(), 1, "only the first drain is sent");
+    let flash = &c.model.flash.as_ref().expect("told").1;
+    assert_eq!(
+        flash,
+        &format!("dns/{second}: wait for the DNS change in flight to finish")
+    );
+}

@@ -167,7 +167,7 @@ impl Console {
                         let op = Operation {
                             identity: "test",
                             intent: &intent,
-                            target: &target,
+                            target: &target.to_string(),
                             calls: &calls,
                             guard: &guard,
                         };

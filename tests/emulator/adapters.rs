@@ -132,10 +132,11 @@ async fn discovers_and_polls_a_seeded_fleet() {
     assert_eq!(polled.waves.len(), 2);
     assert_eq!(polled.executions.len(), 1);
     assert_eq!(polled.executions[0].trigger, "StartPipelineExecution");
-    let state_error = backend
-        .partial_errors()
-        .into_iter()
-        .find(|(k, _)| k == &format!("pipeline {pipeline}"));
+    let state_error = backend.partial_errors().into_iter().find(|(k, _)| {
+        *k == PollKey::Flow {
+            flow: pipeline.clone(),
+        }
+    });
     assert!(
         matches!(&state_error, Some((_, SourceError::Unreachable(m))) if m == "codepipeline:GetPipelineState: unreadable answer (HTTP 500)"),
         "{state_error:?}"
@@ -210,7 +211,10 @@ async fn discovers_and_polls_a_seeded_fleet() {
     // Status comes from CloudWatch; when the emulator cannot answer it, it is unknown and the reason recorded.
     if use1.status == HealthStatus::Unknown {
         assert!(
-            backend.partial_errors().iter().any(|(k, _)| k == "health"),
+            backend
+                .partial_errors()
+                .iter()
+                .any(|(k, _)| *k == PollKey::Health),
             "{:?}",
             backend.partial_errors()
         );

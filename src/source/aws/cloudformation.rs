@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use super::errors::map_sdk_error;
 use super::time::to_timestamp;
 use crate::domain::fleet::StackEvent;
+use crate::domain::stack_status::StackStatus;
 use crate::protocol::SourceError;
 
 /// Pages of an unfiltered DescribeStacks read before falling back to naming stacks.
@@ -21,7 +22,7 @@ const MAX_EVENT_PAGES: usize = 10;
 #[derive(Debug, Clone, PartialEq)]
 pub struct StackInfo {
     pub name: String,
-    pub status: String,
+    pub status: StackStatus,
     pub reason: Option<String>,
     /// LastUpdatedTime, or CreationTime for a stack never updated.
     pub changed_at: Option<Timestamp>,
@@ -32,9 +33,8 @@ fn stack_info(s: &sdk::Stack) -> Option<StackInfo> {
         name: s.stack_name()?.to_string(),
         status: s
             .stack_status()
-            .map(|st| st.as_str())
-            .unwrap_or("")
-            .to_string(),
+            .map(|st| StackStatus::from(st.as_str()))
+            .unwrap_or_default(),
         reason: s.stack_status_reason().map(str::to_string),
         changed_at: s
             .last_updated_time()
@@ -142,15 +142,14 @@ fn stack_event(e: &sdk::StackEvent) -> Option<StackEvent> {
         resource_type: e.resource_type().unwrap_or("").to_string(),
         status: e
             .resource_status()
-            .map(|s| s.as_str())
-            .unwrap_or("")
-            .to_string(),
+            .map(|s| StackStatus::from(s.as_str()))
+            .unwrap_or_default(),
         reason: e.resource_status_reason().map(str::to_string),
     })
 }
 
 /// Whether a stack status is the end of an operation: no event can arrive
 /// until the status (or its LastUpdatedTime) changes again.
-pub fn is_settled(status: &str) -> bool {
-    !status.ends_with("_IN_PROGRESS")
+pub fn is_settled(status: &StackStatus) -> bool {
+    !status.is_in_progress()
 }

@@ -355,7 +355,7 @@ pub(super) fn unmanaged_flow(
             StackDeploy {
                 name: s.name.clone(),
                 region: s.region.clone(),
-                status: i.as_ref().map(|i| i.status.clone()),
+                status: i.as_ref().map(|i| i.status.clone()).unwrap_or_default(),
                 failure: i.as_ref().and_then(|i| i.reason.clone()),
                 changed_at: i.as_ref().and_then(|i| i.changed_at),
                 external_url: None,

@@ -123,8 +123,8 @@ impl AwsBackend {
 
     /// Failures that did not fail a poll but left part of its answer unknown
     /// (e.g. no `GetPipelineState` permission: the structure is shown with
-    /// unknown status), by poll key label.
-    pub fn partial_errors(&self) -> Vec<(String, SourceError)> {
+    /// unknown status), by poll key.
+    pub fn partial_errors(&self) -> Vec<(PollKey, SourceError)> {
         self.lock_state()
             .partial_errors
             .iter()
@@ -203,7 +203,7 @@ impl Observe for AwsBackend {
     }
 
     fn incomplete(&self, key: &PollKey) -> Option<SourceError> {
-        self.lock_state().partial_errors.get(&key.label()).cloned()
+        self.lock_state().partial_errors.get(key).cloned()
     }
 }
 

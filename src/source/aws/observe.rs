@@ -38,11 +38,11 @@ pub(crate) const UNKNOWN_REGION: &str = "global";
 impl AwsBackend {
     pub(super) async fn poll_key(&self, key: PollKey) -> Result<Observation, SourceError> {
         match &key {
-            PollKey::Flow { flow } => self.poll_flow(flow, &key.label()).await,
-            PollKey::Stacks { region } => self.poll_stacks(region, &key.label()).await,
-            PollKey::Health => self.poll_health(&key.label()).await,
+            PollKey::Flow { flow } => self.poll_flow(flow, &key).await,
+            PollKey::Stacks { region } => self.poll_stacks(region, &key).await,
+            PollKey::Health => self.poll_health(&key).await,
             PollKey::Checkers { health_check_id } => self.poll_checkers(health_check_id).await,
-            PollKey::Replication { table } => self.poll_replication(table, &key.label()).await,
+            PollKey::Replication { table } => self.poll_replication(table, &key).await,
         }
     }
 
@@ -76,7 +76,7 @@ impl AwsBackend {
         }
     }
 
-    async fn poll_flow(&self, flow: &str, label: &str) -> Result<Observation, SourceError> {
+    async fn poll_flow(&self, flow: &str, poll_key: &PollKey) -> Result<Observation, SourceError> {
         let def = self
             .lock_state()
             .flow(flow)
@@ -167,7 +167,7 @@ impl AwsBackend {
         }
         let now = Timestamp::now();
         let mut st = self.lock_state();
-        st.record_partial(label, partial);
+        st.record_partial(poll_key, partial);
         let parts = states
             .iter()
             .filter_map(|(key, state, evidence)| {
@@ -240,7 +240,11 @@ impl AwsBackend {
         )))
     }
 
-    async fn poll_stacks(&self, region: &str, label: &str) -> Result<Observation, SourceError> {
+    async fn poll_stacks(
+        &self,
+        region: &str,
+        poll_key: &PollKey,
+    ) -> Result<Observation, SourceError> {
         let tracked: Vec<_> = self
             .lock_state()
             .stacks
@@ -284,7 +288,7 @@ impl AwsBackend {
                     status: info
                         .as_ref()
                         .map(|i| i.status.clone())
-                        .unwrap_or_else(|| STACK_MISSING.to_string()),
+                        .unwrap_or_else(|| STACK_MISSING.into()),
                     status_reason: info.and_then(|i| i.reason),
                     new_events,
                 });
@@ -298,7 +302,7 @@ impl AwsBackend {
                 missing.join(", ")
             ))
         });
-        self.lock_state().record_partial(label, partial);
+        self.lock_state().record_partial(poll_key, partial);
         Ok(Observation::Stacks {
             region: region.to_string(),
             stacks: observations,
@@ -329,7 +333,7 @@ impl AwsBackend {
                 last_event_id,
                 info: Some(info.unwrap_or_else(|| StackInfo {
                     name: id.name.clone(),
-                    status: STACK_MISSING.to_string(),
+                    status: STACK_MISSING.into(),
                     reason: None,
                     changed_at: None,
                 })),
@@ -337,7 +341,7 @@ impl AwsBackend {
         );
     }
 
-    async fn poll_health(&self, label: &str) -> Result<Observation, SourceError> {
+    async fn poll_health(&self, poll_key: &PollKey) -> Result<Observation, SourceError> {
         let client = self.pool.route53(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
         let checks = route53::list_health_checks(&client).await?;
         let queries: Vec<MetricQuery> = checks
@@ -359,7 +363,7 @@ impl AwsBackend {
         } else {
             let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
             let start = now - SignedDuration::from_mins(10);
-            let part = label.to_string();
+            let part = poll_key.label();
             self.read_part(
                 &part,
                 cloudwatch::get_metric_data(&cw, &queries, start, now).await,
@@ -368,7 +372,7 @@ impl AwsBackend {
             .unwrap_or_default()
         };
         let mut st = self.lock_state();
-        st.record_partial(label, partial);
+        st.record_partial(poll_key, partial);
         let checks = checks
             .iter()
             .enumerate()
@@ -418,7 +422,11 @@ impl AwsBackend {
         })
     }
 
-    async fn poll_replication(&self, table: &str, label: &str) -> Result<Observation, SourceError> {
+    async fn poll_replication(
+        &self,
+        table: &str,
+        poll_key: &PollKey,
+    ) -> Result<Observation, SourceError> {
         let table_ref = self
             .lock_state()
             .tables
@@ -446,14 +454,14 @@ impl AwsBackend {
         } else {
             let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, source).await?;
             let plain: Vec<MetricQuery> = queries.iter().map(|(_, q)| q.clone()).collect();
-            let part = label.to_string();
+            let part = poll_key.label();
             let answer =
                 cloudwatch::get_metric_data(&cw, &plain, now - SignedDuration::from_hours(1), now)
                     .await;
             self.read_part(&part, answer, &mut partial)?
                 .unwrap_or_default()
         };
-        self.lock_state().record_partial(label, partial);
+        self.lock_state().record_partial(poll_key, partial);
         let latency = queries
             .iter()
             .map(|(receiving, q)| LatencySeries {

@@ -11,7 +11,7 @@ use crate::config::schema::StackConfig;
 use crate::domain::current_run::ActionRun;
 use crate::domain::fleet::{CheckerObservation, Execution, FlowKind, Pipeline, RecordSet};
 use crate::domain::pipeline_doc::GetPipelineOutput;
-use crate::protocol::{SourceError, TableRef};
+use crate::protocol::{PollKey, SourceError, TableRef};
 
 /// A pipeline wavetop watches, under the name the fleet knows it by: its own
 /// name, or `name@region` when the same name exists in several places.
@@ -73,7 +73,8 @@ pub(crate) struct State {
     pub tables: Vec<TableRef>,
     pub checkers: HashMap<String, Vec<CheckerObservation>>,
     pub account_ids: BTreeMap<String, String>,
-    pub partial_errors: BTreeMap<String, SourceError>,
+    /// What each poll's last answer could not read, by the poll it belongs to.
+    pub partial_errors: BTreeMap<PollKey, SourceError>,
     /// Parts of polls (e.g. `GetPipelineState api`) answered at least once.
     pub read_before: HashSet<String>,
     pub discovered_at: Option<Timestamp>,
@@ -93,10 +94,10 @@ impl State {
         }
     }
 
-    pub(crate) fn record_partial(&mut self, key: &str, err: Option<SourceError>) {
+    pub(crate) fn record_partial(&mut self, key: &PollKey, err: Option<SourceError>) {
         match err {
             Some(e) => {
-                self.partial_errors.insert(key.to_string(), e);
+                self.partial_errors.insert(key.clone(), e);
             }
             None => {
                 self.partial_errors.remove(key);

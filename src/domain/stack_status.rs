@@ -1,0 +1,122 @@
+//! A CloudFormation stack or resource status, and the questions the console
+//! asks of it. CloudFormation spells every status `<OPERATION>_<PHASE>`
+//! (`UPDATE_IN_PROGRESS`, `IMPORT_ROLLBACK_FAILED`,
+//! `UPDATE_COMPLETE_CLEANUP_IN_PROGRESS`), so the questions read the phase
+//! and the rollback marker: a status AWS adds later is still classified, and
+//! its text is kept to be shown as it came.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The word for a status nobody has read: a stack found by discovery and not
+/// polled yet, or an answer without a status. CloudFormation never uses it.
+const UNKNOWN: &str = "UNKNOWN";
+
+/// The text is CloudFormation's, kept as it came; "unknown" has one spelling,
+/// `UNKNOWN`, whether it was never read or read as empty.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub struct StackStatus(String);
+
+impl StackStatus {
+    pub fn unknown() -> Self {
+        StackStatus(UNKNOWN.to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        self.0 == UNKNOWN
+    }
+
+    /// An operation (or its rollback, or its clean-up) is under way: more
+    /// events are coming.
+    pub fn is_in_progress(&self) -> bool {
+        self.0.ends_with("_IN_PROGRESS")
+    }
+
+    /// The operation, or the rollback of one, failed.
+    pub fn is_failed(&self) -> bool {
+        self.0.ends_with("_FAILED")
+    }
+
+    /// The operation, or the rollback of one, finished.
+    pub fn is_complete(&self) -> bool {
+        self.0.ends_with("_COMPLETE")
+    }
+
+    /// Any phase of a rollback, under way, done or failed: the deployment
+    /// did not go through.
+    pub fn is_rollback(&self) -> bool {
+        self.0.contains("ROLLBACK")
+    }
+
+    /// A rollback is running now (not its clean-up afterwards).
+    pub fn is_rolling_back(&self) -> bool {
+        self.0.ends_with("ROLLBACK_IN_PROGRESS")
+    }
+
+    /// A rollback ended, whether it finished or failed.
+    pub fn is_rolled_back(&self) -> bool {
+        self.0.ends_with("ROLLBACK_COMPLETE") || self.0.ends_with("ROLLBACK_FAILED")
+    }
+
+    /// The stack was deleted: nothing of it is deployed.
+    pub fn is_deleted(&self) -> bool {
+        self.0 == "DELETE_COMPLETE"
+    }
+}
+
+impl Default for StackStatus {
+    fn default() -> Self {
+        StackStatus::unknown()
+    }
+}
+
+impl From<String> for StackStatus {
+    fn from(text: String) -> Self {
+        if text.is_empty() {
+            StackStatus::unknown()
+        } else {
+            StackStatus(text)
+        }
+    }
+}
+
+impl From<&str> for StackStatus {
+    fn from(text: &str) -> Self {
+        StackStatus::from(text.to_string())
+    }
+}
+
+impl From<StackStatus> for String {
+    fn from(status: StackStatus) -> Self {
+        status.0
+    }
+}
+
+impl PartialEq<str> for StackStatus {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for StackStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+/// The text as CloudFormation wrote it; widths and alignment apply.
+impl fmt::Display for StackStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
+#[cfg(test)]
+#[path = "stack_status_tests.rs"]
+mod tests;
