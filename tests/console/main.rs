@@ -1,6 +1,7 @@
 //! The console through its pure core and its views: update() tests with
 //! synthetic keys and a passed-in clock, and rendered frames.
 
+mod audit_tests;
 mod backoff_tests;
 mod dialog_keys_tests;
 mod discovery_tests;
