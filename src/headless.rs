@@ -36,7 +36,7 @@ pub struct Context {
 }
 
 impl Context {
-    /// The console's executor, on this command's backend and audit log.
+    /// The executor the console uses too, on this command's backend and audit log.
     fn executor(&self) -> Executor {
         Executor {
             observe: self.observe.clone(),

@@ -1,8 +1,7 @@
 //! Operations from the console recorded in the audit log by the executor the
 //! runtime uses: the intent on disk before the call, the outcome after it.
 
-use futures_util::FutureExt;
-use wavetop::protocol::{Operate, OperateCall};
+use wavetop::protocol::OperateCall;
 use wavetop::sim::SIM_IDENTITY;
 
 use crate::support::Console;
@@ -42,23 +41,7 @@ fn approving_a_gate_records_the_call_before_it_is_made_and_its_outcome_after() {
 
 #[test]
 fn an_operation_refused_on_the_fresh_read_records_nothing() {
-    let mut c = Console::at_minutes(10);
-    c.navigate("global-api", "Europe", "eu-west-1");
-    c.run_operations = false;
-    c.keys("a tab right enter");
-    let ours = c.held_back.pop().expect("our approval, not yet sent");
-    // Another operator answers the same gate first.
-    c.backend
-        .execute(OperateCall::PutApprovalResult {
-            pipeline: "global-api".into(),
-            stage: "Europe".into(),
-            action: "EuWest1.Approve".into(),
-            approved: true,
-            summary: "approved elsewhere".into(),
-        })
-        .now_or_never()
-        .unwrap()
-        .expect("the first answer goes through");
+    let (mut c, ours) = Console::approval_overtaken();
     c.run_operations = true;
     c.run(vec![ours]);
     assert!(c.sent.is_empty(), "{:?}", c.sent);

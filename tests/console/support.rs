@@ -212,6 +212,29 @@ impl Console {
         answer
     }
 
+    /// The console at 10 minutes with its approval of the global-api
+    /// Europe gate in eu-west-1 confirmed but not yet carried out (the
+    /// effect returned), and the gate since approved by another operator.
+    pub fn approval_overtaken() -> (Console, Effect) {
+        let mut c = Console::at_minutes(10);
+        c.navigate("global-api", "Europe", "eu-west-1");
+        c.run_operations = false;
+        c.keys("a tab right enter");
+        let ours = c.held_back.pop().expect("our approval, not yet sent");
+        c.backend
+            .execute(OperateCall::PutApprovalResult {
+                pipeline: "global-api".into(),
+                stage: "Europe".into(),
+                action: "EuWest1.Approve".into(),
+                approved: true,
+                summary: "approved elsewhere".into(),
+            })
+            .now_or_never()
+            .unwrap()
+            .expect("the first answer goes through");
+        (c, ours)
+    }
+
     /// The audit log's lines, parsed.
     pub fn audit_lines(&self) -> Vec<serde_json::Value> {
         std::fs::read_to_string(&self.audit_log)
