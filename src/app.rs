@@ -1,6 +1,7 @@
 //! Wiring: configuration first (before the terminal is touched), then the
 //! backend, then the console or a headless command.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -8,14 +9,16 @@ use std::time::Instant;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::audit::{self, AuditLog};
-use crate::cli::{BackendArgs, Cli, Command, ConfigCommand};
+use crate::cli::{BackendArgs, Cli, Command, ConfigCommand, UiArgs};
 use crate::config::{self, Loaded, wants_no_color};
 use crate::core::key_guard::KeyGuard;
 use crate::core::model::{ActivityKind, Model};
+use crate::domain::window::Windows;
 use crate::headless;
 use crate::protocol::{Observe, Operate};
+use crate::runtime::audit_sink::{AuditSink, RefusingAudit};
 use crate::runtime::event_loop::{self, Backends, Clock, Ended};
-use crate::runtime::executor::AuditSink;
+use crate::runtime::executor::Executor;
 use crate::runtime::signals;
 use crate::runtime::terminal::console_refusal;
 use crate::sim::{DEMO_EPOCH, SimBackend};
@@ -32,160 +35,205 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_PARTIAL: u8 = 3;
 
 pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
-    if let Some(Command::Config {
-        action: ConfigCommand::Check { path },
-    }) = &cli.command
-    {
-        let path = path.as_deref().or(cli.backend.config.as_deref());
-        return Ok(match config::check(path) {
-            Ok(summary) => {
-                outln!("{summary}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                errln!("{e}");
-                ExitCode::from(EXIT_USAGE)
-            }
-        });
+    match cli.command {
+        Some(Command::Config {
+            action: ConfigCommand::Check { path },
+        }) => Ok(check_config(
+            path.as_deref().or(cli.backend.config.as_deref()),
+        )),
+        Some(Command::Audit { path, json, .. }) => Ok(check_audit(path, json, &cli.backend)),
+        Some(Command::Snapshot { json }) => run_snapshot(&cli.backend, json).await,
+        Some(command) => run_headless(command, &cli.backend).await,
+        None => run_console(&cli.backend, &cli.ui).await,
     }
-    if let Some(Command::Audit { path, json, .. }) = &cli.command {
-        let path = path
-            .clone()
-            .or_else(|| cli.backend.audit_log.clone())
-            .unwrap_or_else(AuditLog::default_path);
-        return Ok(ExitCode::from(audit::check::run(&path, *json)));
-    }
-    let loaded = match config::load(cli.backend.config.as_deref()) {
-        Ok(l) => l,
+}
+
+/// `config check`: the config, theme and keymap validated, nothing connected.
+fn check_config(path: Option<&Path>) -> ExitCode {
+    match config::check(path) {
+        Ok(summary) => {
+            outln!("{summary}");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             errln!("{e}");
-            return Ok(ExitCode::from(EXIT_USAGE));
+            ExitCode::from(EXIT_USAGE)
         }
-    };
+    }
+}
+
+/// `audit --check`: the named log, else the one operations would write.
+fn check_audit(path: Option<PathBuf>, json: bool, args: &BackendArgs) -> ExitCode {
+    let path = path
+        .or_else(|| args.audit_log.clone())
+        .unwrap_or_else(AuditLog::default_path);
+    ExitCode::from(audit::check::run(&path, json))
+}
+
+/// What every mode that looks at the fleet starts from.
+struct Setup {
+    loaded: Loaded,
+    windows: Windows,
+    read_only: bool,
+    fleet: Fleet,
+    /// The fleet's operations, refused at this boundary when read-only.
+    operate: Arc<dyn Operate>,
+}
+
+/// Loads the configuration and connects to the fleet, in that order; on
+/// failure says why and gives the exit status.
+async fn prepare(args: &BackendArgs) -> Result<Setup, ExitCode> {
+    let loaded = config::load(args.config.as_deref()).map_err(|e| {
+        errln!("{e}");
+        ExitCode::from(EXIT_USAGE)
+    })?;
     let windows = loaded.windows.clone();
-    let read_only = cli.backend.read_only || loaded.config.read_only;
-    let fleet = match connect(&cli.backend, &loaded).await {
-        Ok(f) => f,
-        Err(Unconnected::BadInput(message)) => {
+    let read_only = args.read_only || loaded.config.read_only;
+    let fleet = connect(args, &loaded).await.map_err(|e| match e {
+        Unconnected::BadInput(message) => {
             errln!("wavetop: {message}");
-            return Ok(ExitCode::from(EXIT_USAGE));
+            ExitCode::from(EXIT_USAGE)
         }
-        Err(Unconnected::Failed(message)) => {
+        Unconnected::Failed(message) => {
             errln!("wavetop: {message}");
-            return Ok(ExitCode::from(1));
+            ExitCode::from(1)
         }
-    };
-    if cli.backend.at.is_some() && !fleet.simulated {
+    })?;
+    if args.at.is_some() && !fleet.simulated {
         errln!("wavetop: --at applies to the simulated fleet only (add --demo)");
-        return Ok(ExitCode::from(EXIT_USAGE));
+        return Err(ExitCode::from(EXIT_USAGE));
     }
     let operate: Arc<dyn Operate> = if read_only {
         Arc::new(ReadOnly::new(fleet.operate.clone()))
     } else {
         fleet.operate.clone()
     };
+    Ok(Setup {
+        loaded,
+        windows,
+        read_only,
+        fleet,
+        operate,
+    })
+}
 
-    match cli.command {
-        Some(Command::Snapshot { json }) => {
-            let at = cli.backend.at;
-            // The simulated fleet is looked at on a fixed clock, so the same
-            // seed and --at give the same snapshot byte for byte.
-            let (now, snapshot) = if fleet.simulated {
-                let at = at.unwrap_or(SignedDuration::ZERO);
-                (
-                    DEMO_EPOCH + at,
-                    crate::sim::snapshot_at(cli.backend.seed, at),
-                )
-            } else {
-                let now = (fleet.clock)();
-                let read = full_snapshot(&*fleet.observe, now, Some(poll_timeout())).await;
-                (now, read)
-            };
-            report_snapshot(&snapshot, now, &fleet.label, json)
+/// `snapshot`: the fleet read once and printed.
+async fn run_snapshot(args: &BackendArgs, json: bool) -> color_eyre::Result<ExitCode> {
+    let fleet = match prepare(args).await {
+        Ok(setup) => setup.fleet,
+        Err(code) => return Ok(code),
+    };
+    // The simulated fleet is looked at on a fixed clock, so the same seed
+    // and --at give the same snapshot byte for byte.
+    let (now, snapshot) = if fleet.simulated {
+        let at = args.at.unwrap_or(SignedDuration::ZERO);
+        (DEMO_EPOCH + at, crate::sim::snapshot_at(args.seed, at))
+    } else {
+        let now = (fleet.clock)();
+        let read = full_snapshot(&*fleet.observe, now, Some(poll_timeout())).await;
+        (now, read)
+    };
+    report_snapshot(&snapshot, now, &fleet.label, json)
+}
+
+/// An operator command without the console (approve, hold, drain, ...).
+async fn run_headless(command: Command, args: &BackendArgs) -> color_eyre::Result<ExitCode> {
+    let setup = match prepare(args).await {
+        Ok(setup) => setup,
+        Err(code) => return Ok(code),
+    };
+    let audit = match open_audit(args) {
+        Ok(a) => a,
+        Err(e) => {
+            errln!("wavetop: {e}");
+            return Ok(ExitCode::from(EXIT_USAGE));
         }
-        Some(Command::Config { .. } | Command::Audit { .. }) => {
-            unreachable!("handled before loading")
+    };
+    let ctx = headless::Context {
+        observe: setup.fleet.observe.clone(),
+        operate: setup.operate,
+        audit,
+        clock: setup.fleet.clock.clone(),
+        windows: setup.windows,
+        read_only: setup.read_only,
+        lag_warning_ms: setup
+            .loaded
+            .config
+            .lag_warning_ms
+            .map(|v| v as f64)
+            .unwrap_or(5_000.0),
+    };
+    Ok(headless::run(command, ctx).await)
+}
+
+/// The interactive console, until the operator quits or a signal ends it.
+async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<ExitCode> {
+    let setup = match prepare(args).await {
+        Ok(setup) => setup,
+        Err(code) => return Ok(code),
+    };
+    // Every flag is checked before the terminal: a bad audit log path is
+    // named whatever the output is connected to. Read-only, no call can be
+    // made, so there is nothing to record: the console starts without the
+    // log and says so.
+    let mut audit_note = None;
+    let audit: Arc<dyn AuditSink> = match open_audit(args) {
+        Ok(a) => a,
+        Err(e) if setup.read_only => {
+            let note = format!("audit log unavailable: {e} (read-only: no call can be made)");
+            audit_note = Some(note.clone());
+            Arc::new(RefusingAudit(note))
         }
-        Some(command) => {
-            let audit = match open_audit(&cli.backend) {
-                Ok(a) => a,
-                Err(e) => {
-                    errln!("wavetop: {e}");
-                    return Ok(ExitCode::from(EXIT_USAGE));
-                }
-            };
-            let ctx = headless::Context {
-                observe: fleet.observe.clone(),
-                operate,
-                audit,
-                clock: fleet.clock.clone(),
-                windows,
-                read_only,
-                lag_warning_ms: loaded
-                    .config
-                    .lag_warning_ms
-                    .map(|v| v as f64)
-                    .unwrap_or(5_000.0),
-            };
-            Ok(headless::run(command, ctx).await)
+        Err(e) => {
+            errln!("wavetop: {e}");
+            return Ok(ExitCode::from(EXIT_USAGE));
         }
-        None => {
-            // Every flag is checked before the terminal: a bad audit log
-            // path is named whatever the output is connected to. Read-only,
-            // no call can be made, so there is nothing to record: the
-            // console starts without the log and says so.
-            let mut audit_note = None;
-            let audit: Arc<dyn AuditSink> = match open_audit(&cli.backend) {
-                Ok(a) => a,
-                Err(e) if read_only => {
-                    let note =
-                        format!("audit log unavailable: {e} (read-only: no call can be made)");
-                    audit_note = Some(note.clone());
-                    Arc::new(NoAuditLog(note))
-                }
-                Err(e) => {
-                    errln!("wavetop: {e}");
-                    return Ok(ExitCode::from(EXIT_USAGE));
-                }
-            };
-            // After every check of the input, before a single byte goes to
-            // standard output.
-            if let Some(refusal) = console_refusal() {
-                errln!("wavetop: {refusal}");
-                return Ok(ExitCode::from(EXIT_USAGE));
-            }
-            let mut theme = loaded.theme;
-            if wants_no_color(cli.ui.no_color) {
-                theme = theme.no_color();
-            }
-            let bindings = loaded.keymap.clone();
-            let now = (fleet.clock)();
-            let mut model = Model::new(now, bindings, windows, read_only);
-            model.auto_release = loaded.config.auto_release;
-            model.key_guard = KeyGuard::for_clock_speed(fleet.speed);
-            if let Some(ms) = loaded.config.lag_warning_ms {
-                model.lag_warning_ms = ms as f64;
-            }
-            if let Some(note) = fleet.note {
-                model.flash(note);
-            }
-            if let Some(note) = audit_note {
-                model.log(ActivityKind::Error, note.clone());
-                model.flash(note);
-            }
-            let backends = Backends {
-                observe: fleet.observe,
-                operate,
-                audit,
-                clock: fleet.clock,
-                speed: fleet.speed,
-            };
-            Ok(match event_loop::run(model, theme, backends).await? {
-                Ended::Quit => ExitCode::SUCCESS,
-                Ended::Signal(signal) => ExitCode::from(signals::exit_status(signal)),
-            })
-        }
+    };
+    // After every check of the input, before a single byte goes to
+    // standard output.
+    if let Some(refusal) = console_refusal() {
+        errln!("wavetop: {refusal}");
+        return Ok(ExitCode::from(EXIT_USAGE));
     }
+    let Setup {
+        loaded,
+        windows,
+        read_only,
+        fleet,
+        operate,
+    } = setup;
+    let mut theme = loaded.theme;
+    if wants_no_color(ui.no_color) {
+        theme = theme.no_color();
+    }
+    let bindings = loaded.keymap.clone();
+    let now = (fleet.clock)();
+    let mut model = Model::new(now, bindings, windows, read_only);
+    model.auto_release = loaded.config.auto_release;
+    model.key_guard = KeyGuard::for_clock_speed(fleet.speed);
+    if let Some(ms) = loaded.config.lag_warning_ms {
+        model.lag_warning_ms = ms as f64;
+    }
+    if let Some(note) = fleet.note {
+        model.flash(note);
+    }
+    if let Some(note) = audit_note {
+        model.log(ActivityKind::Error, note.clone());
+        model.flash(note);
+    }
+    let backends = Backends {
+        executor: Executor {
+            observe: fleet.observe,
+            operate,
+            audit,
+            clock: fleet.clock,
+        },
+        speed: fleet.speed,
+    };
+    Ok(match event_loop::run(model, theme, backends).await? {
+        Ended::Quit => ExitCode::SUCCESS,
+        Ended::Signal(signal) => ExitCode::from(signals::exit_status(signal)),
+    })
 }
 
 /// Prints what the snapshot read, and says on standard error what it could
@@ -230,34 +278,6 @@ fn open_audit(args: &BackendArgs) -> Result<Arc<AuditLog>, String> {
     AuditLog::open(&path)
         .map(Arc::new)
         .map_err(|e| format!("{e}; name another with --audit-log"))
-}
-
-/// The audit log of a read-only console whose log could not be opened:
-/// refuses every record, so even a call that slipped past read-only would
-/// not be made.
-struct NoAuditLog(String);
-
-impl AuditSink for NoAuditLog {
-    fn before(
-        &self,
-        _: Timestamp,
-        _: &str,
-        _: &str,
-        _: &str,
-        _: &crate::protocol::OperateCall,
-        _: &serde_json::Value,
-    ) -> std::io::Result<crate::audit::AuditId> {
-        Err(std::io::Error::other(self.0.clone()))
-    }
-
-    fn after(
-        &self,
-        _: Timestamp,
-        _: crate::audit::AuditId,
-        _: Result<&str, &str>,
-    ) -> std::io::Result<()> {
-        Err(std::io::Error::other(self.0.clone()))
-    }
 }
 
 /// The backend chosen from the flags and config.

@@ -4,10 +4,13 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use jiff::Timestamp;
+
 use crate::audit::AuditLog;
 use crate::cli::{Command, GateArgs, WaveArgs};
 use crate::core::action::ActionName;
 use crate::core::intent::{CommentRule, Intent};
+use crate::core::msg::OperateReport;
 use crate::core::operator::{
     OperatorCtx, Proposal, Target, due_releases, propose_drain, propose_for, propose_restore,
 };
@@ -15,9 +18,9 @@ use crate::core::recheck::guard_for;
 use crate::domain::fleet::Fleet;
 use crate::domain::window::Windows;
 use crate::headless_needs::{needs_of, unread_part};
-use crate::protocol::{Observe, Operate, SourceError};
-use crate::runtime::event_loop::Clock;
-use crate::runtime::executor::{Operation, run_guarded};
+use crate::protocol::{Observe, Operate, OperateCall, SourceError, UNKNOWN_IDENTITY};
+use crate::runtime::clock::Clock;
+use crate::runtime::executor::{Executor, Operation};
 use crate::source::snapshot::{full_snapshot, poll_timeout};
 use crate::{errln, outln};
 
@@ -29,6 +32,18 @@ pub struct Context {
     pub windows: Windows,
     pub read_only: bool,
     pub lag_warning_ms: f64,
+}
+
+impl Context {
+    /// The executor the console uses too, on this command's backend and audit log.
+    fn executor(&self) -> Executor {
+        Executor {
+            observe: self.observe.clone(),
+            operate: self.operate.clone(),
+            audit: self.audit.clone(),
+            clock: self.clock.clone(),
+        }
+    }
 }
 
 /// Exit statuses: 0 done, 1 AWS refused or failed, 2 bad input or not confirmed.
@@ -51,13 +66,43 @@ enum Failure {
     Call(String),
 }
 
+/// What a command turned into: the proposals to carry out, the operator's
+/// words for them, whether `--yes` confirmed them, and the fleet they were
+/// decided on.
+struct Plan {
+    proposals: Vec<Proposal>,
+    comment: String,
+    yes: bool,
+    fleet: Fleet,
+}
+
 async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
+    let (now, fleet) = read_fleet(&command, ctx).await?;
+    let Some(plan) = plan(command, now, fleet, ctx)? else {
+        return Ok(());
+    };
+    confirm(&plan)?;
+    carry_out(plan, ctx).await
+}
+
+/// Reads the fleet once, and fails unless the part the command needs was read.
+async fn read_fleet(command: &Command, ctx: &Context) -> Result<(Timestamp, Fleet), Failure> {
     let now = (ctx.clock)();
     let snapshot = full_snapshot(&*ctx.observe, now, Some(poll_timeout())).await;
-    if let Some(why) = unread_part(&needs_of(&command), &snapshot) {
+    if let Some(why) = unread_part(&needs_of(command), &snapshot) {
         return Err(Failure::Call(format!("reading the fleet failed: {why}")));
     }
-    let fleet = snapshot.fleet;
+    Ok((now, snapshot.fleet))
+}
+
+/// Turns the command into proposals under the console's rules; None when
+/// there is nothing to do.
+fn plan(
+    command: Command,
+    now: Timestamp,
+    fleet: Fleet,
+    ctx: &Context,
+) -> Result<Option<Plan>, Failure> {
     let rules = OperatorCtx {
         fleet: &fleet,
         windows: &ctx.windows,
@@ -151,7 +196,7 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
                 .collect();
             if due.is_empty() {
                 outln!("nothing to release: no hold placed until a window has reached its time");
-                return Ok(());
+                return Ok(None);
             }
             (due, String::new(), yes)
         }
@@ -160,9 +205,20 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
         }
     };
 
-    for p in &proposals {
+    Ok(Some(Plan {
+        proposals,
+        comment,
+        yes,
+        fleet,
+    }))
+}
+
+/// Refuses a plan that lacks a required comment, shows what will be done,
+/// and stops there unless `--yes` confirmed it.
+fn confirm(plan: &Plan) -> Result<(), Failure> {
+    for p in &plan.proposals {
         if let CommentRule::Required(label) = p.intent.comment_rule()
-            && comment.trim().is_empty()
+            && plan.comment.trim().is_empty()
         {
             return Err(Failure::Usage(format!(
                 "{}: {label} (pass --comment or --reason)",
@@ -170,7 +226,7 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
             )));
         }
     }
-    for p in &proposals {
+    for p in &plan.proposals {
         outln!("{}:", p.intent.title());
         for line in p.intent.describe() {
             outln!("  {line}");
@@ -179,52 +235,57 @@ async fn execute(command: Command, ctx: &Context) -> Result<(), Failure> {
             outln!("  WARNING: {w}");
         }
     }
-    if !yes {
+    if !plan.yes {
         return Err(Failure::Usage(
             "not done: add --yes to make these calls".to_string(),
         ));
     }
+    Ok(())
+}
+
+/// Makes each proposal's calls through the executor, in order, and stops at
+/// the first that did not go through.
+async fn carry_out(plan: Plan, ctx: &Context) -> Result<(), Failure> {
     let identity = ctx
         .operate
         .identity()
         .await
-        .unwrap_or_else(|_| "unknown".to_string());
-    for p in proposals {
+        .unwrap_or_else(|_| UNKNOWN_IDENTITY.to_string());
+    let executor = ctx.executor();
+    for p in plan.proposals {
         if let Intent::ApproveAtWindow { at, .. } = &p.intent {
             wait_until(ctx, *at).await;
         }
-        let calls = p.intent.calls(&comment, &identity);
         // Decided on the fleet read above; another operator may act between
         // that read and these calls, so the guard reads it again first.
-        let guard = guard_for(&fleet, &p.intent);
-        let target = p.intent.target().to_string();
         let op = Operation {
-            identity: &identity,
-            intent: p.intent.title(),
-            target: &target,
-            calls: &calls,
-            guard: &guard,
+            identity: identity.clone(),
+            intent: p.intent.title().to_string(),
+            target: p.intent.target(),
+            calls: p.intent.calls(&plan.comment, &identity),
+            guard: guard_for(&plan.fleet, &p.intent),
         };
-        let results = run_guarded(&*ctx.observe, &*ctx.operate, &*ctx.audit, &*ctx.clock, &op)
-            .await
-            .results;
-        if let Some(Err(e @ SourceError::NotDone(_))) = results.first() {
-            return Err(Failure::Call(e.to_string()));
-        }
-        for (call, result) in calls.iter().zip(&results) {
-            match result {
-                Ok(o) => outln!("done: {} {}", call.api_name(), o.detail),
-                Err(e) => return Err(Failure::Call(format!("{} failed: {e}", call.api_name()))),
-            }
-        }
-        // The executor appends one more error when the audit log failed after a call.
-        if results.len() > calls.len()
-            && let Some(Err(e)) = results.last()
-        {
-            return Err(Failure::Call(e.to_string()));
-        }
+        report_outcome(&op.calls, &executor.run(&op).await)?;
     }
     Ok(())
+}
+
+/// Prints each call that went through; the first failure, or an audit log
+/// that could not record an outcome, ends the command.
+fn report_outcome(calls: &[OperateCall], report: &OperateReport) -> Result<(), Failure> {
+    if let Some(Err(e @ SourceError::NotDone(_))) = report.results.first() {
+        return Err(Failure::Call(e.to_string()));
+    }
+    for (call, result) in calls.iter().zip(&report.results) {
+        match result {
+            Ok(o) => outln!("done: {} {}", call.api_name(), o.detail),
+            Err(e) => return Err(Failure::Call(format!("{} failed: {e}", call.api_name()))),
+        }
+    }
+    match &report.audit_error {
+        Some(e) => Err(Failure::Call(e.to_string())),
+        None => Ok(()),
+    }
 }
 
 async fn wait_until(ctx: &Context, at: jiff::Timestamp) {

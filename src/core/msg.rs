@@ -23,16 +23,37 @@ pub enum Msg {
         incomplete: Option<SourceError>,
     },
     Identity(Result<String, SourceError>),
-    /// The answer to an [`Effect::Operate`], one result per call sent, in order;
-    /// the executor stops at the first error. A decision that no longer held
-    /// on the fresh read answers one [`SourceError::NotDone`] and no call.
+    /// The answer to an [`Effect::Operate`].
     Operated {
         op_id: u64,
-        results: Vec<Result<OperateOutcome, SourceError>>,
-        /// What the guard read right before the calls: fresher than the
-        /// last poll, so it is merged too.
-        fresh: Option<Observation>,
+        report: OperateReport,
     },
+}
+
+/// What the executor did with the calls of one [`Effect::Operate`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperateReport {
+    /// One result per call, in order, never more than there are calls: the
+    /// executor stops at the first error, so a failure is the last entry. A
+    /// decision that no longer held on the fresh read answers one
+    /// [`SourceError::NotDone`] and no call.
+    pub results: Vec<Result<OperateOutcome, SourceError>>,
+    /// The outcome of a call that went out could not be written to the
+    /// audit log; nothing after that call was made.
+    pub audit_error: Option<SourceError>,
+    /// What the guard read right before the calls: fresher than the last
+    /// poll, so it is merged too.
+    pub fresh: Option<Observation>,
+}
+
+impl OperateReport {
+    /// What went wrong first: a call's error, else the audit log's.
+    pub fn first_error(&self) -> Option<&SourceError> {
+        self.results
+            .iter()
+            .find_map(|r| r.as_ref().err())
+            .or(self.audit_error.as_ref())
+    }
 }
 
 /// Work for the runtime. update() never does I/O itself.

@@ -15,7 +15,7 @@ use super::merge::{apply_discovery, apply_observation};
 use super::model::{
     ActivityKind, CommandLine, DeferredApproval, InFlightOp, MIN_HEIGHT, MIN_WIDTH, Model, View,
 };
-use super::msg::{Effect, Msg};
+use super::msg::{Effect, Msg, OperateReport};
 use super::nav;
 use super::operator::{
     OperatorCtx, Proposal, due_releases, propose, propose_drain, propose_restore,
@@ -27,7 +27,9 @@ use crate::domain::fleet::Flow;
 use crate::poll::endpoint::Endpoint;
 use crate::poll::scheduler::Activity;
 use crate::poll::scheduler::jittered_backoff_secs;
-use crate::protocol::{Observation, OperateCall, OperateOutcome, PollKey, ReadError, SourceError};
+use crate::protocol::{
+    Observation, OperateCall, PollKey, ReadError, SourceError, UNKNOWN_IDENTITY,
+};
 
 /// The effects to run when the console starts: find the fleet, learn who we are.
 pub fn start(model: &mut Model) -> Vec<Effect> {
@@ -94,11 +96,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::Identity(Err(err)) => {
             model.log(ActivityKind::Error, format!("caller identity: {err}"))
         }
-        Msg::Operated {
-            op_id,
-            results,
-            fresh,
-        } => on_operated(model, op_id, results, fresh, &mut fx),
+        Msg::Operated { op_id, report } => on_operated(model, op_id, report, &mut fx),
     }
     fx
 }
@@ -671,7 +669,7 @@ fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Ve
     let identity = model
         .identity
         .clone()
-        .unwrap_or_else(|| "unknown".to_string());
+        .unwrap_or_else(|| UNKNOWN_IDENTITY.to_string());
     let calls = intent.calls(comment, &identity);
     let guard = Box::new(guard_for(&model.fleet, &intent));
     let op_id = model.next_op_id;
@@ -771,13 +769,7 @@ fn api_names(calls: &[OperateCall]) -> String {
     names.join(", ")
 }
 
-fn on_operated(
-    model: &mut Model,
-    op_id: u64,
-    results: Vec<Result<OperateOutcome, SourceError>>,
-    fresh: Option<Observation>,
-    fx: &mut Vec<Effect>,
-) {
+fn on_operated(model: &mut Model, op_id: u64, mut report: OperateReport, fx: &mut Vec<Effect>) {
     let Some(op) = model
         .in_flight_ops
         .iter()
@@ -786,11 +778,11 @@ fn on_operated(
     else {
         return;
     };
-    if let Some(observation) = fresh {
+    if let Some(observation) = report.fresh.take() {
         // Read right before the calls: newer than anything polled.
         merge_observation(model, observation);
     }
-    if let Some(Err(SourceError::NotDone(why))) = results.first() {
+    if let Some(Err(SourceError::NotDone(why))) = report.results.first() {
         not_done(model, op, why);
         model.poll.expedite_all(model.now);
         fx.extend(poll_due(model));
@@ -799,7 +791,7 @@ fn on_operated(
     // Health inversions that went through count at once, before the next
     // health poll confirms them, so the drain safety rule never judges a
     // second drain against health that no longer holds.
-    for (call, result) in op.calls.iter().zip(&results) {
+    for (call, result) in op.calls.iter().zip(&report.results) {
         if let (
             OperateCall::SetHealthCheckInverted {
                 health_check_id,
@@ -816,13 +808,14 @@ fn on_operated(
         }
     }
     let target = op.target;
-    match results.iter().find_map(|r| r.as_ref().err()) {
+    match report.first_error() {
         Some(err) => {
             model.log(ActivityKind::Error, format!("{target}: {err}"));
             model.flash(format!("{target}: {err}"));
         }
         None => {
-            let detail: Vec<String> = results
+            let detail: Vec<String> = report
+                .results
                 .into_iter()
                 .filter_map(Result::ok)
                 .map(|o| o.detail)

@@ -155,11 +155,7 @@ impl PollScheduler {
             })
             .collect();
         for (key, generation) in timed_out {
-            let err = SourceError::Timeout(format!(
-                "{} took longer than {}s",
-                key.label(),
-                self.cadence.timeout_secs
-            ));
+            let err = SourceError::timed_out(&key.label(), timeout.unsigned_abs());
             self.completed(&key, generation, now, Err(err));
         }
 

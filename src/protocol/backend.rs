@@ -24,6 +24,10 @@ pub trait Observe: Send + Sync {
     }
 }
 
+/// The identity recorded (in approval summaries, hold reasons and the audit
+/// log) when the backend could not say who the calls are made as.
+pub const UNKNOWN_IDENTITY: &str = "unknown";
+
 /// Changes the fleet. Every call is confirmed by the operator and audited by
 /// the caller before it reaches an implementation.
 pub trait Operate: Send + Sync {

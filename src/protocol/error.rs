@@ -1,5 +1,7 @@
 //! What a backend answers when a read or a call fails.
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 
 /// Errors a backend can answer; the ones that change behaviour have their own variant.
@@ -28,6 +30,12 @@ pub enum SourceError {
 }
 
 impl SourceError {
+    /// A read of `label` that gave no answer within `after`: the scheduler
+    /// and a single bounded poll word it the same way.
+    pub fn timed_out(label: &str, after: Duration) -> SourceError {
+        SourceError::Timeout(format!("{label} took longer than {}s", after.as_secs()))
+    }
+
     /// Whether the scheduler should back off before asking again.
     pub fn is_throttle_or_server(&self) -> bool {
         matches!(

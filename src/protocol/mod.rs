@@ -12,7 +12,7 @@ mod operate_call;
 mod poll_key;
 mod read_error;
 
-pub use backend::{BoxFuture, Observe, Operate};
+pub use backend::{BoxFuture, Observe, Operate, UNKNOWN_IDENTITY};
 pub use discovery::{Discovery, StackRef, TableRef, zone_source};
 pub use error::SourceError;
 pub use observation::{Observation, StackObservation};

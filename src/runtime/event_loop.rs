@@ -2,15 +2,13 @@
 //! update() in the middle, effects out. Draws only when the model says
 //! something visible changed; never awaits a backend on this path.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
-use jiff::Timestamp;
 use tokio::sync::mpsc;
 
-use super::executor::{AuditSink, Operation, run_guarded};
+use super::executor::{Executor, Operation};
 use super::keys::{from_crossterm, is_suspend};
 use super::signals::{Request, Signals};
 use super::terminal::TerminalGuard;
@@ -18,17 +16,14 @@ use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::msg::{Effect, Msg};
 use crate::core::update::{start, update};
-use crate::protocol::{Observe, Operate};
 use crate::source::poll_within;
 use crate::ui::view;
 
-pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+pub use super::clock::Clock;
 
 pub struct Backends {
-    pub observe: Arc<dyn Observe>,
-    pub operate: Arc<dyn Operate>,
-    pub audit: Arc<dyn AuditSink>,
-    pub clock: Clock,
+    /// The backend, the audit log and the clock, as operations need them.
+    pub executor: Executor,
     /// How much faster than real time the clock runs (the simulator's --speed).
     pub speed: f64,
 }
@@ -50,7 +45,7 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut events = EventStream::new();
 
-    let now = (backends.clock)();
+    let now = (backends.executor.clock)();
     let mut effects = update(
         &mut model,
         Msg::Resize {
@@ -107,7 +102,7 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
                 }
             },
         };
-        effects = update(&mut model, msg, (backends.clock)());
+        effects = update(&mut model, msg, (backends.executor.clock)());
     }
 }
 
@@ -143,13 +138,13 @@ fn spawn_effect(
 ) {
     match effect {
         Effect::Discover => {
-            let observe = backends.observe.clone();
+            let observe = backends.executor.observe.clone();
             tokio::spawn(async move {
                 let _ = tx.send(Msg::Discovered(observe.discover().await));
             });
         }
         Effect::Poll { key, generation } => {
-            let observe = backends.observe.clone();
+            let observe = backends.executor.observe.clone();
             let timeout = Duration::from_secs(model.poll.cadence().timeout_secs as u64);
             tokio::spawn(async move {
                 let result = poll_within(&*observe, key.clone(), timeout).await;
@@ -166,40 +161,18 @@ fn spawn_effect(
             });
         }
         Effect::FetchIdentity => {
-            let operate = backends.operate.clone();
+            let operate = backends.executor.operate.clone();
             tokio::spawn(async move {
                 let _ = tx.send(Msg::Identity(operate.identity().await));
             });
         }
-        Effect::Operate {
-            op_id,
-            intent,
-            target,
-            calls,
-            guard,
-        } => {
-            let observe = backends.observe.clone();
-            let operate = backends.operate.clone();
-            let audit = backends.audit.clone();
-            let clock = backends.clock.clone();
-            let identity = model
-                .identity
-                .clone()
-                .unwrap_or_else(|| "unknown".to_string());
+        Effect::Operate { .. } => {
+            let executor = backends.executor.clone();
+            let Some((op_id, op)) = Operation::asked_by(effect, model.identity.as_deref()) else {
+                unreachable!("an operate effect asks for an operation");
+            };
             tokio::spawn(async move {
-                let op = Operation {
-                    identity: &identity,
-                    intent: &intent,
-                    target: &target.to_string(),
-                    calls: &calls,
-                    guard: &guard,
-                };
-                let done = run_guarded(&*observe, &*operate, &*audit, &*clock, &op).await;
-                let _ = tx.send(Msg::Operated {
-                    op_id,
-                    results: done.results,
-                    fresh: done.fresh,
-                });
+                let _ = tx.send(executor.answer(op_id, &op).await);
             });
         }
         Effect::Quit => {}

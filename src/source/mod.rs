@@ -21,10 +21,6 @@ pub async fn poll_within(
 ) -> Result<Observation, SourceError> {
     match tokio::time::timeout(timeout, source.poll(key.clone())).await {
         Ok(result) => result,
-        Err(_) => Err(SourceError::Timeout(format!(
-            "{} took longer than {}s",
-            key.label(),
-            timeout.as_secs()
-        ))),
+        Err(_) => Err(SourceError::timed_out(&key.label(), timeout)),
     }
 }

@@ -258,27 +258,7 @@ fn restore_flips_back_exactly_the_checks_the_drain_inverted() {
 
 #[test]
 fn a_gate_answered_by_someone_else_first_is_not_answered_again_and_names_who() {
-    use futures_util::FutureExt;
-    use wavetop::protocol::Operate;
-
-    let mut c = Console::at_minutes(10);
-    c.navigate("global-api", "Europe", "eu-west-1");
-    c.run_operations = false;
-    c.keys("a tab right enter");
-    let ours = c.held_back.pop().expect("our approval, not yet sent");
-    // Another operator answers the same gate first.
-    let theirs = OperateCall::PutApprovalResult {
-        pipeline: "global-api".into(),
-        stage: "Europe".into(),
-        action: "EuWest1.Approve".into(),
-        approved: true,
-        summary: "approved elsewhere".into(),
-    };
-    c.backend
-        .execute(theirs)
-        .now_or_never()
-        .unwrap()
-        .expect("the first answer goes through");
+    let (mut c, ours) = Console::approval_overtaken();
     let fleet_before = c.model.fleet.clone();
     c.run_operations = true;
     c.run(vec![ours]);

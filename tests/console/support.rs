@@ -2,13 +2,14 @@
 //! effects are carried out against the simulator synchronously, so a test
 //! sees exactly what the runtime would feed back.
 
-use std::io;
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use futures_util::FutureExt;
 use jiff::{SignedDuration, Timestamp};
 
-use wavetop::audit::AuditId;
+use wavetop::audit::AuditLog;
 use wavetop::config::keymap;
 use wavetop::core::bindings::Bindings;
 use wavetop::core::key::Key;
@@ -18,44 +19,48 @@ use wavetop::core::msg::{Effect, Msg};
 use wavetop::core::update::{start, update};
 use wavetop::domain::window::Windows;
 use wavetop::protocol::{BoxFuture, Observe, Operate, OperateCall, OperateOutcome, SourceError};
-use wavetop::runtime::executor::{AuditSink, Operation, run_guarded};
+use wavetop::runtime::executor::{Executor, Operation};
 use wavetop::sim::{DEMO_EPOCH, ManualClock, SimBackend, SimWorld};
 
-/// Passes calls to the simulator and remembers each one.
-struct Recording<'a> {
-    backend: &'a SimBackend,
-    sent: Mutex<Vec<OperateCall>>,
+/// Passes calls to the simulator and remembers each one, with the number
+/// of lines the audit log held when it arrived.
+struct Recording {
+    backend: SimBackend,
+    audit_log: PathBuf,
+    sent: Arc<Mutex<Vec<(OperateCall, usize)>>>,
 }
 
-impl Operate for Recording<'_> {
+impl Operate for Recording {
     fn identity(&self) -> BoxFuture<'_, Result<String, SourceError>> {
         self.backend.identity()
     }
 
     fn execute(&self, call: OperateCall) -> BoxFuture<'_, Result<OperateOutcome, SourceError>> {
-        self.sent.lock().unwrap().push(call.clone());
+        let logged = std::fs::read_to_string(&self.audit_log)
+            .map(|text| text.lines().count())
+            .unwrap_or(0);
+        self.sent.lock().unwrap().push((call.clone(), logged));
         self.backend.execute(call)
     }
 }
 
-/// The console tests read calls from `sent`; the audit log has its own tests.
-struct NoAudit;
+static NEXT_LOG_DIR: AtomicU64 = AtomicU64::new(0);
 
-impl AuditSink for NoAudit {
-    fn before(
-        &self,
-        _: Timestamp,
-        _: &str,
-        _: &str,
-        _: &str,
-        _: &OperateCall,
-        _: &serde_json::Value,
-    ) -> io::Result<AuditId> {
-        Ok(serde_json::from_value(serde_json::json!("test")).expect("an audit id"))
+/// A directory of its own for one console's audit log, removed with it.
+struct LogDir(PathBuf);
+
+impl LogDir {
+    fn new() -> LogDir {
+        let n = NEXT_LOG_DIR.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("wavetop-console-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        LogDir(dir)
     }
+}
 
-    fn after(&self, _: Timestamp, _: AuditId, _: Result<&str, &str>) -> io::Result<()> {
-        Ok(())
+impl Drop for LogDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -69,6 +74,14 @@ pub struct Console {
     pub held_back: Vec<Effect>,
     /// When false, Operate effects are kept in `held_back` instead of run.
     pub run_operations: bool,
+    /// Where the executor records operations, as the console does.
+    pub audit_log: PathBuf,
+    /// For each call in `sent`, how many lines the audit log held when the
+    /// call reached the backend.
+    pub audit_lines_at_call: Vec<usize>,
+    executor: Executor,
+    sent_by_executor: Arc<Mutex<Vec<(OperateCall, usize)>>>,
+    _log_dir: LogDir,
 }
 
 pub fn bindings(preset: &str) -> Bindings {
@@ -88,10 +101,24 @@ impl Console {
         world.advance_to(now);
         let clock = ManualClock::new(now);
         let c = clock.clone();
-        let backend = SimBackend::new(world, std::sync::Arc::new(move || c.now()));
+        let backend = SimBackend::new(world, Arc::new(move || c.now()));
         let mut model = Model::new(now, bindings("default"), windows, read_only);
         model.width = 160;
         model.height = 48;
+        let log_dir = LogDir::new();
+        let audit_log = log_dir.0.join("audit.jsonl");
+        let sent_by_executor = Arc::new(Mutex::new(Vec::new()));
+        let c = clock.clone();
+        let executor = Executor {
+            observe: Arc::new(backend.clone()),
+            operate: Arc::new(Recording {
+                backend: backend.clone(),
+                audit_log: audit_log.clone(),
+                sent: sent_by_executor.clone(),
+            }),
+            audit: Arc::new(AuditLog::open(&audit_log).expect("an audit log")),
+            clock: Arc::new(move || c.now()),
+        };
         let mut console = Console {
             model,
             backend,
@@ -99,6 +126,11 @@ impl Console {
             sent: Vec::new(),
             held_back: Vec::new(),
             run_operations: true,
+            audit_log,
+            audit_lines_at_call: Vec::new(),
+            executor,
+            sent_by_executor,
+            _log_dir: log_dir,
         };
         let fx = start(&mut console.model);
         console.run(fx);
@@ -149,41 +181,7 @@ impl Console {
                         self.held_back.push(effect);
                         continue;
                     }
-                    Effect::Operate {
-                        op_id,
-                        intent,
-                        target,
-                        calls,
-                        guard,
-                    } => {
-                        // The runtime's own path: the guard's fresh read,
-                        // then the calls, recorded as they reach the backend.
-                        let recording = Recording {
-                            backend: &self.backend,
-                            sent: Mutex::new(Vec::new()),
-                        };
-                        let clock = self.clock.clone();
-                        let now = move || clock.now();
-                        let op = Operation {
-                            identity: "test",
-                            intent: &intent,
-                            target: &target.to_string(),
-                            calls: &calls,
-                            guard: &guard,
-                        };
-                        // The guard's read has a timeout, which needs tokio's timer.
-                        let done = tokio::runtime::Builder::new_current_thread()
-                            .enable_time()
-                            .build()
-                            .expect("a runtime")
-                            .block_on(run_guarded(&self.backend, &recording, &NoAudit, &now, &op));
-                        self.sent.extend(recording.sent.into_inner().unwrap());
-                        Msg::Operated {
-                            op_id,
-                            results: done.results,
-                            fresh: done.fresh,
-                        }
-                    }
+                    Effect::Operate { .. } => self.operate(effect),
                     Effect::Quit => continue,
                 };
                 let now = self.now();
@@ -191,6 +189,58 @@ impl Console {
             }
             queue = next;
         }
+    }
+
+    /// Carries out an operate effect on the runtime's own path: the
+    /// executor's fresh read, audit lines and calls, the calls recorded as
+    /// they reach the backend.
+    fn operate(&mut self, effect: Effect) -> Msg {
+        let (op_id, op) =
+            Operation::asked_by(effect, self.model.identity.as_deref()).expect("an operate effect");
+        // The guard's read has a timeout, which needs tokio's timer; the
+        // audit lines are written on its blocking pool.
+        let answer = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a runtime")
+            .block_on(self.executor.answer(op_id, &op));
+        for (call, logged) in self.sent_by_executor.lock().unwrap().drain(..) {
+            self.sent.push(call);
+            self.audit_lines_at_call.push(logged);
+        }
+        answer
+    }
+
+    /// The console at 10 minutes with its approval of the global-api
+    /// Europe gate in eu-west-1 confirmed but not yet carried out (the
+    /// effect returned), and the gate since approved by another operator.
+    pub fn approval_overtaken() -> (Console, Effect) {
+        let mut c = Console::at_minutes(10);
+        c.navigate("global-api", "Europe", "eu-west-1");
+        c.run_operations = false;
+        c.keys("a tab right enter");
+        let ours = c.held_back.pop().expect("our approval, not yet sent");
+        c.backend
+            .execute(OperateCall::PutApprovalResult {
+                pipeline: "global-api".into(),
+                stage: "Europe".into(),
+                action: "EuWest1.Approve".into(),
+                approved: true,
+                summary: "approved elsewhere".into(),
+            })
+            .now_or_never()
+            .unwrap()
+            .expect("the first answer goes through");
+        (c, ours)
+    }
+
+    /// The audit log's lines, parsed.
+    pub fn audit_lines(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.audit_log)
+            .expect("the audit log")
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect()
     }
 
     /// Presses keys given in keymap notation, separated by spaces.

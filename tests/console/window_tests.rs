@@ -219,10 +219,12 @@ fn a_failing_auto_release_is_retried_a_minute_later_not_on_every_tick() {
     };
     c.send(wavetop::core::msg::Msg::Operated {
         op_id,
-        results: vec![Err(wavetop::protocol::SourceError::AccessDenied(
-            "not allowed".into(),
-        ))],
-        fresh: None,
+        report: wavetop::core::msg::OperateReport {
+            results: vec![Err(wavetop::protocol::SourceError::AccessDenied(
+                "not allowed".into(),
+            ))],
+            ..Default::default()
+        },
     });
     for _ in 0..30 {
         c.advance(1);
