@@ -61,10 +61,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
 
 fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme) {
     let kind = match flow.kind {
-        FlowKind::Pipeline => {
-            let p = &flow.pipelines[0];
-            format!("pipeline {:?} {:?}", p.pipeline_type, p.execution_mode).to_lowercase()
-        }
+        // Drawing must not depend on a pipeline flow carrying its pipeline.
+        FlowKind::Pipeline => match flow.pipelines.first() {
+            Some(p) => {
+                format!("pipeline {:?} {:?}", p.pipeline_type, p.execution_mode).to_lowercase()
+            }
+            None => "pipeline".to_string(),
+        },
         FlowKind::Chained => format!(
             "chained: {}",
             flow.pipelines
