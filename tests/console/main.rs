@@ -7,6 +7,7 @@ mod discovery_tests;
 mod drain_tests;
 mod foreign_tests;
 mod late_answer_tests;
+mod odd_data_tests;
 mod operate_tests;
 mod recheck_tests;
 mod render_tests;
