@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The emulator tier: runs wavetop's AWS adapters against a local moto server.
 #
-#   scripts/emulator.sh                 start moto, run `cargo test --test emulator`, stop moto
+#   scripts/emulator.sh                 start moto, run the emulator tests (ignored by default:
+#                                       `cargo test --test emulator -- --include-ignored`), stop moto
 #   scripts/emulator.sh CMD [ARGS...]   start moto, run CMD with WAVETOP_EMULATOR_URL set, stop moto
 #   . scripts/emulator.sh               start moto and export WAVETOP_EMULATOR_URL in this shell
 #                                       (stop it later with: kill "$WAVETOP_EMULATOR_PID")
@@ -65,6 +66,6 @@ set -u
 _wavetop_emulator_start || exit 1
 trap 'kill "$WAVETOP_EMULATOR_PID" 2>/dev/null' EXIT
 if [ "$#" -eq 0 ]; then
-    set -- cargo test --test emulator
+    set -- cargo test --test emulator -- --include-ignored
 fi
 "$@"

@@ -53,7 +53,9 @@ pub struct AuditIntent {
     /// What the call acts on, as the operator named it (e.g. `payments/Deploy-EU eu-west-1`).
     pub target: String,
     pub call: OperateCall,
-    /// Anything else the confirmation showed (hold-until time, drain plan, ...).
+    /// Context the line carries beside the call; the executor writes the
+    /// intent's title (`intent`) and what the guard read right before the
+    /// call (`state_read`).
     pub params: serde_json::Value,
 }
 

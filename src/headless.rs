@@ -308,10 +308,11 @@ fn wave_target(fleet: &Fleet, args: &WaveArgs) -> Result<Target, Failure> {
         .iter()
         .find(|f| f.name == args.pipeline || f.pipelines.iter().any(|p| p.name == args.pipeline))
         .ok_or_else(|| Failure::Usage(format!("no pipeline named {}", args.pipeline)))?;
-    let wave = flow
+    let (wave, found) = flow
         .waves
         .iter()
-        .position(|w| {
+        .enumerate()
+        .find(|(_, w)| {
             w.name == args.wave && (flow.name == args.pipeline || w.pipeline == args.pipeline)
         })
         .ok_or_else(|| {
@@ -323,7 +324,7 @@ fn wave_target(fleet: &Fleet, args: &WaveArgs) -> Result<Target, Failure> {
                 names.join(", ")
             ))
         })?;
-    let region = flow.waves[wave]
+    let region = found
         .cells
         .first()
         .map(|c| c.region.clone())

@@ -3,7 +3,8 @@
 //! `load` is called before the terminal is touched; any `ConfigError` is
 //! printed and the program exits with status 2 (`ConfigError::exit_code`).
 //! The renderer reads `Loaded::theme` fields (e.g. `theme.status_failed`);
-//! the core maps keys with `Loaded::keymap.action_for(key)`.
+//! the app copies `Loaded::keymap` into the core's `Bindings` (the core never
+//! sees config types).
 
 pub mod check;
 pub mod color;

@@ -45,7 +45,6 @@ pub enum Intent {
         regions: Vec<String>,
         /// Release time when holding until a region's window.
         until: Option<Timestamp>,
-        window_region: Option<String>,
     },
     Release {
         pipeline: String,
@@ -494,7 +493,6 @@ mod tests {
             stage: "NorthAmerica".into(),
             regions: regions.into_iter().map(String::from).collect(),
             until: None,
-            window_region: None,
         };
         assert_eq!(hold(vec!["us-west-2"]).typed_confirmation(), None);
         assert_eq!(

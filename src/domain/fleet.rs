@@ -6,25 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use super::stack_status::StackStatus;
 
-/// A datum together with the moment it was read from its source, so every
-/// view can tell how old what it shows is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Stamped<T> {
-    pub value: T,
-    pub fetched_at: Timestamp,
-}
-
-impl<T> Stamped<T> {
-    pub fn new(value: T, fetched_at: Timestamp) -> Self {
-        Self { value, fetched_at }
-    }
-
-    /// Whole seconds since the datum was fetched (never negative).
-    pub fn age_secs(&self, now: Timestamp) -> i64 {
-        (now.as_second() - self.fetched_at.as_second()).max(0)
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PipelineType {
     V1,
@@ -209,18 +190,12 @@ impl Cell {
             CellStatus::AwaitingApproval
         } else if any(ActionStatus::InProgress) {
             CellStatus::InProgress
-        } else if self.held
-            && !self
-                .actions
-                .iter()
-                .all(|a| a.status == ActionStatus::Succeeded)
-        {
-            CellStatus::Held
         } else if self
             .actions
             .iter()
             .all(|a| a.status == ActionStatus::Succeeded)
         {
+            // A hold only matters to actions still to run.
             CellStatus::Succeeded
         } else if self.held {
             CellStatus::Held
@@ -735,5 +710,57 @@ mod region_health_tests {
         assert_eq!(summary_of(&[Healthy, Healthy]).status(), Healthy);
         let mixed = summary_of(&[Healthy, Unhealthy, Unknown]);
         assert_eq!((mixed.total, mixed.healthy, mixed.unhealthy), (3, 1, 1));
+    }
+}
+
+#[cfg(test)]
+mod cell_status_tests {
+    use super::*;
+
+    fn cell(held: bool, statuses: &[ActionStatus]) -> Cell {
+        let actions = statuses
+            .iter()
+            .map(|status| Action {
+                name: "Deploy".to_string(),
+                category: "Deploy".to_string(),
+                provider: "CloudFormation".to_string(),
+                run_order: 1,
+                region: "eu-west-1".to_string(),
+                status: *status,
+                started_at: None,
+                ended_at: None,
+                external_url: None,
+                error: None,
+                approval: None,
+                stack_name: None,
+                updated_by: None,
+                earlier: None,
+            })
+            .collect();
+        Cell {
+            region: "eu-west-1".to_string(),
+            actions,
+            held,
+        }
+    }
+
+    #[test]
+    fn a_hold_shows_only_on_a_cell_with_actions_still_to_run() {
+        use ActionStatus::*;
+        assert_eq!(
+            cell(true, &[Succeeded, NotStarted]).status(),
+            CellStatus::Held
+        );
+        assert_eq!(cell(true, &[NotStarted]).status(), CellStatus::Held);
+        assert_eq!(
+            cell(true, &[Succeeded, Succeeded]).status(),
+            CellStatus::Succeeded
+        );
+        assert_eq!(
+            cell(false, &[Succeeded, NotStarted]).status(),
+            CellStatus::NotStarted
+        );
+        assert_eq!(cell(true, &[Failed]).status(), CellStatus::Failed);
+        assert_eq!(cell(true, &[]).status(), CellStatus::NotApplicable);
     }
 }

@@ -180,7 +180,8 @@ impl PollScheduler {
         }
     }
 
-    /// Makes one key due now, e.g. after an operator action changed it.
+    /// Makes one key due now, e.g. health when a drain or restore is to be
+    /// decided on fresh flags.
     pub fn expedite(&mut self, key: &PollKey, now: Timestamp) {
         if let Some(state) = self.keys.get_mut(key)
             && state.in_flight.is_none()

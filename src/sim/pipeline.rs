@@ -173,7 +173,8 @@ impl PipelineSim {
         self.executions.iter_mut().find(|e| e.id == id)
     }
 
-    /// Adds an execution to the history and, unless `history_only`, starts it.
+    /// Adds an execution to the front of the history (which keeps the
+    /// newest `HISTORY`) and starts it: it becomes the run in flight.
     #[allow(clippy::too_many_arguments)]
     pub fn start_execution(
         &mut self,

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::glyphs::{execution_glyph, execution_style, fmt_age, fmt_elapsed};
-use super::text::{cells, table_row, titled};
+use super::text::{cells, table_row, titled, truncate};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 
@@ -36,7 +36,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     let rows = flow.executions.iter().enumerate().skip(skip).map(|(i, e)| {
         let (g, w) = execution_glyph(e.status);
         let revision = match (&e.revision_id, &e.revision_summary) {
-            (Some(id), Some(s)) => format!("{} {}", &id[..id.len().min(7)], s),
+            (Some(id), Some(s)) => format!("{} {}", truncate(id, 7), s),
             (Some(id), None) => id.clone(),
             _ => "—".to_string(),
         };

@@ -61,10 +61,13 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
 
 fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme) {
     let kind = match flow.kind {
-        FlowKind::Pipeline => {
-            let p = &flow.pipelines[0];
-            format!("pipeline {:?} {:?}", p.pipeline_type, p.execution_mode).to_lowercase()
-        }
+        // Drawing must not depend on a pipeline flow carrying its pipeline.
+        FlowKind::Pipeline => match flow.pipelines.first() {
+            Some(p) => {
+                format!("pipeline {:?} {:?}", p.pipeline_type, p.execution_mode).to_lowercase()
+            }
+            None => "pipeline".to_string(),
+        },
         FlowKind::Chained => format!(
             "chained: {}",
             flow.pipelines
@@ -149,7 +152,10 @@ pub(crate) fn columns(total_width: u16, regions: usize, selected: usize) -> (u16
 /// Draws column headers and rows; returns the height used.
 fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme) -> u16 {
     let (col_w, visible, first) = columns(area.width, flow.regions.len(), model.cursors.region);
-    let shown = &flow.regions[first..(first + visible).min(flow.regions.len())];
+    let end = (first + visible).min(flow.regions.len());
+    // A cursor past the last region (before the core clamps it) draws no
+    // columns rather than a panic.
+    let shown = flow.regions.get(first.min(end)..end).unwrap_or_default();
     let mut y = area.y;
     let bottom = area.y + area.height;
 

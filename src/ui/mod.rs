@@ -9,6 +9,8 @@ pub mod glyphs;
 mod grid;
 mod health;
 mod help;
+#[cfg(test)]
+mod narrow_tests;
 mod pipelines;
 mod replication;
 mod sources;

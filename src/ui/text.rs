@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Cuts `text` to `width` display columns, marking the cut with an ellipsis.
 pub(crate) fn fit(text: &str, width: usize) -> String {
@@ -14,15 +14,22 @@ pub(crate) fn fit(text: &str, width: usize) -> String {
     if width == 0 {
         return String::new();
     }
-    let mut out = String::new();
-    for ch in text.chars() {
-        if out.width() + 1 >= width {
-            break;
-        }
-        out.push(ch);
-    }
+    let mut out = truncate(text, width - 1).to_string();
     out.push('…');
     out
+}
+
+/// The longest start of `text` that fits in `width` display columns, cut
+/// between characters (never inside one) and without a mark.
+pub(crate) fn truncate(text: &str, width: usize) -> &str {
+    let mut used = 0;
+    for (at, ch) in text.char_indices() {
+        used += ch.width().unwrap_or(0);
+        if used > width {
+            return &text[..at];
+        }
+    }
+    text
 }
 
 /// `fit` then pad with spaces to exactly `width` columns.
@@ -134,5 +141,17 @@ mod tests {
         assert_eq!(fit("eu-central-1", 8), "eu-cent…");
         assert_eq!(pad("ok", 4), "ok  ");
         assert_eq!(pad("✔ done", 8).width(), 8);
+        assert_eq!(fit("東京リージョン", 6), "東京…");
+        // A wide character that would reach past the width is left out.
+        assert_eq!(fit("ab東x", 4), "ab…");
+    }
+
+    #[test]
+    fn truncates_between_characters_to_display_width() {
+        assert_eq!(truncate("1a2b3c4d5e", 7), "1a2b3c4");
+        assert_eq!(truncate("abc", 7), "abc");
+        assert_eq!(truncate("éèêëēėę€", 7), "éèêëēėę");
+        assert_eq!(truncate("東京大阪", 5), "東京");
+        assert_eq!(truncate("abc", 0), "");
     }
 }

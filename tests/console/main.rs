@@ -16,6 +16,7 @@ mod drain_tests;
 mod foreign_tests;
 mod headless_parity_tests;
 mod late_answer_tests;
+mod odd_data_tests;
 mod operate_tests;
 mod recheck_tests;
 mod render_tests;

@@ -2,26 +2,19 @@
 
 use super::*;
 
-/// The aws CLI that `scripts/emulator.sh` installs beside moto, or None (with
-/// a notice) when it cannot be found; under CI a missing CLI is a failure.
-pub(crate) fn aws_cli() -> Option<PathBuf> {
+/// The aws CLI that `scripts/emulator.sh` installs beside moto; fails the
+/// test when it cannot be found.
+pub(crate) fn aws_cli() -> PathBuf {
     let exported = std::env::var_os("WAVETOP_AWS_CLI").map(PathBuf::from);
     let in_venv = std::env::var_os("WAVETOP_VENV")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/wavetop/venv")))
         .map(|venv| venv.join("bin").join("aws"));
-    match exported.into_iter().chain(in_venv).find(|p| p.is_file()) {
-        Some(path) => Some(path),
-        None if std::env::var_os("CI").is_some() => {
-            panic!("the aws CLI is missing under CI: run this tier through scripts/emulator.sh")
-        }
-        None => {
-            eprintln!(
-                "skipping a binary test of the emulator tier: no aws CLI (WAVETOP_AWS_CLI is not set)"
-            );
-            None
-        }
-    }
+    exported
+        .into_iter()
+        .chain(in_venv)
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("no aws CLI (WAVETOP_AWS_CLI is not set): {NOT_SET_UP}"))
 }
 
 /// A throwaway home for the binary and the aws CLI: its own config file,

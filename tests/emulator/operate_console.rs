@@ -5,8 +5,9 @@
 use super::*;
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn the_console_approves_holds_and_releases_over_the_wire() {
-    let Some(url) = emulator() else { return };
+    let url = emulator();
     let bench = Bench::new(&url, "keys", "gates-waiting.json").await;
     let p = bench.pipeline.as_str();
     let caller = bench.standin.caller.as_str();
@@ -94,8 +95,9 @@ struct KeyedCase {
 }
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn the_console_rejects_stops_retries_and_rolls_back_over_the_wire() {
-    let Some(url) = emulator() else { return };
+    let url = emulator();
     let cases = [
         // Reject Frankfurt's gate: a comment, then the region typed.
         KeyedCase {

@@ -5,8 +5,9 @@
 use super::*;
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn approve_and_reject_answer_each_gate_with_its_current_token() {
-    let Some(url) = emulator() else { return };
+    let url = emulator();
     let bench = Bench::new(&url, "gate", "gates-waiting.json").await;
     let p = bench.pipeline.as_str();
     let caller = bench.standin.caller.as_str();
@@ -73,8 +74,9 @@ async fn approve_and_reject_answer_each_gate_with_its_current_token() {
 }
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn retry_sends_the_failed_execution_with_the_retry_mode() {
-    let Some(url) = emulator() else { return };
+    let url = emulator();
     let bench = Bench::new(&url, "retry", "europe-failed.json").await;
     let p = bench.pipeline.as_str();
 
@@ -135,8 +137,9 @@ async fn retry_sends_the_failed_execution_with_the_retry_mode() {
 }
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn hold_and_release_set_the_inbound_transition_as_the_caller() {
-    let Some(url) = emulator() else { return };
+    let url = emulator();
     let bench = Bench::new(&url, "hold", "gates-waiting.json").await;
     let p = bench.pipeline.as_str();
     let caller = bench.standin.caller.as_str();
@@ -208,8 +211,9 @@ async fn hold_and_release_set_the_inbound_transition_as_the_caller() {
 }
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn a_hold_until_a_window_carries_the_windows_opening_in_its_reason() {
-    let Some(url) = emulator() else { return };
+    let url = emulator();
     let mut bench = Bench::new(&url, "window", "gates-waiting.json").await;
     // A daily window in UTC that opens two hours from now, for an hour.
     let at = |hours| {
@@ -248,8 +252,9 @@ async fn a_hold_until_a_window_carries_the_windows_opening_in_its_reason() {
 }
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn stop_then_abandon_name_the_running_execution() {
-    let Some(url) = emulator() else { return };
+    let url = emulator();
     let bench = Bench::new(&url, "stop", "gates-waiting.json").await;
     let p = bench.pipeline.as_str();
     let caller = bench.standin.caller.as_str();
@@ -296,8 +301,9 @@ async fn stop_then_abandon_name_the_running_execution() {
 }
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn rollback_targets_the_previous_success_or_the_named_execution() {
-    let Some(url) = emulator() else { return };
+    let url = emulator();
     let bench = Bench::new(&url, "rollback", "europe-failed.json").await;
     let p = bench.pipeline.as_str();
 

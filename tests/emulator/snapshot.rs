@@ -3,9 +3,10 @@
 use super::*;
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn the_binarys_snapshot_agrees_with_the_aws_cli() {
-    let Some(url) = emulator() else { return };
-    let Some(exe) = aws_cli() else { return };
+    let url = emulator();
+    let exe = aws_cli();
     let tag = format!("s{}", unique());
     // A home region no other test lists pipelines in: what ListPipelines
     // returns there is this test's alone.

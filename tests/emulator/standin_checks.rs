@@ -32,8 +32,9 @@ fn approval(status: ApprovalStatus) -> ApprovalResult {
 }
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn a_scripted_change_lands_after_the_kth_read() {
-    let Some(url) = emulator() else { return };
+    let url = emulator();
     let (standin, name) = served(&url, "gates-waiting.json");
     standin.script(&name, When::AfterRead(2), |state, now| {
         state.answer_approval("Europe", "Ireland.Approve", "Approved", "ok", BOB, now);
@@ -91,8 +92,9 @@ async fn a_scripted_change_lands_after_the_kth_read() {
 }
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn states_served_in_turn_follow_the_reads() {
-    let Some(url) = emulator() else { return };
+    let url = emulator();
     let (standin, name) = served(&url, "gates-waiting.json");
     let cp = client(&standin).await;
     // One read before the series starts: the series counts from its own start.
@@ -116,8 +118,9 @@ async fn states_served_in_turn_follow_the_reads() {
 }
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn operator_calls_are_refused_as_codepipeline_refuses_them() {
-    let Some(url) = emulator() else { return };
+    let url = emulator();
     let (standin, name) = served(&url, "gates-waiting.json");
     let cp = client(&standin).await;
     let approve = |token: &str| {
@@ -259,8 +262,9 @@ async fn operator_calls_are_refused_as_codepipeline_refuses_them() {
 }
 
 #[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
 async fn what_the_standin_does_not_answer_reaches_moto_untouched() {
-    let Some(url) = emulator() else { return };
+    let url = emulator();
     let name = format!("passing-{}", unique());
     let declared = seed_gated_pipeline(&url, HOME, &name).await;
     let standin = StandIn::start(&url);

@@ -2,44 +2,30 @@
 
 use super::*;
 
-/// The emulator's URL, or None (with a notice) when the tier is not set up.
-pub(crate) fn emulator() -> Option<String> {
+/// Why an emulator test fails when the tier is not set up. The tests are
+/// ignored by default; one run with `--include-ignored` must not pass
+/// without having run.
+pub(crate) const NOT_SET_UP: &str = "run this tier through scripts/emulator.sh, which starts moto \
+     and sets WAVETOP_EMULATOR_URL and WAVETOP_AWS_CLI (or `source scripts/emulator.sh` before cargo test)";
+
+/// The emulator's URL; fails the test when `WAVETOP_EMULATOR_URL` is not set.
+pub(crate) fn emulator() -> String {
     match std::env::var("WAVETOP_EMULATOR_URL") {
-        Ok(url) if !url.is_empty() => {
-            dummy_credentials();
-            Some(url)
-        }
-        _ if std::env::var_os("CI").is_some() => {
-            panic!(
-                "WAVETOP_EMULATOR_URL is not set under CI: run this tier through scripts/emulator.sh"
-            )
-        }
-        _ => {
-            eprintln!(
-                "skipping the emulator tier: WAVETOP_EMULATOR_URL is not set (run scripts/emulator.sh)"
-            );
-            None
-        }
+        Ok(url) if !url.is_empty() => url,
+        _ => panic!("WAVETOP_EMULATOR_URL is not set: {NOT_SET_UP}"),
     }
 }
 
-/// Dummy credentials for the default chain, set once before any client exists.
-pub(crate) fn dummy_credentials() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        for (key, value) in [
-            ("AWS_ACCESS_KEY_ID", "testing"),
-            ("AWS_SECRET_ACCESS_KEY", "testing"),
-            ("AWS_SESSION_TOKEN", "testing"),
-            ("AWS_EC2_METADATA_DISABLED", "true"),
-            ("AWS_REGION", "us-east-1"),
-        ] {
-            if std::env::var_os(key).is_none() {
-                // SAFETY: set once, guarded by `Once`, before any test reads the environment.
-                unsafe { std::env::set_var(key, value) };
-            }
-        }
-    });
+/// The dummy credentials every in-process client signs with (moto takes
+/// any), given to each client so that none looks for real ones.
+pub(crate) fn dummy_credentials() -> aws_sdk_sts::config::Credentials {
+    aws_sdk_sts::config::Credentials::new(
+        "testing",
+        "testing",
+        Some("testing".into()),
+        None,
+        "emulator",
+    )
 }
 
 /// A suffix that keeps names of concurrent tests and earlier runs apart.
@@ -54,6 +40,7 @@ pub(crate) fn unique() -> String {
 pub(crate) async fn sdk(url: &str, region: &str) -> aws_config::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(url)
+        .credentials_provider(dummy_credentials())
         .region(aws_config::Region::new(region.to_string()))
         .load()
         .await
@@ -433,13 +420,17 @@ pub(crate) async fn create_record_sets(
 }
 
 pub(crate) async fn connect(url: &str, cfg: AwsConfig) -> AwsBackend {
-    AwsBackend::connect(
+    AwsBackend::connect_with_identity(
         AwsOptions {
             profile: None,
             endpoint_url: Some(url.to_string()),
             home_regions: vec!["us-east-1".to_string()],
         },
         cfg,
+        FixedIdentity {
+            credentials: dummy_credentials(),
+            region: "us-east-1".to_string(),
+        },
     )
     .await
     .expect("connect")

@@ -42,7 +42,6 @@ pub(super) fn propose_hold(
             stage: wave.name.clone(),
             regions,
             until,
-            window_region: until_window_of.map(str::to_string),
         },
         warnings,
     })

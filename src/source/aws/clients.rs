@@ -36,6 +36,16 @@ pub struct ServiceConfigs {
     pub sts: aws_sdk_sts::Config,
 }
 
+/// Credentials and a region given outright, in place of what the default
+/// chain would find: for an endpoint that takes any credentials (an
+/// emulator), so that neither the environment, nor profile files, nor
+/// instance metadata are consulted.
+#[derive(Clone, Debug)]
+pub struct FixedIdentity {
+    pub credentials: aws_sdk_sts::config::Credentials,
+    pub region: String,
+}
+
 /// One account wavetop reads: the default one and each configured one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
@@ -48,6 +58,7 @@ enum Base {
     /// Loaded from the default chain once per account, on first use.
     Chain {
         endpoint_url: Option<String>,
+        fixed: Option<FixedIdentity>,
         loaded: HashMap<String, OnceCell<SdkConfig>>,
     },
     Injected(Box<ServiceConfigs>),
@@ -133,9 +144,19 @@ impl ClientPool {
             accounts,
             Base::Chain {
                 endpoint_url,
+                fixed: None,
                 loaded,
             },
         )
+    }
+
+    /// Every account's shared configuration takes `identity`'s credentials
+    /// and region instead of looking them up.
+    pub fn with_fixed_identity(mut self, identity: FixedIdentity) -> Self {
+        if let Base::Chain { fixed, .. } = &mut self.base {
+            *fixed = Some(identity);
+        }
+        self
     }
 
     pub fn from_configs(accounts: Vec<Account>, configs: ServiceConfigs) -> Self {
@@ -188,6 +209,7 @@ impl ClientPool {
                 .profile
                 .clone()
                 .unwrap_or_else(|| "default".to_string()),
+            Base::Chain { fixed: Some(_), .. } => "fixed credentials".to_string(),
             Base::Chain { .. } => {
                 super::credentials::credentials_label(account.profile.as_deref(), &|k| {
                     std::env::var(k).ok()
@@ -197,7 +219,8 @@ impl ClientPool {
     }
 
     /// The region the account's default chain resolves (profile or
-    /// environment), when it names one. Loads the account's configuration.
+    /// environment), or the fixed identity's, when there is one. Loads the
+    /// account's configuration.
     pub async fn chain_region(&self, account: &str) -> Option<String> {
         match &self.base {
             Base::Injected(_) => None,
@@ -212,6 +235,7 @@ impl ClientPool {
     async fn shared(&self, account: &str) -> Result<&SdkConfig, SourceError> {
         let Base::Chain {
             endpoint_url,
+            fixed,
             loaded,
         } = &self.base
         else {
@@ -240,6 +264,11 @@ impl ClientPool {
                 }
                 if let Some(url) = endpoint_url {
                     loader = loader.endpoint_url(url);
+                }
+                if let Some(identity) = fixed {
+                    loader = loader
+                        .credentials_provider(identity.credentials.clone())
+                        .region(Region::new(identity.region.clone()));
                 }
                 loader.load().await
             })

@@ -41,7 +41,9 @@ use crate::protocol::{
     SourceError,
 };
 
-pub use clients::{Account, ClientPool, DEFAULT_ACCOUNT, GLOBAL_REGION, ServiceConfigs};
+pub use clients::{
+    Account, ClientPool, DEFAULT_ACCOUNT, FixedIdentity, GLOBAL_REGION, ServiceConfigs,
+};
 use rate_limit::TokenBucket;
 use state::State;
 
@@ -73,6 +75,25 @@ impl AwsBackend {
     /// profiles, SSO, assume-role). Nothing is sent to AWS here: the shared
     /// configuration is read from the environment and profile files only.
     pub async fn connect(opts: AwsOptions, cfg: AwsConfig) -> Result<AwsBackend, SourceError> {
+        Self::connect_as(opts, cfg, None).await
+    }
+
+    /// `connect` with credentials and a region given outright (an
+    /// emulator's dummies): nothing is read from the environment or from
+    /// profile files to reach the endpoint.
+    pub async fn connect_with_identity(
+        opts: AwsOptions,
+        cfg: AwsConfig,
+        identity: FixedIdentity,
+    ) -> Result<AwsBackend, SourceError> {
+        Self::connect_as(opts, cfg, Some(identity)).await
+    }
+
+    async fn connect_as(
+        opts: AwsOptions,
+        cfg: AwsConfig,
+        identity: Option<FixedIdentity>,
+    ) -> Result<AwsBackend, SourceError> {
         if let Some(url) = &opts.endpoint_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
@@ -81,6 +102,9 @@ impl AwsBackend {
             )));
         }
         let mut pool = ClientPool::from_chain(accounts(&opts, &cfg), opts.endpoint_url.clone());
+        if let Some(identity) = identity {
+            pool = pool.with_fixed_identity(identity);
+        }
         let fallback = match pool
             .accounts()
             .first()

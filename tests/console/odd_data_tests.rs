@@ -1,0 +1,76 @@
+//! Rendered frames of data in shapes the demo fleet never takes: a pipeline
+//! flow that carries no pipeline, and revision ids shorter than the column
+//! cuts them to or written in multi-byte characters. The console must draw
+//! them, not panic.
+
+use wavetop::core::model::View;
+use wavetop::domain::fleet::{Flow, FlowKind};
+
+use crate::render_tests::{dark, find, render};
+use crate::support::Console;
+
+fn selected_flow(c: &mut Console) -> &mut Flow {
+    let name = c.model.selected_flow().expect("a flow").name.clone();
+    c.model
+        .fleet
+        .flows
+        .iter_mut()
+        .find(|f| f.name == name)
+        .expect("the selected flow")
+}
+
+#[test]
+fn a_pipeline_flow_without_pipelines_draws_its_grid_and_cell_detail() {
+    let mut c = Console::at_minutes(10);
+    // Open a cell's detail on the real fleet first: keys poll, which would
+    // bring the pipeline back.
+    c.keys("down down down down enter");
+    assert_eq!(c.model.view, View::CellDetail);
+    let flow = selected_flow(&mut c);
+    flow.kind = FlowKind::Pipeline;
+    flow.pipelines.clear();
+    let name = flow.name.clone();
+    let home = flow.regions[0].clone();
+
+    let detail = render(&c.model, &dark(), 80, 24);
+    assert!(
+        find(detail.backend().buffer(), &name).is_some(),
+        "the detail names its flow:\n{}",
+        detail.backend()
+    );
+
+    c.model.view = View::Grid;
+    let grid = render(&c.model, &dark(), 80, 24);
+    let title = format!(" {name} pipeline · home {home}");
+    assert!(
+        find(grid.backend().buffer(), &title).is_some(),
+        "the grid title says what is known:\n{}",
+        grid.backend()
+    );
+}
+
+#[test]
+fn short_and_multibyte_revision_ids_draw_in_the_executions_view() {
+    let mut c = Console::at_minutes(10);
+    c.keys("5");
+    let flow = selected_flow(&mut c);
+    assert!(flow.executions.len() >= 2, "two executions to rewrite");
+    // "€" takes three bytes: the seventh byte falls inside the third character.
+    for (execution, id) in flow.executions.iter_mut().zip(["a1c", "€ü€üéèêë"]) {
+        execution.revision_id = Some(id.to_string());
+        execution.revision_summary = Some("fix".to_string());
+    }
+
+    let terminal = render(&c.model, &dark(), 160, 48);
+    let buffer = terminal.backend().buffer();
+    assert!(
+        find(buffer, "a1c fix").is_some(),
+        "a short id is shown whole:\n{}",
+        terminal.backend()
+    );
+    assert!(
+        find(buffer, "€ü€üéèê fix").is_some(),
+        "a multi-byte id is cut to seven characters:\n{}",
+        terminal.backend()
+    );
+}
