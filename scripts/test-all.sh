@@ -19,7 +19,7 @@ step "format (cargo fmt --check)"
 cargo fmt --all -- --check
 
 step "lint (cargo clippy -D warnings)"
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "emulator (moto server, pinned)"
 # Installs moto into a venv, starts it on a free loopback port, exports
@@ -32,7 +32,7 @@ log="$(mktemp)"
 status=0
 set +e
 step "tests (every tier but the emulator's)"
-cargo test --all-targets --locked 2>&1 | tee "$log"
+cargo test --workspace --all-targets --locked 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 # The emulator tests are #[ignore]d, so the run above lists them as ignored
 # rather than passing them without moto; moto is up now, so they run.

@@ -7,17 +7,17 @@
 // A `pub` item is the library's interface; anything else says `pub(crate)`.
 #![deny(unreachable_pub)]
 
+// The pure core lives in its own crate (crates/wavetop-core), so that
+// Cargo, not habit, keeps I/O out of it; its modules keep their paths here.
+pub use wavetop_core::{core, domain, poll, protocol};
+
 pub mod app;
 pub mod audit;
 pub mod cli;
 pub mod config;
-pub mod core;
-pub mod domain;
 pub mod headless;
 pub mod headless_needs;
 pub mod output;
-pub mod poll;
-pub mod protocol;
 pub mod runtime;
 pub mod sim;
 pub mod snapshot_text;

@@ -675,14 +675,14 @@ impl Fleet {
 }
 
 #[cfg(test)]
-mod region_health_tests {
-    use super::*;
-
-    fn check(id: &str, status: HealthStatus) -> HealthCheck {
+impl HealthCheck {
+    /// A check as tests start from: neither inverted nor disabled, probing
+    /// `https://{region}.example.com/health`, its metric of unknown time.
+    pub(crate) fn plain(id: &str, region: &str, status: HealthStatus) -> HealthCheck {
         HealthCheck {
             id: id.to_string(),
-            region: "eu-west-1".to_string(),
-            target: String::new(),
+            region: region.to_string(),
+            target: format!("https://{region}.example.com/health"),
             status,
             inverted: false,
             disabled: false,
@@ -690,6 +690,15 @@ mod region_health_tests {
             status_at: None,
             fetched_at: Timestamp::UNIX_EPOCH,
         }
+    }
+}
+
+#[cfg(test)]
+mod region_health_tests {
+    use super::*;
+
+    fn check(id: &str, status: HealthStatus) -> HealthCheck {
+        HealthCheck::plain(id, "eu-west-1", status)
     }
 
     fn summary_of(statuses: &[HealthStatus]) -> RegionHealth {

@@ -12,17 +12,7 @@ fn latency_pair(status: HealthStatus) -> Fleet {
     fleet.health = Health {
         checks: regions
             .iter()
-            .map(|r| HealthCheck {
-                id: format!("hc-{r}"),
-                region: r.to_string(),
-                target: format!("https://{r}.example.com/health"),
-                status,
-                inverted: false,
-                disabled: false,
-                checkers: Vec::new(),
-                status_at: None,
-                fetched_at: Timestamp::UNIX_EPOCH,
-            })
+            .map(|r| HealthCheck::plain(&format!("hc-{r}"), r, status))
             .collect(),
         record_sets: vec![RecordSet {
             name: "api.example.com.".to_string(),

@@ -5,17 +5,7 @@ use super::*;
 use crate::domain::fleet::{HealthCheck, LatencySeries, Replica};
 
 fn check(id: &str, region: &str, status: HealthStatus) -> HealthCheck {
-    HealthCheck {
-        id: id.to_string(),
-        region: region.to_string(),
-        target: format!("https://{region}.example.com/health"),
-        status,
-        inverted: false,
-        disabled: false,
-        checkers: Vec::new(),
-        status_at: None,
-        fetched_at: Timestamp::UNIX_EPOCH,
-    }
+    HealthCheck::plain(id, region, status)
 }
 
 fn record(region: &str, detail: Option<&str>, check: Option<&str>) -> Record {
