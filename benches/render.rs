@@ -26,8 +26,8 @@ fn model(view: View) -> Model {
     model.fleet_label = "bench".into();
     model.discovered = true;
     model.view = view;
-    model.cursors.region = 20;
-    model.cursors.wave = 7;
+    model.cursors.region.selected = 20;
+    model.cursors.wave.selected = 7;
     model
 }
 

@@ -6,13 +6,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::config::theme::Theme;
+use super::scroll::rows_note;
+use crate::core::action::ActionName;
 use crate::core::model::{ActivityKind, Model};
+use crate::core::panes::{ActivityPane, source_count, sources_panel_rows};
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     // The sources take the lower part: one line each, at most half the view.
-    let sources_h = (model.poll.keys().count() as u16 + 1).min(area.height / 2);
+    let sources_h = sources_panel_rows(source_count(model), area.height);
     let log_area = Rect {
-        height: area.height - sources_h,
+        height: area.height.saturating_sub(sources_h),
         ..area
     };
     let sources_area = Rect {
@@ -22,8 +25,22 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     };
     super::sources::render(frame, sources_area, model, theme);
     let area = log_area;
+    let room = usize::from(area.height.saturating_sub(1));
+    let shown = model.cursors.activity.shown(room);
+    // Said only where the sources do not all fit: elsewhere nothing is
+    // hidden that the key would reach.
+    let sources_hidden = source_count(model) >= usize::from(sources_h);
+    let focus = if sources_hidden && model.activity_pane == ActivityPane::Log {
+        format!(" · {}: sources", model.bindings.label(ActionName::Right))
+    } else {
+        String::new()
+    };
     let mut lines = vec![Line::from(Span::styled(
-        format!(" activity · {} entries this session", model.activity.len()),
+        format!(
+            " activity · {} entries this session{}{focus}",
+            model.activity.len(),
+            rows_note(&shown, model.activity.len())
+        ),
         theme.title,
     ))];
     if model.activity.is_empty() {
@@ -32,9 +49,13 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             theme.dim,
         )));
     }
-    let room = area.height.saturating_sub(1) as usize;
-    let skip = (model.cursors.activity + 1).saturating_sub(room);
-    for (i, entry) in model.activity.iter().enumerate().skip(skip).take(room) {
+    for (i, entry) in model
+        .activity
+        .iter()
+        .enumerate()
+        .skip(shown.start)
+        .take(shown.len())
+    {
         let (glyph, style) = match entry.kind {
             ActivityKind::Sent => ("→", theme.status_in_progress),
             ActivityKind::Done => ("✔", theme.activity_ok),
@@ -46,7 +67,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             Span::styled(format!("{glyph} "), style),
             Span::styled(entry.text.clone(), style),
         ]);
-        if i == model.cursors.activity {
+        if i == model.cursors.activity.selected && model.activity_pane == ActivityPane::Log {
             line = super::text::selected_line(line, theme.selected);
         }
         lines.push(line);

@@ -14,6 +14,7 @@ use super::glyphs::{
 use super::text::pad;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::core::viewport::Viewport;
 use crate::domain::fleet::{ActionStatus, Cell, Flow, Stack, Wave};
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
@@ -35,15 +36,18 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             " cell detail · esc back · ↑↓ scroll ",
             theme.dim,
         ));
-    let scroll = model
-        .cursors
-        .detail_scroll
-        .min(lines.len().saturating_sub(1)) as u16;
+    let paragraph = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false });
+    // Scrolling stops with the last wrapped line at the bottom (the count
+    // includes the block's top border).
+    let text = Viewport {
+        len: paragraph.line_count(area.width).saturating_sub(1),
+        ..model.cursors.detail
+    };
+    let top = text.shown(usize::from(area.height.saturating_sub(1))).start;
     frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+        paragraph.scroll((u16::try_from(top).unwrap_or(u16::MAX), 0)),
         area,
     );
 }

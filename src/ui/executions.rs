@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::glyphs::{execution_glyph, execution_style, fmt_age, fmt_elapsed};
+use super::scroll::rows_note;
 use super::text::{cells, table_row, titled, truncate};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
@@ -29,11 +30,18 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         "took",
     ])
     .style(theme.dim.add_modifier(Modifier::BOLD));
-    let skip = model
+    // Under the title and the table's header.
+    let shown = model
         .cursors
         .execution
-        .saturating_sub(area.height.saturating_sub(3) as usize);
-    let rows = flow.executions.iter().enumerate().skip(skip).map(|(i, e)| {
+        .shown(usize::from(area.height.saturating_sub(2)));
+    let rows = flow
+        .executions
+        .iter()
+        .enumerate()
+        .skip(shown.start)
+        .take(shown.len())
+        .map(|(i, e)| {
         let (g, w) = execution_glyph(e.status);
         let revision = match (&e.revision_id, &e.revision_summary) {
             (Some(id), Some(s)) => format!("{} {}", truncate(id, 7), s),
@@ -46,7 +54,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             e.started_at.strftime("%m-%d %H:%M"),
             fmt_age(model.now.as_second() - e.started_at.as_second())
         );
-        let selected = i == model.cursors.execution;
+        let selected = i == model.cursors.execution.selected;
         table_row(
             cells(
                 vec![
@@ -74,7 +82,12 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         Constraint::Length(7),
     ];
     let title = Line::from(Span::styled(
-        format!(" {} · {} executions", flow.name, flow.executions.len()),
+        format!(
+            " {} · {} executions{}",
+            flow.name,
+            flow.executions.len(),
+            rows_note(&shown, flow.executions.len())
+        ),
         theme.title,
     ));
     let table_area = titled(frame, area, title);

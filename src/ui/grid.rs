@@ -15,6 +15,7 @@ use super::glyphs::{
 use super::text::pad;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::core::viewport::Viewport;
 use crate::domain::fleet::{Cell, CellStatus, Flow, FlowKind, Wave};
 
 /// Width of the wave-name column.
@@ -136,22 +137,23 @@ fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme
 
 /// The column geometry: width of a column, how many fit, and the first one
 /// shown so that the selected column stays in view.
-pub(crate) fn columns(total_width: u16, regions: usize, selected: usize) -> (u16, usize, usize) {
+pub(crate) fn columns(total_width: u16, regions: usize, cursor: &Viewport) -> (u16, usize, usize) {
     let avail = total_width.saturating_sub(LABEL_W);
     let regions_u16 = regions.max(1) as u16;
     let col_w = (avail / regions_u16).clamp(MIN_COL_W, MAX_COL_W);
     let visible = ((avail / col_w) as usize).max(1).min(regions.max(1));
-    let first = if selected >= visible {
-        selected + 1 - visible
-    } else {
-        0
-    };
+    let first = Viewport {
+        len: regions,
+        ..*cursor
+    }
+    .shown(visible)
+    .start;
     (col_w, visible, first)
 }
 
 /// Draws column headers and rows; returns the height used.
 fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme) -> u16 {
-    let (col_w, visible, first) = columns(area.width, flow.regions.len(), model.cursors.region);
+    let (col_w, visible, first) = columns(area.width, flow.regions.len(), &model.cursors.region);
     let end = (first + visible).min(flow.regions.len());
     // A cursor past the last region (before the core clamps it) draws no
     // columns rather than a panic.
@@ -169,19 +171,30 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
             theme.dim,
         );
     }
-    let hidden_right = flow.regions.len() - first - shown.len();
+    let hidden_right = flow.regions.len().saturating_sub(first + shown.len());
     if hidden_right > 0 {
-        buf.set_stringn(
-            area.x,
-            y + 1,
-            format!("{hidden_right} more ▶"),
-            LABEL_W as usize,
-            theme.dim,
-        );
+        // At the right edge, in what the columns leave (at least the gap
+        // after the last one).
+        let after = area.x + LABEL_W + shown.len() as u16 * col_w;
+        let room = usize::from((area.x + area.width + 1).saturating_sub(after));
+        let marker = [format!("{hidden_right} more ▶"), format!("{hidden_right} ▶")]
+            .into_iter()
+            .find(|m| m.chars().count() <= room)
+            .unwrap_or_else(|| "▶".to_string());
+        let x = (area.x + area.width).saturating_sub(marker.chars().count() as u16);
+        buf.set_string(x, y, marker, theme.dim);
     }
+    // Waves above and below the screen, under the left marker.
+    let wave_lines = usize::from(bottom.saturating_sub(y + 2));
+    let waves = Viewport {
+        len: flow.waves.len(),
+        ..model.cursors.wave
+    }
+    .shown(wave_lines / 2);
+    let waves_above = waves.start;
     for (i, region) in shown.iter().enumerate() {
         let x = area.x + LABEL_W + i as u16 * col_w;
-        let selected = first + i == model.cursors.region;
+        let selected = first + i == model.cursors.region.selected;
         let name_style = if selected {
             theme
                 .title
@@ -205,11 +218,13 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
     }
     y += 2;
 
-    for (row, wave) in flow.waves.iter().enumerate() {
+    let mut drawn = waves.start;
+    for (row, wave) in flow.waves.iter().enumerate().skip(waves.start) {
         if y >= bottom {
             break;
         }
-        let selected_row = row == model.cursors.wave;
+        drawn = row + 1;
+        let selected_row = row == model.cursors.wave.selected;
         let label_style = if selected_row {
             theme.title.add_modifier(Modifier::BOLD)
         } else {
@@ -234,7 +249,7 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         }
         for (i, region) in shown.iter().enumerate() {
             let x = area.x + LABEL_W + i as u16 * col_w;
-            let selected = selected_row && first + i == model.cursors.region;
+            let selected = selected_row && first + i == model.cursors.region.selected;
             match wave.cell(region) {
                 Some(cell) => draw_cell(
                     buf,
@@ -280,6 +295,16 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
             }
         }
         y += 2;
+    }
+    let waves_below = flow.waves.len().saturating_sub(drawn);
+    let waves_marker = match (waves_above, waves_below) {
+        (0, 0) => None,
+        (above, 0) => Some(format!("▲ {above} more")),
+        (0, below) => Some(format!("▼ {below} more")),
+        (above, below) => Some(format!("▲{above} ▼{below} more")),
+    };
+    if let Some(marker) = waves_marker {
+        buf.set_stringn(area.x, area.y + 1, marker, LABEL_W as usize, theme.dim);
     }
     y.min(bottom) - area.y
 }
@@ -475,7 +500,11 @@ mod tests {
     fn the_selected_column_is_always_in_view() {
         for regions in 1..30 {
             for selected in 0..regions {
-                let (w, visible, first) = columns(80, regions, selected);
+                let cursor = Viewport {
+                    selected,
+                    ..Viewport::default()
+                };
+                let (w, visible, first) = columns(80, regions, &cursor);
                 assert!(w >= MIN_COL_W);
                 assert!(
                     selected >= first && selected < first + visible,

@@ -8,19 +8,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::glyphs::{fmt_age, health_glyph, health_style};
+use super::scroll::rows_note;
 use super::text::{fit, pad, selected_line, wrap};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::core::panes::{HEALTH_SIDE_BY_SIDE_FROM, health_list_rows};
 use crate::core::rows::{HealthRow, health_row_record, health_rows, selected_check_id};
 use crate::domain::fleet::{HealthStatus, RoutingPolicy};
 use crate::protocol::zone_source;
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
-    let [list, checkers] = if area.width >= 120 {
+    let [list, checkers] = if area.width >= HEALTH_SIDE_BY_SIDE_FROM {
         Layout::horizontal([Constraint::Min(70), Constraint::Length(62)]).areas(area)
     } else {
-        let below = (area.height / 3).max(5);
-        Layout::vertical([Constraint::Min(3), Constraint::Length(below)]).areas(area)
+        // The rows the core scrolls the list by.
+        let list = health_list_rows(area.width, area.height);
+        Layout::vertical([Constraint::Length(list), Constraint::Fill(1)]).areas(area)
     };
     render_list(frame, list, model, theme);
     render_checkers(frame, checkers, model, theme);
@@ -38,18 +41,21 @@ fn policy_name(p: RoutingPolicy) -> &'static str {
 
 fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let rows = health_rows(&model.fleet);
+    let zones = zone_lines(model, rows.is_empty(), area.width, theme);
+    // Under the title and what could not be read.
+    let room = usize::from(area.height).saturating_sub(1 + zones.len());
+    let shown = model.cursors.health.shown(room);
     let mut lines = vec![Line::from(Span::styled(
         format!(
-            " {} record sets · {} health checks",
+            " {} record sets · {} health checks{}",
             model.fleet.health.record_sets.len(),
-            model.fleet.health.checks.len()
+            model.fleet.health.checks.len(),
+            rows_note(&shown, rows.len())
         ),
         theme.title,
     ))];
-    lines.extend(zone_lines(model, rows.is_empty(), area.width, theme));
-    let room = area.height.saturating_sub(lines.len() as u16) as usize;
-    let skip = (model.cursors.health + 1).saturating_sub(room);
-    for (i, row) in rows.iter().enumerate().skip(skip).take(room) {
+    lines.extend(zones);
+    for (i, row) in rows.iter().enumerate().skip(shown.start).take(shown.len()) {
         let Some((set, record)) = health_row_record(&model.fleet, *row) else {
             continue;
         };
@@ -130,7 +136,7 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             }
             _ => continue,
         };
-        if i == model.cursors.health {
+        if i == model.cursors.health.selected {
             line = selected_line(line, theme.selected);
         }
         lines.push(line);
@@ -180,7 +186,7 @@ fn render_checkers(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border);
-    let id = selected_check_id(&model.fleet, model.cursors.health);
+    let id = selected_check_id(&model.fleet, model.cursors.health.selected);
     let Some(check) = id.as_deref().and_then(|id| model.fleet.health.check(id)) else {
         frame.render_widget(
             Paragraph::new(Span::styled(

@@ -9,16 +9,14 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::text::pad;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::core::panes::{HELP_TWO_COLUMNS_FROM, help_rows};
+use crate::core::viewport::Viewport;
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let all: Vec<_> = model.bindings.all().collect();
     // Two columns only where descriptions still fit whole.
-    let two_columns = area.width >= 200;
-    let per_column = if two_columns {
-        all.len().div_ceil(2)
-    } else {
-        all.len()
-    };
+    let two_columns = area.width >= HELP_TWO_COLUMNS_FROM;
+    let per_column = help_rows(all.len(), area.width);
     let col_w = if two_columns {
         (area.width as usize).saturating_sub(4) / 2
     } else {
@@ -27,7 +25,12 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     let mut lines: Vec<Line> = Vec::new();
     let visible = area.height.saturating_sub(2) as usize;
     // Scrolling stops once the last row is in view.
-    let first = model.help_scroll.min(per_column.saturating_sub(visible));
+    let first = Viewport {
+        len: per_column,
+        ..model.cursors.help
+    }
+    .shown(visible)
+    .start;
     for i in first..per_column {
         let mut spans = Vec::new();
         for col in 0..(if two_columns { 2 } else { 1 }) {

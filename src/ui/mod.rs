@@ -13,6 +13,7 @@ mod help;
 mod narrow_tests;
 mod pipelines;
 mod replication;
+mod scroll;
 mod sources;
 mod text;
 

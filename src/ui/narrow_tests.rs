@@ -43,8 +43,8 @@ fn model() -> Model {
     let mut model = Model::new(now, Bindings::default(), Windows::default(), false);
     model.fleet = synthetic::fleet(3, 4, now);
     model.discovered = true;
-    model.cursors.wave = 1;
-    model.cursors.region = 2;
+    model.cursors.wave.selected = 1;
+    model.cursors.region.selected = 2;
     model.activity.push(ActivityEntry {
         at: now,
         kind: ActivityKind::Error,

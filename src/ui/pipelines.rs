@@ -6,6 +6,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
+use super::scroll::rows_note;
 use super::glyphs::{execution_glyph, execution_style, fmt_age};
 use super::text::{cells, table_row, titled};
 use crate::config::theme::Theme;
@@ -14,12 +15,19 @@ use crate::domain::fleet::FlowKind;
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let flows = model.visible_flows();
+    // Under the title and the table's header.
+    let shown = model
+        .cursors
+        .pipeline
+        .shown(usize::from(area.height.saturating_sub(2)));
     let header_cells = [
         "pipeline", "kind", "home", "latest", "age", "gates", "holds", "regions",
     ];
     let rows_cells: Vec<(bool, Vec<Cell>)> = flows
         .iter()
         .enumerate()
+        .skip(shown.start)
+        .take(shown.len())
         .map(|(i, flow)| {
             let kind = match flow.kind {
                 FlowKind::Pipeline => "pipeline",
@@ -49,7 +57,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             } else {
                 ("·".to_string(), theme.dim)
             };
-            let selected = i == model.cursors.pipeline;
+            let selected = i == model.cursors.pipeline.selected;
             let cells = cells(
                 vec![
                     (flow.name.clone(), theme.base),
@@ -107,18 +115,20 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     let title = if model.filter.is_empty() {
         Line::from(Span::styled(
             format!(
-                " {} pipelines · / filter · enter opens the grid",
-                flows.len()
+                " {} pipelines · / filter · enter opens the grid{}",
+                flows.len(),
+                rows_note(&shown, flows.len())
             ),
             theme.dim,
         ))
     } else {
         Line::from(Span::styled(
             format!(
-                " {} of {} match “{}”",
+                " {} of {} match “{}”{}",
                 flows.len(),
                 model.fleet.flows.len(),
-                model.filter
+                model.filter,
+                rows_note(&shown, flows.len())
             ),
             theme.status_awaiting_approval,
         ))

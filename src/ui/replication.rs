@@ -25,16 +25,34 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             theme.dim,
         )));
     }
-    for (i, table) in model.fleet.tables.iter().enumerate() {
-        lines.extend(table_lines(
-            model,
-            table,
-            i == model.cursors.replication,
-            theme,
-            area.width as usize,
-        ));
-        lines.push(Line::from(""));
+    let selected = model.cursors.replication.selected;
+    let blocks: Vec<Vec<Line>> = model
+        .fleet
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, table)| {
+            let mut block = table_lines(model, table, i == selected, theme, area.width as usize);
+            block.push(Line::from(""));
+            block
+        })
+        .collect();
+    // Tables are of different heights: from the core's first table, drop
+    // tables from the top until the selected one ends on screen.
+    let mut first = model.cursors.replication.offset.min(selected);
+    let ends_below = |first: usize, blocks: &[Vec<Line>]| {
+        let used: usize = blocks
+            .iter()
+            .take(selected + 1)
+            .skip(first)
+            .map(Vec::len)
+            .sum();
+        used > usize::from(area.height)
+    };
+    while first < selected && ends_below(first, &blocks) {
+        first += 1;
     }
+    lines.extend(blocks.into_iter().skip(first).flatten());
     frame.render_widget(Paragraph::new(lines), area);
 }
 

@@ -7,7 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::glyphs::fmt_age;
-use super::text::pad;
+use super::scroll::rows_note;
+use super::text::{pad, selected_line};
+use crate::core::action::ActionName;
+use crate::core::panes::{ActivityPane, source_count};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 
@@ -31,7 +34,19 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             Span::styled(format!("discovery: {}", e.message), theme.activity_error),
         ]));
     }
-    for (key, state) in model.poll.keys() {
+    // Under the border's title.
+    let room = usize::from(area.height.saturating_sub(1));
+    let shown = model.cursors.sources.shown(room);
+    // Only the poll keys on screen are formatted: there may be hundreds.
+    let errors = lines.len();
+    let keys_from = shown.start.saturating_sub(errors);
+    let keys_to = shown.end.saturating_sub(errors);
+    for (key, state) in model
+        .poll
+        .keys()
+        .skip(keys_from)
+        .take(keys_to.saturating_sub(keys_from))
+    {
         let stale = model.poll.is_stale(key, now);
         let (glyph, style) = if stale {
             ("⚠", theme.stale)
@@ -73,11 +88,40 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         }
         lines.push(Line::from(spans));
     }
+    let focused = model.activity_pane == ActivityPane::Sources;
+    let total = source_count(model);
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .enumerate()
+        // The row's place among all sources: the keys before the screen were
+        // never formatted.
+        .map(|(i, line)| (if i < errors { i } else { i + keys_from }, line))
+        .filter(|(row, _)| shown.contains(row))
+        .map(|(row, line)| {
+            if focused && row == model.cursors.sources.selected {
+                selected_line(line, theme.selected)
+            } else {
+                line
+            }
+        })
+        .collect();
+    let focus = if focused {
+        format!(" · {}: log", model.bindings.label(ActionName::Left))
+    } else {
+        String::new()
+    };
     let block = Block::default()
         .borders(Borders::TOP)
-        .border_style(theme.border)
+        .border_style(if focused {
+            theme.border_focus
+        } else {
+            theme.border
+        })
         .title(Span::styled(
-            " sources: last answer, next poll, last error ",
+            format!(
+                " sources: last answer, next poll, last error{}{focus} ",
+                rows_note(&shown, total)
+            ),
             theme.dim,
         ));
     frame.render_widget(Paragraph::new(lines).block(block), area);

@@ -112,9 +112,9 @@ fn a_key_typed_just_after_a_dialog_closed_opens_nothing_until_typing_pauses() {
     c.keys("a");
     assert!(c.model.confirmation.is_none(), "`a` right after the cancel");
     // Navigation passes: the cursor moves and comes back.
-    let region = c.model.cursors.region;
+    let region = c.model.cursors.region.selected;
     c.keys("right");
-    assert_eq!(c.model.cursors.region, region + 1);
+    assert_eq!(c.model.cursors.region.selected, region + 1);
     c.keys("left");
     // Typing on keeps the pause going.
     c.wait_ms(KEY_GUARD.as_millis() as i64 - 1);

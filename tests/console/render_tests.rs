@@ -9,6 +9,7 @@ use ratatui::style::Modifier;
 
 use wavetop::config::Theme;
 use wavetop::core::model::Model;
+use wavetop::core::msg::Msg;
 use wavetop::domain::fleet::CellStatus;
 use wavetop::ui::view;
 
@@ -29,11 +30,16 @@ pub(crate) fn dark() -> Theme {
     Theme::preset("dark").unwrap()
 }
 
-/// Every view, at both sizes, after the given keys.
+/// Every view, at both sizes, after the given keys (pressed at that size:
+/// a page is as long as the screen).
 fn snapshot_views(keys: &str, name: &str) {
-    let mut c = Console::at_minutes(10);
-    c.keys(keys);
     for (w, h) in [(80, 24), (160, 48)] {
+        let mut c = Console::at_minutes(10);
+        c.send(Msg::Resize {
+            width: w,
+            height: h,
+        });
+        c.keys(keys);
         let terminal = render(&c.model, &dark(), w, h);
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
     }
@@ -124,7 +130,7 @@ fn the_selected_cell_is_reverse_video_in_every_theme_and_without_colour() {
         let terminal = render(&c.model, &theme, 160, 48);
         let buffer = terminal.backend().buffer();
         let flow = c.model.selected_flow().unwrap();
-        let wave = &flow.waves[c.model.cursors.wave];
+        let wave = &flow.waves[c.model.cursors.wave.selected];
         let (glyph, _) = wavetop::ui::glyphs::cell_glyph(wave.cells[0].status());
         let (x, y) = find(buffer, glyph).expect("the selected cell's glyph is drawn");
         assert!(

@@ -311,7 +311,7 @@ impl Console {
             self.model.selected_flow().map(|f| f.name.as_str()),
             Some(flow)
         );
-        assert_eq!(self.model.cursors.wave, row);
+        assert_eq!(self.model.cursors.wave.selected, row);
     }
 }
 

@@ -66,15 +66,15 @@ fn arrows_move_the_grid_cursor_and_stop_at_the_edges() {
     let mut c = Console::at_minutes(10);
     assert_eq!(c.model.view, View::Grid);
     c.keys("down down right");
-    assert_eq!((c.model.cursors.wave, c.model.cursors.region), (2, 1));
+    assert_eq!((c.model.cursors.wave.selected, c.model.cursors.region.selected), (2, 1));
     c.keys("up up up up left left left");
-    assert_eq!((c.model.cursors.wave, c.model.cursors.region), (0, 0));
+    assert_eq!((c.model.cursors.wave.selected, c.model.cursors.region.selected), (0, 0));
     let flow = c.model.selected_flow().unwrap().clone();
     for _ in 0..40 {
         c.keys("down right");
     }
-    assert_eq!(c.model.cursors.wave, flow.waves.len() - 1);
-    assert_eq!(c.model.cursors.region, flow.regions.len() - 1);
+    assert_eq!(c.model.cursors.wave.selected, flow.waves.len() - 1);
+    assert_eq!(c.model.cursors.region.selected, flow.regions.len() - 1);
 }
 
 #[test]
@@ -496,12 +496,25 @@ fn a_failed_discovery_is_retried_on_a_timer_and_never_ends_the_console() {
 #[test]
 fn help_scrolls_when_it_does_not_fit() {
     let mut c = Console::at_minutes(10);
-    c.keys("? pagedown pagedown down");
+    c.send(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    c.keys("? pagedown");
     assert!(c.model.help);
-    assert_eq!(c.model.help_scroll, 21);
-    c.keys("up home");
-    assert_eq!(c.model.help_scroll, 0);
+    let help = c.model.cursors.help;
+    assert_eq!(help.offset, help.page(), "a page down");
+    // Scrolling stops with the last row at the bottom.
+    c.keys("pagedown pagedown down");
+    let last_page = help.len - help.height;
+    assert_eq!(c.model.cursors.help.offset, last_page);
+    c.keys("up");
+    assert_eq!(c.model.cursors.help.offset, last_page - 1);
+    c.keys("home");
+    assert_eq!(c.model.cursors.help.offset, 0);
+    c.keys("end");
+    assert_eq!(c.model.cursors.help.offset, last_page);
     c.keys("? ?");
     assert!(c.model.help, "? closes and reopens");
-    assert_eq!(c.model.help_scroll, 0);
+    assert_eq!(c.model.cursors.help.offset, 0);
 }

@@ -43,8 +43,8 @@ actions! {
     Back => "back", "close the dialog or go back to the previous view";
     Up => "up", "move the selection up";
     Down => "down", "move the selection down";
-    Left => "left", "move the selection left";
-    Right => "right", "move the selection right";
+    Left => "left", "move left (activity: other pane)";
+    Right => "right", "move right (activity: other pane)";
     PageUp => "page-up", "move up a page";
     PageDown => "page-down", "move down a page";
     First => "first", "go to the first row";

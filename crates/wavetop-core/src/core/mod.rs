@@ -15,6 +15,8 @@ pub mod msg;
 pub mod nav;
 pub mod op_target;
 pub mod operator;
+pub mod panes;
 pub mod recheck;
 pub mod rows;
 pub mod update;
+pub mod viewport;

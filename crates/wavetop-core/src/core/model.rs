@@ -7,6 +7,8 @@ use super::bindings::Bindings;
 use super::confirm::Confirmation;
 use super::key_guard::KeyGuard;
 use super::op_target::OpTarget;
+use super::panes::ActivityPane;
+use super::viewport::Viewport;
 use crate::domain::fleet::{Fleet, Flow};
 use crate::domain::window::Windows;
 use crate::poll::scheduler::{Cadence, PollScheduler};
@@ -64,17 +66,25 @@ pub struct ActivityEntry {
     pub text: String,
 }
 
-/// Cursor positions of each view.
+/// The selection and scroll position of every scrollable pane, kept inside
+/// its rows and on screen by [`crate::core::panes::fit_viewports`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Cursors {
-    pub pipeline: usize,
-    pub wave: usize,
-    pub region: usize,
-    pub detail_scroll: usize,
-    pub health: usize,
-    pub replication: usize,
-    pub execution: usize,
-    pub activity: usize,
+    pub pipeline: Viewport,
+    /// The grid's rows.
+    pub wave: Viewport,
+    /// The grid's columns.
+    pub region: Viewport,
+    /// The cell detail's text, by its top line.
+    pub detail: Viewport,
+    pub health: Viewport,
+    pub replication: Viewport,
+    pub execution: Viewport,
+    pub activity: Viewport,
+    /// The sources panel under the activity log.
+    pub sources: Viewport,
+    /// The help's rows, by the top one shown.
+    pub help: Viewport,
 }
 
 /// The smallest terminal the console draws itself in: one region column of
@@ -138,8 +148,8 @@ pub struct Model {
     pub filter_editing: bool,
     pub command: Option<CommandLine>,
     pub help: bool,
-    /// First help row shown, when the help does not fit the screen.
-    pub help_scroll: usize,
+    /// Which pane of the activity view the keys move.
+    pub activity_pane: ActivityPane,
     pub confirmation: Option<Confirmation>,
     /// Keeps characters typed just after a dialog closed off the grid.
     pub key_guard: KeyGuard,
@@ -196,7 +206,7 @@ impl Model {
             filter_editing: false,
             command: None,
             help: false,
-            help_scroll: 0,
+            activity_pane: ActivityPane::default(),
             confirmation: None,
             key_guard: KeyGuard::default(),
             in_flight_ops: Vec::new(),
@@ -235,15 +245,13 @@ impl Model {
     /// whatever column the cursor is in.
     pub fn selected_cell(&self) -> Option<(usize, &str)> {
         let flow = self.selected_flow()?;
-        let wave = flow.waves.get(self.cursors.wave)?;
+        let row = self.cursors.wave.selected;
+        let wave = flow.waves.get(row)?;
         if wave.pre_deploy {
-            return wave
-                .cells
-                .first()
-                .map(|c| (self.cursors.wave, c.region.as_str()));
+            return wave.cells.first().map(|c| (row, c.region.as_str()));
         }
-        let region = flow.regions.get(self.cursors.region)?;
-        Some((self.cursors.wave, region.as_str()))
+        let region = flow.regions.get(self.cursors.region.selected)?;
+        Some((row, region.as_str()))
     }
 
     pub fn selected_region(&self) -> Option<&str> {

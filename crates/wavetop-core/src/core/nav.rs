@@ -1,54 +1,73 @@
-//! Moving cursors. Every cursor stays within the rows its view draws.
+//! Moving cursors. Every cursor stays within the rows its view draws and on
+//! screen (see [`Viewport`]).
 
 use super::action::ActionName;
 use super::model::{Model, View};
-use super::rows::{health_rows, selected_check_id};
+use super::panes::{ActivityPane, fit_viewports};
+use super::rows::selected_check_id;
+use super::viewport::Viewport;
 use crate::protocol::PollKey;
 
-const PAGE: usize = 10;
-
 pub fn move_cursor(model: &mut Model, action: ActionName) {
-    match action {
-        ActionName::NextPipeline | ActionName::PrevPipeline => {
-            cycle_flow(model, action == ActionName::NextPipeline);
-            return;
-        }
-        ActionName::Left | ActionName::Right if model.view == View::Grid => {
-            let columns = model.selected_flow().map_or(0, |f| f.regions.len());
-            model.cursors.region = step(
-                model.cursors.region,
-                columns,
-                action == ActionName::Right,
-                1,
-            );
-            return;
-        }
-        _ => {}
+    if matches!(action, ActionName::NextPipeline | ActionName::PrevPipeline) {
+        cycle_flow(model, action == ActionName::NextPipeline);
+        return;
     }
-    let rows = row_count(model);
-    let cursor = cursor_mut(model);
-    *cursor = match action {
-        ActionName::Up => step(*cursor, rows, false, 1),
-        ActionName::Down => step(*cursor, rows, true, 1),
-        ActionName::PageUp => step(*cursor, rows, false, PAGE),
-        ActionName::PageDown => step(*cursor, rows, true, PAGE),
-        ActionName::First => 0,
-        ActionName::Last => rows.saturating_sub(1),
-        _ => *cursor,
-    };
+    fit_viewports(model);
+    let horizontal = matches!(action, ActionName::Left | ActionName::Right);
+    match model.view {
+        View::Grid if horizontal => step(&mut model.cursors.region, action),
+        // The activity view has two panes stacked: left and right switch
+        // which one the other keys move.
+        View::Activity if horizontal => {
+            model.activity_pane = match model.activity_pane {
+                ActivityPane::Log => ActivityPane::Sources,
+                ActivityPane::Sources => ActivityPane::Log,
+            }
+        }
+        _ if horizontal => {}
+        View::CellDetail => scroll(&mut model.cursors.detail, action),
+        _ => {
+            if let Some(pane) = list_mut(model) {
+                step(pane, action);
+            }
+        }
+    }
     if model.view == View::Health {
         follow_selected_check(model);
     }
 }
 
-fn step(at: usize, len: usize, forward: bool, by: usize) -> usize {
-    if len == 0 {
-        return 0;
+/// Scrolls the help, which has no cursor of its own.
+pub fn scroll_help(model: &mut Model, action: ActionName) {
+    fit_viewports(model);
+    scroll(&mut model.cursors.help, action);
+}
+
+/// Moves the cursor of a list: one row, a page, or to either end.
+fn step(pane: &mut Viewport, action: ActionName) {
+    match action {
+        ActionName::Up | ActionName::Left => pane.up(1),
+        ActionName::Down | ActionName::Right => pane.down(1),
+        ActionName::PageUp => pane.up(pane.page()),
+        ActionName::PageDown => pane.down(pane.page()),
+        ActionName::First => pane.select(0),
+        ActionName::Last => pane.last(),
+        _ => {}
     }
-    if forward {
-        (at + by).min(len - 1)
-    } else {
-        at.saturating_sub(by)
+}
+
+/// Scrolls a text pane: its top line moves.
+fn scroll(pane: &mut Viewport, action: ActionName) {
+    let page = isize::try_from(pane.page()).unwrap_or(isize::MAX);
+    match action {
+        ActionName::Up => pane.scroll(-1),
+        ActionName::Down => pane.scroll(1),
+        ActionName::PageUp => pane.scroll(-page),
+        ActionName::PageDown => pane.scroll(page),
+        ActionName::First => pane.scroll_to(0),
+        ActionName::Last => pane.scroll_to(usize::MAX),
+        _ => {}
     }
 }
 
@@ -67,65 +86,30 @@ fn cycle_flow(model: &mut Model, forward: bool) {
         (current + names.len() - 1) % names.len()
     };
     model.selected_flow = names.get(next).cloned().or(model.selected_flow.take());
-    model.cursors.wave = model
-        .cursors
-        .wave
-        .min(row_count_for(model, View::Grid).saturating_sub(1));
-    clamp_cursors(model);
+    fit_viewports(model);
 }
 
-fn row_count(model: &Model) -> usize {
-    row_count_for(model, model.view)
-}
-
-fn row_count_for(model: &Model, view: View) -> usize {
-    match view {
-        View::Pipelines => model.visible_flows().len(),
-        View::Grid => model.selected_flow().map_or(0, |f| f.waves.len()),
-        View::CellDetail => usize::MAX / 2,
-        View::Health => health_rows(&model.fleet).len(),
-        View::Replication => model.fleet.tables.len(),
-        View::Executions => model.selected_flow().map_or(0, |f| f.executions.len()),
-        View::Activity => model.activity.len(),
-    }
-}
-
-fn cursor_mut(model: &mut Model) -> &mut usize {
-    match model.view {
-        View::Pipelines => &mut model.cursors.pipeline,
-        View::Grid => &mut model.cursors.wave,
-        View::CellDetail => &mut model.cursors.detail_scroll,
-        View::Health => &mut model.cursors.health,
-        View::Replication => &mut model.cursors.replication,
-        View::Executions => &mut model.cursors.execution,
-        View::Activity => &mut model.cursors.activity,
-    }
-}
-
-/// Keeps every cursor inside its rows after the data changed under it.
-pub fn clamp_cursors(model: &mut Model) {
-    let clamp = |c: &mut usize, len: usize| *c = (*c).min(len.saturating_sub(1));
-    let flows = model.visible_flows().len();
-    let (waves, regions, executions) = model.selected_flow().map_or((0, 0, 0), |f| {
-        (f.waves.len(), f.regions.len(), f.executions.len())
-    });
-    let health = health_rows(&model.fleet).len();
-    let tables = model.fleet.tables.len();
-    let activity = model.activity.len();
+/// The list the up and down keys move in the current view.
+fn list_mut(model: &mut Model) -> Option<&mut Viewport> {
     let c = &mut model.cursors;
-    clamp(&mut c.pipeline, flows);
-    clamp(&mut c.wave, waves);
-    clamp(&mut c.region, regions);
-    clamp(&mut c.execution, executions);
-    clamp(&mut c.health, health);
-    clamp(&mut c.replication, tables);
-    clamp(&mut c.activity, activity);
+    Some(match model.view {
+        View::Pipelines => &mut c.pipeline,
+        View::Grid => &mut c.wave,
+        View::CellDetail => return None,
+        View::Health => &mut c.health,
+        View::Replication => &mut c.replication,
+        View::Executions => &mut c.execution,
+        View::Activity => match model.activity_pane {
+            ActivityPane::Log => &mut c.activity,
+            ActivityPane::Sources => &mut c.sources,
+        },
+    })
 }
 
 /// Per-checker observations are read only for the check the operator is
 /// looking at (GetHealthCheckStatus is rate-limited hard).
 pub fn follow_selected_check(model: &mut Model) {
-    let wanted = selected_check_id(&model.fleet, model.cursors.health);
+    let wanted = selected_check_id(&model.fleet, model.cursors.health.selected);
     let stale: Vec<PollKey> = model
         .poll
         .keys()

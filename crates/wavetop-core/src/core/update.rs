@@ -17,6 +17,7 @@ use super::model::{
 };
 use super::msg::{Effect, Msg, OperateReport};
 use super::nav;
+use super::panes::fit_viewports;
 use super::operator::{
     OperatorCtx, Proposal, due_releases, propose, propose_drain, propose_restore,
 };
@@ -46,6 +47,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::Resize { width, height } => {
             model.width = width;
             model.height = height;
+            fit_viewports(model);
             model.needs_render = true;
         }
         Msg::Tick => {
@@ -73,6 +75,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
                 model.selected_flow = model.fleet.flows.first().map(|f| f.name.clone());
             }
             note_discovery_errors(model, discovery.hosted_zones, discovery.errors);
+            fit_viewports(model);
             fx.extend(poll_due(model));
             model.needs_render = true;
         }
@@ -146,7 +149,7 @@ fn on_polled(
     if key == PollKey::Health {
         replan_open_dns_dialog(model);
     }
-    nav::clamp_cursors(model);
+    fit_viewports(model);
     model.needs_render = true;
 }
 
@@ -348,16 +351,18 @@ fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
     }
     if model.help {
         let action = model.bindings.action_for(key);
-        let last = ActionName::ALL.len() - 1;
         match action {
             _ if key.code == KeyCode::Esc => model.help = false,
             Some(ActionName::Help | ActionName::Back) => model.help = false,
             Some(ActionName::Quit) => dispatch(model, ActionName::Quit, false, fx),
-            Some(ActionName::Down) => model.help_scroll = (model.help_scroll + 1).min(last),
-            Some(ActionName::Up) => model.help_scroll = model.help_scroll.saturating_sub(1),
-            Some(ActionName::PageDown) => model.help_scroll = (model.help_scroll + 10).min(last),
-            Some(ActionName::PageUp) => model.help_scroll = model.help_scroll.saturating_sub(10),
-            Some(ActionName::First) => model.help_scroll = 0,
+            Some(
+                scroll @ (ActionName::Up
+                | ActionName::Down
+                | ActionName::PageUp
+                | ActionName::PageDown
+                | ActionName::First
+                | ActionName::Last),
+            ) => nav::scroll_help(model, scroll),
             _ => {}
         }
         return;
@@ -390,7 +395,7 @@ fn on_command_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
                 Ok(Command::Filter(text)) => {
                     model.filter = text;
                     go(model, View::Pipelines);
-                    nav::clamp_cursors(model);
+                    fit_viewports(model);
                 }
                 Err(problem) => model.flash(problem),
             }
@@ -427,8 +432,8 @@ fn on_filter_key(model: &mut Model, key: Key) {
         KeyCode::Char(c) if !key.ctrl && !key.alt => model.filter.push(c),
         _ => {}
     }
-    model.cursors.pipeline = 0;
-    nav::clamp_cursors(model);
+    fit_viewports(model);
+    model.cursors.pipeline.select(0);
 }
 
 fn flow_names(model: &Model) -> Vec<String> {
@@ -437,8 +442,9 @@ fn flow_names(model: &Model) -> Vec<String> {
 
 fn select_flow(model: &mut Model, name: &str) {
     model.selected_flow = Some(name.to_string());
-    model.cursors.wave = 0;
-    model.cursors.region = 0;
+    fit_viewports(model);
+    model.cursors.wave.select(0);
+    model.cursors.region.select(0);
     go(model, View::Grid);
 }
 
@@ -470,7 +476,7 @@ pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec
         }
         ActionName::Help => {
             model.help = !model.help;
-            model.help_scroll = 0;
+            model.cursors.help.scroll_to(0);
         }
         ActionName::CommandLine => {
             model.command = Some(CommandLine {
@@ -501,14 +507,14 @@ pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec
             View::Pipelines => {
                 if let Some(name) = model
                     .visible_flows()
-                    .get(model.cursors.pipeline)
+                    .get(model.cursors.pipeline.selected)
                     .map(|f| f.name.clone())
                 {
                     select_flow(model, &name);
                 }
             }
             View::Grid if model.selected_cell().is_some() => {
-                model.cursors.detail_scroll = 0;
+                model.cursors.detail.scroll_to(0);
                 go(model, View::CellDetail);
             }
             _ => {}
@@ -619,7 +625,7 @@ fn propose_operation(model: &mut Model, action: ActionName, force: bool) {
 }
 
 fn selected_record_region(model: &Model) -> Option<String> {
-    let row = *health_rows(&model.fleet).get(model.cursors.health)?;
+    let row = *health_rows(&model.fleet).get(model.cursors.health.selected)?;
     let (_, record) = health_row_record(&model.fleet, row)?;
     record.map(|r| r.region.clone())
 }

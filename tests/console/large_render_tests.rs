@@ -1,0 +1,62 @@
+//! Frames of a fleet far larger than the screen: the last pipeline, wave,
+//! region and source, once selected, are drawn, at 80x24 and 120x40.
+
+use crate::large_fleet::LargeConsole;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// The keys pressed at each size, the frame's snapshot, and the line that
+/// shows the selection.
+fn draws_selected(keys: &str, name: &str, selected_line: impl Fn(&LargeConsole, &str) -> bool) {
+    for (w, h) in SIZES {
+        let mut c = LargeConsole::new(w, h);
+        c.keys(keys);
+        let screen = c.screen();
+        assert!(
+            screen.lines().any(|line| selected_line(&c, line)),
+            "{name} at {w}x{h}: the selection is not drawn:\n{screen}"
+        );
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn the_last_pipeline_is_drawn() {
+    draws_selected("2 end", "large_last_pipeline", |_, line| {
+        line.contains("svc-199")
+    });
+}
+
+#[test]
+fn the_last_wave_is_drawn() {
+    draws_selected("end", "large_last_wave", |_, line| line.contains("›Wave11"));
+}
+
+#[test]
+fn the_last_region_is_drawn_with_the_hidden_ones_marked_left() {
+    draws_selected(&"right ".repeat(23), "large_last_region", |c, line| {
+        let region = c.model.cursors.region;
+        line.contains("ap-east-1") && line.starts_with(&format!("◀ {} more", region.offset))
+    });
+}
+
+#[test]
+fn the_last_source_is_drawn() {
+    draws_selected("6 right end", "large_last_source", |c, line| {
+        line.contains(&c.last_source()) && line.contains(" ok ")
+    });
+}
+
+#[test]
+fn the_first_region_marks_the_hidden_ones_on_the_right() {
+    for (w, h) in SIZES {
+        let c = LargeConsole::new(w, h);
+        let screen = c.screen();
+        let names = screen
+            .lines()
+            .find(|l| l.contains("us-east-1") && l.contains("us-east-2"))
+            .expect("the region header");
+        assert!(names.trim_end().ends_with('▶'), "{w}x{h}: {names}");
+        assert!(!names.contains('◀'), "{w}x{h}: nothing hidden on the left");
+    }
+}
