@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::config::theme::Theme;
 use super::scroll::rows_note;
+use crate::config::theme::Theme;
 use crate::core::action::ActionName;
 use crate::core::model::{ActivityKind, Model};
 use crate::core::panes::{ActivityPane, source_count, sources_panel_rows};

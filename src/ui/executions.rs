@@ -42,36 +42,36 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         .skip(shown.start)
         .take(shown.len())
         .map(|(i, e)| {
-        let (g, w) = execution_glyph(e.status);
-        let revision = match (&e.revision_id, &e.revision_summary) {
-            (Some(id), Some(s)) => format!("{} {}", truncate(id, 7), s),
-            (Some(id), None) => id.clone(),
-            _ => "—".to_string(),
-        };
-        let took = fmt_elapsed(e.duration_secs(model.now));
-        let started = format!(
-            "{} ({} ago)",
-            e.started_at.strftime("%m-%d %H:%M"),
-            fmt_age(model.now.as_second() - e.started_at.as_second())
-        );
-        let selected = i == model.cursors.execution.selected;
-        table_row(
-            cells(
-                vec![
-                    (format!("{g} {w}"), execution_style(theme, e.status)),
-                    (e.id.chars().take(8).collect::<String>(), theme.base),
-                    (e.pipeline.clone(), theme.base),
-                    (e.trigger.clone(), theme.base),
-                    (revision, theme.base),
-                    (started, theme.base),
-                    (took, theme.base),
-                ],
+            let (g, w) = execution_glyph(e.status);
+            let revision = match (&e.revision_id, &e.revision_summary) {
+                (Some(id), Some(s)) => format!("{} {}", truncate(id, 7), s),
+                (Some(id), None) => id.clone(),
+                _ => "—".to_string(),
+            };
+            let took = fmt_elapsed(e.duration_secs(model.now));
+            let started = format!(
+                "{} ({} ago)",
+                e.started_at.strftime("%m-%d %H:%M"),
+                fmt_age(model.now.as_second() - e.started_at.as_second())
+            );
+            let selected = i == model.cursors.execution.selected;
+            table_row(
+                cells(
+                    vec![
+                        (format!("{g} {w}"), execution_style(theme, e.status)),
+                        (e.id.chars().take(8).collect::<String>(), theme.base),
+                        (e.pipeline.clone(), theme.base),
+                        (e.trigger.clone(), theme.base),
+                        (revision, theme.base),
+                        (started, theme.base),
+                        (took, theme.base),
+                    ],
+                    selected,
+                ),
                 selected,
-            ),
-            selected,
-            theme.selected,
-        )
-    });
+                theme.selected,
+            )
+        });
     let widths = [
         Constraint::Length(13),
         Constraint::Length(9),

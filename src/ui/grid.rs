@@ -177,10 +177,13 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         // after the last one).
         let after = area.x + LABEL_W + shown.len() as u16 * col_w;
         let room = usize::from((area.x + area.width + 1).saturating_sub(after));
-        let marker = [format!("{hidden_right} more ▶"), format!("{hidden_right} ▶")]
-            .into_iter()
-            .find(|m| m.chars().count() <= room)
-            .unwrap_or_else(|| "▶".to_string());
+        let marker = [
+            format!("{hidden_right} more ▶"),
+            format!("{hidden_right} ▶"),
+        ]
+        .into_iter()
+        .find(|m| m.chars().count() <= room)
+        .unwrap_or_else(|| "▶".to_string());
         let x = (area.x + area.width).saturating_sub(marker.chars().count() as u16);
         buf.set_string(x, y, marker, theme.dim);
     }

@@ -6,8 +6,8 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
-use super::scroll::rows_note;
 use super::glyphs::{execution_glyph, execution_style, fmt_age};
+use super::scroll::rows_note;
 use super::text::{cells, table_row, titled};
 use crate::config::theme::Theme;
 use crate::core::model::Model;

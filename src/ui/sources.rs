@@ -9,10 +9,10 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::glyphs::fmt_age;
 use super::scroll::rows_note;
 use super::text::{pad, selected_line};
-use crate::core::action::ActionName;
-use crate::core::panes::{ActivityPane, source_count};
 use crate::config::theme::Theme;
+use crate::core::action::ActionName;
 use crate::core::model::Model;
+use crate::core::panes::{ActivityPane, source_count};
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let now = model.now;

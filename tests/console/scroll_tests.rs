@@ -29,14 +29,22 @@ fn walk(c: &mut LargeConsole, pane: fn(&LargeConsole) -> Viewport, len: usize, w
     assert_on_screen(&p, what);
     c.keys("pageup");
     let up = pane(c);
-    assert_eq!(up.selected, (len - 1).saturating_sub(p.page()), "{what}: pageup");
+    assert_eq!(
+        up.selected,
+        (len - 1).saturating_sub(p.page()),
+        "{what}: pageup"
+    );
     assert_on_screen(&up, what);
     c.keys("home");
     let p = pane(c);
     assert_eq!((p.selected, p.offset), (0, 0), "{what}: home");
     c.keys("pagedown pagedown");
     let down = pane(c);
-    assert_eq!(down.selected, (2 * p.page()).min(len - 1), "{what}: pagedown");
+    assert_eq!(
+        down.selected,
+        (2 * p.page()).min(len - 1),
+        "{what}: pagedown"
+    );
     assert_on_screen(&down, what);
 }
 
@@ -49,7 +57,12 @@ fn every_list_pages_and_jumps_to_its_ends() {
         c.keys("1");
         walk(&mut c, |c| c.model.cursors.wave, 12, "grid waves");
         c.keys("5");
-        walk(&mut c, |c| c.model.cursors.execution, EXECUTIONS, "executions");
+        walk(
+            &mut c,
+            |c| c.model.cursors.execution,
+            EXECUTIONS,
+            "executions",
+        );
         c.keys("3");
         // One record set over 24 regions: its title row and a row each.
         walk(&mut c, |c| c.model.cursors.health, 25, "health");
@@ -76,7 +89,10 @@ fn the_grid_scrolls_its_columns_to_the_selected_region() {
     assert_on_screen(&region, "regions");
     c.keys(&"left ".repeat(region.height - 1));
     let back = c.model.cursors.region;
-    assert_eq!(back.offset, region.offset, "moving inside the screen does not scroll");
+    assert_eq!(
+        back.offset, region.offset,
+        "moving inside the screen does not scroll"
+    );
     c.keys("left");
     assert_eq!(c.model.cursors.region.offset, region.offset - 1);
 }
@@ -87,7 +103,11 @@ fn help_and_cell_detail_scroll_their_text() {
     c.keys("?");
     c.keys("end");
     let help = c.model.cursors.help;
-    assert_eq!(help.offset, help.len - help.height, "end shows the last rows");
+    assert_eq!(
+        help.offset,
+        help.len - help.height,
+        "end shows the last rows"
+    );
     c.keys("pageup");
     assert_eq!(c.model.cursors.help.offset, help.offset - help.page());
     c.keys("home");

@@ -66,9 +66,21 @@ fn arrows_move_the_grid_cursor_and_stop_at_the_edges() {
     let mut c = Console::at_minutes(10);
     assert_eq!(c.model.view, View::Grid);
     c.keys("down down right");
-    assert_eq!((c.model.cursors.wave.selected, c.model.cursors.region.selected), (2, 1));
+    assert_eq!(
+        (
+            c.model.cursors.wave.selected,
+            c.model.cursors.region.selected
+        ),
+        (2, 1)
+    );
     c.keys("up up up up left left left");
-    assert_eq!((c.model.cursors.wave.selected, c.model.cursors.region.selected), (0, 0));
+    assert_eq!(
+        (
+            c.model.cursors.wave.selected,
+            c.model.cursors.region.selected
+        ),
+        (0, 0)
+    );
     let flow = c.model.selected_flow().unwrap().clone();
     for _ in 0..40 {
         c.keys("down right");

@@ -118,11 +118,16 @@ pub fn fit_viewports(model: &mut Model) {
     let health_height = rows(health_list_rows(width, body)).saturating_sub(1 + 2 * unread_zones);
     c.health.fit(health, health_height);
     c.replication.fit(tables, rows(body) / (table_rows + 1));
-    c.activity.fit(activity, rows(body - sources_panel).saturating_sub(1));
-    c.sources.fit(sources, rows(sources_panel.saturating_sub(1)));
+    c.activity.fit(
+        activity,
+        rows(body.saturating_sub(sources_panel)).saturating_sub(1),
+    );
+    c.sources
+        .fit(sources, rows(sources_panel.saturating_sub(1)));
     // Inside the help's border.
     c.help.fit(help, rows(body.saturating_sub(2)));
     c.help.scroll_to(c.help.offset);
-    c.detail.fit(DETAIL_LINES_UNKNOWN, rows(body.saturating_sub(1)));
+    c.detail
+        .fit(DETAIL_LINES_UNKNOWN, rows(body.saturating_sub(1)));
     c.detail.scroll_to(c.detail.offset);
 }

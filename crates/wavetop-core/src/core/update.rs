@@ -17,10 +17,10 @@ use super::model::{
 };
 use super::msg::{Effect, Msg, OperateReport};
 use super::nav;
-use super::panes::fit_viewports;
 use super::operator::{
     OperatorCtx, Proposal, due_releases, propose, propose_drain, propose_restore,
 };
+use super::panes::fit_viewports;
 use super::recheck::guard_for;
 use super::rows::{health_row_record, health_rows};
 use crate::domain::failover::with_inverted;
