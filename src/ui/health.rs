@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::glyphs::{fmt_age, health_glyph, health_style};
-use super::text::{fit, pad, selected_line, wrap};
+use super::text::{elide, pad, selected_line, wrap};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::rows::{HealthRow, health_row_record, health_rows, selected_check_id};
@@ -117,7 +117,7 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                         let used: usize = spans.iter().map(|s| s.width()).sum();
                         let room = (area.width as usize).saturating_sub(used + 2);
                         spans.push(Span::styled(
-                            format!("  {}", fit(&c.target, room)),
+                            format!("  {}", elide(&c.target, room)),
                             theme.dim,
                         ));
                     }
