@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::text::fit_spans;
 use crate::config::theme::Theme;
 use crate::core::model::{ActivityKind, Model};
 
@@ -41,11 +42,14 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             ActivityKind::Error => ("✖", theme.activity_error),
             ActivityKind::Info => ("·", theme.dim),
         };
-        let mut line = Line::from(vec![
-            Span::styled(format!(" {} ", entry.at.strftime("%H:%M:%S")), theme.dim),
-            Span::styled(format!("{glyph} "), style),
-            Span::styled(entry.text.clone(), style),
-        ]);
+        let mut line = fit_spans(
+            vec![
+                Span::styled(format!(" {} ", entry.at.strftime("%H:%M:%S")), theme.dim),
+                Span::styled(format!("{glyph} "), style),
+                Span::styled(entry.text.clone(), style),
+            ],
+            area.width.into(),
+        );
         if i == model.cursors.activity {
             line = super::text::selected_line(line, theme.selected);
         }

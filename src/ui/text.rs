@@ -156,36 +156,56 @@ fn break_word(word: &str, width: usize) -> Vec<String> {
     pieces
 }
 
-/// A one-line bar (tabs, a title, key hints) from pieces ranked by how much
-/// they matter: while the bar is wider than `width`, the lowest-ranked piece
-/// (the rightmost among equals) is left out whole. If the pieces left are
-/// still too wide, their text is elided at word boundaries.
-pub(crate) fn fit_bar<'a>(mut pieces: Vec<(u8, Vec<Span<'a>>)>, width: usize) -> Line<'a> {
-    let piece_width = |p: &(u8, Vec<Span>)| p.1.iter().map(Span::width).sum::<usize>();
-    let mut total: usize = pieces.iter().map(piece_width).sum();
-    while total > width && pieces.len() > 1 {
-        let lowest = pieces
-            .iter()
-            .enumerate()
-            .rev()
-            .min_by_key(|(_, p)| p.0)
-            .map(|(i, _)| i);
-        let Some(i) = lowest else { break };
-        let dropped = pieces.remove(i);
-        total -= piece_width(&dropped);
-    }
-    let spans = pieces.into_iter().flat_map(|(_, spans)| spans);
-    if total <= width {
-        return Line::from(spans.collect::<Vec<_>>());
-    }
+/// A one-line bar (tabs, a title, a header) from pieces ranked by how much
+/// they matter. Pieces are taken by rank, highest first (leftmost among
+/// equals): one that fits is kept whole; one that does not keeps its leading
+/// spans whole and its last elided at a word boundary, or is left out when
+/// that is not possible. The pieces kept are drawn in their given order.
+pub(crate) fn fit_bar<'a>(pieces: Vec<(u8, Vec<Span<'a>>)>, width: usize) -> Line<'a> {
+    let mut order: Vec<usize> = (0..pieces.len()).collect();
+    order.sort_by_key(|i| std::cmp::Reverse(pieces.get(*i).map_or(0, |p| p.0)));
+    let mut kept: Vec<Option<Vec<Span<'a>>>> = vec![None; pieces.len()];
     let mut room = width;
-    let mut fitted = Vec::new();
-    for span in spans {
-        let Some(text) = elide_words(&span.content, room) else {
-            break;
+    for i in order {
+        let (Some((_, spans)), Some(slot)) = (pieces.get(i), kept.get_mut(i)) else {
+            continue;
         };
-        room -= text.width();
-        fitted.push(Span::styled(text.into_owned(), span.style));
+        if let Some(fitted) = fit_piece(spans, room) {
+            room -= fitted.iter().map(Span::width).sum::<usize>();
+            *slot = Some(fitted);
+        }
+    }
+    Line::from(kept.into_iter().flatten().flatten().collect::<Vec<_>>())
+}
+
+/// A bar's piece in `room` cells: whole, or with its last span elided at a
+/// word boundary; `None` when even that does not fit.
+fn fit_piece<'a>(spans: &[Span<'a>], room: usize) -> Option<Vec<Span<'a>>> {
+    let (last, leading) = spans.split_last()?;
+    let lead: usize = leading.iter().map(Span::width).sum();
+    let left = room.checked_sub(lead)?;
+    let text = elide_words(&last.content, left)?;
+    let mut fitted = leading.to_vec();
+    fitted.push(Span::styled(text.into_owned(), last.style));
+    Some(fitted)
+}
+
+/// A line of spans in `width` cells: spans that fit are kept, the first
+/// that does not is elided at a word boundary (or left out) and ends it.
+pub(crate) fn fit_spans<'a>(spans: Vec<Span<'a>>, width: usize) -> Line<'a> {
+    let mut room = width;
+    let mut fitted = Vec::with_capacity(spans.len());
+    for span in spans {
+        let w = span.width();
+        if w <= room {
+            room -= w;
+            fitted.push(span);
+            continue;
+        }
+        if let Some(text) = elide_words(&span.content, room) {
+            fitted.push(Span::styled(text.into_owned(), span.style));
+        }
+        break;
     }
     Line::from(fitted)
 }
@@ -328,11 +348,15 @@ mod tests {
     fn a_bar_leaves_out_its_least_ranked_pieces_whole() {
         let piece = |rank, text: &'static str| (rank, vec![Span::raw(text)]);
         let text = |line: Line| line.spans.iter().map(|s| s.content.to_string()).collect::<String>();
-        let bar = || vec![piece(3, " 1 Grid "), piece(1, " ◆ global-api"), piece(2, " 2 Health ")];
+        let flow = || (1, vec![Span::raw(" ◆ "), Span::raw("global-api")]);
+        let bar = || vec![piece(3, " 1 Grid "), flow(), piece(2, " 2 Health ")];
         assert_eq!(text(fit_bar(bar(), 40)), " 1 Grid  ◆ global-api 2 Health ");
         assert_eq!(text(fit_bar(bar(), 20)), " 1 Grid  2 Health ");
         assert_eq!(text(fit_bar(bar(), 10)), " 1 Grid ");
-        // One piece left and still too wide: elided at a word boundary.
+        // Room left after the higher ranks: the flow's name is elided.
+        assert_eq!(text(fit_bar(bar(), 28)), " 1 Grid  ◆ global… 2 Health ");
+        assert_eq!(text(fit_bar(bar(), 27)), " 1 Grid  2 Health ");
+        // A piece too wide on its own: elided at a word boundary.
         let title = vec![piece(1, " global-api pipeline v2 superseded")];
         assert_eq!(text(fit_bar(title, 25)), " global-api pipeline v2…");
     }
