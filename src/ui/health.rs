@@ -32,21 +32,25 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
 /// detail are left out first when the list is narrow.
 fn record_columns(model: &Model, width: u16) -> Vec<Option<u16>> {
     let records = || model.fleet.health.record_sets.iter().flat_map(|s| &s.records);
-    let ids = || records().filter_map(|r| r.health_check_id.as_deref());
     let cols = [
         Column::fitting("", records().map(|r| r.region.as_str()), u16::MAX, 9),
         Column::fitting(
             "",
             records().filter_map(|r| r.routing_detail.as_deref()),
-            6,
+            u16::MAX,
             3,
         ),
         Column::fitting("", ["✖ UNHEALTHY"], u16::MAX, 8),
-        Column::fitting("", ids(), 8, 4),
+        // A check id is long; the checkers panel names it in full.
+        Column {
+            min: 9,
+            max: 14,
+            rank: 1,
+        },
     ];
     // What follows the columns (flags, the check's target) takes the rest;
     // keep room for the flags that warn.
-    columns::layout(&cols, width.saturating_sub(10), 1)
+    columns::layout(&cols, width.saturating_sub(30), 1)
 }
 
 fn policy_name(p: RoutingPolicy) -> &'static str {

@@ -22,6 +22,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         .poll
         .keys()
         .map(|(key, _)| key.label().width())
+        .chain(model.discovery_errors.iter().map(|e| e.source.width()))
         .max()
         .unwrap_or(0)
         .max(16);

@@ -14,11 +14,12 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 pub(crate) const ELLIPSIS: char = '…';
 
 /// Where a name may be cut: the end of a word (space) or of a segment of a
-/// region, stack, path or URL (`-`, `/`, `.`, `_`, `:`, `?`, `&`, `#`, `=`).
+/// region, stack, path or URL (`-`, `/`, `.`, `_`, `:`, `?`, `&`, `#`, `=`),
+/// or of a part of a title (`·`).
 fn is_separator(ch: char) -> bool {
     matches!(
         ch,
-        ' ' | '-' | '/' | '.' | '_' | ':' | '?' | '&' | '#' | '=' | ','
+        ' ' | '-' | '/' | '.' | '_' | ':' | '?' | '&' | '#' | '=' | ',' | '·'
     )
 }
 
@@ -283,6 +284,7 @@ mod tests {
         assert_eq!(elide("EuWest1.Api.Prepare", 16), "EuWest1.Api…");
         // Separators are not left dangling before the mark.
         assert_eq!(elide("a - b - c", 7), "a - b…");
+        assert_eq!(elide("orders · read 0s ago", 12), "orders…");
         assert_eq!(elide("anything", 0), "");
     }
 

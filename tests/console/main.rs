@@ -23,4 +23,5 @@ mod render_tests;
 mod support;
 mod tiny_size_tests;
 mod update_tests;
+mod whole_words_tests;
 mod window_tests;
