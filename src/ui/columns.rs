@@ -64,7 +64,9 @@ pub(crate) fn layout(columns: &[Column], width: u16, gap: u16) -> Vec<Option<u16
             .iter()
             .zip(shown)
             .filter(|(_, s)| **s)
-            .fold((0u32, 0u32), |(sum, n), (c, _)| (sum + u32::from(c.min), n + 1));
+            .fold((0u32, 0u32), |(sum, n), (c, _)| {
+                (sum + u32::from(c.min), n + 1)
+            });
         sum + u32::from(gap) * count.saturating_sub(1)
     };
     while needed(&shown) > u32::from(width) {
@@ -136,8 +138,14 @@ pub(crate) fn fitted_table<'a>(
             table_row(cells(kept, selected), selected, selected_style)
         })
         .collect();
-    let constraints: Vec<Constraint> = widths.iter().flatten().map(|w| Constraint::Length(*w)).collect();
-    Table::new(rows, constraints).header(header).column_spacing(1)
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .flatten()
+        .map(|w| Constraint::Length(*w))
+        .collect();
+    Table::new(rows, constraints)
+        .header(header)
+        .column_spacing(1)
 }
 
 /// A line of columns for views drawn as paragraphs: each shown cell padded

@@ -282,7 +282,11 @@ fn indented<'a>(lead: &str, text: &str, width: u16, style: Style) -> Vec<Line<'a
         .into_iter()
         .enumerate()
         .map(|(i, part)| {
-            let lead = if i == 0 { lead.to_string() } else { " ".repeat(indent) };
+            let lead = if i == 0 {
+                lead.to_string()
+            } else {
+                " ".repeat(indent)
+            };
             Line::from(Span::styled(format!("{lead}{part}"), style))
         })
         .collect()

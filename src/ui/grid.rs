@@ -321,7 +321,13 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         let marker = if selected_row { "›" } else { " " };
         buf.set_stringn(area.x, y, marker, 1, label_style);
         let label_w = usize::from(LABEL_W - 2);
-        buf.set_stringn(area.x + 1, y, elide(&wave.name, label_w), label_w, label_style);
+        buf.set_stringn(
+            area.x + 1,
+            y,
+            elide(&wave.name, label_w),
+            label_w,
+            label_style,
+        );
         if wave.pre_deploy {
             pre_deploy_row(buf, area, y, model, wave, selected_row, theme);
             y += 1;
@@ -335,7 +341,12 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         let row_lines = lines.get(row);
         for &(i, _, x, w) in &shown {
             let selected = selected_row && i == model.cursors.region;
-            let cell_area = Rect { x, y, width: w, height };
+            let cell_area = Rect {
+                x,
+                y,
+                width: w,
+                height,
+            };
             match row_lines.and_then(|r| r.get(i)).and_then(Option::as_ref) {
                 Some((first, second)) => {
                     grid_cell::draw(buf, cell_area, (first, second), selected, theme);
@@ -412,7 +423,12 @@ fn health_text(health: Option<RegionHealth>) -> String {
     match health {
         None => "no checks".to_string(),
         Some(s) if s.drained => format!("▼ drained {}/{}", s.healthy, s.total),
-        Some(s) => format!("{} {}/{}", health_glyph(s.status(), false).0, s.healthy, s.total),
+        Some(s) => format!(
+            "{} {}/{}",
+            health_glyph(s.status(), false).0,
+            s.healthy,
+            s.total
+        ),
     }
 }
 
@@ -426,7 +442,11 @@ fn health_style_of(health: Option<RegionHealth>, theme: &Theme) -> Style {
 
 /// The region's off-hours window, if it has one: open or closed, and its
 /// style when a theme is given.
-fn window_state(model: &Model, region: &str, theme: Option<&Theme>) -> Option<(&'static str, Style)> {
+fn window_state(
+    model: &Model,
+    region: &str,
+    theme: Option<&Theme>,
+) -> Option<(&'static str, Style)> {
     if !model.windows.has_window(region) {
         return None;
     }

@@ -104,11 +104,12 @@ impl SecondLine {
             .any(|c| c.touches(&flow.name, &wave.pipeline, &wave.name, &cell.region));
         let named = cell.actions.iter().find_map(|a| a.stack_name.as_deref());
         let stack = match named {
-            Some(name) => facts
-                .stacks
-                .iter()
-                .find(|s| s.name == name)
-                .map(|s| (stack_short(&s.status), s.rollback_in_progress() || s.status.is_failed())),
+            Some(name) => facts.stacks.iter().find(|s| s.name == name).map(|s| {
+                (
+                    stack_short(&s.status),
+                    s.rollback_in_progress() || s.status.is_failed(),
+                )
+            }),
             None => None,
         }
         .or_else(|| {
@@ -185,7 +186,14 @@ pub(crate) fn draw(
         .selected
         .add_modifier(Modifier::REVERSED | Modifier::BOLD);
     if selected {
-        buf.set_style(Rect { y, height: 1, ..area }, bar);
+        buf.set_style(
+            Rect {
+                y,
+                height: 1,
+                ..area
+            },
+            bar,
+        );
     }
     let pick = |style: Style| if selected { bar } else { style };
     let mut x = area.x;
@@ -195,18 +203,21 @@ pub(crate) fn draw(
         x = put(buf, x, y, end, " ", style);
     }
     if let Some((short, bad)) = second.stack {
-        let style = if bad {
-            theme.status_failed
-        } else {
-            theme.dim
-        };
+        let style = if bad { theme.status_failed } else { theme.dim };
         x = put(buf, x, y, end, short, pick(style));
     }
     if let Some(summary) = second.health {
         let status = summary.status();
         let (g, _) = health_glyph(status, summary.drained);
         x = put(buf, x, y, end, " ", pick(Style::default()));
-        x = put(buf, x, y, end, g, pick(health_style(theme, status, summary.drained)));
+        x = put(
+            buf,
+            x,
+            y,
+            end,
+            g,
+            pick(health_style(theme, status, summary.drained)),
+        );
     }
     if let Some((lag, warn)) = second.lag {
         let text = fmt_ms(lag);

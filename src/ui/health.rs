@@ -7,8 +7,8 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::glyphs::{fmt_age, health_glyph, health_style};
 use super::columns::{self, Column};
+use super::glyphs::{fmt_age, health_glyph, health_style};
 use super::text::{fit_spans, pad, selected_line, wrap};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
@@ -31,7 +31,14 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
 /// columns: each as wide as the widest it holds; the id and the routing
 /// detail are left out first when the list is narrow.
 fn record_columns(model: &Model, width: u16) -> Vec<Option<u16>> {
-    let records = || model.fleet.health.record_sets.iter().flat_map(|s| &s.records);
+    let records = || {
+        model
+            .fleet
+            .health
+            .record_sets
+            .iter()
+            .flat_map(|s| &s.records)
+    };
     let cols = [
         Column::fitting("", records().map(|r| r.region.as_str()), u16::MAX, 9),
         Column::fitting(

@@ -59,17 +59,20 @@ fn table_lines<'a>(
         .iter()
         .map(|r| format!("{} {}", r.region, r.status))
         .collect();
-    let mut lines = vec![fit_spans(vec![
-        Span::styled(format!(" {} ", table.name), title_style),
-        Span::styled(
-            format!(
-                " replicas: {} · read {} ago",
-                replicas.join(", "),
-                fmt_age(model.now.as_second() - table.fetched_at.as_second())
+    let mut lines = vec![fit_spans(
+        vec![
+            Span::styled(format!(" {} ", table.name), title_style),
+            Span::styled(
+                format!(
+                    " replicas: {} · read {} ago",
+                    replicas.join(", "),
+                    fmt_age(model.now.as_second() - table.fetched_at.as_second())
+                ),
+                theme.dim,
             ),
-            theme.dim,
-        ),
-    ], width)];
+        ],
+        width,
+    )];
     let regions: Vec<&str> = table.replicas.iter().map(|r| r.region.as_str()).collect();
     let longest = regions.iter().map(|r| r.width()).max().unwrap_or(0);
     let cell_w = (longest + 2).clamp(MIN_CELL_W, MAX_CELL_W);

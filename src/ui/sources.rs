@@ -26,7 +26,9 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         .max()
         .unwrap_or(0)
         .max(16);
-    let key_w = widest.min(width.saturating_sub(3 + 1 + 14 + 11 + 12)).max(12);
+    let key_w = widest
+        .min(width.saturating_sub(3 + 1 + 14 + 11 + 12))
+        .max(12);
     let mut lines = Vec::new();
     // What discovery could not read comes first, as it has no poll of its
     // own: it is read again with the next discovery.
@@ -37,13 +39,13 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         };
         lines.push(fit_spans(
             vec![
-            Span::styled(" ✖ ", theme.activity_error),
-            // In full: a zone id is longer than the column poll keys use.
-            Span::styled(pad(&e.source, key_w), theme.base),
-            Span::raw(" "),
-            Span::styled(pad("ok never", 14), theme.dim),
-            Span::styled(pad(&next, 11), theme.dim),
-            Span::styled(format!("discovery: {}", e.message), theme.activity_error),
+                Span::styled(" ✖ ", theme.activity_error),
+                // In full: a zone id is longer than the column poll keys use.
+                Span::styled(pad(&e.source, key_w), theme.base),
+                Span::raw(" "),
+                Span::styled(pad("ok never", 14), theme.dim),
+                Span::styled(pad(&next, 11), theme.dim),
+                Span::styled(format!("discovery: {}", e.message), theme.activity_error),
             ],
             width,
         ));

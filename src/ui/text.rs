@@ -89,7 +89,10 @@ pub(crate) fn pad(text: &str, width: usize) -> String {
     let fitted = elide(text, width);
     let mut out = String::with_capacity(fitted.len() + width);
     out.push_str(&fitted);
-    out.extend(std::iter::repeat_n(' ', width.saturating_sub(fitted.width())));
+    out.extend(std::iter::repeat_n(
+        ' ',
+        width.saturating_sub(fitted.width()),
+    ));
     out
 }
 
@@ -349,7 +352,12 @@ mod tests {
     #[test]
     fn a_bar_leaves_out_its_least_ranked_pieces_whole() {
         let piece = |rank, text: &'static str| (rank, vec![Span::raw(text)]);
-        let text = |line: Line| line.spans.iter().map(|s| s.content.to_string()).collect::<String>();
+        let text = |line: Line| {
+            line.spans
+                .iter()
+                .map(|s| s.content.to_string())
+                .collect::<String>()
+        };
         let flow = || (1, vec![Span::raw(" ◆ "), Span::raw("global-api")]);
         let bar = || vec![piece(3, " 1 Grid "), flow(), piece(2, " 2 Health ")];
         assert_eq!(text(fit_bar(bar(), 40)), " 1 Grid  ◆ global-api 2 Health ");

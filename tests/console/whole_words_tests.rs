@@ -11,17 +11,24 @@ use wavetop::ui::glyphs::{cell_glyph, execution_glyph, health_glyph};
 
 use crate::support::{Console, screen_text};
 
-/// Tokens of `screen` that are a proper start of a known word without the
-/// `…` that says it was elided.
+/// Tokens of `screen` that are a proper start of a known word, ending inside
+/// one of its segments (`hold-until-` of `hold-until-window`, `glob` of
+/// `global-api`; not `page` of `page-down`), without the `…` that says it was
+/// elided. Tokens under three characters are too common to judge.
 fn cut_words(screen: &str, known: &BTreeSet<String>) -> Vec<String> {
     let mut cut = Vec::new();
     let is_frame = |c: char| c.is_whitespace() || "│─┌┐└┘├┤".contains(c);
     for token in screen.split(is_frame).filter(|t| !t.is_empty()) {
         let token = token.trim_start_matches(['(', '[', '“']);
-        if token.ends_with('…') || token.chars().count() < 2 || known.contains(token) {
+        if token.ends_with('…') || token.chars().count() < 3 || known.contains(token) {
             continue;
         }
-        if known.iter().any(|k| k.len() > token.len() && k.starts_with(token)) {
+        let cut_inside = |k: &String| {
+            k.strip_prefix(token)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(char::is_alphanumeric)
+        };
+        if known.iter().any(cut_inside) {
             cut.push(token.to_string());
         }
     }
@@ -70,7 +77,11 @@ fn known_words(model: &Model) -> BTreeSet<String> {
     ] {
         words.push(execution_glyph(status).1.to_string());
     }
-    for status in [HealthStatus::Healthy, HealthStatus::Unhealthy, HealthStatus::Unknown] {
+    for status in [
+        HealthStatus::Healthy,
+        HealthStatus::Unhealthy,
+        HealthStatus::Unknown,
+    ] {
         words.push(health_glyph(status, false).1.to_string());
     }
     for view in [
@@ -83,11 +94,17 @@ fn known_words(model: &Model) -> BTreeSet<String> {
     ] {
         words.push(view.title().to_string());
     }
-    words.extend(ActionName::ALL.iter().map(|a| a.as_str().to_string()));
+    for action in ActionName::ALL {
+        words.push(action.as_str().to_string());
+        let keys = model.bindings.keys_for(*action);
+        words.extend(keys.iter().map(|k| k.to_string()));
+        // The help's prose is drawn too: its words are whole words.
+        words.extend(action.help().split(' ').map(str::to_string));
+    }
     for header in [
         "pipeline kind home latest age gates holds regions",
         "status execution pipeline trigger revision started (UTC) took",
-        "ago waiting held pending done running APPROVE? stack region action no checks",
+        "ago waiting held pending done running APPROVE? stack region action no check checks next last poll end Cancel default",
     ] {
         words.extend(header.split(' ').map(str::to_string));
     }
@@ -99,10 +116,10 @@ fn the_checker_finds_a_cut_word_and_lets_an_elided_one_pass() {
     let known: BTreeSet<String> = ["global-api", "InProgress", "hold-until-window", "ago"]
         .map(str::to_string)
         .into();
-    let screen = "◆ glob │ ▶ InProgr 30m ag\n w hold-until- global… ▶ InProgress 9m ago";
+    let screen = "◆ glob │ ▶ InProgr 30m ag\n w hold-until- global… ▶ InProgress 9m ago hold";
     assert_eq!(
         cut_words(screen, &known),
-        ["glob", "InProgr", "ag", "hold-until-"]
+        ["glob", "InProgr", "hold-until-"]
     );
     assert!(cut_words("global-api InPro… ago", &known).is_empty());
 }
@@ -111,7 +128,10 @@ fn the_checker_finds_a_cut_word_and_lets_an_elided_one_pass() {
 fn no_view_cuts_a_word_at_80x24_or_120x40() {
     let views = [
         ("grid", ""),
-        ("grid of a chained flow", ": p i p e l i n e space e d g e - r e l a y enter"),
+        (
+            "grid of a chained flow",
+            ": p i p e l i n e space e d g e - r e l a y enter",
+        ),
         ("pipelines", "2"),
         ("cell detail", "down down down down enter"),
         ("health", "3 down"),
