@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::scroll::rows_note;
+use super::text::fit_spans;
 use crate::config::theme::Theme;
 use crate::core::action::ActionName;
 use crate::core::model::{ActivityKind, Model};
@@ -62,11 +63,14 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             ActivityKind::Error => ("✖", theme.activity_error),
             ActivityKind::Info => ("·", theme.dim),
         };
-        let mut line = Line::from(vec![
-            Span::styled(format!(" {} ", entry.at.strftime("%H:%M:%S")), theme.dim),
-            Span::styled(format!("{glyph} "), style),
-            Span::styled(entry.text.clone(), style),
-        ]);
+        let mut line = fit_spans(
+            vec![
+                Span::styled(format!(" {} ", entry.at.strftime("%H:%M:%S")), theme.dim),
+                Span::styled(format!("{glyph} "), style),
+                Span::styled(entry.text.clone(), style),
+            ],
+            area.width.into(),
+        );
         if i == model.cursors.activity.selected && model.activity_pane == ActivityPane::Log {
             line = super::text::selected_line(line, theme.selected);
         }

@@ -7,62 +7,102 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use unicode_width::UnicodeWidthStr;
+
+use super::text::fit_bar;
 use crate::config::theme::Theme;
 use crate::core::action::ActionName;
 use crate::core::model::{Model, View};
 use crate::domain::regions::region_time_zone;
 
 pub(crate) fn header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
-    let mut spans = vec![
-        Span::styled(" wavetop ", theme.title.add_modifier(Modifier::BOLD)),
-        Span::styled("│ ", theme.dim),
-        Span::styled(
-            if model.fleet_label.is_empty() {
-                "connecting…".to_string()
-            } else {
-                model.fleet_label.clone()
-            },
-            theme.header.add_modifier(Modifier::BOLD),
+    // What the operator must not miss (read-only, stale, unread) ranks above
+    // the clock; a narrow terminal leaves out the local time first.
+    let sep = || Span::styled(" │ ", theme.dim);
+    let mut pieces = vec![
+        (
+            255,
+            vec![Span::styled(
+                " wavetop",
+                theme.title.add_modifier(Modifier::BOLD),
+            )],
         ),
-        Span::styled(" │ ", theme.dim),
-        Span::styled(
-            model.now.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-            theme.header,
+        (
+            250,
+            vec![
+                sep(),
+                Span::styled(
+                    if model.fleet_label.is_empty() {
+                        "connecting…".to_string()
+                    } else {
+                        model.fleet_label.clone()
+                    },
+                    theme.header.add_modifier(Modifier::BOLD),
+                ),
+            ],
+        ),
+        (
+            100,
+            vec![
+                sep(),
+                Span::styled(
+                    model.now.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+                    theme.header,
+                ),
+            ],
         ),
     ];
     if let Some(region) = model.selected_region() {
-        spans.push(Span::styled(" │ ", theme.dim));
-        spans.push(Span::styled(local_time(model, region), theme.header));
+        pieces.push((
+            90,
+            vec![sep(), Span::styled(local_time(model, region), theme.header)],
+        ));
     }
     if model.read_only {
-        spans.push(Span::styled(" │ ", theme.dim));
-        spans.push(Span::styled(
-            "🔒 READ-ONLY",
-            theme.header_readonly.add_modifier(Modifier::BOLD),
+        pieces.push((
+            240,
+            vec![
+                sep(),
+                Span::styled(
+                    "🔒 READ-ONLY",
+                    theme.header_readonly.add_modifier(Modifier::BOLD),
+                ),
+            ],
         ));
     }
     let stale = model.poll.stale_keys(model.now);
     if !stale.is_empty() {
-        spans.push(Span::styled(" │ ", theme.dim));
         let names: Vec<String> = stale.iter().map(|k| k.label()).collect();
-        spans.push(Span::styled(
-            format!("⚠ STALE: {}", names.join(", ")),
-            theme.stale.add_modifier(Modifier::BOLD),
+        pieces.push((
+            230,
+            vec![
+                sep(),
+                Span::styled(
+                    format!("⚠ STALE: {}", names.join(", ")),
+                    theme.stale.add_modifier(Modifier::BOLD),
+                ),
+            ],
         ));
     }
     if !model.discovery_errors.is_empty() {
-        spans.push(Span::styled(" │ ", theme.dim));
         let names: Vec<&str> = model
             .discovery_errors
             .iter()
             .map(|e| e.source.as_str())
             .collect();
-        spans.push(Span::styled(
-            format!("⚠ UNREAD: {}", names.join(", ")),
-            theme.stale.add_modifier(Modifier::BOLD),
+        pieces.push((
+            220,
+            vec![
+                sep(),
+                Span::styled(
+                    format!("⚠ UNREAD: {}", names.join(", ")),
+                    theme.stale.add_modifier(Modifier::BOLD),
+                ),
+            ],
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), area);
+    let line = fit_bar(pieces, area.width.into());
+    frame.render_widget(Paragraph::new(line).style(theme.header), area);
 }
 
 /// `us-west-2 19:10 PST`: the selected region's wall-clock time.
@@ -92,22 +132,29 @@ pub(crate) fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
     } else {
         model.view
     };
-    let mut spans = Vec::new();
+    // The current tab stays; others are left out whole from the right, and
+    // the flow's name takes what room is left, elided at a word boundary.
+    let mut pieces = Vec::new();
     for (view, action) in TABS {
         let key = model.bindings.label(action);
         let text = format!(" {key} {} ", view.title());
-        let style = if view == current {
-            theme.selected.add_modifier(Modifier::BOLD)
+        let (rank, style) = if view == current {
+            (255, theme.selected.add_modifier(Modifier::BOLD))
         } else {
-            theme.dim
+            (100, theme.dim)
         };
-        spans.push(Span::styled(text, style));
+        pieces.push((rank, vec![Span::styled(text, style)]));
     }
     if let Some(flow) = model.selected_flow() {
-        spans.push(Span::styled("  ", theme.base));
-        spans.push(Span::styled(format!("◆ {}", flow.name), theme.title));
+        pieces.push((
+            50,
+            vec![
+                Span::styled("  ◆ ", theme.title),
+                Span::styled(flow.name.clone(), theme.title),
+            ],
+        ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(fit_bar(pieces, area.width.into())), area);
 }
 
 /// The command line or filter while typing; otherwise the latest message.
@@ -151,6 +198,8 @@ pub(crate) fn status_line(frame: &mut Frame, area: Rect, model: &Model, theme: &
     frame.render_widget(Paragraph::new(line), area);
 }
 
+const READ_ONLY_HINT: &str = " (read-only)";
+
 /// Key hints for the view; operator keys are greyed in read-only mode.
 pub(crate) fn footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let actions: &[ActionName] = match model.view {
@@ -188,6 +237,11 @@ pub(crate) fn footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             ActionName::CommandLine,
         ],
     };
+    // Hints in order of use; those that no longer fit are left out whole.
+    let mut room = usize::from(area.width);
+    if model.read_only {
+        room = room.saturating_sub(READ_ONLY_HINT.width());
+    }
     let mut spans = Vec::new();
     for action in actions {
         let keys = model.bindings.keys_for(*action);
@@ -201,11 +255,17 @@ pub(crate) fn footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         } else {
             (theme.help_key, theme.base)
         };
-        spans.push(Span::styled(format!(" {key}"), key_style));
-        spans.push(Span::styled(format!(" {} ", action.as_str()), text_style));
+        let key = Span::styled(format!(" {key}"), key_style);
+        let name = Span::styled(format!(" {} ", action.as_str()), text_style);
+        let Some(left) = room.checked_sub(key.width() + name.width()) else {
+            break;
+        };
+        room = left;
+        spans.push(key);
+        spans.push(name);
     }
     if model.read_only {
-        spans.push(Span::styled(" (read-only)", theme.header_readonly));
+        spans.push(Span::styled(READ_ONLY_HINT, theme.header_readonly));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -11,7 +11,10 @@ use super::glyphs::{
     CHANGED_ELSEWHERE, action_glyph, action_style, cell_glyph, cell_style, event_style, fmt_age,
     fmt_elapsed,
 };
-use super::text::pad;
+use ratatui::style::Style;
+use unicode_width::UnicodeWidthStr;
+
+use super::text::{pad, wrap};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::viewport::Viewport;
@@ -89,7 +92,7 @@ fn work_lines<'a>(
     width: u16,
 ) -> Vec<Line<'a>> {
     let mut lines = action_lines(model, home_region(flow, wave), cell, theme, width);
-    lines.extend(gate_lines(cell, theme));
+    lines.extend(gate_lines(cell, theme, width));
     lines
 }
 
@@ -265,19 +268,32 @@ fn action_lines<'a>(
             Span::styled(when, when_style),
         ]));
         if let Some(err) = &a.error {
-            lines.push(Line::from(Span::styled(
-                format!("      ✖ {err}"),
-                theme.status_failed,
-            )));
+            lines.extend(indented("      ✖ ", err, width, theme.status_failed));
         }
         if let Some(url) = &a.external_url {
-            lines.push(Line::from(Span::styled(
-                format!("      ↗ {url}"),
-                theme.dim,
-            )));
+            lines.extend(indented("      ↗ ", url, width, theme.dim));
         }
     }
     lines
+}
+
+/// `text` after `lead`, wrapped to `width` with following lines indented
+/// as far: a URL breaks after a `/`, never inside a word.
+fn indented<'a>(lead: &str, text: &str, width: u16, style: Style) -> Vec<Line<'a>> {
+    let indent = lead.width();
+    let room = usize::from(width).saturating_sub(indent).max(1);
+    wrap(text, room)
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let lead = if i == 0 {
+                lead.to_string()
+            } else {
+                " ".repeat(indent)
+            };
+            Line::from(Span::styled(format!("{lead}{part}"), style))
+        })
+        .collect()
 }
 
 /// Text padded or cut to a column of `width`, its last cell left blank so
@@ -286,7 +302,7 @@ fn column(text: &str, width: usize) -> String {
     format!("{} ", pad(text, width.saturating_sub(1)))
 }
 
-fn gate_lines<'a>(cell: &Cell, theme: &Theme) -> Vec<Line<'a>> {
+fn gate_lines<'a>(cell: &Cell, theme: &Theme, width: u16) -> Vec<Line<'a>> {
     let Some(gate) = cell.pending_approval() else {
         return Vec::new();
     };
@@ -304,13 +320,10 @@ fn gate_lines<'a>(cell: &Cell, theme: &Theme) -> Vec<Line<'a>> {
         theme.status_awaiting_approval.add_modifier(Modifier::BOLD),
     ))];
     if let Some(text) = approval.and_then(|a| a.custom_data.as_ref()) {
-        lines.push(Line::from(Span::styled(format!("   {text}"), theme.base)));
+        lines.extend(indented("   ", text, width, theme.base));
     }
     if let Some(url) = approval.and_then(|a| a.review_url.as_ref()) {
-        lines.push(Line::from(Span::styled(
-            format!("   review: {url}"),
-            theme.dim,
-        )));
+        lines.extend(indented("   review: ", url, width, theme.dim));
     }
     lines
 }

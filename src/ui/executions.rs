@@ -1,14 +1,14 @@
 //! The selected flow's execution history, newest first.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Modifier;
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::widgets::Paragraph;
 
+use super::columns::{TextRow, fitted_table, of_rows};
 use super::glyphs::{execution_glyph, execution_style, fmt_age, fmt_elapsed};
 use super::scroll::rows_note;
-use super::text::{cells, table_row, titled, truncate};
+use super::text::{titled, truncate};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 
@@ -20,7 +20,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         );
         return;
     };
-    let header = Row::new([
+    let headers = [
         "status",
         "execution",
         "pipeline",
@@ -28,8 +28,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         "revision",
         "started (UTC)",
         "took",
-    ])
-    .style(theme.dim.add_modifier(Modifier::BOLD));
+    ];
     // Under the title and the table's header.
     let shown = model
         .cursors
@@ -55,31 +54,29 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
                 fmt_age(model.now.as_second() - e.started_at.as_second())
             );
             let selected = i == model.cursors.execution.selected;
-            table_row(
-                cells(
-                    vec![
-                        (format!("{g} {w}"), execution_style(theme, e.status)),
-                        (e.id.chars().take(8).collect::<String>(), theme.base),
-                        (e.pipeline.clone(), theme.base),
-                        (e.trigger.clone(), theme.base),
-                        (revision, theme.base),
-                        (started, theme.base),
-                        (took, theme.base),
-                    ],
-                    selected,
-                ),
-                selected,
-                theme.selected,
-            )
+            let texts = vec![
+                (format!("{g} {w}"), execution_style(theme, e.status)),
+                (e.id.chars().take(8).collect::<String>(), theme.base),
+                (e.pipeline.clone(), theme.base),
+                (e.trigger.clone(), theme.base),
+                (revision, theme.base),
+                (started, theme.base),
+                (took, theme.base),
+            ];
+            (selected, texts)
         });
-    let widths = [
-        Constraint::Length(13),
-        Constraint::Length(9),
-        Constraint::Length(18),
-        Constraint::Length(18),
-        Constraint::Min(20),
-        Constraint::Length(21),
-        Constraint::Length(7),
+    let rows: Vec<TextRow> = rows.collect();
+    // Status, start and duration stay whole; a narrow terminal drops the
+    // trigger, then the pipeline (a chained flow's), then the id.
+    let column = |i, min, rank| of_rows(&headers, &rows, i, min, rank);
+    let columns = [
+        column(0, u16::MAX, 9),
+        column(1, 8, 4),
+        column(2, 10, 3),
+        column(3, 7, 2),
+        column(4, 12, 6),
+        column(5, u16::MAX, 7),
+        column(6, u16::MAX, 8),
     ];
     let title = Line::from(Span::styled(
         format!(
@@ -91,8 +88,12 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         theme.title,
     ));
     let table_area = titled(frame, area, title);
-    frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
-        table_area,
+    let table = fitted_table(
+        &headers,
+        &columns,
+        rows,
+        table_area.width,
+        (theme.dim, theme.selected),
     );
+    frame.render_widget(table, table_area);
 }

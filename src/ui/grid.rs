@@ -4,23 +4,27 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
+
+use unicode_width::UnicodeWidthStr;
 
 use super::detail;
 use super::glyphs::{
-    CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, execution_glyph, execution_style,
-    fmt_age, fmt_ms, health_glyph, health_style, lag_style, stack_short,
+    cell_glyph, cell_style, execution_glyph, execution_style, fmt_age, health_glyph, health_style,
 };
-use super::text::pad;
+use super::grid_cell::{self, ColumnFacts, FirstLine, SecondLine};
+use super::text::{elide, fit_bar};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::viewport::Viewport;
-use crate::domain::fleet::{Cell, CellStatus, Flow, FlowKind, Wave};
+use crate::domain::fleet::{Flow, FlowKind, RegionHealth, Wave};
 
 /// Width of the wave-name column.
 const LABEL_W: u16 = 16;
-const MIN_COL_W: u16 = 15;
+/// Region column widths, the gap included: the least leaves a state word
+/// whole, the most keeps one long name from taking a screen.
+const MIN_COL_W: u16 = 10;
 const MAX_COL_W: u16 = 22;
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
@@ -79,46 +83,71 @@ fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme
         ),
         FlowKind::Unmanaged => "stacks deployed outside any pipeline".to_string(),
     };
-    let mut spans = vec![
-        Span::styled(
-            format!(" {} ", flow.name),
-            theme.title.add_modifier(Modifier::BOLD),
+    // By rank: the name, a failed poll and what waits on the operator come
+    // before the latest execution, the kind and the read age.
+    let mut pieces = vec![
+        (
+            255,
+            vec![Span::styled(
+                format!(" {}", flow.name),
+                theme.title.add_modifier(Modifier::BOLD),
+            )],
         ),
-        Span::styled(format!("{kind} · home {}", flow.home_region()), theme.dim),
+        (
+            60,
+            vec![Span::styled(
+                format!(" {kind} · home {}", flow.home_region()),
+                theme.dim,
+            )],
+        ),
     ];
     if let Some(exec) = flow.latest_execution() {
         let (glyph, word) = execution_glyph(exec.status);
-        spans.push(Span::styled(" · latest ", theme.dim));
-        spans.push(Span::styled(
-            format!("{glyph} {word}"),
-            execution_style(theme, exec.status),
-        ));
-        spans.push(Span::styled(
-            format!(
-                " {} ago",
-                fmt_age(model.now.as_second() - exec.started_at.as_second())
-            ),
-            theme.dim,
+        pieces.push((
+            150,
+            vec![
+                Span::styled(" · latest ", theme.dim),
+                Span::styled(
+                    format!("{glyph} {word}"),
+                    execution_style(theme, exec.status),
+                ),
+                Span::styled(
+                    format!(
+                        " {} ago",
+                        fmt_age(model.now.as_second() - exec.started_at.as_second())
+                    ),
+                    theme.dim,
+                ),
+            ],
         ));
     }
     let approvals = flow.pending_approvals();
     if approvals > 0 {
-        spans.push(Span::styled(
-            format!(" · ⚑ {approvals} waiting"),
-            theme.status_awaiting_approval,
+        pieces.push((
+            200,
+            vec![Span::styled(
+                format!(" · ⚑ {approvals} waiting"),
+                theme.status_awaiting_approval,
+            )],
         ));
     }
     let holds = flow.holds();
     if holds > 0 {
-        spans.push(Span::styled(
-            format!(" · ⏸ {holds} held"),
-            theme.status_held,
+        pieces.push((
+            190,
+            vec![Span::styled(
+                format!(" · ⏸ {holds} held"),
+                theme.status_held,
+            )],
         ));
     }
     let age = model.now.as_second() - flow.fetched_at.as_second();
-    spans.push(Span::styled(
-        format!(" · read {} ago", fmt_age(age)),
-        theme.dim,
+    pieces.push((
+        80,
+        vec![Span::styled(
+            format!(" · read {} ago", fmt_age(age)),
+            theme.dim,
+        )],
     ));
     // When the last poll failed or came back incomplete, the cells may not
     // show the pipeline's real state: say so where the operator looks.
@@ -126,38 +155,110 @@ fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme
         flow: flow.name.clone(),
     };
     if let Some((_, err)) = model.poll.state(&key).and_then(|s| s.last_error.as_ref()) {
-        spans.push(Span::styled(
-            format!(" · ⚠ {err}"),
-            theme.stale.add_modifier(Modifier::BOLD),
+        pieces.push((
+            220,
+            vec![Span::styled(
+                format!(" · ⚠ {err}"),
+                theme.stale.add_modifier(Modifier::BOLD),
+            )],
         ));
     }
-    let line = Line::from(spans);
+    let line = fit_bar(pieces, area.width.into());
     buf.set_line(area.x, area.y, &line, area.width);
 }
 
-/// The column geometry: width of a column, how many fit, and the first one
-/// shown so that the selected column stays in view.
-pub(crate) fn columns(total_width: u16, regions: usize, cursor: &Viewport) -> (u16, usize, usize) {
-    let avail = total_width.saturating_sub(LABEL_W);
-    let regions_u16 = regions.max(1) as u16;
-    let col_w = (avail / regions_u16).clamp(MIN_COL_W, MAX_COL_W);
-    let visible = ((avail / col_w) as usize).max(1).min(regions.max(1));
-    let first = Viewport {
-        len: regions,
-        ..*cursor
+/// Every cell's two lines, by wave then region (`None` where a wave has
+/// no action in a region, and for pre-deploy waves, drawn across the grid).
+type CellLines = Vec<Vec<Option<(FirstLine, SecondLine)>>>;
+
+fn cell_lines(model: &Model, flow: &Flow, facts: &[ColumnFacts]) -> CellLines {
+    flow.waves
+        .iter()
+        .map(|wave| {
+            flow.regions
+                .iter()
+                .zip(facts)
+                .map(|(region, facts)| {
+                    let cell = wave.cell(region).filter(|_| !wave.pre_deploy)?;
+                    Some((
+                        FirstLine::of(model, cell),
+                        SecondLine::of(model, flow, wave, cell, facts),
+                    ))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Each region column's width: what its label, health line and cells need,
+/// a gap included, within [`MIN_COL_W`, `MAX_COL_W`].
+fn column_widths(model: &Model, flow: &Flow, facts: &[ColumnFacts], lines: &CellLines) -> Vec<u16> {
+    flow.regions
+        .iter()
+        .zip(facts)
+        .enumerate()
+        .map(|(i, (region, facts))| {
+            let health = health_text(facts.health).width()
+                + window_state(model, region, None).map_or(0, |(w, _)| 1 + w.width());
+            let cells = lines
+                .iter()
+                .filter_map(|row| row.get(i)?.as_ref())
+                .map(|(a, b)| a.width().max(b.width()))
+                .max()
+                .unwrap_or(0);
+            let need = region.width().max(health).max(cells) + 1;
+            u16::try_from(need)
+                .unwrap_or(MAX_COL_W)
+                .clamp(MIN_COL_W, MAX_COL_W)
+        })
+        .collect()
+}
+
+/// Which columns are shown in `avail` cells: `first..end`, the selected one
+/// always among them (after as many columns left of it as fit).
+pub(crate) fn visible_columns(widths: &[u16], avail: u16, selected: usize) -> (usize, usize) {
+    let selected = selected.min(widths.len().saturating_sub(1));
+    let sum = |range: std::ops::Range<usize>| -> u32 {
+        widths
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .map(|w| u32::from(*w))
+            .sum()
+    };
+    let mut first = 0;
+    while first < selected && sum(first..selected + 1) > u32::from(avail) {
+        first += 1;
     }
-    .shown(visible)
-    .start;
-    (col_w, visible, first)
+    let mut end = (selected + 1).min(widths.len());
+    while end < widths.len() && sum(first..end + 1) <= u32::from(avail) {
+        end += 1;
+    }
+    (first, end)
 }
 
 /// Draws column headers and rows; returns the height used.
 fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme) -> u16 {
-    let (col_w, visible, first) = columns(area.width, flow.regions.len(), &model.cursors.region);
-    let end = (first + visible).min(flow.regions.len());
+    let facts = ColumnFacts::of_flow(model, flow);
+    let lines = cell_lines(model, flow, &facts);
+    let widths = column_widths(model, flow, &facts, &lines);
+    let (first, end) = visible_columns(
+        &widths,
+        area.width.saturating_sub(LABEL_W),
+        model.cursors.region.selected,
+    );
+    // The shown columns: index, region, left edge and width without the gap.
     // A cursor past the last region (before the core clamps it) draws no
     // columns rather than a panic.
-    let shown = flow.regions.get(first.min(end)..end).unwrap_or_default();
+    let mut x = area.x + LABEL_W;
+    let mut shown = Vec::with_capacity(end.saturating_sub(first));
+    for i in first..end {
+        let (Some(region), Some(w)) = (flow.regions.get(i), widths.get(i)) else {
+            break;
+        };
+        shown.push((i, region.as_str(), x, w.saturating_sub(1)));
+        x += w;
+    }
     let mut y = area.y;
     let bottom = area.y + area.height;
 
@@ -175,8 +276,7 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
     if hidden_right > 0 {
         // At the right edge, in what the columns leave (at least the gap
         // after the last one).
-        let after = area.x + LABEL_W + shown.len() as u16 * col_w;
-        let room = usize::from((area.x + area.width + 1).saturating_sub(after));
+        let room = usize::from((area.x + area.width + 1).saturating_sub(x));
         let marker = [
             format!("{hidden_right} more ▶"),
             format!("{hidden_right} ▶"),
@@ -184,8 +284,8 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         .into_iter()
         .find(|m| m.chars().count() <= room)
         .unwrap_or_else(|| "▶".to_string());
-        let x = (area.x + area.width).saturating_sub(marker.chars().count() as u16);
-        buf.set_string(x, y, marker, theme.dim);
+        let at = (area.x + area.width).saturating_sub(marker.chars().count() as u16);
+        buf.set_string(at, y, marker, theme.dim);
     }
     // Waves above and below the screen, under the left marker.
     let wave_lines = usize::from(bottom.saturating_sub(y + 2));
@@ -195,29 +295,30 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
     }
     .shown(wave_lines / 2);
     let waves_above = waves.start;
-    for (i, region) in shown.iter().enumerate() {
-        let x = area.x + LABEL_W + i as u16 * col_w;
-        let selected = first + i == model.cursors.region.selected;
-        let name_style = if selected {
+    for &(i, region, x, w) in &shown {
+        let name_style = if i == model.cursors.region.selected {
             theme
                 .title
                 .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
         } else {
             theme.title
         };
-        buf.set_stringn(
+        buf.set_stringn(x, y, elide(region, w.into()), w.into(), name_style);
+        let health = facts.get(i).and_then(|f| f.health);
+        let text = health_text(health);
+        let (hx, _) = buf.set_stringn(
             x,
-            y,
-            pad(region, col_w as usize - 1),
-            col_w as usize - 1,
-            name_style,
+            y + 1,
+            elide(&text, w.into()),
+            w.into(),
+            health_style_of(health, theme),
         );
-        let (health_text, health_style_) = region_health(model, flow, region, theme);
-        let (win_text, win_style) = window_state(model, region, theme);
-        buf.set_stringn(x, y + 1, &health_text, col_w as usize - 1, health_style_);
-        let hx = x + health_text.chars().count() as u16 + 1;
-        let room = (x + col_w - 1).saturating_sub(hx) as usize;
-        buf.set_stringn(hx, y + 1, win_text, room, win_style);
+        if let Some((win, style)) = window_state(model, region, Some(theme)) {
+            let room = usize::from((x + w).saturating_sub(hx + 1));
+            if win.width() <= room {
+                buf.set_stringn(hx + 1, y + 1, win, room, style);
+            }
+        }
     }
     y += 2;
 
@@ -234,11 +335,13 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
             theme.base
         };
         let marker = if selected_row { "›" } else { " " };
+        buf.set_stringn(area.x, y, marker, 1, label_style);
+        let label_w = usize::from(LABEL_W - 2);
         buf.set_stringn(
-            area.x,
+            area.x + 1,
             y,
-            format!("{marker}{}", pad(&wave.name, LABEL_W as usize - 2)),
-            LABEL_W as usize - 1,
+            elide(&wave.name, label_w),
+            label_w,
             label_style,
         );
         if wave.pre_deploy {
@@ -248,51 +351,31 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         }
         if y + 1 < bottom {
             let sub = wave_subtitle(wave);
-            buf.set_stringn(area.x + 1, y + 1, sub.0, LABEL_W as usize - 2, sub.1(theme));
+            buf.set_stringn(area.x + 1, y + 1, sub.0, label_w, sub.1(theme));
         }
-        for (i, region) in shown.iter().enumerate() {
-            let x = area.x + LABEL_W + i as u16 * col_w;
-            let selected = selected_row && first + i == model.cursors.region.selected;
-            match wave.cell(region) {
-                Some(cell) => draw_cell(
-                    buf,
-                    x,
-                    y,
-                    col_w - 1,
-                    bottom,
-                    model,
-                    flow,
-                    wave,
-                    cell,
-                    selected,
-                    theme,
-                ),
+        let height = if y + 1 < bottom { 2 } else { 1 };
+        let row_lines = lines.get(row);
+        for &(i, _, x, w) in &shown {
+            let selected = selected_row && i == model.cursors.region.selected;
+            let cell_area = Rect {
+                x,
+                y,
+                width: w,
+                height,
+            };
+            match row_lines.and_then(|r| r.get(i)).and_then(Option::as_ref) {
+                Some((first, second)) => {
+                    grid_cell::draw(buf, cell_area, (first, second), selected, theme);
+                }
                 None => {
                     let style = if selected {
                         theme.selected
                     } else {
                         theme.status_not_applicable
                     };
-                    buf.set_stringn(
-                        x,
-                        y,
-                        pad("·", col_w as usize - 1),
-                        col_w as usize - 1,
-                        style,
-                    );
-                    if y + 1 < bottom {
-                        let style2 = if selected {
-                            theme.selected
-                        } else {
-                            Style::default()
-                        };
-                        buf.set_stringn(
-                            x,
-                            y + 1,
-                            pad("", col_w as usize - 1),
-                            col_w as usize - 1,
-                            style2,
-                        );
+                    buf.set_stringn(x, y, "·", 1, style);
+                    if selected {
+                        buf.set_style(cell_area, theme.selected);
                     }
                 }
             }
@@ -361,138 +444,43 @@ fn pre_deploy_row(
     buf.set_stringn(area.x + LABEL_W, y, text, width, style);
 }
 
-#[allow(clippy::too_many_arguments)]
-fn draw_cell(
-    buf: &mut Buffer,
-    x: u16,
-    y: u16,
-    w: u16,
-    bottom: u16,
-    model: &Model,
-    flow: &Flow,
-    wave: &Wave,
-    cell: &Cell,
-    selected: bool,
-    theme: &Theme,
-) {
-    let status = cell.status();
-    let changed_elsewhere = model
-        .foreign_changes
-        .iter()
-        .any(|c| c.touches(&flow.name, &wave.pipeline, &wave.name, &cell.region));
-    let (glyph, word) = cell_glyph(status);
-    let elapsed = match status {
-        CellStatus::InProgress | CellStatus::AwaitingApproval => cell
-            .in_progress_since()
-            .map(|t| format!(" {}", fmt_age(model.now.as_second() - t.as_second())))
-            .unwrap_or_default(),
-        _ => String::new(),
-    };
-    let mut line1 = Style::default().patch(cell_style(theme, status));
-    if selected {
-        line1 = line1.patch(theme.selected).add_modifier(Modifier::REVERSED);
-    }
-    buf.set_stringn(x, y, pad("", w as usize), w as usize, line1);
-    let mut spans = vec![Span::styled(format!("{glyph} {word}{elapsed}"), line1)];
-    // A cell the current execution has not reached keeps its earlier
-    // result beside it, greyed: not this execution's.
-    if let Some(earlier) = cell
-        .earlier_status()
-        .filter(|_| matches!(status, CellStatus::NotStarted | CellStatus::Held))
-    {
-        let style = if selected { line1 } else { theme.dim };
-        spans.push(Span::styled(format!(" ({})", action_glyph(earlier)), style));
-    }
-    buf.set_line(x, y, &Line::from(spans), w);
-    if y + 1 >= bottom {
-        return;
-    }
-    // Second line: who else changed it, stack status, health, replication
-    // lag into this region.
-    let mut spans: Vec<Span> = Vec::new();
-    if changed_elsewhere {
-        spans.push(Span::styled(
-            format!("{CHANGED_ELSEWHERE} "),
-            theme.status_held.add_modifier(Modifier::BOLD),
-        ));
-    }
-    if let Some(stack) = cell
-        .stack_names()
-        .first()
-        .and_then(|n| model.fleet.stack(&cell.region, n))
-    {
-        let short = stack_short(&stack.status);
-        let style = if stack.rollback_in_progress() || stack.status.is_failed() {
-            theme.status_failed
-        } else {
-            theme.dim
-        };
-        spans.push(Span::styled(short.to_string(), style));
-    } else if let Some(stack) = model.fleet.stacks_of(&flow.name, &cell.region).next() {
-        spans.push(Span::styled(
-            stack_short(&stack.status).to_string(),
-            theme.dim,
-        ));
-    }
-    if let Some(summary) = model
-        .fleet
-        .health
-        .region_summary_for(&flow.name, &cell.region)
-    {
-        let status = summary.status();
-        let (g, _) = health_glyph(status, summary.drained);
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(
-            g.to_string(),
-            health_style(theme, status, summary.drained),
-        ));
-    }
-    if let Some(lag) = model.fleet.lag_into(&flow.name, &cell.region) {
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(
-            fmt_ms(lag),
-            lag_style(theme, lag, model.lag_warning_ms),
-        ));
-    }
-    let mut line = Line::from(spans);
-    if selected {
-        line = super::text::selected_line(line, theme.selected);
-        buf.set_stringn(
-            x,
-            y + 1,
-            pad("", w as usize),
-            w as usize,
-            theme.selected.add_modifier(Modifier::REVERSED),
-        );
-    }
-    buf.set_line(x, y + 1, &line, w);
-}
-
-fn region_health(model: &Model, flow: &Flow, region: &str, theme: &Theme) -> (String, Style) {
-    match model.fleet.health.region_summary_for(&flow.name, region) {
-        None => ("no checks".to_string(), theme.dim),
-        Some(s) if s.drained => (
-            format!("▼ drained {}/{}", s.healthy, s.total),
-            theme.health_drained,
+/// A region's health summary above its column: `● 1/1`, `▼ drained 0/1`.
+fn health_text(health: Option<RegionHealth>) -> String {
+    match health {
+        None => "no checks".to_string(),
+        Some(s) if s.drained => format!("▼ drained {}/{}", s.healthy, s.total),
+        Some(s) => format!(
+            "{} {}/{}",
+            health_glyph(s.status(), false).0,
+            s.healthy,
+            s.total
         ),
-        Some(s) => {
-            let (glyph, _) = health_glyph(s.status(), false);
-            (
-                format!("{glyph} {}/{}", s.healthy, s.total),
-                health_style(theme, s.status(), false),
-            )
-        }
     }
 }
 
-fn window_state(model: &Model, region: &str, theme: &Theme) -> (&'static str, Style) {
-    if !model.windows.has_window(region) {
-        ("", theme.dim)
-    } else if model.windows.is_open(region, model.now) {
-        ("☾ open", theme.window_open)
-    } else {
-        ("☀ closed", theme.window_closed)
+fn health_style_of(health: Option<RegionHealth>, theme: &Theme) -> Style {
+    match health {
+        None => theme.dim,
+        Some(s) if s.drained => theme.health_drained,
+        Some(s) => health_style(theme, s.status(), false),
     }
+}
+
+/// The region's off-hours window, if it has one: open or closed, and its
+/// style when a theme is given.
+fn window_state(
+    model: &Model,
+    region: &str,
+    theme: Option<&Theme>,
+) -> Option<(&'static str, Style)> {
+    if !model.windows.has_window(region) {
+        return None;
+    }
+    let open = model.windows.is_open(region, model.now);
+    let style = theme.map_or_else(Style::default, |t| {
+        if open { t.window_open } else { t.window_closed }
+    });
+    Some((if open { "☾ open" } else { "☀ closed" }, style))
 }
 
 #[cfg(test)]
@@ -501,20 +489,27 @@ mod tests {
 
     #[test]
     fn the_selected_column_is_always_in_view() {
+        let widths: Vec<u16> = (0..30).map(|i| 10 + (i % 7) as u16).collect();
         for regions in 1..30 {
+            let widths = &widths[..regions];
             for selected in 0..regions {
-                let cursor = Viewport {
-                    selected,
-                    ..Viewport::default()
-                };
-                let (w, visible, first) = columns(80, regions, &cursor);
-                assert!(w >= MIN_COL_W);
-                assert!(
-                    selected >= first && selected < first + visible,
-                    "{regions} {selected}"
-                );
-                assert!(LABEL_W + w * visible as u16 <= 80);
+                let (first, end) = visible_columns(widths, 64, selected);
+                assert!(first <= selected && selected < end, "{regions} {selected}");
+                let used: u16 = widths[first..end].iter().sum();
+                assert!(used <= 64 || end - first == 1, "{regions} {selected}");
             }
         }
+    }
+
+    #[test]
+    fn narrow_columns_let_more_regions_in() {
+        let narrow = [10u16; 25];
+        let wide = [16u16; 25];
+        let (first, end) = visible_columns(&narrow, 224, 0);
+        assert_eq!((first, end), (0, 22));
+        let (_, end) = visible_columns(&wide, 224, 0);
+        assert_eq!(end, 14);
+        // Scrolled to the last: as many to its left as fit.
+        assert_eq!(visible_columns(&narrow, 224, 24), (3, 25));
     }
 }

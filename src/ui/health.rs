@@ -7,9 +7,10 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use super::columns::{self, Column};
 use super::glyphs::{fmt_age, health_glyph, health_style};
 use super::scroll::rows_note;
-use super::text::{fit, pad, selected_line, wrap};
+use super::text::{fit_spans, pad, selected_line, wrap};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::panes::{HEALTH_SIDE_BY_SIDE_FROM, health_list_rows};
@@ -27,6 +28,39 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     };
     render_list(frame, list, model, theme);
     render_checkers(frame, checkers, model, theme);
+}
+
+/// Widths of a record's region, routing detail, check state and check id
+/// columns: each as wide as the widest it holds; the id and the routing
+/// detail are left out first when the list is narrow.
+fn record_columns(model: &Model, width: u16) -> Vec<Option<u16>> {
+    let records = || {
+        model
+            .fleet
+            .health
+            .record_sets
+            .iter()
+            .flat_map(|s| &s.records)
+    };
+    let cols = [
+        Column::fitting("", records().map(|r| r.region.as_str()), u16::MAX, 9),
+        Column::fitting(
+            "",
+            records().filter_map(|r| r.routing_detail.as_deref()),
+            u16::MAX,
+            3,
+        ),
+        Column::fitting("", ["✖ UNHEALTHY"], u16::MAX, 8),
+        // A check id is long; the checkers panel names it in full.
+        Column {
+            min: 9,
+            max: 14,
+            rank: 1,
+        },
+    ];
+    // What follows the columns (flags, the check's target) takes the rest;
+    // keep room for the flags that warn.
+    columns::layout(&cols, width.saturating_sub(30), 1)
 }
 
 fn policy_name(p: RoutingPolicy) -> &'static str {
@@ -55,6 +89,7 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         theme.title,
     ))];
     lines.extend(zones);
+    let widths = record_columns(model, area.width.saturating_sub(3));
     for (i, row) in rows.iter().enumerate().skip(shown.start).take(shown.len()) {
         let Some((set, record)) = health_row_record(&model.fleet, *row) else {
             continue;
@@ -78,25 +113,39 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                 ),
             ]),
             (_, Some(r)) => {
-                let mut spans = vec![
-                    Span::styled(format!("   {}", pad(&r.region, 16)), theme.base),
-                    Span::styled(
-                        pad(r.routing_detail.as_deref().unwrap_or(""), 12),
-                        theme.dim,
-                    ),
-                ];
+                let check = r
+                    .health_check_id
+                    .as_deref()
+                    .and_then(|id| model.fleet.health.check(id));
+                let (status, status_style, id) = match check {
+                    Some(c) => {
+                        let (g, w) = health_glyph(c.status, c.inverted);
+                        (
+                            format!("{g} {w}"),
+                            health_style(theme, c.status, c.inverted),
+                            c.id.clone(),
+                        )
+                    }
+                    None => (String::new(), theme.dim, String::new()),
+                };
+                let mut spans = vec![Span::raw("   ")];
+                spans.extend(columns::spans(
+                    vec![
+                        (r.region.clone(), theme.base),
+                        (r.routing_detail.clone().unwrap_or_default(), theme.dim),
+                        (status, status_style),
+                        (id, theme.dim),
+                    ],
+                    &widths,
+                    1,
+                ));
+                spans.push(Span::raw(" "));
                 match r
                     .health_check_id
                     .as_deref()
                     .and_then(|id| model.fleet.health.check(id))
                 {
                     Some(c) => {
-                        let (g, w) = health_glyph(c.status, c.inverted);
-                        spans.push(Span::styled(
-                            format!("{g} {} ", pad(w, 10)),
-                            health_style(theme, c.status, c.inverted),
-                        ));
-                        spans.push(Span::styled(pad(&c.id, 14), theme.dim));
                         if c.inverted {
                             // The metric follows an inversion minutes later.
                             let lag = if c.status == HealthStatus::Healthy {
@@ -120,19 +169,14 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                                 theme.status_failed.add_modifier(Modifier::BOLD),
                             ));
                         }
-                        let used: usize = spans.iter().map(|s| s.width()).sum();
-                        let room = (area.width as usize).saturating_sub(used + 2);
-                        spans.push(Span::styled(
-                            format!("  {}", fit(&c.target, room)),
-                            theme.dim,
-                        ));
+                        spans.push(Span::styled(format!("  {}", c.target), theme.dim));
                     }
                     None if r.health_check_id.is_some() => {
                         spans.push(Span::styled("? check not found", theme.health_unknown));
                     }
                     None => spans.push(Span::styled("no health check (always routed)", theme.dim)),
                 }
-                Line::from(spans)
+                fit_spans(spans, area.width.into())
             }
             _ => continue,
         };

@@ -6,7 +6,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::text::pad;
+use super::text::{elide_words, pad};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::panes::{HELP_TWO_COLUMNS_FROM, help_rows};
@@ -77,22 +77,23 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     // Clear the whole body so nothing of the view shows beside the popup.
     frame.render_widget(Clear, area);
     frame.render_widget(Block::new().style(theme.base), area);
+    let title = if per_column > visible {
+        format!(
+            " help · keys from the active keymap · rows {}-{} of {} · ↑↓ scroll · esc closes ",
+            first + 1,
+            (first + visible).min(per_column),
+            per_column
+        )
+    } else {
+        " help · keys from the active keymap · esc closes ".to_string()
+    };
+    // Inside the corners: the title loses whole words, never part of one.
+    let room = usize::from(popup.width.saturating_sub(2));
+    let title = elide_words(&title, room).unwrap_or_default().into_owned();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focus)
-        .title(Span::styled(
-            if per_column > visible {
-                format!(
-                    " help · keys from the active keymap · rows {}-{} of {} · ↑↓ scroll · esc closes ",
-                    first + 1,
-                    (first + visible).min(per_column),
-                    per_column
-                )
-            } else {
-                " help · keys from the active keymap · esc closes ".to_string()
-            },
-            theme.title,
-        ))
+        .title(Span::styled(title, theme.title))
         .style(theme.dialog);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

@@ -2,11 +2,13 @@
 
 mod activity;
 mod chrome;
+mod columns;
 mod detail;
 mod dialog;
 mod executions;
 pub mod glyphs;
 mod grid;
+mod grid_cell;
 mod health;
 mod help;
 #[cfg(test)]

@@ -1,14 +1,13 @@
 //! Every flow in one list: status, age, gates waiting, holds. `/` filters it.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Modifier;
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table};
 
+use super::columns::{TextRow, fitted_table, of_rows};
 use super::glyphs::{execution_glyph, execution_style, fmt_age};
 use super::scroll::rows_note;
-use super::text::{cells, table_row, titled};
+use super::text::titled;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::domain::fleet::FlowKind;
@@ -20,10 +19,10 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         .cursors
         .pipeline
         .shown(usize::from(area.height.saturating_sub(2)));
-    let header_cells = [
+    let headers = [
         "pipeline", "kind", "home", "latest", "age", "gates", "holds", "regions",
     ];
-    let rows_cells: Vec<(bool, Vec<Cell>)> = flows
+    let rows: Vec<TextRow> = flows
         .iter()
         .enumerate()
         .skip(shown.start)
@@ -58,60 +57,32 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
                 ("·".to_string(), theme.dim)
             };
             let selected = i == model.cursors.pipeline.selected;
-            let cells = cells(
-                vec![
-                    (flow.name.clone(), theme.base),
-                    (kind.to_string(), theme.base),
-                    (flow.home_region().to_string(), theme.base),
-                    (latest, style),
-                    (age, theme.base),
-                    (gate_text, gate_style),
-                    (hold_text, hold_style),
-                    (flow.regions.len().to_string(), theme.base),
-                ],
-                selected,
-            );
-            (selected, cells)
+            let texts = vec![
+                (flow.name.clone(), theme.base),
+                (kind.to_string(), theme.base),
+                (flow.home_region().to_string(), theme.base),
+                (latest, style),
+                (age, theme.base),
+                (gate_text, gate_style),
+                (hold_text, hold_style),
+                (flow.regions.len().to_string(), theme.base),
+            ];
+            (selected, texts)
         })
         .collect();
-    // Narrow terminals drop the kind and home columns before cutting names.
-    let wide = area.width >= 100;
-    let keep = |i: usize| wide || !(i == 1 || i == 2);
-    let widths: Vec<Constraint> = [
-        Constraint::Length(26),
-        Constraint::Length(12),
-        Constraint::Length(15),
-        Constraint::Length(14),
-        Constraint::Length(7),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(7),
-    ]
-    .into_iter()
-    .enumerate()
-    .filter(|(i, _)| keep(*i))
-    .map(|(_, c)| c)
-    .collect();
-    let header = Row::new(
-        header_cells
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| keep(*i))
-            .map(|(_, c)| c),
-    )
-    .style(theme.dim.add_modifier(Modifier::BOLD));
-    let rows: Vec<Row> = rows_cells
-        .into_iter()
-        .map(|(selected, cells)| {
-            let kept = cells
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| keep(*i))
-                .map(|(_, c)| c)
-                .collect();
-            table_row(kept, selected, theme.selected)
-        })
-        .collect();
+    // Narrow terminals drop the kind, home and region count before they cut
+    // a name; the status word is always whole.
+    let column = |i, min, rank| of_rows(&headers, &rows, i, min, rank);
+    let columns = [
+        column(0, 12, 9),
+        column(1, 7, 1),
+        column(2, 9, 2),
+        column(3, u16::MAX, 8),
+        column(4, u16::MAX, 5),
+        column(5, u16::MAX, 7),
+        column(6, u16::MAX, 6),
+        column(7, u16::MAX, 3),
+    ];
     let title = if model.filter.is_empty() {
         Line::from(Span::styled(
             format!(
@@ -140,8 +111,12 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         width: table_area.width.saturating_sub(1),
         ..table_area
     };
-    frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
-        table_area,
+    let table = fitted_table(
+        &headers,
+        &columns,
+        rows,
+        table_area.width,
+        (theme.dim, theme.selected),
     );
+    frame.render_widget(table, table_area);
 }

@@ -8,14 +8,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::glyphs::{fmt_age, fmt_ms, lag_style, last_values, sparkline};
-use super::text::pad;
+use unicode_width::UnicodeWidthStr;
+
+use super::text::{fit_spans, pad};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::domain::fleet::GlobalTable;
 
-const CELL_W: usize = 16;
-/// Wide enough for the longest region name and a gap.
-const LABEL_W: usize = 18;
+/// Matrix cells and row labels are as wide as the longest region name
+/// (or value) plus a gap, within these bounds.
+const MIN_CELL_W: usize = 8;
+const MAX_CELL_W: usize = 18;
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let mut lines = Vec::new();
@@ -74,44 +77,50 @@ fn table_lines<'a>(
         .iter()
         .map(|r| format!("{} {}", r.region, r.status))
         .collect();
-    let mut lines = vec![Line::from(vec![
-        Span::styled(format!(" {} ", table.name), title_style),
-        Span::styled(
-            format!(
-                " replicas: {} · read {} ago",
-                replicas.join(", "),
-                fmt_age(model.now.as_second() - table.fetched_at.as_second())
+    let mut lines = vec![fit_spans(
+        vec![
+            Span::styled(format!(" {} ", table.name), title_style),
+            Span::styled(
+                format!(
+                    " replicas: {} · read {} ago",
+                    replicas.join(", "),
+                    fmt_age(model.now.as_second() - table.fetched_at.as_second())
+                ),
+                theme.dim,
             ),
-            theme.dim,
-        ),
-    ])];
+        ],
+        width,
+    )];
     let regions: Vec<&str> = table.replicas.iter().map(|r| r.region.as_str()).collect();
+    let longest = regions.iter().map(|r| r.width()).max().unwrap_or(0);
+    let cell_w = (longest + 2).clamp(MIN_CELL_W, MAX_CELL_W);
+    let label_w = (longest + 4).clamp("  source \\ into".len() + 1, MAX_CELL_W + 2);
     // Matrix: rows are sources, columns receiving regions.
-    let mut head = vec![Span::styled(pad("  source \\ into", LABEL_W), theme.dim)];
+    let mut head = vec![Span::styled(pad("  source \\ into", label_w), theme.dim)];
     for r in &regions {
         head.push(Span::styled(
-            pad(r, CELL_W),
+            pad(r, cell_w),
             theme.dim.add_modifier(Modifier::BOLD),
         ));
     }
-    lines.push(Line::from(head));
+    lines.push(fit_spans(head, width));
     for src in &regions {
-        let mut row = vec![Span::styled(pad(&format!("  {src}"), LABEL_W), theme.base)];
+        let mut row = vec![Span::styled(pad(&format!("  {src}"), label_w), theme.base)];
         for dst in &regions {
             let span = if src == dst {
-                Span::styled(pad("—", CELL_W), theme.dim)
+                Span::styled(pad("—", cell_w), theme.dim)
             } else {
                 match table.series(src, dst).and_then(|s| s.latest()) {
                     Some(ms) => Span::styled(
-                        pad(&fmt_ms(ms), CELL_W),
+                        pad(&fmt_ms(ms), cell_w),
                         lag_style(theme, ms, model.lag_warning_ms),
                     ),
-                    None => Span::styled(pad("no data", CELL_W), theme.dim),
+                    None => Span::styled(pad("no data", cell_w), theme.dim),
                 }
             };
             row.push(span);
         }
-        lines.push(Line::from(row));
+        lines.push(fit_spans(row, width));
     }
     // Sparklines of the last hour, one per pair that has data.
     let spark_w = width.saturating_sub(44).clamp(10, 60);
@@ -138,7 +147,7 @@ fn table_lines<'a>(
             format!(" {} (max {})", fmt_ms(latest), fmt_ms(max)),
             theme.dim,
         ));
-        lines.push(Line::from(spans));
+        lines.push(fit_spans(spans, width));
     }
     lines
 }

@@ -7,8 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::glyphs::fmt_age;
+use unicode_width::UnicodeWidthStr;
+
 use super::scroll::rows_note;
-use super::text::{pad, selected_line};
+use super::text::{fit_spans, pad, selected_line};
 use crate::config::theme::Theme;
 use crate::core::action::ActionName;
 use crate::core::model::Model;
@@ -16,6 +18,20 @@ use crate::core::panes::{ActivityPane, source_count};
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let now = model.now;
+    let width = usize::from(area.width);
+    // The key column is as wide as the longest key, leaving the times and
+    // some of the error their room; a longer key is elided.
+    let widest = model
+        .poll
+        .keys()
+        .map(|(key, _)| key.label().width())
+        .chain(model.discovery_errors.iter().map(|e| e.source.width()))
+        .max()
+        .unwrap_or(0)
+        .max(16);
+    let key_w = widest
+        .min(width.saturating_sub(3 + 1 + 14 + 11 + 12))
+        .max(12);
     let mut lines = Vec::new();
     // What discovery could not read comes first, as it has no poll of its
     // own: it is read again with the next discovery.
@@ -24,15 +40,18 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             Some(at) => format!("in {}", fmt_age(at.as_second() - now.as_second())),
             None => "in flight".to_string(),
         };
-        lines.push(Line::from(vec![
-            Span::styled(" ✖ ", theme.activity_error),
-            // In full: a zone id is longer than the column poll keys use.
-            Span::styled(pad(&e.source, e.source.chars().count().max(31)), theme.base),
-            Span::raw(" "),
-            Span::styled(pad("ok never", 14), theme.dim),
-            Span::styled(pad(&next, 11), theme.dim),
-            Span::styled(format!("discovery: {}", e.message), theme.activity_error),
-        ]));
+        lines.push(fit_spans(
+            vec![
+                Span::styled(" ✖ ", theme.activity_error),
+                // In full: a zone id is longer than the column poll keys use.
+                Span::styled(pad(&e.source, key_w), theme.base),
+                Span::raw(" "),
+                Span::styled(pad("ok never", 14), theme.dim),
+                Span::styled(pad(&next, 11), theme.dim),
+                Span::styled(format!("discovery: {}", e.message), theme.activity_error),
+            ],
+            width,
+        ));
     }
     // Under the border's title.
     let room = usize::from(area.height.saturating_sub(1));
@@ -69,7 +88,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         };
         let mut spans = vec![
             Span::styled(format!(" {glyph} "), style),
-            Span::styled(pad(&key.label(), 31), theme.base),
+            Span::styled(pad(&key.label(), key_w), theme.base),
             Span::raw(" "),
             Span::styled(pad(&format!("ok {ok}"), 14), theme.dim),
             Span::styled(pad(&next, 11), theme.dim),
@@ -86,7 +105,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
                 theme.activity_error,
             ));
         }
-        lines.push(Line::from(spans));
+        lines.push(fit_spans(spans, width));
     }
     let focused = model.activity_pane == ActivityPane::Sources;
     let total = source_count(model);

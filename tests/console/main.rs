@@ -26,4 +26,5 @@ mod scroll_tests;
 mod support;
 mod tiny_size_tests;
 mod update_tests;
+mod whole_words_tests;
 mod window_tests;

@@ -40,7 +40,8 @@ fn a_pipeline_flow_without_pipelines_draws_its_grid_and_cell_detail() {
     );
 
     c.model.view = View::Grid;
-    let grid = render(&c.model, &dark(), 80, 24);
+    // Wide enough for the whole title: narrower, its lesser parts give way.
+    let grid = render(&c.model, &dark(), 160, 24);
     let title = format!(" {name} pipeline · home {home}");
     assert!(
         find(grid.backend().buffer(), &title).is_some(),

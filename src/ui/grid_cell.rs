@@ -1,0 +1,229 @@
+//! One grid cell: what its two lines say, how wide they are, and drawing
+//! them straight into the buffer. What a column's cells share (the region's
+//! health, replication lag, stacks) is looked up once a frame, not per cell.
+
+use std::collections::HashMap;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use unicode_width::UnicodeWidthStr;
+
+use super::glyphs::{
+    CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, fmt_age, fmt_ms, health_glyph,
+    health_style, lag_style, stack_short,
+};
+use crate::config::theme::Theme;
+use crate::core::model::Model;
+use crate::domain::fleet::{Cell, CellStatus, Flow, RegionHealth, Stack, Wave};
+
+/// What every cell of one region's column shares.
+pub(crate) struct ColumnFacts<'m> {
+    pub(crate) health: Option<RegionHealth>,
+    lag: Option<f64>,
+    stacks: Vec<&'m Stack>,
+}
+
+impl<'m> ColumnFacts<'m> {
+    /// The facts of every region of `flow`, in column order.
+    pub(crate) fn of_flow(model: &'m Model, flow: &Flow) -> Vec<ColumnFacts<'m>> {
+        let mut by_region: HashMap<&str, Vec<&'m Stack>> = HashMap::new();
+        for stack in &model.fleet.stacks {
+            by_region.entry(&stack.region).or_default().push(stack);
+        }
+        flow.regions
+            .iter()
+            .map(|region| ColumnFacts {
+                health: model.fleet.health.region_summary_for(&flow.name, region),
+                lag: model.fleet.lag_into(&flow.name, region),
+                stacks: by_region.remove(region.as_str()).unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
+/// The first line: state glyph and word, how long it has waited or run, and
+/// greyed, the earlier execution's result of a cell not yet reached.
+pub(crate) struct FirstLine {
+    status: CellStatus,
+    elapsed: Option<String>,
+    earlier: Option<&'static str>,
+}
+
+impl FirstLine {
+    pub(crate) fn of(model: &Model, cell: &Cell) -> FirstLine {
+        let status = cell.status();
+        let elapsed = match status {
+            CellStatus::InProgress | CellStatus::AwaitingApproval => cell
+                .in_progress_since()
+                .map(|t| fmt_age(model.now.as_second() - t.as_second())),
+            _ => None,
+        };
+        let earlier = cell
+            .earlier_status()
+            .filter(|_| matches!(status, CellStatus::NotStarted | CellStatus::Held))
+            .map(action_glyph);
+        FirstLine {
+            status,
+            elapsed,
+            earlier,
+        }
+    }
+
+    pub(crate) fn width(&self) -> usize {
+        let (glyph, word) = cell_glyph(self.status);
+        glyph.width()
+            + 1
+            + word.width()
+            + self.elapsed.as_ref().map_or(0, |e| 1 + e.width())
+            + self.earlier.map_or(0, |g| 3 + g.width())
+    }
+}
+
+/// The second line: changed by someone else, the stack's state, the
+/// region's health and the replication lag into it.
+pub(crate) struct SecondLine {
+    changed_elsewhere: bool,
+    stack: Option<(&'static str, bool)>,
+    health: Option<RegionHealth>,
+    /// The lag and the threshold above which it is a warning.
+    lag: Option<(f64, f64)>,
+}
+
+impl SecondLine {
+    pub(crate) fn of(
+        model: &Model,
+        flow: &Flow,
+        wave: &Wave,
+        cell: &Cell,
+        facts: &ColumnFacts,
+    ) -> SecondLine {
+        let changed_elsewhere = model
+            .foreign_changes
+            .iter()
+            .any(|c| c.touches(&flow.name, &wave.pipeline, &wave.name, &cell.region));
+        let named = cell.actions.iter().find_map(|a| a.stack_name.as_deref());
+        let stack = match named {
+            Some(name) => facts.stacks.iter().find(|s| s.name == name).map(|s| {
+                (
+                    stack_short(&s.status),
+                    s.rollback_in_progress() || s.status.is_failed(),
+                )
+            }),
+            None => None,
+        }
+        .or_else(|| {
+            // A cell whose stack is not known shows the flow's stack in the
+            // region, in grey.
+            facts
+                .stacks
+                .iter()
+                .find(|s| s.flow == flow.name)
+                .map(|s| (stack_short(&s.status), false))
+        });
+        SecondLine {
+            changed_elsewhere,
+            stack,
+            health: facts.health,
+            lag: facts.lag.map(|l| (l, model.lag_warning_ms)),
+        }
+    }
+
+    pub(crate) fn width(&self) -> usize {
+        usize::from(self.changed_elsewhere) * (CHANGED_ELSEWHERE.width() + 1)
+            + self.stack.map_or(0, |(s, _)| s.width())
+            + self.health.map_or(0, |_| 2)
+            + self.lag.map_or(0, |(l, _)| 1 + fmt_ms(l).width())
+    }
+}
+
+/// Writes `text` at `x` if it fits whole before `end`; returns where the
+/// next text goes. A piece that does not fit is left out, never cut.
+fn put(buf: &mut Buffer, x: u16, y: u16, end: u16, text: &str, style: Style) -> u16 {
+    let w = u16::try_from(text.width()).unwrap_or(u16::MAX);
+    if x.saturating_add(w) > end {
+        return end;
+    }
+    buf.set_stringn(x, y, text, w.into(), style);
+    x + w
+}
+
+/// Draws a cell's two lines in `area` (two rows, or one at the bottom edge).
+pub(crate) fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    (first, second): (&FirstLine, &SecondLine),
+    selected: bool,
+    theme: &Theme,
+) {
+    let end = area.x + area.width;
+    let mut line1 = Style::default().patch(cell_style(theme, first.status));
+    if selected {
+        line1 = line1.patch(theme.selected).add_modifier(Modifier::REVERSED);
+        buf.set_style(Rect { height: 1, ..area }, line1);
+    }
+    let (glyph, word) = cell_glyph(first.status);
+    let mut x = put(buf, area.x, area.y, end, glyph, line1);
+    x = put(buf, x, area.y, end, " ", line1);
+    x = put(buf, x, area.y, end, word, line1);
+    if let Some(elapsed) = &first.elapsed {
+        x = put(buf, x, area.y, end, " ", line1);
+        x = put(buf, x, area.y, end, elapsed, line1);
+    }
+    if let Some(earlier) = first.earlier {
+        let style = if selected { line1 } else { theme.dim };
+        x = put(buf, x, area.y, end, " (", style);
+        x = put(buf, x, area.y, end, earlier, style);
+        put(buf, x, area.y, end, ")", style);
+    }
+    if area.height < 2 {
+        return;
+    }
+    let y = area.y + 1;
+    // The selected cell is one uniform reverse-video bar: per-span colours
+    // reversed would make a patchwork.
+    let bar = theme
+        .selected
+        .add_modifier(Modifier::REVERSED | Modifier::BOLD);
+    if selected {
+        buf.set_style(
+            Rect {
+                y,
+                height: 1,
+                ..area
+            },
+            bar,
+        );
+    }
+    let pick = |style: Style| if selected { bar } else { style };
+    let mut x = area.x;
+    if second.changed_elsewhere {
+        let style = pick(theme.status_held.add_modifier(Modifier::BOLD));
+        x = put(buf, x, y, end, CHANGED_ELSEWHERE, style);
+        x = put(buf, x, y, end, " ", style);
+    }
+    if let Some((short, bad)) = second.stack {
+        let style = if bad { theme.status_failed } else { theme.dim };
+        x = put(buf, x, y, end, short, pick(style));
+    }
+    if let Some(summary) = second.health {
+        let status = summary.status();
+        let (g, _) = health_glyph(status, summary.drained);
+        x = put(buf, x, y, end, " ", pick(Style::default()));
+        x = put(
+            buf,
+            x,
+            y,
+            end,
+            g,
+            pick(health_style(theme, status, summary.drained)),
+        );
+    }
+    if let Some((lag, warn)) = second.lag {
+        let text = fmt_ms(lag);
+        if x + 1 + u16::try_from(text.width()).unwrap_or(u16::MAX) <= end {
+            x = put(buf, x, y, end, " ", pick(Style::default()));
+            put(buf, x, y, end, &text, pick(lag_style(theme, lag, warn)));
+        }
+    }
+}
