@@ -174,7 +174,8 @@ pub(super) fn approval(name: &str, run_order: i32, what: &str, region: &str) -> 
     )
 }
 
-/// The CDK stage name of a region, e.g. `UsWest2` for us-west-2.
+/// The CDK stage name of a region, e.g. `UsWest2` for us-west-2 (or any
+/// dashed name in CamelCase).
 pub fn cdk_stage_name(region: &str) -> String {
     region
         .split('-')

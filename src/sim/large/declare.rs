@@ -25,14 +25,17 @@ const CHAIN_HOME: &str = "eu-west-1";
 const CHAIN_SPLIT: usize = 2;
 
 /// CDK Pipelines, self-mutating, then one CDK wave per entry of [`WAVES`].
-pub fn cdk_waves(owner: Owner, stack: &str) -> PipelineDeclaration {
+/// The CDK stack id is the service's name in CamelCase (`CatalogApi`), so
+/// that each region's stack (`UsEast1-CatalogApi`) is the service's own.
+pub fn cdk_waves(owner: Owner) -> PipelineDeclaration {
     let Owner {
         service,
         account_id,
     } = owner;
+    let stack = cdk_stage_name(service);
     let app = CdkApp {
         service,
-        stack,
+        stack: &stack,
         home: CDK_HOME,
         account: account_id,
     };

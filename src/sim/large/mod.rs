@@ -123,17 +123,18 @@ const AREAS: [&str; 30] = [
 enum Shape {
     CdkWaves,
     CfnWaves,
+    /// Active-active in some areas, chained in the others.
     Stream,
 }
 
-/// The kinds of service every area ships: (name suffix, CDK stack id, shape).
-const KINDS: [(&str, &str, Shape); 6] = [
-    ("api", "Api", Shape::CdkWaves),
-    ("web", "Web", Shape::CdkWaves),
-    ("gateway", "Gateway", Shape::CdkWaves),
-    ("worker", "", Shape::CfnWaves),
-    ("jobs", "", Shape::CfnWaves),
-    ("stream", "", Shape::Stream),
+/// The kinds of service every area ships: (name suffix, shape).
+const KINDS: [(&str, Shape); 6] = [
+    ("api", Shape::CdkWaves),
+    ("web", Shape::CdkWaves),
+    ("gateway", Shape::CdkWaves),
+    ("worker", Shape::CfnWaves),
+    ("jobs", Shape::CfnWaves),
+    ("stream", Shape::Stream),
 ];
 
 /// How many areas run their stream service active-active (one global
@@ -157,18 +158,23 @@ const DNS_AREAS: usize = 14;
 const FAILOVER_AREAS: [&str; 4] = ["ledger", "identity", "wallet", "partner"];
 
 /// Paces that keep about a quarter of the fleet moving: a pipeline waits
-/// about three times as long as an execution takes before the next commit.
-fn pace(shape: Shape) -> Pace {
+/// about three times as long as its execution takes (measured: CDK waves
+/// about 75 minutes, CloudFormation waves 35, a stage per region 40, each
+/// half of a chain 10) before the next commit.
+fn pace(shape: Shape, chained: bool) -> Pace {
     let mins = |lo: i64, hi: i64| (lo * 60, hi * 60);
-    let (after_success_secs, after_failure_secs) = match shape {
-        Shape::CdkWaves => (mins(120, 300), mins(150, 330)),
-        Shape::CfnWaves => (mins(60, 150), mins(90, 180)),
-        Shape::Stream => (mins(45, 120), mins(60, 150)),
+    let after_success_secs = match (shape, chained) {
+        (Shape::CdkWaves, _) => mins(140, 260),
+        (Shape::CfnWaves, _) => mins(65, 125),
+        (Shape::Stream, false) => mins(75, 140),
+        (Shape::Stream, true) => mins(20, 40),
     };
+    // After a failure the team looks for a while first.
+    let (lo, hi) = after_success_secs;
     Pace {
         after_success_secs,
-        after_failure_secs,
-        update_failure_rate: 0.003,
+        after_failure_secs: (lo + 30 * 60, hi + 30 * 60),
+        update_failure_rate: 0.0015,
         captain_secs: Some(mins(2, 12)),
     }
 }
@@ -186,7 +192,7 @@ pub fn spec() -> FleetSpec {
     let mut tables = Vec::new();
     for (a, area) in AREAS.iter().enumerate() {
         let (account, account_id) = ACCOUNTS[a % ACCOUNTS.len()];
-        for (suffix, stack, shape) in KINDS {
+        for (suffix, shape) in KINDS {
             let service = format!("{area}-{suffix}");
             let owner = declare::Owner {
                 service: &service,
@@ -198,16 +204,12 @@ pub fn spec() -> FleetSpec {
                 upstream,
                 account: account.to_string(),
                 account_id: account_id.to_string(),
-                pace: pace(shape),
+                pace: pace(shape, a >= ACTIVE_ACTIVE_AREAS),
             };
             let (kind, pipelines) = match shape {
                 Shape::CdkWaves => (
                     FlowKind::Pipeline,
-                    vec![pipeline(
-                        declare::cdk_waves(owner, stack),
-                        "us-east-1",
-                        None,
-                    )],
+                    vec![pipeline(declare::cdk_waves(owner), "us-east-1", None)],
                 ),
                 Shape::CfnWaves => (
                     FlowKind::Pipeline,

@@ -56,22 +56,28 @@ pub fn script(world: &mut SimWorld, flows: &[FlowSpec]) {
             let failing = rng.chance(FAILING);
             let p = &mut world.pipelines[which];
             mid_flight(p, origin, failing, rng);
-            if held && let Some(run) = &p.run {
-                let s = run.stage;
+            // The run waits before the next wave it would deploy.
+            let next_wave = p
+                .run
+                .as_ref()
+                .and_then(|run| waves(p).into_iter().find(|&s| s >= run.stage));
+            if held && let Some(s) = next_wave {
                 hold(p, s, origin, rng);
             }
         } else if held {
             let p = &mut world.pipelines[head];
-            let s = rng.range(1, p.stages.len() as i64 - 1) as usize;
-            hold(p, s, origin, rng);
+            if let Some(&s) = waves(p).last() {
+                hold(p, s, origin, rng);
+            }
         }
-        // Every pipeline that starts on a commit gets its next one at a
-        // time spread over its usual pause.
+        // Every idle pipeline that starts on a commit gets its next one
+        // within its usual pause, so starts arrive at the steady rate.
         for &i in &indices {
             let p = &mut world.pipelines[i];
             if p.upstream.is_none() && p.run.is_none() {
-                let (_, hi) = p.pace.after_success_secs;
-                p.next_auto_start = Some(origin + SignedDuration::from_secs(rng.range(60, hi)));
+                let (lo, hi) = p.pace.after_success_secs;
+                let next = rng.range(60, (lo + hi) / 2);
+                p.next_auto_start = Some(origin + SignedDuration::from_secs(next));
             }
         }
     }
@@ -144,6 +150,18 @@ fn mid_flight(p: &mut PipelineSim, now: Timestamp, failing: bool, rng: &mut SimR
     }
 }
 
+/// The stages that deploy stacks: the waves a hold is placed on.
+fn waves(p: &PipelineSim) -> Vec<usize> {
+    (1..p.decl.stages.len())
+        .filter(|&s| {
+            p.decl.stages[s]
+                .actions
+                .iter()
+                .any(|a| a.configuration.contains_key("StackName"))
+        })
+        .collect()
+}
+
 /// A region stage `s` deploys a stack to, if any.
 fn deploy_region(p: &PipelineSim, s: usize, rng: &mut SimRng) -> Option<String> {
     let regions: Vec<&str> = p.decl.stages[s]
@@ -165,12 +183,13 @@ fn hold(p: &mut PipelineSim, s: usize, now: Timestamp, rng: &mut SimRng) {
     });
     let by = *rng.pick(&HOLDERS);
     let note = *rng.pick(&HOLD_NOTES);
-    let mut regions: Vec<String> = p.decl.stages[s]
-        .actions
-        .iter()
-        .map(|a| runs_in(a, &p.home_region).to_string())
-        .collect();
-    regions.dedup();
+    let mut regions: Vec<String> = Vec::new();
+    for a in &p.decl.stages[s].actions {
+        let region = runs_in(a, &p.home_region);
+        if !regions.iter().any(|r| r == region) {
+            regions.push(region.to_string());
+        }
+    }
     let placed = now - SignedDuration::from_mins(rng.range(5, 120));
     if let Some(stage) = p.stages.get_mut(s) {
         stage.transition = Some(TransitionState {

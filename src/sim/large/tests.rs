@@ -1,11 +1,12 @@
 //! The large fleet keeps its promises: the counts, a realistic mix at any
 //! moment, and the same world for the same seed and offset.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::SignedDuration;
 
 use super::{ACCOUNTS, PERIOD, regions, spec};
+use crate::domain::attribution::runs_in;
 use crate::domain::fleet::ExecutionStatus;
 use crate::domain::hold_reason::decode_hold;
 use crate::sim::days::fleet_world_at;
@@ -37,6 +38,20 @@ fn the_large_fleet_has_200_pipelines_25_regions_3_accounts_400_checks_10_tables(
     let deployed: BTreeSet<String> = stacks(&fleet.flows).into_iter().map(|s| s.region).collect();
     assert_eq!(deployed.len(), 25, "every region has stacks: {deployed:?}");
     assert!(deployed.iter().all(|r| listed.contains(r.as_str())));
+
+    // No two services deploy the same stack.
+    let mut owner: BTreeMap<(String, String), &str> = BTreeMap::new();
+    for flow in &fleet.flows {
+        for p in &flow.pipelines {
+            for a in p.decl.stages.iter().flat_map(|s| &s.actions) {
+                if let Some(stack) = a.configuration.get("StackName") {
+                    let key = (runs_in(a, &p.home_region).to_string(), stack.clone());
+                    let first = *owner.entry(key.clone()).or_insert(&flow.name);
+                    assert_eq!(first, flow.name, "{key:?} deployed by two flows");
+                }
+            }
+        }
+    }
 
     let checks = health_checks(&fleet.record_sets);
     assert_eq!(checks.len(), 400);
@@ -163,13 +178,13 @@ fn about_a_quarter_moves_with_gates_failures_holds_and_drains_at_any_moment() {
 
 #[test]
 fn the_same_seed_and_offset_give_the_same_large_world() {
-    let at = mins(25);
+    let at = mins(6);
     let a = large_at(4, at);
     assert!(a == large_at(4, at), "same seed, same world");
     assert!(a != large_at(5, at), "another seed, another world");
     // A later offset in the same period is the same world stepped on.
-    let mut stepped = large_at(4, mins(5));
+    let mut stepped = large_at(4, mins(2));
     stepped.advance_to(a.now);
     assert!(stepped == a);
-    assert!(PERIOD > mins(25));
+    assert!(PERIOD > at);
 }
