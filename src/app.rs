@@ -127,7 +127,11 @@ async fn run_snapshot(args: &BackendArgs, json: bool) -> color_eyre::Result<Exit
     // and --at give the same snapshot byte for byte.
     let (now, snapshot) = if fleet.simulated {
         let at = args.at.unwrap_or(SignedDuration::ZERO);
-        (DEMO_EPOCH + at, crate::sim::snapshot_at(args.seed, at))
+        let size = args.fleet.unwrap_or_default();
+        (
+            DEMO_EPOCH + at,
+            crate::sim::snapshot_at(size, args.seed, at),
+        )
     } else {
         let now = (fleet.clock)();
         let read = full_snapshot(&*fleet.observe, now, Some(poll_timeout())).await;
@@ -317,8 +321,9 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, Unconnect
         });
         // The world starts where the clock does, at a cost that does not
         // grow with --at (see sim::days).
+        let size = args.fleet.unwrap_or_default();
         let backend = Arc::new(SimBackend::new(
-            crate::sim::world_at(args.seed, offset),
+            crate::sim::fleet_world_at(size, args.seed, offset),
             clock.clone(),
         ));
         return Ok(Fleet {
@@ -327,11 +332,16 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, Unconnect
             clock,
             speed,
             simulated: true,
-            label: "DEMO".to_string(),
+            label: size.label().to_string(),
             note: (!args.demo).then(|| {
                 "no AWS configuration found: showing the simulated fleet (--demo)".to_string()
             }),
         });
+    }
+    if args.fleet.is_some() {
+        return Err(Unconnected::BadInput(
+            "--fleet applies to the simulated fleet only (add --demo)".to_string(),
+        ));
     }
     let mut aws_config = loaded.config.aws.clone().unwrap_or_default();
     if !args.home_regions.is_empty() {

@@ -10,6 +10,8 @@ pub mod usage;
 
 use flags::{parse_endpoint_url, parse_region};
 
+use crate::sim::FleetSize;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "wavetop",
@@ -45,6 +47,11 @@ pub struct BackendArgs {
     /// Start the simulated fleet this far into its life, e.g. 10m, 1h30m, 3d (at most 366d).
     #[arg(long, global = true, value_parser = parse_duration)]
     pub at: Option<SignedDuration>,
+
+    /// Which simulated fleet: demo (five flows) or large (200 pipelines
+    /// over 25 regions in 3 accounts). Simulated fleet only.
+    #[arg(long, global = true, value_enum)]
+    pub fleet: Option<FleetSize>,
 
     /// How much faster than real time the simulated fleet runs.
     #[arg(long, global = true, default_value_t = 1.0, value_parser = parse_speed)]

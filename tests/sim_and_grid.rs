@@ -370,7 +370,7 @@ fn simulated_pipelines_leave_the_home_region_unnamed_and_draw_it_at_home() {
                 for a in &stage.actions {
                     assert_ne!(
                         a.region.as_deref(),
-                        Some(p.home_region),
+                        Some(p.home_region.as_str()),
                         "{}/{}/{} names its home region",
                         p.decl.name,
                         stage.name,

@@ -45,8 +45,11 @@ impl PipelineSim {
         ) {
             ("Approval", _) => {
                 state.token = Some(rng.uuid());
-                job.captain_at =
-                    Some(now + captain_delay(self.name(), &self.decl.stages[s].name, rng));
+                let delay = match self.pace.captain_secs {
+                    Some((lo, hi)) => SignedDuration::from_secs(rng.range(lo, hi)),
+                    None => captain_delay(self.name(), &self.decl.stages[s].name, rng),
+                };
+                job.captain_at = Some(now + delay);
             }
             ("Deploy", "CloudFormation")
                 if mode == "CHANGE_SET_EXECUTE" || mode == "CREATE_UPDATE" =>

@@ -1,7 +1,6 @@
 //! A pipeline as CodePipeline's GetPipeline and GetPipelineState describe it.
 
 use super::pipeline::{PipelineSim, epoch};
-use super::spec::ACCOUNT;
 use crate::domain::attribution::runs_in;
 use crate::domain::current_run::{ActionRun, RunEvidence};
 use crate::domain::pipeline_doc::{
@@ -15,8 +14,9 @@ impl PipelineSim {
             pipeline: self.decl.clone(),
             metadata: Some(PipelineMetadata {
                 pipeline_arn: Some(format!(
-                    "arn:aws:codepipeline:{}:{ACCOUNT}:{}",
+                    "arn:aws:codepipeline:{}:{}:{}",
                     self.home_region,
+                    self.account_id,
                     self.name()
                 )),
                 created: epoch(self.created),

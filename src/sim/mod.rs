@@ -2,7 +2,8 @@
 //! (one seed, one-second ticks) that implements both backend traits.
 //!
 //! Entry points: [`SimWorld::new`] and [`SimWorld::advance_to`] for the
-//! world itself, [`world_at`] for a world started any day into its life,
+//! world itself, [`fleet_world_at`] for a world started any day into its
+//! life, [`FleetSize`] for the demo fleet or the large one,
 //! [`SimBackend`] for the runtime, [`demo_backend`] for the
 //! interactive demo and [`snapshot_at`] for headless snapshots.
 
@@ -19,8 +20,10 @@ pub mod clock;
 pub mod days;
 pub mod declarations;
 pub mod documents;
+pub mod fleet_size;
 pub mod health;
 pub mod history;
+pub mod large;
 pub mod observe;
 pub mod operate;
 pub mod pipeline;
@@ -35,7 +38,8 @@ use jiff::{SignedDuration, Timestamp};
 
 pub use backend::SimBackend;
 pub use clock::{ManualClock, SimClock, wall_clock_from, wall_clock_scaled};
-pub use days::{MAX_AT, world_at};
+pub use days::{MAX_AT, fleet_world_at, world_at};
+pub use fleet_size::FleetSize;
 pub use operate::SIM_IDENTITY;
 pub use world::SimWorld;
 
@@ -54,24 +58,24 @@ pub fn demo_backend(seed: u64) -> SimBackend {
     SimBackend::new(SimWorld::new(seed, DEMO_EPOCH), wall_clock_from(DEMO_EPOCH))
 }
 
-/// The fleet as a fresh observer sees it `at` after [`DEMO_EPOCH`] (clamped
-/// to `0..=`[`MAX_AT`], as [`world_at`] does).
+/// `fleet` as a fresh observer sees it `at` after [`DEMO_EPOCH`] (clamped
+/// to `0..=`[`MAX_AT`], as [`fleet_world_at`] does).
 #[allow(
     clippy::expect_used,
     reason = "the simulator's reads are plain computations behind ready futures"
 )]
-pub fn snapshot_at(seed: u64, at: SignedDuration) -> Snapshot {
+pub fn snapshot_at(fleet: FleetSize, seed: u64, at: SignedDuration) -> Snapshot {
     let t = DEMO_EPOCH + at.clamp(SignedDuration::ZERO, MAX_AT);
-    let world = world_at(seed, at);
+    let world = fleet_world_at(fleet, seed, at);
     let backend = SimBackend::new(world, std::sync::Arc::new(move || t));
     full_snapshot(&backend, t, None)
         .now_or_never()
         .expect("the simulator answers without waiting")
 }
 
-/// [`snapshot_at`]'s fleet, or the first source that did not answer.
+/// [`snapshot_at`]'s demo fleet, or the first source that did not answer.
 pub fn fleet_at(seed: u64, at: SignedDuration) -> Result<Fleet, SourceError> {
-    snapshot_at(seed, at)
+    snapshot_at(FleetSize::Demo, seed, at)
         .into_answered()
         .map_err(|e| SourceError::Other(e.to_string()))
 }

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use super::pipeline::PipelineSim;
-use super::spec::{self, ACCOUNT};
 use super::stacks::StackSim;
 use super::world::SimWorld;
 use crate::domain::fleet::{ExecutionMode, Flow, FlowKind, HealthCheck, Pipeline, PipelineType};
@@ -17,9 +16,10 @@ use crate::domain::manual::{StackDeploy, manual_wave};
 
 impl SimWorld {
     pub fn discovery(&self) -> Discovery {
-        let flows = spec::flows()
+        let flows = self
+            .flows
             .iter()
-            .filter_map(|f| self.flow(f.name))
+            .filter_map(|f| self.flow(&f.name))
             .collect();
         Discovery {
             flows,
@@ -42,7 +42,7 @@ impl SimWorld {
                     source_region: t.source_region.clone(),
                 })
                 .collect(),
-            fleet_label: "DEMO".to_string(),
+            fleet_label: self.fleet.label().to_string(),
             hosted_zones: Vec::new(),
             errors: Vec::new(),
         }
@@ -50,11 +50,11 @@ impl SimWorld {
 
     /// One flow with its waves and executions as of now.
     pub fn flow(&self, name: &str) -> Option<Flow> {
-        let spec = spec::flows().into_iter().find(|f| f.name == name)?;
+        let spec = self.flows.iter().find(|f| f.name == name)?;
         let pipelines: Vec<&PipelineSim> = spec
             .pipelines
             .iter()
-            .filter_map(|p| self.pipeline(&p.decl.name))
+            .filter_map(|p| self.pipeline(p))
             .collect();
         let grid = if spec.kind == FlowKind::Unmanaged {
             let stacks: Vec<&StackSim> = self.stacks.iter().filter(|s| s.flow == name).collect();
@@ -130,7 +130,7 @@ fn pipeline_summary(p: &PipelineSim) -> Pipeline {
     Pipeline {
         name: p.name().to_string(),
         home_region: p.home_region.clone(),
-        account: ACCOUNT.to_string(),
+        account: p.account.clone(),
         pipeline_type: match p.decl.pipeline_type.as_deref() {
             Some("V2") => PipelineType::V2,
             _ => PipelineType::V1,

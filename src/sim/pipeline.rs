@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::history::new_revision;
 use super::rng::SimRng;
+use super::spec::PipelineSpec;
 use super::stacks::StackSim;
 use crate::domain::fleet::{Execution, ExecutionStatus};
 use crate::domain::grid::timestamp_to_epoch;
@@ -25,11 +26,40 @@ const HISTORY: usize = 20;
 /// Who answers the simulated fleet's gates when no operator does first.
 pub const RELEASE_CAPTAIN: &str = "arn:aws:sts::111111111111:assumed-role/ReleaseCaptain/carol";
 
+/// How a pipeline's team ships: the pause before the next commit after a
+/// success and after a failure, the chance that one stack update fails, and
+/// how long the release captain takes to answer a gate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pace {
+    pub after_success_secs: (i64, i64),
+    pub after_failure_secs: (i64, i64),
+    pub update_failure_rate: f64,
+    /// None: the demo's own delays (see `actions::captain_delay`).
+    pub captain_secs: Option<(i64, i64)>,
+}
+
+impl Default for Pace {
+    /// The demo's: a commit every few minutes, after a failure the team
+    /// looks for half an hour first.
+    fn default() -> Self {
+        Pace {
+            after_success_secs: (6 * 60, 18 * 60),
+            after_failure_secs: (25 * 60, 45 * 60),
+            update_failure_rate: 0.15,
+            captain_secs: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PipelineSim {
     pub flow: String,
     pub decl: PipelineDeclaration,
     pub home_region: String,
+    /// The account label the pipeline is listed under, and its id (in ARNs).
+    pub account: String,
+    pub account_id: String,
+    pub pace: Pace,
     pub created: Timestamp,
     pub updated: Timestamp,
     /// The pipeline whose success starts this one.
@@ -116,13 +146,8 @@ pub fn epoch(t: Timestamp) -> Option<f64> {
 }
 
 impl PipelineSim {
-    pub fn new(
-        flow: &str,
-        decl: PipelineDeclaration,
-        home_region: &str,
-        upstream: Option<&str>,
-        created: Timestamp,
-    ) -> Self {
+    pub fn new(flow: &str, spec: &PipelineSpec, created: Timestamp) -> Self {
+        let decl = spec.decl.clone();
         let stages = decl
             .stages
             .iter()
@@ -149,10 +174,13 @@ impl PipelineSim {
         Self {
             flow: flow.to_string(),
             decl,
-            home_region: home_region.to_string(),
+            home_region: spec.home_region.clone(),
+            account: spec.account.clone(),
+            account_id: spec.account_id.clone(),
+            pace: spec.pace.clone(),
             created,
             updated: created,
-            upstream: upstream.map(str::to_string),
+            upstream: spec.upstream.clone(),
             stages,
             executions: Vec::new(),
             run: None,
@@ -314,7 +342,11 @@ impl PipelineSim {
         if let Some(pos) = self.queued.iter().position(|q| q.at <= now) {
             let q = self.queued.remove(pos);
             let last = self.stages.len() - 1;
-            let rate = if q.fail_region.is_some() { 0.0 } else { 0.15 };
+            let rate = if q.fail_region.is_some() {
+                0.0
+            } else {
+                self.pace.update_failure_rate
+            };
             self.start_execution(
                 now,
                 &q.trigger,
@@ -336,7 +368,8 @@ impl PipelineSim {
             };
             let (rev, summary) = new_revision(rng);
             let last = self.stages.len() - 1;
-            self.start_execution(now, trigger, &rev, &summary, (0, last), 0.15, None, rng);
+            let rate = self.pace.update_failure_rate;
+            self.start_execution(now, trigger, &rev, &summary, (0, last), rate, None, rng);
         }
     }
 
@@ -368,11 +401,12 @@ impl PipelineSim {
         self.set_execution_status(&run.execution_id, status, now);
         if self.upstream.is_none() {
             // After a failure the team looks before pushing again.
-            let wait = if status == ExecutionStatus::Succeeded {
-                rng.range(6 * 60, 18 * 60)
+            let (lo, hi) = if status == ExecutionStatus::Succeeded {
+                self.pace.after_success_secs
             } else {
-                rng.range(25 * 60, 45 * 60)
+                self.pace.after_failure_secs
             };
+            let wait = rng.range(lo, hi);
             self.next_auto_start = Some(now + SignedDuration::from_secs(wait));
         }
     }

@@ -117,10 +117,12 @@ mod tests {
 
     fn spec() -> TableSpec {
         TableSpec {
-            name: "orders",
-            flow: "orders-active-active",
-            source_region: "us-east-1",
-            replicas: vec!["us-east-1", "eu-west-1", "ap-southeast-2"],
+            name: "orders".into(),
+            flow: "orders-active-active".into(),
+            source_region: "us-east-1".into(),
+            replicas: ["us-east-1", "eu-west-1", "ap-southeast-2"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 

@@ -9,42 +9,62 @@
 //! - `edge-relay` chains two pipelines; their stage names differ so that each
 //!   wave name is unique within the flow.
 
+use std::collections::BTreeSet;
+
 use super::declarations::{edge_relay_apse, edge_relay_build, global_api, orders, service_x};
+use super::pipeline::Pace;
 use crate::domain::attribution::runs_in;
 use crate::domain::fleet::{FlowKind, Record, RecordSet, RoutingPolicy};
 use crate::domain::pipeline_doc::PipelineDeclaration;
 
 pub const ACCOUNT: &str = "111111111111";
 
+/// A whole simulated fleet: its flows, the DNS in front of them and the
+/// global tables behind them. [`demo`] is the small hand-declared fleet;
+/// `super::large` generates the large one.
+#[derive(Debug, Clone)]
+pub struct FleetSpec {
+    pub flows: Vec<FlowSpec>,
+    pub record_sets: Vec<RecordSet>,
+    pub tables: Vec<TableSpec>,
+}
+
 /// One flow and the pipelines it is made of, in hand-off order.
 #[derive(Debug, Clone)]
 pub struct FlowSpec {
-    pub name: &'static str,
+    pub name: String,
     pub kind: FlowKind,
     pub pipelines: Vec<PipelineSpec>,
     /// Stacks deployed by hand (unmanaged flows only): (region, stack name).
-    pub manual_stacks: Vec<(&'static str, &'static str)>,
+    pub manual_stacks: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
 pub struct PipelineSpec {
     pub decl: PipelineDeclaration,
-    pub home_region: &'static str,
+    pub home_region: String,
     /// The pipeline whose successful execution hands its artifact to this one.
-    pub upstream: Option<&'static str>,
+    pub upstream: Option<String>,
+    /// The account label the pipeline is listed under, and its id (in ARNs).
+    pub account: String,
+    pub account_id: String,
+    pub pace: Pace,
 }
 
 impl PipelineSpec {
-    /// A pipeline declared for the home region it lives in.
+    /// A demo pipeline declared for the home region it lives in.
     fn homed(
-        home_region: &'static str,
+        home_region: &str,
         declare: fn(&str) -> PipelineDeclaration,
-        upstream: Option<&'static str>,
+        upstream: Option<&str>,
     ) -> Self {
         PipelineSpec {
             decl: declare(home_region),
-            home_region,
-            upstream,
+            home_region: home_region.to_string(),
+            upstream: upstream.map(str::to_string),
+            account: ACCOUNT.to_string(),
+            account_id: ACCOUNT.to_string(),
+            pace: Pace::default(),
         }
     }
 }
@@ -65,41 +85,58 @@ pub struct CheckSpec {
     pub target: String,
 }
 
+#[derive(Debug, Clone)]
 pub struct TableSpec {
-    pub name: &'static str,
-    pub flow: &'static str,
-    pub source_region: &'static str,
-    pub replicas: Vec<&'static str>,
+    pub name: String,
+    pub flow: String,
+    pub source_region: String,
+    pub replicas: Vec<String>,
+}
+
+/// The demo fleet: five flows, one of each shape the reference deployments
+/// describe.
+pub fn demo() -> FleetSpec {
+    FleetSpec {
+        flows: flows(),
+        record_sets: record_sets(),
+        tables: tables(),
+    }
 }
 
 pub fn flows() -> Vec<FlowSpec> {
+    let manual = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(r, n)| (r.to_string(), n.to_string()))
+            .collect()
+    };
     vec![
         FlowSpec {
-            name: "global-api",
+            name: "global-api".into(),
             kind: FlowKind::Pipeline,
             pipelines: vec![PipelineSpec::homed("us-east-1", global_api, None)],
             manual_stacks: vec![],
         },
         FlowSpec {
-            name: "service-x",
+            name: "service-x".into(),
             kind: FlowKind::Pipeline,
             pipelines: vec![PipelineSpec::homed("eu-west-1", service_x, None)],
             manual_stacks: vec![],
         },
         FlowSpec {
-            name: "orders-active-active",
+            name: "orders-active-active".into(),
             kind: FlowKind::Pipeline,
             pipelines: vec![PipelineSpec::homed("us-east-1", orders, None)],
             manual_stacks: vec![],
         },
         FlowSpec {
-            name: "billing-failover",
+            name: "billing-failover".into(),
             kind: FlowKind::Unmanaged,
             pipelines: vec![],
-            manual_stacks: vec![("us-east-1", "billing-api"), ("us-west-2", "billing-api")],
+            manual_stacks: manual(&[("us-east-1", "billing-api"), ("us-west-2", "billing-api")]),
         },
         FlowSpec {
-            name: "edge-relay",
+            name: "edge-relay".into(),
             kind: FlowKind::Chained,
             pipelines: vec![
                 PipelineSpec::homed("us-east-1", edge_relay_build, None),
@@ -113,8 +150,11 @@ pub fn flows() -> Vec<FlowSpec> {
 /// Every stack of the fleet: the ones pipeline actions name, then the manual ones.
 pub fn stacks(flows: &[FlowSpec]) -> Vec<StackSpec> {
     let mut out: Vec<StackSpec> = Vec::new();
+    // (region, name) of the stacks already listed: a stack two actions
+    // name (change set, then its execution) is one stack.
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     let mut push = |flow: &str, region: &str, name: &str| {
-        if !out.iter().any(|s| s.region == region && s.name == name) {
+        if seen.insert((region.to_string(), name.to_string())) {
             out.push(StackSpec {
                 flow: flow.to_string(),
                 region: region.to_string(),
@@ -128,13 +168,13 @@ pub fn stacks(flows: &[FlowSpec]) -> Vec<StackSpec> {
             for stage in &p.decl.stages {
                 for a in &stage.actions {
                     if let Some(stack) = a.configuration.get("StackName") {
-                        push(flow.name, runs_in(a, p.home_region), stack);
+                        push(&flow.name, runs_in(a, &p.home_region), stack);
                     }
                 }
             }
         }
         for (region, name) in &flow.manual_stacks {
-            push(flow.name, region, name);
+            push(&flow.name, region, name);
         }
     }
     out
@@ -179,13 +219,18 @@ fn resources_for(stack: &str) -> Vec<(String, String)> {
     ]
 }
 
-pub fn record_sets() -> Vec<RecordSet> {
-    let record = |flow: &str, region: &str, detail: Option<&str>, checked: bool| Record {
+/// `flow`'s record for `region`, with its routing detail (a location,
+/// PRIMARY / SECONDARY) and, when `checked`, its health check.
+pub fn record(flow: &str, region: &str, detail: Option<&str>, checked: bool) -> Record {
+    Record {
         set_identifier: format!("{flow}-{region}"),
         region: region.to_string(),
         routing_detail: detail.map(str::to_string),
         health_check_id: checked.then(|| health_check_id(flow, region)),
-    };
+    }
+}
+
+pub fn record_sets() -> Vec<RecordSet> {
     let geo = [
         ("sa-east-1", "SA"),
         ("us-west-2", "US-CA"),
@@ -270,9 +315,9 @@ pub const ORDERS_REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-2
 
 pub fn tables() -> Vec<TableSpec> {
     vec![TableSpec {
-        name: "orders",
-        flow: "orders-active-active",
-        source_region: "us-east-1",
-        replicas: ORDERS_REGIONS.to_vec(),
+        name: "orders".into(),
+        flow: "orders-active-active".into(),
+        source_region: "us-east-1".into(),
+        replicas: ORDERS_REGIONS.iter().map(|r| r.to_string()).collect(),
     }]
 }

@@ -218,8 +218,21 @@ impl StackSim {
         }
     }
 
+    /// Records only the end of an update finished at `at`: the stack-level
+    /// event a full trail would end with.
+    pub fn settle(&mut self, at: Timestamp, rng: &mut SimRng) {
+        let done = self.stack_event(at, "UPDATE_COMPLETE", None, rng);
+        self.status = done.event.status.clone();
+        self.status_reason = None;
+        self.events.insert(0, done.event);
+    }
+
     /// Plays out every scripted event due by `now`.
     pub fn tick(&mut self, now: Timestamp) {
+        // Most stacks of a large fleet sit idle: one comparison each.
+        if self.script.first().is_none_or(|s| s.at > now) {
+            return;
+        }
         while self.script.first().is_some_and(|s| s.at <= now) {
             let s = self.script.remove(0);
             if s.stack_status {

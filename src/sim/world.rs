@@ -4,14 +4,16 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use super::fleet_size::FleetSize;
 use super::health::CheckSim;
 use super::history::{self, new_revision};
+use super::large;
 use super::pipeline::{PendingStart, PipelineSim};
 use super::replication::TableSim;
 use super::rng::SimRng;
 use super::spec::{self, FlowSpec};
 use super::stacks::StackSim;
-use crate::domain::fleet::{HealthStatus, RecordSet};
+use crate::domain::fleet::{FlowKind, HealthStatus, RecordSet};
 use crate::domain::pipeline_doc::{GetPipelineOutput, GetPipelineStateOutput};
 
 /// How long the world runs before the requested start, so that it opens
@@ -23,32 +25,45 @@ pub struct SimWorld {
     pub seed: u64,
     pub now: Timestamp,
     pub(super) rng: SimRng,
+    /// Which simulated fleet this is.
+    pub fleet: FleetSize,
+    /// The flows in discovery order, each with its pipelines' names.
+    pub flows: Vec<FlowEntry>,
     pub pipelines: Vec<PipelineSim>,
     pub stacks: Vec<StackSim>,
     pub checks: Vec<CheckSim>,
     pub record_sets: Vec<RecordSet>,
     pub tables: Vec<TableSim>,
     /// Next hand-run deployment per manually deployed stack (index into `stacks`).
-    manual_deploys: Vec<(usize, Timestamp)>,
+    pub(super) manual_deploys: Vec<(usize, Timestamp)>,
+}
+
+/// A flow as the world keeps it: what a poll of it reads, and in which
+/// order its pipelines hand off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowEntry {
+    pub name: String,
+    pub kind: FlowKind,
+    pub pipelines: Vec<String>,
 }
 
 impl SimWorld {
+    /// The demo fleet started at `start`.
     pub fn new(seed: u64, start: Timestamp) -> SimWorld {
+        SimWorld::with_fleet(FleetSize::Demo, seed, start)
+    }
+
+    /// `fleet` started at `start`.
+    pub fn with_fleet(fleet: FleetSize, seed: u64, start: Timestamp) -> SimWorld {
         let origin = start - WARM_UP;
         let mut rng = SimRng::new(seed);
-        let flows = spec::flows();
+        let spec = fleet.spec();
         let mut pipelines: Vec<PipelineSim> = Vec::new();
-        for flow in &flows {
+        for flow in &spec.flows {
             for p in &flow.pipelines {
                 let created = origin - SignedDuration::from_hours(24 * 90);
-                let mut sim = PipelineSim::new(
-                    flow.name,
-                    p.decl.clone(),
-                    p.home_region,
-                    p.upstream,
-                    created,
-                );
-                match p.upstream {
+                let mut sim = PipelineSim::new(&flow.name, p, created);
+                match &p.upstream {
                     None => history::seed(&mut sim, origin, &mut rng),
                     // The spec declares an upstream pipeline before those it feeds.
                     Some(up) => {
@@ -62,36 +77,57 @@ impl SimWorld {
             }
         }
 
-        let stack_specs = spec::stacks(&flows);
+        let stack_specs = spec::stacks(&spec.flows);
         let mut stacks: Vec<StackSim> = stack_specs.iter().map(StackSim::new).collect();
         for stack in &mut stacks {
             let at = origin - SignedDuration::from_mins(rng.range(30, 48 * 60));
-            stack.begin_update(at, SignedDuration::from_secs(90), false, &mut rng);
-            stack.tick(origin);
+            match fleet {
+                FleetSize::Demo => {
+                    stack.begin_update(at, SignedDuration::from_secs(90), false, &mut rng);
+                    stack.tick(origin);
+                }
+                // Thousands of full trails would cost tens of megabytes in
+                // every snapshot and console; the last event tells the same.
+                FleetSize::Large => stack.settle(at, &mut rng),
+            }
         }
 
-        let record_sets = spec::record_sets();
-        let checks = spec::health_checks(&record_sets)
+        let checks = spec::health_checks(&spec.record_sets)
             .iter()
             .map(CheckSim::new)
             .collect();
-        let tables = spec::tables()
+        let tables = spec
+            .tables
             .iter()
             .map(|t| TableSim::new(t, origin, &mut rng))
+            .collect();
+        let flows = spec
+            .flows
+            .iter()
+            .map(|f| FlowEntry {
+                name: f.name.clone(),
+                kind: f.kind,
+                pipelines: f.pipelines.iter().map(|p| p.decl.name.clone()).collect(),
+            })
             .collect();
 
         let mut world = SimWorld {
             seed,
             now: origin,
             rng,
+            fleet,
+            flows,
             pipelines,
             stacks,
             checks,
-            record_sets,
+            record_sets: spec.record_sets,
             tables,
             manual_deploys: Vec::new(),
         };
-        world.script_opening(&flows);
+        match fleet {
+            FleetSize::Demo => world.script_opening(&spec.flows),
+            FleetSize::Large => large::opening::script(&mut world, &spec.flows),
+        }
         world.advance_to(start);
         world
     }
@@ -194,9 +230,16 @@ impl SimWorld {
         for check in &mut self.checks {
             check.tick(now, &mut self.rng);
         }
-        let drained = self.regions_out_of_dns();
-        for table in &mut self.tables {
-            table.tick(now, &drained, &mut self.rng);
+        // Tables record a point once a minute; only then does it matter
+        // which regions DNS has drained.
+        let minute = now.as_second().rem_euclid(60) == 0;
+        for i in 0..self.tables.len() {
+            let drained = if minute {
+                self.regions_out_of_dns(&self.tables[i].flow)
+            } else {
+                Vec::new()
+            };
+            self.tables[i].tick(now, &drained, &mut self.rng);
         }
     }
 
@@ -219,12 +262,12 @@ impl SimWorld {
         }
     }
 
-    /// Regions of the orders record set that Route53 no longer answers with.
-    fn regions_out_of_dns(&self) -> Vec<String> {
+    /// Regions of `flow`'s record set that Route53 no longer answers with.
+    fn regions_out_of_dns(&self, flow: &str) -> Vec<String> {
         let Some(set) = self
             .record_sets
             .iter()
-            .find(|s| s.flow.as_deref() == Some("orders-active-active"))
+            .find(|s| s.flow.as_deref() == Some(flow))
         else {
             return Vec::new();
         };
