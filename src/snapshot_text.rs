@@ -222,3 +222,25 @@ pub fn table(snapshot: &Snapshot, now: Timestamp, label: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{DEMO_EPOCH, snapshot_at};
+    use jiff::SignedDuration;
+
+    #[test]
+    fn the_streamed_document_is_the_value_written_pretty_byte_for_byte() {
+        let at = SignedDuration::from_mins(95);
+        let snapshot = snapshot_at(7, at);
+        let now = DEMO_EPOCH + at;
+        let mut streamed = Vec::new();
+        JsonDoc::new(&snapshot, now, "demo \u{1b}[2J")
+            .write_pretty(&mut streamed)
+            .unwrap();
+        let value = json(&snapshot, now, "demo \u{1b}[2J");
+        let whole = format!("{}\n", serde_json::to_string_pretty(&value).unwrap());
+        assert!(value["pipelines"][0]["waves"][0]["cells"][0]["status"].is_string());
+        assert_eq!(String::from_utf8(streamed).unwrap(), whole);
+    }
+}
