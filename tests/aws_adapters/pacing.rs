@@ -16,6 +16,7 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use wavetop::config::schema::AwsConfig;
 use wavetop::protocol::{Observe, Pace, PollKey};
+use wavetop::source::aws::AwsBackend;
 use wavetop::source::aws::pacing::Service;
 
 use super::fixtures;
@@ -135,14 +136,27 @@ fn fleet_rules(first: Vec<String>, second: Vec<String>) -> Vec<Rule> {
     ]
 }
 
-#[tokio::test]
-async fn requests_in_flight_are_bounded_per_service_and_region_not_overall() {
-    let names = pipeline_names("svc-", 24);
-    let (first, second) = names.split_at(12);
+/// `count` pipelines listed in two pages (the first `first_page` of them
+/// first) in each home region, each request held for `delay` and counted.
+fn counted_fleet(
+    count: usize,
+    first_page: usize,
+    delay: Duration,
+    home_regions: &[&str],
+) -> (Vec<String>, Arc<InFlight>, AwsBackend) {
+    let names = pipeline_names("svc-", count);
+    let (first, second) = names.split_at(first_page);
     let fake = Fake::new(fleet_rules(first.to_vec(), second.to_vec()));
     let counts = Arc::new(InFlight::default());
-    let http = counting_client(counts.clone(), Duration::from_millis(40));
-    let backend = fake.backend_over(http, AwsConfig::default(), &["us-east-1", "eu-west-1"]);
+    let http = counting_client(counts.clone(), delay);
+    let backend = fake.backend_over(http, AwsConfig::default(), home_regions);
+    (names, counts, backend)
+}
+
+#[tokio::test]
+async fn requests_in_flight_are_bounded_per_service_and_region_not_overall() {
+    let regions = ["us-east-1", "eu-west-1"];
+    let (_, counts, backend) = counted_fleet(24, 12, Duration::from_millis(40), &regions);
 
     let discovery = backend.discover().await.expect("discovery");
 
@@ -159,12 +173,7 @@ async fn requests_in_flight_are_bounded_per_service_and_region_not_overall() {
 
 #[tokio::test]
 async fn paging_reads_every_page_while_the_pipelines_are_read_side_by_side() {
-    let names = pipeline_names("app-", 30);
-    let (first, second) = names.split_at(17);
-    let fake = Fake::new(fleet_rules(first.to_vec(), second.to_vec()));
-    let counts = Arc::new(InFlight::default());
-    let http = counting_client(counts.clone(), Duration::from_millis(5));
-    let backend = fake.backend_over(http, AwsConfig::default(), &["us-east-1"]);
+    let (names, counts, backend) = counted_fleet(30, 17, Duration::from_millis(5), &["us-east-1"]);
 
     let discovery = backend.discover().await.expect("discovery");
 

@@ -44,8 +44,16 @@ async fn a_sixty_pipeline_snapshot_is_complete_and_reads_each_pipeline_once() {
     let calls = standin.calls();
     let count = |op: &str| calls.iter().filter(|c| c.operation == op).count();
     assert_eq!(count("ListPipelines"), 1);
-    assert_eq!(count("GetPipeline"), FLEET, "discovery reads each structure once");
-    assert_eq!(count("GetPipelineState"), FLEET, "the snapshot polls each once");
+    assert_eq!(
+        count("GetPipeline"),
+        FLEET,
+        "discovery reads each structure once"
+    );
+    assert_eq!(
+        count("GetPipelineState"),
+        FLEET,
+        "the snapshot polls each once"
+    );
     assert_eq!(count("ListPipelineExecutions"), FLEET);
     // Discovery, one poll of each pipeline, the stacks of two regions and
     // the health checks: nothing read twice, nothing left out.

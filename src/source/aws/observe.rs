@@ -14,7 +14,7 @@ use futures_util::future::join_all;
 use jiff::{SignedDuration, Timestamp};
 
 use super::cloudformation::{self, StackInfo, is_settled};
-use super::cloudwatch::{self, MetricQuery};
+use super::cloudwatch::{self, MetricQuery, Series};
 use super::discovery::{STACK_MISSING, grid_of, pipeline_flow, pipeline_stacks, unmanaged_flow};
 use super::pacing::Service;
 use super::state::{PipelineEntry, StackCursor, StackId};
@@ -451,20 +451,10 @@ impl AwsBackend {
             .collect();
         let now = Timestamp::now();
         let mut partial = None;
-        let series = if queries.is_empty() {
-            HashMap::new()
-        } else {
-            let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
-            let start = now - SignedDuration::from_mins(10);
-            let part = poll_key.label();
-            let call = cloudwatch::get_metric_data(&cw, &queries, start, now);
-            let answer = self
-                .pacer
-                .run(DEFAULT_ACCOUNT, GLOBAL_REGION, Service::CloudWatch, call)
-                .await;
-            self.read_part(&part, answer, &mut partial)?
-                .unwrap_or_default()
-        };
+        let span = SignedDuration::from_mins(10);
+        let series = self
+            .metric_series(GLOBAL_REGION, &queries, span, now, poll_key, &mut partial)
+            .await?;
         let mut st = self.lock_state();
         st.record_partial(poll_key, partial);
         let checks = checks
@@ -501,6 +491,32 @@ impl AwsBackend {
             })
             .collect();
         Ok(Observation::Health { checks })
+    }
+
+    /// The last `span` of `queries` up to `now`, with one GetMetricData in
+    /// `region` (none for no query). Its failure is a part of the poll
+    /// (see [`Self::read_part`]).
+    async fn metric_series(
+        &self,
+        region: &str,
+        queries: &[MetricQuery],
+        span: SignedDuration,
+        now: Timestamp,
+        poll_key: &PollKey,
+        partial: &mut Option<SourceError>,
+    ) -> Result<Series, SourceError> {
+        if queries.is_empty() {
+            return Ok(Series::new());
+        }
+        let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, region).await?;
+        let call = cloudwatch::get_metric_data(&cw, queries, now - span, now);
+        let answer = self
+            .pacer
+            .run(DEFAULT_ACCOUNT, region, Service::CloudWatch, call)
+            .await;
+        Ok(self
+            .read_part(&poll_key.label(), answer, partial)?
+            .unwrap_or_default())
     }
 
     async fn poll_checkers(&self, id: &str) -> Result<Observation, SourceError> {
@@ -551,21 +567,11 @@ impl AwsBackend {
         let queries = dynamodb::latency_queries(table, source, &replicas);
         let now = Timestamp::now();
         let mut partial = None;
-        let series = if queries.is_empty() {
-            HashMap::new()
-        } else {
-            let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, source).await?;
-            let plain: Vec<MetricQuery> = queries.iter().map(|(_, q)| q.clone()).collect();
-            let part = poll_key.label();
-            let call =
-                cloudwatch::get_metric_data(&cw, &plain, now - SignedDuration::from_hours(1), now);
-            let answer = self
-                .pacer
-                .run(DEFAULT_ACCOUNT, source, Service::CloudWatch, call)
-                .await;
-            self.read_part(&part, answer, &mut partial)?
-                .unwrap_or_default()
-        };
+        let plain: Vec<MetricQuery> = queries.iter().map(|(_, q)| q.clone()).collect();
+        let span = SignedDuration::from_hours(1);
+        let series = self
+            .metric_series(source, &plain, span, now, poll_key, &mut partial)
+            .await?;
         self.lock_state().record_partial(poll_key, partial);
         let latency = queries
             .iter()
