@@ -17,6 +17,7 @@ mod foreign_tests;
 mod headless_parity_tests;
 mod late_answer_tests;
 mod odd_data_tests;
+mod pacing_tests;
 mod operate_tests;
 mod recheck_tests;
 mod render_tests;
