@@ -13,10 +13,13 @@
 //! - CloudWatch documents GetMetricData at 50 transactions a second per
 //!   account and region (CloudWatch quotas); wavetop keeps to half of it.
 //! - CodePipeline and CloudFormation publish no request rate for their read
-//!   calls (only resource counts). They throttle with `ThrottlingException`
-//!   / `Throttling` like every AWS API; the ceiling below is a start that
-//!   the halving corrects on the first throttle, and the in-flight bound is
-//!   what the SDK's own connection pool handles without queueing.
+//!   calls (their quotas pages list resource counts only). For such APIs
+//!   the AWS SDKs' own "adaptive" retry mode (AWS SDKs and Tools reference
+//!   guide, "Retry behavior") sends freely and limits the client's rate
+//!   only once it is throttled; wavetop does the same within a bound: 8
+//!   requests in flight per (account, region), which at AWS's usual 50 to
+//!   100 ms a read is 80 to 160 a second, under a ceiling of 200 a second
+//!   that the first throttle halves.
 //! - DynamoDB DescribeTable and STS GetCallerIdentity are read once per table
 //!   or account per poll or discovery: small figures are plenty.
 
@@ -71,7 +74,7 @@ impl Service {
     /// See the module docs for where each figure comes from.
     pub fn limits(self) -> Limits {
         let (in_flight, ceiling, floor) = match self {
-            Service::CodePipeline | Service::CloudFormation => (8, 50.0, 1.0),
+            Service::CodePipeline | Service::CloudFormation => (8, 200.0, 1.0),
             Service::Route53 => (2, 3.0, 0.5),
             Service::CloudWatch => (4, 25.0, 1.0),
             Service::DynamoDb => (4, 10.0, 0.5),
