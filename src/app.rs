@@ -249,8 +249,8 @@ fn report_snapshot(
     json: bool,
 ) -> color_eyre::Result<ExitCode> {
     if json {
-        let doc = snapshot_text::json(snapshot, now, label);
-        outln!("{}", serde_json::to_string_pretty(&doc)?);
+        let doc = snapshot_text::JsonDoc::new(snapshot, now, label);
+        crate::output::stream_out(|out| doc.write_pretty(out));
     } else {
         out!("{}", snapshot_text::table(snapshot, now, label));
     }

@@ -13,9 +13,10 @@
 //! bad value never gives megabytes of message.
 
 pub mod sanitize;
+mod visible_writer;
 
 use std::fmt;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The widest line written to standard error. Messages bound the text they
@@ -28,14 +29,21 @@ static WRITE_FAILED: AtomicBool = AtomicBool::new(false);
 
 /// Writes to standard output (use [`outln!`](crate::outln) / [`out!`](crate::out)).
 pub fn write_out(args: fmt::Arguments<'_>) {
+    let text = args.to_string();
+    stream_out(|out| out.write_all(text.as_bytes()));
+}
+
+/// Gives `write` standard output, buffered and made visible as it goes,
+/// for output too large to build as one string first (`snapshot --json`).
+pub fn stream_out(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) {
     if STDOUT_GONE.load(Ordering::Relaxed) {
         return;
     }
-    let text = args.to_string();
-    let mut stdout = io::stdout().lock();
-    let written = stdout
-        .write_all(sanitize::visible(&text).as_bytes())
-        .and_then(|()| stdout.flush());
+    let mut stdout = BufWriter::with_capacity(
+        STREAM_BUFFER,
+        visible_writer::Visible::new(io::stdout().lock()),
+    );
+    let written = write(&mut stdout).and_then(|()| stdout.flush());
     if let Err(e) = written {
         STDOUT_GONE.store(true, Ordering::Relaxed);
         if e.kind() != io::ErrorKind::BrokenPipe && !WRITE_FAILED.swap(true, Ordering::Relaxed) {
@@ -43,6 +51,10 @@ pub fn write_out(args: fmt::Arguments<'_>) {
         }
     }
 }
+
+/// Bytes gathered before they are made visible and written: large enough
+/// that a long document costs few writes, small against the document.
+const STREAM_BUFFER: usize = 64 * 1024;
 
 /// Writes to standard error (use [`errln!`](crate::errln)); a closed or
 /// broken standard error loses the message and nothing else.

@@ -1,11 +1,15 @@
 //! `wavetop snapshot`: the fleet as a readable table, or as stable JSON.
 
 use std::fmt::Write as _;
+use std::io::Write;
 
 use jiff::Timestamp;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
+use serde_json::Value;
 
-use crate::domain::fleet::FlowKind;
+use crate::domain::fleet::{Flow, FlowKind, GlobalTable, Health, Stack};
+use crate::protocol::ReadError;
 use crate::source::snapshot::Snapshot;
 use crate::ui::glyphs::{cell_glyph, execution_glyph, fmt_age, fmt_elapsed, fmt_ms, health_glyph};
 
@@ -15,40 +19,81 @@ use crate::ui::glyphs::{cell_glyph, execution_glyph, fmt_age, fmt_elapsed, fmt_m
 pub const JSON_VERSION: u32 = 2;
 
 /// The JSON document: the fleet model as serialized, with each cell's derived
-/// status added so consumers need not re-derive it, and what could not be read.
+/// status added so consumers need not re-derive it, and what could not be
+/// read. Serialized straight to the output ([`JsonDoc::write_pretty`]): the
+/// whole document never exists in memory at once.
+#[derive(Serialize)]
+pub struct JsonDoc<'a> {
+    version: u32,
+    fleet: &'a str,
+    at: Timestamp,
+    pipelines: FlowsWithStatus<'a>,
+    stacks: &'a [Stack],
+    health: &'a Health,
+    replication: &'a [GlobalTable],
+    errors: &'a [ReadError],
+}
+
+impl<'a> JsonDoc<'a> {
+    pub fn new(snapshot: &'a Snapshot, now: Timestamp, label: &'a str) -> Self {
+        let fleet = &snapshot.fleet;
+        Self {
+            version: JSON_VERSION,
+            fleet: label,
+            at: now,
+            pipelines: FlowsWithStatus(&fleet.flows),
+            stacks: &fleet.stacks,
+            health: &fleet.health,
+            replication: &fleet.tables,
+            errors: &snapshot.errors,
+        }
+    }
+
+    /// The document, indented, then a line break.
+    pub fn write_pretty(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        out.write_all(b"\n")
+    }
+}
+
+/// The document as a value, for callers that look into it.
 pub fn json(snapshot: &Snapshot, now: Timestamp, label: &str) -> Value {
-    let fleet = &snapshot.fleet;
-    let mut pipelines = serde_json::to_value(&fleet.flows).unwrap_or(Value::Null);
-    if let Value::Array(flows) = &mut pipelines {
-        for (flow_json, flow) in flows.iter_mut().zip(&fleet.flows) {
-            let Some(Value::Array(waves)) = flow_json.get_mut("waves") else {
-                continue;
-            };
-            for (wave_json, wave) in waves.iter_mut().zip(&flow.waves) {
-                let Some(Value::Array(cells)) = wave_json.get_mut("cells") else {
-                    continue;
-                };
-                for (cell_json, cell) in cells.iter_mut().zip(&wave.cells) {
-                    if let Value::Object(map) = cell_json {
-                        map.insert(
-                            "status".into(),
-                            serde_json::to_value(cell.status()).unwrap_or(Value::Null),
-                        );
-                    }
-                }
+    serde_json::to_value(JsonDoc::new(snapshot, now, label)).unwrap_or(Value::Null)
+}
+
+/// The flows, each written with its cells' derived status: one flow is
+/// made a value at a time, so memory follows the largest flow, not the fleet.
+struct FlowsWithStatus<'a>(&'a [Flow]);
+
+impl Serialize for FlowsWithStatus<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for flow in self.0 {
+            seq.serialize_element(&flow_with_status(flow))?;
+        }
+        seq.end()
+    }
+}
+
+fn flow_with_status(flow: &Flow) -> Value {
+    let mut flow_json = serde_json::to_value(flow).unwrap_or(Value::Null);
+    let Some(Value::Array(waves)) = flow_json.get_mut("waves") else {
+        return flow_json;
+    };
+    for (wave_json, wave) in waves.iter_mut().zip(&flow.waves) {
+        let Some(Value::Array(cells)) = wave_json.get_mut("cells") else {
+            continue;
+        };
+        for (cell_json, cell) in cells.iter_mut().zip(&wave.cells) {
+            if let Value::Object(map) = cell_json {
+                map.insert(
+                    "status".into(),
+                    serde_json::to_value(cell.status()).unwrap_or(Value::Null),
+                );
             }
         }
     }
-    json!({
-        "version": JSON_VERSION,
-        "fleet": label,
-        "at": now,
-        "pipelines": pipelines,
-        "stacks": fleet.stacks,
-        "health": fleet.health,
-        "replication": fleet.tables,
-        "errors": snapshot.errors,
-    })
+    flow_json
 }
 
 pub fn table(snapshot: &Snapshot, now: Timestamp, label: &str) -> String {
@@ -176,4 +221,26 @@ pub fn table(snapshot: &Snapshot, now: Timestamp, label: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{DEMO_EPOCH, snapshot_at};
+    use jiff::SignedDuration;
+
+    #[test]
+    fn the_streamed_document_is_the_value_written_pretty_byte_for_byte() {
+        let at = SignedDuration::from_mins(95);
+        let snapshot = snapshot_at(7, at);
+        let now = DEMO_EPOCH + at;
+        let mut streamed = Vec::new();
+        JsonDoc::new(&snapshot, now, "demo \u{1b}[2J")
+            .write_pretty(&mut streamed)
+            .unwrap();
+        let value = json(&snapshot, now, "demo \u{1b}[2J");
+        let whole = format!("{}\n", serde_json::to_string_pretty(&value).unwrap());
+        assert!(value["pipelines"][0]["waves"][0]["cells"][0]["status"].is_string());
+        assert_eq!(String::from_utf8(streamed).unwrap(), whole);
+    }
 }

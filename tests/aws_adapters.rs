@@ -40,3 +40,6 @@ mod pipelines;
 mod action_runs;
 #[path = "aws_adapters/partial.rs"]
 mod partial;
+
+#[path = "aws_adapters/pacing.rs"]
+mod pacing;

@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use super::executor::{Executor, Operation};
 use super::keys::{from_crossterm, is_suspend};
+use super::pace_watch::PaceWatch;
 use super::signals::{Request, Signals};
 use super::terminal::TerminalGuard;
 use crate::config::theme::Theme;
@@ -55,6 +56,7 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
         now,
     );
     effects.extend(start(&mut model));
+    let mut paces = PaceWatch::default();
     loop {
         for effect in effects.drain(..) {
             if effect == Effect::Quit {
@@ -102,7 +104,16 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
                 }
             },
         };
+        // A poll's answer may have changed how fast its endpoint is read.
+        let polled = matches!(msg, Msg::Polled { .. });
         effects = update(&mut model, msg, (backends.executor.clock)());
+        if polled {
+            let changed = paces.changes(backends.executor.observe.pacing());
+            if !changed.is_empty() {
+                let now = (backends.executor.clock)();
+                effects.extend(update(&mut model, Msg::Paced(changed), now));
+            }
+        }
     }
 }
 

@@ -5,5 +5,6 @@ pub mod clock;
 pub mod event_loop;
 pub mod executor;
 pub mod keys;
+mod pace_watch;
 pub mod signals;
 pub mod terminal;

@@ -92,20 +92,23 @@ pub async fn full_snapshot(
         }
     };
     let keys = keys_of(&discovery);
-    let answers = join_all(keys.iter().map(|key| ask(source, key.clone(), timeout))).await;
-
+    let regions: Vec<String> = keys.iter().map(|k| region_of(k, &discovery)).collect();
     let mut snapshot = Snapshot {
         fleet: Fleet::empty(),
-        errors: discovery.errors.clone(),
+        errors: discovery.errors,
         discovered: true,
         unanswered: Vec::new(),
     };
     snapshot.fleet.health = Health {
         checks: Vec::new(),
-        record_sets: discovery.record_sets.clone(),
+        record_sets: discovery.record_sets,
     };
-    for (key, (result, incomplete)) in keys.iter().zip(answers) {
-        let region = region_of(key, &discovery);
+    // The rest of the discovery (every flow's grid) is not kept while the
+    // polls bring the same flows again: a large fleet is held once, not twice.
+    drop(discovery.flows);
+    let answers = join_all(keys.iter().map(|key| ask(source, key.clone(), timeout))).await;
+
+    for ((key, region), (result, incomplete)) in keys.iter().zip(regions).zip(answers) {
         let merged =
             result.and_then(|observation| merge(&mut snapshot.fleet, key, observation, now));
         match merged {

@@ -3,6 +3,7 @@
 //! rule counts the calls it answered.
 
 use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
@@ -21,7 +22,7 @@ fn interceptor(rules: &[Rule]) -> MockResponseInterceptor {
 }
 
 macro_rules! service_config {
-    ($krate:ident, $rules:expr) => {
+    ($krate:ident, $rules:expr, $http:expr) => {
         $krate::Config::builder()
             .behavior_version($krate::config::BehaviorVersion::latest())
             .region($krate::config::Region::new("us-east-1"))
@@ -29,7 +30,7 @@ macro_rules! service_config {
                 "AKIDTEST", "secret", None, None, "test",
             ))
             .retry_config($krate::config::retry::RetryConfig::disabled())
-            .http_client(create_mock_http_client())
+            .http_client($http.clone())
             .interceptor(interceptor($rules))
             .build()
     };
@@ -41,23 +42,38 @@ impl Fake {
     }
 
     pub fn configs(&self) -> ServiceConfigs {
+        self.configs_over(create_mock_http_client())
+    }
+
+    /// The configurations with `http` carrying the requests to the mocks
+    /// (e.g. one that counts requests in flight).
+    pub fn configs_over(&self, http: SharedHttpClient) -> ServiceConfigs {
         ServiceConfigs {
-            codepipeline: service_config!(aws_sdk_codepipeline, &self.rules),
-            cloudformation: service_config!(aws_sdk_cloudformation, &self.rules),
-            route53: service_config!(aws_sdk_route53, &self.rules),
-            cloudwatch: service_config!(aws_sdk_cloudwatch, &self.rules),
-            dynamodb: service_config!(aws_sdk_dynamodb, &self.rules),
-            sts: service_config!(aws_sdk_sts, &self.rules),
+            codepipeline: service_config!(aws_sdk_codepipeline, &self.rules, http),
+            cloudformation: service_config!(aws_sdk_cloudformation, &self.rules, http),
+            route53: service_config!(aws_sdk_route53, &self.rules, http),
+            cloudwatch: service_config!(aws_sdk_cloudwatch, &self.rules, http),
+            dynamodb: service_config!(aws_sdk_dynamodb, &self.rules, http),
+            sts: service_config!(aws_sdk_sts, &self.rules, http),
         }
     }
 
     pub fn backend(&self, cfg: AwsConfig, home_regions: &[&str]) -> AwsBackend {
+        self.backend_over(create_mock_http_client(), cfg, home_regions)
+    }
+
+    pub fn backend_over(
+        &self,
+        http: SharedHttpClient,
+        cfg: AwsConfig,
+        home_regions: &[&str],
+    ) -> AwsBackend {
         let opts = AwsOptions {
             profile: None,
             endpoint_url: None,
             home_regions: home_regions.iter().map(|r| r.to_string()).collect(),
         };
-        AwsBackend::with_service_configs(self.configs(), opts, cfg)
+        AwsBackend::with_service_configs(self.configs_over(http), opts, cfg)
     }
 
     /// Calls answered by every rule together.

@@ -19,6 +19,7 @@ mod large_fleet;
 mod large_render_tests;
 mod late_answer_tests;
 mod odd_data_tests;
+mod pacing_tests;
 mod operate_tests;
 mod recheck_tests;
 mod render_tests;

@@ -86,6 +86,7 @@ mod cli;
 mod console;
 mod drain;
 mod drain_operators;
+mod fleet_snapshot;
 mod http;
 mod operate_bench;
 mod operate_console;

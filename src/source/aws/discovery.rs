@@ -8,6 +8,7 @@ use jiff::Timestamp;
 
 use super::cloudformation::StackInfo;
 use super::find_pipelines::Found;
+use super::pacing::Service;
 use super::state::{FlowDef, PipelineEntry, StackId};
 use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53};
 use crate::config::schema::{HostedZone, StackConfig};
@@ -63,7 +64,7 @@ impl AwsBackend {
             for zone in &self.cfg.hosted_zones {
                 // A zone that cannot be read is said so by name; the rest of
                 // the fleet does not wait for it.
-                match zone_record_sets(&client, zone).await {
+                match self.zone_record_sets(&client, zone).await {
                     Ok(mut sets) => record_sets.append(&mut sets),
                     Err(e) => errors.push(ReadError::new(
                         zone_source(zone.written()),
@@ -215,13 +216,26 @@ impl AwsBackend {
     }
 }
 
-async fn zone_record_sets(
-    client: &aws_sdk_route53::Client,
-    zone: &HostedZone,
-) -> Result<Vec<RecordSet>, SourceError> {
-    let id = route53::resolve_zone(client, zone).await?;
-    let sets = route53::list_record_sets(client, &id).await?;
-    Ok(route53::record_sets(&sets))
+impl AwsBackend {
+    async fn zone_record_sets(
+        &self,
+        client: &aws_sdk_route53::Client,
+        zone: &HostedZone,
+    ) -> Result<Vec<RecordSet>, SourceError> {
+        let (account, region, service) = (DEFAULT_ACCOUNT, GLOBAL_REGION, Service::Route53);
+        let id = self
+            .pacer
+            .run(
+                account,
+                region,
+                service,
+                route53::resolve_zone(client, zone),
+            )
+            .await?;
+        let call = route53::list_record_sets(client, &id);
+        let sets = self.pacer.run(account, region, service, call).await?;
+        Ok(route53::record_sets(&sets))
+    }
 }
 
 /// Entries keyed by pipeline name, or `name@region` when a name is found in

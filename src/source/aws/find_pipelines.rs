@@ -3,6 +3,9 @@
 //! read (a home region, one pipeline, a configured name no region holds) is
 //! an error of its own and the rest is found all the same.
 
+use futures_util::future::join_all;
+
+use super::pacing::Service;
 use super::state::PipelineEntry;
 use super::{Account, AwsBackend, DEFAULT_ACCOUNT, codepipeline, sts};
 use crate::domain::pipeline_doc::GetPipelineOutput;
@@ -21,6 +24,36 @@ pub(super) struct AccountRead {
     pub(super) found: Vec<Found>,
     pub(super) errors: Vec<ReadError>,
     pub(super) regions_read: Vec<String>,
+}
+
+impl AccountRead {
+    /// One home region's answer: what it found, or its failure said as an
+    /// error of its own (the first one kept); gone credentials fail the account.
+    fn take(
+        &mut self,
+        account: &Account,
+        region: &str,
+        answer: Result<(Vec<Found>, Vec<ReadError>), SourceError>,
+        first_failure: &mut Option<SourceError>,
+    ) -> Result<(), SourceError> {
+        match answer {
+            Ok((mut found, mut errors)) => {
+                self.found.append(&mut found);
+                self.errors.append(&mut errors);
+                self.regions_read.push(region.to_string());
+            }
+            Err(e @ SourceError::ExpiredCredentials(_)) => return Err(e),
+            Err(e) => {
+                self.errors.push(ReadError::new(
+                    pipelines_source(account, region),
+                    region,
+                    &e,
+                ));
+                first_failure.get_or_insert(e);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The source label of one home region's pipeline listing.
@@ -52,7 +85,15 @@ impl AwsBackend {
             )));
         };
         let client = self.pool.sts(&account.name, home).await?;
-        let who = sts::caller_identity(&client).await?;
+        let who = self
+            .pacer
+            .run(
+                &account.name,
+                home,
+                Service::Sts,
+                sts::caller_identity(&client),
+            )
+            .await?;
         let mut read = AccountRead {
             id: who.account,
             found: Vec::new(),
@@ -60,35 +101,35 @@ impl AwsBackend {
             regions_read: Vec::new(),
         };
         let mut first_failure = None;
-        for region in &account.home_regions {
-            let seen: Vec<&str> = already
-                .iter()
-                .chain(read.found.iter())
-                .map(|f| f.structure.pipeline.name.as_str())
-                .collect();
-            let wanted: Vec<String> = named
-                .iter()
-                .filter(|n| !seen.contains(&n.as_str()))
-                .cloned()
-                .collect();
-            match self
-                .discover_region(account, region, named.is_empty(), &wanted)
-                .await
-            {
-                Ok((mut found, mut errors)) => {
-                    read.found.append(&mut found);
-                    read.errors.append(&mut errors);
-                    read.regions_read.push(region.clone());
-                }
-                Err(e @ SourceError::ExpiredCredentials(_)) => return Err(e),
-                Err(e) => {
-                    read.errors.push(ReadError::new(
-                        pipelines_source(account, region),
-                        region.clone(),
-                        &e,
-                    ));
-                    first_failure.get_or_insert(e);
-                }
+        if named.is_empty() {
+            // Every pipeline of every home region: the regions are listed
+            // side by side, their answers taken in the regions' order.
+            let regions = &account.home_regions;
+            let answers = join_all(
+                regions
+                    .iter()
+                    .map(|r| self.discover_region(account, r, true, &[])),
+            )
+            .await;
+            for (region, answer) in regions.iter().zip(answers) {
+                read.take(account, region, answer, &mut first_failure)?;
+            }
+        } else {
+            // A named pipeline is looked for in the next region only when
+            // the regions before did not hold it.
+            for region in &account.home_regions {
+                let seen: Vec<&str> = already
+                    .iter()
+                    .chain(read.found.iter())
+                    .map(|f| f.structure.pipeline.name.as_str())
+                    .collect();
+                let wanted: Vec<String> = named
+                    .iter()
+                    .filter(|n| !seen.contains(&n.as_str()))
+                    .cloned()
+                    .collect();
+                let answer = self.discover_region(account, region, false, &wanted).await;
+                read.take(account, region, answer, &mut first_failure)?;
             }
         }
         match first_failure {
@@ -110,14 +151,25 @@ impl AwsBackend {
     ) -> Result<(Vec<Found>, Vec<ReadError>), SourceError> {
         let client = self.pool.codepipeline(&account.name, region).await?;
         let names = if list_all {
-            codepipeline::list_pipeline_names(&client).await?
+            let call = codepipeline::list_pipeline_names(&client);
+            self.pacer
+                .run(&account.name, region, Service::CodePipeline, call)
+                .await?
         } else {
             wanted.to_vec()
         };
+        // One GetPipeline per pipeline, side by side within the pacer's
+        // bounds; the answers keep the listing's order.
+        let structures = join_all(names.iter().map(|name| {
+            let call = codepipeline::get_pipeline(&client, name);
+            self.pacer
+                .run(&account.name, region, Service::CodePipeline, call)
+        }))
+        .await;
         let mut found = Vec::new();
         let mut errors = Vec::new();
-        for name in names {
-            match codepipeline::get_pipeline(&client, &name).await {
+        for (name, structure) in names.into_iter().zip(structures) {
+            match structure {
                 Ok(structure) => found.push(Found {
                     account: account.name.clone(),
                     region: region.to_string(),

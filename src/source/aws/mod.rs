@@ -3,7 +3,8 @@
 //! One file per service holds its calls and the conversion of its types;
 //! `discovery` finds the fleet, `observe` answers polls, `operate` carries
 //! out operator calls. Clients are made per (account, region, service) the
-//! first time they are needed (`clients`).
+//! first time they are needed (`clients`). Reads run side by side, within
+//! the bounds `pacing` keeps per (account, region, service) and endpoint.
 //!
 //! Calls are kept few on purpose (see `tests/aws_adapters` for the count of
 //! one idle minute): a pipeline's structure is read again only when its
@@ -24,6 +25,7 @@ pub mod errors;
 mod find_pipelines;
 mod observe;
 mod operate;
+pub mod pacing;
 pub mod rate_limit;
 pub mod regions;
 pub mod route53;
@@ -37,13 +39,14 @@ use std::time::Instant;
 
 use crate::config::schema::AwsConfig;
 use crate::protocol::{
-    BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, PollKey,
-    SourceError,
+    BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, Pace,
+    PollKey, SourceError,
 };
 
 pub use clients::{
     Account, ClientPool, DEFAULT_ACCOUNT, FixedIdentity, GLOBAL_REGION, ServiceConfigs,
 };
+use pacing::Pacer;
 use rate_limit::TokenBucket;
 use state::State;
 
@@ -67,6 +70,8 @@ pub struct AwsBackend {
     state: Mutex<State>,
     /// GetHealthCheckStatus tokens, per account.
     checker_buckets: Mutex<BTreeMap<String, TokenBucket>>,
+    /// Every read waits here for its turn (see `pacing`).
+    pacer: Pacer,
     identity: Mutex<Option<String>>,
 }
 
@@ -137,6 +142,7 @@ impl AwsBackend {
             cfg,
             state: Mutex::new(State::default()),
             checker_buckets: Mutex::new(BTreeMap::new()),
+            pacer: Pacer::default(),
             identity: Mutex::new(None),
         }
     }
@@ -228,6 +234,10 @@ impl Observe for AwsBackend {
 
     fn incomplete(&self, key: &PollKey) -> Option<SourceError> {
         self.lock_state().partial_errors.get(key).cloned()
+    }
+
+    fn pacing(&self) -> Vec<Pace> {
+        self.pacer.pacing()
     }
 }
 

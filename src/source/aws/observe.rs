@@ -8,17 +8,22 @@
 //! credentials and vanished resources always fail the poll.
 
 use std::collections::HashMap;
+use std::future::Future;
 
+use futures_util::future::join_all;
 use jiff::{SignedDuration, Timestamp};
 
 use super::cloudformation::{self, StackInfo, is_settled};
-use super::cloudwatch::{self, MetricQuery};
+use super::cloudwatch::{self, MetricQuery, Series};
 use super::discovery::{STACK_MISSING, grid_of, pipeline_flow, pipeline_stacks, unmanaged_flow};
-use super::state::{StackCursor, StackId};
+use super::pacing::Service;
+use super::state::{PipelineEntry, StackCursor, StackId};
 use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, dynamodb, route53};
 use crate::domain::current_run::RunEvidence;
-use crate::domain::fleet::{FlowKind, GlobalTable, HealthCheck, HealthStatus, LatencySeries};
-use crate::domain::pipeline_doc::GetPipelineStateOutput;
+use crate::domain::fleet::{
+    Execution, FlowKind, GlobalTable, HealthCheck, HealthStatus, LatencySeries, StackEvent,
+};
+use crate::domain::pipeline_doc::{GetPipelineOutput, GetPipelineStateOutput};
 use crate::protocol::{Observation, PollKey, SourceError, StackObservation};
 
 /// Whether a failed part of a poll fails the whole poll (see the module docs).
@@ -30,6 +35,18 @@ fn must_fail(e: &SourceError, read_before: bool) -> bool {
         }
         _ => false,
     }
+}
+
+/// What one pipeline's part of a flow poll read.
+struct PipelineRead {
+    key: String,
+    state: Option<GetPipelineStateOutput>,
+    /// Read again only when the state names a newer version.
+    structure: Option<GetPipelineOutput>,
+    fingerprint: Option<String>,
+    executions: Option<Vec<Execution>>,
+    evidence: RunEvidence,
+    partial: Option<SourceError>,
 }
 
 /// The region a check's status is attributed to when nothing names one.
@@ -85,66 +102,24 @@ impl AwsBackend {
         if def.kind == FlowKind::Unmanaged {
             return self.poll_unmanaged(&def).await;
         }
+        // The pipelines of a flow are read side by side; the pacer keeps
+        // the calls within each endpoint's bounds.
+        let reads = join_all(def.pipelines.iter().map(|key| self.read_pipeline(key))).await;
         let mut partial: Option<SourceError> = None;
         let mut states = Vec::new();
-        for key in &def.pipelines {
-            let Some(entry) = self.lock_state().pipelines.get(key).cloned() else {
+        for read in reads {
+            let Some(read) = read? else {
                 continue;
             };
-            let client = self
-                .pool
-                .codepipeline(&entry.account, &entry.region)
-                .await?;
-            let part = format!("GetPipelineState {key}");
-            let state = self.read_part(
-                &part,
-                codepipeline::get_pipeline_state(&client, &entry.name).await,
-                &mut partial,
-            )?;
-            let known_version = entry.structure.pipeline.version;
-            let version_changed = state
-                .as_ref()
-                .and_then(|s| s.pipeline_version)
-                .is_some_and(|v| Some(v) != known_version);
-            let structure = if version_changed {
-                Some(codepipeline::get_pipeline(&client, &entry.name).await?)
-            } else {
-                None
-            };
-            let fingerprint = state.as_ref().and_then(|s| serde_json::to_string(s).ok());
-            let state_changed = fingerprint.is_none() || fingerprint != entry.last_state;
-            let executions = if state_changed {
-                let part = format!("ListPipelineExecutions {key}");
-                self.read_part(
-                    &part,
-                    codepipeline::list_executions(&client, &entry.name).await,
-                    &mut partial,
-                )?
-            } else {
-                None
-            };
-            let listed = executions.as_deref().unwrap_or(&entry.executions);
-            let mut evidence = RunEvidence::from_executions(listed);
-            if !state_changed {
-                evidence.action_runs = entry.action_runs.clone();
+            if read.partial.is_some() {
+                partial = read.partial;
             }
-            if let Some(state) = &state {
-                self.list_current_runs(
-                    &client,
-                    key,
-                    &entry.name,
-                    state,
-                    &mut evidence,
-                    &mut partial,
-                )
-                .await?;
-            }
-
+            let key = read.key;
             let mut st = self.lock_state();
-            let Some(cached) = st.pipelines.get_mut(key) else {
+            let Some(cached) = st.pipelines.get_mut(&key) else {
                 continue;
             };
-            if let Some(structure) = structure {
+            if let Some(structure) = read.structure {
                 cached.meta.version = structure.pipeline.version.unwrap_or(cached.meta.version);
                 cached.meta.pipeline_type = codepipeline::pipeline_type(&structure.pipeline);
                 cached.meta.execution_mode = codepipeline::execution_mode(&structure.pipeline);
@@ -155,15 +130,15 @@ impl AwsBackend {
                 }
             }
             // Taken again: tracking the stacks above needed the whole state.
-            let Some(cached) = st.pipelines.get_mut(key) else {
+            let Some(cached) = st.pipelines.get_mut(&key) else {
                 continue;
             };
-            if let Some(list) = executions {
+            if let Some(list) = read.executions {
                 cached.executions = list;
             }
-            cached.last_state = fingerprint;
-            cached.action_runs = evidence.action_runs.clone();
-            states.push((key.clone(), state, evidence));
+            cached.last_state = read.fingerprint;
+            cached.action_runs = read.evidence.action_runs.clone();
+            states.push((key, read.state, read.evidence));
         }
         let now = Timestamp::now();
         let mut st = self.lock_state();
@@ -179,21 +154,95 @@ impl AwsBackend {
         Ok(Observation::Flow(pipeline_flow(&def, parts, now)))
     }
 
+    /// One pipeline of a flow: its state, its structure when its version
+    /// changed, its executions when its state changed, the runs of its
+    /// current executions. None when it is no longer known.
+    async fn read_pipeline(&self, key: &str) -> Result<Option<PipelineRead>, SourceError> {
+        let Some(entry) = self.lock_state().pipelines.get(key).cloned() else {
+            return Ok(None);
+        };
+        let (account, region) = (entry.account.as_str(), entry.region.as_str());
+        let client = self.pool.codepipeline(account, region).await?;
+        let mut partial: Option<SourceError> = None;
+        let part = format!("GetPipelineState {key}");
+        let answer = self
+            .paced_pipeline_call(
+                account,
+                region,
+                codepipeline::get_pipeline_state(&client, &entry.name),
+            )
+            .await;
+        let state = self.read_part(&part, answer, &mut partial)?;
+        let known_version = entry.structure.pipeline.version;
+        let version_changed = state
+            .as_ref()
+            .and_then(|s| s.pipeline_version)
+            .is_some_and(|v| Some(v) != known_version);
+        let structure = if version_changed {
+            let call = codepipeline::get_pipeline(&client, &entry.name);
+            Some(self.paced_pipeline_call(account, region, call).await?)
+        } else {
+            None
+        };
+        let fingerprint = state.as_ref().and_then(|s| serde_json::to_string(s).ok());
+        let state_changed = fingerprint.is_none() || fingerprint != entry.last_state;
+        let executions = if state_changed {
+            let part = format!("ListPipelineExecutions {key}");
+            let call = codepipeline::list_executions(&client, &entry.name);
+            let answer = self.paced_pipeline_call(account, region, call).await;
+            self.read_part(&part, answer, &mut partial)?
+        } else {
+            None
+        };
+        let listed = executions.as_deref().unwrap_or(&entry.executions);
+        let mut evidence = RunEvidence::from_executions(listed);
+        if !state_changed {
+            evidence.action_runs = entry.action_runs.clone();
+        }
+        if let Some(state) = &state {
+            self.list_current_runs(&client, &entry, state, &mut evidence, &mut partial)
+                .await?;
+        }
+        Ok(Some(PipelineRead {
+            key: key.to_string(),
+            state,
+            structure,
+            fingerprint,
+            executions,
+            evidence,
+            partial,
+        }))
+    }
+
+    /// A CodePipeline call of one (account, region), in its turn.
+    async fn paced_pipeline_call<T>(
+        &self,
+        account: &str,
+        region: &str,
+        call: impl Future<Output = Result<T, SourceError>>,
+    ) -> Result<T, SourceError> {
+        self.pacer
+            .run(account, region, Service::CodePipeline, call)
+            .await
+    }
+
     /// Lists the action runs of the current executions of stages in progress
     /// whose runs the time cannot place (see `domain::current_run`), unless
     /// they are at hand already.
     async fn list_current_runs(
         &self,
         client: &aws_sdk_codepipeline::Client,
-        key: &str,
-        pipeline: &str,
+        entry: &PipelineEntry,
         state: &GetPipelineStateOutput,
         evidence: &mut RunEvidence,
         partial: &mut Option<SourceError>,
     ) -> Result<(), SourceError> {
         for id in evidence.executions_to_list(state) {
-            let part = format!("ListActionExecutions {key}");
-            let answer = codepipeline::list_action_runs(client, pipeline, &id).await;
+            let part = format!("ListActionExecutions {}", entry.key);
+            let call = codepipeline::list_action_runs(client, &entry.name, &id);
+            let answer = self
+                .paced_pipeline_call(&entry.account, &entry.region, call)
+                .await;
             if let Some(runs) = self.read_part(&part, answer, partial)? {
                 evidence.action_runs.insert(id, runs);
             }
@@ -219,7 +268,9 @@ impl AwsBackend {
                 Some(info) => Some(info),
                 None => {
                     let client = self.pool.cloudformation(&id.account, &id.region).await?;
-                    match cloudformation::describe_one(&client, &id.name).await {
+                    let call = cloudformation::describe_one(&client, &id.name);
+                    let service = Service::CloudFormation;
+                    match self.pacer.run(&id.account, &id.region, service, call).await {
                         Ok(info) => info,
                         Err(SourceError::NotFound(_)) => None,
                         Err(e) => return Err(e),
@@ -263,20 +314,30 @@ impl AwsBackend {
         let mut missing: Vec<String> = Vec::new();
         for (account, names) in by_account {
             let client = self.pool.cloudformation(&account, region).await?;
-            let infos = cloudformation::describe(&client, &names).await?;
-            for s in tracked.iter().filter(|s| s.id.account == account) {
+            let infos = self
+                .pacer
+                .run(
+                    &account,
+                    region,
+                    Service::CloudFormation,
+                    cloudformation::describe(&client, &names),
+                )
+                .await?;
+            let mine: Vec<_> = tracked.iter().filter(|s| s.id.account == account).collect();
+            let cursors: Vec<Option<StackCursor>> = {
+                let st = self.lock_state();
+                mine.iter()
+                    .map(|s| st.cursors.get(&s.id).cloned())
+                    .collect()
+            };
+            // The events of the stacks that move are read side by side.
+            let events = join_all(mine.iter().zip(&cursors).map(|(s, cursor)| {
+                self.stack_events(&client, &s.id, cursor.as_ref(), infos.get(&s.id.name))
+            }))
+            .await;
+            for ((s, cursor), new_events) in mine.into_iter().zip(cursors).zip(events) {
+                let new_events = new_events?;
                 let info = infos.get(&s.id.name).cloned();
-                let cursor = self.lock_state().cursors.get(&s.id).cloned();
-                let new_events = if needs_events(cursor.as_ref(), info.as_ref()) {
-                    let last = cursor.as_ref().and_then(|c| c.last_event_id.as_deref());
-                    match cloudformation::events_since(&client, &s.id.name, last).await {
-                        Ok(events) => events,
-                        Err(SourceError::NotFound(_)) => Vec::new(),
-                        Err(e) => return Err(e),
-                    }
-                } else {
-                    Vec::new()
-                };
                 if info.is_none() && self.is_configured_stack(&s.id) {
                     missing.push(s.id.name.clone());
                 }
@@ -309,6 +370,30 @@ impl AwsBackend {
         })
     }
 
+    /// A stack's events since its cursor, when it moves (see [`needs_events`]).
+    async fn stack_events(
+        &self,
+        client: &aws_sdk_cloudformation::Client,
+        id: &StackId,
+        cursor: Option<&StackCursor>,
+        info: Option<&StackInfo>,
+    ) -> Result<Vec<StackEvent>, SourceError> {
+        if !needs_events(cursor, info) {
+            return Ok(Vec::new());
+        }
+        let last = cursor.and_then(|c| c.last_event_id.as_deref());
+        let call = cloudformation::events_since(client, &id.name, last);
+        match self
+            .pacer
+            .run(&id.account, &id.region, Service::CloudFormation, call)
+            .await
+        {
+            Ok(events) => Ok(events),
+            Err(SourceError::NotFound(_)) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
     fn is_configured_stack(&self, id: &StackId) -> bool {
         self.cfg
             .stacks
@@ -321,7 +406,7 @@ impl AwsBackend {
         id: &StackId,
         previous: Option<StackCursor>,
         info: Option<StackInfo>,
-        new_events: &[crate::domain::fleet::StackEvent],
+        new_events: &[StackEvent],
     ) {
         let last_event_id = new_events
             .first()
@@ -343,7 +428,15 @@ impl AwsBackend {
 
     async fn poll_health(&self, poll_key: &PollKey) -> Result<Observation, SourceError> {
         let client = self.pool.route53(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
-        let checks = route53::list_health_checks(&client).await?;
+        let checks = self
+            .pacer
+            .run(
+                DEFAULT_ACCOUNT,
+                GLOBAL_REGION,
+                Service::Route53,
+                route53::list_health_checks(&client),
+            )
+            .await?;
         let queries: Vec<MetricQuery> = checks
             .iter()
             .enumerate()
@@ -358,19 +451,10 @@ impl AwsBackend {
             .collect();
         let now = Timestamp::now();
         let mut partial = None;
-        let series = if queries.is_empty() {
-            HashMap::new()
-        } else {
-            let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
-            let start = now - SignedDuration::from_mins(10);
-            let part = poll_key.label();
-            self.read_part(
-                &part,
-                cloudwatch::get_metric_data(&cw, &queries, start, now).await,
-                &mut partial,
-            )?
-            .unwrap_or_default()
-        };
+        let span = SignedDuration::from_mins(10);
+        let series = self
+            .metric_series(GLOBAL_REGION, &queries, span, now, poll_key, &mut partial)
+            .await?;
         let mut st = self.lock_state();
         st.record_partial(poll_key, partial);
         let checks = checks
@@ -409,10 +493,40 @@ impl AwsBackend {
         Ok(Observation::Health { checks })
     }
 
+    /// The last `span` of `queries` up to `now`, with one GetMetricData in
+    /// `region` (none for no query). Its failure is a part of the poll
+    /// (see [`Self::read_part`]).
+    async fn metric_series(
+        &self,
+        region: &str,
+        queries: &[MetricQuery],
+        span: SignedDuration,
+        now: Timestamp,
+        poll_key: &PollKey,
+        partial: &mut Option<SourceError>,
+    ) -> Result<Series, SourceError> {
+        if queries.is_empty() {
+            return Ok(Series::new());
+        }
+        let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, region).await?;
+        let call = cloudwatch::get_metric_data(&cw, queries, now - span, now);
+        let answer = self
+            .pacer
+            .run(DEFAULT_ACCOUNT, region, Service::CloudWatch, call)
+            .await;
+        Ok(self
+            .read_part(&poll_key.label(), answer, partial)?
+            .unwrap_or_default())
+    }
+
     async fn poll_checkers(&self, id: &str) -> Result<Observation, SourceError> {
         self.take_checker_token(DEFAULT_ACCOUNT).await?;
         let client = self.pool.route53(DEFAULT_ACCOUNT, GLOBAL_REGION).await?;
-        let observations = route53::checker_observations(&client, id).await?;
+        let call = route53::checker_observations(&client, id);
+        let observations = self
+            .pacer
+            .run(DEFAULT_ACCOUNT, GLOBAL_REGION, Service::Route53, call)
+            .await?;
         self.lock_state()
             .checkers
             .insert(id.to_string(), observations.clone());
@@ -445,22 +559,19 @@ impl AwsBackend {
             .ok_or_else(|| SourceError::NotFound(format!("table {table} is not configured")))?;
         let source = &table_ref.source_region;
         let ddb = self.pool.dynamodb(DEFAULT_ACCOUNT, source).await?;
-        let replicas = dynamodb::replicas(&ddb, table, source).await?;
+        let call = dynamodb::replicas(&ddb, table, source);
+        let replicas = self
+            .pacer
+            .run(DEFAULT_ACCOUNT, source, Service::DynamoDb, call)
+            .await?;
         let queries = dynamodb::latency_queries(table, source, &replicas);
         let now = Timestamp::now();
         let mut partial = None;
-        let series = if queries.is_empty() {
-            HashMap::new()
-        } else {
-            let cw = self.pool.cloudwatch(DEFAULT_ACCOUNT, source).await?;
-            let plain: Vec<MetricQuery> = queries.iter().map(|(_, q)| q.clone()).collect();
-            let part = poll_key.label();
-            let answer =
-                cloudwatch::get_metric_data(&cw, &plain, now - SignedDuration::from_hours(1), now)
-                    .await;
-            self.read_part(&part, answer, &mut partial)?
-                .unwrap_or_default()
-        };
+        let plain: Vec<MetricQuery> = queries.iter().map(|(_, q)| q.clone()).collect();
+        let span = SignedDuration::from_hours(1);
+        let series = self
+            .metric_series(source, &plain, span, now, poll_key, &mut partial)
+            .await?;
         self.lock_state().record_partial(poll_key, partial);
         let latency = queries
             .iter()

@@ -1,6 +1,8 @@
-//! A local token bucket in front of Route53's GetHealthCheckStatus, which AWS
-//! limits to a bucket of 4 requests refilled at 1 per second per account:
-//! wavetop waits for a token instead of finding the limit by being throttled.
+//! Local token buckets: in front of Route53's GetHealthCheckStatus, which AWS
+//! limits to a bucket of 4 requests refilled at 1 per second per account, and
+//! in front of every service endpoint (`pacing`), whose refill rate follows
+//! [`Aimd`]: wavetop waits for a token instead of finding the limit by being
+//! throttled, and when it is throttled all the same it asks more slowly.
 
 use std::time::{Duration, Instant};
 
@@ -28,6 +30,11 @@ impl TokenBucket {
         Self::new(4, 1.0, now)
     }
 
+    /// Refills at `per_second` from now on; tokens held are kept.
+    pub fn set_rate(&mut self, per_second: f64) {
+        self.per_second = per_second;
+    }
+
     /// Takes a token, or says how long until one is available.
     pub fn try_take(&mut self, now: Instant) -> Result<(), Duration> {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
@@ -44,9 +51,74 @@ impl TokenBucket {
     }
 }
 
+/// Additive increase, multiplicative decrease: a throttle answer halves the
+/// rate, each answer that is not a throttle adds a small step back, always
+/// within `[floor, ceiling]`. Halving empties the queue AWS is pushing back
+/// on at once; coming back by small steps finds the endpoint's real limit
+/// without a second burst of throttles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aimd {
+    rate: f64,
+    floor: f64,
+    ceiling: f64,
+    step: f64,
+}
+
+impl Aimd {
+    /// Starts at the ceiling; about `recovery` answers take the rate from
+    /// the floor back to the ceiling.
+    pub fn new(floor: f64, ceiling: f64, recovery: u32) -> Self {
+        let ceiling = ceiling.max(floor);
+        Self {
+            rate: ceiling,
+            floor,
+            ceiling,
+            step: (ceiling - floor) / f64::from(recovery.max(1)),
+        }
+    }
+
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+
+    pub fn ceiling(&self) -> f64 {
+        self.ceiling
+    }
+
+    pub fn on_throttle(&mut self) {
+        self.rate = (self.rate / 2.0).max(self.floor);
+    }
+
+    pub fn on_answer(&mut self) {
+        self.rate = (self.rate + self.step).min(self.ceiling);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn throttles_halve_down_to_the_floor_and_answers_climb_back_to_the_ceiling() {
+        let mut aimd = Aimd::new(0.5, 8.0, 15);
+        assert_eq!(aimd.rate(), 8.0);
+        aimd.on_throttle();
+        assert_eq!(aimd.rate(), 4.0);
+        for _ in 0..10 {
+            aimd.on_throttle();
+        }
+        assert_eq!(aimd.rate(), 0.5);
+        aimd.on_answer();
+        assert_eq!(aimd.rate(), 1.0);
+        for _ in 0..13 {
+            aimd.on_answer();
+        }
+        assert!(aimd.rate() < 8.0, "{}", aimd.rate());
+        for _ in 0..5 {
+            aimd.on_answer();
+        }
+        assert_eq!(aimd.rate(), 8.0);
+    }
 
     #[test]
     fn a_burst_of_four_then_one_per_second() {

@@ -3,7 +3,9 @@
 use crate::core::key::Key;
 use crate::core::op_target::OpTarget;
 use crate::core::recheck::Guard;
-use crate::protocol::{Discovery, Observation, OperateCall, OperateOutcome, PollKey, SourceError};
+use crate::protocol::{
+    Discovery, Observation, OperateCall, OperateOutcome, Pace, PollKey, SourceError,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
@@ -23,6 +25,8 @@ pub enum Msg {
         incomplete: Option<SourceError>,
     },
     Identity(Result<String, SourceError>),
+    /// Endpoints whose pace changed: slowed by a throttle, or back at full rate.
+    Paced(Vec<Pace>),
     /// The answer to an [`Effect::Operate`].
     Operated {
         op_id: u64,

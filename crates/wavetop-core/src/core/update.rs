@@ -99,6 +99,11 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::Identity(Err(err)) => {
             model.log(ActivityKind::Error, format!("caller identity: {err}"))
         }
+        Msg::Paced(paces) => {
+            for pace in paces {
+                model.log(ActivityKind::Info, pace.describe());
+            }
+        }
         Msg::Operated { op_id, report } => on_operated(model, op_id, report, &mut fx),
     }
     fx

@@ -7,7 +7,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::{Discovery, Observation, OperateCall, OperateOutcome, PollKey, SourceError};
+use super::{Discovery, Observation, OperateCall, OperateOutcome, Pace, PollKey, SourceError};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -21,6 +21,11 @@ pub trait Observe: Send + Sync {
     /// answer is then unknown. None when the answer was whole.
     fn incomplete(&self, _key: &PollKey) -> Option<SourceError> {
         None
+    }
+    /// How fast each service endpoint is read now, for a backend that paces
+    /// its reads; empty for one that needs no pacing (the simulator).
+    fn pacing(&self) -> Vec<Pace> {
+        Vec::new()
     }
 }
 
