@@ -18,6 +18,7 @@ mod headless_parity_tests;
 mod late_answer_tests;
 mod odd_data_tests;
 mod operate_tests;
+mod poll_budget_tests;
 mod recheck_tests;
 mod render_tests;
 mod support;
