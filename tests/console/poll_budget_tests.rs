@@ -122,7 +122,7 @@ fn the_selected_pipeline_is_polled_faster_than_an_unwatched_settled_one() {
     c.keys(":");
     c.type_text(&format!("pipeline {watched}"));
     c.keys("enter");
-    assert_eq!(c.model.poll.watched(), Some(&flow_key(watched)));
+    assert_eq!(c.model.poll.watched(), [flow_key(watched)]);
     let keys = [flow_key(watched), flow_key(unwatched)];
     let mut answers = [0, 0];
     for _ in 0..60 {

@@ -113,7 +113,12 @@ impl AwsBackend {
             };
             let fingerprint = state.as_ref().and_then(|s| serde_json::to_string(s).ok());
             let state_changed = fingerprint.is_none() || fingerprint != entry.last_state;
-            let executions = if state_changed {
+            // An action moving on within the same executions changes the
+            // state, not the list of executions: that is listed again only
+            // when a stage's current execution or its status changed.
+            let head = state.as_ref().map(execution_head);
+            let head_moved = head.is_none() || head != self.lock_state().listed_heads.get(key).cloned();
+            let executions = if head_moved {
                 let part = format!("ListPipelineExecutions {key}");
                 self.read_part(
                     &part,
@@ -158,11 +163,15 @@ impl AwsBackend {
             let Some(cached) = st.pipelines.get_mut(key) else {
                 continue;
             };
+            let listed = executions.is_some();
             if let Some(list) = executions {
                 cached.executions = list;
             }
             cached.last_state = fingerprint;
             cached.action_runs = evidence.action_runs.clone();
+            if listed && let Some(head) = head {
+                st.listed_heads.insert(key.clone(), head);
+            }
             states.push((key.clone(), state, evidence));
         }
         let now = Timestamp::now();
@@ -478,6 +487,21 @@ impl AwsBackend {
             fetched_at: now,
         }))
     }
+}
+
+/// What a pipeline's list of executions follows in its state: each stage's
+/// current execution and that execution's status, and the pipeline version.
+fn execution_head(state: &GetPipelineStateOutput) -> String {
+    let mut head = format!("v{:?}", state.pipeline_version);
+    for stage in &state.stage_states {
+        if let Some(current) = &stage.latest_execution {
+            head.push_str(&format!(
+                "|{}={}:{}",
+                stage.stage_name, current.pipeline_execution_id, current.status
+            ));
+        }
+    }
+    head
 }
 
 /// Events are read on the first poll of a stack, and afterwards only while

@@ -46,6 +46,14 @@ pub struct Merged {
     pub changed: bool,
     /// The flow as it was before a flow observation replaced it.
     pub replaced: Option<Flow>,
+    /// About how many requests the answer took, for the poll budget: one
+    /// per pipeline and one more where its executions were listed again,
+    /// one per region's stacks and one more per stack with new events.
+    pub requests: u32,
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Whether a flow is deploying: an action runs, or an execution is under
@@ -76,14 +84,17 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
     match observation {
         Observation::Flow(mut flow) => {
             let activity = activity(flow_is_moving(&flow));
+            let reads = count(flow.pipelines.len().max(1));
             let Some(slot) = fleet.flows.iter_mut().find(|f| f.name == flow.name) else {
                 fleet.flows.push(flow);
                 return Merged {
                     activity,
                     changed: true,
                     replaced: None,
+                    requests: reads + 1,
                 };
             };
+            let listed = u32::from(slot.executions != flow.executions);
             // The same flow read again differs only in when it was read.
             let read_at = flow.fetched_at;
             flow.fetched_at = slot.fetched_at;
@@ -94,11 +105,13 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
                 activity,
                 changed,
                 replaced: changed.then_some(old),
+                requests: reads + listed,
             }
         }
         Observation::Stacks { region, stacks } => {
             let mut moving = false;
             let mut changed = false;
+            let requests = 1 + count(stacks.iter().filter(|s| !s.new_events.is_empty()).count());
             for obs in stacks {
                 moving |= obs.status.is_in_progress();
                 let known = fleet
@@ -142,6 +155,7 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
                 activity: activity(moving),
                 changed,
                 replaced: None,
+                requests,
             }
         }
         Observation::Health { checks } => {
@@ -161,6 +175,7 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
                 activity: Activity::Idle,
                 changed: true,
                 replaced: None,
+                requests: 2,
             }
         }
         Observation::Checkers {
@@ -181,6 +196,7 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
                 activity: Activity::Moving,
                 changed,
                 replaced: None,
+                requests: 1,
             }
         }
         Observation::Replication(mut table) => {
@@ -202,6 +218,7 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
                 activity: Activity::Idle,
                 changed,
                 replaced: None,
+                requests: 2,
             }
         }
     }

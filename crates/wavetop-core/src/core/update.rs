@@ -124,6 +124,7 @@ fn on_polled(
         Ok(observation) => {
             let merged = merge_observation(model, observation);
             changed = merged.changed;
+            model.poll.cost(&key, merged.requests);
             model.poll.completed(&key, generation, now, Ok(merged.activity));
             if let Some(err) = incomplete {
                 // Logged when it starts or changes, not at every poll.
@@ -171,19 +172,31 @@ fn on_polled(
 fn shows_read_time(model: &Model, key: &PollKey) -> bool {
     match model.view {
         View::Activity => true,
-        View::Grid | View::CellDetail => model.poll.watched() == Some(key),
+        View::Grid | View::CellDetail => model.poll.watched().contains(key),
         View::Replication => matches!(key, PollKey::Replication { .. }),
         _ => false,
     }
 }
 
-/// The selected pipeline is the one the operator watches: the scheduler
-/// polls it fast, and at once when its last answer is old.
+/// What the operator watches, the scheduler polls fast, and at once when
+/// its last answer is old: the selected pipeline, and in the cell detail
+/// the stacks (and their events) of the cell's region.
 fn watch_selected(model: &mut Model) {
-    let key = model.selected_flow().map(|f| PollKey::Flow {
-        flow: f.name.clone(),
-    });
-    model.poll.watch(key, model.now);
+    let mut keys: Vec<PollKey> = model
+        .selected_flow()
+        .map(|f| PollKey::Flow {
+            flow: f.name.clone(),
+        })
+        .into_iter()
+        .collect();
+    if model.view == View::CellDetail
+        && let Some(region) = model.selected_region()
+    {
+        keys.push(PollKey::Stacks {
+            region: region.to_string(),
+        });
+    }
+    model.poll.watch(keys, model.now);
 }
 
 /// Registers the fleet's keys: each first asked at its spread offset, so

@@ -28,7 +28,7 @@ pub struct Cadence {
     pub max_backoff_secs: i64,
     /// How long one request may take before it counts as failed.
     pub timeout_secs: i64,
-    /// Polls a minute for every key but the watched one: past it, their
+    /// Requests a minute for every key but the watched ones: past it, their
     /// intervals stretch evenly.
     pub budget_per_minute: u64,
     /// The longest the budget stretches an interval: past that the budget
@@ -99,6 +99,9 @@ pub struct KeyState {
     pub tier_secs: i64,
     /// The interval the key was last given, the budget's stretch included.
     pub interval_secs: i64,
+    /// Requests its last answer took, as the merge estimated it (one until
+    /// it is known): what one poll of the key costs the budget.
+    pub requests: u32,
     pub last_error: Option<(Timestamp, SourceError)>,
     /// Answers that came after their request timed out or was overtaken,
     /// dropped unmerged.
@@ -112,12 +115,18 @@ pub struct PollScheduler {
     cadence: Cadence,
     keys: BTreeMap<PollKey, KeyState>,
     generation: u64,
-    /// The key the operator is looking at (the selected pipeline): polled
-    /// at its fast interval, outside the budget.
-    watched: Option<PollKey>,
-    /// What the unwatched keys' tiers ask for, in thousandths of polls a
-    /// minute: the sum of [`milli_rate`] of their `tier_secs`.
+    /// The keys the operator is looking at (the selected pipeline, the
+    /// stacks of the region under the cursor): polled at their fast
+    /// interval, outside the budget.
+    watched: Vec<PollKey>,
+    /// What the unwatched keys ask for at their tiers' intervals, in
+    /// thousandths of requests a minute: the sum of their [`load`].
     demand: u64,
+}
+
+/// Thousandths of requests a minute a key costs at its tier's interval.
+fn load(state: &KeyState) -> u64 {
+    milli_rate(state.tier_secs) * u64::from(state.requests.max(1))
 }
 
 /// Whether a completed poll saw movement (an execution or stack operation in progress).
@@ -133,7 +142,7 @@ impl PollScheduler {
             cadence,
             keys: BTreeMap::new(),
             generation: 0,
-            watched: None,
+            watched: Vec::new(),
             demand: 0,
         }
     }
@@ -170,60 +179,74 @@ impl PollScheduler {
         }
         // Until its first answer tells, a key counts against the budget as idle.
         let tier_secs = self.cadence.interval(&key, false);
-        if self.watched.as_ref() != Some(&key) {
-            self.demand += milli_rate(tier_secs);
+        let state = KeyState {
+            next_due: first_due,
+            in_flight: None,
+            sent_at: None,
+            active: true,
+            failures: 0,
+            last_ok: None,
+            tier_secs,
+            interval_secs: tier_secs,
+            requests: 1,
+            last_error: None,
+            late_answers: 0,
+            endpoint,
+        };
+        if !self.watched.contains(&key) {
+            self.demand += load(&state);
         }
-        self.keys.insert(
-            key,
-            KeyState {
-                next_due: first_due,
-                in_flight: None,
-                sent_at: None,
-                active: true,
-                failures: 0,
-                last_ok: None,
-                tier_secs,
-                interval_secs: tier_secs,
-                last_error: None,
-                late_answers: 0,
-                endpoint,
-            },
-        );
+        self.keys.insert(key, state);
     }
 
     pub fn unregister(&mut self, key: &PollKey) {
         if let Some(state) = self.keys.remove(key)
-            && self.watched.as_ref() != Some(key)
+            && !self.watched.contains(key)
         {
-            self.demand = self.demand.saturating_sub(milli_rate(state.tier_secs));
+            self.demand = self.demand.saturating_sub(load(&state));
         }
     }
 
-    /// The key the operator now looks at: polled fast and outside the
-    /// budget, and asked at once when its last answer is older than its fast
-    /// interval. The key watched before goes back to its own tier.
-    pub fn watch(&mut self, key: Option<PollKey>, now: Timestamp) {
-        if self.watched == key {
+    /// The keys the operator now looks at: polled fast and outside the
+    /// budget, each asked at once when its last answer is older than its
+    /// fast interval. Keys watched before go back to their own tier.
+    pub fn watch(&mut self, keys: Vec<PollKey>, now: Timestamp) {
+        if self.watched == keys {
             return;
         }
-        if let Some(old) = self.watched.take()
-            && let Some(state) = self.keys.get(&old)
-        {
-            self.demand += milli_rate(state.tier_secs);
+        for old in std::mem::take(&mut self.watched) {
+            if let Some(state) = self.keys.get(&old) {
+                self.demand += load(state);
+            }
         }
-        if let Some(new) = &key
-            && let Some(state) = self.keys.get_mut(new)
-        {
-            self.demand = self.demand.saturating_sub(milli_rate(state.tier_secs));
-            let fast = SignedDuration::from_secs(self.cadence.interval(new, true));
-            let fresh_until = state.last_ok.map_or(now, |ok| ok + fast);
-            state.next_due = state.next_due.min(fresh_until);
+        for new in &keys {
+            if let Some(state) = self.keys.get_mut(new) {
+                self.demand = self.demand.saturating_sub(load(state));
+                let fast = SignedDuration::from_secs(self.cadence.interval(new, true));
+                let fresh_until = state.last_ok.map_or(now, |ok| ok + fast);
+                state.next_due = state.next_due.min(fresh_until);
+            }
         }
-        self.watched = key;
+        self.watched = keys;
     }
 
-    pub fn watched(&self) -> Option<&PollKey> {
-        self.watched.as_ref()
+    pub fn watched(&self) -> &[PollKey] {
+        &self.watched
+    }
+
+    /// Records how many requests the last answer to `key` took, before
+    /// [`Self::completed`] gives the key its next interval.
+    pub fn cost(&mut self, key: &PollKey, requests: u32) {
+        let watched = self.watched.contains(key);
+        if let Some(state) = self.keys.get_mut(key) {
+            if !watched {
+                self.demand = self.demand.saturating_sub(load(state));
+            }
+            state.requests = requests.max(1);
+            if !watched {
+                self.demand += load(state);
+            }
+        }
     }
 
     pub fn keys(&self) -> impl Iterator<Item = (&PollKey, &KeyState)> {
@@ -325,7 +348,7 @@ impl PollScheduler {
         result: Result<Activity, SourceError>,
     ) -> bool {
         let cadence = self.cadence.clone();
-        let watched = self.watched.as_ref() == Some(key);
+        let watched = self.watched.contains(key);
         let room = self.room();
         let Some(state) = self.keys.get_mut(key) else {
             return false;
@@ -343,13 +366,14 @@ impl PollScheduler {
                 state.last_error = None;
                 let tier = cadence.interval(key, state.active);
                 let secs = if watched {
+                    state.tier_secs = tier;
                     cadence.interval(key, true)
                 } else {
-                    self.demand = (self.demand + milli_rate(tier))
-                        .saturating_sub(milli_rate(state.tier_secs));
+                    self.demand = self.demand.saturating_sub(load(state));
+                    state.tier_secs = tier;
+                    self.demand += load(state);
                     stretched_secs(tier, self.demand, room, cadence.max_interval_secs)
                 };
-                state.tier_secs = tier;
                 state.interval_secs = secs;
                 state.next_due = now + SignedDuration::from_secs(secs);
                 let endpoint = state.endpoint.clone();
@@ -378,23 +402,27 @@ impl PollScheduler {
         true
     }
 
-    /// What the budget leaves the unwatched keys once the watched one is
-    /// polled at its fast interval, in thousandths of polls a minute.
+    /// What the budget leaves the unwatched keys once the watched ones are
+    /// polled at their fast interval, in thousandths of requests a minute.
     fn room(&self) -> u64 {
-        let watched = self
+        let watched: u64 = self
             .watched
-            .as_ref()
-            .filter(|k| self.keys.contains_key(k))
-            .map_or(0, |k| milli_rate(self.cadence.interval(k, true)));
+            .iter()
+            .filter_map(|k| {
+                let state = self.keys.get(k)?;
+                let fast = milli_rate(self.cadence.interval(k, true));
+                Some(fast * u64::from(state.requests.max(1)))
+            })
+            .sum();
         (self.cadence.budget_per_minute * 1_000).saturating_sub(watched)
     }
 
-    /// Polls a minute the keys ask for at the intervals they were last
-    /// given, the budget's stretch included (what it costs in steady state).
-    pub fn polls_per_minute(&self) -> f64 {
+    /// Requests a minute the keys cost at the intervals they were last
+    /// given, the budget's stretch included: the steady state's bill.
+    pub fn requests_per_minute(&self) -> f64 {
         self.keys
             .values()
-            .map(|s| 60.0 / s.interval_secs.max(1) as f64)
+            .map(|s| 60.0 * f64::from(s.requests.max(1)) / s.interval_secs.max(1) as f64)
             .sum()
     }
 

@@ -107,10 +107,15 @@ fn keys_nobody_watches_share_the_budget() {
         sent as u64 <= cadence.budget_per_minute + 5,
         "{sent} polls a minute in steady state"
     );
-    assert!(s.polls_per_minute() <= cadence.budget_per_minute as f64 + 1.0);
+    assert!(s.requests_per_minute() <= cadence.budget_per_minute as f64 + 1.0);
     let interval = s.state(&flow(0)).unwrap().interval_secs;
     assert_eq!(interval, 75, "30 s stretched by 600 / 240");
     assert!(!s.is_stale(&flow(0), t(now + 600)), "stretched is not stale");
+
+    // A key whose answers take four requests costs the budget four polls.
+    s.cost(&flow(0), 4);
+    run(&mut s, now + 600, now + 700, Activity::Idle);
+    assert!(s.state(&flow(0)).unwrap().interval_secs > 75);
 
     // Ten pipelines fit: they keep the idle cadence.
     let mut small = PollScheduler::new(cadence);
@@ -140,8 +145,8 @@ fn the_watched_key_is_polled_fast_and_at_once_when_its_answer_is_old() {
     };
     let watched = flow(42);
     let settled = flow(43);
-    s.watch(Some(watched.clone()), t(60));
-    assert_eq!(s.watched(), Some(&watched));
+    s.watch(vec![watched.clone()], t(60));
+    assert_eq!(s.watched(), [watched.clone()]);
     let due = s.due(t(60));
     assert!(due.iter().any(|(k, _)| *k == watched), "asked at once");
     for (k, g) in due {
@@ -151,6 +156,6 @@ fn the_watched_key_is_polled_fast_and_at_once_when_its_answer_is_old() {
     assert!(polls(&mut s, &settled, 121, 181) <= 1, "settled: 75 s");
 
     // Looked away: back in the budget at its tier.
-    s.watch(Some(settled.clone()), t(181));
+    s.watch(vec![settled.clone()], t(181));
     assert!(polls(&mut s, &watched, 181, 241) <= 1);
 }
