@@ -128,7 +128,11 @@ fn state_json(i: usize, vt: i64) -> String {
             (true, true) => ("InProgress", "Succeeded", "InProgress"),
             (true, false) => ("InProgress", "InProgress", ""),
         };
-        let stage_execution = if moving && w > wave_of(i) { "e1" } else { execution };
+        let stage_execution = if moving && w > wave_of(i) {
+            "e1"
+        } else {
+            execution
+        };
         let mut actions = vec![action(
             "Approve",
             approve,
@@ -217,9 +221,12 @@ fn rules(vt: Arc<AtomicI64>) -> Vec<Rule> {
             let vt = state_vt.load(Ordering::Relaxed);
             MockResponse::Http(http(200, &state_json(index_of(r.name().unwrap()), vt)))
         }),
-        mock!(aws_sdk_codepipeline::Client::list_pipeline_executions).then_compute_response(
-            |r| MockResponse::Http(http(200, &executions_json(index_of(r.pipeline_name().unwrap())))),
-        ),
+        mock!(aws_sdk_codepipeline::Client::list_pipeline_executions).then_compute_response(|r| {
+            MockResponse::Http(http(
+                200,
+                &executions_json(index_of(r.pipeline_name().unwrap())),
+            ))
+        }),
         mock!(aws_sdk_codepipeline::Client::list_action_executions)
             .then_http_response(|| http(200, r#"{"actionExecutionDetails":[]}"#)),
         mock!(aws_sdk_cloudformation::Client::describe_stacks).then_output(|| {

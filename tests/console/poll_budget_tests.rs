@@ -194,3 +194,26 @@ fn an_answer_that_changes_nothing_does_not_ask_for_a_render() {
     }
     assert!(answer(&mut c, moved), "a change is drawn");
 }
+
+#[test]
+fn a_long_session_keeps_the_newest_activity_and_views_within_its_limits() {
+    let mut c = Console::at_minutes(10);
+    c.model.set_limits(wavetop::core::ring::Limits {
+        activity_entries: 3,
+        view_history: 2,
+        stack_events: 200,
+    });
+    for i in 0..10 {
+        c.model.log(
+            wavetop::core::model::ActivityKind::Info,
+            format!("note {i}"),
+        );
+    }
+    let kept: Vec<&str> = c.model.activity.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(kept, ["note 7", "note 8", "note 9"]);
+    // Pipelines, health, replication, executions: `back` returns through the last two.
+    c.keys("2 3 4 5");
+    assert_eq!(c.model.history.len(), 2);
+    c.keys("esc");
+    assert_eq!(c.model.view, View::Replication);
+}

@@ -117,7 +117,8 @@ impl AwsBackend {
             // state, not the list of executions: that is listed again only
             // when a stage's current execution or its status changed.
             let head = state.as_ref().map(execution_head);
-            let head_moved = head.is_none() || head != self.lock_state().listed_heads.get(key).cloned();
+            let head_moved =
+                head.is_none() || head != self.lock_state().listed_heads.get(key).cloned();
             let executions = if head_moved {
                 let part = format!("ListPipelineExecutions {key}");
                 self.read_part(
@@ -538,6 +539,22 @@ mod tests {
             last_event_id: Some("e1".into()),
             info: Some(info(status, at)),
         }
+    }
+
+    fn state(action_at: i64, stage_status: &str) -> GetPipelineStateOutput {
+        serde_json::from_str(&format!(
+            r#"{{"pipelineName":"p","pipelineVersion":1,"stageStates":[{{"stageName":"Deploy",
+              "actionStates":[{{"actionName":"A","latestExecution":{{"status":"InProgress","lastStatusChange":{action_at}}}}}],
+              "latestExecution":{{"pipelineExecutionId":"e2","status":"{stage_status}"}}}}]}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn executions_follow_the_stages_current_executions_not_every_action() {
+        let before = execution_head(&state(10, "InProgress"));
+        assert_eq!(before, execution_head(&state(70, "InProgress")));
+        assert_ne!(before, execution_head(&state(10, "Succeeded")));
     }
 
     #[test]

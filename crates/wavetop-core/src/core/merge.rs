@@ -7,9 +7,6 @@ use crate::domain::stack_status::StackStatus;
 use crate::poll::scheduler::Activity;
 use crate::protocol::{Discovery, Observation};
 
-/// How many stack events are kept per stack (newest first).
-pub const EVENTS_KEPT: usize = 200;
-
 pub fn apply_discovery(fleet: &mut Fleet, discovery: &Discovery, now: Timestamp) {
     // Keep what earlier polls brought for flows that still exist: a
     // discovery (again, after one that read the fleet in part) knows their
@@ -80,7 +77,13 @@ pub fn flow_is_moving(flow: &Flow) -> bool {
 }
 
 /// Merges one observation: what moves, what changed, what it replaced.
-pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Timestamp) -> Merged {
+/// Each stack keeps its newest `events_kept` events.
+pub fn apply_observation(
+    fleet: &mut Fleet,
+    observation: Observation,
+    now: Timestamp,
+    events_kept: usize,
+) -> Merged {
     match observation {
         Observation::Flow(mut flow) => {
             let activity = activity(flow_is_moving(&flow));
@@ -147,7 +150,7 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
                 if !events.is_empty() {
                     changed = true;
                     events.append(&mut stack.events);
-                    events.truncate(EVENTS_KEPT);
+                    events.truncate(events_kept);
                     stack.events = events;
                 }
             }

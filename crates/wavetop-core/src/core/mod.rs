@@ -16,5 +16,6 @@ pub mod nav;
 pub mod op_target;
 pub mod operator;
 pub mod recheck;
+pub mod ring;
 pub mod rows;
 pub mod update;

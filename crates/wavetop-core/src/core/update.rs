@@ -125,7 +125,9 @@ fn on_polled(
             let merged = merge_observation(model, observation);
             changed = merged.changed;
             model.poll.cost(&key, merged.requests);
-            model.poll.completed(&key, generation, now, Ok(merged.activity));
+            model
+                .poll
+                .completed(&key, generation, now, Ok(merged.activity));
             if let Some(err) = incomplete {
                 // Logged when it starts or changes, not at every poll.
                 if lacked_before.as_ref() != Some(&err) {
@@ -760,7 +762,8 @@ fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Ve
 /// Merges an observation into the fleet, telling the operator what another
 /// identity changed in a flow since it was last read.
 fn merge_observation(model: &mut Model, observation: Observation) -> Merged {
-    let mut merged = apply_observation(&mut model.fleet, observation, model.now);
+    let events_kept = model.limits.stack_events;
+    let mut merged = apply_observation(&mut model.fleet, observation, model.now, events_kept);
     if let Some(before) = merged.replaced.take() {
         note_foreign_changes(model, &before);
     }

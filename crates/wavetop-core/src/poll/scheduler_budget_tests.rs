@@ -47,8 +47,15 @@ fn the_first_polls_of_a_large_fleet_are_spread_over_the_first_interval() {
     for now in 0..6 {
         per_second.push(s.due(t(now)).len());
     }
-    assert_eq!(per_second.iter().sum::<usize>(), 200, "all asked within 5 s");
-    assert!(per_second.first() < Some(&10), "few at once: {per_second:?}");
+    assert_eq!(
+        per_second.iter().sum::<usize>(),
+        200,
+        "all asked within 5 s"
+    );
+    assert!(
+        per_second.first() < Some(&10),
+        "few at once: {per_second:?}"
+    );
     assert!(
         per_second.iter().all(|n| *n <= 60),
         "no second sends more than 60 of 200: {per_second:?}"
@@ -85,7 +92,10 @@ fn an_endpoint_has_a_bounded_number_of_requests_in_flight_and_a_key_one() {
     s.completed(&key, g, t(1), Ok(Activity::Idle));
     let next = s.due(t(1));
     assert_eq!(next.len(), 1, "an answer frees one slot");
-    assert!(!next.iter().any(|(k, _)| *k == key), "a key has one request");
+    assert!(
+        !next.iter().any(|(k, _)| *k == key),
+        "a key has one request"
+    );
 }
 
 #[test]
@@ -110,7 +120,10 @@ fn keys_nobody_watches_share_the_budget() {
     assert!(s.requests_per_minute() <= cadence.budget_per_minute as f64 + 1.0);
     let interval = s.state(&flow(0)).unwrap().interval_secs;
     assert_eq!(interval, 75, "30 s stretched by 600 / 240");
-    assert!(!s.is_stale(&flow(0), t(now + 600)), "stretched is not stale");
+    assert!(
+        !s.is_stale(&flow(0), t(now + 600)),
+        "stretched is not stale"
+    );
 
     // A key whose answers take four requests costs the budget four polls.
     s.cost(&flow(0), 4);
