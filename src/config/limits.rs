@@ -16,9 +16,9 @@ pub(crate) fn build(config: &ConfigFile, source: &SourceText) -> Result<Limits, 
         Some(_) => Err(source
             .error_at_value(
                 &[Seg::Key("limits"), Seg::Key(field)],
-                format!("limits.{field} must keep at least one"),
+                format!("`limits.{field}` must keep at least one"),
             )
-            .expected(format!("a count of 1 or more (default {default})"))),
+            .expected(format!("a count of 1 or more; the default is {default}"))),
     };
     Ok(Limits {
         activity_entries: count(
