@@ -16,6 +16,7 @@ use wavetop::core::key::{Key, KeyCode};
 use wavetop::core::model::Model;
 use wavetop::core::msg::Msg;
 use wavetop::core::update::update;
+use wavetop::domain::fleet::Fleet;
 use wavetop::domain::synthetic;
 use wavetop::domain::window::Windows;
 use wavetop::poll::scheduler::{Activity, Cadence, PollScheduler};
@@ -34,6 +35,26 @@ fn model(now: Timestamp) -> Model {
     model.fleet = synthetic::fleet(12, 24, now);
     model.discovered = true;
     model
+}
+
+/// `pipelines` copies of the synthetic flow, each under its own name.
+fn fleet_of(pipelines: usize, waves: usize, regions: usize, now: Timestamp) -> Fleet {
+    let mut fleet = synthetic::fleet(waves, regions, now);
+    let template = fleet.flows.remove(0);
+    fleet.flows = (0..pipelines)
+        .map(|i| {
+            let mut flow = template.clone();
+            flow.name = format!("svc{i:03}");
+            for p in &mut flow.pipelines {
+                p.name = flow.name.clone();
+            }
+            for w in &mut flow.waves {
+                w.pipeline = flow.name.clone();
+            }
+            flow
+        })
+        .collect();
+    fleet
 }
 
 fn core(c: &mut Criterion) {
@@ -66,6 +87,39 @@ fn core(c: &mut Criterion) {
             )
         })
     });
+
+    // 200 pipelines of 5 waves x 25 regions: one flow's answer merged into
+    // the whole fleet, once as news and once as what the fleet already shows.
+    let mut big = model(now);
+    big.fleet = fleet_of(200, 5, 25, now);
+    let answer = big.fleet.flows.get(199).cloned().unwrap();
+    let key = PollKey::Flow {
+        flow: answer.name.clone(),
+    };
+    big.poll.register(key.clone(), now);
+    let mut moved = answer.clone();
+    moved.fetched_at = now + SignedDuration::from_secs(1);
+    for (name, observed) in [("a changed", moved), ("an unchanged", answer)] {
+        c.bench_function(
+            &format!("update: merge {name} flow into 200 pipelines x 25 regions"),
+            |b| {
+                b.iter(|| {
+                    big.poll.expedite_all(now);
+                    let generation = big.poll.due(now).first().map(|(_, g)| *g).unwrap_or(0);
+                    update(
+                        &mut big,
+                        Msg::Polled {
+                            key: key.clone(),
+                            generation,
+                            result: Ok(Observation::Flow(observed.clone())),
+                            incomplete: None,
+                        },
+                        now,
+                    )
+                })
+            },
+        );
+    }
 
     let mut m = model(now);
     c.bench_function("update: one navigation key", |b| {

@@ -214,6 +214,7 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
     let now = (fleet.clock)();
     let mut model = Model::new(now, bindings, windows, read_only);
     model.auto_release = loaded.config.auto_release;
+    model.set_limits(loaded.limits);
     model.key_guard = KeyGuard::for_clock_speed(fleet.speed);
     if let Some(ms) = loaded.config.lag_warning_ms {
         model.lag_warning_ms = ms as f64;

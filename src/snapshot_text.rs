@@ -226,13 +226,13 @@ pub fn table(snapshot: &Snapshot, now: Timestamp, label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{DEMO_EPOCH, snapshot_at};
+    use crate::sim::{DEMO_EPOCH, FleetSize, snapshot_at};
     use jiff::SignedDuration;
 
     #[test]
     fn the_streamed_document_is_the_value_written_pretty_byte_for_byte() {
         let at = SignedDuration::from_mins(95);
-        let snapshot = snapshot_at(7, at);
+        let snapshot = snapshot_at(FleetSize::Demo, 7, at);
         let now = DEMO_EPOCH + at;
         let mut streamed = Vec::new();
         JsonDoc::new(&snapshot, now, "demo \u{1b}[2J")

@@ -30,6 +30,9 @@ mod operate;
 #[path = "aws_adapters/accounting.rs"]
 mod accounting;
 
+#[path = "aws_adapters/accounting_fleet.rs"]
+mod accounting_fleet;
+
 #[path = "aws_adapters/iam.rs"]
 mod iam;
 

@@ -62,7 +62,7 @@ fn unknown_key() {
     assert_eq!(
         error_of("unknown_key.toml").to_string(),
         format!(
-            "{d}/unknown_key.toml:2:1: unknown field `readonly` (expected one of `theme`, `keymap`, `read_only`, `auto_release`, `lag_warning_ms`, `aws`, `windows`)\n  |\n2 | readonly = true\n  | ^^^^^^^^"
+            "{d}/unknown_key.toml:2:1: unknown field `readonly` (expected one of `theme`, `keymap`, `read_only`, `auto_release`, `lag_warning_ms`, `aws`, `windows`, `limits`)\n  |\n2 | readonly = true\n  | ^^^^^^^^"
         )
     );
 }
@@ -347,5 +347,16 @@ fn devices_and_oversized_files_are_refused_without_reading_them() {
             ": cannot read config file: it is larger than 1024 KiB (expected a regular text file)"
         ),
         "{err}"
+    );
+}
+
+#[test]
+fn zero_limit() {
+    let d = dir();
+    assert_eq!(
+        error_of("zero_limit.toml").to_string(),
+        format!(
+            "{d}/zero_limit.toml:4:20: `limits.activity_entries` must keep at least one (expected a count of 1 or more; the default is 5000)\n  |\n4 | activity_entries = 0\n  |                    ^"
+        )
     );
 }

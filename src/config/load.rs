@@ -14,8 +14,9 @@ use super::keymap::{self, KEYMAP_PRESETS};
 use super::schema::ConfigFile;
 use super::source_text::{Seg, SourceText};
 use super::theme::{THEME_PRESETS, Theme};
-use super::{keymap_file, theme_file, windows};
+use super::{keymap_file, limits, theme_file, windows};
 use crate::core::bindings::Bindings;
+use crate::core::ring::Limits;
 use crate::domain::window::Windows;
 
 /// Everything the program needs from configuration, checked and resolved.
@@ -26,6 +27,8 @@ pub struct Loaded {
     pub keymap: Bindings,
     /// The off-hours windows of `config.windows`, checked and built.
     pub windows: Windows,
+    /// The caps of `[limits]`, checked, defaults filled in.
+    pub limits: Limits,
     /// The config file read, or `None` when none exists and defaults apply.
     pub source: Option<PathBuf>,
 }
@@ -38,6 +41,7 @@ impl Loaded {
             theme: Theme::default(),
             keymap: keymap::default_keymap(),
             windows: Windows::default(),
+            limits: Limits::default(),
             source: None,
         }
     }
@@ -107,6 +111,7 @@ pub fn load_file(path: &Path, explicit: bool) -> Result<Loaded, ConfigError> {
 pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigError> {
     let config: ConfigFile = toml::from_str(&source.text).map_err(|err| source.toml_error(&err))?;
     let windows = windows::build(&config, source)?;
+    let limits = limits::build(&config, source)?;
     let theme = match config.theme.as_deref() {
         None => Theme::default(),
         Some(value) => resolve_theme(value, source, base_dir)?,
@@ -120,6 +125,7 @@ pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigEr
         theme,
         keymap,
         windows,
+        limits,
         source: None,
     })
 }

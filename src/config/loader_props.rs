@@ -20,6 +20,8 @@ const KEYS: &[&str] = &[
     "read_only",
     "auto_release",
     "lag_warning_ms",
+    "limits",
+    "activity_entries",
     "aws",
     "windows",
     "us-east-1",

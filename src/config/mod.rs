@@ -13,6 +13,7 @@ pub mod file_text;
 pub mod hosted_zone;
 pub mod keymap;
 mod keymap_file;
+mod limits;
 pub mod load;
 #[cfg(test)]
 mod loader_props;

@@ -30,6 +30,24 @@ pub struct ConfigFile {
     /// Off-hours windows by region name.
     #[serde(default)]
     pub windows: BTreeMap<String, WindowConfig>,
+    /// How much of the session the console keeps.
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+/// `[limits]`: caps on what a long session keeps; each at least 1.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Entries of the activity log (default 5000).
+    #[serde(default)]
+    pub activity_entries: Option<u64>,
+    /// Views `back` returns through (default 100).
+    #[serde(default)]
+    pub view_history: Option<u64>,
+    /// Events kept per stack (default 200).
+    #[serde(default)]
+    pub stack_events: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

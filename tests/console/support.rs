@@ -134,6 +134,10 @@ impl Console {
         };
         let fx = start(&mut console.model);
         console.run(fx);
+        // The first polls are spread over a few seconds: ask them all now,
+        // so that every test starts from a fleet read in full.
+        console.model.poll.expedite_all(now);
+        console.send(Msg::Tick);
         console
     }
 

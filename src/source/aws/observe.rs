@@ -45,6 +45,8 @@ struct PipelineRead {
     structure: Option<GetPipelineOutput>,
     fingerprint: Option<String>,
     executions: Option<Vec<Execution>>,
+    /// What the executions listed follow in the state, when they were listed.
+    head: Option<String>,
     evidence: RunEvidence,
     partial: Option<SourceError>,
 }
@@ -138,6 +140,9 @@ impl AwsBackend {
             }
             cached.last_state = read.fingerprint;
             cached.action_runs = read.evidence.action_runs.clone();
+            if let Some(head) = read.head {
+                st.listed_heads.insert(key.clone(), head);
+            }
             states.push((key, read.state, read.evidence));
         }
         let now = Timestamp::now();
@@ -186,7 +191,12 @@ impl AwsBackend {
         };
         let fingerprint = state.as_ref().and_then(|s| serde_json::to_string(s).ok());
         let state_changed = fingerprint.is_none() || fingerprint != entry.last_state;
-        let executions = if state_changed {
+        // An action moving on within the same executions changes the
+        // state, not the list of executions: that is listed again only
+        // when a stage's current execution or its status changed.
+        let head = state.as_ref().map(execution_head);
+        let head_moved = head.is_none() || head != self.lock_state().listed_heads.get(key).cloned();
+        let executions = if head_moved {
             let part = format!("ListPipelineExecutions {key}");
             let call = codepipeline::list_executions(&client, &entry.name);
             let answer = self.paced_pipeline_call(account, region, call).await;
@@ -208,6 +218,7 @@ impl AwsBackend {
             state,
             structure,
             fingerprint,
+            head: head.filter(|_| executions.is_some()),
             executions,
             evidence,
             partial,
@@ -607,6 +618,21 @@ fn needs_events(cursor: Option<&StackCursor>, info: Option<&StackInfo>) -> bool 
         && previous.changed_at == info.changed_at)
 }
 
+/// What a pipeline's list of executions follows in its state: each stage's
+/// current execution and that execution's status, and the pipeline version.
+fn execution_head(state: &GetPipelineStateOutput) -> String {
+    let mut head = format!("v{:?}", state.pipeline_version);
+    for stage in &state.stage_states {
+        if let Some(current) = &stage.latest_execution {
+            head.push_str(&format!(
+                "|{}={}:{}",
+                stage.stage_name, current.pipeline_execution_id, current.status
+            ));
+        }
+    }
+    head
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -648,5 +674,21 @@ mod tests {
             Some(&info("UPDATE_COMPLETE", 10))
         ));
         assert!(!needs_events(Some(&cursor("UPDATE_COMPLETE", 10)), None));
+    }
+
+    fn state(action_at: i64, stage_status: &str) -> GetPipelineStateOutput {
+        serde_json::from_str(&format!(
+            r#"{{"pipelineName":"p","pipelineVersion":1,"stageStates":[{{"stageName":"Deploy",
+              "actionStates":[{{"actionName":"A","latestExecution":{{"status":"InProgress","lastStatusChange":{action_at}}}}}],
+              "latestExecution":{{"pipelineExecutionId":"e2","status":"{stage_status}"}}}}]}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn executions_follow_the_stages_current_executions_not_every_action() {
+        let before = execution_head(&state(10, "InProgress"));
+        assert_eq!(before, execution_head(&state(70, "InProgress")));
+        assert_ne!(before, execution_head(&state(10, "Succeeded")));
     }
 }

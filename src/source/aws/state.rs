@@ -77,6 +77,10 @@ pub(crate) struct State {
     pub partial_errors: BTreeMap<PollKey, SourceError>,
     /// Parts of polls (e.g. `GetPipelineState api`) answered at least once.
     pub read_before: HashSet<String>,
+    /// Per pipeline key, the execution head (each stage's current execution
+    /// and its status) when its executions were last listed: they are
+    /// listed again only when it moves.
+    pub listed_heads: HashMap<String, String>,
     pub discovered_at: Option<Timestamp>,
 }
 

@@ -2,13 +2,10 @@
 
 use jiff::Timestamp;
 
-use crate::domain::fleet::{ExecutionStatus, Fleet, Stack, StageStatus};
+use crate::domain::fleet::{CellStatus, ExecutionStatus, Fleet, Flow, Stack};
 use crate::domain::stack_status::StackStatus;
 use crate::poll::scheduler::Activity;
 use crate::protocol::{Discovery, Observation};
-
-/// How many stack events are kept per stack (newest first).
-pub const EVENTS_KEPT: usize = 200;
 
 pub fn apply_discovery(fleet: &mut Fleet, discovery: &Discovery, now: Timestamp) {
     // Keep what earlier polls brought for flows that still exist: a
@@ -37,28 +34,87 @@ pub fn apply_discovery(fleet: &mut Fleet, discovery: &Discovery, now: Timestamp)
     }
 }
 
-/// Merges one observation and says whether it saw anything moving.
-pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Timestamp) -> Activity {
+/// What merging one observation did.
+#[derive(Debug)]
+pub struct Merged {
+    /// Whether it saw anything moving.
+    pub activity: Activity,
+    /// Whether anything the console shows changed, the time of the read aside.
+    pub changed: bool,
+    /// The flow as it was before a flow observation replaced it.
+    pub replaced: Option<Flow>,
+    /// About how many requests the answer took, for the poll budget: one
+    /// per pipeline and one more where its executions were listed again,
+    /// one per region's stacks and one more per stack with new events.
+    pub requests: u32,
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Whether a flow is deploying: an action runs, or an execution is under
+/// way and waits for neither an approval nor a hold. A gate waiting for an
+/// approval, or a wave held until its window, may wait for hours: it is
+/// polled like a settled flow.
+pub fn flow_is_moving(flow: &Flow) -> bool {
+    let cells = || flow.waves.iter().flat_map(|w| w.cells.iter());
+    if cells().any(|c| c.status() == CellStatus::InProgress)
+        || flow
+            .executions
+            .iter()
+            .any(|e| e.status == ExecutionStatus::Stopping)
+    {
+        return true;
+    }
+    let waiting = cells().any(|c| matches!(c.status(), CellStatus::AwaitingApproval))
+        || flow.waves.iter().any(|w| !w.transition.enabled);
+    !waiting
+        && flow
+            .executions
+            .iter()
+            .any(|e| e.status == ExecutionStatus::InProgress)
+}
+
+/// Merges one observation: what moves, what changed, what it replaced.
+/// Each stack keeps its newest `events_kept` events.
+pub fn apply_observation(
+    fleet: &mut Fleet,
+    observation: Observation,
+    now: Timestamp,
+    events_kept: usize,
+) -> Merged {
     match observation {
-        Observation::Flow(flow) => {
-            let moving = flow
-                .waves
-                .iter()
-                .any(|w| w.stage_status == Some(StageStatus::InProgress))
-                || flow.executions.iter().any(|e| {
-                    matches!(
-                        e.status,
-                        ExecutionStatus::InProgress | ExecutionStatus::Stopping
-                    )
-                });
-            match fleet.flows.iter_mut().find(|f| f.name == flow.name) {
-                Some(slot) => *slot = flow,
-                None => fleet.flows.push(flow),
+        Observation::Flow(mut flow) => {
+            let activity = activity(flow_is_moving(&flow));
+            let reads = count(flow.pipelines.len().max(1));
+            let Some(slot) = fleet.flows.iter_mut().find(|f| f.name == flow.name) else {
+                fleet.flows.push(flow);
+                return Merged {
+                    activity,
+                    changed: true,
+                    replaced: None,
+                    requests: reads + 1,
+                };
+            };
+            let listed = u32::from(slot.executions != flow.executions);
+            // The same flow read again differs only in when it was read.
+            let read_at = flow.fetched_at;
+            flow.fetched_at = slot.fetched_at;
+            let changed = *slot != flow;
+            flow.fetched_at = read_at;
+            let old = std::mem::replace(slot, flow);
+            Merged {
+                activity,
+                changed,
+                replaced: changed.then_some(old),
+                requests: reads + listed,
             }
-            activity(moving)
         }
         Observation::Stacks { region, stacks } => {
             let mut moving = false;
+            let mut changed = false;
+            let requests = 1 + count(stacks.iter().filter(|s| !s.new_events.is_empty()).count());
             for obs in stacks {
                 moving |= obs.status.is_in_progress();
                 let known = fleet
@@ -66,6 +122,7 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
                     .iter()
                     .position(|s| s.region == region && s.name == obs.name);
                 if known.is_none() {
+                    changed = true;
                     fleet.stacks.push(Stack {
                         name: obs.name.clone(),
                         region: region.clone(),
@@ -84,16 +141,25 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
                 let Some(stack) = slot else {
                     continue;
                 };
+                changed |= stack.status != obs.status || stack.status_reason != obs.status_reason;
                 stack.status = obs.status;
                 stack.status_reason = obs.status_reason;
                 stack.fetched_at = now;
                 let mut events = obs.new_events;
                 events.retain(|e| !stack.events.iter().any(|old| old.event_id == e.event_id));
-                events.append(&mut stack.events);
-                events.truncate(EVENTS_KEPT);
-                stack.events = events;
+                if !events.is_empty() {
+                    changed = true;
+                    events.append(&mut stack.events);
+                    events.truncate(events_kept);
+                    stack.events = events;
+                }
             }
-            activity(moving)
+            Merged {
+                activity: activity(moving),
+                changed,
+                replaced: None,
+                requests,
+            }
         }
         Observation::Health { checks } => {
             let mut checks = checks;
@@ -105,29 +171,58 @@ pub fn apply_observation(fleet: &mut Fleet, observation: Observation, now: Times
                     check.checkers = old.checkers.clone();
                 }
             }
+            // Each check carries its read time, which the view judges the
+            // metric's age by: a health answer always counts as a change.
             fleet.health.checks = checks;
-            Activity::Idle
+            Merged {
+                activity: Activity::Idle,
+                changed: true,
+                replaced: None,
+                requests: 2,
+            }
         }
         Observation::Checkers {
             health_check_id,
             observations,
         } => {
+            let mut changed = false;
             if let Some(check) = fleet
                 .health
                 .checks
                 .iter_mut()
                 .find(|c| c.id == health_check_id)
             {
+                changed = check.checkers != observations;
                 check.checkers = observations;
             }
-            Activity::Moving
-        }
-        Observation::Replication(table) => {
-            match fleet.tables.iter_mut().find(|t| t.name == table.name) {
-                Some(slot) => *slot = table,
-                None => fleet.tables.push(table),
+            Merged {
+                activity: Activity::Moving,
+                changed,
+                replaced: None,
+                requests: 1,
             }
-            Activity::Idle
+        }
+        Observation::Replication(mut table) => {
+            let changed = match fleet.tables.iter_mut().find(|t| t.name == table.name) {
+                Some(slot) => {
+                    let read_at = table.fetched_at;
+                    table.fetched_at = slot.fetched_at;
+                    let changed = *slot != table;
+                    table.fetched_at = read_at;
+                    *slot = table;
+                    changed
+                }
+                None => {
+                    fleet.tables.push(table);
+                    true
+                }
+            };
+            Merged {
+                activity: Activity::Idle,
+                changed,
+                replaced: None,
+                requests: 2,
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod op_target;
 pub mod operator;
 pub mod panes;
 pub mod recheck;
+pub mod ring;
 pub mod rows;
 pub mod update;
 pub mod viewport;

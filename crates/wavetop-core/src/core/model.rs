@@ -8,6 +8,7 @@ use super::confirm::Confirmation;
 use super::key_guard::KeyGuard;
 use super::op_target::OpTarget;
 use super::panes::ActivityPane;
+use super::ring::{Limits, Ring};
 use super::viewport::Viewport;
 use crate::domain::fleet::{Fleet, Flow};
 use crate::domain::window::Windows;
@@ -140,8 +141,8 @@ pub struct Model {
     pub poll: PollScheduler,
 
     pub view: View,
-    /// Views to return to with `back`.
-    pub history: Vec<View>,
+    /// Views to return to with `back`, the newest last.
+    pub history: Ring<View>,
     pub cursors: Cursors,
     pub selected_flow: Option<String>,
     pub filter: String,
@@ -163,7 +164,10 @@ pub struct Model {
     pub deferred_approvals: Vec<DeferredApproval>,
     /// Gates, transitions and actions changed by another identity lately.
     pub foreign_changes: Vec<crate::core::foreign::ForeignChange>,
-    pub activity: Vec<ActivityEntry>,
+    /// This session's actions and errors, the newest last.
+    pub activity: Ring<ActivityEntry>,
+    /// How much of the session is kept (activity, view history, stack events).
+    pub limits: Limits,
     /// One-line message under the view (errors, refusals, hints).
     pub flash: Option<(Timestamp, String)>,
 
@@ -199,7 +203,7 @@ impl Model {
             windows,
             poll: PollScheduler::new(Cadence::default()),
             view: View::Grid,
-            history: Vec::new(),
+            history: Ring::new(Limits::default().view_history),
             cursors: Cursors::default(),
             selected_flow: None,
             filter: String::new(),
@@ -214,7 +218,8 @@ impl Model {
             auto_release_attempts: Vec::new(),
             deferred_approvals: Vec::new(),
             foreign_changes: Vec::new(),
-            activity: Vec::new(),
+            activity: Ring::new(Limits::default().activity_entries),
+            limits: Limits::default(),
             flash: None,
             width: 80,
             height: 24,
@@ -256,6 +261,13 @@ impl Model {
 
     pub fn selected_region(&self) -> Option<&str> {
         self.selected_cell().map(|(_, r)| r)
+    }
+
+    /// Keeps the session within `limits` from now on.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+        self.activity.set_cap(limits.activity_entries);
+        self.history.set_cap(limits.view_history);
     }
 
     pub fn log(&mut self, kind: ActivityKind, text: impl Into<String>) {

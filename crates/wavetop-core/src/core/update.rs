@@ -11,7 +11,7 @@ use super::confirm::{Confirmation, DialogOutcome};
 use super::foreign::{foreign_changes, still_shown};
 use super::intent::Intent;
 use super::key::{Key, KeyCode};
-use super::merge::{apply_discovery, apply_observation};
+use super::merge::{Merged, apply_discovery, apply_observation};
 use super::model::{
     ActivityKind, CommandLine, DeferredApproval, InFlightOp, MIN_HEIGHT, MIN_WIDTH, Model, View,
 };
@@ -26,7 +26,6 @@ use super::rows::{health_row_record, health_rows};
 use crate::domain::failover::with_inverted;
 use crate::domain::fleet::Flow;
 use crate::poll::endpoint::Endpoint;
-use crate::poll::scheduler::Activity;
 use crate::poll::scheduler::jittered_backoff_secs;
 use crate::protocol::{
     Observation, OperateCall, PollKey, ReadError, SourceError, UNKNOWN_IDENTITY,
@@ -63,17 +62,17 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             model.fleet_label = discovery.fleet_label.clone();
             model.discovered = true;
             for table in &discovery.tables {
-                model.poll.register(
-                    PollKey::Replication {
-                        table: table.name.clone(),
-                    },
-                    now,
-                );
+                let key = PollKey::Replication {
+                    table: table.name.clone(),
+                };
+                let endpoint = Endpoint::of_key(&key);
+                model.poll.register_spread(key, endpoint, now);
             }
             register_keys(model);
             if model.selected_flow.is_none() {
                 model.selected_flow = model.fleet.flows.first().map(|f| f.name.clone());
             }
+            watch_selected(model);
             note_discovery_errors(model, discovery.hosted_zones, discovery.errors);
             fit_viewports(model);
             fx.extend(poll_due(model));
@@ -124,14 +123,19 @@ fn on_polled(
         return;
     }
     let now = model.now;
+    let lacked_before = model
+        .poll
+        .state(&key)
+        .and_then(|s| s.last_error.as_ref().map(|(_, e)| e.clone()));
+    let mut changed = true;
     match result {
         Ok(observation) => {
-            let lacked_before = model
+            let merged = merge_observation(model, observation);
+            changed = merged.changed;
+            model.poll.cost(&key, merged.requests);
+            model
                 .poll
-                .state(&key)
-                .and_then(|s| s.last_error.as_ref().map(|(_, e)| e.clone()));
-            let activity = merge_observation(model, observation);
-            model.poll.completed(&key, generation, now, Ok(activity));
+                .completed(&key, generation, now, Ok(merged.activity));
             if let Some(err) = incomplete {
                 // Logged when it starts or changes, not at every poll.
                 if lacked_before.as_ref() != Some(&err) {
@@ -148,20 +152,70 @@ fn on_polled(
             model.poll.completed(&key, generation, now, Err(err));
         }
     }
-    if matches!(key, PollKey::Flow { .. } | PollKey::Health) {
-        register_keys(model);
+    if let PollKey::Flow { flow } = &key
+        && let Some(read) = model.fleet.flow(flow)
+    {
+        // Its home region (the endpoint) is known once it has been read.
+        let endpoint = Endpoint::of_flow(read);
+        model.poll.register_spread(key.clone(), endpoint, now);
     }
     if key == PollKey::Health {
         replan_open_dns_dialog(model);
+    }
+    if !changed {
+        let error_changed = lacked_before
+            != model
+                .poll
+                .state(&key)
+                .and_then(|s| s.last_error.as_ref().map(|(_, e)| e.clone()));
+        // An answer that brings nothing new redraws only what shows when
+        // it was read: the watched pipeline's age, the sources pane.
+        model.needs_render |= error_changed || shows_read_time(model, &key);
+        return;
     }
     fit_viewports(model);
     model.needs_render = true;
 }
 
+/// Whether the screen shows when `key` was last read, so that even an
+/// answer that changed nothing moves what is drawn.
+fn shows_read_time(model: &Model, key: &PollKey) -> bool {
+    match model.view {
+        View::Activity => true,
+        View::Grid | View::CellDetail => model.poll.watched().contains(key),
+        View::Replication => matches!(key, PollKey::Replication { .. }),
+        _ => false,
+    }
+}
+
+/// What the operator watches, the scheduler polls fast, and at once when
+/// its last answer is old: the selected pipeline, and in the cell detail
+/// the stacks (and their events) of the cell's region.
+fn watch_selected(model: &mut Model) {
+    let mut keys: Vec<PollKey> = model
+        .selected_flow()
+        .map(|f| PollKey::Flow {
+            flow: f.name.clone(),
+        })
+        .into_iter()
+        .collect();
+    if model.view == View::CellDetail
+        && let Some(region) = model.selected_region()
+    {
+        keys.push(PollKey::Stacks {
+            region: region.to_string(),
+        });
+    }
+    model.poll.watch(keys, model.now);
+}
+
+/// Registers the fleet's keys: each first asked at its spread offset, so
+/// that a fleet found at once is not polled all at once; health, which a
+/// drain is decided on, at once.
 fn register_keys(model: &mut Model) {
     let now = model.now;
     for flow in &model.fleet.flows {
-        model.poll.register_on(
+        model.poll.register_spread(
             PollKey::Flow {
                 flow: flow.name.clone(),
             },
@@ -178,12 +232,16 @@ fn register_keys(model: &mut Model) {
     regions.sort();
     regions.dedup();
     for region in regions {
-        model.poll.register(PollKey::Stacks { region }, now);
+        let key = PollKey::Stacks { region };
+        let endpoint = Endpoint::of_key(&key);
+        model.poll.register_spread(key, endpoint, now);
     }
     model.poll.register(PollKey::Health, now);
     let tables: Vec<String> = model.fleet.tables.iter().map(|t| t.name.clone()).collect();
     for table in tables {
-        model.poll.register(PollKey::Replication { table }, now);
+        let key = PollKey::Replication { table };
+        let endpoint = Endpoint::of_key(&key);
+        model.poll.register_spread(key, endpoint, now);
     }
 }
 
@@ -322,6 +380,19 @@ fn send_due_approvals(model: &mut Model, fx: &mut Vec<Effect>) {
 }
 
 fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
+    on_key_in_mode(model, key, fx);
+    // A key may have put a new poll key in view (another pipeline, the
+    // selected health check's checkers): fetch it now rather than at the
+    // next timer.
+    if model.discovered {
+        watch_selected(model);
+        fx.extend(poll_due(model));
+    }
+}
+
+/// A key as the dialog, the command line, the filter, the help or the
+/// current view takes it.
+fn on_key_in_mode(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
     model.needs_render = true;
     if let Some(mut dialog) = model.confirmation.take() {
         // A dialog that cannot be seen cannot be confirmed: only cancelling
@@ -376,11 +447,6 @@ fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
         Some(action) => dispatch(model, action, false, fx),
         None if key.code == KeyCode::Esc => dispatch(model, ActionName::Back, false, fx),
         None => {}
-    }
-    // A key may have put a new poll key in view (the selected health
-    // check's checkers): fetch it now rather than at the next timer.
-    if model.discovered {
-        fx.extend(poll_due(model));
     }
 }
 
@@ -706,16 +772,13 @@ fn send(model: &mut Model, intent: Intent, comment: &str, why: &str, fx: &mut Ve
 
 /// Merges an observation into the fleet, telling the operator what another
 /// identity changed in a flow since it was last read.
-fn merge_observation(model: &mut Model, observation: Observation) -> Activity {
-    let before = match &observation {
-        Observation::Flow(flow) => model.fleet.flow(&flow.name).cloned(),
-        _ => None,
-    };
-    let activity = apply_observation(&mut model.fleet, observation, model.now);
-    if let Some(before) = before {
+fn merge_observation(model: &mut Model, observation: Observation) -> Merged {
+    let events_kept = model.limits.stack_events;
+    let mut merged = apply_observation(&mut model.fleet, observation, model.now, events_kept);
+    if let Some(before) = merged.replaced.take() {
         note_foreign_changes(model, &before);
     }
-    activity
+    merged
 }
 
 /// Compares a flow as it was with what was just merged, and tells the

@@ -1,4 +1,5 @@
-//! Polling cadence, backoff and staleness.
+//! Polling cadence, backoff, the poll budget and staleness.
 
+mod budget;
 pub mod endpoint;
 pub mod scheduler;

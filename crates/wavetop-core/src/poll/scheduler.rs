@@ -1,13 +1,17 @@
-//! Decides what to fetch and when, per poll key: fast while something moves,
-//! slow when idle, backing off with jitter on throttling and server errors,
-//! and never two requests in flight for one key. Keys that reach the same
-//! endpoint recover together: a good answer from one ends its siblings'
-//! backoff. Pure: the clock is passed in.
+//! Decides what to fetch and when, per poll key: fast while something moves
+//! or the operator watches it, slow when idle, backing off with jitter on
+//! throttling and server errors, never two requests in flight for one key
+//! nor more than a few for one endpoint. Keys that reach the same endpoint
+//! recover together: a good answer from one ends its siblings' backoff. The
+//! keys nobody watches share a poll budget ([`super::budget`]); the first
+//! polls of a large fleet are spread over their first interval. Pure: the
+//! clock is passed in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::budget::{milli_rate, stretched_secs};
 use super::endpoint::Endpoint;
 use crate::protocol::{PollKey, SourceError};
 
@@ -24,6 +28,17 @@ pub struct Cadence {
     pub max_backoff_secs: i64,
     /// How long one request may take before it counts as failed.
     pub timeout_secs: i64,
+    /// Requests a minute for every key but the watched ones: past it, their
+    /// intervals stretch evenly.
+    pub budget_per_minute: u64,
+    /// The longest the budget stretches an interval: past that the budget
+    /// gives way rather than let a key go unread for longer.
+    pub max_interval_secs: i64,
+    /// The longest a key found with the fleet waits for its first poll.
+    pub spread_secs: i64,
+    /// Requests in flight at once to one endpoint (service, account,
+    /// region); further due keys wait for an answer.
+    pub max_in_flight_per_endpoint: usize,
 }
 
 impl Default for Cadence {
@@ -36,6 +51,10 @@ impl Default for Cadence {
             replication: (60, 60),
             max_backoff_secs: 60,
             timeout_secs: 20,
+            budget_per_minute: 240,
+            max_interval_secs: 300,
+            spread_secs: 5,
+            max_in_flight_per_endpoint: 8,
         }
     }
 }
@@ -51,6 +70,18 @@ impl Cadence {
         };
         if active { fast } else { slow }
     }
+
+    /// When a new key is first asked: spread over its fast interval (at
+    /// most `spread_secs`) by a
+    /// hash of its name, so that hundreds of keys found at once do not all
+    /// go out in the same instant, and the same key always lands at the same
+    /// offset (tests can tell when).
+    pub fn first_offset(&self, key: &PollKey) -> SignedDuration {
+        let window = self.interval(key, true).min(self.spread_secs);
+        let window_ms = window.max(1).unsigned_abs() * 1_000;
+        let offset = hash_label(&key.label()) % window_ms;
+        SignedDuration::from_millis(i64::try_from(offset).unwrap_or(0))
+    }
 }
 
 /// The scheduler's view of one key, shown by the UI as freshness.
@@ -64,6 +95,13 @@ pub struct KeyState {
     pub active: bool,
     pub failures: u32,
     pub last_ok: Option<Timestamp>,
+    /// The interval the key's activity asks for, before the budget.
+    pub tier_secs: i64,
+    /// The interval the key was last given, the budget's stretch included.
+    pub interval_secs: i64,
+    /// Requests its last answer took, as the merge estimated it (one until
+    /// it is known): what one poll of the key costs the budget.
+    pub requests: u32,
     pub last_error: Option<(Timestamp, SourceError)>,
     /// Answers that came after their request timed out or was overtaken,
     /// dropped unmerged.
@@ -77,6 +115,18 @@ pub struct PollScheduler {
     cadence: Cadence,
     keys: BTreeMap<PollKey, KeyState>,
     generation: u64,
+    /// The keys the operator is looking at (the selected pipeline, the
+    /// stacks of the region under the cursor): polled at their fast
+    /// interval, outside the budget.
+    watched: Vec<PollKey>,
+    /// What the unwatched keys ask for at their tiers' intervals, in
+    /// thousandths of requests a minute: the sum of their [`load`].
+    demand: u64,
+}
+
+/// Thousandths of requests a minute a key costs at its tier's interval.
+fn load(state: &KeyState) -> u64 {
+    milli_rate(state.tier_secs) * u64::from(state.requests.max(1))
 }
 
 /// Whether a completed poll saw movement (an execution or stack operation in progress).
@@ -92,6 +142,8 @@ impl PollScheduler {
             cadence,
             keys: BTreeMap::new(),
             generation: 0,
+            watched: Vec::new(),
+            demand: 0,
         }
     }
 
@@ -110,25 +162,91 @@ impl PollScheduler {
     /// key keeps its state and takes the endpoint (a pipeline's home region
     /// is known only once it has been read).
     pub fn register_on(&mut self, key: PollKey, endpoint: Endpoint, now: Timestamp) {
-        let fresh = endpoint.clone();
-        self.keys
-            .entry(key)
-            .or_insert_with(|| KeyState {
-                next_due: now,
-                in_flight: None,
-                sent_at: None,
-                active: true,
-                failures: 0,
-                last_ok: None,
-                last_error: None,
-                late_answers: 0,
-                endpoint: fresh,
-            })
-            .endpoint = endpoint;
+        self.insert(key, endpoint, now);
+    }
+
+    /// Adds a key like [`Self::register_on`], first due at its spread
+    /// offset ([`Cadence::first_offset`]) instead of at once.
+    pub fn register_spread(&mut self, key: PollKey, endpoint: Endpoint, now: Timestamp) {
+        let first = now + self.cadence.first_offset(&key);
+        self.insert(key, endpoint, first);
+    }
+
+    fn insert(&mut self, key: PollKey, endpoint: Endpoint, first_due: Timestamp) {
+        if let Some(state) = self.keys.get_mut(&key) {
+            state.endpoint = endpoint;
+            return;
+        }
+        // Until its first answer tells, a key counts against the budget as idle.
+        let tier_secs = self.cadence.interval(&key, false);
+        let state = KeyState {
+            next_due: first_due,
+            in_flight: None,
+            sent_at: None,
+            active: true,
+            failures: 0,
+            last_ok: None,
+            tier_secs,
+            interval_secs: tier_secs,
+            requests: 1,
+            last_error: None,
+            late_answers: 0,
+            endpoint,
+        };
+        if !self.watched.contains(&key) {
+            self.demand += load(&state);
+        }
+        self.keys.insert(key, state);
     }
 
     pub fn unregister(&mut self, key: &PollKey) {
-        self.keys.remove(key);
+        if let Some(state) = self.keys.remove(key)
+            && !self.watched.contains(key)
+        {
+            self.demand = self.demand.saturating_sub(load(&state));
+        }
+    }
+
+    /// The keys the operator now looks at: polled fast and outside the
+    /// budget, each asked at once when its last answer is older than its
+    /// fast interval. Keys watched before go back to their own tier.
+    pub fn watch(&mut self, keys: Vec<PollKey>, now: Timestamp) {
+        if self.watched == keys {
+            return;
+        }
+        for old in std::mem::take(&mut self.watched) {
+            if let Some(state) = self.keys.get(&old) {
+                self.demand += load(state);
+            }
+        }
+        for new in &keys {
+            if let Some(state) = self.keys.get_mut(new) {
+                self.demand = self.demand.saturating_sub(load(state));
+                let fast = SignedDuration::from_secs(self.cadence.interval(new, true));
+                let fresh_until = state.last_ok.map_or(now, |ok| ok + fast);
+                state.next_due = state.next_due.min(fresh_until);
+            }
+        }
+        self.watched = keys;
+    }
+
+    pub fn watched(&self) -> &[PollKey] {
+        &self.watched
+    }
+
+    /// Records how many requests the last answer to `key` took, before
+    /// [`Self::completed`] gives the key its next interval.
+    pub fn cost(&mut self, key: &PollKey, requests: u32) {
+        let watched = self.watched.contains(key);
+        if let Some(state) = self.keys.get_mut(key) {
+            if !watched {
+                self.demand = self.demand.saturating_sub(load(state));
+            }
+            state.requests = requests.max(1);
+            if !watched {
+                self.demand += load(state);
+            }
+        }
     }
 
     pub fn keys(&self) -> impl Iterator<Item = (&PollKey, &KeyState)> {
@@ -159,13 +277,28 @@ impl PollScheduler {
             self.completed(&key, generation, now, Err(err));
         }
 
-        let mut out = Vec::new();
-        for (key, state) in self.keys.iter_mut() {
+        let cap = self.cadence.max_in_flight_per_endpoint.max(1);
+        let mut busy: HashMap<&Endpoint, usize> = HashMap::new();
+        for state in self.keys.values().filter(|s| s.in_flight.is_some()) {
+            *busy.entry(&state.endpoint).or_default() += 1;
+        }
+        let mut sendable = Vec::new();
+        for (key, state) in &self.keys {
             if state.in_flight.is_none() && state.next_due <= now {
+                let slots = busy.entry(&state.endpoint).or_default();
+                if *slots < cap {
+                    *slots += 1;
+                    sendable.push(key.clone());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for key in sendable {
+            if let Some(state) = self.keys.get_mut(&key) {
                 self.generation += 1;
                 state.in_flight = Some(self.generation);
                 state.sent_at = Some(now);
-                out.push((key.clone(), self.generation));
+                out.push((key, self.generation));
             }
         }
         out
@@ -215,6 +348,8 @@ impl PollScheduler {
         result: Result<Activity, SourceError>,
     ) -> bool {
         let cadence = self.cadence.clone();
+        let watched = self.watched.contains(key);
+        let room = self.room();
         let Some(state) = self.keys.get_mut(key) else {
             return false;
         };
@@ -229,7 +364,17 @@ impl PollScheduler {
                 state.failures = 0;
                 state.last_ok = Some(now);
                 state.last_error = None;
-                let secs = cadence.interval(key, state.active);
+                let tier = cadence.interval(key, state.active);
+                let secs = if watched {
+                    state.tier_secs = tier;
+                    cadence.interval(key, true)
+                } else {
+                    self.demand = self.demand.saturating_sub(load(state));
+                    state.tier_secs = tier;
+                    self.demand += load(state);
+                    stretched_secs(tier, self.demand, room, cadence.max_interval_secs)
+                };
+                state.interval_secs = secs;
                 state.next_due = now + SignedDuration::from_secs(secs);
                 let endpoint = state.endpoint.clone();
                 self.endpoint_recovered(&endpoint, now);
@@ -257,6 +402,30 @@ impl PollScheduler {
         true
     }
 
+    /// What the budget leaves the unwatched keys once the watched ones are
+    /// polled at their fast interval, in thousandths of requests a minute.
+    fn room(&self) -> u64 {
+        let watched: u64 = self
+            .watched
+            .iter()
+            .filter_map(|k| {
+                let state = self.keys.get(k)?;
+                let fast = milli_rate(self.cadence.interval(k, true));
+                Some(fast * u64::from(state.requests.max(1)))
+            })
+            .sum();
+        (self.cadence.budget_per_minute * 1_000).saturating_sub(watched)
+    }
+
+    /// Requests a minute the keys cost at the intervals they were last
+    /// given, the budget's stretch included: the steady state's bill.
+    pub fn requests_per_minute(&self) -> f64 {
+        self.keys
+            .values()
+            .map(|s| 60.0 * f64::from(s.requests.max(1)) / s.interval_secs.max(1) as f64)
+            .sum()
+    }
+
     /// The endpoint answered: its keys waiting out a backoff are asked again
     /// now instead of when their backoff would have ended.
     fn endpoint_recovered(&mut self, endpoint: &Endpoint, now: Timestamp) {
@@ -277,12 +446,13 @@ impl PollScheduler {
     }
 
     /// A key is stale when its last good answer is older than three of its
-    /// intervals, or when it never answered and its first request failed.
+    /// idle intervals (or of the interval the budget stretched it to), or
+    /// when it never answered and its first request failed.
     pub fn is_stale(&self, key: &PollKey, now: Timestamp) -> bool {
         let Some(state) = self.keys.get(key) else {
             return false;
         };
-        let limit = 3 * self.cadence.interval(key, false);
+        let limit = 3 * self.cadence.interval(key, false).max(state.interval_secs);
         match state.last_ok {
             Some(ok) => now.as_second() - ok.as_second() > limit,
             None => state.last_error.is_some(),
@@ -293,7 +463,9 @@ impl PollScheduler {
         self.keys.keys().filter(|k| self.is_stale(k, now)).collect()
     }
 
-    /// The earliest moment anything becomes due, for the runtime's timer.
+    /// The earliest moment anything becomes due, for the runtime's timer. A
+    /// key held back by its endpoint's bound is due already: the next timer
+    /// sends it if an answer freed a place by then.
     pub fn next_wakeup(&self) -> Option<Timestamp> {
         self.keys
             .values()
@@ -332,6 +504,10 @@ pub fn hash_label(label: &str) -> u64 {
         (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
     })
 }
+
+#[cfg(test)]
+#[path = "scheduler_budget_tests.rs"]
+mod budget_tests;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,390 @@
+//! What a steady minute of the console costs in API calls on a large fleet,
+//! counted on the mocks: the real scheduler and update() on a virtual clock,
+//! the AWS adapters answering every poll they send. Run with
+//! `-- --nocapture` for the figures (README, "Cost").
+//!
+//! The fleet: 200 pipelines of 5 waves over 25 regions (5 a wave, one stack
+//! per region each), 50 health checks, 3 global tables. 80 pipelines move:
+//! 40 deploy one wave (their stacks there UPDATE_IN_PROGRESS, new stack
+//! events every 20 s, an action finishing every 2 minutes) and 40 wait at
+//! an approval gate. The operator watches the first deploying pipeline.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
+use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
+use aws_sdk_cloudformation::types::{ResourceStatus, Stack, StackEvent, StackStatus};
+use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
+use aws_sdk_cloudwatch::types::MetricDataResult;
+use aws_smithy_mocks::{MockResponse, Rule, mock};
+use jiff::{SignedDuration, Timestamp};
+use wavetop::config::schema::{AwsConfig, TableConfig};
+use wavetop::core::bindings::Bindings;
+use wavetop::core::model::Model;
+use wavetop::core::msg::{Effect, Msg};
+use wavetop::core::update::{start, update};
+use wavetop::domain::window::Windows;
+use wavetop::protocol::{Observe, Operate};
+use wavetop::source::aws::AwsBackend;
+
+use super::support::{Fake, caller_identity, dt, http};
+
+const PIPELINES: usize = 200;
+const DEPLOYING: usize = 40;
+const AT_A_GATE: usize = 40;
+const WAVES: usize = 5;
+const REGIONS: [&str; 25] = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "me-south-1",
+    "af-south-1",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-east-1",
+];
+const CHECKS: usize = 50;
+const TABLES: usize = 3;
+/// When the moving executions started (epoch seconds).
+const STARTED: i64 = 1_763_700_000;
+
+fn wave_regions(w: usize) -> &'static [&'static str] {
+    &REGIONS[w * 5..w * 5 + 5]
+}
+
+/// The wave a moving pipeline is in.
+fn wave_of(i: usize) -> usize {
+    i % WAVES
+}
+
+fn index_of(name: &str) -> usize {
+    name[3..6].parse().unwrap()
+}
+
+fn pipeline_json(i: usize) -> String {
+    let stages: Vec<String> = (0..WAVES)
+        .map(|w| {
+            let mut actions = vec![format!(
+                r#"{{"name":"Approve","actionTypeId":{{"category":"Approval","owner":"AWS","provider":"Manual","version":"1"}},"runOrder":1}}"#
+            )];
+            actions.extend(wave_regions(w).iter().map(|r| {
+                format!(
+                    r#"{{"name":"Deploy-{r}","actionTypeId":{{"category":"Deploy","owner":"AWS","provider":"CloudFormation","version":"1"}},"runOrder":2,
+                       "configuration":{{"StackName":"svc{i:03}-{r}","ActionMode":"CREATE_UPDATE"}},"region":"{r}"}}"#
+                )
+            }));
+            format!(r#"{{"name":"Wave{w}","actions":[{}]}}"#, actions.join(","))
+        })
+        .collect();
+    format!(
+        r#"{{"pipeline":{{"name":"svc{i:03}","roleArn":"arn:aws:iam::111122223333:role/r","stages":[
+          {{"name":"Source","actions":[{{"name":"Src","actionTypeId":{{"category":"Source","owner":"AWS","provider":"S3","version":"1"}},"configuration":{{"S3Bucket":"b","S3ObjectKey":"k"}}}}]}},
+          {}],"version":1,"pipelineType":"V2","executionMode":"SUPERSEDED"}}}}"#,
+        stages.join(",")
+    )
+}
+
+fn action(name: &str, status: &str, at: i64, token: bool) -> String {
+    let token = if token { r#","token":"tok""# } else { "" };
+    format!(
+        r#"{{"actionName":"{name}","latestExecution":{{"actionExecutionId":"{name}-{at}","status":"{status}","lastStatusChange":{at}{token}}}}}"#
+    )
+}
+
+/// GetPipelineState of pipeline `i` at virtual second `vt`.
+fn state_json(i: usize, vt: i64) -> String {
+    let moving = i < DEPLOYING + AT_A_GATE;
+    let execution = if moving { "e2" } else { "e1" };
+    let mut stages = vec![format!(
+        r#"{{"stageName":"Source","actionStates":[{}],"latestExecution":{{"pipelineExecutionId":"{execution}","status":"Succeeded"}}}}"#,
+        action("Src", "Succeeded", STARTED, false)
+    )];
+    for w in 0..WAVES {
+        let current = moving && w == wave_of(i);
+        let (stage_status, approve, deploy) = match (current, i < DEPLOYING) {
+            (false, _) if moving && w > wave_of(i) => {
+                // Not reached yet by this execution: the last one's results.
+                ("Succeeded", "Succeeded", "Succeeded")
+            }
+            (false, _) => ("Succeeded", "Succeeded", "Succeeded"),
+            (true, true) => ("InProgress", "Succeeded", "InProgress"),
+            (true, false) => ("InProgress", "InProgress", ""),
+        };
+        let stage_execution = if moving && w > wave_of(i) {
+            "e1"
+        } else {
+            execution
+        };
+        let mut actions = vec![action(
+            "Approve",
+            approve,
+            STARTED + 60,
+            approve == "InProgress",
+        )];
+        for (n, r) in wave_regions(w).iter().enumerate() {
+            let name = format!("Deploy-{r}");
+            actions.push(match deploy {
+                "" => format!(r#"{{"actionName":"{name}"}}"#),
+                // One region finishes every 2 minutes; its neighbours go on.
+                "InProgress" if (vt / 120) as usize % 5 == n => {
+                    action(&name, "Succeeded", STARTED + vt / 120 * 120, false)
+                }
+                status => action(&name, status, STARTED + 120, false),
+            });
+        }
+        stages.push(format!(
+            r#"{{"stageName":"Wave{w}","inboundTransitionState":{{"enabled":true}},"actionStates":[{}],
+               "latestExecution":{{"pipelineExecutionId":"{stage_execution}","status":"{stage_status}"}}}}"#,
+            actions.join(",")
+        ));
+    }
+    format!(
+        r#"{{"pipelineName":"svc{i:03}","pipelineVersion":1,"stageStates":[{}]}}"#,
+        stages.join(",")
+    )
+}
+
+fn executions_json(i: usize) -> String {
+    let e1 = format!(
+        r#"{{"pipelineExecutionId":"e1","status":"Succeeded","startTime":{},"lastUpdateTime":{}}}"#,
+        STARTED - 7_200,
+        STARTED - 3_600
+    );
+    if i < DEPLOYING + AT_A_GATE {
+        format!(
+            r#"{{"pipelineExecutionSummaries":[{{"pipelineExecutionId":"e2","status":"InProgress","startTime":{STARTED},"lastUpdateTime":{STARTED}}},{e1}]}}"#
+        )
+    } else {
+        format!(r#"{{"pipelineExecutionSummaries":[{e1}]}}"#)
+    }
+}
+
+fn stack_moving(name: &str) -> bool {
+    let i = index_of(name);
+    i < DEPLOYING && wave_regions(wave_of(i)).iter().any(|r| name.ends_with(r))
+}
+
+fn rules(vt: Arc<AtomicI64>) -> Vec<Rule> {
+    let names: Vec<String> = (0..PIPELINES)
+        .map(|i| format!(r#"{{"name":"svc{i:03}","version":1}}"#))
+        .collect();
+    let list_body = format!(r#"{{"pipelines":[{}]}}"#, names.join(","));
+    let checks: String = (0..CHECKS)
+        .map(|i| {
+            let region = REGIONS[i % REGIONS.len()];
+            format!(
+                "<HealthCheck><Id>hc-{i}</Id><CallerReference>c{i}</CallerReference><HealthCheckConfig><Port>443</Port><Type>HTTPS</Type>\
+                 <ResourcePath>/health</ResourcePath><FullyQualifiedDomainName>svc.{region}.example.com</FullyQualifiedDomainName>\
+                 <Inverted>false</Inverted><Disabled>false</Disabled></HealthCheckConfig><HealthCheckVersion>1</HealthCheckVersion></HealthCheck>"
+            )
+        })
+        .collect();
+    let checks_body = format!(
+        "<ListHealthChecksResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><HealthChecks>{checks}</HealthChecks>\
+         <Marker></Marker><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListHealthChecksResponse>"
+    );
+    let replicas: Vec<String> = REGIONS[1..4]
+        .iter()
+        .map(|r| format!(r#"{{"RegionName":"{r}","ReplicaStatus":"ACTIVE"}}"#))
+        .collect();
+    let table_body = format!(
+        r#"{{"Table":{{"TableName":"t","TableStatus":"ACTIVE","Replicas":[{}]}}}}"#,
+        replicas.join(",")
+    );
+    let state_vt = vt.clone();
+    let events_vt = vt;
+    vec![
+        mock!(aws_sdk_codepipeline::Client::list_pipelines)
+            .then_http_response(move || http(200, &list_body)),
+        mock!(aws_sdk_codepipeline::Client::get_pipeline).then_compute_response(|r| {
+            MockResponse::Http(http(200, &pipeline_json(index_of(r.name().unwrap()))))
+        }),
+        mock!(aws_sdk_codepipeline::Client::get_pipeline_state).then_compute_response(move |r| {
+            let vt = state_vt.load(Ordering::Relaxed);
+            MockResponse::Http(http(200, &state_json(index_of(r.name().unwrap()), vt)))
+        }),
+        mock!(aws_sdk_codepipeline::Client::list_pipeline_executions).then_compute_response(|r| {
+            MockResponse::Http(http(
+                200,
+                &executions_json(index_of(r.pipeline_name().unwrap())),
+            ))
+        }),
+        mock!(aws_sdk_codepipeline::Client::list_action_executions)
+            .then_http_response(|| http(200, r#"{"actionExecutionDetails":[]}"#)),
+        mock!(aws_sdk_cloudformation::Client::describe_stacks).then_output(|| {
+            let stacks = (0..PIPELINES).flat_map(|i| {
+                REGIONS.iter().map(move |r| {
+                    let name = format!("svc{i:03}-{r}");
+                    let status = if stack_moving(&name) {
+                        StackStatus::UpdateInProgress
+                    } else {
+                        StackStatus::UpdateComplete
+                    };
+                    Stack::builder()
+                        .stack_name(name)
+                        .creation_time(dt(STARTED - 86_400))
+                        .last_updated_time(dt(STARTED))
+                        .stack_status(status)
+                        .build()
+                })
+            });
+            DescribeStacksOutput::builder()
+                .set_stacks(Some(stacks.collect()))
+                .build()
+        }),
+        mock!(aws_sdk_cloudformation::Client::describe_stack_events).then_compute_output(
+            move |r| {
+                let name = r.stack_name().unwrap();
+                // A moving stack has new events every 20 s; a settled one none.
+                let epoch = if stack_moving(name) {
+                    events_vt.load(Ordering::Relaxed) / 20
+                } else {
+                    0
+                };
+                let events = (0..5).map(|n| {
+                    StackEvent::builder()
+                        .event_id(format!("{name}-{epoch}-{n}"))
+                        .logical_resource_id("R")
+                        .resource_type("AWS::S3::Bucket")
+                        .resource_status(ResourceStatus::UpdateInProgress)
+                        .timestamp(dt(STARTED + epoch * 20 - n))
+                        .build()
+                });
+                DescribeStackEventsOutput::builder()
+                    .set_stack_events(Some(events.collect()))
+                    .build()
+            },
+        ),
+        mock!(aws_sdk_route53::Client::list_health_checks)
+            .then_http_response(move || http(200, &checks_body)),
+        mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_output(|r| {
+            let results = r.metric_data_queries().iter().map(|q| {
+                MetricDataResult::builder()
+                    .id(q.id().unwrap())
+                    .timestamps(dt(STARTED))
+                    .values(1.0)
+                    .build()
+            });
+            GetMetricDataOutput::builder()
+                .set_metric_data_results(Some(results.collect()))
+                .build()
+        }),
+        mock!(aws_sdk_dynamodb::Client::describe_table)
+            .then_http_response(move || http(200, &table_body)),
+        caller_identity(),
+    ]
+}
+
+fn cfg() -> AwsConfig {
+    AwsConfig {
+        tables: (0..TABLES)
+            .map(|i| TableConfig {
+                name: format!("table{i}"),
+                source_region: REGIONS[0].to_string(),
+                flow: None,
+            })
+            .collect(),
+        ..AwsConfig::default()
+    }
+}
+
+/// Carries out effects as the runtime would, each answer arriving at once.
+async fn run(backend: &AwsBackend, model: &mut Model, effects: Vec<Effect>, now: Timestamp) {
+    let mut queue = effects;
+    while !queue.is_empty() {
+        let mut next = Vec::new();
+        for effect in queue {
+            let msg = match effect {
+                Effect::Discover => Msg::Discovered(backend.discover().await),
+                Effect::FetchIdentity => Msg::Identity(backend.identity().await),
+                Effect::Poll { key, generation } => Msg::Polled {
+                    result: backend.poll(key.clone()).await,
+                    incomplete: backend.incomplete(&key),
+                    key,
+                    generation,
+                },
+                _ => continue,
+            };
+            next.extend(update(model, msg, now));
+        }
+        queue = next;
+    }
+}
+
+#[tokio::test]
+async fn a_steady_minute_of_200_pipelines_with_80_moving_stays_within_the_budget() {
+    let vt = Arc::new(AtomicI64::new(0));
+    let fake = Fake::new(rules(vt.clone()));
+    let backend = fake.backend(cfg(), &[REGIONS[0]]);
+    let t0 = Timestamp::now();
+    let mut model = Model::new(t0, Bindings::from_pairs([]), Windows::default(), true);
+    let fx = start(&mut model);
+    run(&backend, &mut model, fx, t0).await;
+    assert_eq!(model.fleet.flows.len(), PIPELINES);
+
+    let mut calls_at = Vec::new();
+    let mut all_read_after = None;
+    let minutes = 15;
+    let end = t0 + SignedDuration::from_mins(minutes);
+    let mut now = t0;
+    let mut next_minute = t0 + SignedDuration::from_mins(1);
+    while now < end {
+        // The runtime's timer: when the next key is due, at least 50 ms and
+        // at most a second away.
+        let wait = model
+            .poll
+            .next_wakeup()
+            .map_or(1_000, |t| t.as_millisecond() - now.as_millisecond())
+            .clamp(50, 1_000);
+        now += SignedDuration::from_millis(wait);
+        let second = now.as_second() - t0.as_second();
+        vt.store(second, Ordering::Relaxed);
+        let fx = update(&mut model, Msg::Tick, now);
+        run(&backend, &mut model, fx, now).await;
+        if all_read_after.is_none() && model.poll.keys().all(|(_, s)| s.last_ok.is_some()) {
+            all_read_after = Some(now.duration_since(t0));
+        }
+        if now >= next_minute {
+            calls_at.push(fake.calls());
+            next_minute += SignedDuration::from_mins(1);
+        }
+    }
+    // Steady state: the last five minutes, once the budget has settled.
+    let last = calls_at.len() - 1;
+    let per_minute = (calls_at[last] - calls_at[last - 5]) / 5;
+    let first_minute = calls_at[0];
+    let polls = model.poll.keys().count();
+    println!(
+        "API calls a minute in steady state ({PIPELINES} pipelines x {} regions, {} moving: {DEPLOYING} deploying, {AT_A_GATE} at a gate; {CHECKS} health checks, {TABLES} tables; {polls} poll keys): {per_minute} (scheduler's estimate {:.0}); first minute {first_minute}; every key read {:?} after discovery",
+        REGIONS.len(),
+        DEPLOYING + AT_A_GATE,
+        model.poll.requests_per_minute(),
+        all_read_after,
+    );
+    assert!(per_minute <= 300, "{per_minute} calls a minute");
+    assert!(
+        all_read_after.is_some_and(|d| d <= SignedDuration::from_secs(10)),
+        "{all_read_after:?}"
+    );
+    // The watched pipeline keeps its fast cadence whatever the budget.
+    let watched = model.poll.watched().first().cloned().unwrap();
+    assert_eq!(model.poll.state(&watched).unwrap().interval_secs, 5);
+}
