@@ -94,8 +94,9 @@ set -sg escape-time 0
 set -g history-limit 0
 EOF
 
-step "starting wavetop --demo --at 10m in tmux (${COLS}x${ROWS})"
-tmx -f "$WORK/tmux.conf" new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
+# Starts wavetop in a new tmux session of its own size, with the given flags.
+start_session() {
+    tmx -f "$WORK/tmux.conf" new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
     env -i \
     PATH="/usr/local/bin:/usr/bin:/bin" \
     HOME="$WORK/home" \
@@ -106,10 +107,13 @@ tmx -f "$WORK/tmux.conf" new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
     TERM=xterm-256color \
     COLORTERM=truecolor \
     LANG=C.UTF-8 \
-    "$BIN" --demo --at 10m
+    "$BIN" "$@"
+    size="$(tmx display-message -p -t "$SESSION" '#{pane_width}x#{pane_height}')"
+    [ "$size" = "${COLS}x${ROWS}" ] || die "tmux pane is $size, wanted ${COLS}x${ROWS}"
+}
 
-size="$(tmx display-message -p -t "$SESSION" '#{pane_width}x#{pane_height}')"
-[ "$size" = "${COLS}x${ROWS}" ] || die "tmux pane is $size, wanted ${COLS}x${ROWS}"
+step "starting wavetop --demo --at 10m in tmux (${COLS}x${ROWS})"
+start_session --demo --at 10m
 
 pane_dead() { [ "$(tmx display-message -p -t "$SESSION" '#{pane_dead}')" = 1 ]; }
 
@@ -130,7 +134,8 @@ for _ in $(seq 1 150); do
 done
 tmx capture-pane -p -t "$SESSION" | grep -q 'global-api' \
     || show_pane_and_die "the fleet (global-api) did not appear within 30 s"
-sleep 1
+# The first polls are spread over five seconds: let every source answer.
+sleep 6
 
 mkdir -p "$OUT"
 
@@ -184,4 +189,31 @@ for _ in $(seq 1 25); do
     sleep 0.2
 done
 pane_dead || echo "screenshots: wavetop did not quit on q; the session is killed" >&2
+
+# The large simulated fleet (200 pipelines over 25 regions) at 80x24: the
+# grid at its last region and last wave, and the pipelines list at its last
+# row, each drawn on screen with what is hidden counted.
+COLS=80
+ROWS=24
+SESSION=large
+step "starting wavetop --demo --fleet large --at 10m in tmux (${COLS}x${ROWS})"
+start_session --demo --fleet large --at 10m
+for _ in $(seq 1 300); do
+    if tmx capture-pane -p -t "$SESSION" | grep -qE 'read [0-9]+s ago'; then
+        break
+    fi
+    pane_dead && show_pane_and_die "wavetop exited before showing the large fleet"
+    sleep 0.2
+done
+sleep 6
+keys End
+for _ in $(seq 1 24); do keys Right; done
+shot large-grid-80x24
+keys 2 End
+shot large-pipelines-80x24
+keys q
+for _ in $(seq 1 25); do
+    pane_dead && break
+    sleep 0.2
+done
 step "done: $(cd "$OUT" && ls ./*.png | tr '\n' ' ')"

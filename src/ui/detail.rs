@@ -334,19 +334,24 @@ fn stack_lines<'a>(
     theme: &Theme,
     max_events: usize,
 ) -> Vec<Line<'a>> {
+    // A stack discovery named but no poll has answered for yet (the first
+    // polls are spread over the first seconds) has nothing read to show.
+    let never_read = stack.status.is_unknown() && stack.events.is_empty();
+    let read = if never_read {
+        "  not read yet".to_string()
+    } else {
+        format!(
+            "  read {} ago",
+            fmt_age(model.now.as_second() - stack.fetched_at.as_second())
+        )
+    };
     let mut lines = vec![Line::from(vec![
         Span::styled(format!(" stack {} ", stack.name), theme.title),
         Span::styled(
             stack.status.to_string(),
             event_style(theme, &stack.status).add_modifier(Modifier::BOLD),
         ),
-        Span::styled(
-            format!(
-                "  read {} ago",
-                fmt_age(model.now.as_second() - stack.fetched_at.as_second())
-            ),
-            theme.dim,
-        ),
+        Span::styled(read, theme.dim),
     ])];
     if let Some(failing) = stack.failing_event() {
         lines.push(Line::from(Span::styled(

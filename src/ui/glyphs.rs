@@ -114,7 +114,10 @@ pub fn stack_short(status: &StackStatus) -> &'static str {
 }
 
 pub fn event_style(theme: &Theme, status: &StackStatus) -> Style {
-    if status.is_rollback() {
+    // Unknown is not good news: never drawn in the colour of a completed stack.
+    if status.is_unknown() {
+        theme.dim
+    } else if status.is_rollback() {
         theme.event_rollback
     } else if status.is_failed() {
         theme.event_failed

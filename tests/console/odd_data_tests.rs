@@ -5,6 +5,7 @@
 
 use wavetop::core::model::View;
 use wavetop::domain::fleet::{Flow, FlowKind};
+use wavetop::domain::stack_status::StackStatus;
 
 use crate::render_tests::{dark, find, render};
 use crate::support::Console;
@@ -74,4 +75,31 @@ fn short_and_multibyte_revision_ids_draw_in_the_executions_view() {
         "a multi-byte id is cut to seven characters:\n{}",
         terminal.backend()
     );
+}
+
+#[test]
+fn a_stack_no_poll_has_answered_for_says_so_and_is_not_drawn_as_complete() {
+    let mut c = Console::at_minutes(10);
+    c.keys("down down down down enter");
+    assert_eq!(c.model.view, View::CellDetail);
+    // The stacks as discovery names them, before the first stack poll.
+    for stack in &mut c.model.fleet.stacks {
+        stack.status = StackStatus::unknown();
+        stack.events.clear();
+    }
+    let theme = dark();
+    let detail = render(&c.model, &theme, 160, 48);
+    let buffer = detail.backend().buffer();
+    let (x, y) = find(buffer, "UNKNOWN").expect("the stack's status is drawn");
+    assert_ne!(
+        buffer[(x, y)].fg,
+        theme.event_complete.fg.expect("a colour"),
+        "an unknown status is not drawn as a completed one"
+    );
+    assert!(
+        find(buffer, "not read yet").is_some(),
+        "the detail says the stack was not read:\n{}",
+        detail.backend()
+    );
+    assert!(find(buffer, "UNKNOWN  read").is_none());
 }
