@@ -15,6 +15,9 @@ mod support;
 #[path = "aws_adapters/fixtures.rs"]
 mod fixtures;
 
+#[path = "aws_adapters/fleet_answers.rs"]
+mod fleet_answers;
+
 #[path = "aws_adapters/stacks.rs"]
 mod stacks;
 

@@ -8,15 +8,14 @@
 use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
 use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
 use aws_sdk_cloudformation::types::{ResourceStatus, Stack, StackEvent, StackStatus};
-use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
 use aws_sdk_cloudwatch::operation::get_metric_statistics::GetMetricStatisticsOutput;
-use aws_sdk_cloudwatch::types::MetricDataResult;
 use aws_sdk_route53::operation::get_health_check_status::GetHealthCheckStatusOutput;
 use aws_smithy_mocks::{Rule, mock};
-use wavetop::config::schema::{AwsConfig, TableConfig};
+use wavetop::config::schema::AwsConfig;
 use wavetop::protocol::{Observe, PollKey};
 use wavetop::source::aws::ServiceConfigs;
 
+use super::fleet_answers;
 use super::support::{Fake, caller_identity, dt, http};
 
 const PIPELINES: usize = 10;
@@ -63,35 +62,8 @@ fn state_json(name: &str) -> String {
 }
 
 fn rules() -> Vec<Rule> {
-    let names: Vec<String> = (0..PIPELINES)
-        .map(|i| format!(r#"{{"name":"svc{i}","version":1}}"#))
-        .collect();
-    let list_body = format!(r#"{{"pipelines":[{}]}}"#, names.join(","));
-    let checks: String = (0..CHECKS)
-        .map(|i| {
-            let region = REGIONS[i % REGIONS.len()];
-            format!(
-                "<HealthCheck><Id>hc-{i}</Id><CallerReference>c{i}</CallerReference><HealthCheckConfig><Port>443</Port><Type>HTTPS</Type>\
-                 <ResourcePath>/health</ResourcePath><FullyQualifiedDomainName>svc.{region}.example.com</FullyQualifiedDomainName>\
-                 <Inverted>false</Inverted><Disabled>false</Disabled></HealthCheckConfig><HealthCheckVersion>1</HealthCheckVersion></HealthCheck>"
-            )
-        })
-        .collect();
-    let checks_body = format!(
-        "<ListHealthChecksResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><HealthChecks>{checks}</HealthChecks>\
-         <Marker></Marker><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListHealthChecksResponse>"
-    );
-    let replicas: Vec<String> = REGIONS[1..]
-        .iter()
-        .map(|r| format!(r#"{{"RegionName":"{r}","ReplicaStatus":"ACTIVE"}}"#))
-        .collect();
-    let table_body = format!(
-        r#"{{"Table":{{"TableName":"t","TableStatus":"ACTIVE","Replicas":[{}]}}}}"#,
-        replicas.join(",")
-    );
     vec![
-        mock!(aws_sdk_codepipeline::Client::list_pipelines)
-            .then_http_response(move || http(200, &list_body)),
+        fleet_answers::list_pipelines((0..PIPELINES).map(|i| format!("svc{i}"))),
         mock!(aws_sdk_codepipeline::Client::get_pipeline).then_compute_response(|r| {
             let i: usize = r.name().unwrap()[3..].parse().unwrap();
             aws_smithy_mocks::MockResponse::Http(http(200, &pipeline_json(i)))
@@ -132,45 +104,23 @@ fn rules() -> Vec<Rule> {
                 .set_next_token((page + 1 < HISTORY_PAGES).then(|| (page + 1).to_string()))
                 .build()
         }),
-        mock!(aws_sdk_route53::Client::list_health_checks)
-            .then_http_response(move || http(200, &checks_body)),
+        fleet_answers::list_health_checks(CHECKS, &REGIONS),
         mock!(aws_sdk_route53::Client::get_health_check_status).then_output(|| {
             GetHealthCheckStatusOutput::builder()
                 .set_health_check_observations(Some(Vec::new()))
                 .build()
                 .unwrap()
         }),
-        mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_output(|r| {
-            let results = r.metric_data_queries().iter().map(|q| {
-                MetricDataResult::builder()
-                    .id(q.id().unwrap())
-                    .timestamps(dt(1_763_700_000))
-                    .values(1.0)
-                    .build()
-            });
-            GetMetricDataOutput::builder()
-                .set_metric_data_results(Some(results.collect()))
-                .build()
-        }),
+        fleet_answers::get_metric_data(1_763_700_000),
         mock!(aws_sdk_cloudwatch::Client::get_metric_statistics)
             .then_output(|| GetMetricStatisticsOutput::builder().build()),
-        mock!(aws_sdk_dynamodb::Client::describe_table)
-            .then_http_response(move || http(200, &table_body)),
+        fleet_answers::describe_table(&REGIONS[1..]),
         caller_identity(),
     ]
 }
 
 fn cfg() -> AwsConfig {
-    AwsConfig {
-        tables: (0..TABLES)
-            .map(|i| TableConfig {
-                name: format!("table{i}"),
-                source_region: REGIONS[0].to_string(),
-                flow: None,
-            })
-            .collect(),
-        ..AwsConfig::default()
-    }
+    fleet_answers::tables(TABLES, REGIONS[0])
 }
 
 /// The keys one idle minute polls, with the cadences above.

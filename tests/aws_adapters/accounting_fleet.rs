@@ -15,11 +15,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
 use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
 use aws_sdk_cloudformation::types::{ResourceStatus, Stack, StackEvent, StackStatus};
-use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
-use aws_sdk_cloudwatch::types::MetricDataResult;
 use aws_smithy_mocks::{MockResponse, Rule, mock};
 use jiff::{SignedDuration, Timestamp};
-use wavetop::config::schema::{AwsConfig, TableConfig};
+use wavetop::config::schema::AwsConfig;
 use wavetop::core::bindings::Bindings;
 use wavetop::core::model::Model;
 use wavetop::core::msg::{Effect, Msg};
@@ -28,6 +26,7 @@ use wavetop::domain::window::Windows;
 use wavetop::protocol::{Observe, Operate};
 use wavetop::source::aws::AwsBackend;
 
+use super::fleet_answers;
 use super::support::{Fake, caller_identity, dt, http};
 
 const PIPELINES: usize = 200;
@@ -183,37 +182,10 @@ fn stack_moving(name: &str) -> bool {
 }
 
 fn rules(vt: Arc<AtomicI64>) -> Vec<Rule> {
-    let names: Vec<String> = (0..PIPELINES)
-        .map(|i| format!(r#"{{"name":"svc{i:03}","version":1}}"#))
-        .collect();
-    let list_body = format!(r#"{{"pipelines":[{}]}}"#, names.join(","));
-    let checks: String = (0..CHECKS)
-        .map(|i| {
-            let region = REGIONS[i % REGIONS.len()];
-            format!(
-                "<HealthCheck><Id>hc-{i}</Id><CallerReference>c{i}</CallerReference><HealthCheckConfig><Port>443</Port><Type>HTTPS</Type>\
-                 <ResourcePath>/health</ResourcePath><FullyQualifiedDomainName>svc.{region}.example.com</FullyQualifiedDomainName>\
-                 <Inverted>false</Inverted><Disabled>false</Disabled></HealthCheckConfig><HealthCheckVersion>1</HealthCheckVersion></HealthCheck>"
-            )
-        })
-        .collect();
-    let checks_body = format!(
-        "<ListHealthChecksResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><HealthChecks>{checks}</HealthChecks>\
-         <Marker></Marker><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListHealthChecksResponse>"
-    );
-    let replicas: Vec<String> = REGIONS[1..4]
-        .iter()
-        .map(|r| format!(r#"{{"RegionName":"{r}","ReplicaStatus":"ACTIVE"}}"#))
-        .collect();
-    let table_body = format!(
-        r#"{{"Table":{{"TableName":"t","TableStatus":"ACTIVE","Replicas":[{}]}}}}"#,
-        replicas.join(",")
-    );
     let state_vt = vt.clone();
     let events_vt = vt;
     vec![
-        mock!(aws_sdk_codepipeline::Client::list_pipelines)
-            .then_http_response(move || http(200, &list_body)),
+        fleet_answers::list_pipelines((0..PIPELINES).map(|i| format!("svc{i:03}"))),
         mock!(aws_sdk_codepipeline::Client::get_pipeline).then_compute_response(|r| {
             MockResponse::Http(http(200, &pipeline_json(index_of(r.name().unwrap()))))
         }),
@@ -273,37 +245,15 @@ fn rules(vt: Arc<AtomicI64>) -> Vec<Rule> {
                     .build()
             },
         ),
-        mock!(aws_sdk_route53::Client::list_health_checks)
-            .then_http_response(move || http(200, &checks_body)),
-        mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_output(|r| {
-            let results = r.metric_data_queries().iter().map(|q| {
-                MetricDataResult::builder()
-                    .id(q.id().unwrap())
-                    .timestamps(dt(STARTED))
-                    .values(1.0)
-                    .build()
-            });
-            GetMetricDataOutput::builder()
-                .set_metric_data_results(Some(results.collect()))
-                .build()
-        }),
-        mock!(aws_sdk_dynamodb::Client::describe_table)
-            .then_http_response(move || http(200, &table_body)),
+        fleet_answers::list_health_checks(CHECKS, &REGIONS),
+        fleet_answers::get_metric_data(STARTED),
+        fleet_answers::describe_table(&REGIONS[1..4]),
         caller_identity(),
     ]
 }
 
 fn cfg() -> AwsConfig {
-    AwsConfig {
-        tables: (0..TABLES)
-            .map(|i| TableConfig {
-                name: format!("table{i}"),
-                source_region: REGIONS[0].to_string(),
-                flow: None,
-            })
-            .collect(),
-        ..AwsConfig::default()
-    }
+    fleet_answers::tables(TABLES, REGIONS[0])
 }
 
 /// Carries out effects as the runtime would, each answer arriving at once.
