@@ -159,7 +159,6 @@ async fn run_headless(command: Command, args: &BackendArgs) -> color_eyre::Resul
         audit,
         clock: setup.fleet.clock.clone(),
         windows: setup.windows,
-        read_only: setup.read_only,
         lag_warning_ms: setup
             .loaded
             .config

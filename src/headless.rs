@@ -30,7 +30,6 @@ pub struct Context {
     pub audit: Arc<AuditLog>,
     pub clock: Clock,
     pub windows: Windows,
-    pub read_only: bool,
     pub lag_warning_ms: f64,
 }
 
