@@ -25,6 +25,7 @@ use crate::sim::{DEMO_EPOCH, SimBackend};
 use crate::snapshot_text;
 use crate::source::ReadOnly;
 use crate::source::aws::credentials::{check_profile, credentials_label, profile_files};
+use crate::source::aws::structure_cache::StructureCache;
 use crate::source::aws::{AwsBackend, AwsOptions};
 use crate::source::snapshot::{Completeness, Snapshot, full_snapshot, poll_timeout};
 use crate::{errln, out, outln};
@@ -135,6 +136,9 @@ async fn run_snapshot(args: &BackendArgs, json: bool) -> color_eyre::Result<Exit
     } else {
         let now = (fleet.clock)();
         let read = full_snapshot(&*fleet.observe, now, Some(poll_timeout())).await;
+        for note in fleet.aws.iter().flat_map(|aws| aws.cache_notes()) {
+            errln!("wavetop: note: {note}");
+        }
         (now, read)
     };
     report_snapshot(&snapshot, now, &fleet.label, json)
@@ -294,6 +298,8 @@ struct Fleet {
     label: String,
     /// Shown once at start.
     note: Option<String>,
+    /// The AWS backend itself, for what it has to say after a snapshot.
+    aws: Option<Arc<AwsBackend>>,
 }
 
 /// Why no fleet could be had: bad input (exit 2), or AWS could not be set up.
@@ -336,6 +342,7 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, Unconnect
             note: (!args.demo).then(|| {
                 "no AWS configuration found: showing the simulated fleet (--demo)".to_string()
             }),
+            aws: None,
         });
     }
     if args.fleet.is_some() {
@@ -368,19 +375,27 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, Unconnect
         "AWS ({})",
         credentials_label(options.profile.as_deref(), &env)
     );
-    let backend = Arc::new(
-        AwsBackend::connect(options, aws_config)
-            .await
-            .map_err(|e| Unconnected::Failed(e.to_string()))?,
+    let endpoint_url = options.endpoint_url.clone();
+    let mut backend = AwsBackend::connect(options, aws_config)
+        .await
+        .map_err(|e| Unconnected::Failed(e.to_string()))?;
+    let cache_root = StructureCache::default_root(
+        std::env::var_os("XDG_CACHE_HOME").as_deref(),
+        std::env::var_os("HOME").as_deref(),
     );
+    if let Some(root) = cache_root.filter(|_| !args.no_cache) {
+        backend = backend.with_structure_cache(StructureCache::new(root, endpoint_url.as_deref()));
+    }
+    let backend = Arc::new(backend);
     let clock: Clock = Arc::new(Timestamp::now);
     Ok(Fleet {
         observe: backend.clone(),
-        operate: backend,
+        operate: backend.clone(),
         clock,
         speed: 1.0,
         simulated: false,
         label,
         note: None,
+        aws: Some(backend),
     })
 }

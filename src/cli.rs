@@ -80,6 +80,11 @@ pub struct BackendArgs {
     /// Audit log, a regular file (default: $XDG_STATE_HOME/wavetop/audit.jsonl).
     #[arg(long, global = true)]
     pub audit_log: Option<PathBuf>,
+
+    /// Read every pipeline's structure from AWS, not from the copies kept
+    /// under $XDG_CACHE_HOME/wavetop/pipelines (and keep none).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use futures_util::future::join_all;
+use futures_util::stream::{self, StreamExt};
 use jiff::Timestamp;
 
 use super::aws::GLOBAL_REGION;
@@ -106,7 +106,7 @@ pub async fn full_snapshot(
     // The rest of the discovery (every flow's grid) is not kept while the
     // polls bring the same flows again: a large fleet is held once, not twice.
     drop(discovery.flows);
-    let answers = join_all(keys.iter().map(|key| ask(source, key.clone(), timeout))).await;
+    let answers = ask_all(source, &keys, timeout).await;
 
     for ((key, region), (result, incomplete)) in keys.iter().zip(regions).zip(answers) {
         let merged =
@@ -128,6 +128,31 @@ pub async fn full_snapshot(
         }
     }
     snapshot
+}
+
+/// Polls asked at once. Each poll of a large fleet is a future of some
+/// kilobytes (a flow's reads, a region's stacks); the pacer lets only a few
+/// requests per endpoint go at a time anyway, so asking every key at once
+/// would hold hundreds of waiting futures for no speed.
+const POLLS_AT_ONCE: usize = 64;
+
+/// Every key's answer, in the keys' order; a poll that ends frees its place
+/// for the next key at once, whatever the polls before it are doing.
+async fn ask_all(
+    source: &dyn Observe,
+    keys: &[PollKey],
+    timeout: Option<Duration>,
+) -> Vec<(Result<Observation, SourceError>, Option<SourceError>)> {
+    let asks = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| async move { (i, ask(source, key.clone(), timeout).await) });
+    let mut answers: Vec<_> = stream::iter(asks)
+        .buffer_unordered(POLLS_AT_ONCE)
+        .collect()
+        .await;
+    answers.sort_by_key(|(i, _)| *i);
+    answers.into_iter().map(|(_, answer)| answer).collect()
 }
 
 /// One poll and what its answer lacked.

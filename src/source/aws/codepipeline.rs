@@ -26,8 +26,18 @@ const ACTION_RUNS_PER_PAGE: i32 = 100;
 /// Pages of ListActionExecutions read at most for one pipeline execution.
 const MAX_ACTION_RUN_PAGES: usize = 10;
 
-pub async fn list_pipeline_names(client: &Client) -> Result<Vec<String>, SourceError> {
-    let mut names = Vec::new();
+/// A pipeline as `ListPipelines` names it: enough to tell whether a
+/// structure read before is still current.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub name: String,
+    pub version: Option<i64>,
+    /// Epoch milliseconds.
+    pub updated: Option<i64>,
+}
+
+pub async fn list_pipelines(client: &Client) -> Result<Vec<Listed>, SourceError> {
+    let mut listed = Vec::new();
     let mut token: Option<String> = None;
     for _ in 0..MAX_LIST_PAGES {
         let out = client
@@ -36,17 +46,19 @@ pub async fn list_pipeline_names(client: &Client) -> Result<Vec<String>, SourceE
             .send()
             .await
             .map_err(|e| map_sdk_error("codepipeline:ListPipelines", e))?;
-        names.extend(
-            out.pipelines()
-                .iter()
-                .filter_map(|p| p.name().map(str::to_string)),
-        );
+        listed.extend(out.pipelines().iter().filter_map(|p| {
+            Some(Listed {
+                name: p.name()?.to_string(),
+                version: p.version().map(i64::from),
+                updated: p.updated().map(|t| t.to_millis().ok()).flatten(),
+            })
+        }));
         match out.next_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),
             _ => break,
         }
     }
-    Ok(names)
+    Ok(listed)
 }
 
 pub async fn get_pipeline(

@@ -3,10 +3,14 @@
 //! read (a home region, one pipeline, a configured name no region holds) is
 //! an error of its own and the rest is found all the same.
 
+use std::sync::Arc;
+
 use futures_util::future::join_all;
 
+use super::codepipeline::Listed;
 use super::pacing::Service;
 use super::state::PipelineEntry;
+use super::structure_cache::{CacheKey, Lookup};
 use super::{Account, AwsBackend, DEFAULT_ACCOUNT, codepipeline, sts};
 use crate::domain::pipeline_doc::GetPipelineOutput;
 use crate::protocol::{ReadError, SourceError};
@@ -15,7 +19,8 @@ use crate::protocol::{ReadError, SourceError};
 pub(super) struct Found {
     pub(super) account: String,
     pub(super) region: String,
-    pub(super) structure: GetPipelineOutput,
+    /// Shared, not copied, by every holder: the largest thing read of a pipeline.
+    pub(super) structure: Arc<GetPipelineOutput>,
 }
 
 /// What one account's discovery read, and what it could not.
@@ -108,7 +113,7 @@ impl AwsBackend {
             let answers = join_all(
                 regions
                     .iter()
-                    .map(|r| self.discover_region(account, r, true, &[])),
+                    .map(|r| self.discover_region(account, &read.id, r, true, &[])),
             )
             .await;
             for (region, answer) in regions.iter().zip(answers) {
@@ -128,7 +133,9 @@ impl AwsBackend {
                     .filter(|n| !seen.contains(&n.as_str()))
                     .cloned()
                     .collect();
-                let answer = self.discover_region(account, region, false, &wanted).await;
+                let answer = self
+                    .discover_region(account, &read.id, region, false, &wanted)
+                    .await;
                 read.take(account, region, answer, &mut first_failure)?;
             }
         }
@@ -141,43 +148,72 @@ impl AwsBackend {
     /// The pipelines of one home region: every one listed (`list_all`), or
     /// the `wanted` names. One pipeline that cannot be read (gone since the
     /// listing, denied) is an error of its own; a wanted name the region does
-    /// not hold is looked for in the next region.
+    /// not hold is looked for in the next region. A listed pipeline whose
+    /// structure the cache holds at its listed version is not read again.
     async fn discover_region(
         &self,
         account: &Account,
+        account_id: &str,
         region: &str,
         list_all: bool,
         wanted: &[String],
     ) -> Result<(Vec<Found>, Vec<ReadError>), SourceError> {
         let client = self.pool.codepipeline(&account.name, region).await?;
-        let names = if list_all {
-            let call = codepipeline::list_pipeline_names(&client);
+        let listed: Vec<Listed> = if list_all {
+            let call = codepipeline::list_pipelines(&client);
             self.pacer
                 .run(&account.name, region, Service::CodePipeline, call)
                 .await?
         } else {
-            wanted.to_vec()
+            wanted
+                .iter()
+                .map(|name| Listed {
+                    name: name.clone(),
+                    version: None,
+                    updated: None,
+                })
+                .collect()
         };
-        // One GetPipeline per pipeline, side by side within the pacer's
-        // bounds; the answers keep the listing's order.
-        let structures = join_all(names.iter().map(|name| {
-            let call = codepipeline::get_pipeline(&client, name);
-            self.pacer
+        // One GetPipeline per pipeline not in the cache, side by side within
+        // the pacer's bounds; the answers keep the listing's order.
+        let client = &client;
+        let structures = join_all(listed.iter().map(|p| async move {
+            let key = p.version.map(|version| CacheKey {
+                account_id,
+                region,
+                pipeline: &p.name,
+                version,
+                updated: p.updated,
+            });
+            let cache = self.structure_cache.as_ref();
+            if let (Some(cache), Some(key)) = (cache, &key)
+                && let Lookup::Hit(structure) = cache.get(key)
+            {
+                return Ok(structure);
+            }
+            let call = codepipeline::get_pipeline(client, &p.name);
+            let structure = self
+                .pacer
                 .run(&account.name, region, Service::CodePipeline, call)
+                .await?;
+            if let (Some(cache), Some(key)) = (cache, &key) {
+                cache.put(key, &structure);
+            }
+            Ok(structure)
         }))
         .await;
         let mut found = Vec::new();
         let mut errors = Vec::new();
-        for (name, structure) in names.into_iter().zip(structures) {
+        for (p, structure) in listed.into_iter().zip(structures) {
             match structure {
                 Ok(structure) => found.push(Found {
                     account: account.name.clone(),
                     region: region.to_string(),
-                    structure,
+                    structure: Arc::new(structure),
                 }),
                 Err(SourceError::NotFound(_)) if !list_all => {}
                 Err(e @ SourceError::ExpiredCredentials(_)) => return Err(e),
-                Err(e) => errors.push(ReadError::new(format!("pipeline {name}"), region, &e)),
+                Err(e) => errors.push(ReadError::new(format!("pipeline {}", p.name), region, &e)),
             }
         }
         Ok((found, errors))

@@ -30,6 +30,7 @@ pub mod rate_limit;
 pub mod regions;
 pub mod route53;
 mod state;
+pub mod structure_cache;
 pub mod sts;
 pub mod time;
 
@@ -49,6 +50,7 @@ pub use clients::{
 use pacing::Pacer;
 use rate_limit::TokenBucket;
 use state::State;
+use structure_cache::StructureCache;
 
 /// What the command line says about reaching AWS.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -73,6 +75,8 @@ pub struct AwsBackend {
     /// Every read waits here for its turn (see `pacing`).
     pacer: Pacer,
     identity: Mutex<Option<String>>,
+    /// Pipeline structures kept between runs; None with `--no-cache`.
+    structure_cache: Option<StructureCache>,
 }
 
 impl AwsBackend {
@@ -144,7 +148,22 @@ impl AwsBackend {
             checker_buckets: Mutex::new(BTreeMap::new()),
             pacer: Pacer::default(),
             identity: Mutex::new(None),
+            structure_cache: None,
         }
+    }
+
+    /// Keeps pipeline structures in `cache` between runs (see `structure_cache`).
+    pub fn with_structure_cache(mut self, cache: StructureCache) -> AwsBackend {
+        self.structure_cache = Some(cache);
+        self
+    }
+
+    /// What the structure cache could not read or write, for the operator.
+    pub fn cache_notes(&self) -> Vec<String> {
+        self.structure_cache
+            .as_ref()
+            .map(StructureCache::notes)
+            .unwrap_or_default()
     }
 
     pub fn accounts(&self) -> &[Account] {

@@ -125,7 +125,7 @@ impl AwsBackend {
                 cached.meta.version = structure.pipeline.version.unwrap_or(cached.meta.version);
                 cached.meta.pipeline_type = codepipeline::pipeline_type(&structure.pipeline);
                 cached.meta.execution_mode = codepipeline::execution_mode(&structure.pipeline);
-                cached.structure = structure;
+                cached.structure = std::sync::Arc::new(structure);
                 let stacks = pipeline_stacks(cached);
                 for id in stacks {
                     st.track_stack(&def.name, id);
@@ -341,11 +341,29 @@ impl AwsBackend {
                     .map(|s| st.cursors.get(&s.id).cloned())
                     .collect()
             };
-            // The events of the stacks that move are read side by side.
-            let events = join_all(mine.iter().zip(&cursors).map(|(s, cursor)| {
-                self.stack_events(&client, &s.id, cursor.as_ref(), infos.get(&s.id.name))
-            }))
+            // The events of the stacks that move are read side by side; a
+            // stack that does not move costs no call, and no future either
+            // (a region may hold thousands of stacks).
+            let moves: Vec<bool> = mine
+                .iter()
+                .zip(&cursors)
+                .map(|(s, cursor)| needs_events(cursor.as_ref(), infos.get(&s.id.name)))
+                .collect();
+            let read = join_all(
+                mine.iter()
+                    .zip(&cursors)
+                    .zip(&moves)
+                    .filter(|(_, moves)| **moves)
+                    .map(|((s, cursor), _)| {
+                        self.stack_events(&client, &s.id, cursor.as_ref(), infos.get(&s.id.name))
+                    }),
+            )
             .await;
+            let mut read = read.into_iter();
+            let events = moves.iter().map(|&moves| match moves {
+                true => read.next().unwrap_or_else(|| Ok(Vec::new())),
+                false => Ok(Vec::new()),
+            });
             for ((s, cursor), new_events) in mine.into_iter().zip(cursors).zip(events) {
                 let new_events = new_events?;
                 let info = infos.get(&s.id.name).cloned();

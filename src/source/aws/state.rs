@@ -3,6 +3,7 @@
 //! and never across an `.await`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
@@ -22,7 +23,8 @@ pub(crate) struct PipelineEntry {
     pub region: String,
     /// The name AWS knows.
     pub name: String,
-    pub structure: GetPipelineOutput,
+    /// Shared with discovery and each poll's read, never copied.
+    pub structure: Arc<GetPipelineOutput>,
     pub meta: Pipeline,
     /// The last GetPipelineState answer, serialized: executions are listed
     /// again only when it changed.
