@@ -50,7 +50,7 @@ pub async fn list_pipelines(client: &Client) -> Result<Vec<Listed>, SourceError>
             Some(Listed {
                 name: p.name()?.to_string(),
                 version: p.version().map(i64::from),
-                updated: p.updated().map(|t| t.to_millis().ok()).flatten(),
+                updated: p.updated().and_then(|t| t.to_millis().ok()),
             })
         }));
         match out.next_token() {
