@@ -371,7 +371,8 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, Unconnect
     let backend = Arc::new(
         AwsBackend::connect(options, aws_config)
             .await
-            .map_err(|e| Unconnected::Failed(e.to_string()))?,
+            .map_err(|e| Unconnected::Failed(e.to_string()))?
+            .with_alarms(loaded.alarms.clone()),
     );
     let clock: Clock = Arc::new(Timestamp::now);
     Ok(Fleet {
