@@ -59,7 +59,10 @@ fn a_good_section_gives_watches_and_bake_times() {
     let alarms = loaded.unwrap().alarms;
     assert_eq!(alarms.watches.len(), 1);
     let watch = &alarms.watches[0];
-    assert_eq!((watch.flow.as_str(), watch.region.as_str()), ("checkout", "eu-west-1"));
+    assert_eq!(
+        (watch.flow.as_str(), watch.region.as_str()),
+        ("checkout", "eu-west-1")
+    );
     assert_eq!(watch.account, "prod");
     assert_eq!(
         watch.selectors,
@@ -68,14 +71,23 @@ fn a_good_section_gives_watches_and_bake_times() {
             AlarmSelector::Prefix("checkout-eu-".into())
         ]
     );
-    assert_eq!(alarms.bakes.of("checkout", "Europe"), Some(SignedDuration::from_mins(30)));
-    assert_eq!(alarms.bakes.of("checkout", "Production"), Some(SignedDuration::from_mins(90)));
+    assert_eq!(
+        alarms.bakes.of("checkout", "Europe"),
+        Some(SignedDuration::from_mins(30))
+    );
+    assert_eq!(
+        alarms.bakes.of("checkout", "Production"),
+        Some(SignedDuration::from_mins(90))
+    );
 }
 
 #[test]
 fn a_bake_time_without_a_unit_points_at_its_value() {
     let (first, _) = error_of("bake", "[alarms.checkout]\nbake = \"30\"\n");
-    assert_eq!(first, "FILE:2:8: invalid bake time \"30\" for `alarms.checkout.bake` (expected a duration of 1s to 24h such as \"30m\", \"1h\" or \"1h30m\")");
+    assert_eq!(
+        first,
+        "FILE:2:8: invalid bake time \"30\" for `alarms.checkout.bake` (expected a duration of 1s to 24h such as \"30m\", \"1h\" or \"1h30m\")"
+    );
 }
 
 #[test]
@@ -101,7 +113,10 @@ fn a_region_naming_no_alarm_is_refused() {
         first,
         "FILE:1:1: `alarms.checkout.regions.eu-west-1` names no alarm (expected `names = [\"...\"]` or `prefixes = [\"...\"]` (or both))"
     );
-    assert!(shown.contains("[alarms.checkout.regions.eu-west-1]"), "{shown}");
+    assert!(
+        shown.contains("[alarms.checkout.regions.eu-west-1]"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -29,7 +29,10 @@ const BAKE_EXPECTED: &str = "a duration of 1s to 24h such as \"30m\", \"1h\" or 
 pub(crate) fn build(config: &ConfigFile, source: &SourceText) -> Result<AlarmWatches, ConfigError> {
     let mut watched = AlarmWatches::default();
     for (flow, section) in &config.alarms {
-        watched.bakes.times.extend(bakes_of(flow, section, source)?.times);
+        watched
+            .bakes
+            .times
+            .extend(bakes_of(flow, section, source)?.times);
         for (region, names) in &section.regions {
             let at = |field: &'static str| {
                 [
@@ -40,12 +43,17 @@ pub(crate) fn build(config: &ConfigFile, source: &SourceText) -> Result<AlarmWat
                     Seg::Key(field),
                 ]
             };
-            let account = names.account.clone().unwrap_or_else(|| DEFAULT_ACCOUNT.into());
+            let account = names
+                .account
+                .clone()
+                .unwrap_or_else(|| DEFAULT_ACCOUNT.into());
             if account != DEFAULT_ACCOUNT && !configured_account(config, &account) {
                 return Err(source
                     .error_at_value(
                         &at("account"),
-                        format!("unknown account \"{account}\" in `alarms.{flow}.regions.{region}`"),
+                        format!(
+                            "unknown account \"{account}\" in `alarms.{flow}.regions.{region}`"
+                        ),
                     )
                     .expected("\"default\" or the name of an [[aws.accounts]] entry"));
             }
@@ -76,7 +84,12 @@ pub(crate) fn build(config: &ConfigFile, source: &SourceText) -> Result<AlarmWat
             if selectors.is_empty() {
                 return Err(source
                     .error_at_value(
-                        &[Seg::Key("alarms"), Seg::Key(flow), Seg::Key("regions"), Seg::Key(region)],
+                        &[
+                            Seg::Key("alarms"),
+                            Seg::Key(flow),
+                            Seg::Key("regions"),
+                            Seg::Key(region),
+                        ],
                         format!("`alarms.{flow}.regions.{region}` names no alarm"),
                     )
                     .expected("`names = [\"...\"]` or `prefixes = [\"...\"]` (or both)"));
@@ -100,7 +113,11 @@ fn configured_account(config: &ConfigFile, name: &str) -> bool {
 }
 
 /// The flow's `bake` and its waves' `wave_bake`.
-fn bakes_of(flow: &str, section: &FlowAlarmsConfig, source: &SourceText) -> Result<BakeTimes, ConfigError> {
+fn bakes_of(
+    flow: &str,
+    section: &FlowAlarmsConfig,
+    source: &SourceText,
+) -> Result<BakeTimes, ConfigError> {
     let mut bakes = BakeTimes::default();
     if let Some(text) = &section.bake {
         let path = [Seg::Key("alarms"), Seg::Key(flow), Seg::Key("bake")];

@@ -84,7 +84,9 @@ impl SimWorld {
                 continue;
             }
             let flaps = flap_times(flow, region, index == 0, self.now);
-            let firing = flaps.iter().any(|(on, off)| *on <= self.now && self.now < *off);
+            let firing = flaps
+                .iter()
+                .any(|(on, off)| *on <= self.now && self.now < *off);
             // The last state change before now: a flap's start or its end.
             let since = flaps
                 .iter()
@@ -111,7 +113,12 @@ impl SimWorld {
                 reason: reason.to_string(),
                 since,
             };
-            alarms.push(alarm(error_alarm(&flow.name, region), AlarmKind::Metric, state, reason));
+            alarms.push(alarm(
+                error_alarm(&flow.name, region),
+                AlarmKind::Metric,
+                state,
+                reason,
+            ));
             alarms.push(alarm(
                 composite_alarm(&flow.name, region),
                 AlarmKind::Composite,
@@ -138,14 +145,18 @@ impl SimWorld {
         let mut transitions = Vec::new();
         for (index, flow) in self.alarm_flows().iter().enumerate() {
             for (on, off) in flap_times(flow, region, index == 0, self.now) {
-                for name in [error_alarm(&flow.name, region), composite_alarm(&flow.name, region)] {
-                    let change = |at: Timestamp, from: AlarmState, to: AlarmState| AlarmTransition {
-                        alarm: name.clone(),
-                        region: region.to_string(),
-                        at,
-                        from: Some(from),
-                        to,
-                    };
+                for name in [
+                    error_alarm(&flow.name, region),
+                    composite_alarm(&flow.name, region),
+                ] {
+                    let change =
+                        |at: Timestamp, from: AlarmState, to: AlarmState| AlarmTransition {
+                            alarm: name.clone(),
+                            region: region.to_string(),
+                            at,
+                            from: Some(from),
+                            to,
+                        };
                     transitions.push(change(on, AlarmState::Ok, AlarmState::Alarm));
                     transitions.push(change(off, AlarmState::Alarm, AlarmState::Ok));
                 }

@@ -80,7 +80,8 @@ impl CellMark {
     /// Its width on the line, a space before each piece.
     pub(crate) fn width(&self) -> usize {
         use unicode_width::UnicodeWidthStr;
-        self.alarm.map_or(0, |a| 1 + a.width()) + self.bake_left.as_ref().map_or(0, |b| 1 + b.width())
+        self.alarm.map_or(0, |a| 1 + a.width())
+            + self.bake_left.as_ref().map_or(0, |b| 1 + b.width())
     }
 
     /// The pieces in drawing order, each with its style.
@@ -178,7 +179,10 @@ fn bake_lines<'a>(clock: &BakeClock, now: jiff::Timestamp, theme: &Theme) -> Vec
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("  ⧗ {state}"), theme.bake),
         Span::styled(
-            format!(" since the deploy finished at {}", clock_time(clock.started_at)),
+            format!(
+                " since the deploy finished at {}",
+                clock_time(clock.started_at)
+            ),
             theme.dim,
         ),
     ])];
@@ -204,7 +208,11 @@ fn bake_lines<'a>(clock: &BakeClock, now: jiff::Timestamp, theme: &Theme) -> Vec
             Span::raw("  "),
             Span::styled("◆ fired during the bake", theme.alarm_alarm),
             Span::styled(
-                format!(" {} at {}{recovered}", flap.alarm, clock_time(flap.fired_at)),
+                format!(
+                    " {} at {}{recovered}",
+                    flap.alarm,
+                    clock_time(flap.fired_at)
+                ),
                 theme.base,
             ),
         ]));

@@ -15,9 +15,7 @@ use aws_smithy_mocks::mock;
 use aws_smithy_types::error::ErrorMetadata;
 use jiff::Timestamp;
 use wavetop::config::schema::AwsConfig;
-use wavetop::domain::alarms::{
-    AlarmKind, AlarmSelector, AlarmState, AlarmWatch, AlarmWatches,
-};
+use wavetop::domain::alarms::{AlarmKind, AlarmSelector, AlarmState, AlarmWatch, AlarmWatches};
 use wavetop::protocol::{Observation, Observe, PollKey, SourceError};
 
 use super::support::{Fake, dt};
@@ -53,7 +51,9 @@ fn names(n: usize) -> Vec<String> {
 async fn names_go_100_a_call_prefixes_one_each_every_page_composites_included() {
     let describe = mock!(Client::describe_alarms).then_compute_output(|input| {
         let types = input.alarm_types();
-        assert!(types.contains(&AlarmType::MetricAlarm) && types.contains(&AlarmType::CompositeAlarm));
+        assert!(
+            types.contains(&AlarmType::MetricAlarm) && types.contains(&AlarmType::CompositeAlarm)
+        );
         let asked = input.alarm_names();
         if !asked.is_empty() {
             assert!(asked.len() <= 100, "at most 100 names a call");
@@ -84,7 +84,8 @@ async fn names_go_100_a_call_prefixes_one_each_every_page_composites_included() 
         }
     });
     let fake = Fake::new(vec![describe.clone()]);
-    let mut selectors: Vec<AlarmSelector> = names(150).into_iter().map(AlarmSelector::Name).collect();
+    let mut selectors: Vec<AlarmSelector> =
+        names(150).into_iter().map(AlarmSelector::Name).collect();
     selectors.push(AlarmSelector::Prefix("web-p-".into()));
     let backend = fake
         .backend(AwsConfig::default(), &["us-east-1"])
@@ -99,14 +100,21 @@ async fn names_go_100_a_call_prefixes_one_each_every_page_composites_included() 
         panic!("expected alarms")
     };
     assert_eq!(region, REGION);
-    assert_eq!(describe.num_calls(), 4, "two batches of names, two pages of the prefix");
+    assert_eq!(
+        describe.num_calls(),
+        4,
+        "two batches of names, two pages of the prefix"
+    );
     assert_eq!(alarms.len(), 152);
     let by_name = |n: &str| alarms.iter().find(|a| a.name == n).unwrap();
     let composite = by_name("web-p-health");
     assert_eq!(composite.kind, AlarmKind::Composite);
     assert_eq!(composite.state, AlarmState::Alarm);
     assert_eq!(composite.reason, "web-p-5xx is in ALARM");
-    assert_eq!(composite.since, Some(Timestamp::from_second(1_800_000_060).unwrap()));
+    assert_eq!(
+        composite.since,
+        Some(Timestamp::from_second(1_800_000_060).unwrap())
+    );
     assert_eq!(by_name("web-p-5xx").state, AlarmState::InsufficientData);
     assert_eq!(by_name("web-n149").kind, AlarmKind::Metric);
     assert!(alarms.iter().all(|a| a.flow == "web" && a.region == REGION));
@@ -133,7 +141,10 @@ async fn a_denied_describe_alarms_fails_the_poll_naming_the_call() {
         .await
         .unwrap_err();
     assert!(matches!(err, SourceError::AccessDenied(_)), "{err:?}");
-    assert!(err.to_string().contains("cloudwatch:DescribeAlarms"), "{err}");
+    assert!(
+        err.to_string().contains("cloudwatch:DescribeAlarms"),
+        "{err}"
+    );
 }
 
 fn state_update(name: &str, at: i64, from: &str, to: &str) -> AlarmHistoryItem {
@@ -153,7 +164,10 @@ fn state_update(name: &str, at: i64, from: &str, to: &str) -> AlarmHistoryItem {
 async fn history_since_the_bake_keeps_a_recovered_flap_across_pages() {
     let since = Timestamp::from_second(1_800_000_000).unwrap();
     let history = mock!(Client::describe_alarm_history).then_compute_output(|input| {
-        assert_eq!(input.history_item_type(), Some(&HistoryItemType::StateUpdate));
+        assert_eq!(
+            input.history_item_type(),
+            Some(&HistoryItemType::StateUpdate)
+        );
         assert_eq!(input.start_date(), Some(&dt(1_800_000_000)));
         match input.next_token() {
             None => DescribeAlarmHistoryOutput::builder()
@@ -193,8 +207,18 @@ async fn history_since_the_bake_keeps_a_recovered_flap_across_pages() {
     assert_eq!(
         seen,
         [
-            ("web-5xx", 1_800_000_240, Some(AlarmState::Ok), AlarmState::Alarm),
-            ("web-5xx", 1_800_000_300, Some(AlarmState::Alarm), AlarmState::Ok),
+            (
+                "web-5xx",
+                1_800_000_240,
+                Some(AlarmState::Ok),
+                AlarmState::Alarm
+            ),
+            (
+                "web-5xx",
+                1_800_000_300,
+                Some(AlarmState::Alarm),
+                AlarmState::Ok
+            ),
         ],
         "another flow's alarm is left out"
     );

@@ -47,14 +47,21 @@ fn an_alarm_firing_marks_the_region_header_and_the_baking_cell() {
         let (x, y) = find(buffer, "us-west-2 ◆").unwrap();
         let glyph_cell = &buffer[(x + 10, y)];
         assert_eq!(glyph_cell.symbol(), "◆");
-        assert!(glyph_cell.modifier.contains(Modifier::BOLD | Modifier::REVERSED));
+        assert!(
+            glyph_cell
+                .modifier
+                .contains(Modifier::BOLD | Modifier::REVERSED)
+        );
         assert_eq!(glyph_cell.fg, theme.alarm_alarm.fg.unwrap_or(Color::Reset));
         assert_ne!(glyph.symbol(), "");
         // The cell says the word, so no colour is needed to read it.
         assert!(find(buffer, "◆ALARM").is_some(), "the cell names the state");
     }
     let screen = screen_text(&c.model, 160, 48);
-    assert!(screen.contains("sa-east-1 ◇"), "a quiet region shows its OK glyph");
+    assert!(
+        screen.contains("sa-east-1 ◇"),
+        "a quiet region shows its OK glyph"
+    );
 }
 
 #[test]
@@ -65,7 +72,10 @@ fn a_recovered_flap_stays_on_the_cell_and_in_its_detail_with_its_times() {
     c.keys("left");
     let terminal = render(&c.model, &theme, 160, 48);
     let buffer = terminal.backend().buffer();
-    assert!(find(buffer, "us-west-2 ◇").is_some(), "the alarm is OK again");
+    assert!(
+        find(buffer, "us-west-2 ◇").is_some(),
+        "the alarm is OK again"
+    );
     let mark = at(buffer, "◆flap");
     assert_eq!(mark.fg, theme.alarm_alarm.fg.unwrap());
     // The bake started at the deploy's end, 02:00:57, and runs 30 minutes.

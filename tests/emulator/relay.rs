@@ -129,12 +129,13 @@ pub(crate) fn json_to_cbor(value: &Value, kind: NumberKind) -> CborValue {
                 .iter()
                 .map(|(name, v)| {
                     let kind = match name.as_str() {
-                        "Timestamps" | "Timestamp" | "StartTime" | "EndTime"
+                        "Timestamps"
+                        | "Timestamp"
+                        | "StartTime"
+                        | "EndTime"
                         | "StateUpdatedTimestamp"
                         | "StateTransitionedTimestamp"
-                        | "AlarmConfigurationUpdatedTimestamp" => {
-                            NumberKind::Timestamp
-                        }
+                        | "AlarmConfigurationUpdatedTimestamp" => NumberKind::Timestamp,
                         "Values" | "Value" => NumberKind::Double,
                         _ => NumberKind::Plain,
                     };

@@ -7,11 +7,13 @@ use aws_sdk_cloudwatch::Client;
 use aws_sdk_cloudwatch::types as sdk;
 use jiff::Timestamp;
 
+use super::AwsBackend;
 use super::errors::map_sdk_error;
 use super::pacing::Service;
 use super::time::{to_datetime, to_timestamp};
-use super::AwsBackend;
-use crate::domain::alarms::{Alarm, AlarmKind, AlarmSelector, AlarmState, AlarmTransition, AlarmWatch};
+use crate::domain::alarms::{
+    Alarm, AlarmKind, AlarmSelector, AlarmState, AlarmTransition, AlarmWatch,
+};
 use crate::protocol::{Observation, SourceError};
 
 /// DescribeAlarms takes at most this many names a call.
@@ -237,21 +239,28 @@ impl AwsBackend {
         let watched = self.alarm_watches();
         let mut transitions = Vec::new();
         for (account, watches) in by_account(&watched.watches, region) {
-            let wanted =
-                |name: &str| watches.iter().any(|w| w.selectors.iter().any(|s| s.matches(name)));
+            let wanted = |name: &str| {
+                watches
+                    .iter()
+                    .any(|w| w.selectors.iter().any(|s| s.matches(name)))
+            };
             let client = self.pool.cloudwatch(account, region).await?;
             let call = state_changes(&client, since, wanted);
             let changes = self
                 .pacer
                 .run(account, region, Service::CloudWatch, call)
                 .await?;
-            transitions.extend(changes.into_iter().map(|(alarm, at, from, to)| AlarmTransition {
-                alarm,
-                region: region.to_string(),
-                at,
-                from,
-                to,
-            }));
+            transitions.extend(
+                changes
+                    .into_iter()
+                    .map(|(alarm, at, from, to)| AlarmTransition {
+                        alarm,
+                        region: region.to_string(),
+                        at,
+                        from,
+                        to,
+                    }),
+            );
         }
         Ok(Observation::AlarmHistory {
             region: region.to_string(),
@@ -268,7 +277,10 @@ mod tests {
     #[test]
     fn a_state_update_names_its_old_and_new_state() {
         let data = r#"{"version":"1.0","oldState":{"stateValue":"OK"},"newState":{"stateValue":"ALARM","stateReason":"x"}}"#;
-        assert_eq!(states_of(data), Some((Some(AlarmState::Ok), AlarmState::Alarm)));
+        assert_eq!(
+            states_of(data),
+            Some((Some(AlarmState::Ok), AlarmState::Alarm))
+        );
         assert_eq!(states_of(r#"{"newState":{"stateValue":"LOUD"}}"#), None);
         assert_eq!(states_of("not json"), None);
     }

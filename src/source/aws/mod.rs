@@ -170,7 +170,10 @@ impl AwsBackend {
     }
 
     fn alarm_watches(&self) -> AlarmWatches {
-        self.alarms.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.alarms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn accounts(&self) -> &[Account] {

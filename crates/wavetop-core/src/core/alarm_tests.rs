@@ -12,9 +12,7 @@ use crate::domain::alarms::{
     Alarm, AlarmKind, AlarmSelector, AlarmState, AlarmTransition, AlarmWatch, AlarmWatches,
 };
 use crate::domain::bake::{BakeTimes, bake_clock};
-use crate::domain::fleet::{
-    Action, ActionStatus, Cell, Flow, FlowKind, Transition, Wave,
-};
+use crate::domain::fleet::{Action, ActionStatus, Cell, Flow, FlowKind, Transition, Wave};
 use crate::domain::window::Windows;
 use crate::protocol::{Discovery, Observation, PollKey};
 
@@ -170,7 +168,10 @@ fn the_same_alarms_twice_do_not_redraw_a_change_does() {
     let key = PollKey::Alarms {
         region: REGION.into(),
     };
-    assert!(model.poll.state(&key).is_some(), "alarms are polled per region");
+    assert!(
+        model.poll.state(&key).is_some(),
+        "alarms are polled per region"
+    );
     let quiet = Observation::Alarms {
         region: REGION.into(),
         alarms: vec![alarm(AlarmState::Ok, t0())],
@@ -200,7 +201,12 @@ fn history_is_read_only_while_a_bake_runs() {
     let key = PollKey::Flow {
         flow: "checkout".into(),
     };
-    answer(&mut model, &key, Observation::Flow(flow(Some(deployed))), deployed);
+    answer(
+        &mut model,
+        &key,
+        Observation::Flow(flow(Some(deployed))),
+        deployed,
+    );
     assert_eq!(
         history_keys(&model),
         vec![PollKey::AlarmHistory {
@@ -234,8 +240,15 @@ fn the_bake_clock_runs_down_and_keeps_a_flap_that_recovered() {
         ],
     };
     answer(&mut model, &key, history, now);
-    let clock = bake_clock(&model.fleet, &model.fleet.alarms, "checkout", "Europe", REGION, now)
-        .expect("a bake clock");
+    let clock = bake_clock(
+        &model.fleet,
+        &model.fleet.alarms,
+        "checkout",
+        "Europe",
+        REGION,
+        now,
+    )
+    .expect("a bake clock");
     assert_eq!(clock.started_at, deployed);
     assert_eq!(clock.elapsed_secs, 12 * 60);
     assert_eq!(clock.remaining_secs, 18 * 60);
@@ -246,8 +259,15 @@ fn the_bake_clock_runs_down_and_keeps_a_flap_that_recovered() {
     assert_eq!(flap.recovered_at, Some(deployed + mins(5)));
     // Past its end the clock stops at zero and still names the flap.
     let later = deployed + mins(45);
-    let done = bake_clock(&model.fleet, &model.fleet.alarms, "checkout", "Europe", REGION, later)
-        .expect("a bake clock");
+    let done = bake_clock(
+        &model.fleet,
+        &model.fleet.alarms,
+        "checkout",
+        "Europe",
+        REGION,
+        later,
+    )
+    .expect("a bake clock");
     assert!(done.done());
     assert_eq!(done.elapsed_secs, 30 * 60);
     assert_eq!(done.flaps.len(), 1);
@@ -266,10 +286,20 @@ fn an_alarm_firing_now_counts_as_fired_during_the_bake() {
         alarms: vec![alarm(AlarmState::Alarm, deployed - mins(2))],
     };
     answer(&mut model, &key, firing, now);
-    let clock = bake_clock(&model.fleet, &model.fleet.alarms, "checkout", "Europe", REGION, now)
-        .expect("a bake clock");
+    let clock = bake_clock(
+        &model.fleet,
+        &model.fleet.alarms,
+        "checkout",
+        "Europe",
+        REGION,
+        now,
+    )
+    .expect("a bake clock");
     assert_eq!(clock.flaps.len(), 1);
-    assert_eq!(clock.flaps[0].fired_at, deployed, "in ALARM since before the bake");
+    assert_eq!(
+        clock.flaps[0].fired_at, deployed,
+        "in ALARM since before the bake"
+    );
     assert_eq!(clock.flaps[0].recovered_at, None);
 }
 
@@ -285,7 +315,14 @@ fn a_wave_bake_time_wins_over_the_flow_s_and_no_bake_means_no_clock() {
     let mut model = console(flow(Some(deployed)), deployed);
     model.fleet.alarms.watched.bakes = BakeTimes::default();
     assert_eq!(
-        bake_clock(&model.fleet, &model.fleet.alarms, "checkout", "Europe", REGION, deployed),
+        bake_clock(
+            &model.fleet,
+            &model.fleet.alarms,
+            "checkout",
+            "Europe",
+            REGION,
+            deployed
+        ),
         None
     );
 }

@@ -217,7 +217,8 @@ impl FleetAlarms {
             self.history
                 .retain(|t| !(t.region == region && t.at >= since));
             self.history.extend(transitions);
-            self.history.sort_by(|a, b| (a.at, &a.alarm).cmp(&(b.at, &b.alarm)));
+            self.history
+                .sort_by(|a, b| (a.at, &a.alarm).cmp(&(b.at, &b.alarm)));
         }
         changed
     }
@@ -253,12 +254,18 @@ mod tests {
             fleet.worst("checkout", "eu-west-1"),
             Some(AlarmState::InsufficientData)
         );
-        fleet.replace_region("us-east-1", vec![alarm("c", "us-east-1", AlarmState::Alarm)]);
+        fleet.replace_region(
+            "us-east-1",
+            vec![alarm("c", "us-east-1", AlarmState::Alarm)],
+        );
         assert_eq!(
             fleet.worst("checkout", "eu-west-1"),
             Some(AlarmState::InsufficientData)
         );
-        assert_eq!(fleet.worst("checkout", "us-east-1"), Some(AlarmState::Alarm));
+        assert_eq!(
+            fleet.worst("checkout", "us-east-1"),
+            Some(AlarmState::Alarm)
+        );
         assert_eq!(fleet.worst("checkout", "ap-south-1"), None);
         assert_eq!(fleet.worst("search", "us-east-1"), None);
     }
@@ -269,7 +276,10 @@ mod tests {
         let answer = vec![alarm("a", "eu-west-1", AlarmState::Ok)];
         assert!(fleet.replace_region("eu-west-1", answer.clone()));
         assert!(!fleet.replace_region("eu-west-1", answer));
-        assert!(fleet.replace_region("eu-west-1", vec![alarm("a", "eu-west-1", AlarmState::Alarm)]));
+        assert!(fleet.replace_region(
+            "eu-west-1",
+            vec![alarm("a", "eu-west-1", AlarmState::Alarm)]
+        ));
     }
 
     #[test]
@@ -290,7 +300,10 @@ mod tests {
         assert_eq!(watched.watches.len(), 2);
         assert_eq!(watched.watches[0].selectors.len(), 2);
         assert_eq!(watched.flows_of("eu-west-1", "rule-5xx"), vec!["checkout"]);
-        assert_eq!(watched.flows_of("eu-west-1", "checkout-p99"), vec!["checkout"]);
+        assert_eq!(
+            watched.flows_of("eu-west-1", "checkout-p99"),
+            vec!["checkout"]
+        );
         assert!(watched.flows_of("eu-west-1", "search-p99").is_empty());
         assert_eq!(watched.regions(), vec!["eu-west-1", "us-east-1"]);
     }

@@ -151,9 +151,16 @@ pub fn bake_clocks(fleet: &Fleet, alarms: &FleetAlarms, now: Timestamp) -> Vec<B
 
 /// The earliest start of a bake still running in each region: the history
 /// to read there, and from when. Regions with no running bake need none.
-pub fn history_to_read(fleet: &Fleet, alarms: &FleetAlarms, now: Timestamp) -> Vec<(String, Timestamp)> {
+pub fn history_to_read(
+    fleet: &Fleet,
+    alarms: &FleetAlarms,
+    now: Timestamp,
+) -> Vec<(String, Timestamp)> {
     let mut since: Vec<(String, Timestamp)> = Vec::new();
-    for clock in bake_clocks(fleet, alarms, now).into_iter().filter(|c| !c.done()) {
+    for clock in bake_clocks(fleet, alarms, now)
+        .into_iter()
+        .filter(|c| !c.done())
+    {
         match since.iter_mut().find(|(r, _)| *r == clock.region) {
             Some((_, at)) => *at = (*at).min(clock.started_at),
             None => since.push((clock.region, clock.started_at)),
@@ -165,7 +172,13 @@ pub fn history_to_read(fleet: &Fleet, alarms: &FleetAlarms, now: Timestamp) -> V
 
 /// The flow's alarms in `region` that entered ALARM in `[from, to]`, each
 /// with when it left ALARM again, if it did.
-fn flaps(alarms: &FleetAlarms, flow: &str, region: &str, from: Timestamp, to: Timestamp) -> Vec<Flap> {
+fn flaps(
+    alarms: &FleetAlarms,
+    flow: &str,
+    region: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> Vec<Flap> {
     let ours = |name: &str| alarms.watched.flows_of(region, name).contains(&flow);
     let mut flaps: Vec<Flap> = Vec::new();
     for t in alarms
@@ -194,7 +207,9 @@ fn flaps(alarms: &FleetAlarms, flow: &str, region: &str, from: Timestamp, to: Ti
         let since = alarm.since.unwrap_or(from);
         if alarm.state == AlarmState::Alarm
             && since <= to
-            && !flaps.iter().any(|f| f.alarm == alarm.name && f.recovered_at.is_none())
+            && !flaps
+                .iter()
+                .any(|f| f.alarm == alarm.name && f.recovered_at.is_none())
         {
             flaps.push(Flap {
                 alarm: alarm.name.clone(),

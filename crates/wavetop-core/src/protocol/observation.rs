@@ -37,7 +37,10 @@ pub enum Observation {
     },
     Replication(GlobalTable),
     /// Every watched alarm of a region, as it is now.
-    Alarms { region: String, alarms: Vec<Alarm> },
+    Alarms {
+        region: String,
+        alarms: Vec<Alarm>,
+    },
     /// The region's alarm state changes from `since` on.
     AlarmHistory {
         region: String,
