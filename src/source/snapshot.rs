@@ -115,7 +115,9 @@ pub async fn full_snapshot(
     }
     // A region's alarm history is read when a bake runs there, which only
     // the flows just read can tell.
-    let history = history_to_read(&snapshot.fleet, &snapshot.fleet.alarms, now);
+    let watched = snapshot.fleet.alarms.watched.regions();
+    let mut history = history_to_read(&snapshot.fleet, &snapshot.fleet.alarms, now);
+    history.retain(|(region, _)| watched.contains(region));
     let keys: Vec<PollKey> = history
         .iter()
         .map(|(region, since)| PollKey::AlarmHistory {
