@@ -378,7 +378,8 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, Unconnect
     let endpoint_url = options.endpoint_url.clone();
     let mut backend = AwsBackend::connect(options, aws_config)
         .await
-        .map_err(|e| Unconnected::Failed(e.to_string()))?;
+        .map_err(|e| Unconnected::Failed(e.to_string()))?
+        .with_alarms(loaded.alarms.clone());
     let cache_root = StructureCache::default_root(
         std::env::var_os("XDG_CACHE_HOME").as_deref(),
         std::env::var_os("HOME").as_deref(),

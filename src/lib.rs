@@ -20,6 +20,7 @@ pub mod headless_needs;
 pub mod output;
 pub mod runtime;
 pub mod sim;
+mod snapshot_alarms;
 pub mod snapshot_text;
 pub mod source;
 pub mod ui;

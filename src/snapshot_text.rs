@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::domain::fleet::{Flow, FlowKind, GlobalTable, Health, Stack};
 use crate::protocol::ReadError;
+use crate::snapshot_alarms::{RegionAlarms, region_alarms};
 use crate::source::snapshot::Snapshot;
 use crate::ui::glyphs::{cell_glyph, execution_glyph, fmt_age, fmt_elapsed, fmt_ms, health_glyph};
 
@@ -31,6 +32,8 @@ pub struct JsonDoc<'a> {
     stacks: &'a [Stack],
     health: &'a Health,
     replication: &'a [GlobalTable],
+    /// Each (flow, region)'s alarms and bake clocks.
+    alarms: Vec<RegionAlarms<'a>>,
     errors: &'a [ReadError],
 }
 
@@ -45,6 +48,7 @@ impl<'a> JsonDoc<'a> {
             stacks: &fleet.stacks,
             health: &fleet.health,
             replication: &fleet.tables,
+            alarms: region_alarms(fleet, now),
             errors: &snapshot.errors,
         }
     }
@@ -206,6 +210,11 @@ pub fn table(snapshot: &Snapshot, now: Timestamp, label: &str) -> String {
                 s.source_region, s.receiving_region
             );
         }
+    }
+    let alarms = crate::snapshot_alarms::text_lines(fleet, now);
+    if !alarms.is_empty() {
+        let _ = writeln!(out, "\nalarms");
+        out.push_str(&alarms);
     }
     if !snapshot.errors.is_empty() {
         let _ = writeln!(out, "\nerrors (not read, or read in part)");

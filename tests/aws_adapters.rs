@@ -52,3 +52,6 @@ mod pacing;
 
 #[path = "aws_adapters/structure_cache.rs"]
 mod structure_cache;
+
+#[path = "aws_adapters/alarms.rs"]
+mod alarms;

@@ -14,9 +14,10 @@ use super::keymap::{self, KEYMAP_PRESETS};
 use super::schema::ConfigFile;
 use super::source_text::{Seg, SourceText};
 use super::theme::{THEME_PRESETS, Theme};
-use super::{keymap_file, limits, theme_file, windows};
+use super::{alarms, keymap_file, limits, theme_file, windows};
 use crate::core::bindings::Bindings;
 use crate::core::ring::Limits;
+use crate::domain::alarms::AlarmWatches;
 use crate::domain::window::Windows;
 
 /// Everything the program needs from configuration, checked and resolved.
@@ -29,6 +30,8 @@ pub struct Loaded {
     pub windows: Windows,
     /// The caps of `[limits]`, checked, defaults filled in.
     pub limits: Limits,
+    /// The alarm watches and bake times of `[alarms.<flow>]`, checked.
+    pub alarms: AlarmWatches,
     /// The config file read, or `None` when none exists and defaults apply.
     pub source: Option<PathBuf>,
 }
@@ -42,6 +45,7 @@ impl Loaded {
             keymap: keymap::default_keymap(),
             windows: Windows::default(),
             limits: Limits::default(),
+            alarms: AlarmWatches::default(),
             source: None,
         }
     }
@@ -112,6 +116,7 @@ pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigEr
     let config: ConfigFile = toml::from_str(&source.text).map_err(|err| source.toml_error(&err))?;
     let windows = windows::build(&config, source)?;
     let limits = limits::build(&config, source)?;
+    let alarms = alarms::build(&config, source)?;
     let theme = match config.theme.as_deref() {
         None => Theme::default(),
         Some(value) => resolve_theme(value, source, base_dir)?,
@@ -126,6 +131,7 @@ pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigEr
         keymap,
         windows,
         limits,
+        alarms,
         source: None,
     })
 }

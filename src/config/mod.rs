@@ -6,6 +6,7 @@
 //! the app copies `Loaded::keymap` into the core's `Bindings` (the core never
 //! sees config types).
 
+mod alarms;
 pub mod check;
 pub mod color;
 pub mod error;

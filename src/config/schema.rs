@@ -33,6 +33,37 @@ pub struct ConfigFile {
     /// How much of the session the console keeps.
     #[serde(default)]
     pub limits: LimitsConfig,
+    /// CloudWatch alarms and bake times per flow: `[alarms.<flow>]`.
+    #[serde(default)]
+    pub alarms: BTreeMap<String, FlowAlarmsConfig>,
+}
+
+/// `[alarms.<flow>]`: the flow's alarms per region and how long it bakes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowAlarmsConfig {
+    /// How long every wave of the flow bakes after a region's deploy (`30m`).
+    #[serde(default)]
+    pub bake: Option<String>,
+    /// Bake times of single waves, by wave (stage) name; they win over `bake`.
+    #[serde(default)]
+    pub wave_bake: BTreeMap<String, String>,
+    /// The alarms of each region, by region name.
+    #[serde(default)]
+    pub regions: BTreeMap<String, RegionAlarmsConfig>,
+}
+
+/// `[alarms.<flow>.regions.<region>]`: alarms by exact name or name prefix.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionAlarmsConfig {
+    #[serde(default)]
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    /// The account whose CloudWatch holds them (default: the default account).
+    #[serde(default)]
+    pub account: Option<String>,
 }
 
 /// `[limits]`: caps on what a long session keeps; each at least 1.

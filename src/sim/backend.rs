@@ -93,6 +93,15 @@ impl SimBackend {
                 .find(|t| t.name == table)
                 .map(|t| Observation::Replication(t.to_table(world.now)))
                 .ok_or_else(|| SourceError::NotFound(format!("table {table}"))),
+            PollKey::Alarms { region } => Ok(Observation::Alarms {
+                alarms: world.alarms_in(&region),
+                region,
+            }),
+            PollKey::AlarmHistory { region, since } => Ok(Observation::AlarmHistory {
+                transitions: world.alarm_history(&region, since),
+                region,
+                since,
+            }),
         }
     }
 }

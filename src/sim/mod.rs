@@ -15,6 +15,7 @@
 #![allow(clippy::indexing_slicing)]
 
 pub mod actions;
+pub mod alarms;
 pub mod backend;
 pub mod clock;
 pub mod days;

@@ -45,6 +45,7 @@ impl SimWorld {
             fleet_label: self.fleet.label().to_string(),
             hosted_zones: Vec::new(),
             errors: Vec::new(),
+            alarms: self.alarm_watches(),
         }
     }
 

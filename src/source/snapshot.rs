@@ -12,6 +12,7 @@ use jiff::Timestamp;
 
 use super::aws::GLOBAL_REGION;
 use super::poll_within;
+use crate::domain::bake::history_to_read;
 use crate::domain::fleet::{Fleet, Health, Stack};
 use crate::poll::scheduler::Cadence;
 use crate::protocol::{Discovery, Observation, Observe, PollKey, ReadError, SourceError};
@@ -103,31 +104,59 @@ pub async fn full_snapshot(
         checks: Vec::new(),
         record_sets: discovery.record_sets,
     };
+    snapshot.fleet.alarms.watched = discovery.alarms;
     // The rest of the discovery (every flow's grid) is not kept while the
     // polls bring the same flows again: a large fleet is held once, not twice.
     drop(discovery.flows);
     let answers = ask_all(source, &keys, timeout).await;
 
     for ((key, region), (result, incomplete)) in keys.iter().zip(regions).zip(answers) {
-        let merged =
-            result.and_then(|observation| merge(&mut snapshot.fleet, key, observation, now));
-        match merged {
-            Ok(()) => {
-                if let Some(e) = incomplete {
-                    snapshot
-                        .errors
-                        .push(ReadError::new(key.label(), region, &e));
-                }
-            }
-            Err(e) => {
+        record(&mut snapshot, key, region, result, incomplete, now);
+    }
+    // A region's alarm history is read when a bake runs there, which only
+    // the flows just read can tell.
+    let watched = snapshot.fleet.alarms.watched.regions();
+    let mut history = history_to_read(&snapshot.fleet, &snapshot.fleet.alarms, now);
+    history.retain(|(region, _)| watched.contains(region));
+    let keys: Vec<PollKey> = history
+        .iter()
+        .map(|(region, since)| PollKey::AlarmHistory {
+            region: region.clone(),
+            since: *since,
+        })
+        .collect();
+    let answers = ask_all(source, &keys, timeout).await;
+    for ((key, (region, _)), (result, incomplete)) in keys.iter().zip(history).zip(answers) {
+        record(&mut snapshot, key, region, result, incomplete, now);
+    }
+    snapshot
+}
+
+/// Merges one answer, or records why there is none.
+fn record(
+    snapshot: &mut Snapshot,
+    key: &PollKey,
+    region: String,
+    result: Result<Observation, SourceError>,
+    incomplete: Option<SourceError>,
+    now: Timestamp,
+) {
+    let merged = result.and_then(|observation| merge(&mut snapshot.fleet, key, observation, now));
+    match merged {
+        Ok(()) => {
+            if let Some(e) = incomplete {
                 snapshot
                     .errors
                     .push(ReadError::new(key.label(), region, &e));
-                snapshot.unanswered.push(key.label());
             }
         }
+        Err(e) => {
+            snapshot
+                .errors
+                .push(ReadError::new(key.label(), region, &e));
+            snapshot.unanswered.push(key.label());
+        }
     }
-    snapshot
 }
 
 /// Polls asked at once. Each poll of a large fleet is a future of some
@@ -184,10 +213,16 @@ fn keys_of(discovery: &Discovery) -> Vec<PollKey> {
     let tables = discovery.tables.iter().map(|t| PollKey::Replication {
         table: t.name.clone(),
     });
+    let alarms = discovery
+        .alarms
+        .regions()
+        .into_iter()
+        .map(|region| PollKey::Alarms { region });
     flows
         .chain(stacks)
         .chain([PollKey::Health])
         .chain(tables)
+        .chain(alarms)
         .collect()
 }
 
@@ -213,7 +248,9 @@ fn region_of(key: &PollKey, discovery: &Discovery) -> String {
             }
             regions.join(", ")
         }
-        PollKey::Stacks { region } => region.clone(),
+        PollKey::Stacks { region }
+        | PollKey::Alarms { region }
+        | PollKey::AlarmHistory { region, .. } => region.clone(),
         PollKey::Health | PollKey::Checkers { .. } => GLOBAL_REGION.to_string(),
         PollKey::Replication { table } => discovery
             .tables
@@ -245,6 +282,19 @@ fn merge(
         }
         (PollKey::Health, Observation::Health { checks }) => fleet.health.checks = checks,
         (PollKey::Replication { .. }, Observation::Replication(t)) => fleet.tables.push(t),
+        (PollKey::Alarms { .. }, Observation::Alarms { region, alarms }) => {
+            fleet.alarms.replace_region(&region, alarms);
+        }
+        (
+            PollKey::AlarmHistory { .. },
+            Observation::AlarmHistory {
+                region,
+                since,
+                transitions,
+            },
+        ) => {
+            fleet.alarms.replace_history(&region, since, transitions);
+        }
         (_, other) => return Err(unexpected(key, &other)),
     }
     Ok(())
@@ -257,6 +307,8 @@ fn unexpected(asked: &PollKey, got: &Observation) -> SourceError {
         Observation::Health { .. } => "health",
         Observation::Checkers { .. } => "checkers",
         Observation::Replication(_) => "replication",
+        Observation::Alarms { .. } => "alarms",
+        Observation::AlarmHistory { .. } => "alarm history",
     };
     SourceError::Other(format!(
         "asked for {}, the backend answered {kind}",

@@ -14,6 +14,7 @@ use super::glyphs::{
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
+use super::alarm_marks;
 use super::text::{pad, wrap};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
@@ -28,6 +29,11 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     let mut lines = header_lines(model, flow, wave, cell, theme);
     lines.push(Line::from(""));
     lines.extend(work_lines(model, (flow, wave, cell), theme, area.width));
+    let alarms = alarm_marks::detail_lines(model, flow, wave, cell, theme);
+    if !alarms.is_empty() {
+        lines.push(Line::from(""));
+        lines.extend(alarms);
+    }
     for stack in stacks(model, flow, cell) {
         lines.push(Line::from(""));
         lines.extend(stack_lines(model, stack, theme, usize::MAX));

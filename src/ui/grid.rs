@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use unicode_width::UnicodeWidthStr;
 
+use super::alarm_marks::{CellMark, alarm_glyph, alarm_style, header_mark};
 use super::detail;
 use super::glyphs::{
     cell_glyph, cell_style, execution_glyph, execution_style, fmt_age, health_glyph, health_style,
@@ -180,8 +181,9 @@ fn cell_lines(model: &Model, flow: &Flow, facts: &[ColumnFacts]) -> CellLines {
                 .zip(facts)
                 .map(|(region, facts)| {
                     let cell = wave.cell(region).filter(|_| !wave.pre_deploy)?;
+                    let mark = CellMark::of(model, flow, wave, cell);
                     Some((
-                        FirstLine::of(model, cell),
+                        FirstLine::of(model, cell).with_mark(mark),
                         SecondLine::of(model, flow, wave, cell, facts),
                     ))
                 })
@@ -206,7 +208,8 @@ fn column_widths(model: &Model, flow: &Flow, facts: &[ColumnFacts], lines: &Cell
                 .map(|(a, b)| a.width().max(b.width()))
                 .max()
                 .unwrap_or(0);
-            let need = region.width().max(health).max(cells) + 1;
+            let label = region.width() + header_mark(model, flow, region).map_or(0, |_| 2);
+            let need = label.max(health).max(cells) + 1;
             u16::try_from(need)
                 .unwrap_or(MAX_COL_W)
                 .clamp(MIN_COL_W, MAX_COL_W)
@@ -303,7 +306,12 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         } else {
             theme.title
         };
-        buf.set_stringn(x, y, elide(region, w.into()), w.into(), name_style);
+        let (nx, _) = buf.set_stringn(x, y, elide(region, w.into()), w.into(), name_style);
+        if let Some(state) = header_mark(model, flow, region)
+            && nx + 2 <= x + w
+        {
+            buf.set_stringn(nx + 1, y, alarm_glyph(state), 1, alarm_style(theme, state));
+        }
         let health = facts.get(i).and_then(|f| f.health);
         let text = health_text(health);
         let (hx, _) = buf.set_stringn(

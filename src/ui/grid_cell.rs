@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use unicode_width::UnicodeWidthStr;
 
+use super::alarm_marks::CellMark;
 use super::glyphs::{
     CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, fmt_age, fmt_ms, health_glyph,
     health_style, lag_style, stack_short,
@@ -48,6 +49,8 @@ pub(crate) struct FirstLine {
     status: CellStatus,
     elapsed: Option<String>,
     earlier: Option<&'static str>,
+    /// Alarms firing or flapped during the bake, and the bake time left.
+    mark: Option<CellMark>,
 }
 
 impl FirstLine {
@@ -67,7 +70,13 @@ impl FirstLine {
             status,
             elapsed,
             earlier,
+            mark: None,
         }
+    }
+
+    /// The line with the cell's alarm and bake mark.
+    pub(crate) fn with_mark(self, mark: Option<CellMark>) -> FirstLine {
+        FirstLine { mark, ..self }
     }
 
     pub(crate) fn width(&self) -> usize {
@@ -77,6 +86,7 @@ impl FirstLine {
             + word.width()
             + self.elapsed.as_ref().map_or(0, |e| 1 + e.width())
             + self.earlier.map_or(0, |g| 3 + g.width())
+            + self.mark.as_ref().map_or(0, CellMark::width)
     }
 }
 
@@ -169,6 +179,13 @@ pub(crate) fn draw(
     if let Some(elapsed) = &first.elapsed {
         x = put(buf, x, area.y, end, " ", line1);
         x = put(buf, x, area.y, end, elapsed, line1);
+    }
+    if let Some(mark) = &first.mark {
+        for (text, style) in mark.pieces(theme) {
+            let style = if selected { line1 } else { style };
+            x = put(buf, x, area.y, end, " ", line1);
+            x = put(buf, x, area.y, end, &text, style);
+        }
     }
     if let Some(earlier) = first.earlier {
         let style = if selected { line1 } else { theme.dim };

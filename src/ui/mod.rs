@@ -1,6 +1,7 @@
 //! view(): draws the model, never changes it, never fetches.
 
 mod activity;
+mod alarm_marks;
 mod chrome;
 mod columns;
 mod detail;

@@ -8,6 +8,7 @@
     reason = "a test or bench reports a failure by panicking"
 )]
 
+mod alarm_tests;
 mod audit_tests;
 mod backoff_tests;
 mod dialog_keys_tests;

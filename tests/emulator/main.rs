@@ -82,6 +82,7 @@ mod harness;
 use harness::{ENTER, RIGHT, TAB, Tui};
 
 mod adapters;
+mod alarms;
 mod cli;
 mod console;
 mod drain;

@@ -129,9 +129,13 @@ pub(crate) fn json_to_cbor(value: &Value, kind: NumberKind) -> CborValue {
                 .iter()
                 .map(|(name, v)| {
                     let kind = match name.as_str() {
-                        "Timestamps" | "Timestamp" | "StartTime" | "EndTime" => {
-                            NumberKind::Timestamp
-                        }
+                        "Timestamps"
+                        | "Timestamp"
+                        | "StartTime"
+                        | "EndTime"
+                        | "StateUpdatedTimestamp"
+                        | "StateTransitionedTimestamp"
+                        | "AlarmConfigurationUpdatedTimestamp" => NumberKind::Timestamp,
                         "Values" | "Value" => NumberKind::Double,
                         _ => NumberKind::Plain,
                     };

@@ -149,6 +149,7 @@ impl AwsBackend {
                 .map(|z| z.written().to_string())
                 .collect(),
             errors,
+            alarms: self.alarm_watches(),
         })
     }
 

@@ -13,6 +13,7 @@
 //! health checks' status with one CloudWatch call, and all of a table's
 //! replicas' latency with one more.
 
+mod alarms;
 pub mod clients;
 pub mod cloudformation;
 pub mod cloudwatch;
@@ -39,6 +40,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::config::schema::AwsConfig;
+use crate::domain::alarms::AlarmWatches;
 use crate::protocol::{
     BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, Pace,
     PollKey, SourceError,
@@ -77,6 +79,8 @@ pub struct AwsBackend {
     identity: Mutex<Option<String>>,
     /// Pipeline structures kept between runs; None with `--no-cache`.
     structure_cache: Option<StructureCache>,
+    /// The alarms to read per (flow, region), and the bake times.
+    alarms: Mutex<AlarmWatches>,
 }
 
 impl AwsBackend {
@@ -149,6 +153,7 @@ impl AwsBackend {
             pacer: Pacer::default(),
             identity: Mutex::new(None),
             structure_cache: None,
+            alarms: Mutex::new(AlarmWatches::default()),
         }
     }
 
@@ -164,6 +169,30 @@ impl AwsBackend {
             .as_ref()
             .map(StructureCache::notes)
             .unwrap_or_default()
+    }
+
+    /// Reads these alarms (the config's `[alarms]`) and tells discovery
+    /// the bake times.
+    pub fn with_alarms(self, watched: AlarmWatches) -> AwsBackend {
+        *self.alarms.lock().unwrap_or_else(|p| p.into_inner()) = watched;
+        self
+    }
+
+    /// Watches alarm names found outside the config, such as the
+    /// `CloudWatchAlarm` rules of a pipeline's stage conditions, for the
+    /// (flow, region) whose cell they guard.
+    pub fn add_rule_alarms(&self, flow: &str, region: &str, account: &str, names: &[String]) {
+        self.alarms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .add_names(flow, region, account, names);
+    }
+
+    fn alarm_watches(&self) -> AlarmWatches {
+        self.alarms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn accounts(&self) -> &[Account] {

@@ -62,6 +62,10 @@ impl AwsBackend {
             PollKey::Health => self.poll_health(&key).await,
             PollKey::Checkers { health_check_id } => self.poll_checkers(health_check_id).await,
             PollKey::Replication { table } => self.poll_replication(table, &key).await,
+            PollKey::Alarms { region } => self.poll_alarms(region).await,
+            PollKey::AlarmHistory { region, since } => {
+                self.poll_alarm_history(region, *since).await
+            }
         }
     }
 

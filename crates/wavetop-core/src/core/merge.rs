@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 
+use super::merge_alarms::{merge_alarms, merge_history};
 use crate::domain::fleet::{CellStatus, ExecutionStatus, Fleet, Flow, Stack};
 use crate::domain::stack_status::StackStatus;
 use crate::poll::scheduler::Activity;
@@ -19,6 +20,7 @@ pub fn apply_discovery(fleet: &mut Fleet, discovery: &Discovery, now: Timestamp)
     }
     fleet.flows = flows;
     fleet.health.record_sets = discovery.record_sets.clone();
+    fleet.alarms.watched = discovery.alarms.clone();
     for r in &discovery.stacks {
         if fleet.stack(&r.region, &r.name).is_none() {
             fleet.stacks.push(Stack {
@@ -224,6 +226,12 @@ pub fn apply_observation(
                 requests: 2,
             }
         }
+        Observation::Alarms { region, alarms } => merge_alarms(fleet, &region, alarms),
+        Observation::AlarmHistory {
+            region,
+            since,
+            transitions,
+        } => merge_history(fleet, &region, since, transitions),
     }
 }
 

@@ -2,6 +2,9 @@
 
 pub mod action;
 pub mod age;
+mod alarm_polls;
+#[cfg(test)]
+mod alarm_tests;
 pub mod bindings;
 pub mod command;
 pub mod confirm;
@@ -10,6 +13,7 @@ pub mod intent;
 pub mod key;
 pub mod key_guard;
 pub mod merge;
+mod merge_alarms;
 pub mod model;
 pub mod msg;
 pub mod nav;

@@ -6,6 +6,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::action::ActionName;
 use super::age::fmt_age;
+use super::alarm_polls::{follow_bakes, register_alarm_keys};
 use super::command::{self, Command};
 use super::confirm::{Confirmation, DialogOutcome};
 use super::foreign::{foreign_changes, still_shown};
@@ -52,7 +53,12 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::Tick => {
             on_tick(model, &mut fx);
             // Clocks and ages are shown to the minute, except in the cell detail.
-            if now.as_second().div_euclid(60) != previous_minute || model.view == View::CellDetail {
+            let new_minute = now.as_second().div_euclid(60) != previous_minute;
+            if new_minute {
+                // Bakes end with time alone.
+                follow_bakes(model);
+            }
+            if new_minute || model.view == View::CellDetail {
                 model.needs_render = true;
             }
         }
@@ -162,6 +168,10 @@ fn on_polled(
     if key == PollKey::Health {
         replan_open_dns_dialog(model);
     }
+    if changed && matches!(key, PollKey::Flow { .. }) {
+        // A deploy that finished starts a bake, whose alarm history is read.
+        follow_bakes(model);
+    }
     if !changed {
         let error_changed = lacked_before
             != model
@@ -243,6 +253,7 @@ fn register_keys(model: &mut Model) {
         let endpoint = Endpoint::of_key(&key);
         model.poll.register_spread(key, endpoint, now);
     }
+    register_alarm_keys(model);
 }
 
 fn poll_due(model: &mut Model) -> Vec<Effect> {

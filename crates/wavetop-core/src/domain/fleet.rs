@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::alarms::FleetAlarms;
 use super::stack_status::StackStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -627,6 +628,9 @@ pub struct Fleet {
     pub stacks: Vec<Stack>,
     pub health: Health,
     pub tables: Vec<GlobalTable>,
+    /// Alarms per (flow, region), their history during bakes, bake times.
+    #[serde(default)]
+    pub alarms: FleetAlarms,
 }
 
 impl Fleet {
@@ -639,6 +643,7 @@ impl Fleet {
                 record_sets: Vec::new(),
             },
             tables: Vec::new(),
+            alarms: FleetAlarms::default(),
         }
     }
 

@@ -1,6 +1,8 @@
 //! Fleet types and the rules derived from them, shared by every layer.
 
+pub mod alarms;
 pub mod attribution;
+pub mod bake;
 pub mod current_run;
 pub mod failover;
 pub mod fleet;

@@ -227,5 +227,6 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
             record_sets: vec![record_set],
         },
         tables: vec![table],
+        alarms: Default::default(),
     }
 }

@@ -37,6 +37,9 @@ impl Endpoint {
             PollKey::Health | PollKey::Checkers { .. } => {
                 Endpoint::new("route53", "", ROUTE53_REGION)
             }
+            PollKey::Alarms { region } | PollKey::AlarmHistory { region, .. } => {
+                Endpoint::new("cloudwatch", "", region)
+            }
             PollKey::Flow { .. } | PollKey::Replication { .. } => {
                 Endpoint::new("own", "", &key.label())
             }

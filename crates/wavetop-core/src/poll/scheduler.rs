@@ -23,6 +23,8 @@ pub struct Cadence {
     pub health: (i64, i64),
     pub checkers: (i64, i64),
     pub replication: (i64, i64),
+    /// A region's alarms, and their history while a bake runs there.
+    pub alarms: (i64, i64),
     /// Upper bound of the backoff after repeated failures, jitter included:
     /// once AWS recovers, a key shows it within this long.
     pub max_backoff_secs: i64,
@@ -49,6 +51,7 @@ impl Default for Cadence {
             health: (15, 60),
             checkers: (10, 30),
             replication: (60, 60),
+            alarms: (30, 60),
             max_backoff_secs: 60,
             timeout_secs: 20,
             budget_per_minute: 240,
@@ -67,6 +70,7 @@ impl Cadence {
             PollKey::Health => self.health,
             PollKey::Checkers { .. } => self.checkers,
             PollKey::Replication { .. } => self.replication,
+            PollKey::Alarms { .. } | PollKey::AlarmHistory { .. } => self.alarms,
         };
         if active { fast } else { slow }
     }

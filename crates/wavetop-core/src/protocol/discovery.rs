@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ReadError;
+use crate::domain::alarms::AlarmWatches;
 use crate::domain::fleet::{Flow, RecordSet};
 
 /// What the fleet is made of, found once at start (and again on demand).
@@ -24,6 +25,9 @@ pub struct Discovery {
     /// region, a configured pipeline); everything else was found.
     #[serde(default)]
     pub errors: Vec<ReadError>,
+    /// The alarms to read per (flow, region), and the bake times.
+    #[serde(default)]
+    pub alarms: AlarmWatches,
 }
 
 /// The source label of a configured hosted zone, as written in the config.

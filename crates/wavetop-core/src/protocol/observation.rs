@@ -1,7 +1,9 @@
 //! The answers polls bring back.
 
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::alarms::{Alarm, AlarmTransition};
 use crate::domain::fleet::{CheckerObservation, Flow, GlobalTable, HealthCheck, StackEvent};
 use crate::domain::stack_status::StackStatus;
 
@@ -34,4 +36,15 @@ pub enum Observation {
         observations: Vec<CheckerObservation>,
     },
     Replication(GlobalTable),
+    /// Every watched alarm of a region, as it is now.
+    Alarms {
+        region: String,
+        alarms: Vec<Alarm>,
+    },
+    /// The region's alarm state changes from `since` on.
+    AlarmHistory {
+        region: String,
+        since: Timestamp,
+        transitions: Vec<AlarmTransition>,
+    },
 }

@@ -1,5 +1,6 @@
 //! What one poll asks for, the key the scheduler and the model share.
 
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// What one poll asks for. The scheduler keeps one request in flight per key
@@ -17,6 +18,11 @@ pub enum PollKey {
     Checkers { health_check_id: String },
     /// Replicas and `ReplicationLatency` of one global table.
     Replication { table: String },
+    /// The state of every watched alarm of one region (all its accounts).
+    Alarms { region: String },
+    /// The state changes of one region's watched alarms since the earliest
+    /// bake still running there began.
+    AlarmHistory { region: String, since: Timestamp },
 }
 
 impl PollKey {
@@ -29,6 +35,8 @@ impl PollKey {
             PollKey::Health => "health".to_string(),
             PollKey::Checkers { health_check_id } => format!("checkers {health_check_id}"),
             PollKey::Replication { table } => format!("replication {table}"),
+            PollKey::Alarms { region } => format!("alarms {region}"),
+            PollKey::AlarmHistory { region, .. } => format!("alarm history {region}"),
         }
     }
 }
