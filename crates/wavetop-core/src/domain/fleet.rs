@@ -129,6 +129,9 @@ pub struct Wave {
     pub execution_id: Option<String>,
     /// One cell per region this wave touches, in the flow's column order.
     pub cells: Vec<Cell>,
+    /// The stage's V2 conditions and their latest results, when it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<super::conditions::WaveConditions>,
 }
 
 impl Wave {

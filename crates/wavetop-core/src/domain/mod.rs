@@ -1,6 +1,8 @@
 //! Fleet types and the rules derived from them, shared by every layer.
 
 pub mod attribution;
+pub mod condition_doc;
+pub mod conditions;
 pub mod current_run;
 pub mod failover;
 pub mod fleet;
