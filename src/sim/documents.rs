@@ -49,6 +49,7 @@ impl PipelineSim {
                         })
                         .collect(),
                     latest_execution: sim.latest.clone(),
+                    conditions: Default::default(),
                 })
                 .collect(),
             created: epoch(self.created),
