@@ -17,6 +17,8 @@
 pub mod actions;
 pub mod backend;
 pub mod clock;
+pub mod condition_flows;
+pub mod conditions;
 pub mod days;
 pub mod declarations;
 pub mod documents;

@@ -14,6 +14,7 @@ use super::glyphs::{
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
+use super::conditions::condition_lines;
 use super::text::{pad, wrap};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
@@ -28,6 +29,10 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     let mut lines = header_lines(model, flow, wave, cell, theme);
     lines.push(Line::from(""));
     lines.extend(work_lines(model, (flow, wave, cell), theme, area.width));
+    if let Some(conditions) = &wave.conditions {
+        lines.push(Line::from(""));
+        lines.extend(condition_lines(conditions, model.now, theme));
+    }
     for stack in stacks(model, flow, cell) {
         lines.push(Line::from(""));
         lines.extend(stack_lines(model, stack, theme, usize::MAX));

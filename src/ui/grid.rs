@@ -181,7 +181,7 @@ fn cell_lines(model: &Model, flow: &Flow, facts: &[ColumnFacts]) -> CellLines {
                 .map(|(region, facts)| {
                     let cell = wave.cell(region).filter(|_| !wave.pre_deploy)?;
                     Some((
-                        FirstLine::of(model, cell),
+                        FirstLine::of(model, cell).gated_by(wave),
                         SecondLine::of(model, flow, wave, cell, facts),
                     ))
                 })

@@ -10,11 +10,12 @@ use ratatui::style::{Modifier, Style};
 use unicode_width::UnicodeWidthStr;
 
 use super::glyphs::{
-    CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, fmt_age, fmt_ms, health_glyph,
-    health_style, lag_style, stack_short,
+    CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, condition_glyph, condition_style,
+    fmt_age, fmt_ms, health_glyph, health_style, lag_style, stack_short,
 };
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::domain::conditions::ConditionMark;
 use crate::domain::fleet::{Cell, CellStatus, Flow, RegionHealth, Stack, Wave};
 
 /// What every cell of one region's column shares.
@@ -48,6 +49,8 @@ pub(crate) struct FirstLine {
     status: CellStatus,
     elapsed: Option<String>,
     earlier: Option<&'static str>,
+    /// The wave's stage conditions, when they hold it or failed.
+    condition: Option<ConditionMark>,
 }
 
 impl FirstLine {
@@ -67,7 +70,14 @@ impl FirstLine {
             status,
             elapsed,
             earlier,
+            condition: None,
         }
+    }
+
+    /// Marks the line with the wave's condition state, if it needs a mark.
+    pub(crate) fn gated_by(mut self, wave: &Wave) -> FirstLine {
+        self.condition = wave.conditions.as_ref().and_then(|c| c.mark());
+        self
     }
 
     pub(crate) fn width(&self) -> usize {
@@ -77,6 +87,10 @@ impl FirstLine {
             + word.width()
             + self.elapsed.as_ref().map_or(0, |e| 1 + e.width())
             + self.earlier.map_or(0, |g| 3 + g.width())
+            + self.condition.map_or(0, |m| {
+                let (g, w) = condition_glyph(m);
+                2 + g.width() + w.width()
+            })
     }
 }
 
@@ -169,6 +183,17 @@ pub(crate) fn draw(
     if let Some(elapsed) = &first.elapsed {
         x = put(buf, x, area.y, end, " ", line1);
         x = put(buf, x, area.y, end, elapsed, line1);
+    }
+    if let Some(mark) = first.condition {
+        let (g, w) = condition_glyph(mark);
+        let style = if selected {
+            line1
+        } else {
+            condition_style(theme, mark)
+        };
+        x = put(buf, x, area.y, end, " ", line1);
+        // Glyph and word together or not at all: a lone glyph says too little.
+        x = put(buf, x, area.y, end, &format!("{g} {w}"), style);
     }
     if let Some(earlier) = first.earlier {
         let style = if selected { line1 } else { theme.dim };

@@ -3,6 +3,7 @@
 mod activity;
 mod chrome;
 mod columns;
+mod conditions;
 mod detail;
 mod dialog;
 mod executions;
