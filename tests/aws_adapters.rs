@@ -49,3 +49,6 @@ mod partial;
 
 #[path = "aws_adapters/pacing.rs"]
 mod pacing;
+
+#[path = "aws_adapters/conditions.rs"]
+mod conditions;

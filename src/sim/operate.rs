@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use super::pipeline::{PipelineSim, epoch};
 use super::world::SimWorld;
 use crate::domain::conditions::ConditionKind;
-use crate::domain::fleet::ExecutionStatus;
+use crate::domain::fleet::{ExecutionStatus, RollbackOf};
 use crate::domain::pipeline_doc::{StageExecution, TransitionState};
 use crate::domain::pipeline_limits::{
     MAX_APPROVAL_SUMMARY, MAX_TRANSITION_REASON, is_valid_transition_reason,
@@ -462,6 +462,11 @@ fn rollback(
         None,
         rng,
     );
+    if let Some(e) = p.execution_mut(&id) {
+        e.rollback = Some(RollbackOf {
+            target_execution_id: Some(target.to_string()),
+        });
+    }
     Ok(format!(
         "rolling back {}/{stage} to {target} as execution {id}",
         p.name()

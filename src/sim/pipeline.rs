@@ -237,6 +237,7 @@ impl PipelineSim {
                 revision_summary: Some(summary.to_string()),
                 started_at: now,
                 updated_at: now,
+                rollback: None,
             },
         );
         self.executions.truncate(HISTORY);

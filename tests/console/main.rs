@@ -10,6 +10,7 @@
 
 mod audit_tests;
 mod backoff_tests;
+mod condition_tests;
 mod dialog_keys_tests;
 mod discovery_tests;
 mod drain_tests;

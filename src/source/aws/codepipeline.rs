@@ -7,7 +7,9 @@ use aws_sdk_codepipeline::types as sdk;
 use super::errors::{map_sdk_error, missing};
 use super::time::{to_epoch, to_timestamp};
 use crate::domain::current_run::ActionRun;
-use crate::domain::fleet::{Execution, ExecutionMode, ExecutionStatus, PipelineType};
+use crate::domain::fleet::{
+    Execution, ExecutionMode, ExecutionStatus, PipelineType, RollbackOf,
+};
 use crate::domain::pipeline_doc as doc;
 use crate::domain::pipeline_limits::{
     MAX_APPROVAL_SUMMARY, MAX_STOP_REASON, MAX_TRANSITION_REASON, is_transition_reason_char,
@@ -262,6 +264,14 @@ pub fn execution_from_summary(
             .map(str::to_string),
         started_at,
         updated_at,
+        rollback: (s.execution_type() == Some(&sdk::ExecutionType::Rollback)).then(|| {
+            RollbackOf {
+                target_execution_id: s
+                    .rollback_metadata()
+                    .and_then(|m| m.rollback_target_pipeline_execution_id())
+                    .map(str::to_string),
+            }
+        }),
     })
 }
 

@@ -155,6 +155,7 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
             revision_summary: Some("synthetic change".into()),
             started_at: now - SignedDuration::from_mins(20),
             updated_at: now,
+            rollback: None,
         }],
         fetched_at: now,
     };
