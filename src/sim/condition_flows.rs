@@ -73,7 +73,10 @@ fn deploy_stage(name: &str, service: &str, regions: &[&str], home: &str) -> Stag
 fn v2(name: &str, stages: Vec<StageDeclaration>) -> PipelineDeclaration {
     let mut all = vec![
         github_source(ACCOUNT, name),
-        stage("Build", vec![codebuild("Build", &format!("{name}-build"), 1)]),
+        stage(
+            "Build",
+            vec![codebuild("Build", &format!("{name}-build"), 1)],
+        ),
     ];
     all.extend(stages);
     decl(ACCOUNT, name, "V2", "QUEUED", all)
@@ -81,7 +84,12 @@ fn v2(name: &str, stages: Vec<StageDeclaration>) -> PipelineDeclaration {
 
 pub(super) fn checkout(home: &str) -> PipelineDeclaration {
     let canary = deploy_stage("Canary", "checkout", &["us-west-2"], home);
-    let mut global = deploy_stage("Global", "checkout", &["eu-central-1", "ap-northeast-1"], home);
+    let mut global = deploy_stage(
+        "Global",
+        "checkout",
+        &["eu-central-1", "ap-northeast-1"],
+        home,
+    );
     global.conditions.before_entry = Some(one_condition(
         "FAIL",
         vec![rule(
@@ -105,7 +113,10 @@ pub(super) fn search(home: &str) -> PipelineDeclaration {
         vec![rule(
             "EuropeQuiet",
             "CloudWatchAlarm",
-            &[("AlarmName", "search-eu-west-1-p99-latency"), ("WaitTime", "15")],
+            &[
+                ("AlarmName", "search-eu-west-1-p99-latency"),
+                ("WaitTime", "15"),
+            ],
         )],
     ));
     americas.conditions.on_failure = Some(FailureConditionsDoc {

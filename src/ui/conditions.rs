@@ -48,7 +48,10 @@ fn set_line(set: &ConditionSet, theme: &Theme) -> Line<'static> {
     match mark {
         Some(m) => {
             let (g, _) = condition_glyph(m);
-            spans.push(Span::styled(format!("{g} {word}"), condition_style(theme, m)));
+            spans.push(Span::styled(
+                format!("{g} {word}"),
+                condition_style(theme, m),
+            ));
         }
         None => spans.push(Span::styled(word.to_string(), theme.dim)),
     }

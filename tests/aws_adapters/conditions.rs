@@ -14,7 +14,7 @@ use wavetop::source::aws::{codepipeline, conditions};
 
 use super::support::{Fake, http, json_error};
 
-const PIPELINE: &str = r#"{"pipeline":{"name":"api","roleArn":"arn:aws:iam::1:role/p","version":4,
+const PIPELINE: &str = r##"{"pipeline":{"name":"api","roleArn":"arn:aws:iam::1:role/p","version":4,
   "pipelineType":"V2","executionMode":"QUEUED","stages":[
   {"name":"Americas","actions":[],
    "beforeEntry":{"conditions":[{"result":"FAIL","rules":[
@@ -27,7 +27,7 @@ const PIPELINE: &str = r#"{"pipeline":{"name":"api","roleArn":"arn:aws:iam::1:ro
       "configuration":{"FunctionName":"smoke-test"}},
      {"name":"Branch","ruleTypeId":{"category":"Rule","owner":"AWS","provider":"VariableCheck","version":"1"},
       "configuration":{"Variable":"#{Source.Branch}","Operator":"EQ","Value":"main"}}]}]},
-   "onFailure":{"result":"ROLLBACK","retryConfiguration":{"retryMode":"FAILED_ACTIONS"}}}]}}"#;
+   "onFailure":{"result":"ROLLBACK","retryConfiguration":{"retryMode":"FAILED_ACTIONS"}}}]}}"##;
 
 const STATE: &str = r#"{"pipelineName":"api","pipelineVersion":4,"stageStates":[
   {"stageName":"Americas","actionStates":[],
@@ -48,7 +48,10 @@ async fn getpipeline_conditions_and_their_states_become_the_waves_conditions() {
     let state = mock!(Client::get_pipeline_state).then_http_response(|| http(200, STATE));
     let fake = Fake::new(vec![get, state]);
     let cp = client(&fake);
-    let decl = codepipeline::get_pipeline(&cp, "api").await.unwrap().pipeline;
+    let decl = codepipeline::get_pipeline(&cp, "api")
+        .await
+        .unwrap()
+        .pipeline;
     let st = codepipeline::get_pipeline_state(&cp, "api").await.unwrap();
     let stage = &st.stage_states[0];
     let c = WaveConditions::from_docs(
@@ -57,7 +60,12 @@ async fn getpipeline_conditions_and_their_states_become_the_waves_conditions() {
         Some("exec-8"),
     )
     .unwrap();
-    let rules: Vec<&RuleKind> = c.sets.iter().flat_map(|s| s.rules()).map(|r| &r.kind).collect();
+    let rules: Vec<&RuleKind> = c
+        .sets
+        .iter()
+        .flat_map(|s| s.rules())
+        .map(|r| &r.kind)
+        .collect();
     assert_eq!(
         rules[0],
         &RuleKind::CloudWatchAlarm {
@@ -66,11 +74,16 @@ async fn getpipeline_conditions_and_their_states_become_the_waves_conditions() {
         }
     );
     assert!(matches!(rules[1], RuleKind::DeploymentWindow { cron, .. } if cron == "* 4-5 ? * * *"));
-    assert!(matches!(rules[2], RuleKind::LambdaInvoke { function_name } if function_name == "smoke-test"));
+    assert!(
+        matches!(rules[2], RuleKind::LambdaInvoke { function_name } if function_name == "smoke-test")
+    );
     assert!(matches!(rules[3], RuleKind::VariableCheck { value, .. } if value == "main"));
     assert_eq!(c.mark(), Some(ConditionMark::Blocking));
     let (set, execution) = c.overridable().unwrap();
-    assert_eq!((set.kind, execution), (ConditionKind::BeforeEntry, "exec-9"));
+    assert_eq!(
+        (set.kind, execution),
+        (ConditionKind::BeforeEntry, "exec-9")
+    );
     let policy = c.on_failure.as_ref().unwrap();
     assert!(policy.rolls_back());
     assert_eq!(policy.retry_mode.as_deref(), Some("FAILED_ACTIONS"));
@@ -161,7 +174,10 @@ async fn the_override_names_the_stage_execution_and_condition_type() {
         .then_http_response(|| http(200, "{}"));
     let fake = Fake::new(vec![ok.clone()]);
     let b = fake.backend(AwsConfig::default(), &["us-east-1"]);
-    let outcome = b.execute(override_call(ConditionKind::OnSuccess)).await.unwrap();
+    let outcome = b
+        .execute(override_call(ConditionKind::OnSuccess))
+        .await
+        .unwrap();
     assert_eq!(ok.num_calls(), 1);
     assert!(outcome.detail.contains("on success"), "{}", outcome.detail);
 }
@@ -171,7 +187,10 @@ async fn override_refusals_keep_their_meaning() {
     let refusals = mock!(Client::override_stage_condition)
         .sequence()
         .http_response(|| {
-            json_error("ConditionNotOverridableException", "the condition already succeeded")
+            json_error(
+                "ConditionNotOverridableException",
+                "the condition already succeeded",
+            )
         })
         .http_response(|| json_error("StageNotFoundException", "no stage Americas"))
         .http_response(|| json_error("PipelineNotFoundException", "no pipeline api"))
@@ -184,8 +203,14 @@ async fn override_refusals_keep_their_meaning() {
         matches!(&not_overridable, SourceError::Conflict(m) if m.contains("already succeeded")),
         "{not_overridable:?}"
     );
-    assert!(matches!(b.execute(call.clone()).await, Err(SourceError::NotFound(_))));
-    assert!(matches!(b.execute(call).await, Err(SourceError::NotFound(_))));
+    assert!(matches!(
+        b.execute(call.clone()).await,
+        Err(SourceError::NotFound(_))
+    ));
+    assert!(matches!(
+        b.execute(call).await,
+        Err(SourceError::NotFound(_))
+    ));
     // An on-failure condition is never sent: CodePipeline cannot override it.
     let refused = b.execute(override_call(ConditionKind::OnFailure)).await;
     assert!(matches!(refused, Err(SourceError::Other(_))), "{refused:?}");

@@ -107,7 +107,10 @@ fn the_grid_marks_a_held_wave_with_a_glyph_and_word_in_every_theme() {
         let terminal = render(&c.model, &theme, 160, 48);
         let buffer = terminal.backend().buffer();
         let (x, y) = find(buffer, "⧗ cond").expect("the mark is drawn, glyph and word");
-        assert_eq!(buffer[(x, y)].fg, theme.condition_blocking.fg.unwrap_or_default());
+        assert_eq!(
+            buffer[(x, y)].fg,
+            theme.condition_blocking.fg.unwrap_or_default()
+        );
         assert_eq!(
             buffer[(x, y)].modifier,
             theme.condition_blocking.add_modifier
@@ -125,7 +128,10 @@ fn the_cell_detail_lists_the_rule_its_result_and_the_wait_left() {
     assert!(find(buffer, "Stage conditions").is_some());
     assert!(find(buffer, "EuropeQuiet  CloudWatchAlarm").is_some());
     let (x, y) = find(buffer, "⧗ evaluating").expect("the rule's status");
-    assert_eq!(buffer[(x, y)].fg, theme.condition_blocking.fg.unwrap_or_default());
+    assert_eq!(
+        buffer[(x, y)].fg,
+        theme.condition_blocking.fg.unwrap_or_default()
+    );
     assert!(find(buffer, " left").is_some(), "the wait left is shown");
     assert!(find(buffer, "search-eu-west-1-p99-latency is in ALARM").is_some());
     assert!(find(buffer, "retries automatically (FAILED_ACTIONS)").is_some());

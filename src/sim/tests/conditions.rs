@@ -35,7 +35,11 @@ fn the_window_holds_the_global_wave_until_it_opens() {
     let w = world_at(7, mins(0));
     let held = conditions(&w, "checkout", "Global").unwrap();
     assert_eq!(held.mark(), Some(ConditionMark::Blocking));
-    let summary = held.set(ConditionKind::BeforeEntry).unwrap().summary.clone();
+    let summary = held
+        .set(ConditionKind::BeforeEntry)
+        .unwrap()
+        .summary
+        .clone();
     assert!(
         summary.as_deref().unwrap_or("").contains("opens at"),
         "{summary:?}"
@@ -77,18 +81,27 @@ fn an_override_lets_the_waiting_execution_in_and_only_once() {
     let held = conditions(&w, "search", "Americas").unwrap();
     let (_, execution) = held.overridable().unwrap();
     let execution = execution.to_string();
-    let done = w.operate(override_call("search", "Americas", &execution), SIM_IDENTITY);
+    let done = w.operate(
+        override_call("search", "Americas", &execution),
+        SIM_IDENTITY,
+    );
     assert!(done.is_ok(), "{done:?}");
     step(&mut w, SignedDuration::from_secs(2));
     let (entered, _) = stage_latest(&w, "search", "Americas").expect("entered");
     assert_eq!(entered, execution);
-    let again = w.operate(override_call("search", "Americas", &execution), SIM_IDENTITY);
+    let again = w.operate(
+        override_call("search", "Americas", &execution),
+        SIM_IDENTITY,
+    );
     assert!(
         matches!(&again, Err(SourceError::Conflict(m)) if m.contains("ConditionNotOverridable")),
         "{again:?}"
     );
     let elsewhere = w.operate(override_call("search", "Europe", &execution), SIM_IDENTITY);
-    assert!(matches!(elsewhere, Err(SourceError::Conflict(_))), "{elsewhere:?}");
+    assert!(
+        matches!(elsewhere, Err(SourceError::Conflict(_))),
+        "{elsewhere:?}"
+    );
 }
 
 #[test]

@@ -7,9 +7,7 @@ use aws_sdk_codepipeline::types as sdk;
 use super::errors::{map_sdk_error, missing};
 use super::time::{to_epoch, to_timestamp};
 use crate::domain::current_run::ActionRun;
-use crate::domain::fleet::{
-    Execution, ExecutionMode, ExecutionStatus, PipelineType, RollbackOf,
-};
+use crate::domain::fleet::{Execution, ExecutionMode, ExecutionStatus, PipelineType, RollbackOf};
 use crate::domain::pipeline_doc as doc;
 use crate::domain::pipeline_limits::{
     MAX_APPROVAL_SUMMARY, MAX_STOP_REASON, MAX_TRANSITION_REASON, is_transition_reason_char,
@@ -264,13 +262,11 @@ pub fn execution_from_summary(
             .map(str::to_string),
         started_at,
         updated_at,
-        rollback: (s.execution_type() == Some(&sdk::ExecutionType::Rollback)).then(|| {
-            RollbackOf {
-                target_execution_id: s
-                    .rollback_metadata()
-                    .and_then(|m| m.rollback_target_pipeline_execution_id())
-                    .map(str::to_string),
-            }
+        rollback: (s.execution_type() == Some(&sdk::ExecutionType::Rollback)).then(|| RollbackOf {
+            target_execution_id: s
+                .rollback_metadata()
+                .and_then(|m| m.rollback_target_pipeline_execution_id())
+                .map(str::to_string),
         }),
     })
 }
@@ -581,7 +577,10 @@ mod tests {
         let before = doc.stages[0].conditions.before_entry.as_ref().unwrap();
         let rule = &before.conditions[0].rules[0];
         assert_eq!(before.conditions[0].result.as_deref(), Some("FAIL"));
-        assert_eq!(rule.rule_type_id.as_ref().unwrap().provider, "DeploymentWindow");
+        assert_eq!(
+            rule.rule_type_id.as_ref().unwrap().provider,
+            "DeploymentWindow"
+        );
         assert_eq!(rule.configuration["TimeZone"], "America/Sao_Paulo");
         assert_eq!(rule.configuration["Cron"], "0 22 ? * MON-FRI *");
     }

@@ -76,13 +76,11 @@ pub fn states(s: &sdk::StageState) -> doc::StageConditionStatesDoc {
 
 fn set_state(s: &sdk::StageConditionState) -> doc::StageConditionStateDoc {
     doc::StageConditionStateDoc {
-        latest_execution: s
-            .latest_execution()
-            .map(|e| doc::ConditionExecutionDoc {
-                status: e.status().map(|s| s.as_str()).unwrap_or("").to_string(),
-                summary: e.summary().map(str::to_string),
-                last_status_change: None,
-            }),
+        latest_execution: s.latest_execution().map(|e| doc::ConditionExecutionDoc {
+            status: e.status().map(|s| s.as_str()).unwrap_or("").to_string(),
+            summary: e.summary().map(str::to_string),
+            last_status_change: None,
+        }),
         condition_states: s
             .condition_states()
             .iter()
@@ -158,7 +156,11 @@ fn rule_run(d: &sdk::RuleExecutionDetail) -> Option<RuleRun> {
         status: RuleStatus::parse(d.status()?.as_str()),
         summary: result
             .and_then(|r| r.external_execution_summary())
-            .or_else(|| result.and_then(|r| r.error_details()).and_then(|e| e.message()))
+            .or_else(|| {
+                result
+                    .and_then(|r| r.error_details())
+                    .and_then(|e| e.message())
+            })
             .map(str::to_string),
         started_at: d.start_time().map(to_timestamp),
         updated_at: d.last_update_time().map(to_timestamp),

@@ -427,7 +427,13 @@ fn recheck_condition(
         .conditions
         .as_ref()
         .and_then(|c| c.set(condition))
-        .ok_or_else(|| format!("{} has no {} condition any more", wave.name, condition.label()))?;
+        .ok_or_else(|| {
+            format!(
+                "{} has no {} condition any more",
+                wave.name,
+                condition.label()
+            )
+        })?;
     let held = matches!(
         set.status,
         Some(ConditionStatus::InProgress | ConditionStatus::Failed | ConditionStatus::Errored)

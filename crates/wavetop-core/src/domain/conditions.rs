@@ -552,9 +552,10 @@ impl WaveConditions {
                 if let Some(run) = newest {
                     rule.result = Some(RuleResult {
                         status: run.status,
-                        summary: run.summary.clone().or_else(|| {
-                            rule.result.as_ref().and_then(|r| r.summary.clone())
-                        }),
+                        summary: run
+                            .summary
+                            .clone()
+                            .or_else(|| rule.result.as_ref().and_then(|r| r.summary.clone())),
                         since: run.started_at.or(run.updated_at),
                         updated_by: rule.result.as_ref().and_then(|r| r.updated_by.clone()),
                         url: rule.result.as_ref().and_then(|r| r.url.clone()),

@@ -4,8 +4,7 @@ use jiff::Timestamp;
 
 use super::*;
 use crate::domain::condition_doc::{
-    ConditionStateDoc, FailureConditionsDoc, RetryConfigurationDoc, RuleExecutionDoc,
-    RuleTypeIdDoc,
+    ConditionStateDoc, FailureConditionsDoc, RetryConfigurationDoc, RuleExecutionDoc, RuleTypeIdDoc,
 };
 use crate::domain::pipeline_doc::StageExecution;
 
@@ -153,7 +152,10 @@ fn an_alarm_rule_counts_its_wait_down_from_when_it_began() {
     };
     let c = WaveConditions::from_docs(&declared(), Some(&state), Some("e-1")).unwrap();
     let rule = &c.set(ConditionKind::OnSuccess).unwrap().conditions[0].rules[0];
-    assert_eq!(rule.time_left(at(1_000 + 5 * 60)).unwrap().as_secs(), 10 * 60);
+    assert_eq!(
+        rule.time_left(at(1_000 + 5 * 60)).unwrap().as_secs(),
+        10 * 60
+    );
     assert_eq!(rule.time_left(at(1_000 + 20 * 60)).unwrap().as_secs(), 0);
     assert_eq!(c.evidence(at(1_060))[0].time_left_secs, Some(14 * 60));
 }
@@ -234,5 +236,8 @@ fn getpipeline_json_parses_into_conditions_and_back() {
     assert_eq!(c.sets.len(), 1);
     let back = serde_json::to_value(&stage).unwrap();
     assert_eq!(back["onFailure"]["result"], "ROLLBACK");
-    assert_eq!(back["beforeEntry"]["conditions"][0]["rules"][0]["name"], "W");
+    assert_eq!(
+        back["beforeEntry"]["conditions"][0]["rules"][0]["name"],
+        "W"
+    );
 }
