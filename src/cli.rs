@@ -172,6 +172,14 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Let a wave's execution past its evaluating or failed stage condition
+    /// (codepipeline:OverrideStageCondition).
+    OverrideCondition {
+        #[command(flatten)]
+        wave: WaveArgs,
+        #[arg(long)]
+        yes: bool,
+    },
     /// Drain a region out of DNS by inverting its Route53 health checks.
     Drain {
         #[arg(long, value_parser = parse_region)]

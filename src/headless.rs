@@ -178,6 +178,11 @@ fn plan(
             }
             (vec![proposal], String::new(), yes)
         }
+        Command::OverrideCondition { wave, yes } => (
+            vec![wave_proposal(&rules, &wave, ActionName::OverrideCondition)?],
+            String::new(),
+            yes,
+        ),
         Command::Drain { region, force, yes } => (
             vec![propose_drain(&rules, &region, force).map_err(Failure::Usage)?],
             String::new(),

@@ -27,7 +27,9 @@ pub fn needs_of(command: &Command) -> Needs {
         Command::Retry { wave, .. }
         | Command::Hold { wave, .. }
         | Command::Release { wave, .. } => Needs::Pipeline(wave.pipeline.clone()),
-        Command::Rollback { wave, .. } => Needs::Pipeline(wave.pipeline.clone()),
+        Command::Rollback { wave, .. } | Command::OverrideCondition { wave, .. } => {
+            Needs::Pipeline(wave.pipeline.clone())
+        }
         Command::Stop { pipeline, .. } => Needs::Pipeline(pipeline.clone()),
         Command::Drain { .. } | Command::Restore { .. } => Needs::Dns,
         _ => Needs::AnythingRead,

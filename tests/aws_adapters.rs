@@ -55,3 +55,6 @@ mod structure_cache;
 
 #[path = "aws_adapters/alarms.rs"]
 mod alarms;
+
+#[path = "aws_adapters/conditions.rs"]
+mod conditions;

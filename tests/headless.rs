@@ -50,6 +50,45 @@ fn audit(dir: &Path) -> Vec<Value> {
 }
 
 #[test]
+fn the_json_snapshot_carries_each_stages_conditions_and_rule_results() {
+    let dir = tempdir("conditions");
+    let out = wavetop(&dir, &["snapshot", "--demo", "--json", "--at", "0m"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let search = doc["pipelines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "search")
+        .unwrap();
+    let americas = search["waves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "Americas")
+        .unwrap();
+    let set = &americas["conditions"]["sets"][0];
+    assert_eq!(set["kind"], "before_entry");
+    assert_eq!(set["status"], "in_progress");
+    let rule = &set["conditions"][0]["rules"][0];
+    assert_eq!(rule["name"], "EuropeQuiet");
+    assert_eq!(rule["kind"], "cloud_watch_alarm");
+    assert_eq!(rule["alarm_names"][0], "search-eu-west-1-p99-latency");
+    assert_eq!(rule["wait_time_mins"], 15);
+    assert_eq!(rule["result"]["status"], "in_progress");
+    assert!(
+        rule["result"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("in ALARM")
+    );
+    assert_eq!(
+        americas["conditions"]["on_failure"]["retry_mode"],
+        "FAILED_ACTIONS"
+    );
+}
+
+#[test]
 fn the_json_snapshot_is_byte_identical_for_the_same_seed_and_time() {
     let dir = tempdir("snap");
     let a = wavetop(&dir, &["snapshot", "--demo", "--json", "--at", "10m"]);
@@ -79,7 +118,9 @@ fn the_json_snapshot_is_byte_identical_for_the_same_seed_and_time() {
             "service-x",
             "orders-active-active",
             "billing-failover",
-            "edge-relay"
+            "edge-relay",
+            "checkout",
+            "search"
         ]
     );
     for p in doc["pipelines"].as_array().unwrap() {

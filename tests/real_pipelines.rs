@@ -126,7 +126,10 @@ fn sam_pipelines_deploy_through_codebuild_at_home() {
 fn v2_commands_pipeline_without_deploy_actions_is_judged_by_stage_names() {
     let grid = assert_drawn_as_declared(&expected::COMMANDS_V2_CONDITIONS);
     let decl = declaration(&expected::COMMANDS_V2_CONDITIONS);
-    assert!(decl.stages[2].before_entry.is_some(), "conditions survive");
+    assert!(
+        decl.stages[2].conditions.before_entry.is_some(),
+        "conditions survive"
+    );
     assert_eq!(grid.waves[1].cells[0].actions[0].category, "Compute");
 }
 
@@ -185,6 +188,7 @@ fn prod_state_after_approval() -> GetPipelineStateOutput {
                 pipeline_execution_id: "exec-2".to_string(),
                 status: "InProgress".to_string(),
             }),
+            conditions: Default::default(),
         }],
         created: None,
         updated: None,

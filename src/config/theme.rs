@@ -87,6 +87,8 @@ theme_styles! {
     dialog_danger,
     command_line,
     help_key,
+    condition_blocking,
+    condition_failed,
 }
 
 /// The built-in presets: name and embedded file text.

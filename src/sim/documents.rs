@@ -34,7 +34,8 @@ impl PipelineSim {
                 .stages
                 .iter()
                 .zip(&self.stages)
-                .map(|(decl, sim)| StageState {
+                .enumerate()
+                .map(|(i, (decl, sim))| StageState {
                     stage_name: decl.name.clone(),
                     inbound_transition_state: sim.transition.clone(),
                     action_states: decl
@@ -49,6 +50,12 @@ impl PipelineSim {
                         })
                         .collect(),
                     latest_execution: sim.latest.clone(),
+                    conditions: self
+                        .gates
+                        .iter()
+                        .find(|g| g.stage == i)
+                        .and_then(|g| g.state_doc())
+                        .unwrap_or_default(),
                 })
                 .collect(),
             created: epoch(self.created),

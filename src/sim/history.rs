@@ -41,6 +41,7 @@ pub fn seed(p: &mut PipelineSim, before: Timestamp, rng: &mut SimRng) {
             revision_summary: Some(summary),
             started_at: started,
             updated_at: end,
+            rollback: None,
         });
         end = started - SignedDuration::from_mins(rng.range(60, 6 * 60));
     }
@@ -64,6 +65,7 @@ pub fn seed_downstream(p: &mut PipelineSim, upstream: &[Execution], rng: &mut Si
                 revision_summary: up.revision_summary.clone(),
                 started_at: started,
                 updated_at: started + SignedDuration::from_mins(rng.range(3, 9)),
+                rollback: None,
             }
         })
         .collect();

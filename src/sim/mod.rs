@@ -18,6 +18,8 @@ pub mod actions;
 pub mod alarms;
 pub mod backend;
 pub mod clock;
+pub mod condition_flows;
+pub mod conditions;
 pub mod days;
 pub mod declarations;
 pub mod documents;

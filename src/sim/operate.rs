@@ -5,7 +5,8 @@ use jiff::Timestamp;
 
 use super::pipeline::{PipelineSim, epoch};
 use super::world::SimWorld;
-use crate::domain::fleet::ExecutionStatus;
+use crate::domain::conditions::ConditionKind;
+use crate::domain::fleet::{ExecutionStatus, RollbackOf};
 use crate::domain::pipeline_doc::{StageExecution, TransitionState};
 use crate::domain::pipeline_limits::{
     MAX_APPROVAL_SUMMARY, MAX_TRANSITION_REASON, is_valid_transition_reason,
@@ -87,6 +88,28 @@ impl SimWorld {
                     now,
                     &mut self.rng,
                 )?
+            }
+            OperateCall::OverrideStageCondition {
+                pipeline,
+                stage,
+                execution_id,
+                condition,
+            } => {
+                let p = self.pipeline_found(&pipeline)?;
+                let s = stage_index(p, &stage)?;
+                let gate = p
+                    .gates
+                    .iter_mut()
+                    .find(|g| g.stage == s)
+                    .filter(|_| condition == ConditionKind::BeforeEntry)
+                    .ok_or_else(|| {
+                        SourceError::Conflict(format!(
+                            "ConditionNotOverridableException: {stage} has no {} condition \
+                             in progress",
+                            condition.label()
+                        ))
+                    })?;
+                gate.override_for(&execution_id, now, identity)?
             }
             OperateCall::SetHealthCheckInverted {
                 health_check_id,
@@ -439,6 +462,11 @@ fn rollback(
         None,
         rng,
     );
+    if let Some(e) = p.execution_mut(&id) {
+        e.rollback = Some(RollbackOf {
+            target_execution_id: Some(target.to_string()),
+        });
+    }
     Ok(format!(
         "rolling back {}/{stage} to {target} as execution {id}",
         p.name()

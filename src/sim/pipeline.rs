@@ -11,6 +11,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use super::conditions::{GateAnswer, GateSim, gates_of};
 use super::history::new_revision;
 use super::rng::SimRng;
 use super::spec::PipelineSpec;
@@ -72,6 +73,13 @@ pub struct PipelineSim {
     pub next_auto_start: Option<Timestamp>,
     /// Starts waiting for the pipeline to be idle, oldest first.
     pub queued: Vec<PendingStart>,
+    /// The stages' simulated `beforeEntry` rules.
+    #[serde(default)]
+    pub gates: Vec<GateSim>,
+    /// Draws of this pipeline's own, for one added after the demo's others
+    /// so that their draws stay what they were.
+    #[serde(default)]
+    pub own_rng: Option<SimRng>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,6 +194,8 @@ impl PipelineSim {
             run: None,
             next_auto_start: None,
             queued: Vec::new(),
+            gates: gates_of(&spec.decl),
+            own_rng: None,
         }
     }
 
@@ -227,6 +237,7 @@ impl PipelineSim {
                 revision_summary: Some(summary.to_string()),
                 started_at: now,
                 updated_at: now,
+                rollback: None,
             },
         );
         self.executions.truncate(HISTORY);
@@ -278,6 +289,14 @@ impl PipelineSim {
             let open = self.stages[s].transition.as_ref().is_none_or(|t| t.enabled);
             if !open {
                 return None;
+            }
+            match self.gate_answer(s, &run.execution_id, now) {
+                GateAnswer::Enter => {}
+                GateAnswer::Wait => return None,
+                GateAnswer::Fail => {
+                    self.end_run(s, "Failed", ExecutionStatus::Failed, now, rng);
+                    return None;
+                }
             }
             self.enter_stage(s, &run.execution_id);
         }
@@ -370,6 +389,13 @@ impl PipelineSim {
             let last = self.stages.len() - 1;
             let rate = self.pace.update_failure_rate;
             self.start_execution(now, trigger, &rev, &summary, (0, last), rate, None, rng);
+        }
+    }
+
+    fn gate_answer(&mut self, s: usize, execution_id: &str, now: Timestamp) -> GateAnswer {
+        match self.gates.iter_mut().find(|g| g.stage == s) {
+            Some(gate) => gate.answer(execution_id, now),
+            None => GateAnswer::Enter,
         }
     }
 

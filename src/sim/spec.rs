@@ -53,7 +53,7 @@ pub struct PipelineSpec {
 
 impl PipelineSpec {
     /// A demo pipeline declared for the home region it lives in.
-    fn homed(
+    pub(super) fn homed(
         home_region: &str,
         declare: fn(&str) -> PipelineDeclaration,
         upstream: Option<&str>,

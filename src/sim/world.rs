@@ -125,7 +125,10 @@ impl SimWorld {
             manual_deploys: Vec::new(),
         };
         match fleet {
-            FleetSize::Demo => world.script_opening(&spec.flows),
+            FleetSize::Demo => {
+                world.script_opening(&spec.flows);
+                world.add_condition_flows(origin);
+            }
             FleetSize::Large => large::opening::script(&mut world, &spec.flows),
         }
         world.advance_to(start);
@@ -203,9 +206,12 @@ impl SimWorld {
         let now = self.now;
         let mut handoffs = Vec::new();
         for i in 0..self.pipelines.len() {
-            if let Some(h) = self.pipelines[i].tick(now, &mut self.stacks, &mut self.rng) {
+            let mut own = self.pipelines[i].own_rng.take();
+            let rng = own.as_mut().unwrap_or(&mut self.rng);
+            if let Some(h) = self.pipelines[i].tick(now, &mut self.stacks, rng) {
                 handoffs.push(h);
             }
+            self.pipelines[i].own_rng = own;
         }
         for h in handoffs {
             let delay = SignedDuration::from_secs(self.rng.range(20, 45));

@@ -30,6 +30,7 @@ mod tests {
     use futures_util::FutureExt;
 
     use super::*;
+    use crate::domain::conditions::ConditionKind;
     use crate::protocol::RetryMode;
 
     /// A backend that counts every call that reaches it.
@@ -107,6 +108,12 @@ mod tests {
                 pipeline: p(),
                 stage: p(),
                 target_execution_id: p(),
+            },
+            OperateCall::OverrideStageCondition {
+                pipeline: p(),
+                stage: p(),
+                execution_id: p(),
+                condition: ConditionKind::BeforeEntry,
             },
             OperateCall::SetHealthCheckInverted {
                 health_check_id: p(),

@@ -15,6 +15,7 @@ use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
 use super::alarm_marks;
+use super::conditions::condition_lines;
 use super::text::{pad, wrap};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
@@ -33,6 +34,10 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     if !alarms.is_empty() {
         lines.push(Line::from(""));
         lines.extend(alarms);
+    }
+    if let Some(conditions) = &wave.conditions {
+        lines.push(Line::from(""));
+        lines.extend(condition_lines(conditions, model.now, theme));
     }
     for stack in stacks(model, flow, cell) {
         lines.push(Line::from(""));

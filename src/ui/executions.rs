@@ -11,6 +11,7 @@ use super::scroll::rows_note;
 use super::text::{titled, truncate};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::domain::fleet::{Execution, RollbackOf};
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let Some(flow) = model.selected_flow() else {
@@ -58,7 +59,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
                 (format!("{g} {w}"), execution_style(theme, e.status)),
                 (e.id.chars().take(8).collect::<String>(), theme.base),
                 (e.pipeline.clone(), theme.base),
-                (e.trigger.clone(), theme.base),
+                (trigger_label(e), theme.base),
                 (revision, theme.base),
                 (started, theme.base),
                 (took, theme.base),
@@ -96,4 +97,16 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         (theme.dim, theme.selected),
     );
     frame.render_widget(table, table_area);
+}
+
+/// The trigger, or for a rollback execution what it rolls back to: a
+/// rollback must not read like one more deployment.
+fn trigger_label(e: &Execution) -> String {
+    match &e.rollback {
+        Some(RollbackOf {
+            target_execution_id: Some(target),
+        }) => format!("↺ rollback to {}", truncate(target, 8)),
+        Some(_) => "↺ rollback".to_string(),
+        None => e.trigger.clone(),
+    }
 }

@@ -4,6 +4,7 @@
 use ratatui::style::Style;
 
 use crate::config::theme::Theme;
+use crate::domain::conditions::ConditionMark;
 use crate::domain::fleet::{ActionStatus, CellStatus, ExecutionStatus, HealthStatus};
 use crate::domain::stack_status::StackStatus;
 
@@ -31,6 +32,21 @@ pub fn cell_style(theme: &Theme, status: CellStatus) -> Style {
         CellStatus::Held => theme.status_held,
         CellStatus::NotStarted => theme.status_not_started,
         CellStatus::NotApplicable => theme.status_not_applicable,
+    }
+}
+
+/// A wave's stage conditions: evaluating (the stage waits on them) or failed.
+pub fn condition_glyph(mark: ConditionMark) -> (&'static str, &'static str) {
+    match mark {
+        ConditionMark::Blocking => ("⧗", "cond"),
+        ConditionMark::Failed => ("⊗", "COND FAIL"),
+    }
+}
+
+pub fn condition_style(theme: &Theme, mark: ConditionMark) -> Style {
+    match mark {
+        ConditionMark::Blocking => theme.condition_blocking,
+        ConditionMark::Failed => theme.condition_failed,
     }
 }
 

@@ -183,7 +183,7 @@ fn cell_lines(model: &Model, flow: &Flow, facts: &[ColumnFacts]) -> CellLines {
                     let cell = wave.cell(region).filter(|_| !wave.pre_deploy)?;
                     let mark = CellMark::of(model, flow, wave, cell);
                     Some((
-                        FirstLine::of(model, cell).with_mark(mark),
+                        FirstLine::of(model, cell).with_mark(mark).gated_by(wave),
                         SecondLine::of(model, flow, wave, cell, facts),
                     ))
                 })

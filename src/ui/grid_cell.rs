@@ -11,11 +11,12 @@ use unicode_width::UnicodeWidthStr;
 
 use super::alarm_marks::CellMark;
 use super::glyphs::{
-    CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, fmt_age, fmt_ms, health_glyph,
-    health_style, lag_style, stack_short,
+    CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, condition_glyph, condition_style,
+    fmt_age, fmt_ms, health_glyph, health_style, lag_style, stack_short,
 };
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::domain::conditions::ConditionMark;
 use crate::domain::fleet::{Cell, CellStatus, Flow, RegionHealth, Stack, Wave};
 
 /// What every cell of one region's column shares.
@@ -51,6 +52,8 @@ pub(crate) struct FirstLine {
     earlier: Option<&'static str>,
     /// Alarms firing or flapped during the bake, and the bake time left.
     mark: Option<CellMark>,
+    /// The wave's stage conditions, when they hold it or failed.
+    condition: Option<ConditionMark>,
 }
 
 impl FirstLine {
@@ -71,12 +74,19 @@ impl FirstLine {
             elapsed,
             earlier,
             mark: None,
+            condition: None,
         }
     }
 
     /// The line with the cell's alarm and bake mark.
     pub(crate) fn with_mark(self, mark: Option<CellMark>) -> FirstLine {
         FirstLine { mark, ..self }
+    }
+
+    /// Marks the line with the wave's condition state, if it needs a mark.
+    pub(crate) fn gated_by(mut self, wave: &Wave) -> FirstLine {
+        self.condition = wave.conditions.as_ref().and_then(|c| c.mark());
+        self
     }
 
     pub(crate) fn width(&self) -> usize {
@@ -87,6 +97,10 @@ impl FirstLine {
             + self.elapsed.as_ref().map_or(0, |e| 1 + e.width())
             + self.earlier.map_or(0, |g| 3 + g.width())
             + self.mark.as_ref().map_or(0, CellMark::width)
+            + self.condition.map_or(0, |m| {
+                let (g, w) = condition_glyph(m);
+                2 + g.width() + w.width()
+            })
     }
 }
 
@@ -186,6 +200,17 @@ pub(crate) fn draw(
             x = put(buf, x, area.y, end, " ", line1);
             x = put(buf, x, area.y, end, &text, style);
         }
+    }
+    if let Some(mark) = first.condition {
+        let (g, w) = condition_glyph(mark);
+        let style = if selected {
+            line1
+        } else {
+            condition_style(theme, mark)
+        };
+        x = put(buf, x, area.y, end, " ", line1);
+        // Glyph and word together or not at all: a lone glyph says too little.
+        x = put(buf, x, area.y, end, &format!("{g} {w}"), style);
     }
     if let Some(earlier) = first.earlier {
         let style = if selected { line1 } else { theme.dim };

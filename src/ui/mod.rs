@@ -4,6 +4,7 @@ mod activity;
 mod alarm_marks;
 mod chrome;
 mod columns;
+mod conditions;
 mod detail;
 mod dialog;
 mod executions;

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use wavetop::domain::conditions::ConditionKind;
 use wavetop::protocol::{OperateCall, RetryMode};
 
 const SERVICES: [&str; 6] = [
@@ -91,6 +92,12 @@ fn operator_calls() -> BTreeSet<String> {
             pipeline: s(),
             stage: s(),
             target_execution_id: s(),
+        },
+        OperateCall::OverrideStageCondition {
+            pipeline: s(),
+            stage: s(),
+            execution_id: s(),
+            condition: ConditionKind::OnSuccess,
         },
         OperateCall::SetHealthCheckInverted {
             health_check_id: s(),

@@ -11,6 +11,7 @@
 mod alarm_tests;
 mod audit_tests;
 mod backoff_tests;
+mod condition_tests;
 mod dialog_keys_tests;
 mod discovery_tests;
 mod drain_tests;

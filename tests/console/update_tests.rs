@@ -141,7 +141,7 @@ fn slash_filters_the_pipeline_list_and_esc_clears_it() {
     assert!(c.model.visible_flows().is_empty());
     c.keys("esc");
     assert!(c.model.filter.is_empty());
-    assert_eq!(c.model.visible_flows().len(), 5);
+    assert_eq!(c.model.visible_flows().len(), 7);
 }
 
 #[test]
@@ -501,7 +501,7 @@ fn a_failed_discovery_is_retried_on_a_timer_and_never_ends_the_console() {
         t0 + SignedDuration::from_secs(17),
     );
     assert!(model.discovered);
-    assert_eq!(model.fleet.flows.len(), 5);
+    assert_eq!(model.fleet.flows.len(), 7);
     c.model = model;
 }
 

@@ -182,3 +182,25 @@ fn read_only_mode_refuses_and_writes_nothing_to_the_audit_log() {
         "nothing audited in read-only mode: {written}"
     );
 }
+
+#[test]
+fn a_stage_condition_is_overridden_with_the_region_typed_and_audited() {
+    let dir = tempdir("override");
+    let mut tui = spawn_demo_sized(&dir, &["--at", "0m"], 48, 160);
+    tui.wait_for("◆ global-api", WAIT);
+    // search: Source, Build, Europe, Americas; columns eu-west-1, us-east-1, sa-east-1.
+    go(&mut tui, "search", 3, 1);
+    tui.wait_for("⧗ cond", WAIT);
+    act(&mut tui, "o", None, Some("us-east-1"), "search/Americas");
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT).success());
+
+    let lines = audit_lines(&dir.join("state/wavetop/audit.jsonl"));
+    let [before, after] = lines.as_slice() else {
+        panic!("a before and an after line: {lines:#?}");
+    };
+    assert_eq!(before["api"], "codepipeline:OverrideStageCondition");
+    assert_eq!(before["call"]["condition"], "before_entry");
+    assert_eq!(before["target"], "search/Americas");
+    assert_eq!(after["outcome"], "ok", "{after}");
+}

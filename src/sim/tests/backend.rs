@@ -51,8 +51,9 @@ fn the_backend_observes_and_operates_the_same_world() {
     assert_eq!(run(operator.identity()).unwrap(), SIM_IDENTITY);
     let d = run(backend.discover()).unwrap();
     assert_eq!(d.fleet_label, "DEMO");
-    assert_eq!(d.flows.len(), 5);
-    assert_eq!(d.stacks.len(), 18);
+    // Five flow shapes, and two V2 pipelines held by stage conditions.
+    assert_eq!(d.flows.len(), 7);
+    assert_eq!(d.stacks.len(), 24);
     assert_eq!(d.tables[0].source_region, "us-east-1");
     let failover = d
         .record_sets

@@ -2,6 +2,7 @@
 
 mod approvals;
 mod backend;
+mod conditions;
 mod over_time;
 mod retry_and_holds;
 mod stop_rollback_drain;

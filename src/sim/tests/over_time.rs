@@ -75,6 +75,8 @@ fn every_flow_shape_is_present_with_history() {
             ("orders-active-active", FlowKind::Pipeline),
             ("billing-failover", FlowKind::Unmanaged),
             ("edge-relay", FlowKind::Chained),
+            ("checkout", FlowKind::Pipeline),
+            ("search", FlowKind::Pipeline),
         ]
     );
     let billing = fleet.flow("billing-failover").unwrap();

@@ -154,6 +154,11 @@ fn rollback_redeploys_one_stage_with_the_target_revision() {
     w.operate(rollback(&target.id), SIM_IDENTITY).unwrap();
     let rb = newest(&w, "service-x");
     assert_eq!(rb.trigger, "RollbackStage");
+    assert_eq!(
+        rb.rollback.and_then(|r| r.target_execution_id),
+        Some(target.id.clone()),
+        "the execution says it is a rollback, and to what"
+    );
     assert_eq!(rb.revision_id, target.revision_id);
     assert!(matches!(
         w.operate(rollback(&target.id), SIM_IDENTITY),

@@ -1,16 +1,13 @@
 //! CodePipeline: the SDK's types turned into the `pipeline_doc` shapes the
 //! grid is derived from, and the calls wavetop makes.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_codepipeline::Client;
 use aws_sdk_codepipeline::types as sdk;
-use serde_json::{Map, Value, json};
 
 use super::errors::{map_sdk_error, missing};
 use super::time::{to_epoch, to_timestamp};
 use crate::domain::current_run::ActionRun;
-use crate::domain::fleet::{Execution, ExecutionMode, ExecutionStatus, PipelineType};
+use crate::domain::fleet::{Execution, ExecutionMode, ExecutionStatus, PipelineType, RollbackOf};
 use crate::domain::pipeline_doc as doc;
 use crate::domain::pipeline_limits::{
     MAX_APPROVAL_SUMMARY, MAX_STOP_REASON, MAX_TRANSITION_REASON, is_transition_reason_char,
@@ -175,7 +172,7 @@ fn stage_to_doc(s: &sdk::StageDeclaration) -> doc::StageDeclaration {
     doc::StageDeclaration {
         name: s.name().to_string(),
         actions: s.actions().iter().map(action_to_doc).collect(),
-        before_entry: s.before_entry().map(before_entry_to_json),
+        conditions: super::conditions::declared(s),
     }
 }
 
@@ -205,47 +202,6 @@ fn action_to_doc(a: &sdk::ActionDeclaration) -> doc::ActionDeclaration {
     }
 }
 
-/// `beforeEntry` as GetPipeline's JSON spells it, so a `DeploymentWindow`
-/// rule (cron and time zone in its configuration) reads the same as from the CLI.
-fn before_entry_to_json(b: &sdk::BeforeEntryConditions) -> Value {
-    let conditions: Vec<Value> = b
-        .conditions()
-        .iter()
-        .map(|c| {
-            let rules: Vec<Value> = c
-                .rules()
-                .iter()
-                .map(|r| {
-                    let mut rule = Map::new();
-                    rule.insert("name".into(), json!(r.name()));
-                    if let Some(t) = r.rule_type_id() {
-                        rule.insert(
-                            "ruleTypeId".into(),
-                            json!({
-                                "category": t.category().as_str(),
-                                "owner": t.owner().map(|o| o.as_str()),
-                                "provider": t.provider(),
-                                "version": t.version(),
-                            }),
-                        );
-                    }
-                    let config: BTreeMap<&str, &str> = r
-                        .configuration()
-                        .map(|c| c.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
-                        .unwrap_or_default();
-                    rule.insert("configuration".into(), json!(config));
-                    if let Some(region) = r.region() {
-                        rule.insert("region".into(), json!(region));
-                    }
-                    Value::Object(rule)
-                })
-                .collect();
-            json!({ "result": c.result().map(|r| r.as_str()), "rules": rules })
-        })
-        .collect();
-    json!({ "conditions": conditions })
-}
-
 fn stage_state_to_doc(s: &sdk::StageState) -> doc::StageState {
     doc::StageState {
         stage_name: s.stage_name().unwrap_or("").to_string(),
@@ -269,6 +225,7 @@ fn stage_state_to_doc(s: &sdk::StageState) -> doc::StageState {
             pipeline_execution_id: e.pipeline_execution_id().to_string(),
             status: e.status().as_str().to_string(),
         }),
+        conditions: super::conditions::states(s),
     }
 }
 
@@ -317,6 +274,12 @@ pub fn execution_from_summary(
             .map(str::to_string),
         started_at,
         updated_at,
+        rollback: (s.execution_type() == Some(&sdk::ExecutionType::Rollback)).then(|| RollbackOf {
+            target_execution_id: s
+                .rollback_metadata()
+                .and_then(|m| m.rollback_target_pipeline_execution_id())
+                .map(str::to_string),
+        }),
     })
 }
 
@@ -623,12 +586,15 @@ mod tests {
         assert_eq!(action.run_order, Some(2));
         assert_eq!(action.region.as_deref(), Some("sa-east-1"));
         assert_eq!(action.configuration["StackName"], "SaEast1-Api");
-        let before = doc.stages[0].before_entry.as_ref().unwrap();
-        let rule = &before["conditions"][0]["rules"][0];
-        assert_eq!(before["conditions"][0]["result"], "FAIL");
-        assert_eq!(rule["ruleTypeId"]["provider"], "DeploymentWindow");
-        assert_eq!(rule["configuration"]["TimeZone"], "America/Sao_Paulo");
-        assert_eq!(rule["configuration"]["Cron"], "0 22 ? * MON-FRI *");
+        let before = doc.stages[0].conditions.before_entry.as_ref().unwrap();
+        let rule = &before.conditions[0].rules[0];
+        assert_eq!(before.conditions[0].result.as_deref(), Some("FAIL"));
+        assert_eq!(
+            rule.rule_type_id.as_ref().unwrap().provider,
+            "DeploymentWindow"
+        );
+        assert_eq!(rule.configuration["TimeZone"], "America/Sao_Paulo");
+        assert_eq!(rule.configuration["Cron"], "0 22 ? * MON-FRI *");
     }
 
     #[test]

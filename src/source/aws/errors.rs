@@ -137,6 +137,7 @@ pub(crate) fn classify(
         | "PipelineExecutionNotStoppableException"
         | "PipelineExecutionOutdatedException"
         | "UnableToRollbackStageException"
+        | "ConditionNotOverridableException"
         | "StageNotRetryableStateException" => SourceError::Conflict(text),
         "ServiceUnavailable"
         | "ServiceUnavailableException"

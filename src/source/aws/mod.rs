@@ -18,6 +18,7 @@ pub mod clients;
 pub mod cloudformation;
 pub mod cloudwatch;
 pub mod codepipeline;
+pub mod conditions;
 pub mod credentials;
 mod discovery;
 pub mod dynamodb;

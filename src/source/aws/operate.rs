@@ -1,6 +1,6 @@
 //! Operator calls, each mapped to the one AWS API it names.
 
-use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53, sts};
+use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, conditions, route53, sts};
 use crate::protocol::{OperateCall, OperateOutcome, SourceError};
 
 /// Where a pipeline lives: (account, region, name AWS knows it by).
@@ -93,6 +93,16 @@ impl AwsBackend {
             } => {
                 let (client, name) = self.pipeline_client(pipeline).await?;
                 codepipeline::rollback_stage(&client, &name, stage, target_execution_id).await?
+            }
+            OperateCall::OverrideStageCondition {
+                pipeline,
+                stage,
+                execution_id,
+                condition,
+            } => {
+                let (client, name) = self.pipeline_client(pipeline).await?;
+                conditions::override_condition(&client, &name, stage, execution_id, *condition)
+                    .await?
             }
             OperateCall::SetHealthCheckInverted {
                 health_check_id,

@@ -73,6 +73,7 @@ actions! {
     Stop => "stop", "stop the execution, letting in-progress actions finish";
     StopAbandon => "stop-abandon", "stop the execution and abandon in-progress actions";
     Rollback => "rollback", "roll the wave back to an earlier successful execution";
+    OverrideCondition => "override-condition", "let the wave past its evaluating or failed stage condition";
     Drain => "drain", "drain the selected region out of DNS (invert its health checks)";
     Restore => "restore", "restore the selected region into DNS";
 }
@@ -93,6 +94,7 @@ impl ActionName {
                 | ActionName::Stop
                 | ActionName::StopAbandon
                 | ActionName::Rollback
+                | ActionName::OverrideCondition
                 | ActionName::Drain
                 | ActionName::Restore
         )

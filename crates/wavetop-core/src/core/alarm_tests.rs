@@ -61,6 +61,7 @@ fn flow(deployed: Option<Timestamp>) -> Flow {
             transition: Transition::open(),
             stage_status: None,
             execution_id: None,
+            conditions: None,
             cells: vec![Cell {
                 region: REGION.into(),
                 actions: vec![action],

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 
 use crate::core::op_target::OpTarget;
+use crate::domain::conditions::ConditionKind;
 use crate::domain::hold_reason::encode_hold;
 use crate::domain::signed_text::{approval_summary, stop_reason};
 use crate::protocol::{OperateCall, RetryMode};
@@ -62,6 +63,17 @@ pub enum Intent {
         target_execution_id: String,
         regions: Vec<String>,
     },
+    /// Let an execution past a stage condition that holds it.
+    OverrideCondition {
+        pipeline: String,
+        stage: String,
+        execution_id: String,
+        condition: ConditionKind,
+        /// The region the operator selected: typed to confirm.
+        region: String,
+        /// The rules not passing when the operator decided, for the dialog.
+        rules: Vec<String>,
+    },
     Drain {
         region: String,
         health_check_ids: Vec<String>,
@@ -98,6 +110,7 @@ impl Intent {
             Intent::Stop { abandon: false, .. } => "Stop execution",
             Intent::Stop { .. } => "Stop and abandon execution",
             Intent::Rollback { .. } => "Roll back wave",
+            Intent::OverrideCondition { .. } => "Override stage condition",
             Intent::Drain { force: true, .. } => "FORCE drain region",
             Intent::Drain { .. } => "Drain region",
             Intent::Restore { .. } => "Restore region",
@@ -141,6 +154,9 @@ impl Intent {
             }
             | Intent::Rollback {
                 pipeline, stage, ..
+            }
+            | Intent::OverrideCondition {
+                pipeline, stage, ..
             } => OpTarget::Stage {
                 pipeline: pipeline.clone(),
                 stage: stage.clone(),
@@ -169,6 +185,7 @@ impl Intent {
                 ..
             } => Some(pipeline.clone()),
             Intent::Rollback { stage, .. } => Some(stage.clone()),
+            Intent::OverrideCondition { region, .. } => Some(region.clone()),
             Intent::Drain { region, .. } | Intent::Restore { region, .. } => Some(region.clone()),
             Intent::Hold { stage, regions, .. } if regions.len() > 1 => Some(stage.clone()),
             _ => None,
@@ -299,6 +316,25 @@ impl Intent {
                 format!("pipeline {pipeline}, stage {stage} -> execution {target_execution_id}"),
                 format!("regions: {}", regions.join(", ")),
             ],
+            Intent::OverrideCondition {
+                pipeline,
+                stage,
+                execution_id,
+                condition,
+                rules,
+                ..
+            } => vec![
+                format!(
+                    "codepipeline:OverrideStageCondition conditionType={}",
+                    condition.api_name()
+                ),
+                format!("pipeline {pipeline}, stage {stage}, execution {execution_id}"),
+                if rules.is_empty() {
+                    "The stage goes on whatever its rules say.".to_string()
+                } else {
+                    format!("Goes on despite: {}", rules.join(", "))
+                },
+            ],
             Intent::Drain {
                 region,
                 health_check_ids,
@@ -422,6 +458,18 @@ impl Intent {
                     target_execution_id: target_execution_id.clone(),
                 }]
             }
+            Intent::OverrideCondition {
+                pipeline,
+                stage,
+                execution_id,
+                condition,
+                ..
+            } => vec![OperateCall::OverrideStageCondition {
+                pipeline: pipeline.clone(),
+                stage: stage.clone(),
+                execution_id: execution_id.clone(),
+                condition: *condition,
+            }],
             Intent::Drain {
                 health_check_ids, ..
             } => health_check_ids

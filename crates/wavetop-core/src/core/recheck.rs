@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::age::fmt_age;
 use super::intent::Intent;
+use crate::domain::conditions::{ConditionKind, ConditionStatus};
 use crate::domain::failover::{plan_drain, plan_restore, record_set_label};
 use crate::domain::fleet::{
     Action, ActionStatus, ExecutionStatus, Fleet, Flow, Health, RecordSet, Wave,
@@ -58,6 +59,13 @@ pub enum Expect {
         stage: String,
         from_execution_id: Option<String>,
         target_execution_id: String,
+    },
+    /// The stage condition still holds this execution (evaluating or failed).
+    ConditionHeld {
+        pipeline: String,
+        stage: String,
+        condition: ConditionKind,
+        execution_id: String,
     },
     /// Draining the region would still invert exactly these checks (and be
     /// refused or not as it was).
@@ -167,6 +175,21 @@ pub fn guard_for(fleet: &Fleet, intent: &Intent) -> Guard {
                 from_execution_id: find_wave_in(fleet, pipeline, stage)
                     .and_then(|w| w.execution_id.clone()),
                 target_execution_id: target_execution_id.clone(),
+            },
+        },
+        Intent::OverrideCondition {
+            pipeline,
+            stage,
+            execution_id,
+            condition,
+            ..
+        } => Guard {
+            read: flow_of(pipeline),
+            expect: Expect::ConditionHeld {
+                pipeline: pipeline.clone(),
+                stage: stage.clone(),
+                condition: *condition,
+                execution_id: execution_id.clone(),
             },
         },
         Intent::Drain {
@@ -381,10 +404,55 @@ fn recheck_flow(expect: &Expect, flow: &Flow, now: Timestamp) -> Result<StateRea
                 "target_execution_id": target_execution_id,
             }))
         }
+        Expect::ConditionHeld {
+            pipeline,
+            stage,
+            condition,
+            execution_id,
+        } => recheck_condition(find_wave(flow, pipeline, stage)?, *condition, execution_id),
         Expect::Drain { .. } | Expect::Restore { .. } => {
             Err("the fresh read answered about something else; nothing was called".into())
         }
     }
+}
+
+/// An override goes out only while the condition still holds the same
+/// execution: someone may have overridden it, or it may have passed.
+fn recheck_condition(
+    wave: &Wave,
+    condition: ConditionKind,
+    execution_id: &str,
+) -> Result<StateRead, String> {
+    let set = wave
+        .conditions
+        .as_ref()
+        .and_then(|c| c.set(condition))
+        .ok_or_else(|| {
+            format!(
+                "{} has no {} condition any more",
+                wave.name,
+                condition.label()
+            )
+        })?;
+    let held = matches!(
+        set.status,
+        Some(ConditionStatus::InProgress | ConditionStatus::Failed | ConditionStatus::Errored)
+    );
+    let same = set.execution_id.as_deref() == Some(execution_id);
+    if held && same {
+        return Ok(json!({
+            "condition": condition.api_name(),
+            "condition_status": set.status.map(ConditionStatus::word),
+            "execution_id": execution_id,
+        }));
+    }
+    Err(format!(
+        "the {} condition of {} is now {} for execution {} (it held {execution_id} when you decided)",
+        condition.label(),
+        wave.name,
+        set.status.map(ConditionStatus::word).unwrap_or("unknown"),
+        set.execution_id.as_deref().unwrap_or("none"),
+    ))
 }
 
 fn recheck_dns(

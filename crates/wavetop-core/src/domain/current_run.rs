@@ -147,6 +147,7 @@ mod tests {
             stage_name: "Europe".to_string(),
             inbound_transition_state: None,
             action_states: actions,
+            conditions: Default::default(),
             latest_execution: Some(StageExecution {
                 pipeline_execution_id: "exec-2".to_string(),
                 status: status.to_string(),

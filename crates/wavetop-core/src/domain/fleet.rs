@@ -130,6 +130,9 @@ pub struct Wave {
     pub execution_id: Option<String>,
     /// One cell per region this wave touches, in the flow's column order.
     pub cells: Vec<Cell>,
+    /// The stage's V2 conditions and their latest results, when it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<super::conditions::WaveConditions>,
 }
 
 impl Wave {
@@ -326,6 +329,16 @@ pub struct Execution {
     pub revision_summary: Option<String>,
     pub started_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Set when the execution rolls a stage back (`executionType` ROLLBACK):
+    /// the execution rolled back to, when CodePipeline names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<RollbackOf>,
+}
+
+/// What a rollback execution rolls back to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RollbackOf {
+    pub target_execution_id: Option<String>,
 }
 
 impl Execution {

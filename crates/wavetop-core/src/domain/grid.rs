@@ -10,6 +10,7 @@
 use jiff::Timestamp;
 
 use super::attribution::{columns, pre_deploy_stages, runs_in};
+use super::conditions::WaveConditions;
 use super::current_run::{RunEvidence, RunOf};
 use super::fleet::{
     Action, ActionStatus, Approval, Cell, EarlierRun, StageStatus, Transition, Wave,
@@ -135,6 +136,11 @@ fn derive_wave(stage: &StageDeclaration, pre_deploy: bool, cx: &StageContext) ->
         stage_status: latest.and_then(|e| parse_stage_status(&e.status)),
         execution_id: latest.map(|e| e.pipeline_execution_id.clone()),
         cells,
+        conditions: WaveConditions::from_docs(
+            &stage.conditions,
+            cx.state.map(|s| &s.conditions),
+            latest.map(|e| e.pipeline_execution_id.as_str()),
+        ),
     }
 }
 

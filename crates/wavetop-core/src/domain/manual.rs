@@ -74,6 +74,7 @@ pub fn manual_wave(stacks: &[StackDeploy]) -> Wave {
         stage_status,
         execution_id: None,
         cells,
+        conditions: None,
     }
 }
 

@@ -3,6 +3,8 @@
 pub mod alarms;
 pub mod attribution;
 pub mod bake;
+pub mod condition_doc;
+pub mod conditions;
 pub mod current_run;
 pub mod failover;
 pub mod fleet;

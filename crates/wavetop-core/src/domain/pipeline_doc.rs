@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::condition_doc::{StageConditionStatesDoc, StageConditionsDoc};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetPipelineOutput {
@@ -48,9 +50,10 @@ pub struct PipelineDeclaration {
 pub struct StageDeclaration {
     pub name: String,
     pub actions: Vec<ActionDeclaration>,
-    /// V2 stage conditions; a `DeploymentWindow` rule lives here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before_entry: Option<serde_json::Value>,
+    /// V2 stage conditions (`beforeEntry`, `onSuccess`, `onFailure`), at
+    /// the stage's own level in the JSON.
+    #[serde(flatten, default)]
+    pub conditions: StageConditionsDoc,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,7 +76,7 @@ impl StageDeclaration {
         StageDeclaration {
             name: name.to_string(),
             actions,
-            before_entry: None,
+            conditions: StageConditionsDoc::default(),
         }
     }
 }
@@ -136,6 +139,10 @@ pub struct StageState {
     pub action_states: Vec<ActionState>,
     #[serde(default)]
     pub latest_execution: Option<StageExecution>,
+    /// The latest results of the stage's V2 conditions, at the stage
+    /// state's own level in the JSON.
+    #[serde(flatten, default)]
+    pub conditions: StageConditionStatesDoc,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -76,7 +76,7 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
                     ]
                 })
                 .collect(),
-            before_entry: None,
+            conditions: Default::default(),
         })
         .collect();
     let decl = PipelineDeclaration {
@@ -126,6 +126,7 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
                     pipeline_execution_id: "e-1".into(),
                     status: "InProgress".into(),
                 }),
+                conditions: Default::default(),
             })
             .collect(),
         created: None,
@@ -154,6 +155,7 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
             revision_summary: Some("synthetic change".into()),
             started_at: now - SignedDuration::from_mins(20),
             updated_at: now,
+            rollback: None,
         }],
         fetched_at: now,
     };

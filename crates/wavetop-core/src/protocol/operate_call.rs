@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::conditions::ConditionKind;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RetryMode {
@@ -48,6 +50,14 @@ pub enum OperateCall {
         stage: String,
         target_execution_id: String,
     },
+    /// OverrideStageCondition: lets the execution past a stage condition
+    /// that is evaluating or failed (before entry or on success only).
+    OverrideStageCondition {
+        pipeline: String,
+        stage: String,
+        execution_id: String,
+        condition: ConditionKind,
+    },
     /// UpdateHealthCheck with `Inverted` (never `Disabled`: Route53 treats a
     /// disabled check as healthy).
     SetHealthCheckInverted {
@@ -66,6 +76,7 @@ impl OperateCall {
             OperateCall::EnableStageTransition { .. } => "codepipeline:EnableStageTransition",
             OperateCall::StopPipelineExecution { .. } => "codepipeline:StopPipelineExecution",
             OperateCall::RollbackStage { .. } => "codepipeline:RollbackStage",
+            OperateCall::OverrideStageCondition { .. } => "codepipeline:OverrideStageCondition",
             OperateCall::SetHealthCheckInverted { .. } => "route53:UpdateHealthCheck",
         }
     }

@@ -11,6 +11,7 @@ mod ctx;
 mod dns;
 mod gate;
 mod hold;
+mod override_condition;
 mod release;
 mod retry;
 mod rollback;
@@ -83,6 +84,7 @@ pub fn propose_for(
         ActionName::Stop => stop::propose_stop(flow, wave, false),
         ActionName::StopAbandon => stop::propose_stop(flow, wave, true),
         ActionName::Rollback => rollback::propose_rollback(flow, wave),
+        ActionName::OverrideCondition => override_condition::propose_override(ctx, wave, region),
         other => Err(format!("{} is not an operator action", other.as_str())),
     }
 }
