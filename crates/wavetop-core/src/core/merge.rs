@@ -23,6 +23,11 @@ pub fn apply_discovery(fleet: &mut Fleet, discovery: &mut Discovery, now: Timest
     }
     fleet.flows = flows;
     fleet.health.record_sets = std::mem::take(&mut discovery.record_sets);
+    // Room for every stack at once: grown by doubling, thousands of stacks
+    // would leave a third of the vector unused.
+    fleet
+        .stacks
+        .reserve(discovery.stacks.len().saturating_sub(fleet.stacks.len()));
     for r in &discovery.stacks {
         if fleet.stack(&r.region, &r.name).is_none() {
             fleet.stacks.push(Stack {
