@@ -6,6 +6,7 @@ use wavetop::cli::Cli;
 use wavetop::{app, errln, outln, output};
 
 fn main() -> ExitCode {
+    wavetop::runtime::malloc::share_one_arena();
     // A bad flag is named with exit status 2; clap's message echoes the
     // value given, so it goes out through the same escaping as every error.
     let cli = match Cli::try_parse() {

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod event_loop;
 pub mod executor;
 pub mod keys;
+pub mod malloc;
 mod pace_watch;
 pub mod signals;
 pub mod terminal;

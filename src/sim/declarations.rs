@@ -3,8 +3,6 @@
 //! CDK, an action names its region only when it runs away from the
 //! pipeline's home region: CodePipeline runs a region-less action at home.
 
-use std::collections::BTreeMap;
-
 use super::spec::{ACCOUNT, ORDERS_REGIONS};
 use crate::domain::pipeline_doc::{ActionDeclaration, PipelineDeclaration, StageDeclaration};
 
@@ -20,7 +18,7 @@ pub(super) fn act(
         configuration: config
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect::<BTreeMap<_, _>>(),
+            .collect(),
         ..ActionDeclaration::new(name, category, provider, run_order, region)
     }
 }

@@ -33,6 +33,7 @@ pub mod pipeline;
 pub mod replication;
 pub mod rng;
 pub mod spec;
+pub mod stack_kind;
 pub mod stacks;
 pub mod world;
 

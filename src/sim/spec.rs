@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 
 use super::declarations::{edge_relay_apse, edge_relay_build, global_api, orders, service_x};
 use super::pipeline::Pace;
+use super::stack_kind::StackKind;
 use crate::domain::attribution::runs_in;
 use crate::domain::fleet::{FlowKind, Record, RecordSet, RoutingPolicy};
 use crate::domain::pipeline_doc::PipelineDeclaration;
@@ -69,13 +70,14 @@ impl PipelineSpec {
     }
 }
 
-/// A stack the fleet deploys, with the resources an update touches.
+/// A stack the fleet deploys, with the kind that says what resources an
+/// update touches.
 #[derive(Debug, Clone)]
 pub struct StackSpec {
     pub flow: String,
     pub region: String,
     pub name: String,
-    pub resources: Vec<(String, String)>,
+    pub kind: StackKind,
 }
 
 #[derive(Debug, Clone)]
@@ -159,7 +161,7 @@ pub fn stacks(flows: &[FlowSpec]) -> Vec<StackSpec> {
                 flow: flow.to_string(),
                 region: region.to_string(),
                 name: name.to_string(),
-                resources: resources_for(name),
+                kind: StackKind::of(name),
             });
         }
     };
@@ -178,45 +180,6 @@ pub fn stacks(flows: &[FlowSpec]) -> Vec<StackSpec> {
         }
     }
     out
-}
-
-fn resources_for(stack: &str) -> Vec<(String, String)> {
-    let r = |id: &str, ty: &str| (id.to_string(), ty.to_string());
-    if stack.ends_with("infra") {
-        return vec![
-            r("Vpc", "AWS::EC2::VPC"),
-            r("ClusterSecurityGroup", "AWS::EC2::SecurityGroup"),
-            r("Cluster", "AWS::ECS::Cluster"),
-            r("LogGroup", "AWS::Logs::LogGroup"),
-        ];
-    }
-    if stack.starts_with("orders") {
-        return vec![
-            r("OrdersTableReplica", "AWS::DynamoDB::GlobalTable"),
-            r("OrdersHandlerServiceRole", "AWS::IAM::Role"),
-            r("OrdersHandler", "AWS::Lambda::Function"),
-            r("OrdersApi", "AWS::ApiGateway::RestApi"),
-            r("OrdersApiDeployment", "AWS::ApiGateway::Deployment"),
-            r("OrdersApiStage", "AWS::ApiGateway::Stage"),
-            r("HealthCheckFunction", "AWS::Lambda::Function"),
-        ];
-    }
-    if stack.starts_with("edge-relay") {
-        return vec![
-            r("RelayFunction", "AWS::Lambda::Function"),
-            r("RelayQueue", "AWS::SQS::Queue"),
-            r("RelayAlarm", "AWS::CloudWatch::Alarm"),
-        ];
-    }
-    vec![
-        r("ApiHandlerServiceRole", "AWS::IAM::Role"),
-        r("ApiHandler", "AWS::Lambda::Function"),
-        r("ApiHandlerLogGroup", "AWS::Logs::LogGroup"),
-        r("RestApi", "AWS::ApiGateway::RestApi"),
-        r("RestApiDeployment", "AWS::ApiGateway::Deployment"),
-        r("RestApiStage", "AWS::ApiGateway::Stage"),
-        r("CDKMetadata", "AWS::CDK::Metadata"),
-    ]
 }
 
 /// `flow`'s record for `region`, with its routing detail (a location,

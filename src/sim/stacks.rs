@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rng::SimRng;
 use super::spec::StackSpec;
+use super::stack_kind::StackKind;
 use crate::domain::fleet::StackEvent;
 use crate::domain::stack_status::StackStatus;
 
@@ -20,7 +21,8 @@ pub struct StackSim {
     pub name: String,
     pub status: StackStatus,
     pub status_reason: Option<String>,
-    pub resources: Vec<(String, String)>,
+    /// Says which resources an update touches.
+    pub kind: StackKind,
     /// Newest first.
     pub events: Vec<StackEvent>,
     /// Events still to come, oldest first.
@@ -64,7 +66,7 @@ impl StackSim {
             name: spec.name.clone(),
             status: "CREATE_COMPLETE".into(),
             status_reason: None,
-            resources: spec.resources.clone(),
+            kind: spec.kind,
             events: Vec::new(),
             script: Vec::new(),
         }
@@ -89,10 +91,11 @@ impl StackSim {
         fail: bool,
         rng: &mut SimRng,
     ) {
-        let touched: Vec<(String, String)> = {
-            let n = rng.range(2, self.resources.len().min(4) as i64) as usize;
-            let first = rng.range(0, (self.resources.len() - n) as i64) as usize;
-            self.resources[first..first + n].to_vec()
+        let touched = {
+            let resources = self.kind.resources();
+            let n = rng.range(2, resources.len().min(4) as i64) as usize;
+            let first = rng.range(0, (resources.len() - n) as i64) as usize;
+            &resources[first..first + n]
         };
         let total_ms = duration.as_millis().max(20_000) as i64;
         let mut script = Vec::new();
@@ -176,7 +179,7 @@ impl StackSim {
         // An API Gateway deployment is replaced on every update: the old one goes during cleanup.
         if let Some((logical, ty)) = touched
             .iter()
-            .find(|(_, ty)| ty == "AWS::ApiGateway::Deployment")
+            .find(|(_, ty)| *ty == "AWS::ApiGateway::Deployment")
         {
             script.push(resource_event(
                 at(rng, &mut t_ms),
@@ -224,6 +227,9 @@ impl StackSim {
         let done = self.stack_event(at, "UPDATE_COMPLETE", None, rng);
         self.status = done.event.status.clone();
         self.status_reason = None;
+        // Thousands of settled stacks hold this one event: room for one,
+        // not the four a first push reserves.
+        self.events.reserve_exact(1);
         self.events.insert(0, done.event);
     }
 
@@ -240,6 +246,11 @@ impl StackSim {
                 self.status_reason = s.event.reason.clone();
             }
             self.events.insert(0, s.event);
+        }
+        if self.script.is_empty() {
+            // The update is played out; most stacks then sit idle for
+            // hours, so its script's buffer goes back.
+            self.script = Vec::new();
         }
         self.events.truncate(EVENT_HISTORY);
     }
@@ -294,12 +305,7 @@ mod tests {
             flow: "f".into(),
             region: "us-east-1".into(),
             name: "Api".into(),
-            resources: vec![
-                ("Role".into(), "AWS::IAM::Role".into()),
-                ("Fn".into(), "AWS::Lambda::Function".into()),
-                ("Dep".into(), "AWS::ApiGateway::Deployment".into()),
-                ("Stage".into(), "AWS::ApiGateway::Stage".into()),
-            ],
+            kind: StackKind::Api,
         })
     }
 

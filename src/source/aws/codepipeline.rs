@@ -585,7 +585,10 @@ mod tests {
         assert_eq!(action.action_type_id.provider, "CloudFormation");
         assert_eq!(action.run_order, Some(2));
         assert_eq!(action.region.as_deref(), Some("sa-east-1"));
-        assert_eq!(action.configuration["StackName"], "SaEast1-Api");
+        assert_eq!(
+            action.configuration.get("StackName").unwrap(),
+            "SaEast1-Api"
+        );
         let before = doc.stages[0].conditions.before_entry.as_ref().unwrap();
         let rule = &before.conditions[0].rules[0];
         assert_eq!(before.conditions[0].result.as_deref(), Some("FAIL"));

@@ -62,9 +62,9 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
                 model.needs_render = true;
             }
         }
-        Msg::Discovered(Ok(discovery)) => {
+        Msg::Discovered(Ok(mut discovery)) => {
             model.discover_failures = 0;
-            apply_discovery(&mut model.fleet, &discovery, now);
+            apply_discovery(&mut model.fleet, &mut discovery, now);
             model.fleet_label = discovery.fleet_label.clone();
             model.discovered = true;
             for table in &discovery.tables {

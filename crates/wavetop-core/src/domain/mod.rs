@@ -1,5 +1,6 @@
 //! Fleet types and the rules derived from them, shared by every layer.
 
+pub mod action_configuration;
 pub mod alarms;
 pub mod attribution;
 pub mod bake;

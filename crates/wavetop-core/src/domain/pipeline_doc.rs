@@ -3,10 +3,9 @@
 //! seconds). The AWS adapter fills these from the SDK's types, the simulator
 //! builds them directly, and the grid is derived from them in one place.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
+use super::action_configuration::ActionConfiguration;
 use super::condition_doc::{StageConditionStatesDoc, StageConditionsDoc};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,7 +63,7 @@ pub struct ActionDeclaration {
     #[serde(default)]
     pub run_order: Option<i32>,
     #[serde(default)]
-    pub configuration: BTreeMap<String, String>,
+    pub configuration: ActionConfiguration,
     #[serde(default)]
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,7 +98,7 @@ impl ActionDeclaration {
                 version: "1".to_string(),
             },
             run_order: Some(run_order),
-            configuration: BTreeMap::new(),
+            configuration: ActionConfiguration::default(),
             region: region.map(str::to_string),
             namespace: None,
         }

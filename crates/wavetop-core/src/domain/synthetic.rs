@@ -1,8 +1,6 @@
 //! A large, regular fleet built through the same path as a real one
 //! (CodePipeline documents -> derive_grid), for benchmarks and layout tests.
 
-use std::collections::BTreeMap;
-
 use jiff::{SignedDuration, Timestamp};
 
 use super::fleet::{
@@ -53,7 +51,9 @@ fn cfn(name: &str, region: &str, run_order: i32, stack: &str) -> ActionDeclarati
             version: "1".into(),
         },
         run_order: Some(run_order),
-        configuration: BTreeMap::from([("StackName".to_string(), stack.to_string())]),
+        configuration: [("StackName".to_string(), stack.to_string())]
+            .into_iter()
+            .collect(),
         region: Some(region.to_string()),
         namespace: None,
     }
