@@ -155,6 +155,7 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
             started_at: now - SignedDuration::from_mins(20),
             updated_at: now,
         }],
+        live: Vec::new(),
         fetched_at: now,
     };
     let checks: Vec<HealthCheck> = regions
