@@ -97,6 +97,7 @@ mod tests {
             regions: Vec::new(),
             waves: Vec::new(),
             executions: Vec::new(),
+            live: Vec::new(),
             fetched_at: jiff::Timestamp::UNIX_EPOCH,
         });
         Snapshot {

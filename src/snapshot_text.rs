@@ -1,5 +1,6 @@
 //! `wavetop snapshot`: the fleet as a readable table, or as stable JSON.
 
+use crate::domain::revisions::Behind;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -81,6 +82,7 @@ impl Serialize for FlowsWithStatus<'_> {
 
 fn flow_with_status(flow: &Flow) -> Value {
     let mut flow_json = serde_json::to_value(flow).unwrap_or(Value::Null);
+    with_behind(&mut flow_json, flow);
     let Some(Value::Array(waves)) = flow_json.get_mut("waves") else {
         return flow_json;
     };
@@ -98,6 +100,25 @@ fn flow_with_status(flow: &Flow) -> Value {
         }
     }
     flow_json
+}
+
+/// Each live revision with how far behind the newest it is: `behind` the
+/// count, `behind_at_least` when its execution is older than every listed
+/// one, so the count is a floor.
+fn with_behind(flow_json: &mut Value, flow: &Flow) {
+    let Some(Value::Array(live)) = flow_json.get_mut("live") else {
+        return;
+    };
+    for (live_json, live) in live.iter_mut().zip(&flow.live) {
+        let (Value::Object(map), Some(behind)) = (live_json, flow.behind(&live.region)) else {
+            continue;
+        };
+        map.insert("behind".into(), behind.count().into());
+        map.insert(
+            "behind_at_least".into(),
+            matches!(behind, Behind::AtLeast(_)).into(),
+        );
+    }
 }
 
 pub fn table(snapshot: &Snapshot, now: Timestamp, label: &str) -> String {
@@ -251,5 +272,24 @@ mod tests {
         let whole = format!("{}\n", serde_json::to_string_pretty(&value).unwrap());
         assert!(value["pipelines"][0]["waves"][0]["cells"][0]["status"].is_string());
         assert_eq!(String::from_utf8(streamed).unwrap(), whole);
+    }
+
+    #[test]
+    fn each_live_revision_says_how_far_behind_it_is() {
+        let at = SignedDuration::from_mins(95);
+        let snapshot = snapshot_at(FleetSize::Demo, 7, at);
+        let value = json(&snapshot, DEMO_EPOCH + at, "demo");
+        let live: Vec<&Value> = value["pipelines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|f| f["live"].as_array().unwrap())
+            .collect();
+        assert!(!live.is_empty(), "no live revision in the snapshot");
+        for l in &live {
+            assert!(l["region"].is_string() && l["execution_id"].is_string());
+            assert!(l["behind"].is_u64(), "{l}");
+            assert!(l["behind_at_least"].is_boolean(), "{l}");
+        }
     }
 }

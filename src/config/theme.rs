@@ -75,6 +75,7 @@ theme_styles! {
     lag_warn,
     lag_high,
     stale,
+    revision_behind,
     window_open,
     window_closed,
     event_complete,

@@ -31,6 +31,7 @@ pub mod observe;
 pub mod operate;
 pub mod pipeline;
 pub mod replication;
+pub mod revisions;
 pub mod rng;
 pub mod spec;
 pub mod stack_kind;

@@ -91,6 +91,7 @@ impl SimWorld {
             regions: grid.regions,
             waves: grid.waves,
             executions,
+            live: super::revisions::live_revisions(&pipelines),
             fetched_at: self.now,
         })
     }

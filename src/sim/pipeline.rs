@@ -96,6 +96,10 @@ pub struct ActionSim {
     /// The pipeline execution `state` belongs to.
     pub execution_id: Option<String>,
     pub job: Option<Job>,
+    /// The execution of this action's last successful run and when it
+    /// ended: what a deploy action left live in its region.
+    #[serde(default)]
+    pub last_success: Option<(String, Timestamp)>,
 }
 
 /// What an in-progress action is waiting for.
@@ -175,6 +179,7 @@ impl PipelineSim {
                         state: None,
                         execution_id: None,
                         job: None,
+                        last_success: None,
                     })
                     .collect(),
             })
@@ -494,6 +499,9 @@ impl PipelineSim {
     ) {
         let action = &mut self.stages[s].actions[a];
         action.job = None;
+        if let (Ok(()), Some(id)) = (&result, &action.execution_id) {
+            action.last_success = Some((id.clone(), now));
+        }
         if let Some(state) = action.state.as_mut() {
             state.token = None;
             state.last_status_change = epoch(now);
@@ -524,6 +532,7 @@ impl PipelineSim {
             });
             for action in &mut stage.actions {
                 action.execution_id = Some(execution_id.to_string());
+                action.last_success = Some((execution_id.to_string(), at));
                 action.state = Some(ActionExecution {
                     action_execution_id: Some(rng.uuid()),
                     percent_complete: Some(100),

@@ -117,13 +117,14 @@ fn local_time(model: &Model, region: &str) -> String {
     }
 }
 
-const TABS: [(View, ActionName); 6] = [
+const TABS: [(View, ActionName); 7] = [
     (View::Grid, ActionName::ViewGrid),
     (View::Pipelines, ActionName::ViewPipelines),
     (View::Health, ActionName::ViewHealth),
     (View::Replication, ActionName::ViewReplication),
     (View::Executions, ActionName::ViewExecutions),
     (View::Activity, ActionName::ViewActivity),
+    (View::Revisions, ActionName::ViewRevisions),
 ];
 
 pub(crate) fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {

@@ -11,6 +11,10 @@ use crate::domain::stack_status::StackStatus;
 /// Marks a cell that another identity changed lately (see `core::foreign`).
 pub const CHANGED_ELSEWHERE: &str = "✎";
 
+/// Marks a region whose live revision is behind the newest one deployed
+/// (see `domain::revisions`).
+pub const BEHIND: &str = "↓";
+
 pub fn cell_glyph(status: CellStatus) -> (&'static str, &'static str) {
     match status {
         CellStatus::Succeeded => ("✔", "done"),

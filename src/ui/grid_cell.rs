@@ -11,19 +11,22 @@ use unicode_width::UnicodeWidthStr;
 
 use super::alarm_marks::CellMark;
 use super::glyphs::{
-    CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, condition_glyph, condition_style,
-    fmt_age, fmt_ms, health_glyph, health_style, lag_style, stack_short,
+    BEHIND, CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, condition_glyph,
+    condition_style, fmt_age, fmt_ms, health_glyph, health_style, lag_style, stack_short,
 };
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::domain::conditions::ConditionMark;
 use crate::domain::fleet::{Cell, CellStatus, Flow, RegionHealth, Stack, Wave};
+use crate::domain::revisions::Behind;
 
 /// What every cell of one region's column shares.
 pub(crate) struct ColumnFacts<'m> {
     pub(crate) health: Option<RegionHealth>,
     lag: Option<f64>,
     stacks: Vec<&'m Stack>,
+    /// Set only when the region's live revision is behind the newest.
+    behind: Option<Behind>,
 }
 
 impl<'m> ColumnFacts<'m> {
@@ -39,6 +42,7 @@ impl<'m> ColumnFacts<'m> {
                 health: model.fleet.health.region_summary_for(&flow.name, region),
                 lag: model.fleet.lag_into(&flow.name, region),
                 stacks: by_region.remove(region.as_str()).unwrap_or_default(),
+                behind: flow.behind(region).filter(|b| b.is_behind()),
             })
             .collect()
     }
@@ -108,6 +112,9 @@ impl FirstLine {
 /// region's health and the replication lag into it.
 pub(crate) struct SecondLine {
     changed_elsewhere: bool,
+    /// `↓2`: the region runs a revision two deployed executions old; on
+    /// the cells that deploy to it.
+    behind: Option<String>,
     stack: Option<(&'static str, bool)>,
     health: Option<RegionHealth>,
     /// The lag and the threshold above which it is a warning.
@@ -145,8 +152,10 @@ impl SecondLine {
                 .find(|s| s.flow == flow.name)
                 .map(|s| (stack_short(&s.status), false))
         });
+        let deploys = cell.actions.iter().any(|a| a.category == "Deploy");
         SecondLine {
             changed_elsewhere,
+            behind: facts.behind.filter(|_| deploys).map(behind_mark),
             stack,
             health: facts.health,
             lag: facts.lag.map(|l| (l, model.lag_warning_ms)),
@@ -155,9 +164,18 @@ impl SecondLine {
 
     pub(crate) fn width(&self) -> usize {
         usize::from(self.changed_elsewhere) * (CHANGED_ELSEWHERE.width() + 1)
+            + self.behind.as_ref().map_or(0, |b| b.width() + 1)
             + self.stack.map_or(0, |(s, _)| s.width())
             + self.health.map_or(0, |_| 2)
             + self.lag.map_or(0, |(l, _)| 1 + fmt_ms(l).width())
+    }
+}
+
+/// `↓2`, or `↓10+` when the live execution is older than every listed one.
+fn behind_mark(behind: Behind) -> String {
+    match behind {
+        Behind::Exactly(n) => format!("{BEHIND}{n}"),
+        Behind::AtLeast(n) => format!("{BEHIND}{n}+"),
     }
 }
 
@@ -243,6 +261,11 @@ pub(crate) fn draw(
         let style = pick(theme.status_held.add_modifier(Modifier::BOLD));
         x = put(buf, x, y, end, CHANGED_ELSEWHERE, style);
         x = put(buf, x, y, end, " ", style);
+    }
+    if let Some(mark) = &second.behind {
+        let style = pick(theme.revision_behind);
+        x = put(buf, x, y, end, mark, style);
+        x = put(buf, x, y, end, " ", pick(Style::default()));
     }
     if let Some((short, bad)) = second.stack {
         let style = if bad { theme.status_failed } else { theme.dim };

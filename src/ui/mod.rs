@@ -17,6 +17,7 @@ mod help;
 mod narrow_tests;
 mod pipelines;
 mod replication;
+mod revisions;
 mod scroll;
 mod sources;
 mod text;
@@ -54,6 +55,7 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
         View::Health => health::render(frame, body, model, theme),
         View::Replication => replication::render(frame, body, model, theme),
         View::Executions => executions::render(frame, body, model, theme),
+        View::Revisions => revisions::render(frame, body, model, theme),
         View::Activity => activity::render(frame, body, model, theme),
     }
     chrome::status_line(frame, status, model, theme);

@@ -26,6 +26,7 @@ mod pacing_tests;
 mod poll_budget_tests;
 mod recheck_tests;
 mod render_tests;
+mod revisions_tests;
 mod scroll_tests;
 mod support;
 mod tiny_size_tests;

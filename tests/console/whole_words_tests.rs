@@ -50,6 +50,14 @@ fn known_words(model: &Model) -> BTreeSet<String> {
             words.extend(summary.split(' ').map(str::to_string));
             words.push(e.trigger.clone());
         }
+        for live in &flow.live {
+            words.extend(
+                live.author
+                    .iter()
+                    .flat_map(|a| a.split(' '))
+                    .map(str::to_string),
+            );
+        }
     }
     words.extend(model.fleet.tables.iter().map(|t| t.name.clone()));
     for set in &model.fleet.health.record_sets {
@@ -90,6 +98,7 @@ fn known_words(model: &Model) -> BTreeSet<String> {
         View::Health,
         View::Replication,
         View::Executions,
+        View::Revisions,
         View::Activity,
     ] {
         words.push(view.title().to_string());
@@ -104,6 +113,7 @@ fn known_words(model: &Model) -> BTreeSet<String> {
     for header in [
         "pipeline kind home latest age gates holds regions",
         "status execution pipeline trigger revision started (UTC) took",
+        "flow region revision behind live since author commit current unknown Revisions regions",
         "ago waiting held pending done running APPROVE? stack region action no check checks next last poll end Cancel default",
     ] {
         words.extend(header.split(' ').map(str::to_string));
@@ -138,6 +148,8 @@ fn no_view_cuts_a_word_at_80x24_or_120x40() {
         ("replication", "4"),
         ("executions", "5"),
         ("activity", "6"),
+        ("revisions", "7"),
+        ("revisions, the last row", "7 end"),
         ("help", "?"),
         ("drain dialog", "down down down down d"),
     ];

@@ -2,6 +2,7 @@
 //! the stacks they deploy, the routed record sets of the configured zones,
 //! the global tables; and what of it could not be read.
 
+use crate::domain::revisions::placed_by_state;
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
@@ -344,15 +345,18 @@ pub(super) fn pipeline_flow(
         executions.extend(entry.executions.iter().cloned());
     }
     executions.sort_by_key(|e| std::cmp::Reverse(e.started_at));
-    Flow {
+    let mut flow = Flow {
         name: def.name.clone(),
         kind: def.kind,
         pipelines,
         regions,
         waves,
         executions,
+        live: Vec::new(),
         fetched_at: now,
-    }
+    };
+    flow.live = placed_by_state(&flow);
+    flow
 }
 
 /// A flow of stacks deployed by hand: one `manual` wave whose cells mirror
@@ -385,6 +389,7 @@ pub(super) fn unmanaged_flow(
         regions: wave.cells.iter().map(|c| c.region.clone()).collect(),
         waves: vec![wave],
         executions: Vec::new(),
+        live: Vec::new(),
         fetched_at: now,
     }
 }

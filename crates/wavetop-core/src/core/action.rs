@@ -57,6 +57,7 @@ actions! {
     ViewHealth => "health", "record sets and health checks";
     ViewReplication => "replication", "global table replication latency";
     ViewExecutions => "executions", "execution history of the selected pipeline";
+    ViewRevisions => "revisions", "what revision is live in each region, and how far behind";
     ViewActivity => "activity", "this session's actions and errors";
     Help => "help", "this help";
     CommandLine => "command", "open the command line";

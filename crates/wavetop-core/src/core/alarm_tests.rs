@@ -70,6 +70,7 @@ fn flow(deployed: Option<Timestamp>) -> Flow {
         }],
         executions: Vec::new(),
         fetched_at: t0(),
+        live: Vec::new(),
     }
 }
 

@@ -4,6 +4,7 @@ use jiff::Timestamp;
 
 use super::merge_alarms::{merge_alarms, merge_history};
 use crate::domain::fleet::{CellStatus, ExecutionStatus, Fleet, Flow, Stack};
+use crate::domain::revisions::merge_live;
 use crate::domain::stack_status::StackStatus;
 use crate::poll::scheduler::Activity;
 use crate::protocol::{Discovery, Observation};
@@ -109,6 +110,7 @@ pub fn apply_observation(
                 };
             };
             let listed = u32::from(slot.executions != flow.executions);
+            flow.live = merge_live(&slot.live, std::mem::take(&mut flow.live), &flow.regions);
             // The same flow read again differs only in when it was read.
             let read_at = flow.fetched_at;
             flow.fetched_at = slot.fetched_at;

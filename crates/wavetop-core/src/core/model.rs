@@ -23,6 +23,7 @@ pub enum View {
     Health,
     Replication,
     Executions,
+    Revisions,
     Activity,
 }
 
@@ -35,6 +36,7 @@ impl View {
             View::Health => "Health",
             View::Replication => "Replication",
             View::Executions => "Executions",
+            View::Revisions => "Revisions",
             View::Activity => "Activity",
         }
     }
@@ -81,6 +83,8 @@ pub struct Cursors {
     pub health: Viewport,
     pub replication: Viewport,
     pub execution: Viewport,
+    /// The revisions view's rows: every visible flow's regions.
+    pub revision: Viewport,
     pub activity: Viewport,
     /// The sources panel under the activity log.
     pub sources: Viewport,

@@ -99,6 +99,7 @@ fn list_mut(model: &mut Model) -> Option<&mut Viewport> {
         View::Health => &mut c.health,
         View::Replication => &mut c.replication,
         View::Executions => &mut c.execution,
+        View::Revisions => &mut c.revision,
         View::Activity => match model.activity_pane {
             ActivityPane::Log => &mut c.activity,
             ActivityPane::Sources => &mut c.sources,

@@ -71,6 +71,11 @@ pub fn help_rows(actions: usize, width: u16) -> usize {
     }
 }
 
+/// The revisions view's rows: one per region of every visible flow.
+pub fn revision_rows(model: &Model) -> usize {
+    model.visible_flows().iter().map(|f| f.regions.len()).sum()
+}
+
 /// Sets every pane's row count and height from the model's data and the
 /// terminal's size, keeping each selection inside its rows and on screen.
 /// Run after anything that changes either.
@@ -78,6 +83,7 @@ pub fn fit_viewports(model: &mut Model) {
     let body = body_rows(model.height);
     let rows = |n: u16| usize::from(n);
     let flows = model.visible_flows().len();
+    let revisions = revision_rows(model);
     let (waves, regions, executions) = model.selected_flow().map_or((0, 0, 0), |f| {
         (f.waves.len(), f.regions.len(), f.executions.len())
     });
@@ -108,6 +114,7 @@ pub fn fit_viewports(model: &mut Model) {
     // Title and table header above the rows.
     c.pipeline.fit(flows, rows(body.saturating_sub(2)));
     c.execution.fit(executions, rows(body.saturating_sub(2)));
+    c.revision.fit(revisions, rows(body.saturating_sub(2)));
     // Title and two header rows; a wave takes two rows (a pre-deploy row
     // one, so counting two never lets the selected wave fall off).
     c.wave.fit(waves, rows(body.saturating_sub(3)) / 2);

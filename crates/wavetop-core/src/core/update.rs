@@ -584,6 +584,7 @@ pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec
         ActionName::ViewHealth => go(model, View::Health),
         ActionName::ViewReplication => go(model, View::Replication),
         ActionName::ViewExecutions => go(model, View::Executions),
+        ActionName::ViewRevisions => go(model, View::Revisions),
         ActionName::ViewActivity => go(model, View::Activity),
         ActionName::Open => match model.view {
             View::Pipelines => {

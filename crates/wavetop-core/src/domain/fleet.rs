@@ -59,6 +59,9 @@ pub struct Flow {
     pub waves: Vec<Wave>,
     /// Newest first.
     pub executions: Vec<Execution>,
+    /// The revision live in each region, where known (see `domain::revisions`).
+    #[serde(default)]
+    pub live: Vec<super::revisions::LiveRevision>,
     pub fetched_at: Timestamp,
 }
 

@@ -15,6 +15,7 @@ pub mod manual;
 pub mod pipeline_doc;
 pub mod pipeline_limits;
 pub mod regions;
+pub mod revisions;
 pub mod signed_text;
 pub mod stack_status;
 pub mod synthetic;

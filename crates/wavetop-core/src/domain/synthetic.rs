@@ -157,6 +157,7 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
             updated_at: now,
             rollback: None,
         }],
+        live: Vec::new(),
         fetched_at: now,
     };
     let checks: Vec<HealthCheck> = regions
