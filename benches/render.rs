@@ -129,7 +129,7 @@ fn render(c: &mut Criterion) {
             });
         });
         let mut test = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
-        c.bench_function(*name, |b| {
+        c.bench_function(name, |b| {
             b.iter(|| {
                 test.draw(|f| view(f, model, &theme)).unwrap();
             });
