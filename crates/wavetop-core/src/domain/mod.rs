@@ -17,4 +17,5 @@ pub mod regions;
 pub mod signed_text;
 pub mod stack_status;
 pub mod synthetic;
+pub mod verdict;
 pub mod window;
