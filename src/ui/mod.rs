@@ -20,6 +20,7 @@ mod replication;
 mod scroll;
 mod sources;
 mod text;
+mod verdict_lines;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
