@@ -92,7 +92,7 @@ impl Confirmation {
     /// The text field's rule: an override's reason is required.
     pub fn comment_rule(&self) -> CommentRule {
         match self.overrides_no_go() {
-            true => CommentRule::Required("override reason (required)"),
+            true => CommentRule::Required("reason for the override (required)"),
             false => self.intent.comment_rule(),
         }
     }

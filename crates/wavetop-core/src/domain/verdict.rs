@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::alarms::AlarmState;
 use super::bake::{BakeClock, bake_clock};
-use super::fleet::{CellStatus, Fleet, Flow, HealthStatus, StageStatus};
+use super::fleet::{CellStatus, Fleet, Flow, HealthStatus};
 use super::window::Windows;
 
 /// The call, worst last, so that `max` over the reasons is the verdict.
@@ -129,13 +129,14 @@ pub fn judged_cells(flow: &Flow) -> Vec<(usize, String, bool)> {
     for (index, wave) in flow.waves.iter().enumerate() {
         let gates = wave.cells.iter().filter(|c| c.pending_approval().is_some());
         out.extend(gates.map(|c| (index, c.region.clone(), true)));
-        let moving = wave.stage_status == Some(StageStatus::InProgress)
-            || wave.cells.iter().any(|c| {
-                matches!(
-                    c.status(),
-                    CellStatus::InProgress | CellStatus::AwaitingApproval
-                )
-            });
+        // Moving: some region of the wave deploys or waits at its gate now
+        // (a stage merely reported in progress may be parked on a hold).
+        let moving = wave.cells.iter().any(|c| {
+            matches!(
+                c.status(),
+                CellStatus::InProgress | CellStatus::AwaitingApproval
+            )
+        });
         if !moving || wave.pre_deploy {
             continue;
         }
