@@ -21,7 +21,7 @@ pub mod output;
 pub mod runtime;
 pub mod sim;
 mod snapshot_alarms;
-pub mod snapshot_verdicts;
 pub mod snapshot_text;
+pub mod snapshot_verdicts;
 pub mod source;
 pub mod ui;

@@ -9,8 +9,8 @@ use serde::ser::{SerializeSeq, Serializer};
 use serde_json::Value;
 
 use crate::domain::fleet::{Flow, FlowKind, GlobalTable, Health, Stack};
-use crate::protocol::ReadError;
 use crate::domain::verdict::CellVerdict;
+use crate::protocol::ReadError;
 use crate::snapshot_alarms::{RegionAlarms, region_alarms};
 use crate::snapshot_verdicts::{Judging, snapshot_verdicts};
 use crate::source::snapshot::Snapshot;
@@ -124,7 +124,12 @@ pub fn table(snapshot: &Snapshot, now: Timestamp, label: &str) -> String {
 }
 
 /// The table, with the verdicts judged on the configuration's windows and lag warning.
-pub fn table_judged(snapshot: &Snapshot, now: Timestamp, label: &str, judging: Judging<'_>) -> String {
+pub fn table_judged(
+    snapshot: &Snapshot,
+    now: Timestamp,
+    label: &str,
+    judging: Judging<'_>,
+) -> String {
     let fleet = &snapshot.fleet;
     let mut out = String::new();
     let _ = writeln!(

@@ -21,7 +21,9 @@ pub(crate) fn verdict_lines<'a>(verdict: &Verdict, theme: &Theme) -> Vec<Line<'a
     for r in &verdict.reasons {
         let (g, _) = verdict_glyph(r.call);
         lines.push(Line::from(vec![
-            Span::styled(format!("  {g} "), verdict_style(theme, r.call)),
+            Span::raw("  "),
+            Span::styled(g, verdict_style(theme, r.call)),
+            Span::raw(" "),
             Span::raw(r.text.clone()),
         ]));
     }

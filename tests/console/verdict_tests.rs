@@ -32,7 +32,10 @@ fn approving_on_no_go_needs_the_region_and_a_reason_that_reach_the_summary_and_t
     let mut c = at_a_no_go_gate();
     c.keys("a");
     let dialog = c.model.confirmation.as_ref().expect("an approve dialog");
-    let verdict = dialog.verdict.as_ref().expect("the dialog carries the verdict");
+    let verdict = dialog
+        .verdict
+        .as_ref()
+        .expect("the dialog carries the verdict");
     assert_eq!(verdict.call, Call::NoGo);
     assert!(dialog.overrides_no_go());
     // Today's confirmation alone is not enough on NO-GO.
@@ -48,9 +51,11 @@ fn approving_on_no_go_needs_the_region_and_a_reason_that_reach_the_summary_and_t
     c.keys("shift-tab");
     c.type_text("eu-west-1");
     c.keys("tab enter");
-    let [OperateCall::PutApprovalResult {
-        approved, summary, ..
-    }] = c.sent.as_slice()
+    let [
+        OperateCall::PutApprovalResult {
+            approved, summary, ..
+        },
+    ] = c.sent.as_slice()
     else {
         panic!("one approval expected, sent {:?}", c.sent);
     };
@@ -65,8 +70,16 @@ fn approving_on_no_go_needs_the_region_and_a_reason_that_reach_the_summary_and_t
     };
     let intent = before["params"]["intent"].as_str().unwrap();
     assert!(intent.starts_with("Approve manual gate, NO-GO override: flap was a canary probe"));
-    assert!(intent.contains("fired during the NorthAmerica bake"), "{intent}");
-    assert!(before["call"]["summary"].as_str().unwrap().contains("NO-GO override"));
+    assert!(
+        intent.contains("fired during the NorthAmerica bake"),
+        "{intent}"
+    );
+    assert!(
+        before["call"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("NO-GO override")
+    );
     assert_eq!(after["id"], before["id"]);
     assert_eq!(after["outcome"], "ok");
 }
@@ -117,7 +130,9 @@ fn approve_at_window_is_not_sent_when_the_verdict_is_no_go_at_the_opening() {
         .expect("the refusal is logged in the activity view");
     assert!(refusal.text.contains("NO-GO: "), "{}", refusal.text);
     assert!(
-        refusal.text.contains("us-west-2 (an earlier wave) alarming"),
+        refusal
+            .text
+            .contains("us-west-2 (an earlier wave) alarming"),
         "{}",
         refusal.text
     );
@@ -130,7 +145,10 @@ fn approve_at_window_is_not_sent_when_the_verdict_is_no_go_at_the_opening() {
         .unwrap()
         .cell("eu-west-1")
         .unwrap();
-    assert!(cell.pending_approval().is_some(), "the gate is still waiting");
+    assert!(
+        cell.pending_approval().is_some(),
+        "the gate is still waiting"
+    );
 }
 
 #[test]
@@ -142,8 +160,15 @@ fn the_grid_shows_the_verdict_with_its_word_and_style_in_every_theme() {
         let terminal = render(&c.model, &theme, 160, 48);
         let buffer = terminal.backend().buffer();
         let (x, y) = find(buffer, "✘ NO-GO").expect("glyph and word in the cell");
-        assert_eq!(buffer[(x, y)].fg, theme.verdict_no_go.fg.unwrap_or_default());
-        assert!(buffer[(x, y)].modifier.contains(Modifier::REVERSED | Modifier::BOLD));
+        assert_eq!(
+            buffer[(x, y)].fg,
+            theme.verdict_no_go.fg.unwrap_or_default()
+        );
+        assert!(
+            buffer[(x, y)]
+                .modifier
+                .contains(Modifier::REVERSED | Modifier::BOLD)
+        );
     }
 }
 
@@ -156,9 +181,18 @@ fn the_approve_dialog_opens_with_the_verdict_and_its_reasons() {
         let buffer = terminal.backend().buffer();
         let (x, y) = find(buffer, "Verdict: ✘ NO-GO").expect("the verdict at the top");
         let x = x + "Verdict: ".len() as u16;
-        assert_eq!(buffer[(x, y)].fg, theme.verdict_no_go.fg.unwrap_or_default());
+        assert_eq!(
+            buffer[(x, y)].fg,
+            theme.verdict_no_go.fg.unwrap_or_default()
+        );
         assert!(buffer[(x, y)].modifier.contains(Modifier::REVERSED));
-        assert!(find(buffer, "global-api-us-west-2-5xx fired during the NorthAmerica").is_some());
+        assert!(
+            find(
+                buffer,
+                "global-api-us-west-2-5xx fired during the NorthAmerica"
+            )
+            .is_some()
+        );
         assert!(find(buffer, "reason for the override (required)").is_some());
         assert!(find(buffer, "type eu-west-1 to confirm").is_some());
     }

@@ -83,10 +83,12 @@ impl Confirmation {
 
     /// The name to type before confirming, if any.
     pub fn typed_name(&self) -> Option<String> {
-        self.intent.typed_confirmation().or_else(|| match &self.intent {
-            Intent::Approve { region, .. } if self.overrides_no_go() => Some(region.clone()),
-            _ => None,
-        })
+        self.intent
+            .typed_confirmation()
+            .or_else(|| match &self.intent {
+                Intent::Approve { region, .. } if self.overrides_no_go() => Some(region.clone()),
+                _ => None,
+            })
     }
 
     /// The text field's rule: an override's reason is required.

@@ -744,7 +744,10 @@ fn propose_operation(model: &mut Model, action: ActionName, force: bool) {
 
 /// The promotion verdict on the selected gate, for an approval's dialog.
 fn gate_verdict(model: &Model, intent: &Intent) -> Option<Verdict> {
-    if !matches!(intent, Intent::Approve { .. } | Intent::ApproveAtWindow { .. }) {
+    if !matches!(
+        intent,
+        Intent::Approve { .. } | Intent::ApproveAtWindow { .. }
+    ) {
         return None;
     }
     let flow = model.selected_flow()?;
@@ -783,7 +786,11 @@ fn confirmed(model: &mut Model, dialog: Confirmation, fx: &mut Vec<Effect>) {
     }
     let mut why = dialog.intent.title().to_string();
     if dialog.overrides_no_go() {
-        let verdict = dialog.verdict.as_ref().map(Verdict::summary).unwrap_or_default();
+        let verdict = dialog
+            .verdict
+            .as_ref()
+            .map(Verdict::summary)
+            .unwrap_or_default();
         why = format!("{why}, {} ({verdict})", dialog.call_comment());
     }
     let comment = dialog.call_comment();
