@@ -206,6 +206,23 @@ pub fn sparkline(values: &[f64], width: usize) -> String {
         .collect()
 }
 
+/// The promotion verdict: a glyph and a word, the word alone enough.
+pub fn verdict_glyph(call: Call) -> (&'static str, &'static str) {
+    match call {
+        Call::Go => ("✔", "GO"),
+        Call::Wait => ("◷", "WAIT"),
+        Call::NoGo => ("✘", "NO-GO"),
+    }
+}
+
+pub fn verdict_style(theme: &Theme, call: Call) -> Style {
+    match call {
+        Call::Go => theme.verdict_go,
+        Call::Wait => theme.verdict_wait,
+        Call::NoGo => theme.verdict_no_go,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,22 +267,5 @@ mod tests {
             stack_short(&"UPDATE_ROLLBACK_IN_PROGRESS".into()),
             "ROLLBACK"
         );
-    }
-}
-
-/// The promotion verdict: a glyph and a word, the word alone enough.
-pub fn verdict_glyph(call: Call) -> (&'static str, &'static str) {
-    match call {
-        Call::Go => ("✔", "GO"),
-        Call::Wait => ("◷", "WAIT"),
-        Call::NoGo => ("✘", "NO-GO"),
-    }
-}
-
-pub fn verdict_style(theme: &Theme, call: Call) -> Style {
-    match call {
-        Call::Go => theme.verdict_go,
-        Call::Wait => theme.verdict_wait,
-        Call::NoGo => theme.verdict_no_go,
     }
 }

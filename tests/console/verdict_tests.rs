@@ -1,7 +1,7 @@
-//! The promotion verdict through update() and on screen. On the demo (seed
-//! 1) at 10 minutes, global-api's Europe gates are NO-GO: two us-west-2
-//! alarms flapped during the NorthAmerica bake; at 45 minutes the
-//! SouthAmerica gate in sa-east-1 is GO.
+//! The promotion verdict through update() and on screen. On the demo with
+//! seed 1, ten minutes in, global-api's Europe gates are NO-GO: two
+//! us-west-2 alarms flapped during the NorthAmerica bake. At 45 minutes
+//! the SouthAmerica gate in sa-east-1 is GO.
 
 use ratatui::style::Modifier;
 use wavetop::config::Theme;

@@ -49,7 +49,7 @@ fn action(region: &str, category: &str, status: ActionStatus) -> Action {
         ended_at: (status == ActionStatus::Succeeded).then(t0),
         external_url: None,
         error: None,
-        approval: (category == "Approval").then(|| Approval {
+        approval: (category == "Approval").then_some(Approval {
             token_present: true,
             custom_data: None,
             review_url: None,
