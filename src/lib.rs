@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod headless;
 pub mod headless_needs;
+mod headless_verdict;
 pub mod output;
 pub mod runtime;
 pub mod sim;
