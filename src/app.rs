@@ -23,6 +23,7 @@ use crate::runtime::signals;
 use crate::runtime::terminal::console_refusal;
 use crate::sim::{DEMO_EPOCH, SimBackend};
 use crate::snapshot_text;
+use crate::snapshot_verdicts::Judging;
 use crate::source::ReadOnly;
 use crate::source::aws::credentials::{check_profile, credentials_label, profile_files};
 use crate::source::aws::structure_cache::StructureCache;
@@ -120,9 +121,16 @@ async fn prepare(args: &BackendArgs) -> Result<Setup, ExitCode> {
 
 /// `snapshot`: the fleet read once and printed.
 async fn run_snapshot(args: &BackendArgs, json: bool) -> color_eyre::Result<ExitCode> {
-    let fleet = match prepare(args).await {
-        Ok(setup) => setup.fleet,
+    let (fleet, windows, lag_warning_ms) = match prepare(args).await {
+        Ok(setup) => {
+            let lag = setup.loaded.config.lag_warning_ms.map(|v| v as f64);
+            (setup.fleet, setup.windows, lag.unwrap_or(5_000.0))
+        }
         Err(code) => return Ok(code),
+    };
+    let judging = Judging {
+        windows: &windows,
+        lag_warning_ms,
     };
     // The simulated fleet is looked at on a fixed clock, so the same seed
     // and --at give the same snapshot byte for byte.
@@ -141,7 +149,7 @@ async fn run_snapshot(args: &BackendArgs, json: bool) -> color_eyre::Result<Exit
         }
         (now, read)
     };
-    report_snapshot(&snapshot, now, &fleet.label, json)
+    report_snapshot(&snapshot, now, (&fleet.label, judging), json)
 }
 
 /// An operator command without the console (approve, hold, drain, ...).
@@ -249,14 +257,17 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
 fn report_snapshot(
     snapshot: &Snapshot,
     now: Timestamp,
-    label: &str,
+    (label, judging): (&str, Judging<'_>),
     json: bool,
 ) -> color_eyre::Result<ExitCode> {
     if json {
-        let doc = snapshot_text::JsonDoc::new(snapshot, now, label);
+        let doc = snapshot_text::JsonDoc::new(snapshot, now, label).judged(snapshot, now, judging);
         crate::output::stream_out(|out| doc.write_pretty(out));
     } else {
-        out!("{}", snapshot_text::table(snapshot, now, label));
+        out!(
+            "{}",
+            snapshot_text::table_judged(snapshot, now, label, judging)
+        );
     }
     Ok(match snapshot.completeness() {
         Completeness::Complete => ExitCode::SUCCESS,

@@ -232,6 +232,10 @@ pub struct GateArgs {
     /// Approve when the region's off-hours window opens (waits until then).
     #[arg(long)]
     pub at_window: bool,
+    /// Approve a gate whose promotion verdict is NO-GO, for this reason
+    /// (sent in the approval's summary).
+    #[arg(long, default_value = "")]
+    pub override_reason: String,
     #[arg(long)]
     pub yes: bool,
 }

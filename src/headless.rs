@@ -18,6 +18,7 @@ use crate::core::recheck::guard_for;
 use crate::domain::fleet::Fleet;
 use crate::domain::window::Windows;
 use crate::headless_needs::{needs_of, unread_part};
+use crate::headless_verdict::{approval_comment, approval_verdict};
 use crate::protocol::{Observe, Operate, OperateCall, SourceError, UNKNOWN_IDENTITY};
 use crate::runtime::clock::Clock;
 use crate::runtime::executor::{Executor, Operation};
@@ -110,7 +111,18 @@ fn plan(
     };
 
     let (proposals, comment, yes) = match command {
-        Command::Approve(gate) => gate_proposal(&rules, &gate, true)?,
+        Command::Approve(gate) => {
+            let (proposals, comment, yes) = gate_proposal(&rules, &gate, true)?;
+            let verdict = proposals
+                .first()
+                .filter(|p| !p.intent.is_deferred())
+                .and_then(|p| {
+                    approval_verdict(&fleet, &ctx.windows, (now, ctx.lag_warning_ms), &p.intent)
+                });
+            let comment = approval_comment(verdict.as_ref(), &comment, &gate.override_reason)
+                .map_err(Failure::Usage)?;
+            (proposals, comment, yes)
+        }
         Command::Reject(gate) => gate_proposal(&rules, &gate, false)?,
         Command::Retry { wave, all, yes } => {
             let action = if all {
@@ -259,6 +271,7 @@ async fn carry_out(plan: Plan, ctx: &Context) -> Result<(), Failure> {
     for p in plan.proposals {
         if let Intent::ApproveAtWindow { at, .. } = &p.intent {
             wait_until(ctx, *at).await;
+            refuse_on_no_go(ctx, &p.intent).await?;
         }
         // Decided on the fleet read above; another operator may act between
         // that read and these calls, so the guard reads it again first.
@@ -289,6 +302,23 @@ fn report_outcome(calls: &[OperateCall], report: &OperateReport) -> Result<(), F
     match &report.audit_error {
         Some(e) => Err(Failure::Call(e.to_string())),
         None => Ok(()),
+    }
+}
+
+/// An approval at the window, judged again on a fresh read as the window
+/// opens: on NO-GO it is not sent, and the gate stays waiting.
+async fn refuse_on_no_go(ctx: &Context, intent: &Intent) -> Result<(), Failure> {
+    let now = (ctx.clock)();
+    let fleet = full_snapshot(&*ctx.observe, now, Some(poll_timeout()))
+        .await
+        .fleet;
+    let judged = (now, ctx.lag_warning_ms);
+    match approval_verdict(&fleet, &ctx.windows, judged, intent) {
+        Some(v) if v.call == crate::domain::verdict::Call::NoGo => Err(Failure::Call(format!(
+            "approval at the window not sent, the gate stays waiting: {}",
+            v.summary()
+        ))),
+        _ => Ok(()),
     }
 }
 

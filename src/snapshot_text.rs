@@ -10,8 +10,10 @@ use serde::ser::{SerializeSeq, Serializer};
 use serde_json::Value;
 
 use crate::domain::fleet::{Flow, FlowKind, GlobalTable, Health, Stack};
+use crate::domain::verdict::CellVerdict;
 use crate::protocol::ReadError;
 use crate::snapshot_alarms::{RegionAlarms, region_alarms};
+use crate::snapshot_verdicts::{Judging, snapshot_verdicts};
 use crate::source::snapshot::Snapshot;
 use crate::ui::glyphs::{cell_glyph, execution_glyph, fmt_age, fmt_elapsed, fmt_ms, health_glyph};
 
@@ -45,13 +47,21 @@ impl<'a> JsonDoc<'a> {
             version: JSON_VERSION,
             fleet: label,
             at: now,
-            pipelines: FlowsWithStatus(&fleet.flows),
+            pipelines: FlowsWithStatus(&fleet.flows, Vec::new()),
             stacks: &fleet.stacks,
             health: &fleet.health,
             replication: &fleet.tables,
             alarms: region_alarms(fleet, now),
             errors: &snapshot.errors,
         }
+        .judged(snapshot, now, Judging::default())
+    }
+
+    /// The document with each judged cell's verdict, on the configuration's
+    /// windows and lag warning.
+    pub fn judged(mut self, snapshot: &Snapshot, now: Timestamp, judging: Judging<'_>) -> Self {
+        self.pipelines.1 = snapshot_verdicts(snapshot, now, judging);
+        self
     }
 
     /// The document, indented, then a line break.
@@ -68,19 +78,19 @@ pub fn json(snapshot: &Snapshot, now: Timestamp, label: &str) -> Value {
 
 /// The flows, each written with its cells' derived status: one flow is
 /// made a value at a time, so memory follows the largest flow, not the fleet.
-struct FlowsWithStatus<'a>(&'a [Flow]);
+struct FlowsWithStatus<'a>(&'a [Flow], Vec<CellVerdict>);
 
 impl Serialize for FlowsWithStatus<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
         for flow in self.0 {
-            seq.serialize_element(&flow_with_status(flow))?;
+            seq.serialize_element(&flow_with_status(flow, &self.1))?;
         }
         seq.end()
     }
 }
 
-fn flow_with_status(flow: &Flow) -> Value {
+fn flow_with_status(flow: &Flow, verdicts: &[CellVerdict]) -> Value {
     let mut flow_json = serde_json::to_value(flow).unwrap_or(Value::Null);
     with_behind(&mut flow_json, flow);
     let Some(Value::Array(waves)) = flow_json.get_mut("waves") else {
@@ -96,6 +106,15 @@ fn flow_with_status(flow: &Flow) -> Value {
                     "status".into(),
                     serde_json::to_value(cell.status()).unwrap_or(Value::Null),
                 );
+                let judged = verdicts.iter().find(|v| {
+                    v.flow == flow.name && v.wave == wave.name && v.region == cell.region
+                });
+                if let Some(v) = judged {
+                    map.insert(
+                        "verdict".into(),
+                        serde_json::to_value(&v.verdict).unwrap_or(Value::Null),
+                    );
+                }
             }
         }
     }
@@ -122,6 +141,16 @@ fn with_behind(flow_json: &mut Value, flow: &Flow) {
 }
 
 pub fn table(snapshot: &Snapshot, now: Timestamp, label: &str) -> String {
+    table_judged(snapshot, now, label, Judging::default())
+}
+
+/// The table, with the verdicts judged on the configuration's windows and lag warning.
+pub fn table_judged(
+    snapshot: &Snapshot,
+    now: Timestamp,
+    label: &str,
+    judging: Judging<'_>,
+) -> String {
     let fleet = &snapshot.fleet;
     let mut out = String::new();
     let _ = writeln!(
@@ -236,6 +265,11 @@ pub fn table(snapshot: &Snapshot, now: Timestamp, label: &str) -> String {
     if !alarms.is_empty() {
         let _ = writeln!(out, "\nalarms");
         out.push_str(&alarms);
+    }
+    let verdicts = crate::snapshot_verdicts::text_lines(&snapshot_verdicts(snapshot, now, judging));
+    if !verdicts.is_empty() {
+        let _ = writeln!(out, "\nverdicts (waiting gates, next regions)");
+        out.push_str(&verdicts);
     }
     if !snapshot.errors.is_empty() {
         let _ = writeln!(out, "\nerrors (not read, or read in part)");

@@ -175,7 +175,10 @@ fn the_table_snapshot_reads_as_a_grid() {
 #[test]
 fn an_operator_command_without_yes_says_what_it_would_do_and_exits_2() {
     let dir = tempdir("noyes");
-    let out = wavetop(&dir, &gate_args("approve", &[]));
+    let out = wavetop(
+        &dir,
+        &gate_args("approve", &["--override-reason", "flap understood"]),
+    );
     assert_eq!(out.status.code(), Some(2));
     let t = text(&out);
     assert!(
@@ -192,9 +195,19 @@ fn an_operator_command_without_yes_says_what_it_would_do_and_exits_2() {
 #[test]
 fn approve_with_yes_calls_once_and_audits_before_and_after() {
     let dir = tempdir("approve");
+    // The Europe gate is NO-GO at 10m: approving it is an override.
     let out = wavetop(
         &dir,
-        &gate_args("approve", &["--comment", "canary clean", "--yes"]),
+        &gate_args(
+            "approve",
+            &[
+                "--comment",
+                "canary clean",
+                "--override-reason",
+                "flap understood",
+                "--yes",
+            ],
+        ),
     );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("done: codepipeline:PutApprovalResult"));
@@ -202,11 +215,10 @@ fn approve_with_yes_calls_once_and_audits_before_and_after() {
     assert_eq!(lines.len(), 2, "{lines:#?}");
     assert_eq!(lines[0]["phase"], "before");
     assert_eq!(lines[0]["call"]["approved"], true);
+    let summary = lines[0]["call"]["summary"].as_str().unwrap();
     assert!(
-        lines[0]["call"]["summary"]
-            .as_str()
-            .unwrap()
-            .contains("canary clean")
+        summary.contains("NO-GO override: flap understood; canary clean"),
+        "{summary}"
     );
     assert_eq!(lines[1]["phase"], "after");
     assert_eq!(lines[1]["outcome"], "ok");
@@ -215,6 +227,18 @@ fn approve_with_yes_calls_once_and_audits_before_and_after() {
     let read = &lines[0]["params"]["state_read"];
     assert_eq!(read["gate_status"], "InProgress", "{read}");
     assert_eq!(read["token_present"], true, "{read}");
+}
+
+#[test]
+fn approving_a_no_go_gate_without_an_override_reason_is_refused_naming_the_verdict() {
+    let dir = tempdir("nogo");
+    let out = wavetop(&dir, &gate_args("approve", &["--comment", "ok", "--yes"]));
+    assert_eq!(out.status.code(), Some(2));
+    let t = text(&out);
+    assert!(t.contains("verdict is NO-GO: "), "{t}");
+    assert!(t.contains("fired during the NorthAmerica bake"), "{t}");
+    assert!(t.contains("--override-reason"), "{t}");
+    assert!(audit(&dir).is_empty(), "nothing called, nothing audited");
 }
 
 #[test]
@@ -407,12 +431,32 @@ fn every_subcommand_outlives_a_closed_stdout_with_the_status_it_would_have_had()
     let cfg = dir.join("c.toml");
     std::fs::write(&cfg, "theme = \"light\"\n").unwrap();
     let cfg = cfg.to_str().unwrap();
-    let approve = gate_args("approve", &["--comment", "canary ok", "--yes"]);
+    let approve = gate_args(
+        "approve",
+        &[
+            "--comment",
+            "canary ok",
+            "--override-reason",
+            "flap understood",
+            "--yes",
+        ],
+    );
     let cases: Vec<(Vec<&str>, i32)> = vec![
         (vec!["snapshot", "--demo", "--at", "10m"], 0),
         (vec!["config", "check", cfg], 0),
         (vec!["enforce", "--demo", "--yes"], 0),
-        (gate_args("approve", &["--comment", "canary ok"]), 2),
+        (
+            gate_args(
+                "approve",
+                &[
+                    "--comment",
+                    "canary ok",
+                    "--override-reason",
+                    "flap understood",
+                ],
+            ),
+            2,
+        ),
         (approve, 0),
         (vec!["--help"], 0),
     ];

@@ -90,6 +90,9 @@ theme_styles! {
     help_key,
     condition_blocking,
     condition_failed,
+    verdict_go,
+    verdict_wait,
+    verdict_no_go,
 }
 
 /// The built-in presets: name and embedded file text.

@@ -28,6 +28,11 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         return;
     };
     let mut lines = header_lines(model, flow, wave, cell, theme);
+    let verdict = super::verdict_lines::selected_cell_lines(model, flow, theme);
+    if !verdict.is_empty() {
+        lines.push(Line::from(""));
+        lines.extend(verdict);
+    }
     lines.push(Line::from(""));
     lines.extend(work_lines(model, (flow, wave, cell), theme, area.width));
     let alarms = alarm_marks::detail_lines(model, flow, wave, cell, theme);

@@ -7,6 +7,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use super::verdict_lines::verdict_lines;
 use crate::config::theme::Theme;
 use crate::core::confirm::{Confirmation, Focus};
 use crate::core::intent::CommentRule;
@@ -27,6 +28,21 @@ pub(crate) fn render(
     };
     // What will happen, and warnings: wrapped, may be cut if the terminal is small.
     let mut about: Vec<Line> = Vec::new();
+    // The verdict first: the evidence the operator approves on.
+    if let Some(verdict) = &dialog.verdict {
+        for line in verdict_lines(verdict, theme) {
+            let mut spans = vec![Span::raw(" ")];
+            spans.extend(line.spans);
+            about.push(Line::from(spans));
+        }
+        if dialog.overrides_no_go() {
+            about.push(Line::from(Span::styled(
+                " Approving on NO-GO is an override: give the reason and type the region.",
+                theme.status_failed.add_modifier(Modifier::BOLD),
+            )));
+        }
+        about.push(Line::from(""));
+    }
     for text in dialog.intent.describe() {
         about.push(Line::from(Span::styled(format!(" {text}"), theme.base)));
     }
@@ -45,7 +61,7 @@ pub(crate) fn render(
     }
     // Fields and buttons: always shown, at the bottom of the dialog.
     let mut controls: Vec<Line> = vec![Line::from("")];
-    match dialog.intent.comment_rule() {
+    match dialog.comment_rule() {
         CommentRule::None => {}
         CommentRule::Optional(label) | CommentRule::Required(label) => {
             controls.push(field_line(
@@ -56,7 +72,7 @@ pub(crate) fn render(
             ));
         }
     }
-    if let Some(name) = dialog.intent.typed_confirmation() {
+    if let Some(name) = dialog.typed_name() {
         controls.push(field_line(
             &format!("type {name} to confirm"),
             &dialog.typed,

@@ -7,6 +7,7 @@ use crate::config::theme::Theme;
 use crate::domain::conditions::ConditionMark;
 use crate::domain::fleet::{ActionStatus, CellStatus, ExecutionStatus, HealthStatus};
 use crate::domain::stack_status::StackStatus;
+use crate::domain::verdict::Call;
 
 /// Marks a cell that another identity changed lately (see `core::foreign`).
 pub const CHANGED_ELSEWHERE: &str = "✎";
@@ -224,6 +225,23 @@ pub fn sparkline(values: &[f64], width: usize) -> String {
             }
         })
         .collect()
+}
+
+/// The promotion verdict: a glyph and a word, the word alone enough.
+pub fn verdict_glyph(call: Call) -> (&'static str, &'static str) {
+    match call {
+        Call::Go => ("✔", "GO"),
+        Call::Wait => ("◷", "WAIT"),
+        Call::NoGo => ("✘", "NO-GO"),
+    }
+}
+
+pub fn verdict_style(theme: &Theme, call: Call) -> Style {
+    match call {
+        Call::Go => theme.verdict_go,
+        Call::Wait => theme.verdict_wait,
+        Call::NoGo => theme.verdict_no_go,
+    }
 }
 
 #[cfg(test)]

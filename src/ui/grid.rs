@@ -173,17 +173,26 @@ fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme
 type CellLines = Vec<Vec<Option<(FirstLine, SecondLine)>>>;
 
 fn cell_lines(model: &Model, flow: &Flow, facts: &[ColumnFacts]) -> CellLines {
+    let verdicts = crate::core::verdicts::flow_verdicts(model, flow);
     flow.waves
         .iter()
-        .map(|wave| {
+        .enumerate()
+        .map(|(index, wave)| {
             flow.regions
                 .iter()
                 .zip(facts)
                 .map(|(region, facts)| {
                     let cell = wave.cell(region).filter(|_| !wave.pre_deploy)?;
                     let mark = CellMark::of(model, flow, wave, cell);
+                    let verdict = verdicts
+                        .iter()
+                        .find(|(w, r, _)| *w == index && r == region)
+                        .map(|(_, _, v)| v.call);
                     Some((
-                        FirstLine::of(model, cell).with_mark(mark).gated_by(wave),
+                        FirstLine::of(model, cell)
+                            .judged(verdict)
+                            .with_mark(mark)
+                            .gated_by(wave),
                         SecondLine::of(model, flow, wave, cell, facts),
                     ))
                 })

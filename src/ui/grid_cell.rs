@@ -13,12 +13,14 @@ use super::alarm_marks::CellMark;
 use super::glyphs::{
     BEHIND, CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, condition_glyph,
     condition_style, fmt_age, fmt_ms, health_glyph, health_style, lag_style, stack_short,
+    verdict_glyph, verdict_style,
 };
 use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::domain::conditions::ConditionMark;
 use crate::domain::fleet::{Cell, CellStatus, Flow, RegionHealth, Stack, Wave};
 use crate::domain::revisions::Behind;
+use crate::domain::verdict::Call;
 
 /// What every cell of one region's column shares.
 pub(crate) struct ColumnFacts<'m> {
@@ -58,6 +60,8 @@ pub(crate) struct FirstLine {
     mark: Option<CellMark>,
     /// The wave's stage conditions, when they hold it or failed.
     condition: Option<ConditionMark>,
+    /// The promotion verdict of a waiting gate or of a moving wave's next region.
+    verdict: Option<Call>,
 }
 
 impl FirstLine {
@@ -79,7 +83,13 @@ impl FirstLine {
             earlier,
             mark: None,
             condition: None,
+            verdict: None,
         }
+    }
+
+    /// The line with the cell's promotion verdict, when it is judged.
+    pub(crate) fn judged(self, verdict: Option<Call>) -> FirstLine {
+        FirstLine { verdict, ..self }
     }
 
     /// The line with the cell's alarm and bake mark.
@@ -99,6 +109,10 @@ impl FirstLine {
             + 1
             + word.width()
             + self.elapsed.as_ref().map_or(0, |e| 1 + e.width())
+            + self.verdict.map_or(0, |c| {
+                let (g, w) = verdict_glyph(c);
+                2 + g.width() + w.width()
+            })
             + self.earlier.map_or(0, |g| 3 + g.width())
             + self.mark.as_ref().map_or(0, CellMark::width)
             + self.condition.map_or(0, |m| {
@@ -211,6 +225,19 @@ pub(crate) fn draw(
     if let Some(elapsed) = &first.elapsed {
         x = put(buf, x, area.y, end, " ", line1);
         x = put(buf, x, area.y, end, elapsed, line1);
+    }
+    if let Some(call) = first.verdict {
+        let style = if selected {
+            line1
+        } else {
+            verdict_style(theme, call)
+        };
+        let (g, w) = verdict_glyph(call);
+        x = put(buf, x, area.y, end, " ", line1);
+        // The word when it fits, else the glyph alone (a narrow column).
+        let text = format!("{g} {w}");
+        let fits = usize::from(end.saturating_sub(x)) >= text.width();
+        x = put(buf, x, area.y, end, if fits { &text } else { g }, style);
     }
     if let Some(mark) = &first.mark {
         for (text, style) in mark.pieces(theme) {

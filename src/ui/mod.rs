@@ -21,6 +21,7 @@ mod revisions;
 mod scroll;
 mod sources;
 mod text;
+mod verdict_lines;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

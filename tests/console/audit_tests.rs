@@ -8,8 +8,9 @@ use crate::support::Console;
 
 #[test]
 fn approving_a_gate_records_the_call_before_it_is_made_and_its_outcome_after() {
-    let mut c = Console::at_minutes(10);
-    c.navigate("global-api", "Europe", "eu-west-1");
+    // A GO gate: today's confirmation approves it.
+    let mut c = Console::at_minutes(45);
+    c.navigate("global-api", "SouthAmerica", "sa-east-1");
     c.keys("a tab right enter");
     let [call @ OperateCall::PutApprovalResult { .. }] = c.sent.as_slice() else {
         panic!("one approval call expected, sent {:?}", c.sent);
@@ -28,7 +29,7 @@ fn approving_a_gate_records_the_call_before_it_is_made_and_its_outcome_after() {
     assert_eq!(before["api"], "codepipeline:PutApprovalResult");
     assert_eq!(before["call"], serde_json::to_value(call).unwrap());
     assert_eq!(before["identity"], SIM_IDENTITY);
-    assert_eq!(before["target"], "global-api/Europe/eu-west-1");
+    assert_eq!(before["target"], "global-api/SouthAmerica/sa-east-1");
     assert_eq!(before["params"]["intent"], "Approve manual gate");
     assert_eq!(
         before["params"]["state_read"]["gate_status"], "InProgress",

@@ -97,8 +97,8 @@ fn a_gate_answered_by_someone_else_is_marked_with_who_and_when() {
 
 #[test]
 fn what_this_console_did_itself_is_not_marked() {
-    let mut c = Console::at_minutes(10);
-    c.navigate("global-api", "Europe", "eu-west-1");
+    let mut c = Console::at_minutes(45);
+    c.navigate("global-api", "SouthAmerica", "sa-east-1");
     c.keys("a tab right enter");
     assert!(
         c.sent

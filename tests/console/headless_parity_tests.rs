@@ -91,6 +91,15 @@ fn an_approval_is_proposed_alike_by_the_console_and_headless() {
     let console = dialog_as_printed(&c);
 
     let dir = tempdir("approve");
-    let headless = headless_proposal(&dir, &[&["approve"], EUROPE_GATE].concat());
+    // The gate is NO-GO at 10m: headless asks for the override's reason first.
+    let headless = headless_proposal(
+        &dir,
+        &[
+            &["approve"],
+            EUROPE_GATE,
+            &["--override-reason", "flap understood"],
+        ]
+        .concat(),
+    );
     assert_eq!(headless, console);
 }

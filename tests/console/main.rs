@@ -31,5 +31,6 @@ mod scroll_tests;
 mod support;
 mod tiny_size_tests;
 mod update_tests;
+mod verdict_tests;
 mod whole_words_tests;
 mod window_tests;

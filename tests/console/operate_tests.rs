@@ -274,7 +274,7 @@ fn a_gate_answered_by_someone_else_first_is_not_answered_again_and_names_who() {
     let last = c.model.activity.last().unwrap();
     assert!(
         last.text
-            .contains("not done: the gate Europe / EuWest1.Approve in eu-west-1 was approved by ")
+            .contains("not done: the gate SouthAmerica / Approve in sa-east-1 was approved by ")
             && last.text.contains(wavetop::sim::SIM_IDENTITY)
             && last.text.contains("nothing was called"),
         "{}",
@@ -286,7 +286,7 @@ fn a_gate_answered_by_someone_else_first_is_not_answered_again_and_names_who() {
             .as_ref()
             .unwrap()
             .1
-            .contains("global-api/Europe/eu-west-1")
+            .contains("global-api/SouthAmerica/sa-east-1")
     );
     assert!(
         c.model.in_flight_ops.is_empty(),

@@ -246,7 +246,13 @@ fn an_answered_gate_leaves_its_cell_pending_with_the_earlier_result_greyed() {
 
     let mut c = Console::at_minutes(10);
     c.navigate("global-api", "Europe", "eu-west-1");
-    c.keys("a tab right enter");
+    // The gate is NO-GO at 10m (a flap during the NorthAmerica bake): the
+    // approval is an override, with its reason and the region typed.
+    c.keys("a");
+    c.type_text("flap understood");
+    c.keys("tab");
+    c.type_text("eu-west-1");
+    c.keys("tab right enter");
     let flow = c.model.fleet.flow("global-api").unwrap();
     let cell = flow.wave("Europe").unwrap().cell("eu-west-1").unwrap();
     let statuses: Vec<(ActionStatus, Option<ActionStatus>)> = cell
@@ -269,8 +275,10 @@ fn an_answered_gate_leaves_its_cell_pending_with_the_earlier_result_greyed() {
     let theme = dark();
     let terminal = render(&c.model, &theme, 160, 48);
     let buffer = terminal.backend().buffer();
-    let (x, y) = find(buffer, "pending (✔)").expect("the cell is pending");
-    let earlier = &buffer[(x + "pending (".chars().count() as u16, y)];
+    // The next region of the moving Europe wave: its verdict between the
+    // status and the earlier result.
+    let (x, y) = find(buffer, "pending ✘ NO-GO (✔)").expect("the cell is pending");
+    let earlier = &buffer[(x + "pending ✘ NO-GO (".chars().count() as u16, y)];
     assert_eq!(earlier.symbol(), "✔");
     assert_eq!(earlier.fg, theme.dim.fg.unwrap());
     assert_ne!(earlier.fg, theme.status_succeeded.fg.unwrap());

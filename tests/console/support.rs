@@ -219,16 +219,17 @@ impl Console {
     /// Europe gate in eu-west-1 confirmed but not yet carried out (the
     /// effect returned), and the gate since approved by another operator.
     pub fn approval_overtaken() -> (Console, Effect) {
-        let mut c = Console::at_minutes(10);
-        c.navigate("global-api", "Europe", "eu-west-1");
+        // A gate whose verdict is GO: approving it takes today's confirmation.
+        let mut c = Console::at_minutes(45);
+        c.navigate("global-api", "SouthAmerica", "sa-east-1");
         c.run_operations = false;
         c.keys("a tab right enter");
         let ours = c.held_back.pop().expect("our approval, not yet sent");
         c.backend
             .execute(OperateCall::PutApprovalResult {
                 pipeline: "global-api".into(),
-                stage: "Europe".into(),
-                action: "EuWest1.Approve".into(),
+                stage: "SouthAmerica".into(),
+                action: "Approve".into(),
                 approved: true,
                 summary: "approved elsewhere".into(),
             })

@@ -187,10 +187,11 @@ fn question_mark_toggles_help_and_keys_do_not_leak_through_it() {
 
 #[test]
 fn approving_a_gate_goes_through_a_confirmation_with_cancel_as_default() {
-    let mut c = Console::at_minutes(10);
+    // At 45m the gate waiting is GO: today's confirmation approves it.
+    let mut c = Console::at_minutes(45);
     let flow = c.model.fleet.flow("global-api").unwrap().clone();
     let (wave, region) =
-        find_cell(&flow, CellStatus::AwaitingApproval).expect("a gate waits at 10m");
+        find_cell(&flow, CellStatus::AwaitingApproval).expect("a gate waits at 45m");
     c.navigate("global-api", &wave, &region);
 
     // Enter on the untouched dialog cancels.
@@ -247,7 +248,7 @@ fn approving_a_gate_goes_through_a_confirmation_with_cancel_as_default() {
 
 #[test]
 fn confirming_twice_while_the_first_call_is_in_flight_sends_one_call() {
-    let mut c = Console::at_minutes(10);
+    let mut c = Console::at_minutes(45);
     let flow = c.model.fleet.flow("global-api").unwrap().clone();
     let (wave, region) = find_cell(&flow, CellStatus::AwaitingApproval).unwrap();
     c.navigate("global-api", &wave, &region);

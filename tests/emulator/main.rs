@@ -103,6 +103,7 @@ mod standin_calls;
 mod standin_checks;
 mod standin_model;
 mod support;
+mod verdict;
 
 use cli::*;
 use console::{SCREEN_WAIT, spawn_console, wait_for_screen};

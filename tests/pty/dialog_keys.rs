@@ -10,10 +10,11 @@ use crate::{WAIT, spawn_demo_sized, tempdir};
 #[test]
 fn a_stray_enter_mid_comment_approves_once_with_the_whole_comment() {
     let dir = tempdir("stray-enter");
-    let mut tui = spawn_demo_sized(&dir, &["--at", "10m"], 48, 160);
+    let mut tui = spawn_demo_sized(&dir, &["--at", "45m"], 48, 160);
     tui.wait_for("APPROVE?", WAIT);
-    // global-api, Europe wave, eu-west-1: a gate waits there at 10m.
-    go(&mut tui, "global-api", 6, 3);
+    // global-api, SouthAmerica wave, sa-east-1: a gate waits there at 45m,
+    // its verdict GO, so the comment is all the dialog asks for.
+    go(&mut tui, "global-api", 4, 0);
     tui.send("a");
     tui.wait_for("[ Cancel ]", WAIT);
     tui.send("canary");
@@ -25,7 +26,7 @@ fn a_stray_enter_mid_comment_approves_once_with_the_whole_comment() {
     tui.send(ENTER);
     // Typing on as the dialog closes: this `a` must not open a second approval.
     tui.send("a");
-    closed_and_done(&tui, "global-api/Europe/eu-west-1: done");
+    closed_and_done(&tui, "global-api/SouthAmerica/sa-east-1: done");
     let screen = tui.screen_text();
     assert!(
         !screen.contains("[ Cancel ]"),

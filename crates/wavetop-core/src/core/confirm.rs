@@ -6,6 +6,7 @@
 
 use super::intent::{CommentRule, Intent};
 use super::key::{Key, KeyCode};
+use crate::domain::verdict::{Call, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -29,6 +30,8 @@ pub struct Confirmation {
     pub confirm_selected: bool,
     /// Why the last confirm attempt was refused, shown in the dialog.
     pub problem: Option<String>,
+    /// The promotion verdict on the gate, shown at the top of an approval.
+    pub verdict: Option<Verdict>,
 }
 
 /// What a key did to the dialog.
@@ -58,19 +61,62 @@ impl Confirmation {
             last_field,
             confirm_selected: false,
             problem: None,
+            verdict: None,
+        }
+    }
+
+    /// The dialog showing the gate's verdict. Approving on NO-GO is an
+    /// override: it needs the region typed and a reason, as dangerous
+    /// actions do.
+    pub fn with_verdict(mut self, verdict: Verdict) -> Self {
+        self.verdict = Some(verdict);
+        self
+    }
+
+    /// True when confirming approves a gate against a NO-GO verdict.
+    pub fn overrides_no_go(&self) -> bool {
+        // An approval at the window is judged again when the window opens
+        // and never sent on NO-GO (see `update`): nothing to override now.
+        matches!(self.intent, Intent::Approve { .. })
+            && self.verdict.as_ref().is_some_and(|v| v.call == Call::NoGo)
+    }
+
+    /// The name to type before confirming, if any.
+    pub fn typed_name(&self) -> Option<String> {
+        self.intent
+            .typed_confirmation()
+            .or_else(|| match &self.intent {
+                Intent::Approve { region, .. } if self.overrides_no_go() => Some(region.clone()),
+                _ => None,
+            })
+    }
+
+    /// The text field's rule: an override's reason is required.
+    pub fn comment_rule(&self) -> CommentRule {
+        match self.overrides_no_go() {
+            true => CommentRule::Required("reason for the override (required)"),
+            false => self.intent.comment_rule(),
+        }
+    }
+
+    /// The comment the calls carry: an override says it is one.
+    pub fn call_comment(&self) -> String {
+        match self.overrides_no_go() {
+            true => format!("NO-GO override: {}", self.comment.trim()),
+            false => self.comment.clone(),
         }
     }
 
     pub fn is_dangerous(&self) -> bool {
-        self.intent.typed_confirmation().is_some()
+        self.typed_name().is_some()
     }
 
     fn fields(&self) -> Vec<Focus> {
         let mut f = Vec::new();
-        if self.intent.comment_rule() != CommentRule::None {
+        if self.comment_rule() != CommentRule::None {
             f.push(Focus::Comment);
         }
-        if self.intent.typed_confirmation().is_some() {
+        if self.typed_name().is_some() {
             f.push(Focus::Typed);
         }
         f.push(Focus::Buttons);
@@ -93,7 +139,7 @@ impl Confirmation {
 
     /// Why confirming is not possible yet, if it is not.
     pub fn blocker(&self) -> Option<String> {
-        if let CommentRule::Required(label) = self.intent.comment_rule()
+        if let CommentRule::Required(label) = self.comment_rule()
             && self.comment.trim().is_empty()
         {
             return Some(format!(
@@ -101,7 +147,7 @@ impl Confirmation {
                 label = label.trim_end_matches(" (required)")
             ));
         }
-        if let Some(name) = self.intent.typed_confirmation()
+        if let Some(name) = self.typed_name()
             && self.typed != name
         {
             return Some(format!("type {name} to confirm"));

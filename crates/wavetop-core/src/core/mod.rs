@@ -24,4 +24,5 @@ pub mod recheck;
 pub mod ring;
 pub mod rows;
 pub mod update;
+pub mod verdicts;
 pub mod viewport;

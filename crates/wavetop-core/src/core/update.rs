@@ -24,8 +24,10 @@ use super::operator::{
 use super::panes::fit_viewports;
 use super::recheck::guard_for;
 use super::rows::{health_row_record, health_rows};
+use super::verdicts::verdict_of;
 use crate::domain::failover::with_inverted;
 use crate::domain::fleet::Flow;
+use crate::domain::verdict::{Call, Verdict};
 use crate::poll::endpoint::Endpoint;
 use crate::poll::scheduler::jittered_backoff_secs;
 use crate::protocol::{
@@ -377,6 +379,24 @@ fn send_due_approvals(model: &mut Model, fx: &mut Vec<Effect>) {
             action: d.action.clone(),
             region: d.region.clone(),
         };
+        // Judged again now the window is open: the evidence may have turned
+        // since the operator scheduled it.
+        if let Some(verdict) = deferred_verdict(model, &d).filter(|v| v.call == Call::NoGo) {
+            model.log(
+                ActivityKind::Error,
+                format!(
+                    "approval at window of {} / {} not sent, the gate stays waiting: {}",
+                    d.stage,
+                    d.region,
+                    verdict.summary()
+                ),
+            );
+            model.flash(format!(
+                "approval at window of {} / {} refused: NO-GO",
+                d.stage, d.region
+            ));
+            continue;
+        }
         // Another call on the same gate is still out: keep this one for the next tick.
         if model
             .in_flight_ops
@@ -388,6 +408,18 @@ fn send_due_approvals(model: &mut Model, fx: &mut Vec<Effect>) {
         }
         send(model, intent, &d.comment, "approval at window", fx);
     }
+}
+
+/// The verdict on a deferred approval's gate now; None when the gate is
+/// no longer in the fleet (the send then fails on its own, and says why).
+fn deferred_verdict(model: &Model, d: &DeferredApproval) -> Option<Verdict> {
+    model.fleet.flows.iter().find_map(|flow| {
+        let index = flow
+            .waves
+            .iter()
+            .position(|w| w.pipeline == d.pipeline && w.name == d.stage)?;
+        Some(verdict_of(model, flow, index, &d.region))
+    })
 }
 
 fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
@@ -701,10 +733,27 @@ fn propose_operation(model: &mut Model, action: ActionName, force: bool) {
     };
     match proposal {
         Ok(proposal) => {
-            model.confirmation = Some(Confirmation::new(proposal.intent, proposal.warnings));
+            let dialog = Confirmation::new(proposal.intent, proposal.warnings);
+            model.confirmation = Some(match gate_verdict(model, &dialog.intent) {
+                Some(verdict) => dialog.with_verdict(verdict),
+                None => dialog,
+            });
         }
         Err(why) => model.flash(why),
     }
+}
+
+/// The promotion verdict on the selected gate, for an approval's dialog.
+fn gate_verdict(model: &Model, intent: &Intent) -> Option<Verdict> {
+    if !matches!(
+        intent,
+        Intent::Approve { .. } | Intent::ApproveAtWindow { .. }
+    ) {
+        return None;
+    }
+    let flow = model.selected_flow()?;
+    let (wave, region) = model.selected_cell()?;
+    Some(verdict_of(model, flow, wave, region))
 }
 
 fn selected_record_region(model: &Model) -> Option<String> {
@@ -727,7 +776,7 @@ fn confirmed(model: &mut Model, dialog: Confirmation, fx: &mut Vec<Effect>) {
             stage: stage.clone(),
             action: action.clone(),
             region: region.clone(),
-            comment: dialog.comment.clone(),
+            comment: dialog.call_comment(),
             at: *at,
         });
         model.log(
@@ -736,8 +785,17 @@ fn confirmed(model: &mut Model, dialog: Confirmation, fx: &mut Vec<Effect>) {
         );
         return;
     }
-    let title = dialog.intent.title().to_string();
-    send(model, dialog.intent, &dialog.comment, &title, fx);
+    let mut why = dialog.intent.title().to_string();
+    if dialog.overrides_no_go() {
+        let verdict = dialog
+            .verdict
+            .as_ref()
+            .map(Verdict::summary)
+            .unwrap_or_default();
+        why = format!("{why}, {} ({verdict})", dialog.call_comment());
+    }
+    let comment = dialog.call_comment();
+    send(model, dialog.intent, &comment, &why, fx);
 }
 
 /// Issues the calls of an intent unless the same target is already being operated on.

@@ -19,4 +19,5 @@ pub mod revisions;
 pub mod signed_text;
 pub mod stack_status;
 pub mod synthetic;
+pub mod verdict;
 pub mod window;
