@@ -42,7 +42,7 @@ pub(crate) struct CellMark {
     /// `◆ALARM` when an alarm fires now, `◆flap` when one fired during the
     /// bake and recovered.
     alarm: Option<&'static str>,
-    /// The bake time left (`⧗12m`), while it runs.
+    /// The bake time left (`◴12m`), while it runs.
     bake_left: Option<String>,
 }
 
@@ -73,7 +73,7 @@ impl CellMark {
         };
         let bake_left = clock
             .filter(|c| !c.done())
-            .map(|c| format!("⧗{}", fmt_age(c.remaining_secs)));
+            .map(|c| format!("◴{}", fmt_age(c.remaining_secs)));
         (alarm.is_some() || bake_left.is_some()).then_some(CellMark { alarm, bake_left })
     }
 
@@ -177,7 +177,7 @@ fn bake_lines<'a>(clock: &BakeClock, now: jiff::Timestamp, theme: &Theme) -> Vec
         )
     };
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!("  ⧗ {state}"), theme.bake),
+        Span::styled(format!("  ◴ {state}"), theme.bake),
         Span::styled(
             format!(
                 " since the deploy finished at {}",

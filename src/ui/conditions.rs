@@ -77,7 +77,7 @@ fn rule_lines(rule: &Rule, now: Timestamp, theme: &Theme) -> Vec<Line<'static>> 
         return lines;
     };
     let (word, style): (&str, Style) = match result.status {
-        RuleStatus::InProgress => ("⧗ evaluating", theme.condition_blocking),
+        RuleStatus::InProgress => ("◴ evaluating", theme.condition_blocking),
         RuleStatus::Failed => ("⊗ FAILED", theme.condition_failed),
         RuleStatus::Succeeded => ("✔ passed", theme.status_succeeded),
         RuleStatus::Abandoned => ("⊘ abandoned", theme.dim),

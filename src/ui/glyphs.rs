@@ -43,7 +43,7 @@ pub fn cell_style(theme: &Theme, status: CellStatus) -> Style {
 /// A wave's stage conditions: evaluating (the stage waits on them) or failed.
 pub fn condition_glyph(mark: ConditionMark) -> (&'static str, &'static str) {
     match mark {
-        ConditionMark::Blocking => ("⧗", "cond"),
+        ConditionMark::Blocking => ("◴", "cond"),
         ConditionMark::Failed => ("⊗", "COND FAIL"),
     }
 }

@@ -79,13 +79,13 @@ fn a_recovered_flap_stays_on_the_cell_and_in_its_detail_with_its_times() {
     let mark = at(buffer, "◆flap");
     assert_eq!(mark.fg, theme.alarm_alarm.fg.unwrap());
     // The bake started at the deploy's end, 02:00:57, and runs 30 minutes.
-    assert!(find(buffer, "◆flap ⧗20m").is_some());
+    assert!(find(buffer, "◆flap ◴20m").is_some());
 
     c.keys("right enter");
     let screen = screen_text(&c.model, 160, 48);
     for line in [
         "Alarms in us-west-2",
-        "⧗ baking 9m of 30m, 20m left since the deploy finished at 02:00:57",
+        "◴ baking 9m of 30m, 20m left since the deploy finished at 02:00:57",
         "◆ fired during the bake global-api-us-west-2-5xx at 02:04:57, recovered 02:05:57 (1m later)",
         "◇ OK global-api-us-west-2-5xx since 02:05:57",
         "◇ OK global-api-us-west-2-health (composite)",
@@ -98,7 +98,7 @@ fn a_recovered_flap_stays_on_the_cell_and_in_its_detail_with_its_times() {
         let fired = at(buffer, "◆ fired during the bake");
         assert!(fired.modifier.contains(Modifier::BOLD));
         assert_eq!(fired.fg, theme.alarm_alarm.fg.unwrap_or(Color::Reset));
-        let bake = at(buffer, "⧗ baking");
+        let bake = at(buffer, "◴ baking");
         assert_eq!(bake.fg, theme.bake.fg.unwrap_or(Color::Reset));
     }
 }

@@ -106,7 +106,7 @@ fn the_grid_marks_a_held_wave_with_a_glyph_and_word_in_every_theme() {
     ] {
         let terminal = render(&c.model, &theme, 160, 48);
         let buffer = terminal.backend().buffer();
-        let (x, y) = find(buffer, "⧗ cond").expect("the mark is drawn, glyph and word");
+        let (x, y) = find(buffer, "◴ cond").expect("the mark is drawn, glyph and word");
         assert_eq!(
             buffer[(x, y)].fg,
             theme.condition_blocking.fg.unwrap_or_default()
@@ -127,7 +127,7 @@ fn the_cell_detail_lists_the_rule_its_result_and_the_wait_left() {
     let buffer = terminal.backend().buffer();
     assert!(find(buffer, "Stage conditions").is_some());
     assert!(find(buffer, "EuropeQuiet  CloudWatchAlarm").is_some());
-    let (x, y) = find(buffer, "⧗ evaluating").expect("the rule's status");
+    let (x, y) = find(buffer, "◴ evaluating").expect("the rule's status");
     assert_eq!(
         buffer[(x, y)].fg,
         theme.condition_blocking.fg.unwrap_or_default()
