@@ -6,13 +6,14 @@ use aws_sdk_codepipeline::Client;
 use aws_sdk_codepipeline::types::ConditionType;
 use aws_smithy_mocks::mock;
 use wavetop::config::schema::AwsConfig;
+use wavetop::domain::alarms::AlarmSelector;
 use wavetop::domain::conditions::{
     ConditionKind, ConditionMark, RuleKind, RuleStatus, WaveConditions,
 };
-use wavetop::protocol::{Operate, OperateCall, SourceError};
+use wavetop::protocol::{Observe, Operate, OperateCall, SourceError};
 use wavetop::source::aws::{codepipeline, conditions};
 
-use super::support::{Fake, http, json_error};
+use super::support::{Fake, caller_identity, http, json_error};
 
 const PIPELINE: &str = r##"{"pipeline":{"name":"api","roleArn":"arn:aws:iam::1:role/p","version":4,
   "pipelineType":"V2","executionMode":"QUEUED","stages":[
@@ -215,4 +216,46 @@ async fn override_refusals_keep_their_meaning() {
     let refused = b.execute(override_call(ConditionKind::OnFailure)).await;
     assert!(matches!(refused, Err(SourceError::Other(_))), "{refused:?}");
     assert_eq!(refusals.num_calls(), 3);
+}
+
+#[tokio::test]
+async fn a_cloudwatch_alarm_rule_s_alarms_are_watched_without_config() {
+    let list = mock!(Client::list_pipelines).then_http_response(|| {
+        http(
+            200,
+            r#"{"pipelines":[{"name":"api","version":4,"updated":1763650000}]}"#,
+        )
+    });
+    let get = mock!(Client::get_pipeline).then_http_response(|| http(200, PIPELINE));
+    let fake = Fake::new(vec![list, get, caller_identity()]);
+    let backend = fake.backend(AwsConfig::default(), &["us-east-1"]);
+    let discovery = backend.discover().await.unwrap();
+    let watches: Vec<(&str, &str, &str, &[AlarmSelector])> = discovery
+        .alarms
+        .watches
+        .iter()
+        .map(|w| {
+            (
+                w.flow.as_str(),
+                w.region.as_str(),
+                w.account.as_str(),
+                w.selectors.as_slice(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        watches,
+        vec![(
+            "api",
+            "us-east-1",
+            "default",
+            &[
+                AlarmSelector::Name("p99".into()),
+                AlarmSelector::Name("errors".into())
+            ][..]
+        )]
+    );
+    // A second discovery finds the same rule and watches each alarm once.
+    let again = backend.discover().await.unwrap();
+    assert_eq!(again.alarms.watches, discovery.alarms.watches);
 }

@@ -11,7 +11,7 @@ use super::cloudformation::StackInfo;
 use super::find_pipelines::Found;
 use super::pacing::Service;
 use super::state::{FlowDef, PipelineEntry, StackId};
-use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53};
+use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, route53, rule_alarms};
 use crate::config::schema::{HostedZone, StackConfig};
 use crate::domain::attribution::runs_in;
 use crate::domain::current_run::RunEvidence;
@@ -111,6 +111,10 @@ impl AwsBackend {
         state.record_sets = record_sets.clone();
         state.tables = tables.clone();
         state.discovered_at = Some(now);
+        rule_alarms::watch_rule_alarms(
+            &mut self.alarms.lock().unwrap_or_else(|p| p.into_inner()),
+            &state,
+        );
 
         let flows = state
             .flows

@@ -31,6 +31,7 @@ pub mod pacing;
 pub mod rate_limit;
 pub mod regions;
 pub mod route53;
+mod rule_alarms;
 mod state;
 pub mod structure_cache;
 pub mod sts;
