@@ -4,13 +4,13 @@
 
 use aws_sdk_codepipeline::Client;
 use aws_sdk_codepipeline::types::ConditionType;
-use aws_smithy_mocks::mock;
+use aws_smithy_mocks::{Rule, mock};
 use wavetop::config::schema::AwsConfig;
-use wavetop::domain::alarms::AlarmSelector;
+use wavetop::domain::alarms::{AlarmSelector, AlarmWatches};
 use wavetop::domain::conditions::{
     ConditionKind, ConditionMark, RuleKind, RuleStatus, WaveConditions,
 };
-use wavetop::protocol::{Observe, Operate, OperateCall, SourceError};
+use wavetop::protocol::{Discovery, Observe, Operate, OperateCall, SourceError};
 use wavetop::source::aws::{codepipeline, conditions};
 
 use super::support::{Fake, caller_identity, http, json_error};
@@ -218,15 +218,21 @@ async fn override_refusals_keep_their_meaning() {
     assert_eq!(refusals.num_calls(), 3);
 }
 
-#[tokio::test]
-async fn a_cloudwatch_alarm_rule_s_alarms_are_watched_without_config() {
+/// `api` listed alone, its structure `pipeline`.
+fn listed_alone(pipeline: &'static str) -> (Rule, Rule) {
     let list = mock!(Client::list_pipelines).then_http_response(|| {
         http(
             200,
             r#"{"pipelines":[{"name":"api","version":4,"updated":1763650000}]}"#,
         )
     });
-    let get = mock!(Client::get_pipeline).then_http_response(|| http(200, PIPELINE));
+    let get = mock!(Client::get_pipeline).then_http_response(move || http(200, pipeline));
+    (list, get)
+}
+
+#[tokio::test]
+async fn a_cloudwatch_alarm_rule_s_alarms_are_watched_without_config() {
+    let (list, get) = listed_alone(PIPELINE);
     let fake = Fake::new(vec![list, get, caller_identity()]);
     let backend = fake.backend(AwsConfig::default(), &["us-east-1"]);
     let discovery = backend.discover().await.unwrap();
@@ -258,4 +264,52 @@ async fn a_cloudwatch_alarm_rule_s_alarms_are_watched_without_config() {
     // A second discovery finds the same rule and watches each alarm once.
     let again = backend.discover().await.unwrap();
     assert_eq!(again.alarms.watches, discovery.alarms.watches);
+}
+
+const BAKED: &str = r##"{"pipeline":{"name":"api","roleArn":"arn:aws:iam::1:role/p","version":4,
+  "pipelineType":"V2","executionMode":"QUEUED","stages":[
+  {"name":"Europe","actions":[]},
+  {"name":"Americas","actions":[],
+   "beforeEntry":{"conditions":[{"rules":[
+     {"name":"EuropeQuiet","ruleTypeId":{"category":"Rule","owner":"AWS","provider":"CloudWatchAlarm","version":"1"},
+      "configuration":{"AlarmName":"eu-5xx","WaitTime":"20"},"region":"eu-west-1"}]}]},
+   "onSuccess":{"conditions":[{"rules":[
+     {"name":"AmericasQuiet","ruleTypeId":{"category":"Rule","owner":"AWS","provider":"CloudWatchAlarm","version":"1"},
+      "configuration":{"AlarmName":"us-5xx","WaitTime":"45"}}]}]}}]}}"##;
+
+/// Discovery of `BAKED` through a backend whose config set `configured`.
+async fn baked_discovery(configured: AlarmWatches) -> Discovery {
+    let (list, get) = listed_alone(BAKED);
+    let fake = Fake::new(vec![list, get, caller_identity()]);
+    let backend = fake
+        .backend(AwsConfig::default(), &["us-east-1"])
+        .with_alarms(configured);
+    backend.discover().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_rule_s_wait_time_bakes_the_wave_it_follows_unless_the_config_says() {
+    let d = baked_discovery(AlarmWatches::default()).await;
+    let mins = |wave| d.alarms.bakes.of("api", wave).map(|t| t.as_mins());
+    // Before entering Americas the pipeline watches Europe's alarm for 20
+    // minutes: Europe's bake. Americas' own on-success rule bakes Americas.
+    assert_eq!((mins("Europe"), mins("Americas")), (Some(20), Some(45)));
+    let regions: Vec<(&str, &str)> = d
+        .alarms
+        .watches
+        .iter()
+        .map(|w| (w.region.as_str(), w.account.as_str()))
+        .collect();
+    assert_eq!(
+        regions,
+        vec![("eu-west-1", "default"), ("us-east-1", "default")]
+    );
+
+    let mut configured = AlarmWatches::default();
+    configured
+        .bakes
+        .set("api", None, jiff::SignedDuration::from_mins(10));
+    let d = baked_discovery(configured).await;
+    let mins = |wave| d.alarms.bakes.of("api", wave).map(|t| t.as_mins());
+    assert_eq!((mins("Europe"), mins("Americas")), (Some(10), Some(10)));
 }
