@@ -135,10 +135,21 @@ pub(crate) fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
     };
     // The current tab stays; others are left out whole from the right, and
     // the flow's name takes what room is left, elided at a word boundary.
+    // Where the tabs padded on both sides do not all fit (80 columns), one
+    // space between them keeps every tab whole rather than eliding the last.
+    let padded: usize = TABS
+        .iter()
+        .map(|(view, action)| model.bindings.label(*action).width() + view.title().width() + 3)
+        .sum();
+    let compact = padded > usize::from(area.width);
     let mut pieces = Vec::new();
     for (view, action) in TABS {
         let key = model.bindings.label(action);
-        let text = format!(" {key} {} ", view.title());
+        let text = if compact {
+            format!(" {key} {}", view.title())
+        } else {
+            format!(" {key} {} ", view.title())
+        };
         let (rank, style) = if view == current {
             (255, theme.selected.add_modifier(Modifier::BOLD))
         } else {
