@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::text::fit_bar;
+use super::text::{fit_bar, fit_spans};
 use crate::config::theme::Theme;
 use crate::core::action::ActionName;
 use crate::core::model::{Model, View};
@@ -170,12 +170,16 @@ pub(crate) fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
 }
 
 /// The command line or filter while typing; otherwise the latest message.
+/// A message too long for the line loses whole trailing words, marked `…`;
+/// what is being typed is drawn as typed.
 pub(crate) fn status_line(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let width = usize::from(area.width);
     let line = if let Some(cmd) = &model.command {
-        let hint = if cmd.completions.is_empty() {
-            String::new()
-        } else {
-            format!(
+        let input = Span::styled(format!(":{}█", cmd.input), theme.command_line);
+        let room = width.saturating_sub(input.width());
+        let mut spans = vec![input];
+        if !cmd.completions.is_empty() {
+            let hint = format!(
                 "   ⇥ {}",
                 cmd.completions
                     .iter()
@@ -183,27 +187,31 @@ pub(crate) fn status_line(frame: &mut Frame, area: Rect, model: &Model, theme: &
                     .cloned()
                     .collect::<Vec<_>>()
                     .join("  ")
-            )
-        };
-        Line::from(vec![
-            Span::styled(format!(":{}█", cmd.input), theme.command_line),
-            Span::styled(hint, theme.dim),
-        ])
+            );
+            spans.extend(fit_spans(vec![Span::styled(hint, theme.dim)], room).spans);
+        }
+        Line::from(spans)
     } else if model.filter_editing {
         Line::from(Span::styled(
             format!("/{}█", model.filter),
             theme.command_line,
         ))
     } else if let Some((_, text)) = &model.flash {
-        Line::from(Span::styled(
-            format!(" {text}"),
-            theme.status_awaiting_approval,
-        ))
+        fit_spans(
+            vec![Span::styled(
+                format!(" {text}"),
+                theme.status_awaiting_approval,
+            )],
+            width,
+        )
     } else if !model.filter.is_empty() {
-        Line::from(Span::styled(
-            format!(" filter: {}  (esc clears)", model.filter),
-            theme.dim,
-        ))
+        fit_spans(
+            vec![Span::styled(
+                format!(" filter: {}  (esc clears)", model.filter),
+                theme.dim,
+            )],
+            width,
+        )
     } else {
         Line::from("")
     };
@@ -280,4 +288,63 @@ pub(crate) fn footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         spans.push(Span::styled(READ_ONLY_HINT, theme.header_readonly));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::Timestamp;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::core::bindings::Bindings;
+    use crate::domain::window::Windows;
+
+    /// The status line drawn `width` cells wide, as text.
+    fn status_text(model: &Model, width: u16) -> String {
+        let theme = Theme::preset("dark").unwrap();
+        let mut terminal = Terminal::new(TestBackend::new(width, 1)).unwrap();
+        terminal
+            .draw(|f| status_line(f, f.area(), model, &theme))
+            .unwrap();
+        let text = crate::ui::buffer_text(terminal.backend().buffer());
+        text.trim_end().to_string()
+    }
+
+    fn model() -> Model {
+        let now = Timestamp::from_second(1_800_000_000).unwrap();
+        Model::new(now, Bindings::default(), Windows::default(), false)
+    }
+
+    #[test]
+    fn a_message_too_long_for_the_line_loses_whole_words() {
+        let mut model = model();
+        model
+            .flash("refused: draining us-east-1 would leave orders.example.com. no healthy region");
+        assert_eq!(
+            status_text(&model, 40),
+            " refused: draining us-east-1 would…"
+        );
+        model.flash = None;
+        model.filter = "checkout-service".into();
+        assert_eq!(status_text(&model, 24), " filter: checkout…");
+        assert_eq!(
+            status_text(&model, 80),
+            " filter: checkout-service  (esc clears)"
+        );
+    }
+
+    #[test]
+    fn typed_text_stays_and_completions_are_left_out_whole() {
+        let mut model = model();
+        model.command = Some(crate::core::model::CommandLine {
+            input: "hold".into(),
+            completions: vec!["hold".into(), "hold-until-window".into()],
+        });
+        assert_eq!(status_text(&model, 20), ":hold█   ⇥ hold…");
+        assert_eq!(
+            status_text(&model, 40),
+            ":hold█   ⇥ hold  hold-until-window"
+        );
+    }
 }

@@ -86,3 +86,9 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     let text = format!("terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})");
     frame.render_widget(Paragraph::new(text).style(theme.base), line);
 }
+
+/// Every cell's symbol of a test terminal's buffer, row after row.
+#[cfg(test)]
+fn buffer_text(buffer: &ratatui::buffer::Buffer) -> String {
+    buffer.content().iter().map(|c| c.symbol()).collect()
+}

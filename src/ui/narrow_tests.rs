@@ -101,13 +101,7 @@ fn views_still_draw_their_text_with_room() {
     terminal
         .draw(|f| grid::render(f, f.area(), &model, &theme))
         .unwrap();
-    let text: String = terminal
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let text = super::buffer_text(terminal.backend().buffer());
     let flow = &model.fleet.flows[0].name;
     assert!(text.contains(flow.as_str()), "{text}");
 }
