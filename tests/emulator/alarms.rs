@@ -18,44 +18,7 @@ async fn an_alarm_set_to_alarm_shows_in_its_region_of_the_snapshot() {
         sandbox: &sandbox,
     };
     let name = format!("{tag}-web-5xx");
-    for region in ["eu-west-1", "us-east-1"] {
-        cli.call(
-            region,
-            &[
-                "cloudwatch",
-                "put-metric-alarm",
-                "--alarm-name",
-                &name,
-                "--namespace",
-                "AWS/ApplicationELB",
-                "--metric-name",
-                "HTTPCode_Target_5XX_Count",
-                "--statistic",
-                "Sum",
-                "--period",
-                "60",
-                "--evaluation-periods",
-                "1",
-                "--threshold",
-                "5",
-                "--comparison-operator",
-                "GreaterThanThreshold",
-            ],
-        );
-    }
-    cli.call(
-        "eu-west-1",
-        &[
-            "cloudwatch",
-            "set-alarm-state",
-            "--alarm-name",
-            &name,
-            "--state-value",
-            "ALARM",
-            "--state-reason",
-            "5xx over 5 for a minute",
-        ],
-    );
+    cli.alarm_firing_in(&name, &["eu-west-1", "us-east-1"], "eu-west-1");
     let config = sandbox.config(&format!(
         "[aws]\nhome_regions = [\"sa-east-1\"]\n\n\
          [alarms.web.regions.eu-west-1]\nprefixes = [\"{tag}-web-\"]\n\n\

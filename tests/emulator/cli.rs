@@ -135,6 +135,49 @@ impl AwsCli<'_> {
         }
     }
 
+    /// A 5xx metric alarm named `name` in each of `regions`, then set to
+    /// ALARM in `firing` with `SetAlarmState`.
+    pub(crate) fn alarm_firing_in(&self, name: &str, regions: &[&str], firing: &str) {
+        for region in regions {
+            self.call(
+                region,
+                &[
+                    "cloudwatch",
+                    "put-metric-alarm",
+                    "--alarm-name",
+                    name,
+                    "--namespace",
+                    "AWS/ApplicationELB",
+                    "--metric-name",
+                    "HTTPCode_Target_5XX_Count",
+                    "--statistic",
+                    "Sum",
+                    "--period",
+                    "60",
+                    "--evaluation-periods",
+                    "1",
+                    "--threshold",
+                    "5",
+                    "--comparison-operator",
+                    "GreaterThanThreshold",
+                ],
+            );
+        }
+        self.call(
+            firing,
+            &[
+                "cloudwatch",
+                "set-alarm-state",
+                "--alarm-name",
+                name,
+                "--state-value",
+                "ALARM",
+                "--state-reason",
+                "5xx over 5 for a minute",
+            ],
+        );
+    }
+
     /// Whether the aws CLI's call fails (e.g. the resource does not exist).
     pub(crate) fn refuses(&self, region: &str, args: &[&str]) -> bool {
         !self.run(region, args).status.success()

@@ -26,44 +26,7 @@ async fn an_alarm_in_alarm_turns_its_regions_gate_to_no_go_in_the_snapshot() {
         sandbox: &sandbox,
     };
     let name = format!("{tag}-5xx");
-    for region in ["eu-west-1", "eu-central-1"] {
-        cli.call(
-            region,
-            &[
-                "cloudwatch",
-                "put-metric-alarm",
-                "--alarm-name",
-                &name,
-                "--namespace",
-                "AWS/ApplicationELB",
-                "--metric-name",
-                "HTTPCode_Target_5XX_Count",
-                "--statistic",
-                "Sum",
-                "--period",
-                "60",
-                "--evaluation-periods",
-                "1",
-                "--threshold",
-                "5",
-                "--comparison-operator",
-                "GreaterThanThreshold",
-            ],
-        );
-    }
-    cli.call(
-        "eu-west-1",
-        &[
-            "cloudwatch",
-            "set-alarm-state",
-            "--alarm-name",
-            &name,
-            "--state-value",
-            "ALARM",
-            "--state-reason",
-            "5xx over 5 for a minute",
-        ],
-    );
+    cli.alarm_firing_in(&name, &["eu-west-1", "eu-central-1"], "eu-west-1");
     let config = sandbox.config(&format!(
         "[aws]\nhome_regions = [\"{HOME}\"]\npipelines = [\"{pipeline}\"]\n\n\
          [alarms.\"{pipeline}\".regions.eu-west-1]\nnames = [\"{name}\"]\n\n\
