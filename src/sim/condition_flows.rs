@@ -16,7 +16,7 @@ use super::spec::{ACCOUNT, FlowSpec, PipelineSpec, stacks};
 use super::stacks::StackSim;
 use super::world::{FlowEntry, SimWorld};
 use crate::domain::condition_doc::{
-    FailureConditionsDoc, RetryConfigurationDoc, RuleDeclarationDoc, RuleTypeIdDoc,
+    FailureConditionsDoc, RetryConfigurationDoc, RuleDeclarationDoc,
 };
 use crate::domain::conditions::one_condition;
 use crate::domain::fleet::FlowKind;
@@ -26,20 +26,7 @@ use crate::domain::pipeline_doc::{PipelineDeclaration, StageDeclaration};
 const OWN_DRAWS: u64 = 0x5EED_C0DE_0000_0001;
 
 fn rule(name: &str, provider: &str, config: &[(&str, &str)]) -> RuleDeclarationDoc {
-    RuleDeclarationDoc {
-        name: name.to_string(),
-        rule_type_id: Some(RuleTypeIdDoc {
-            category: "Rule".into(),
-            owner: Some("AWS".into()),
-            provider: provider.into(),
-            version: Some("1".into()),
-        }),
-        configuration: config
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        region: None,
-    }
+    RuleDeclarationDoc::aws(name, provider, config)
 }
 
 /// A stage deploying `stack` to each region, change set then execution.

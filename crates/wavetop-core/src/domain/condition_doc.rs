@@ -70,6 +70,28 @@ pub struct RuleDeclarationDoc {
     pub region: Option<String>,
 }
 
+impl RuleDeclarationDoc {
+    /// An AWS-owned rule of kind `provider` (`CloudWatchAlarm`,
+    /// `DeploymentWindow`, ...) with its configuration, as `GetPipeline`
+    /// gives it: what the simulator declares and the tests build.
+    pub fn aws(name: &str, provider: &str, config: &[(&str, &str)]) -> RuleDeclarationDoc {
+        RuleDeclarationDoc {
+            name: name.to_string(),
+            rule_type_id: Some(RuleTypeIdDoc {
+                category: "Rule".into(),
+                owner: Some("AWS".into()),
+                provider: provider.into(),
+                version: Some("1".into()),
+            }),
+            configuration: config
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            region: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleTypeIdDoc {

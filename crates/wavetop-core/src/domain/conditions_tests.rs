@@ -1,28 +1,13 @@
-use std::collections::BTreeMap;
-
 use jiff::Timestamp;
 
 use super::*;
 use crate::domain::condition_doc::{
-    ConditionStateDoc, FailureConditionsDoc, RetryConfigurationDoc, RuleExecutionDoc, RuleTypeIdDoc,
+    ConditionStateDoc, FailureConditionsDoc, RetryConfigurationDoc, RuleExecutionDoc,
 };
 use crate::domain::pipeline_doc::StageExecution;
 
 fn rule(name: &str, provider: &str, config: &[(&str, &str)]) -> RuleDeclarationDoc {
-    RuleDeclarationDoc {
-        name: name.to_string(),
-        rule_type_id: Some(RuleTypeIdDoc {
-            category: "Rule".into(),
-            owner: Some("AWS".into()),
-            provider: provider.into(),
-            version: Some("1".into()),
-        }),
-        configuration: config
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect::<BTreeMap<_, _>>(),
-        region: None,
-    }
+    RuleDeclarationDoc::aws(name, provider, config)
 }
 
 fn declared() -> StageConditionsDoc {
