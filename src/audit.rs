@@ -22,9 +22,11 @@
 mod append;
 pub mod check;
 mod read;
+mod refusal;
 pub(crate) mod regular_file;
 
 pub use read::{AuditRead, ReadError, TornLine, read_log};
+pub use refusal::AuditRefusal;
 pub use regular_file::OpenError;
 
 use std::ffi::OsStr;
@@ -64,6 +66,16 @@ pub struct AuditIntent {
 pub struct AuditId(String);
 
 impl AuditId {
+    /// A new id, unique across the processes writing one log.
+    fn next(ts: Timestamp) -> AuditId {
+        let sequence = NEXT_SEQUENCE.fetch_add(1, Ordering::Relaxed);
+        AuditId(format!(
+            "{}-{}-{sequence}",
+            ts.as_millisecond(),
+            std::process::id()
+        ))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -80,6 +92,8 @@ impl std::fmt::Display for AuditId {
 pub enum Phase {
     Before,
     After,
+    /// A call wavetop decided not to make (see `refusal`): no call, no outcome.
+    Refused,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,12 +175,7 @@ impl AuditLog {
     /// Records the intent and makes sure it is on disk. Make the AWS call
     /// only after this returns `Ok`; on `Err` the call must not be made.
     pub fn before(&self, entry: &AuditIntent) -> io::Result<AuditId> {
-        let sequence = NEXT_SEQUENCE.fetch_add(1, Ordering::Relaxed);
-        let id = AuditId(format!(
-            "{}-{}-{sequence}",
-            entry.ts.as_millisecond(),
-            std::process::id()
-        ));
+        let id = AuditId::next(entry.ts);
         self.append(&AuditLine {
             ts: entry.ts,
             phase: Phase::Before,

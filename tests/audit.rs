@@ -368,3 +368,88 @@ fn audit_check_of_a_log_that_cannot_be_read_exits_2_naming_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("a directory"), "{}", stderr(&out));
 }
+
+/// Appends the refusal of an approval at the window, as the console and
+/// the headless command write it, to the sandbox's log.
+fn refuse_an_approval(sandbox: &Sandbox) {
+    use wavetop::audit::{AuditLog, AuditRefusal};
+    use wavetop::domain::verdict::{Call, Reason, ReasonKind, Verdict};
+    use wavetop::protocol::OperateCall;
+    let verdict = Verdict {
+        call: Call::NoGo,
+        reasons: vec![Reason {
+            kind: ReasonKind::Alarm,
+            call: Call::NoGo,
+            text: "alarm api-5xx in ALARM".into(),
+        }],
+    };
+    let call = OperateCall::PutApprovalResult {
+        pipeline: "global-api".into(),
+        stage: "Europe".into(),
+        action: "Approve".into(),
+        approved: true,
+        summary: "Approved by oncall".into(),
+    };
+    let at = "2026-11-21T22:00:00Z".parse().unwrap();
+    let entry = AuditRefusal::on_verdict(
+        (at, "arn:aws:sts::111122223333:assumed-role/oncall/alice"),
+        "global-api/Europe eu-west-1".into(),
+        call,
+        "approval at window",
+        &verdict,
+    );
+    AuditLog::open(&sandbox.log())
+        .unwrap()
+        .refused(&entry)
+        .unwrap();
+}
+
+#[test]
+fn a_refused_approval_is_read_back_as_its_own_record_and_never_counted_unfinished() {
+    let sandbox = one_approval("refused");
+    refuse_an_approval(&sandbox);
+
+    let read = wavetop::audit::read_log(&sandbox.log()).unwrap();
+    assert_eq!(read.lines.len(), 3);
+    let refusal = &read.lines[2];
+    assert_eq!(refusal.phase, wavetop::audit::Phase::Refused);
+    assert_eq!(
+        refusal.api.as_deref(),
+        Some("codepipeline:PutApprovalResult")
+    );
+    assert_eq!(
+        refusal.detail.as_deref(),
+        Some("NO-GO: alarm api-5xx in ALARM")
+    );
+    assert_eq!(refusal.outcome, None, "no call, so no outcome");
+    let params = refusal.params.as_ref().unwrap();
+    assert_eq!(params["verdict"]["reasons"][0]["kind"], "alarm");
+    assert!(wavetop::audit::unfinished(&read.lines).is_empty());
+
+    let out = sandbox.check(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("3 records, 1 call, 1 refused: clean"),
+        "{}",
+        stdout(&out)
+    );
+    let out = sandbox.check(&["--json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["clean"].as_bool(), report["refused"].as_u64()),
+        (Some(true), Some(1))
+    );
+
+    // The approval's outcome lost: only its call is unfinished.
+    let lines = log_lines(&sandbox);
+    std::fs::write(sandbox.log(), format!("{}\n{}\n", lines[0], lines[2])).unwrap();
+    let out = sandbox.check(&["--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unfinished = report["unfinished"].as_array().unwrap();
+    assert_eq!(unfinished.len(), 1);
+    assert_eq!(
+        unfinished[0]["id"].as_str(),
+        serde_json::from_str::<Value>(&lines[0]).unwrap()["id"].as_str()
+    );
+}

@@ -23,6 +23,9 @@ pub struct CheckReport {
     pub records: usize,
     /// `before` lines: calls wavetop set out to make.
     pub calls: usize,
+    /// `refused` lines: calls wavetop decided not to make. Each is whole on
+    /// its own, never unfinished.
+    pub refused: usize,
     pub unfinished: Vec<UnfinishedCall>,
     pub torn: Option<TornLine>,
 }
@@ -57,6 +60,9 @@ impl CheckReport {
             counted(self.records, "record"),
             counted(self.calls, "call")
         );
+        if self.refused > 0 {
+            out.push_str(&format!(", {} refused", self.refused));
+        }
         if self.is_clean() {
             out.push_str(": clean, every call has its outcome\n");
             return out;
@@ -96,6 +102,7 @@ impl CheckReport {
             "clean": self.is_clean(),
             "records": self.records,
             "calls": self.calls,
+            "refused": self.refused,
             "unfinished": self.unfinished.iter().map(|c| json!({
                 "id": c.id,
                 "ts": c.ts.to_string(),
@@ -140,6 +147,11 @@ pub fn check(path: &Path) -> Result<CheckReport, ReadError> {
             .lines
             .iter()
             .filter(|l| l.phase == super::Phase::Before)
+            .count(),
+        refused: read
+            .lines
+            .iter()
+            .filter(|l| l.phase == super::Phase::Refused)
             .count(),
         unfinished,
         torn: read.torn,
