@@ -271,7 +271,7 @@ async fn carry_out(plan: Plan, ctx: &Context) -> Result<(), Failure> {
     for p in plan.proposals {
         if let Intent::ApproveAtWindow { at, .. } = &p.intent {
             wait_until(ctx, *at).await;
-            refuse_on_no_go(ctx, &p.intent).await?;
+            refuse_on_no_go(ctx, &p.intent, (&identity, &plan.comment)).await?;
         }
         // Decided on the fleet read above; another operator may act between
         // that read and these calls, so the guard reads it again first.
@@ -306,19 +306,41 @@ fn report_outcome(calls: &[OperateCall], report: &OperateReport) -> Result<(), F
 }
 
 /// An approval at the window, judged again on a fresh read as the window
-/// opens: on NO-GO it is not sent, and the gate stays waiting.
-async fn refuse_on_no_go(ctx: &Context, intent: &Intent) -> Result<(), Failure> {
+/// opens: on NO-GO it is not sent, the gate stays waiting, and the audit
+/// log records the refusal.
+async fn refuse_on_no_go(
+    ctx: &Context,
+    intent: &Intent,
+    (identity, comment): (&str, &str),
+) -> Result<(), Failure> {
     let now = (ctx.clock)();
     let fleet = full_snapshot(&*ctx.observe, now, Some(poll_timeout()))
         .await
         .fleet;
     let judged = (now, ctx.lag_warning_ms);
-    match approval_verdict(&fleet, &ctx.windows, judged, intent) {
-        Some(v) if v.call == crate::domain::verdict::Call::NoGo => Err(Failure::Call(format!(
-            "approval at the window not sent, the gate stays waiting: {}",
-            v.summary()
+    let verdict = match approval_verdict(&fleet, &ctx.windows, judged, intent) {
+        Some(v) if v.call == crate::domain::verdict::Call::NoGo => v,
+        _ => return Ok(()),
+    };
+    let refused = format!(
+        "approval at the window not sent, the gate stays waiting: {}",
+        verdict.summary()
+    );
+    let Some(call) = intent.calls(comment, identity).into_iter().next() else {
+        return Err(Failure::Call(refused));
+    };
+    let entry = crate::audit::AuditRefusal::on_verdict(
+        ((ctx.clock)(), identity),
+        intent.target().to_string(),
+        call,
+        intent.title(),
+        &verdict,
+    );
+    match ctx.audit.refused(&entry) {
+        Ok(_) => Err(Failure::Call(refused)),
+        Err(e) => Err(Failure::Call(format!(
+            "{refused} (the audit log could not record it: {e})"
         ))),
-        _ => Ok(()),
     }
 }
 
@@ -329,7 +351,9 @@ async fn wait_until(ctx: &Context, at: jiff::Timestamp) {
         if now >= at {
             return;
         }
-        let ms = (at.as_millisecond() - now.as_millisecond()).clamp(100, 60_000);
+        // At most a second at a time: the simulator's clock may run faster
+        // than real time (--speed), and its time is what is waited for.
+        let ms = (at.as_millisecond() - now.as_millisecond()).clamp(100, 1_000);
         tokio::time::sleep(std::time::Duration::from_millis(ms as u64)).await;
     }
 }

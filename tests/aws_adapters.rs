@@ -58,3 +58,9 @@ mod alarms;
 
 #[path = "aws_adapters/conditions.rs"]
 mod conditions;
+
+#[path = "aws_adapters/revisions.rs"]
+mod revisions;
+
+#[path = "aws_adapters/rule_runs.rs"]
+mod rule_runs;

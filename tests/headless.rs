@@ -242,6 +242,54 @@ fn approving_a_no_go_gate_without_an_override_reason_is_refused_naming_the_verdi
 }
 
 #[test]
+fn approve_at_window_refused_on_no_go_is_recorded_in_the_audit_log() {
+    let dir = tempdir("at-window-nogo");
+    // The window opens at 02:20, five minutes after the gate is scheduled
+    // (02:05, not yet NO-GO); by then the NorthAmerica bake's flap makes
+    // it NO-GO. At --speed 600 the wait is half a second.
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        "[windows.eu-west-1]\ntime_zone = \"UTC\"\nopen = \"02:20\"\nclose = \"03:00\"\n",
+    )
+    .unwrap();
+    let args = [
+        "approve",
+        "--demo",
+        "--at",
+        "5m",
+        "--speed",
+        "600",
+        "--config",
+        config.to_str().unwrap(),
+        "--pipeline",
+        "global-api",
+        "--wave",
+        "Europe",
+        "--region",
+        "eu-west-1",
+        "--at-window",
+        "--yes",
+    ];
+    let out = wavetop(&dir, &args);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(t.contains("not sent, the gate stays waiting: NO-GO"), "{t}");
+    let lines = audit(&dir);
+    assert_eq!(lines.len(), 1, "one refusal and no call: {lines:#?}");
+    assert_eq!(lines[0]["phase"], "refused");
+    assert_eq!(lines[0]["api"], "codepipeline:PutApprovalResult");
+    assert_eq!(lines[0]["params"]["verdict"]["call"], "no_go");
+    assert!(lines[0]["detail"].as_str().unwrap().starts_with("NO-GO: "));
+    // `audit --check` reads it, and finds no call left unfinished.
+    let log = dir.join("state/wavetop/audit.jsonl");
+    let check = wavetop(&dir, &["audit", "--check", log.to_str().unwrap()]);
+    let t = text(&check);
+    assert_eq!(check.status.code(), Some(0), "{t}");
+    assert!(t.contains("1 record, 0 calls, 1 refused: clean"), "{t}");
+}
+
+#[test]
 fn reject_without_a_comment_is_bad_input() {
     let dir = tempdir("reject");
     let out = wavetop(&dir, &gate_args("reject", &["--yes"]));

@@ -6,13 +6,15 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::audit::{AuditId, AuditIntent, AuditLog};
+use crate::audit::{AuditId, AuditIntent, AuditLog, AuditRefusal};
 
 /// Where operator actions are recorded. The line written by `before` must be
 /// on disk when it returns: a call is only made after that.
 pub trait AuditSink: Send + Sync {
     fn before(&self, entry: &AuditIntent) -> io::Result<AuditId>;
     fn after(&self, id: AuditId, at: Timestamp, outcome: Result<&str, &str>) -> io::Result<()>;
+    /// Records a call wavetop decided not to make.
+    fn refused(&self, entry: &AuditRefusal) -> io::Result<AuditId>;
 }
 
 impl AuditSink for AuditLog {
@@ -22,6 +24,10 @@ impl AuditSink for AuditLog {
 
     fn after(&self, id: AuditId, at: Timestamp, outcome: Result<&str, &str>) -> io::Result<()> {
         AuditLog::after(self, id, at, outcome)
+    }
+
+    fn refused(&self, entry: &AuditRefusal) -> io::Result<AuditId> {
+        AuditLog::refused(self, entry)
     }
 }
 
@@ -36,6 +42,10 @@ impl AuditSink for RefusingAudit {
     }
 
     fn after(&self, _: AuditId, _: Timestamp, _: Result<&str, &str>) -> io::Result<()> {
+        Err(io::Error::other(self.0.clone()))
+    }
+
+    fn refused(&self, _: &AuditRefusal) -> io::Result<AuditId> {
         Err(io::Error::other(self.0.clone()))
     }
 }
@@ -59,6 +69,15 @@ pub(super) async fn record_after(
 ) -> io::Result<()> {
     let audit = audit.clone();
     off_the_workers(move || audit.after(id, at, outcome.as_deref().map_err(String::as_str))).await
+}
+
+/// Writes a refusal on tokio's blocking pool, as [`record_before`].
+pub(super) async fn record_refusal(
+    audit: &Arc<dyn AuditSink>,
+    entry: AuditRefusal,
+) -> io::Result<AuditId> {
+    let audit = audit.clone();
+    off_the_workers(move || audit.refused(&entry)).await
 }
 
 async fn off_the_workers<T: Send + 'static>(

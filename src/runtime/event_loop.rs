@@ -186,6 +186,15 @@ fn spawn_effect(
                 let _ = tx.send(executor.answer(op_id, &op).await);
             });
         }
+        Effect::RecordRefusal { .. } => {
+            let executor = backends.executor.clone();
+            let identity = model.identity.clone();
+            tokio::spawn(async move {
+                if let Some(msg) = executor.record_refusal(effect, identity.as_deref()).await {
+                    let _ = tx.send(msg);
+                }
+            });
+        }
         Effect::Quit => {}
     }
 }

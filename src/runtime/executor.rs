@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::audit_sink::{AuditSink, record_after, record_before};
+use super::audit_sink::{AuditSink, record_after, record_before, record_refusal};
 use super::clock::Clock;
-use crate::audit::AuditIntent;
+use crate::audit::{AuditIntent, AuditRefusal};
 use crate::core::msg::{Effect, Msg, OperateReport};
 use crate::core::op_target::OpTarget;
 use crate::core::recheck::{Guard, recheck};
@@ -72,6 +72,27 @@ impl Operation {
 }
 
 impl Executor {
+    /// Records the refusal an [`Effect::RecordRefusal`] asks for, made as
+    /// `identity`: the message for update() when it could not be written,
+    /// None when it was (or for any other effect).
+    pub async fn record_refusal(&self, effect: Effect, identity: Option<&str>) -> Option<Msg> {
+        let Effect::RecordRefusal {
+            intent,
+            target,
+            call,
+            verdict,
+        } = effect
+        else {
+            return None;
+        };
+        let who = ((self.clock)(), identity.unwrap_or(UNKNOWN_IDENTITY));
+        let entry = AuditRefusal::on_verdict(who, target.to_string(), call, &intent, &verdict);
+        match record_refusal(&self.audit, entry).await {
+            Ok(_) => None,
+            Err(e) => Some(Msg::RefusalNotRecorded(e.to_string())),
+        }
+    }
+
     /// Carries out operation `op_id` and says how it went, as update() expects.
     pub async fn answer(&self, op_id: u64, op: &Operation) -> Msg {
         Msg::Operated {

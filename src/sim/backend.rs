@@ -102,6 +102,15 @@ impl SimBackend {
                 region,
                 since,
             }),
+            // The simulated flows already carry what is live where.
+            PollKey::Revisions { flow } => match world.flow(&flow) {
+                Some(f) => Ok(Observation::Revisions {
+                    flow,
+                    live: f.live,
+                    requests: 1,
+                }),
+                None => Err(SourceError::NotFound(format!("flow {flow}"))),
+            },
         }
     }
 }

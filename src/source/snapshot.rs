@@ -230,7 +230,7 @@ fn keys_of(discovery: &Discovery) -> Vec<PollKey> {
 /// and its metric in us-east-1, a table's source region.
 fn region_of(key: &PollKey, discovery: &Discovery) -> String {
     match key {
-        PollKey::Flow { flow } => {
+        PollKey::Flow { flow } | PollKey::Revisions { flow } => {
             let Some(f) = discovery.flows.iter().find(|f| f.name == *flow) else {
                 return String::new();
             };
@@ -309,6 +309,7 @@ fn unexpected(asked: &PollKey, got: &Observation) -> SourceError {
         Observation::Replication(_) => "replication",
         Observation::Alarms { .. } => "alarms",
         Observation::AlarmHistory { .. } => "alarm history",
+        Observation::Revisions { .. } => "revisions",
     };
     SourceError::Other(format!(
         "asked for {}, the backend answered {kind}",

@@ -120,3 +120,33 @@ pub fn caller_identity() -> Rule {
 pub fn dt(secs: i64) -> aws_smithy_types::DateTime {
     aws_smithy_types::DateTime::from_secs(secs)
 }
+
+/// Carries out effects as the runtime would, each answer arriving at once.
+pub async fn carry_out(
+    backend: &AwsBackend,
+    model: &mut wavetop::core::model::Model,
+    effects: Vec<wavetop::core::msg::Effect>,
+    now: jiff::Timestamp,
+) {
+    use wavetop::core::msg::{Effect, Msg};
+    use wavetop::protocol::{Observe, Operate};
+    let mut queue = effects;
+    while !queue.is_empty() {
+        let mut next = Vec::new();
+        for effect in queue {
+            let msg = match effect {
+                Effect::Discover => Msg::Discovered(backend.discover().await),
+                Effect::FetchIdentity => Msg::Identity(backend.identity().await),
+                Effect::Poll { key, generation } => Msg::Polled {
+                    result: backend.poll(key.clone()).await,
+                    incomplete: backend.incomplete(&key),
+                    key,
+                    generation,
+                },
+                _ => continue,
+            };
+            next.extend(wavetop::core::update::update(model, msg, now));
+        }
+        queue = next;
+    }
+}

@@ -186,6 +186,10 @@ impl Console {
                         continue;
                     }
                     Effect::Operate { .. } => self.operate(effect),
+                    Effect::RecordRefusal { .. } => match self.record_refusal(effect) {
+                        Some(msg) => msg,
+                        None => continue,
+                    },
                     Effect::Quit => continue,
                 };
                 let now = self.now();
@@ -213,6 +217,17 @@ impl Console {
             self.audit_lines_at_call.push(logged);
         }
         answer
+    }
+
+    /// Records a refusal on the runtime's own path, into the audit log.
+    fn record_refusal(&mut self, effect: Effect) -> Option<Msg> {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime")
+            .block_on(
+                self.executor
+                    .record_refusal(effect, self.model.identity.as_deref()),
+            )
     }
 
     /// The console at 10 minutes with its approval of the global-api

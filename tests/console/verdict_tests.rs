@@ -114,7 +114,33 @@ fn approve_at_window_is_not_sent_when_the_verdict_is_no_go_at_the_opening() {
     assert_eq!(c.model.deferred_approvals.len(), 1);
     c.run_operations = false;
     // 02:20: the window opens; the flap during the bake still stands.
-    c.advance(15 * 60 + 30);
+    let opening = c.now() + jiff::SignedDuration::from_secs(15 * 60 + 30);
+    c.clock.set(opening);
+    let fx = c.send(wavetop::core::msg::Msg::Tick);
+    let refusals: Vec<_> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::RecordRefusal {
+                call,
+                verdict,
+                target,
+                ..
+            } => Some((call, verdict, target)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        refusals.len(),
+        1,
+        "update() asks for the refusal to be recorded"
+    );
+    let (call, verdict, target) = refusals[0];
+    assert!(
+        matches!(call, OperateCall::PutApprovalResult { approved: true, stage, .. } if stage == "Europe"),
+        "{call:?}"
+    );
+    assert_eq!(verdict.call, Call::NoGo);
+    assert!(target.to_string().contains("eu-west-1"), "{target}");
     let approvals = c
         .held_back
         .iter()
@@ -149,6 +175,27 @@ fn approve_at_window_is_not_sent_when_the_verdict_is_no_go_at_the_opening() {
         cell.pending_approval().is_some(),
         "the gate is still waiting"
     );
+    // The audit log holds the refusal as a record of its own kind, which
+    // `audit --check` accepts and does not count as an unfinished call.
+    let lines = c.audit_lines();
+    let refused: Vec<_> = lines.iter().filter(|l| l["phase"] == "refused").collect();
+    assert_eq!(refused.len(), 1, "{lines:?}");
+    let line = refused[0];
+    assert_eq!(line["api"], "codepipeline:PutApprovalResult");
+    assert_eq!(line["params"]["intent"], "approval at window");
+    assert_eq!(line["params"]["verdict"]["call"], "no_go");
+    let detail = line["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("us-west-2 (an earlier wave) alarming"),
+        "{detail}"
+    );
+    assert!(
+        line["target"].as_str().unwrap().contains("eu-west-1"),
+        "{line}"
+    );
+    let report = wavetop::audit::check::check(&c.audit_log).unwrap();
+    assert!(report.is_clean(), "{}", report.text());
+    assert_eq!((report.calls, report.refused), (0, 1));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use super::errors::map_sdk_error;
 use super::time::{to_epoch, to_timestamp};
 use crate::domain::condition_doc as doc;
 use crate::domain::conditions::{ConditionKind, RuleRun, RuleStatus};
-use crate::domain::pipeline_doc::StageExecution;
+use crate::domain::pipeline_doc::{GetPipelineStateOutput, StageExecution};
 use crate::protocol::SourceError;
 
 /// Rule runs asked for per page of ListRuleExecutions (its maximum).
@@ -109,6 +109,36 @@ fn set_state(s: &sdk::StageConditionState) -> doc::StageConditionStateDoc {
             })
             .collect(),
     }
+}
+
+/// The executions whose rule runs are worth reading: those a stage's
+/// condition set evaluates now or failed for. A condition that passed, or
+/// a stage with none, costs no call.
+pub fn executions_to_read(state: &GetPipelineStateOutput) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for stage in &state.stage_states {
+        let c = &stage.conditions;
+        let current = stage.latest_execution.as_ref();
+        let inbound = c.inbound_execution.as_ref().or(current);
+        let sets = [
+            (&c.before_entry_condition_state, inbound),
+            (&c.on_success_condition_state, current),
+            (&c.on_failure_condition_state, current),
+        ];
+        for (set, execution) in sets {
+            let status = set
+                .as_ref()
+                .and_then(|s| s.latest_execution.as_ref())
+                .map(|e| e.status.as_str());
+            let open = matches!(status, Some("InProgress" | "Failed" | "Errored"));
+            if let (true, Some(e)) = (open, execution)
+                && !ids.contains(&e.pipeline_execution_id)
+            {
+                ids.push(e.pipeline_execution_id.clone());
+            }
+        }
+    }
+    ids
 }
 
 /// Every rule run of one pipeline execution, every page of them. Read only

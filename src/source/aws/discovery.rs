@@ -126,7 +126,7 @@ impl AwsBackend {
                         .pipelines
                         .iter()
                         .filter_map(|k| state.pipelines.get(k))
-                        .map(|e| (e, grid_of(e, None, &RunEvidence::default())))
+                        .map(|e| (e, grid_of(e, None, &RunEvidence::default(), &[])))
                         .collect();
                     pipeline_flow(def, parts, now)
                 }
@@ -281,6 +281,7 @@ fn keyed_entries(found: Vec<Found>, account_ids: &BTreeMap<String, String>) -> V
             last_state: None,
             executions: Vec::new(),
             action_runs: BTreeMap::new(),
+            rule_runs: Vec::new(),
         });
     }
     entries
@@ -319,10 +320,14 @@ pub(super) fn grid_of(
     e: &PipelineEntry,
     state: Option<&crate::domain::pipeline_doc::GetPipelineStateOutput>,
     evidence: &RunEvidence,
+    rule_runs: &[crate::domain::conditions::RuleRun],
 ) -> DerivedGrid {
     let mut grid = derive_grid_with(&e.structure.pipeline, state, evidence, &e.region);
     for wave in &mut grid.waves {
         wave.pipeline = e.key.clone();
+        if let Some(conditions) = &mut wave.conditions {
+            conditions.apply_rule_runs(&wave.name, rule_runs);
+        }
     }
     grid
 }

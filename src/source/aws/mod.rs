@@ -13,6 +13,7 @@
 //! health checks' status with one CloudWatch call, and all of a table's
 //! replicas' latency with one more.
 
+mod action_history;
 mod alarms;
 pub mod clients;
 pub mod cloudformation;
@@ -32,6 +33,7 @@ pub mod rate_limit;
 pub mod regions;
 pub mod route53;
 mod rule_alarms;
+mod rule_runs;
 mod state;
 pub mod structure_cache;
 pub mod sts;

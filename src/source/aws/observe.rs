@@ -19,6 +19,7 @@ use super::discovery::{STACK_MISSING, grid_of, pipeline_flow, pipeline_stacks, u
 use super::pacing::Service;
 use super::state::{PipelineEntry, StackCursor, StackId};
 use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, dynamodb, route53};
+use crate::domain::conditions::RuleRun;
 use crate::domain::current_run::RunEvidence;
 use crate::domain::fleet::{
     Execution, FlowKind, GlobalTable, HealthCheck, HealthStatus, LatencySeries, StackEvent,
@@ -48,6 +49,8 @@ struct PipelineRead {
     /// What the executions listed follow in the state, when they were listed.
     head: Option<String>,
     evidence: RunEvidence,
+    /// Rule runs of the executions whose stage conditions evaluate or failed.
+    rule_runs: Vec<RuleRun>,
     partial: Option<SourceError>,
 }
 
@@ -66,6 +69,7 @@ impl AwsBackend {
             PollKey::AlarmHistory { region, since } => {
                 self.poll_alarm_history(region, *since).await
             }
+            PollKey::Revisions { flow } => self.poll_revisions(flow, &key).await,
         }
     }
 
@@ -80,7 +84,7 @@ impl AwsBackend {
     /// One part of a poll: `Some` when it was read, `None` when it failed in
     /// a way the rest of the poll can do without (the error goes to
     /// `partial`), and an error when the whole poll must fail.
-    fn read_part<T>(
+    pub(super) fn read_part<T>(
         &self,
         part: &str,
         result: Result<T, SourceError>,
@@ -144,20 +148,21 @@ impl AwsBackend {
             }
             cached.last_state = read.fingerprint;
             cached.action_runs = read.evidence.action_runs.clone();
+            cached.rule_runs = read.rule_runs.clone();
             if let Some(head) = read.head {
                 st.listed_heads.insert(key.clone(), head);
             }
-            states.push((key, read.state, read.evidence));
+            states.push((key, read.state, read.evidence, read.rule_runs));
         }
         let now = Timestamp::now();
         let mut st = self.lock_state();
         st.record_partial(poll_key, partial);
         let parts = states
             .iter()
-            .filter_map(|(key, state, evidence)| {
+            .filter_map(|(key, state, evidence, rule_runs)| {
                 st.pipelines
                     .get(key)
-                    .map(|e| (e, grid_of(e, state.as_ref(), evidence)))
+                    .map(|e| (e, grid_of(e, state.as_ref(), evidence, rule_runs)))
             })
             .collect();
         Ok(Observation::Flow(pipeline_flow(&def, parts, now)))
@@ -217,6 +222,13 @@ impl AwsBackend {
             self.list_current_runs(&client, &entry, state, &mut evidence, &mut partial)
                 .await?;
         }
+        let rule_runs = match &state {
+            Some(state) if state_changed => {
+                self.read_rule_runs(&client, &entry, state, &mut partial)
+                    .await?
+            }
+            _ => entry.rule_runs.clone(),
+        };
         Ok(Some(PipelineRead {
             key: key.to_string(),
             state,
@@ -225,12 +237,13 @@ impl AwsBackend {
             head: head.filter(|_| executions.is_some()),
             executions,
             evidence,
+            rule_runs,
             partial,
         }))
     }
 
     /// A CodePipeline call of one (account, region), in its turn.
-    async fn paced_pipeline_call<T>(
+    pub(super) async fn paced_pipeline_call<T>(
         &self,
         account: &str,
         region: &str,

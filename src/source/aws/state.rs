@@ -33,6 +33,9 @@ pub(crate) struct PipelineEntry {
     /// Action runs of executions listed because the time could not tell
     /// which runs are current, valid while the state is unchanged.
     pub action_runs: BTreeMap<String, Vec<ActionRun>>,
+    /// Rule runs of the executions whose stage conditions evaluate or
+    /// failed, valid while the state is unchanged.
+    pub rule_runs: Vec<crate::domain::conditions::RuleRun>,
 }
 
 #[derive(Debug, Clone)]

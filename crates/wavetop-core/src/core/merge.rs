@@ -243,6 +243,20 @@ pub fn apply_observation(
             since,
             transitions,
         } => merge_history(fleet, &region, since, transitions),
+        Observation::Revisions {
+            flow,
+            live,
+            requests,
+        } => Merged {
+            activity: Activity::Idle,
+            changed: fleet
+                .flows
+                .iter_mut()
+                .find(|f| f.name == flow)
+                .is_some_and(|f| f.fold_history(live)),
+            replaced: None,
+            requests,
+        },
     }
 }
 

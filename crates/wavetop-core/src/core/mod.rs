@@ -21,6 +21,7 @@ pub mod op_target;
 pub mod operator;
 pub mod panes;
 pub mod recheck;
+mod revision_polls;
 pub mod ring;
 pub mod rows;
 pub mod update;

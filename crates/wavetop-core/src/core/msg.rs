@@ -3,6 +3,7 @@
 use crate::core::key::Key;
 use crate::core::op_target::OpTarget;
 use crate::core::recheck::Guard;
+use crate::domain::verdict::Verdict;
 use crate::protocol::{
     Discovery, Observation, OperateCall, OperateOutcome, Pace, PollKey, SourceError,
 };
@@ -32,6 +33,8 @@ pub enum Msg {
         op_id: u64,
         report: OperateReport,
     },
+    /// An [`Effect::RecordRefusal`] could not be written to the audit log.
+    RefusalNotRecorded(String),
 }
 
 /// What the executor did with the calls of one [`Effect::Operate`].
@@ -82,6 +85,17 @@ pub enum Effect {
         /// call, which goes out only if it still holds. Boxed: it is by far
         /// the largest part of any effect.
         guard: Box<Guard>,
+    },
+    /// A call wavetop decided not to make: an approval at the window whose
+    /// verdict was NO-GO when the window opened. The runtime writes it to
+    /// the audit log as a refusal, as whom and when it knows.
+    RecordRefusal {
+        /// What the operator had asked for, in words.
+        intent: String,
+        target: OpTarget,
+        /// The call that would have been made.
+        call: OperateCall,
+        verdict: Verdict,
     },
     Quit,
 }

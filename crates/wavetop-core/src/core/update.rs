@@ -23,6 +23,7 @@ use super::operator::{
 };
 use super::panes::fit_viewports;
 use super::recheck::guard_for;
+use super::revision_polls::{follow_flow_endpoint, register_revision_keys};
 use super::rows::{health_row_record, health_rows};
 use super::verdicts::verdict_of;
 use crate::domain::failover::with_inverted;
@@ -112,6 +113,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             }
         }
         Msg::Operated { op_id, report } => on_operated(model, op_id, report, &mut fx),
+        Msg::RefusalNotRecorded(err) => {
+            model.log(ActivityKind::Error, format!("audit log: {err}"));
+            model.flash(format!("the refusal could not be recorded: {err}"));
+        }
     }
     fx
 }
@@ -165,7 +170,10 @@ fn on_polled(
     {
         // Its home region (the endpoint) is known once it has been read.
         let endpoint = Endpoint::of_flow(read);
-        model.poll.register_spread(key.clone(), endpoint, now);
+        model
+            .poll
+            .register_spread(key.clone(), endpoint.clone(), now);
+        follow_flow_endpoint(model, flow, endpoint);
     }
     if key == PollKey::Health {
         replan_open_dns_dialog(model);
@@ -256,6 +264,7 @@ fn register_keys(model: &mut Model) {
         model.poll.register_spread(key, endpoint, now);
     }
     register_alarm_keys(model);
+    register_revision_keys(model);
 }
 
 fn poll_due(model: &mut Model) -> Vec<Effect> {
@@ -395,6 +404,7 @@ fn send_due_approvals(model: &mut Model, fx: &mut Vec<Effect>) {
                 "approval at window of {} / {} refused: NO-GO",
                 d.stage, d.region
             ));
+            record_refusal(model, intent, &d.comment, verdict, fx);
             continue;
         }
         // Another call on the same gate is still out: keep this one for the next tick.
@@ -408,6 +418,26 @@ fn send_due_approvals(model: &mut Model, fx: &mut Vec<Effect>) {
         }
         send(model, intent, &d.comment, "approval at window", fx);
     }
+}
+
+/// Asks the runtime to record an approval at the window that was not sent.
+fn record_refusal(
+    model: &Model,
+    intent: Intent,
+    comment: &str,
+    verdict: Verdict,
+    fx: &mut Vec<Effect>,
+) {
+    let identity = model.identity.as_deref().unwrap_or(UNKNOWN_IDENTITY);
+    let Some(call) = intent.calls(comment, identity).into_iter().next() else {
+        return;
+    };
+    fx.push(Effect::RecordRefusal {
+        intent: "approval at window".to_string(),
+        target: intent.target(),
+        call,
+        verdict,
+    });
 }
 
 /// The verdict on a deferred approval's gate now; None when the gate is

@@ -1,6 +1,7 @@
 //! Fleet types and the rules derived from them, shared by every layer.
 
 pub mod action_configuration;
+pub mod action_history;
 pub mod alarms;
 pub mod attribution;
 pub mod bake;

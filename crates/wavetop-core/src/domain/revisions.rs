@@ -129,15 +129,21 @@ pub fn placed_by_state(flow: &Flow) -> Vec<LiveRevision> {
 /// Folds a poll's live revisions into what was known: a region the poll
 /// could not place (its deploy action running or failed now, a lookup that
 /// failed) keeps the revision known before, as long as the flow still has it.
+/// A region placed on the same execution as before keeps what was known of
+/// it that this poll does not tell (the commit the action history named).
 pub fn merge_live(
     known: &[LiveRevision],
     mut read: Vec<LiveRevision>,
     regions: &[String],
 ) -> Vec<LiveRevision> {
     for old in known {
-        let placed = read.iter().any(|l| l.region == old.region);
-        if !placed && regions.contains(&old.region) {
-            read.push(old.clone());
+        match read.iter_mut().find(|l| l.region == old.region) {
+            Some(placed) if placed.execution_id == old.execution_id => {
+                super::action_history::fill_from(placed, old)
+            }
+            Some(_) => {}
+            None if regions.contains(&old.region) => read.push(old.clone()),
+            None => {}
         }
     }
     read.sort_by_key(|l| regions.iter().position(|r| *r == l.region));

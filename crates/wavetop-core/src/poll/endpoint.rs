@@ -40,7 +40,7 @@ impl Endpoint {
             PollKey::Alarms { region } | PollKey::AlarmHistory { region, .. } => {
                 Endpoint::new("cloudwatch", "", region)
             }
-            PollKey::Flow { .. } | PollKey::Replication { .. } => {
+            PollKey::Flow { .. } | PollKey::Replication { .. } | PollKey::Revisions { .. } => {
                 Endpoint::new("own", "", &key.label())
             }
         }

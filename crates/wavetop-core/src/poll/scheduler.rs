@@ -25,6 +25,13 @@ pub struct Cadence {
     pub replication: (i64, i64),
     /// A region's alarms, and their history while a bake runs there.
     pub alarms: (i64, i64),
+    /// A flow's action history: what is live where. It changes only when
+    /// a deploy finishes, which the flow's own poll sees first; the history
+    /// catches up what the console could not see (before it started, or
+    /// between two polls of the flow), so it is read seldom: every flow at
+    /// a period of its own between this and twice this, past the budget's
+    /// stretch (its cost still counts against the budget).
+    pub revisions: (i64, i64),
     /// Upper bound of the backoff after repeated failures, jitter included:
     /// once AWS recovers, a key shows it within this long.
     pub max_backoff_secs: i64,
@@ -52,6 +59,7 @@ impl Default for Cadence {
             checkers: (10, 30),
             replication: (60, 60),
             alarms: (30, 60),
+            revisions: (900, 900),
             max_backoff_secs: 60,
             timeout_secs: 20,
             budget_per_minute: 240,
@@ -71,6 +79,15 @@ impl Cadence {
             PollKey::Checkers { .. } => self.checkers,
             PollKey::Replication { .. } => self.replication,
             PollKey::Alarms { .. } | PollKey::AlarmHistory { .. } => self.alarms,
+            PollKey::Revisions { .. } => {
+                // Each flow's history at a period of its own, between one
+                // and two base intervals: all the flows of a fleet are found
+                // at once, and would otherwise be read again all at once.
+                let (fast, slow) = self.revisions;
+                let base = if active { fast } else { slow }.max(1);
+                let own = hash_label(&key.label()) % base.unsigned_abs();
+                return base + i64::try_from(own).unwrap_or(0);
+            }
         };
         if active { fast } else { slow }
     }

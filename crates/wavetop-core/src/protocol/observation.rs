@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::alarms::{Alarm, AlarmTransition};
 use crate::domain::fleet::{CheckerObservation, Flow, GlobalTable, HealthCheck, StackEvent};
+use crate::domain::revisions::LiveRevision;
 use crate::domain::stack_status::StackStatus;
 
 /// A stack as one poll saw it. `new_events` holds only the events newer than
@@ -46,5 +47,12 @@ pub enum Observation {
         region: String,
         since: Timestamp,
         transitions: Vec<AlarmTransition>,
+    },
+    /// The revision each region of a flow runs, as its action history tells.
+    Revisions {
+        flow: String,
+        live: Vec<LiveRevision>,
+        /// Requests the answer took (pages of the history).
+        requests: u32,
     },
 }

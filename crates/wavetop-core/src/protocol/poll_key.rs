@@ -23,6 +23,9 @@ pub enum PollKey {
     /// The state changes of one region's watched alarms since the earliest
     /// bake still running there began.
     AlarmHistory { region: String, since: Timestamp },
+    /// What is live in each region of a flow, from its pipelines' action
+    /// history: read at the idle cadence, whatever moves.
+    Revisions { flow: String },
 }
 
 impl PollKey {
@@ -37,6 +40,7 @@ impl PollKey {
             PollKey::Replication { table } => format!("replication {table}"),
             PollKey::Alarms { region } => format!("alarms {region}"),
             PollKey::AlarmHistory { region, .. } => format!("alarm history {region}"),
+            PollKey::Revisions { flow } => format!("revisions {flow}"),
         }
     }
 }
