@@ -175,10 +175,20 @@ impl AuditLog {
     /// Records the intent and makes sure it is on disk. Make the AWS call
     /// only after this returns `Ok`; on `Err` the call must not be made.
     pub fn before(&self, entry: &AuditIntent) -> io::Result<AuditId> {
+        self.call_line(Phase::Before, entry, None)
+    }
+
+    /// A line that names its call in full (`before`, `refused`), under a new id.
+    fn call_line(
+        &self,
+        phase: Phase,
+        entry: &AuditIntent,
+        detail: Option<String>,
+    ) -> io::Result<AuditId> {
         let id = AuditId::next(entry.ts);
         self.append(&AuditLine {
             ts: entry.ts,
-            phase: Phase::Before,
+            phase,
             id: id.clone(),
             identity: Some(entry.identity.clone()),
             target: Some(entry.target.clone()),
@@ -186,7 +196,7 @@ impl AuditLog {
             call: Some(entry.call.clone()),
             params: Some(entry.params.clone()),
             outcome: None,
-            detail: None,
+            detail,
         })?;
         Ok(id)
     }

@@ -6,29 +6,25 @@
 //! counts it as a call whose outcome is missing.
 //!
 //! ```text
-//! {"ts":"…","phase":"refused","id":"…","identity":"…","target":"api/NorthAmerica us-west-2","api":"codepipeline:PutApprovalResult","call":{…},"params":{"intent":"approval at window","verdict":"no_go","reasons":["…"]},"detail":"NO-GO: …"}
+//! {"ts":"…","phase":"refused","id":"…","identity":"…","target":"api/NorthAmerica us-west-2","api":"codepipeline:PutApprovalResult","call":{…},"params":{"intent":"approval at window","verdict":{"call":"no_go","reasons":[…]}},"detail":"NO-GO: …"}
 //! ```
 
 use std::io;
 
 use jiff::Timestamp;
 
-use super::{AuditId, AuditLine, AuditLog, Phase};
+use super::{AuditId, AuditIntent, AuditLog, Phase};
 use crate::domain::verdict::Verdict;
 use crate::protocol::OperateCall;
 
-/// What was not done, as whom, on what, and why.
+/// What was not done (as whom, on what) and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditRefusal {
-    pub ts: Timestamp,
-    pub identity: String,
-    pub target: String,
-    /// The call that would have been made.
-    pub call: OperateCall,
+    /// The call that would have been made; its params carry the intent's
+    /// title and the verdict with its reasons.
+    pub refused: AuditIntent,
     /// Why it was not: the verdict in words.
     pub reason: String,
-    /// What the line carries beside: the intent's title, the verdict and its reasons.
-    pub params: serde_json::Value,
 }
 
 impl AuditRefusal {
@@ -41,12 +37,14 @@ impl AuditRefusal {
         verdict: &Verdict,
     ) -> AuditRefusal {
         AuditRefusal {
-            ts,
-            identity: identity.to_string(),
-            target,
-            call,
+            refused: AuditIntent {
+                ts,
+                identity: identity.to_string(),
+                target,
+                call,
+                params: serde_json::json!({ "intent": intent, "verdict": verdict }),
+            },
             reason: verdict.summary(),
-            params: serde_json::json!({ "intent": intent, "verdict": verdict }),
         }
     }
 }
@@ -54,19 +52,6 @@ impl AuditRefusal {
 impl AuditLog {
     /// Records a refusal and makes sure it is on disk.
     pub fn refused(&self, entry: &AuditRefusal) -> io::Result<AuditId> {
-        let id = AuditId::next(entry.ts);
-        self.append(&AuditLine {
-            ts: entry.ts,
-            phase: Phase::Refused,
-            id: id.clone(),
-            identity: Some(entry.identity.clone()),
-            target: Some(entry.target.clone()),
-            api: Some(entry.call.api_name().to_string()),
-            call: Some(entry.call.clone()),
-            params: Some(entry.params.clone()),
-            outcome: None,
-            detail: Some(entry.reason.clone()),
-        })?;
-        Ok(id)
+        self.call_line(Phase::Refused, &entry.refused, Some(entry.reason.clone()))
     }
 }

@@ -267,6 +267,8 @@ async fn a_steady_minute_of_200_pipelines_with_80_moving_stays_within_the_budget
 
     let mut calls_at = Vec::new();
     let mut all_read_after = None;
+    // Twenty: each flow's action history is read again 15 to 30 minutes
+    // after the first read, so the last five minutes count part of a round.
     let minutes = 20;
     let end = t0 + SignedDuration::from_mins(minutes);
     let mut now = t0;

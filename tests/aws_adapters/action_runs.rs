@@ -6,10 +6,10 @@ use aws_sdk_codepipeline::Client;
 use aws_smithy_mocks::{Rule, mock};
 use wavetop::config::schema::AwsConfig;
 use wavetop::domain::fleet::{ActionStatus, CellStatus, Flow};
-use wavetop::protocol::{Observation, Observe, PollKey, SourceError};
+use wavetop::protocol::{Observe, PollKey, SourceError};
 
 use super::fixtures;
-use super::support::{Fake, caller_identity, http, json_error};
+use super::support::{Fake, caller_identity, http, json_error, poll_flow};
 
 /// exec-3 started at 1763700000 and waits in NorthAmerica: its us-west-2
 /// gate was answered after the start (the time cannot tell whose run that
@@ -107,14 +107,7 @@ fn fake(action_runs: Rule) -> (Fake, Rule) {
 }
 
 async fn poll(backend: &wavetop::source::aws::AwsBackend) -> Flow {
-    match backend
-        .poll(PollKey::Flow { flow: "api".into() })
-        .await
-        .unwrap()
-    {
-        Observation::Flow(f) => f,
-        other => panic!("expected a flow, got {other:?}"),
-    }
+    poll_flow(backend, "api").await
 }
 
 fn status_and_earlier(

@@ -45,6 +45,19 @@ fn source(execution: &str, commit: &str, message: &str, at: u64) -> String {
     )
 }
 
+/// exec-0's deployment in sa-east-1.
+fn exec0_in_sa_east() -> String {
+    detail(
+        "exec-0",
+        "SouthAmerica",
+        "ApiStack.Deploy",
+        "Deploy",
+        "Succeeded",
+        "sa-east-1",
+        1_763_500_000,
+    )
+}
+
 /// The pipeline's history, newest first, over two pages: exec-2 failed in
 /// sa-east-1 (the state shows that failure, so it places nothing there);
 /// exec-0, older than the listed executions, deployed sa-east-1 and
@@ -96,15 +109,7 @@ fn history_pages() -> Rule {
                         "us-east-1",
                         1_763_500_100
                     ),
-                    detail(
-                        "exec-0",
-                        "SouthAmerica",
-                        "ApiStack.Deploy",
-                        "Deploy",
-                        "Succeeded",
-                        "sa-east-1",
-                        1_763_500_000
-                    ),
+                    exec0_in_sa_east(),
                     source(
                         "exec-0",
                         "5e5e5e5",
@@ -231,15 +236,7 @@ async fn the_history_is_read_a_bounded_number_of_pages() {
                 200,
                 &format!(
                     r#"{{"actionExecutionDetails":[{}],"nextToken":"more"}}"#,
-                    detail(
-                        "exec-0",
-                        "SouthAmerica",
-                        "ApiStack.Deploy",
-                        "Deploy",
-                        "Succeeded",
-                        "sa-east-1",
-                        1_763_500_000
-                    )
+                    exec0_in_sa_east()
                 ),
             )
         });

@@ -9,9 +9,9 @@ use jiff::Timestamp;
 use wavetop::config::schema::AwsConfig;
 use wavetop::domain::conditions::RuleStatus;
 use wavetop::domain::fleet::Flow;
-use wavetop::protocol::{Observation, Observe, PollKey, SourceError};
+use wavetop::protocol::{Observe, PollKey, SourceError};
 
-use super::support::{Fake, caller_identity, http, json_error};
+use super::support::{Fake, caller_identity, http, json_error, poll_flow};
 
 const PIPELINE: &str = r##"{"pipeline":{"name":"api","roleArn":"arn:aws:iam::1:role/p","version":4,
   "pipelineType":"V2","executionMode":"QUEUED","stages":[
@@ -78,14 +78,7 @@ fn fake(status: &'static str, runs: Rule) -> Fake {
 }
 
 async fn poll(backend: &wavetop::source::aws::AwsBackend) -> Flow {
-    match backend
-        .poll(PollKey::Flow { flow: "api".into() })
-        .await
-        .unwrap()
-    {
-        Observation::Flow(f) => f,
-        other => panic!("expected a flow, got {other:?}"),
-    }
+    poll_flow(backend, "api").await
 }
 
 fn quiet(flow: &Flow) -> wavetop::domain::conditions::Rule {

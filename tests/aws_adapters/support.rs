@@ -150,3 +150,16 @@ pub async fn carry_out(
         queue = next;
     }
 }
+
+/// The flow `name` as one poll of the backend reads it.
+pub async fn poll_flow(backend: &AwsBackend, name: &str) -> wavetop::domain::fleet::Flow {
+    use wavetop::protocol::{Observation, Observe, PollKey};
+    match backend
+        .poll(PollKey::Flow { flow: name.into() })
+        .await
+        .unwrap()
+    {
+        Observation::Flow(f) => f,
+        other => panic!("expected a flow, got {other:?}"),
+    }
+}

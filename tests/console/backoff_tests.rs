@@ -120,6 +120,12 @@ fn six_minutes_of_throttled_polls_are_forgotten_within_a_minute_of_recovery() {
         "still stale a minute after recovery: {stale:?}"
     );
     for (key, state) in c.model.poll.keys() {
+        // A flow's action history is read every 15 to 30 minutes: it was
+        // not due in those six, and its last answer still stands.
+        if matches!(key, wavetop::protocol::PollKey::Revisions { .. }) {
+            assert_eq!(state.failures, 0, "{}", key.label());
+            continue;
+        }
         let ok = state.last_ok.expect("answered");
         assert!(
             ok >= recovery,
