@@ -253,24 +253,11 @@ fn approve_at_window_refused_on_no_go_is_recorded_in_the_audit_log() {
         "[windows.eu-west-1]\ntime_zone = \"UTC\"\nopen = \"02:20\"\nclose = \"03:00\"\n",
     )
     .unwrap();
-    let args = [
-        "approve",
-        "--demo",
-        "--at",
-        "5m",
-        "--speed",
-        "600",
-        "--config",
-        config.to_str().unwrap(),
-        "--pipeline",
-        "global-api",
-        "--wave",
-        "Europe",
-        "--region",
-        "eu-west-1",
-        "--at-window",
-        "--yes",
-    ];
+    // The Europe gate's pipeline, wave and region, five minutes in.
+    let gate = EUROPE_GATE.get(3..).unwrap();
+    let at_five = ["approve", "--demo", "--at", "5m", "--speed", "600"];
+    let config_args = ["--config", config.to_str().unwrap()];
+    let args = [&at_five[..], &config_args, gate, &["--at-window", "--yes"]].concat();
     let out = wavetop(&dir, &args);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
