@@ -58,3 +58,6 @@ mod alarms;
 
 #[path = "aws_adapters/conditions.rs"]
 mod conditions;
+
+#[path = "aws_adapters/scheduler.rs"]
+mod scheduler;

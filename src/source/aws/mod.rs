@@ -32,6 +32,7 @@ pub mod rate_limit;
 pub mod regions;
 pub mod route53;
 mod rule_alarms;
+pub mod scheduler;
 mod state;
 pub mod structure_cache;
 pub mod sts;

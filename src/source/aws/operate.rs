@@ -1,5 +1,6 @@
 //! Operator calls, each mapped to the one AWS API it names.
 
+use super::scheduler::{self, HoldScheduleSpec};
 use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, conditions, route53, sts};
 use crate::protocol::{OperateCall, OperateOutcome, SourceError};
 
@@ -116,6 +117,39 @@ impl AwsBackend {
                     )));
                 }
                 format!("health check {health_check_id} Inverted={now}")
+            }
+            // In the pipeline's own account and region: a universal target
+            // calls the API in the region of its schedule.
+            OperateCall::CreateHoldSchedule {
+                pipeline,
+                stage,
+                name,
+                group,
+                role_arn,
+                at_local,
+                time_zone,
+            } => {
+                let t = self.pipeline_target(pipeline);
+                let client = self.pool.scheduler(&t.account, &t.region).await?;
+                let spec = HoldScheduleSpec {
+                    name,
+                    group,
+                    role_arn,
+                    pipeline: &t.name,
+                    stage,
+                    at_local,
+                    time_zone,
+                };
+                scheduler::create_hold_schedule(&client, &spec).await?
+            }
+            OperateCall::DeleteHoldSchedule {
+                pipeline,
+                name,
+                group,
+            } => {
+                let t = self.pipeline_target(pipeline);
+                let client = self.pool.scheduler(&t.account, &t.region).await?;
+                scheduler::delete_hold_schedule(&client, name, group).await?
             }
         };
         Ok(OperateOutcome { detail })
