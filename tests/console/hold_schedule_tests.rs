@@ -8,7 +8,7 @@ use wavetop::domain::hold_schedule::HoldScheduler;
 use wavetop::protocol::{OperateCall, OperateOutcome, SourceError};
 
 use crate::support::Console;
-use crate::window_tests::windows;
+use crate::window_tests::{hold_north_america_until_the_us_west_2_window, windows};
 
 fn scheduled_console() -> Console {
     // 02:10 UTC is 18:10 in Los Angeles: the 22:00-05:00 window opens at 06:00 UTC.
@@ -22,13 +22,6 @@ fn scheduled_console() -> Console {
         group: "wavetop-holds".into(),
     });
     c
-}
-
-fn hold_north_america_until_the_window(c: &mut Console) {
-    c.navigate("global-api", "NorthAmerica", "us-west-2");
-    c.keys("w tab");
-    c.type_text("NorthAmerica");
-    c.keys("tab right enter");
 }
 
 fn north_america_enabled(c: &Console) -> bool {
@@ -53,7 +46,7 @@ fn the_dialog_names_the_schedule_and_its_local_time() {
 fn the_hold_gets_a_schedule_that_opens_it_at_the_window_with_no_console_action() {
     let mut c = scheduled_console();
     assert!(!c.model.auto_release, "nothing in the console releases it");
-    hold_north_america_until_the_window(&mut c);
+    hold_north_america_until_the_us_west_2_window(&mut c);
 
     let [
         OperateCall::DisableStageTransition { .. },
@@ -105,7 +98,7 @@ fn the_hold_gets_a_schedule_that_opens_it_at_the_window_with_no_console_action()
 #[test]
 fn releasing_the_hold_deletes_its_schedule_so_it_cannot_fire_later() {
     let mut c = scheduled_console();
-    hold_north_america_until_the_window(&mut c);
+    hold_north_america_until_the_us_west_2_window(&mut c);
     c.pause_after_dialog();
     c.keys("u right enter");
     let tail: Vec<&str> = c.sent.iter().skip(2).map(OperateCall::api_name).collect();
@@ -145,7 +138,7 @@ fn a_plain_hold_gets_no_schedule_and_its_release_deletes_none() {
 fn a_schedule_that_cannot_be_made_leaves_the_hold_and_says_it_needs_a_console_or_enforce() {
     let mut c = scheduled_console();
     c.run_operations = false;
-    hold_north_america_until_the_window(&mut c);
+    hold_north_america_until_the_us_west_2_window(&mut c);
     let Some(Effect::Operate { op_id, calls, .. }) = c.held_back.pop() else {
         panic!("the hold is held back");
     };

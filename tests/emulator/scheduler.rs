@@ -17,15 +17,6 @@ async fn a_hold_until_a_window_creates_its_schedule_and_release_deletes_it() {
     let url = emulator();
     let mut bench = Bench::new(&url, "sched", "gates-waiting.json").await;
     let group = format!("wavetop-holds-{}", unique());
-    let cli = AwsCli {
-        exe: aws_cli(),
-        url: url.clone(),
-        sandbox: &bench.sandbox,
-    };
-    cli.call(
-        HOME,
-        &["scheduler", "create-schedule-group", "--name", &group],
-    );
     // A daily window kept in Tokyo's time (UTC+9, no DST), opening two hours from now.
     let zone = "Asia/Tokyo";
     let at = |hours| {
@@ -40,6 +31,15 @@ async fn a_hold_until_a_window_creates_its_schedule_and_release_deletes_it() {
         closes.strftime("%H:%M"),
     ));
 
+    let cli = AwsCli {
+        exe: aws_cli(),
+        url: url.clone(),
+        sandbox: &bench.sandbox,
+    };
+    cli.call(
+        HOME,
+        &["scheduler", "create-schedule-group", "--name", &group],
+    );
     let out = bench.done("hold --wave America --until-window us-west-2 --yes", &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -53,17 +53,15 @@ async fn a_hold_until_a_window_creates_its_schedule_and_release_deletes_it() {
     );
 
     let name = schedule_name(&bench.pipeline, "America");
-    let schedule = cli.call(
-        HOME,
-        &[
-            "scheduler",
-            "get-schedule",
-            "--name",
-            &name,
-            "--group-name",
-            &group,
-        ],
-    );
+    let get_schedule = [
+        "scheduler",
+        "get-schedule",
+        "--name",
+        &name,
+        "--group-name",
+        &group,
+    ];
+    let schedule = cli.call(HOME, &get_schedule);
     assert_eq!(
         schedule["ScheduleExpression"],
         format!("at({})", opens.strftime("%Y-%m-%dT%H:%M:00")),
@@ -93,17 +91,7 @@ async fn a_hold_until_a_window_creates_its_schedule_and_release_deletes_it() {
         bench.state().stage("America")["inboundTransitionState"]["enabled"],
         true
     );
-    let gone = cli.run(
-        HOME,
-        &[
-            "scheduler",
-            "get-schedule",
-            "--name",
-            &name,
-            "--group-name",
-            &group,
-        ],
-    );
+    let gone = cli.run(HOME, &get_schedule);
     assert!(!gone.status.success(), "deleted: {}", describe(&gone));
     assert!(
         String::from_utf8_lossy(&gone.stderr).contains("ResourceNotFound"),

@@ -41,6 +41,16 @@ impl AwsBackend {
         Ok((self.pool.codepipeline(&t.account, &t.region).await?, t.name))
     }
 
+    /// Scheduler in the pipeline's account and region (a universal target
+    /// calls the API in its schedule's region), and the pipeline's AWS name.
+    async fn scheduler_client(
+        &self,
+        key: &str,
+    ) -> Result<(aws_sdk_scheduler::Client, String), SourceError> {
+        let t = self.pipeline_target(key);
+        Ok((self.pool.scheduler(&t.account, &t.region).await?, t.name))
+    }
+
     pub(super) async fn execute_call(
         &self,
         call: OperateCall,
@@ -118,8 +128,6 @@ impl AwsBackend {
                 }
                 format!("health check {health_check_id} Inverted={now}")
             }
-            // In the pipeline's own account and region: a universal target
-            // calls the API in the region of its schedule.
             OperateCall::CreateHoldSchedule {
                 pipeline,
                 stage,
@@ -129,13 +137,12 @@ impl AwsBackend {
                 at_local,
                 time_zone,
             } => {
-                let t = self.pipeline_target(pipeline);
-                let client = self.pool.scheduler(&t.account, &t.region).await?;
+                let (client, aws_name) = self.scheduler_client(pipeline).await?;
                 let spec = HoldScheduleSpec {
                     name,
                     group,
                     role_arn,
-                    pipeline: &t.name,
+                    pipeline: &aws_name,
                     stage,
                     at_local,
                     time_zone,
@@ -147,8 +154,7 @@ impl AwsBackend {
                 name,
                 group,
             } => {
-                let t = self.pipeline_target(pipeline);
-                let client = self.pool.scheduler(&t.account, &t.region).await?;
+                let (client, _) = self.scheduler_client(pipeline).await?;
                 scheduler::delete_hold_schedule(&client, name, group).await?
             }
         };
