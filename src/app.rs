@@ -171,6 +171,7 @@ async fn run_headless(command: Command, args: &BackendArgs) -> color_eyre::Resul
         audit,
         clock: setup.fleet.clock.clone(),
         windows: setup.windows,
+        hold_scheduler: config::scheduler::hold_scheduler(&setup.loaded.config),
         lag_warning_ms: setup
             .loaded
             .config
@@ -225,6 +226,7 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
     let now = (fleet.clock)();
     let mut model = Model::new(now, bindings, windows, read_only);
     model.auto_release = loaded.config.auto_release;
+    model.hold_scheduler = config::scheduler::hold_scheduler(&loaded.config);
     model.set_limits(loaded.limits);
     model.key_guard = KeyGuard::for_clock_speed(fleet.speed);
     if let Some(ms) = loaded.config.lag_warning_ms {

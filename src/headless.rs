@@ -16,6 +16,7 @@ use crate::core::operator::{
 };
 use crate::core::recheck::guard_for;
 use crate::domain::fleet::Fleet;
+use crate::domain::hold_schedule::HoldScheduler;
 use crate::domain::window::Windows;
 use crate::headless_needs::{needs_of, unread_part};
 use crate::headless_verdict::{approval_comment, approval_verdict};
@@ -31,6 +32,8 @@ pub struct Context {
     pub audit: Arc<AuditLog>,
     pub clock: Clock,
     pub windows: Windows,
+    /// `[scheduler]`, when configured: holds until a window get a schedule.
+    pub hold_scheduler: Option<HoldScheduler>,
     pub lag_warning_ms: f64,
 }
 
@@ -108,6 +111,7 @@ fn plan(
         windows: &ctx.windows,
         now,
         lag_warning_ms: ctx.lag_warning_ms,
+        scheduler: ctx.hold_scheduler.as_ref(),
     };
 
     let (proposals, comment, yes) = match command {
@@ -296,6 +300,12 @@ fn report_outcome(calls: &[OperateCall], report: &OperateReport) -> Result<(), F
     for (call, result) in calls.iter().zip(&report.results) {
         match result {
             Ok(o) => outln!("done: {} {}", call.api_name(), o.detail),
+            Err(e) if matches!(call, OperateCall::CreateHoldSchedule { .. }) => {
+                return Err(Failure::Call(format!(
+                    "{} failed: {e}; the stage is held, but it now opens only while a console with auto_release or `wavetop enforce` runs",
+                    call.api_name()
+                )));
+            }
             Err(e) => return Err(Failure::Call(format!("{} failed: {e}", call.api_name()))),
         }
     }

@@ -64,3 +64,5 @@ mod revisions;
 
 #[path = "aws_adapters/rule_runs.rs"]
 mod rule_runs;
+#[path = "aws_adapters/scheduler.rs"]
+mod scheduler;

@@ -18,6 +18,7 @@ mod limits;
 pub mod load;
 #[cfg(test)]
 mod loader_props;
+pub mod scheduler;
 pub mod schema;
 pub mod source_text;
 pub mod theme;

@@ -36,6 +36,8 @@ pub struct ConfigFile {
     /// CloudWatch alarms and bake times per flow: `[alarms.<flow>]`.
     #[serde(default)]
     pub alarms: BTreeMap<String, FlowAlarmsConfig>,
+    #[serde(default)]
+    pub scheduler: Option<super::scheduler::SchedulerConfig>,
 }
 
 /// `[alarms.<flow>]`: the flow's alarms per region and how long it bakes.

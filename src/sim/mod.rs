@@ -33,6 +33,7 @@ pub mod pipeline;
 pub mod replication;
 pub mod revisions;
 pub mod rng;
+pub mod scheduler;
 pub mod spec;
 pub mod stack_kind;
 pub mod stacks;

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 
 use super::pipeline::{PipelineSim, epoch};
+use super::scheduler::{SimSchedule, instant_of};
 use super::world::SimWorld;
 use crate::domain::conditions::ConditionKind;
 use crate::domain::fleet::{ExecutionStatus, RollbackOf};
@@ -135,8 +136,41 @@ impl SimWorld {
                     }
                 )
             }
+            OperateCall::CreateHoldSchedule {
+                pipeline,
+                stage,
+                name,
+                group,
+                role_arn: _,
+                at_local,
+                time_zone,
+            } => {
+                let at = instant_of(&at_local, &time_zone)?;
+                stage_index(self.pipeline_found(&pipeline)?, &stage)?;
+                self.put_schedule(SimSchedule {
+                    name,
+                    group,
+                    pipeline,
+                    stage,
+                    at,
+                })
+            }
+            OperateCall::DeleteHoldSchedule { name, group, .. } => {
+                self.delete_schedule(&name, &group)
+            }
         };
         Ok(OperateOutcome { detail })
+    }
+
+    /// EnableStageTransition as a hold's schedule makes it, as `identity`.
+    pub(super) fn enable_by_schedule(
+        &mut self,
+        pipeline: &str,
+        stage: &str,
+        identity: &str,
+    ) -> Result<String, SourceError> {
+        let now = self.now;
+        set_transition(self.pipeline_found(pipeline)?, stage, None, identity, now)
     }
 
     fn pipeline_found(&mut self, name: &str) -> Result<&mut PipelineSim, SourceError> {

@@ -36,6 +36,9 @@ pub struct SimWorld {
     pub tables: Vec<TableSim>,
     /// Next hand-run deployment per manually deployed stack (index into `stacks`).
     pub(super) manual_deploys: Vec<(usize, Timestamp)>,
+    /// Hold schedules waiting to open their stage (see `scheduler`).
+    #[serde(default)]
+    pub(super) schedules: Vec<super::scheduler::SimSchedule>,
 }
 
 /// A flow as the world keeps it: what a poll of it reads, and in which
@@ -123,6 +126,7 @@ impl SimWorld {
             record_sets: spec.record_sets,
             tables,
             manual_deploys: Vec::new(),
+            schedules: Vec::new(),
         };
         match fleet {
             FleetSize::Demo => {
@@ -229,6 +233,7 @@ impl SimWorld {
                 });
             }
         }
+        self.fire_schedules();
         self.run_manual_deploys();
         for stack in &mut self.stacks {
             stack.tick(now);

@@ -115,6 +115,20 @@ mod tests {
                 execution_id: p(),
                 condition: ConditionKind::BeforeEntry,
             },
+            OperateCall::CreateHoldSchedule {
+                pipeline: p(),
+                stage: p(),
+                name: p(),
+                group: p(),
+                role_arn: p(),
+                at_local: p(),
+                time_zone: p(),
+            },
+            OperateCall::DeleteHoldSchedule {
+                pipeline: p(),
+                name: p(),
+                group: p(),
+            },
             OperateCall::SetHealthCheckInverted {
                 health_check_id: p(),
                 inverted: true,

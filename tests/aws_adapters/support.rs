@@ -54,6 +54,7 @@ impl Fake {
             route53: service_config!(aws_sdk_route53, &self.rules, http),
             cloudwatch: service_config!(aws_sdk_cloudwatch, &self.rules, http),
             dynamodb: service_config!(aws_sdk_dynamodb, &self.rules, http),
+            scheduler: service_config!(aws_sdk_scheduler, &self.rules, http),
             sts: service_config!(aws_sdk_sts, &self.rules, http),
         }
     }

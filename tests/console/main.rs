@@ -17,6 +17,7 @@ mod discovery_tests;
 mod drain_tests;
 mod foreign_tests;
 mod headless_parity_tests;
+mod hold_schedule_tests;
 mod large_fleet;
 mod large_render_tests;
 mod late_answer_tests;

@@ -22,7 +22,7 @@ pub(crate) fn windows(region: &str, zone: &str, open: &str, close: &str) -> Wind
 
 /// Holds NorthAmerica (two regions: the wave name is typed) until us-west-2's
 /// window, with keys, as an operator would.
-fn hold_north_america_until_the_us_west_2_window(c: &mut Console) {
+pub(crate) fn hold_north_america_until_the_us_west_2_window(c: &mut Console) {
     c.navigate("global-api", "NorthAmerica", "us-west-2");
     c.keys("w tab");
     c.type_text("NorthAmerica");

@@ -97,6 +97,7 @@ mod operate_wire;
 mod partial;
 mod real_pipelines;
 mod relay;
+mod scheduler;
 mod snapshot;
 mod standin;
 mod standin_calls;

@@ -33,6 +33,7 @@ pub struct ServiceConfigs {
     pub route53: aws_sdk_route53::Config,
     pub cloudwatch: aws_sdk_cloudwatch::Config,
     pub dynamodb: aws_sdk_dynamodb::Config,
+    pub scheduler: aws_sdk_scheduler::Config,
     pub sts: aws_sdk_sts::Config,
 }
 
@@ -74,6 +75,7 @@ pub struct ClientPool {
     route53: Cache<aws_sdk_route53::Client>,
     cloudwatch: Cache<aws_sdk_cloudwatch::Client>,
     dynamodb: Cache<aws_sdk_dynamodb::Client>,
+    scheduler: Cache<aws_sdk_scheduler::Client>,
     sts: Cache<aws_sdk_sts::Client>,
 }
 
@@ -172,6 +174,7 @@ impl ClientPool {
             route53: Mutex::default(),
             cloudwatch: Mutex::default(),
             dynamodb: Mutex::default(),
+            scheduler: Mutex::default(),
             sts: Mutex::default(),
         }
     }
@@ -289,6 +292,7 @@ impl ClientPool {
     client_getter!(route53, aws_sdk_route53);
     client_getter!(cloudwatch, aws_sdk_cloudwatch);
     client_getter!(dynamodb, aws_sdk_dynamodb);
+    client_getter!(scheduler, aws_sdk_scheduler);
     client_getter!(sts, aws_sdk_sts);
 
     /// How many clients exist, per service; for tests of the laziness.
@@ -298,6 +302,7 @@ impl ClientPool {
             + lock(&self.route53).len()
             + lock(&self.cloudwatch).len()
             + lock(&self.dynamodb).len()
+            + lock(&self.scheduler).len()
             + lock(&self.sts).len()
     }
 }

@@ -34,6 +34,7 @@ pub mod regions;
 pub mod route53;
 mod rule_alarms;
 mod rule_runs;
+pub mod scheduler;
 mod state;
 pub mod structure_cache;
 pub mod sts;

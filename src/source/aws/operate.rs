@@ -1,5 +1,6 @@
 //! Operator calls, each mapped to the one AWS API it names.
 
+use super::scheduler::{self, HoldScheduleSpec};
 use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, conditions, route53, sts};
 use crate::protocol::{OperateCall, OperateOutcome, SourceError};
 
@@ -38,6 +39,16 @@ impl AwsBackend {
     ) -> Result<(aws_sdk_codepipeline::Client, String), SourceError> {
         let t = self.pipeline_target(key);
         Ok((self.pool.codepipeline(&t.account, &t.region).await?, t.name))
+    }
+
+    /// Scheduler in the pipeline's account and region (a universal target
+    /// calls the API in its schedule's region), and the pipeline's AWS name.
+    async fn scheduler_client(
+        &self,
+        key: &str,
+    ) -> Result<(aws_sdk_scheduler::Client, String), SourceError> {
+        let t = self.pipeline_target(key);
+        Ok((self.pool.scheduler(&t.account, &t.region).await?, t.name))
     }
 
     pub(super) async fn execute_call(
@@ -116,6 +127,35 @@ impl AwsBackend {
                     )));
                 }
                 format!("health check {health_check_id} Inverted={now}")
+            }
+            OperateCall::CreateHoldSchedule {
+                pipeline,
+                stage,
+                name,
+                group,
+                role_arn,
+                at_local,
+                time_zone,
+            } => {
+                let (client, aws_name) = self.scheduler_client(pipeline).await?;
+                let spec = HoldScheduleSpec {
+                    name,
+                    group,
+                    role_arn,
+                    pipeline: &aws_name,
+                    stage,
+                    at_local,
+                    time_zone,
+                };
+                scheduler::create_hold_schedule(&client, &spec).await?
+            }
+            OperateCall::DeleteHoldSchedule {
+                pipeline,
+                name,
+                group,
+            } => {
+                let (client, _) = self.scheduler_client(pipeline).await?;
+                scheduler::delete_hold_schedule(&client, name, group).await?
             }
         };
         Ok(OperateOutcome { detail })

@@ -251,6 +251,7 @@ mod tests {
                 pipeline: "p".into(),
                 stage: "s".into(),
                 regions: vec!["r".into()],
+                schedule: None,
             },
             vec![],
         );
@@ -369,6 +370,7 @@ mod tests {
                     pipeline: "p".into(),
                     stage: "s".into(),
                     regions: vec!["r".into()],
+                    schedule: None,
                 },
                 vec![],
             )

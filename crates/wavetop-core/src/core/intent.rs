@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use crate::core::op_target::OpTarget;
 use crate::domain::conditions::ConditionKind;
 use crate::domain::hold_reason::encode_hold;
+use crate::domain::hold_schedule::{HoldSchedule, ScheduleRef};
 use crate::domain::signed_text::{approval_summary, stop_reason};
 use crate::protocol::{OperateCall, RetryMode};
 
@@ -46,11 +47,15 @@ pub enum Intent {
         regions: Vec<String>,
         /// Release time when holding until a region's window.
         until: Option<Timestamp>,
+        /// With `[scheduler]`: the schedule that releases the hold on time.
+        schedule: Option<HoldSchedule>,
     },
     Release {
         pipeline: String,
         stage: String,
         regions: Vec<String>,
+        /// With `[scheduler]`, for a hold placed until a window: its schedule, deleted.
+        schedule: Option<ScheduleRef>,
     },
     Stop {
         pipeline: String,
@@ -264,7 +269,7 @@ impl Intent {
                 stage,
                 regions,
                 until,
-                ..
+                schedule,
             } => {
                 let mut lines = vec![
                     "codepipeline:DisableStageTransition transitionType=Inbound".to_string(),
@@ -277,8 +282,21 @@ impl Intent {
                         regions.join(", ")
                     ));
                 }
-                if let Some(until) = until {
-                    lines.push(format!("until {until} (released when the window opens)"));
+                match (until, schedule) {
+                    (Some(_), Some(s)) => lines.extend([
+                        format!(
+                            "scheduler:CreateSchedule {} {} {}",
+                            s.name,
+                            s.expression(),
+                            s.time_zone
+                        ),
+                        "EventBridge Scheduler opens it then, with every console closed."
+                            .to_string(),
+                    ]),
+                    (Some(until), None) => lines.push(format!(
+                        "until {until} (released when the window opens, by a console or enforce)"
+                    )),
+                    _ => {}
                 }
                 lines
             }
@@ -286,13 +304,23 @@ impl Intent {
                 pipeline,
                 stage,
                 regions,
-            } => vec![
-                "codepipeline:EnableStageTransition transitionType=Inbound".to_string(),
-                format!(
-                    "pipeline {pipeline}, stage {stage} ({})",
-                    regions.join(", ")
-                ),
-            ],
+                schedule,
+            } => {
+                let mut lines = vec![
+                    "codepipeline:EnableStageTransition transitionType=Inbound".to_string(),
+                    format!(
+                        "pipeline {pipeline}, stage {stage} ({})",
+                        regions.join(", ")
+                    ),
+                ];
+                if let Some(s) = schedule {
+                    lines.push(format!(
+                        "scheduler:DeleteSchedule {} (its schedule)",
+                        s.name
+                    ));
+                }
+                lines
+            }
             Intent::Stop {
                 pipeline,
                 execution_id,
@@ -420,20 +448,45 @@ impl Intent {
                 stage,
                 regions,
                 until,
-                ..
+                schedule,
             } => {
-                vec![OperateCall::DisableStageTransition {
+                let hold = OperateCall::DisableStageTransition {
                     pipeline: pipeline.clone(),
                     stage: stage.clone(),
                     reason: encode_hold(*until, identity, comment, regions),
-                }]
+                };
+                // The hold first: a schedule that could not be made leaves a
+                // hold that is safe, only not released on its own.
+                let schedule = schedule.iter().map(|s| OperateCall::CreateHoldSchedule {
+                    pipeline: pipeline.clone(),
+                    stage: stage.clone(),
+                    name: s.name.clone(),
+                    group: s.group.clone(),
+                    role_arn: s.role_arn.clone(),
+                    at_local: s.at_local.clone(),
+                    time_zone: s.time_zone.clone(),
+                });
+                std::iter::once(hold).chain(schedule).collect()
             }
             Intent::Release {
-                pipeline, stage, ..
-            } => vec![OperateCall::EnableStageTransition {
-                pipeline: pipeline.clone(),
-                stage: stage.clone(),
-            }],
+                pipeline,
+                stage,
+                schedule,
+                ..
+            } => {
+                let release = OperateCall::EnableStageTransition {
+                    pipeline: pipeline.clone(),
+                    stage: stage.clone(),
+                };
+                // Open first, then tidy: a schedule left behind only opens
+                // an open stage again, then deletes itself.
+                let unschedule = schedule.iter().map(|s| OperateCall::DeleteHoldSchedule {
+                    pipeline: pipeline.clone(),
+                    name: s.name.clone(),
+                    group: s.group.clone(),
+                });
+                std::iter::once(release).chain(unschedule).collect()
+            }
             Intent::Stop {
                 pipeline,
                 execution_id,
@@ -535,12 +588,63 @@ mod tests {
     }
 
     #[test]
+    fn a_scheduled_hold_holds_first_and_its_release_opens_first() {
+        let schedule = HoldSchedule {
+            name: "wavetop-hold-p.Europe".into(),
+            group: "wavetop-holds".into(),
+            role_arn: "arn:aws:iam::123456789012:role/wavetop-scheduler".into(),
+            at_local: "2026-12-01T02:00:00".into(),
+            time_zone: "Europe/Dublin".into(),
+        };
+        let hold = Intent::Hold {
+            pipeline: "p".into(),
+            stage: "Europe".into(),
+            regions: vec!["eu-west-1".into()],
+            until: Some("2026-12-01T02:00:00Z".parse().unwrap()),
+            schedule: Some(schedule),
+        };
+        let names: Vec<&str> = hold
+            .calls("", "me")
+            .iter()
+            .map(OperateCall::api_name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "codepipeline:DisableStageTransition",
+                "scheduler:CreateSchedule"
+            ]
+        );
+        assert!(
+            hold.describe()
+                .iter()
+                .any(|l| l.contains("at(2026-12-01T02:00:00) Europe/Dublin"))
+        );
+
+        let release = Intent::Release {
+            pipeline: "p".into(),
+            stage: "Europe".into(),
+            regions: vec!["eu-west-1".into()],
+            schedule: Some(ScheduleRef {
+                name: "wavetop-hold-p.Europe".into(),
+                group: "wavetop-holds".into(),
+            }),
+        };
+        let calls = release.calls("", "me");
+        assert!(matches!(&calls[..], [
+            OperateCall::EnableStageTransition { .. },
+            OperateCall::DeleteHoldSchedule { name, group, .. },
+        ] if name == "wavetop-hold-p.Europe" && group == "wavetop-holds"));
+    }
+
+    #[test]
     fn dangerous_intents_require_typing_a_name() {
         let hold = |regions: Vec<&str>| Intent::Hold {
             pipeline: "p".into(),
             stage: "NorthAmerica".into(),
             regions: regions.into_iter().map(String::from).collect(),
             until: None,
+            schedule: None,
         };
         assert_eq!(hold(vec!["us-west-2"]).typed_confirmation(), None);
         assert_eq!(

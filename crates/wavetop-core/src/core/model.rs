@@ -142,6 +142,8 @@ pub struct Model {
     pub identity: Option<String>,
     pub bindings: Bindings,
     pub windows: Windows,
+    /// `[scheduler]`: holds until a window get a schedule that releases them.
+    pub hold_scheduler: Option<crate::domain::hold_schedule::HoldScheduler>,
     pub poll: PollScheduler,
 
     pub view: View,
@@ -205,6 +207,7 @@ impl Model {
             identity: None,
             bindings,
             windows,
+            hold_scheduler: None,
             poll: PollScheduler::new(Cadence::default()),
             view: View::Grid,
             history: Ring::new(Limits::default().view_history),

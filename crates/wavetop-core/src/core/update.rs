@@ -937,6 +937,16 @@ fn not_done(model: &mut Model, op: InFlightOp, why: &str) {
     }
 }
 
+/// Whether the hold went through and only its schedule failed: the stage is
+/// held (safe), but nothing in AWS will open it at the window.
+fn unscheduled_hold(calls: &[OperateCall], report: &OperateReport) -> bool {
+    let failed = report.results.iter().position(Result::is_err);
+    matches!(
+        failed.and_then(|i| calls.get(i)),
+        Some(OperateCall::CreateHoldSchedule { .. })
+    )
+}
+
 fn api_names(calls: &[OperateCall]) -> String {
     let mut names: Vec<&str> = calls.iter().map(OperateCall::api_name).collect();
     names.dedup();
@@ -983,6 +993,13 @@ fn on_operated(model: &mut Model, op_id: u64, mut report: OperateReport, fx: &mu
     }
     let target = op.target;
     match report.first_error() {
+        Some(err) if unscheduled_hold(&op.calls, &report) => {
+            let text = format!(
+                "{target}: held, but no schedule will open it ({err}): it now opens only while a console with auto_release or `wavetop enforce` runs"
+            );
+            model.log(ActivityKind::Error, text.clone());
+            model.flash(text);
+        }
         Some(err) => {
             model.log(ActivityKind::Error, format!("{target}: {err}"));
             model.flash(format!("{target}: {err}"));

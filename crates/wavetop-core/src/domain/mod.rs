@@ -12,6 +12,7 @@ pub mod failover;
 pub mod fleet;
 pub mod grid;
 pub mod hold_reason;
+pub mod hold_schedule;
 pub mod manual;
 pub mod pipeline_doc;
 pub mod pipeline_limits;

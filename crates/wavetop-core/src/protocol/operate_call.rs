@@ -64,6 +64,26 @@ pub enum OperateCall {
         health_check_id: String,
         inverted: bool,
     },
+    /// Scheduler CreateSchedule: a one-time schedule whose universal target
+    /// calls EnableStageTransition on the stage at the window's opening, then
+    /// deletes itself. An existing schedule of that name is replaced.
+    CreateHoldSchedule {
+        pipeline: String,
+        stage: String,
+        name: String,
+        group: String,
+        role_arn: String,
+        /// Local wall-clock time, `YYYY-MM-DDThh:mm:ss`, in `time_zone`.
+        at_local: String,
+        time_zone: String,
+    },
+    /// Scheduler DeleteSchedule of a hold's schedule; one already gone (it
+    /// fired) is not an error.
+    DeleteHoldSchedule {
+        pipeline: String,
+        name: String,
+        group: String,
+    },
 }
 
 impl OperateCall {
@@ -78,6 +98,8 @@ impl OperateCall {
             OperateCall::RollbackStage { .. } => "codepipeline:RollbackStage",
             OperateCall::OverrideStageCondition { .. } => "codepipeline:OverrideStageCondition",
             OperateCall::SetHealthCheckInverted { .. } => "route53:UpdateHealthCheck",
+            OperateCall::CreateHoldSchedule { .. } => "scheduler:CreateSchedule",
+            OperateCall::DeleteHoldSchedule { .. } => "scheduler:DeleteSchedule",
         }
     }
 }

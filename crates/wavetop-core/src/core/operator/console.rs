@@ -13,6 +13,7 @@ impl<'a> OperatorCtx<'a> {
             windows: &model.windows,
             now: model.now,
             lag_warning_ms: model.lag_warning_ms,
+            scheduler: model.hold_scheduler.as_ref(),
         }
     }
 }

@@ -39,6 +39,7 @@ fn ctx<'a>(fleet: &'a Fleet, windows: &'a Windows) -> OperatorCtx<'a> {
         windows,
         now: Timestamp::UNIX_EPOCH,
         lag_warning_ms: 5_000.0,
+        scheduler: None,
     }
 }
 

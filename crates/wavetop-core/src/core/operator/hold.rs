@@ -5,6 +5,7 @@ use super::window::{WindowWait, next_window_opening};
 use super::{OperatorCtx, Proposal, owned_regions};
 use crate::core::intent::Intent;
 use crate::domain::fleet::{Flow, Wave};
+use crate::domain::hold_schedule::HoldSchedule;
 
 /// A hold on the wave; with `until_window_of`, one that ends when that
 /// region's window next opens.
@@ -28,6 +29,17 @@ pub(super) fn propose_hold(
             })
         })
         .transpose()?;
+    let schedule = match (ctx.scheduler, until_window_of, until) {
+        (Some(scheduler), Some(region), Some(at)) => HoldSchedule::for_hold(
+            scheduler,
+            ctx.windows,
+            region,
+            &wave.pipeline,
+            &wave.name,
+            at,
+        ),
+        _ => None,
+    };
     let regions = owned_regions(wave);
     let mut warnings = Vec::new();
     if regions.len() > 1 {
@@ -42,6 +54,7 @@ pub(super) fn propose_hold(
             stage: wave.name.clone(),
             regions,
             until,
+            schedule,
         },
         warnings,
     })

@@ -80,7 +80,7 @@ pub fn propose_for(
         ActionName::RetryAll => retry::propose_retry(wave, true),
         ActionName::Hold => hold::propose_hold(ctx, flow, wave, None),
         ActionName::HoldUntilWindow => hold::propose_hold(ctx, flow, wave, Some(region)),
-        ActionName::Release => release::propose_release(wave),
+        ActionName::Release => release::propose_release(ctx.scheduler, wave),
         ActionName::Stop => stop::propose_stop(flow, wave, false),
         ActionName::StopAbandon => stop::propose_stop(flow, wave, true),
         ActionName::Rollback => rollback::propose_rollback(flow, wave),

@@ -6,15 +6,25 @@ use super::{Proposal, owned_regions};
 use crate::core::intent::Intent;
 use crate::domain::fleet::{Fleet, Wave};
 use crate::domain::hold_reason::decode_hold;
+use crate::domain::hold_schedule::{HoldScheduler, ScheduleRef};
 
-pub(super) fn propose_release(wave: &Wave) -> Result<Proposal, String> {
+/// A release by hand; with `[scheduler]`, a hold placed until a window also
+/// loses its schedule, so it cannot open the stage again later.
+pub(super) fn propose_release(
+    scheduler: Option<&HoldScheduler>,
+    wave: &Wave,
+) -> Result<Proposal, String> {
     if wave.transition.enabled {
         return Err(format!("{} is not held", wave.name));
     }
+    let schedule = scheduler
+        .filter(|_| hold_ends(wave).is_some())
+        .map(|s| ScheduleRef::of_hold(s, &wave.pipeline, &wave.name));
     Ok(Proposal::plain(Intent::Release {
         pipeline: wave.pipeline.clone(),
         stage: wave.name.clone(),
         regions: owned_regions(wave),
+        schedule,
     }))
 }
 
@@ -31,6 +41,8 @@ pub fn due_releases(fleet: &Fleet, now: Timestamp) -> Vec<Intent> {
             pipeline: wave.pipeline.clone(),
             stage: wave.name.clone(),
             regions: wave.regions().iter().map(|r| r.to_string()).collect(),
+            // Due now: its schedule fires (and deletes itself) on its own.
+            schedule: None,
         })
         .collect()
 }

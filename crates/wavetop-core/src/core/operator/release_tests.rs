@@ -78,6 +78,7 @@ fn a_due_release_names_the_stage_and_every_region_it_deploys() {
             pipeline: wave.pipeline.clone(),
             stage: "Wave00".into(),
             regions: vec!["us-east-1".into(), "us-east-2".into()],
+            schedule: None,
         }]
     );
 }

@@ -1,0 +1,126 @@
+//! A hold's EventBridge Scheduler schedule: the one-time schedule that opens
+//! a stage's transition at the window's opening, with every console closed.
+//!
+//! Its name is derived from the pipeline and stage alone, so any wavetop (a
+//! console, `release`, `snapshot`) finds it again without storing anything.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::domain::window::Windows;
+
+/// Every hold schedule's name starts with this; `ListSchedules` filters on it.
+pub const SCHEDULE_NAME_PREFIX: &str = "wavetop-hold-";
+
+/// Scheduler's limit on a schedule name.
+const MAX_NAME_LEN: usize = 64;
+
+/// Hex digits of the hash kept when a name must be shortened or cleaned.
+const HASH_LEN: usize = 16;
+
+/// `[scheduler]` as the core needs it: where schedules go and the role they
+/// call CodePipeline with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldScheduler {
+    pub role_arn: String,
+    pub group: String,
+}
+
+/// The schedule that releases one hold: everything `CreateSchedule` takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldSchedule {
+    pub name: String,
+    pub group: String,
+    pub role_arn: String,
+    /// The local wall-clock time in `time_zone`, `YYYY-MM-DDThh:mm:ss`.
+    pub at_local: String,
+    /// The IANA zone `at_local` is read in (`ScheduleExpressionTimezone`).
+    pub time_zone: String,
+}
+
+/// Which schedule a release deletes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleRef {
+    pub name: String,
+    pub group: String,
+}
+
+impl ScheduleRef {
+    /// The schedule a hold on `stage` of `pipeline` would have.
+    pub fn of_hold(scheduler: &HoldScheduler, pipeline: &str, stage: &str) -> ScheduleRef {
+        ScheduleRef {
+            name: schedule_name(pipeline, stage),
+            group: scheduler.group.clone(),
+        }
+    }
+}
+
+impl HoldSchedule {
+    /// The hold's schedule that opens at `until` in the zone of `region`'s
+    /// window; `None` when the region has no window with a named zone.
+    pub fn for_hold(
+        scheduler: &HoldScheduler,
+        windows: &Windows,
+        region: &str,
+        pipeline: &str,
+        stage: &str,
+        until: Timestamp,
+    ) -> Option<HoldSchedule> {
+        let window = windows.get(region)?;
+        let time_zone = window.time_zone()?.to_string();
+        Some(HoldSchedule {
+            name: schedule_name(pipeline, stage),
+            group: scheduler.group.clone(),
+            role_arn: scheduler.role_arn.clone(),
+            at_local: local_time(until, window.zone()),
+            time_zone,
+        })
+    }
+
+    /// `at(...)`, the one-time schedule expression.
+    pub fn expression(&self) -> String {
+        format!("at({})", self.at_local)
+    }
+}
+
+/// `until` on the wall clock of `zone`, to the second, as `at(...)` wants it.
+pub fn local_time(until: Timestamp, zone: &TimeZone) -> String {
+    zone.to_datetime(until)
+        .strftime("%Y-%m-%dT%H:%M:%S")
+        .to_string()
+}
+
+/// The schedule name of a hold on `stage` of `pipeline`: the prefix and
+/// `pipeline.stage` when that fits Scheduler's rule (at most 64 characters of
+/// `[0-9a-zA-Z-_.]`); otherwise what fits of the cleaned text and a hash of
+/// the exact names, so that two holds never share a schedule.
+pub fn schedule_name(pipeline: &str, stage: &str) -> String {
+    let plain = format!("{SCHEDULE_NAME_PREFIX}{pipeline}.{stage}");
+    if plain.len() <= MAX_NAME_LEN && plain.chars().all(allowed) {
+        return plain;
+    }
+    let cleaned: String = format!("{pipeline}.{stage}")
+        .chars()
+        .map(|c| if allowed(c) { c } else { '-' })
+        .collect();
+    let room = MAX_NAME_LEN - SCHEDULE_NAME_PREFIX.len() - HASH_LEN - 1;
+    let kept: String = cleaned.chars().take(room).collect();
+    let hash = fnv1a(format!("{pipeline}\n{stage}").as_bytes());
+    format!("{SCHEDULE_NAME_PREFIX}{kept}-{hash:0HASH_LEN$x}")
+}
+
+fn allowed(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+/// FNV-1a, 64 bits: stable across builds and platforms, which a name that
+/// other consoles must derive again needs (std's hasher promises neither).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+#[path = "hold_schedule_tests.rs"]
+mod tests;
