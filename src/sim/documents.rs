@@ -4,14 +4,14 @@ use super::pipeline::{PipelineSim, epoch};
 use crate::domain::attribution::runs_in;
 use crate::domain::current_run::{ActionRun, RunEvidence};
 use crate::domain::pipeline_doc::{
-    ActionDeclaration, ActionState, GetPipelineOutput, GetPipelineStateOutput, PipelineMetadata,
-    StageState,
+    ActionDeclaration, ActionState, GetPipelineOutput, GetPipelineStateOutput, PipelineDeclaration,
+    PipelineMetadata, StageState,
 };
 
 impl PipelineSim {
     pub fn pipeline_doc(&self) -> GetPipelineOutput {
         GetPipelineOutput {
-            pipeline: self.decl.clone(),
+            pipeline: PipelineDeclaration::clone(&self.decl),
             metadata: Some(PipelineMetadata {
                 pipeline_arn: Some(format!(
                     "arn:aws:codepipeline:{}:{}:{}",

@@ -8,6 +8,8 @@
 //! One execution is in flight per pipeline; a start that arrives while one
 //! runs waits its turn (the hand-off of a chained flow, for instance).
 
+use std::sync::Arc;
+
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +57,9 @@ impl Default for Pace {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PipelineSim {
     pub flow: String,
-    pub decl: PipelineDeclaration,
+    /// The spec's own declaration, shared rather than copied.
+    #[serde(with = "shared_decl")]
+    pub decl: Arc<PipelineDeclaration>,
     pub home_region: String,
     /// The account label the pipeline is listed under, and its id (in ARNs).
     pub account: String,
@@ -159,7 +163,7 @@ pub fn epoch(t: Timestamp) -> Option<f64> {
 
 impl PipelineSim {
     pub fn new(flow: &str, spec: &PipelineSpec, created: Timestamp) -> Self {
-        let decl = spec.decl.clone();
+        let decl = Arc::clone(&spec.decl);
         let stages = decl
             .stages
             .iter()
@@ -540,5 +544,28 @@ impl PipelineSim {
                 });
             }
         }
+    }
+}
+
+/// A shared declaration written and read as the declaration itself, without
+/// serde's `rc` feature (which would rebuild every crate that uses serde).
+mod shared_decl {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::domain::pipeline_doc::PipelineDeclaration;
+
+    pub(super) fn serialize<S: Serializer>(
+        decl: &Arc<PipelineDeclaration>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        decl.as_ref().serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Arc<PipelineDeclaration>, D::Error> {
+        PipelineDeclaration::deserialize(deserializer).map(Arc::new)
     }
 }

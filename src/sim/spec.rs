@@ -10,6 +10,7 @@
 //!   wave name is unique within the flow.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use super::declarations::{edge_relay_apse, edge_relay_build, global_api, orders, service_x};
 use super::pipeline::Pace;
@@ -42,7 +43,9 @@ pub struct FlowSpec {
 
 #[derive(Debug, Clone)]
 pub struct PipelineSpec {
-    pub decl: PipelineDeclaration,
+    /// Shared with the pipeline simulated from it: the declarations of a
+    /// large fleet run to megabytes, and the spec outlives the world's start.
+    pub decl: Arc<PipelineDeclaration>,
     pub home_region: String,
     /// The pipeline whose successful execution hands its artifact to this one.
     pub upstream: Option<String>,
@@ -60,7 +63,7 @@ impl PipelineSpec {
         upstream: Option<&str>,
     ) -> Self {
         PipelineSpec {
-            decl: declare(home_region),
+            decl: Arc::new(declare(home_region)),
             home_region: home_region.to_string(),
             upstream: upstream.map(str::to_string),
             account: ACCOUNT.to_string(),

@@ -22,6 +22,8 @@
 pub mod declare;
 pub mod opening;
 
+use std::sync::Arc;
+
 use jiff::SignedDuration;
 
 use super::pipeline::Pace;
@@ -199,7 +201,7 @@ pub fn spec() -> FleetSpec {
                 account_id,
             };
             let pipeline = |decl, home: &str, upstream: Option<String>| PipelineSpec {
-                decl,
+                decl: Arc::new(decl),
                 home_region: home.to_string(),
                 upstream,
                 account: account.to_string(),

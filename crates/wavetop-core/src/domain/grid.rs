@@ -123,8 +123,13 @@ fn derive_wave(stage: &StageDeclaration, pre_deploy: bool, cx: &StageContext) ->
             }),
         }
     }
+    // A model keeps a grid for every flow of the fleet until its next poll:
+    // cut the slack the pushes above left, ten thousand actions' worth on a
+    // large fleet.
+    cells.shrink_to_fit();
     for cell in &mut cells {
         cell.actions.sort_by_key(|a| a.run_order);
+        cell.actions.shrink_to_fit();
     }
 
     let latest = cx.state.and_then(|s| s.latest_execution.as_ref());
