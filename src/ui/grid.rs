@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use unicode_width::UnicodeWidthStr;
 
+use super::cells::put_str;
 use super::alarm_marks::{CellMark, alarm_glyph, alarm_style, header_mark};
 use super::detail;
 use super::glyphs::{
@@ -276,7 +277,7 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
 
     // Header: region name, then health summary and off-hours window.
     if first > 0 {
-        buf.set_stringn(
+        put_str(buf, 
             area.x,
             y,
             format!("◀ {first} more"),
@@ -315,15 +316,15 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         } else {
             theme.title
         };
-        let (nx, _) = buf.set_stringn(x, y, elide(region, w.into()), w.into(), name_style);
+        let (nx, _) = put_str(buf, x, y, elide(region, w.into()), w.into(), name_style);
         if let Some(state) = header_mark(model, flow, region)
             && nx + 2 <= x + w
         {
-            buf.set_stringn(nx + 1, y, alarm_glyph(state), 1, alarm_style(theme, state));
+            put_str(buf, nx + 1, y, alarm_glyph(state), 1, alarm_style(theme, state));
         }
         let health = facts.get(i).and_then(|f| f.health);
         let text = health_text(health);
-        let (hx, _) = buf.set_stringn(
+        let (hx, _) = put_str(buf, 
             x,
             y + 1,
             elide(&text, w.into()),
@@ -333,7 +334,7 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         if let Some((win, style)) = window_state(model, region, Some(theme)) {
             let room = usize::from((x + w).saturating_sub(hx + 1));
             if win.width() <= room {
-                buf.set_stringn(hx + 1, y + 1, win, room, style);
+                put_str(buf, hx + 1, y + 1, win, room, style);
             }
         }
     }
@@ -352,9 +353,9 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
             theme.base
         };
         let marker = if selected_row { "›" } else { " " };
-        buf.set_stringn(area.x, y, marker, 1, label_style);
+        put_str(buf, area.x, y, marker, 1, label_style);
         let label_w = usize::from(LABEL_W - 2);
-        buf.set_stringn(
+        put_str(buf, 
             area.x + 1,
             y,
             elide(&wave.name, label_w),
@@ -368,7 +369,7 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         }
         if y + 1 < bottom {
             let sub = wave_subtitle(wave);
-            buf.set_stringn(area.x + 1, y + 1, sub.0, label_w, sub.1(theme));
+            put_str(buf, area.x + 1, y + 1, sub.0, label_w, sub.1(theme));
         }
         let height = if y + 1 < bottom { 2 } else { 1 };
         let row_lines = lines.get(row);
@@ -390,7 +391,7 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
                     } else {
                         theme.status_not_applicable
                     };
-                    buf.set_stringn(x, y, "·", 1, style);
+                    put_str(buf, x, y, "·", 1, style);
                     if selected {
                         buf.set_style(cell_area, theme.selected);
                     }
@@ -407,7 +408,7 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         (above, below) => Some(format!("▲{above} ▼{below} more")),
     };
     if let Some(marker) = waves_marker {
-        buf.set_stringn(area.x, area.y + 1, marker, LABEL_W as usize, theme.dim);
+        put_str(buf, area.x, area.y + 1, marker, LABEL_W as usize, theme.dim);
     }
     y.min(bottom) - area.y
 }
@@ -458,7 +459,7 @@ fn pre_deploy_row(
         cell_style(theme, status)
     };
     let width = area.width.saturating_sub(LABEL_W) as usize;
-    buf.set_stringn(area.x + LABEL_W, y, text, width, style);
+    put_str(buf, area.x + LABEL_W, y, text, width, style);
 }
 
 /// A region's health summary above its column: `● 1/1`, `▼ drained 0/1`.
