@@ -15,6 +15,7 @@ use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
 use super::alarm_marks;
+use super::cells::put_lines;
 use super::conditions::condition_lines;
 use super::text::{pad, wrap};
 use crate::config::theme::Theme;
@@ -89,7 +90,9 @@ pub(crate) fn preview(frame: &mut Frame, area: Rect, model: &Model, theme: &Them
             " selected cell · enter for detail ",
             theme.dim,
         ));
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    put_lines(frame.buffer_mut(), inner, &lines);
 }
 
 fn selection(model: &Model) -> Option<(&Flow, &Wave, &Cell)> {

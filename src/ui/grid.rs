@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::alarm_marks::{CellMark, alarm_glyph, alarm_style, header_mark};
+use super::cells::put_str;
 use super::detail;
 use super::glyphs::{
     cell_glyph, cell_style, execution_glyph, execution_style, fmt_age, health_glyph, health_style,
@@ -21,8 +22,11 @@ use crate::core::model::Model;
 use crate::core::viewport::Viewport;
 use crate::domain::fleet::{Flow, FlowKind, RegionHealth, Wave};
 
-/// Width of the wave-name column.
-const LABEL_W: u16 = 16;
+/// Bounds of the wave-name column, the selection marker and a gap
+/// included: it is as wide as the longest wave name needs within them, and
+/// the region columns get the rest.
+const MIN_LABEL_W: u16 = 12;
+const MAX_LABEL_W: u16 = 24;
 /// Region column widths, the gap included: the least leaves a state word
 /// whole, the most keeps one long name from taking a screen.
 const MIN_COL_W: u16 = 10;
@@ -249,20 +253,31 @@ pub(crate) fn visible_columns(widths: &[u16], avail: u16, selected: usize) -> (u
     (first, end)
 }
 
+/// The wave-name column's width: the longest name with the marker before
+/// it and a gap after, within [`MIN_LABEL_W`, `MAX_LABEL_W`] (a longer name
+/// is elided at a word boundary).
+fn label_width(flow: &Flow) -> u16 {
+    let widest = flow.waves.iter().map(|w| w.name.width()).max().unwrap_or(0);
+    u16::try_from(widest + 2)
+        .unwrap_or(MAX_LABEL_W)
+        .clamp(MIN_LABEL_W, MAX_LABEL_W)
+}
+
 /// Draws column headers and rows; returns the height used.
 fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme) -> u16 {
+    let label_w = label_width(flow);
     let facts = ColumnFacts::of_flow(model, flow);
     let lines = cell_lines(model, flow, &facts);
     let widths = column_widths(model, flow, &facts, &lines);
     let (first, end) = visible_columns(
         &widths,
-        area.width.saturating_sub(LABEL_W),
+        area.width.saturating_sub(label_w),
         model.cursors.region.selected,
     );
     // The shown columns: index, region, left edge and width without the gap.
     // A cursor past the last region (before the core clamps it) draws no
     // columns rather than a panic.
-    let mut x = area.x + LABEL_W;
+    let mut x = area.x + label_w;
     let mut shown = Vec::with_capacity(end.saturating_sub(first));
     for i in first..end {
         let (Some(region), Some(w)) = (flow.regions.get(i), widths.get(i)) else {
@@ -276,11 +291,12 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
 
     // Header: region name, then health summary and off-hours window.
     if first > 0 {
-        buf.set_stringn(
+        put_str(
+            buf,
             area.x,
             y,
             format!("◀ {first} more"),
-            LABEL_W as usize,
+            usize::from(label_w),
             theme.dim,
         );
     }
@@ -315,15 +331,23 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         } else {
             theme.title
         };
-        let (nx, _) = buf.set_stringn(x, y, elide(region, w.into()), w.into(), name_style);
+        let (nx, _) = put_str(buf, x, y, elide(region, w.into()), w.into(), name_style);
         if let Some(state) = header_mark(model, flow, region)
             && nx + 2 <= x + w
         {
-            buf.set_stringn(nx + 1, y, alarm_glyph(state), 1, alarm_style(theme, state));
+            put_str(
+                buf,
+                nx + 1,
+                y,
+                alarm_glyph(state),
+                1,
+                alarm_style(theme, state),
+            );
         }
         let health = facts.get(i).and_then(|f| f.health);
         let text = health_text(health);
-        let (hx, _) = buf.set_stringn(
+        let (hx, _) = put_str(
+            buf,
             x,
             y + 1,
             elide(&text, w.into()),
@@ -333,7 +357,7 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         if let Some((win, style)) = window_state(model, region, Some(theme)) {
             let room = usize::from((x + w).saturating_sub(hx + 1));
             if win.width() <= room {
-                buf.set_stringn(hx + 1, y + 1, win, room, style);
+                put_str(buf, hx + 1, y + 1, win, room, style);
             }
         }
     }
@@ -352,23 +376,29 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
             theme.base
         };
         let marker = if selected_row { "›" } else { " " };
-        buf.set_stringn(area.x, y, marker, 1, label_style);
-        let label_w = usize::from(LABEL_W - 2);
-        buf.set_stringn(
+        put_str(buf, area.x, y, marker, 1, label_style);
+        let name_w = usize::from(label_w - 2);
+        put_str(
+            buf,
             area.x + 1,
             y,
-            elide(&wave.name, label_w),
-            label_w,
+            elide(&wave.name, name_w),
+            name_w,
             label_style,
         );
         if wave.pre_deploy {
-            pre_deploy_row(buf, area, y, model, wave, selected_row, theme);
+            let cells = Rect {
+                x: area.x + label_w,
+                width: area.width.saturating_sub(label_w),
+                ..area
+            };
+            pre_deploy_row(buf, cells, y, model, wave, selected_row, theme);
             y += 1;
             continue;
         }
         if y + 1 < bottom {
             let sub = wave_subtitle(wave);
-            buf.set_stringn(area.x + 1, y + 1, sub.0, label_w, sub.1(theme));
+            put_str(buf, area.x + 1, y + 1, sub.0, name_w, sub.1(theme));
         }
         let height = if y + 1 < bottom { 2 } else { 1 };
         let row_lines = lines.get(row);
@@ -390,7 +420,7 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
                     } else {
                         theme.status_not_applicable
                     };
-                    buf.set_stringn(x, y, "·", 1, style);
+                    put_str(buf, x, y, "·", 1, style);
                     if selected {
                         buf.set_style(cell_area, theme.selected);
                     }
@@ -407,7 +437,14 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
         (above, below) => Some(format!("▲{above} ▼{below} more")),
     };
     if let Some(marker) = waves_marker {
-        buf.set_stringn(area.x, area.y + 1, marker, LABEL_W as usize, theme.dim);
+        put_str(
+            buf,
+            area.x,
+            area.y + 1,
+            marker,
+            usize::from(label_w),
+            theme.dim,
+        );
     }
     y.min(bottom) - area.y
 }
@@ -457,8 +494,7 @@ fn pre_deploy_row(
     } else {
         cell_style(theme, status)
     };
-    let width = area.width.saturating_sub(LABEL_W) as usize;
-    buf.set_stringn(area.x + LABEL_W, y, text, width, style);
+    put_str(buf, area.x, y, text, area.width.into(), style);
 }
 
 /// A region's health summary above its column: `● 1/1`, `▼ drained 0/1`.
@@ -516,6 +552,21 @@ mod tests {
                 assert!(used <= 64 || end - first == 1, "{regions} {selected}");
             }
         }
+    }
+
+    #[test]
+    fn the_wave_column_fits_the_longest_name_within_bounds() {
+        let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+        let mut fleet = crate::domain::synthetic::fleet(3, 4, now);
+        let flow = fleet.flows.first_mut().unwrap();
+        // `Wave00`: the least width.
+        assert_eq!(label_width(flow), MIN_LABEL_W);
+        flow.waves[1].name = "EuropeAndMiddleEast".into();
+        assert_eq!(label_width(flow), 19 + 2, "name, marker and gap");
+        flow.waves[2].name = "AsiaPacificSouthAndOceaniaWave".into();
+        assert_eq!(label_width(flow), MAX_LABEL_W);
+        let shown = elide(&flow.waves[2].name, usize::from(MAX_LABEL_W - 2));
+        assert!(shown.ends_with('…'), "{shown}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use ratatui::style::{Modifier, Style};
 use unicode_width::UnicodeWidthStr;
 
 use super::alarm_marks::CellMark;
+use super::cells::put_str;
 use super::glyphs::{
     BEHIND, CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, condition_glyph,
     condition_style, fmt_age, fmt_ms, health_glyph, health_style, lag_style, stack_short,
@@ -200,7 +201,7 @@ fn put(buf: &mut Buffer, x: u16, y: u16, end: u16, text: &str, style: Style) -> 
     if x.saturating_add(w) > end {
         return end;
     }
-    buf.set_stringn(x, y, text, w.into(), style);
+    put_str(buf, x, y, text, w.into(), style);
     x + w
 }
 

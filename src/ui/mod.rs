@@ -2,6 +2,7 @@
 
 mod activity;
 mod alarm_marks;
+mod cells;
 mod chrome;
 mod columns;
 mod conditions;

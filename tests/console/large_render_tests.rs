@@ -63,3 +63,25 @@ fn the_first_region_marks_the_hidden_ones_on_the_right() {
         assert!(!names.contains('◀'), "{w}x{h}: nothing hidden on the left");
     }
 }
+
+#[test]
+fn at_240_columns_the_wave_names_take_only_the_room_they_need() {
+    let mut c = LargeConsole::new(240, 70);
+    c.keys("end");
+    let screen = c.screen();
+    let flow = c.model.selected_flow().expect("a pipeline");
+    let longest = flow.waves.iter().map(|w| w.name.len()).max().unwrap();
+    let last = flow.waves.last().unwrap().name.clone();
+    let names = screen
+        .lines()
+        .find(|l| l.contains("us-east-1") && l.contains("us-east-2"))
+        .expect("the region header");
+    // The first region starts right after the longest name, its marker and
+    // a gap (at least the column's least width).
+    let first = names.find("us-east-1").unwrap();
+    assert_eq!(first, (longest + 2).max(12), "{names}");
+    assert!(
+        screen.lines().any(|l| l.starts_with(&format!("›{last}"))),
+        "the last wave is drawn whole:\n{screen}"
+    );
+}

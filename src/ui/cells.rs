@@ -1,0 +1,160 @@
+//! Writing text straight into the buffer's cells. ratatui's `set_stringn`
+//! splits every string into grapheme clusters and measures each one: a
+//! quarter of a grid frame went there. Nearly all the console's text is made
+//! of characters that stand alone (ASCII, the status glyphs, box lines), so
+//! these write such text one character a cell and hand anything else (a
+//! combining mark, a joiner, a flag) to `set_stringn`, whose result is the
+//! same.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use unicode_width::UnicodeWidthChar;
+
+/// Writes `text` at (`x`, `y`) in at most `max_width` cells, as
+/// `Buffer::set_stringn` does: a character that does not fit whole ends the
+/// text. Returns where the next text goes.
+pub(crate) fn put_str(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    text: impl AsRef<str>,
+    max_width: usize,
+    style: Style,
+) -> (u16, u16) {
+    let text = text.as_ref();
+    let area = buf.area;
+    if !text.chars().all(stands_alone) || y < area.y || y >= area.bottom() || x < area.x {
+        return buf.set_stringn(x, y, text, max_width, style);
+    }
+    let room = usize::from(area.right().saturating_sub(x)).min(max_width);
+    let row = usize::from(y - area.y) * usize::from(area.width);
+    let mut at = usize::from(x - area.x);
+    let end = at + room;
+    for ch in text.chars() {
+        let width = ch.width().unwrap_or(1);
+        if at + width > end {
+            break;
+        }
+        if let Some(cell) = buf.content.get_mut(row + at) {
+            cell.set_char(ch).set_style(style);
+        }
+        // A wide character hides the cell after it.
+        for hidden in 1..width {
+            if let Some(cell) = buf.content.get_mut(row + at + hidden) {
+                cell.reset();
+            }
+        }
+        at += width;
+    }
+    // `at` is at most the area's width, a u16.
+    (area.x + u16::try_from(at).unwrap_or(area.width), y)
+}
+
+/// Writes a line's spans from (`x`, `y`) in at most `max_width` cells, each
+/// in the line's style patched with its own, as `Buffer::set_line` does.
+pub(crate) fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &Line, max_width: u16) -> u16 {
+    let mut x = x;
+    let end = x.saturating_add(max_width);
+    for span in line {
+        if x >= end {
+            break;
+        }
+        let style = line.style.patch(span.style);
+        (x, _) = put_str(buf, x, y, &span.content, usize::from(end - x), style);
+    }
+    x
+}
+
+/// Draws `lines` from the top of `area`, one a row, each cut at its right
+/// edge: what an unwrapped `Paragraph` draws, without splitting every line
+/// into graphemes first.
+pub(crate) fn put_lines(buf: &mut Buffer, area: Rect, lines: &[Line]) {
+    for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
+        put_line(buf, area.x, y, line, area.width);
+    }
+}
+
+/// A character that is a grapheme cluster of its own whatever follows it,
+/// one or two cells wide: drawn alone, it is drawn as `set_stringn` would.
+fn stands_alone(ch: char) -> bool {
+    if ch.is_ascii() {
+        return !ch.is_ascii_control();
+    }
+    let joins = matches!(ch,
+        // Regional indicators pair into flags.
+        '\u{1F1E6}'..='\u{1F1FF}'
+        // Hangul jamo join into syllables.
+        | '\u{1100}'..='\u{11FF}' | '\u{A960}'..='\u{A97F}' | '\u{D7B0}'..='\u{D7FF}'
+    );
+    !joins && matches!(ch.width(), Some(1 | 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::{Color, Modifier};
+    use ratatui::text::Span;
+
+    /// Both writers on the same text leave identical buffers.
+    fn same_as_ratatui(text: &str, x: u16, max_width: usize) {
+        let area = Rect::new(2, 1, 12, 3);
+        let style = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
+        let mut ours = Buffer::filled(area, ratatui::buffer::Cell::new("x"));
+        let mut theirs = ours.clone();
+        let a = put_str(&mut ours, x, 2, text, max_width, style);
+        let b = theirs.set_stringn(x, 2, text, max_width, style);
+        assert_eq!(a, b, "{text:?} at {x} in {max_width}: end");
+        assert_eq!(ours, theirs, "{text:?} at {x} in {max_width}");
+    }
+
+    #[test]
+    fn draws_what_set_stringn_draws() {
+        for text in [
+            "us-east-1",
+            "✔ Succeeded 3m",
+            "⚑ waiting · 東京 region",
+            "e\u{301}té",
+            "🇺🇸 flag",
+            "tab\there",
+            "",
+        ] {
+            for (x, max) in [(2, 99), (5, 4), (12, 99), (13, 5), (4, 0), (9, 3)] {
+                same_as_ratatui(text, x, max);
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_is_drawn_as_set_line_draws_it() {
+        let area = Rect::new(0, 0, 20, 1);
+        let line = Line::from(vec![
+            Span::styled("● ", Style::default().fg(Color::Green)),
+            Span::raw("ap-northeast-1 healthy"),
+        ])
+        .style(Style::default().bg(Color::Blue));
+        let mut ours = Buffer::empty(area);
+        let mut theirs = Buffer::empty(area);
+        let x = put_line(&mut ours, 1, 0, &line, 15);
+        let (tx, _) = theirs.set_line(1, 0, &line, 15);
+        assert_eq!(ours, theirs);
+        assert_eq!(x, tx);
+    }
+
+    #[test]
+    fn lines_are_drawn_as_an_unwrapped_paragraph_draws_them() {
+        use ratatui::widgets::{Paragraph, Widget};
+        let area = Rect::new(1, 1, 10, 2);
+        let lines = vec![
+            Line::from("first line, longer than the area"),
+            Line::styled("◆ second", Style::default().fg(Color::Yellow)),
+            Line::from("a third row has no room"),
+        ];
+        let mut ours = Buffer::empty(Rect::new(0, 0, 12, 4));
+        let mut theirs = ours.clone();
+        put_lines(&mut ours, area, &lines);
+        Paragraph::new(lines).render(area, &mut theirs);
+        assert_eq!(ours, theirs);
+    }
+}
