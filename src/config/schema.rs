@@ -36,6 +36,9 @@ pub struct ConfigFile {
     /// CloudWatch alarms and bake times per flow: `[alarms.<flow>]`.
     #[serde(default)]
     pub alarms: BTreeMap<String, FlowAlarmsConfig>,
+    /// `[audit]`: a team copy of the audit log in CloudWatch Logs.
+    #[serde(default)]
+    pub audit: Option<super::audit::AuditConfig>,
 }
 
 /// `[alarms.<flow>]`: the flow's alarms per region and how long it bakes.

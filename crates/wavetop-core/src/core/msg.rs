@@ -32,6 +32,8 @@ pub enum Msg {
         op_id: u64,
         report: OperateReport,
     },
+    /// Other operators' actions, read from the team's audit log group.
+    TeamActions(Vec<crate::core::team::TeamAction>),
 }
 
 /// What the executor did with the calls of one [`Effect::Operate`].

@@ -112,6 +112,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             }
         }
         Msg::Operated { op_id, report } => on_operated(model, op_id, report, &mut fx),
+        Msg::TeamActions(actions) => crate::core::team::on_team_actions(model, actions),
     }
     fx
 }
