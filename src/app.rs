@@ -29,6 +29,7 @@ use crate::source::aws::credentials::{check_profile, credentials_label, profile_
 use crate::source::aws::structure_cache::StructureCache;
 use crate::source::aws::{AwsBackend, AwsOptions};
 use crate::source::snapshot::{Completeness, Snapshot, full_snapshot, poll_timeout};
+use crate::team_audit::{self, ListArgs};
 use crate::{errln, out, outln};
 
 /// Exit status for bad input: flags, config, theme, keymap.
@@ -43,7 +44,28 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         }) => Ok(check_config(
             path.as_deref().or(cli.backend.config.as_deref()),
         )),
-        Some(Command::Audit { path, json, .. }) => Ok(check_audit(path, json, &cli.backend)),
+        Some(Command::Audit {
+            check: true,
+            path,
+            json,
+            ..
+        }) => Ok(check_audit(path, json, &cli.backend)),
+        Some(Command::Audit {
+            local,
+            since,
+            path,
+            json,
+            ..
+        }) => Ok(list_audit(
+            ListArgs {
+                local,
+                since,
+                path,
+                json,
+            },
+            &cli.backend,
+        )
+        .await),
         Some(Command::Snapshot { json }) => run_snapshot(&cli.backend, json).await,
         Some(command) => run_headless(command, &cli.backend).await,
         None => run_console(&cli.backend, &cli.ui).await,
@@ -70,6 +92,18 @@ fn check_audit(path: Option<PathBuf>, json: bool, args: &BackendArgs) -> ExitCod
         .or_else(|| args.audit_log.clone())
         .unwrap_or_else(AuditLog::default_path);
     ExitCode::from(audit::check::run(&path, json))
+}
+
+/// `audit` without `--check`: recent actions, from the team's log group or
+/// the local log.
+async fn list_audit(list: ListArgs, args: &BackendArgs) -> ExitCode {
+    match config::load(args.config.as_deref()) {
+        Ok(loaded) => team_audit::list(list, args, &loaded).await,
+        Err(e) => {
+            errln!("{e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
 }
 
 /// What every mode that looks at the fleet starts from.
@@ -158,7 +192,7 @@ async fn run_headless(command: Command, args: &BackendArgs) -> color_eyre::Resul
         Ok(setup) => setup,
         Err(code) => return Ok(code),
     };
-    let audit = match open_audit(args) {
+    let audit = match open_audit(args, &setup).await {
         Ok(a) => a,
         Err(e) => {
             errln!("wavetop: {e}");
@@ -168,7 +202,7 @@ async fn run_headless(command: Command, args: &BackendArgs) -> color_eyre::Resul
     let ctx = headless::Context {
         observe: setup.fleet.observe.clone(),
         operate: setup.operate,
-        audit,
+        audit: audit.clone(),
         clock: setup.fleet.clock.clone(),
         windows: setup.windows,
         hold_scheduler: config::scheduler::hold_scheduler(&setup.loaded.config),
@@ -179,7 +213,9 @@ async fn run_headless(command: Command, args: &BackendArgs) -> color_eyre::Resul
             .map(|v| v as f64)
             .unwrap_or(5_000.0),
     };
-    Ok(headless::run(command, ctx).await)
+    let code = headless::run(command, ctx).await;
+    team_audit::settle(&audit, team_audit::SETTLE_HEADLESS).await;
+    Ok(code)
 }
 
 /// The interactive console, until the operator quits or a signal ends it.
@@ -193,8 +229,12 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
     // made, so there is nothing to record: the console starts without the
     // log and says so.
     let mut audit_note = None;
-    let audit: Arc<dyn AuditSink> = match open_audit(args) {
-        Ok(a) => a,
+    let mut team_log = None;
+    let audit: Arc<dyn AuditSink> = match open_audit(args, &setup).await {
+        Ok(a) => {
+            team_log = Some(a.clone());
+            a
+        }
         Err(e) if setup.read_only => {
             let note = format!("audit log unavailable: {e} (read-only: no call can be made)");
             audit_note = Some(note.clone());
@@ -247,8 +287,13 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
             clock: fleet.clock,
         },
         speed: fleet.speed,
+        team: team_log.as_ref().and_then(|log| log.team_copy().cloned()),
     };
-    Ok(match event_loop::run(model, theme, backends).await? {
+    let ended = event_loop::run(model, theme, backends).await?;
+    if let Some(log) = team_log {
+        team_audit::settle(&log, team_audit::SETTLE_CONSOLE).await;
+    }
+    Ok(match ended {
         Ended::Quit => ExitCode::SUCCESS,
         Ended::Signal(signal) => ExitCode::from(signals::exit_status(signal)),
     })
@@ -290,15 +335,18 @@ fn report_snapshot(
 }
 
 /// An audit log that cannot be used is bad input (exit 2): no operator
-/// action may run without its record.
-fn open_audit(args: &BackendArgs) -> Result<Arc<AuditLog>, String> {
+/// action may run without its record. With `[audit] log_group`, its lines
+/// are also copied to the team's group; the simulated fleet's never are.
+async fn open_audit(args: &BackendArgs, setup: &Setup) -> Result<Arc<AuditLog>, String> {
     let path = args
         .audit_log
         .clone()
         .unwrap_or_else(AuditLog::default_path);
-    AuditLog::open(&path)
-        .map(Arc::new)
-        .map_err(|e| format!("{e}; name another with --audit-log"))
+    let log = AuditLog::open(&path).map_err(|e| format!("{e}; name another with --audit-log"))?;
+    Ok(Arc::new(match setup.fleet.simulated {
+        true => log,
+        false => team_audit::attach(log, args, &setup.loaded).await,
+    }))
 }
 
 /// The backend chosen from the flags and config.

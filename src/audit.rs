@@ -21,9 +21,12 @@
 
 mod append;
 pub mod check;
+pub mod delivery;
+pub mod listing;
 mod read;
 mod refusal;
 pub(crate) mod regular_file;
+pub mod team;
 
 pub use read::{AuditRead, ReadError, TornLine, read_log};
 pub use refusal::AuditRefusal;
@@ -124,6 +127,21 @@ pub struct AuditLine {
     pub outcome: Option<Outcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The team's CloudWatch Logs group this line is copied to, when one is
+    /// configured; whether it got there is kept beside the log (`delivery`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_log: Option<String>,
+}
+
+impl AuditLine {
+    /// Names this line among all lines of the log: its call and its phase.
+    pub fn key(&self) -> String {
+        let phase = match self.phase {
+            Phase::Before => "before",
+            Phase::After => "after",
+        };
+        format!("{}/{phase}", self.id)
+    }
 }
 
 /// The open audit log, shared by everything that operates.
@@ -131,6 +149,8 @@ pub struct AuditLine {
 pub struct AuditLog {
     path: PathBuf,
     file: Mutex<File>,
+    /// Where each line is also copied once it is on disk; None without `[audit]`.
+    team: Option<team::TeamCopy>,
 }
 
 impl AuditLog {
@@ -142,7 +162,19 @@ impl AuditLog {
         Ok(AuditLog {
             path: path.to_path_buf(),
             file: Mutex::new(regular_file::open_for_append(path)?),
+            team: None,
         })
+    }
+
+    /// Also offers every line, once it is on disk, to `copy` for the team's
+    /// log group. The copy never holds up or refuses a line.
+    pub fn with_team_copy(mut self, copy: team::TeamCopy) -> AuditLog {
+        self.team = Some(copy);
+        self
+    }
+
+    pub fn team_copy(&self) -> Option<&team::TeamCopy> {
+        self.team.as_ref()
     }
 
     /// `$XDG_STATE_HOME/wavetop/audit.jsonl`, else `$HOME/.local/state/wavetop/audit.jsonl`.
@@ -186,7 +218,7 @@ impl AuditLog {
         detail: Option<String>,
     ) -> io::Result<AuditId> {
         let id = AuditId::next(entry.ts);
-        self.append(&AuditLine {
+        self.append(AuditLine {
             ts: entry.ts,
             phase,
             id: id.clone(),
@@ -197,6 +229,7 @@ impl AuditLog {
             params: Some(entry.params.clone()),
             outcome: None,
             detail,
+            team_log: None,
         })?;
         Ok(id)
     }
@@ -207,7 +240,7 @@ impl AuditLog {
             Ok(detail) => (Outcome::Ok, detail),
             Err(error) => (Outcome::Error, error),
         };
-        self.append(&AuditLine {
+        self.append(AuditLine {
             ts: at,
             phase: Phase::After,
             id,
@@ -218,16 +251,26 @@ impl AuditLog {
             params: None,
             outcome: Some(outcome),
             detail: Some(detail.to_string()),
+            team_log: None,
         })
     }
 
-    fn append(&self, line: &AuditLine) -> io::Result<()> {
-        let mut bytes = serde_json::to_vec(line).map_err(io::Error::other)?;
+    /// Writes `line` to disk; only then, and only if it got there, offers
+    /// it to the team copy.
+    fn append(&self, mut line: AuditLine) -> io::Result<()> {
+        line.team_log = self.team.as_ref().map(|t| t.group().to_string());
+        let mut bytes = serde_json::to_vec(&line).map_err(io::Error::other)?;
         bytes.push(b'\n');
-        // A poisoned lock only means another writer panicked; the file is fine.
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        self.follow_path(&mut file)?;
-        write_in_turn(&mut file, &bytes)
+        {
+            // A poisoned lock only means another writer panicked; the file is fine.
+            let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+            self.follow_path(&mut file)?;
+            write_in_turn(&mut file, &bytes)?;
+        }
+        if let Some(team) = &self.team {
+            team.offer(line);
+        }
+        Ok(())
     }
 
     /// Makes `file` the file at the path again if the one open was deleted

@@ -102,13 +102,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Audit log tools.
+    /// Recent operator actions across the team (the `[audit]` log group),
+    /// or this machine's with --local; --check verifies the local log.
+    /// Listing exits 0, 1 when the log group cannot be read, 2 on bad input.
     Audit {
-        /// Verify the log: every line is a record, every call has its outcome.
-        /// Exit 0 clean, 1 unfinished calls or a torn last line, 2 unreadable.
-        #[arg(long, required = true)]
+        /// Verify the log: every line is a record, every call has its outcome,
+        /// every line meant for the team log got there.
+        /// Exit 0 clean, 1 needs attention (unfinished calls, a torn last
+        /// line, lines not in the team log), 2 unreadable.
+        #[arg(long)]
         check: bool,
-        /// The log to verify (default: --audit-log, else $XDG_STATE_HOME/wavetop/audit.jsonl).
+        /// List this machine's log instead of the team's log group.
+        #[arg(long, conflicts_with = "check")]
+        local: bool,
+        /// How far back to list (e.g. 30m, 24h, 7d).
+        #[arg(long, default_value = "24h", value_parser = parse_since, conflicts_with = "check")]
+        since: SignedDuration,
+        /// The local log (default: --audit-log, else $XDG_STATE_HOME/wavetop/audit.jsonl).
         path: Option<PathBuf>,
         /// JSON instead of text.
         #[arg(long)]
@@ -248,6 +258,17 @@ fn parse_speed(text: &str) -> Result<f64, String> {
         Ok(v)
     } else {
         Err("must be between 0 and 10000".to_string())
+    }
+}
+
+/// How far back `wavetop audit` lists: a duration as [`parse_duration`]
+/// reads it, more than zero.
+pub fn parse_since(text: &str) -> Result<SignedDuration, String> {
+    match parse_duration(text) {
+        Ok(d) if d.is_zero() => Err("must be more than zero".to_string()),
+        Ok(d) => Ok(d),
+        Err(e) if e.starts_with("must be at most") => Err("must be at most 366d".to_string()),
+        Err(e) => Err(e),
     }
 }
 

@@ -25,4 +25,5 @@ mod snapshot_alarms;
 pub mod snapshot_text;
 pub mod snapshot_verdicts;
 pub mod source;
+pub mod team_audit;
 pub mod ui;

@@ -1,8 +1,8 @@
 //! `wavetop audit --check`: does the log read, and is every call in it
 //! accounted for?
 //!
-//! Exit status 0 when clean; 1 when some call's outcome was never recorded
-//! or the last line is torn; 2 when the file cannot be read or a line before
+//! Exit status 0 when clean; 1 when some call's outcome was never recorded,
+//! the last line is torn, or a line meant for the team log never got there; 2 when the file cannot be read or a line before
 //! the last is not a record.
 
 use std::path::{Path, PathBuf};
@@ -28,6 +28,8 @@ pub struct CheckReport {
     pub refused: usize,
     pub unfinished: Vec<UnfinishedCall>,
     pub torn: Option<TornLine>,
+    /// Lines meant for the team's log group that never landed there (see `delivery`).
+    pub undelivered: Vec<String>,
 }
 
 /// A `before` line with no `after`: wavetop stopped between recording the
@@ -42,7 +44,7 @@ pub struct UnfinishedCall {
 
 impl CheckReport {
     pub fn is_clean(&self) -> bool {
-        self.unfinished.is_empty() && self.torn.is_none()
+        self.unfinished.is_empty() && self.torn.is_none() && self.undelivered.is_empty()
     }
 
     pub fn exit_status(&self) -> u8 {
@@ -80,6 +82,15 @@ impl CheckReport {
                 ));
             }
         }
+        if !self.undelivered.is_empty() {
+            out.push_str(&format!(
+                "not in the team log: {} recorded here but never copied to its log group\n",
+                counted(self.undelivered.len(), "line")
+            ));
+            for key in &self.undelivered {
+                out.push_str(&format!("  {key}\n"));
+            }
+        }
         if let Some(torn) = &self.torn {
             out.push_str(&format!(
                 "torn: line {} is not a whole record ({}, {} bytes): {}\n",
@@ -115,6 +126,7 @@ impl CheckReport {
                 "has_newline": t.has_newline,
                 "excerpt": t.excerpt,
             })),
+            "undelivered": self.undelivered,
         })
     }
 }
@@ -131,6 +143,14 @@ fn counted(n: usize, noun: &str) -> String {
 /// Reads the log at `path` and reports what needs a person's attention.
 pub fn check(path: &Path) -> Result<CheckReport, ReadError> {
     let read = read_log(path)?;
+    let delivered = super::delivery::delivered_keys(path).map_err(|source| ReadError::Io {
+        path: super::delivery::sidecar_path(path),
+        source,
+    })?;
+    let undelivered = super::delivery::undelivered(&read.lines, &delivered)
+        .into_iter()
+        .map(|line| line.key())
+        .collect();
     let unfinished = unfinished(&read.lines)
         .into_iter()
         .map(|line| UnfinishedCall {
@@ -155,6 +175,7 @@ pub fn check(path: &Path) -> Result<CheckReport, ReadError> {
             .count(),
         unfinished,
         torn: read.torn,
+        undelivered,
     })
 }
 

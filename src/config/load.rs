@@ -14,7 +14,7 @@ use super::keymap::{self, KEYMAP_PRESETS};
 use super::schema::ConfigFile;
 use super::source_text::{Seg, SourceText};
 use super::theme::{THEME_PRESETS, Theme};
-use super::{alarms, keymap_file, limits, scheduler, theme_file, windows};
+use super::{alarms, audit, keymap_file, limits, scheduler, theme_file, windows};
 use crate::core::bindings::Bindings;
 use crate::core::ring::Limits;
 use crate::domain::alarms::AlarmWatches;
@@ -118,6 +118,7 @@ pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigEr
     let limits = limits::build(&config, source)?;
     let alarms = alarms::build(&config, source)?;
     scheduler::check(&config, source)?;
+    audit::check(&config, source)?;
     let theme = match config.theme.as_deref() {
         None => Theme::default(),
         Some(value) => resolve_theme(value, source, base_dir)?,

@@ -7,6 +7,7 @@
 //! sees config types).
 
 mod alarms;
+pub mod audit;
 pub mod check;
 pub mod color;
 pub mod error;

@@ -38,6 +38,9 @@ pub struct ConfigFile {
     pub alarms: BTreeMap<String, FlowAlarmsConfig>,
     #[serde(default)]
     pub scheduler: Option<super::scheduler::SchedulerConfig>,
+    /// `[audit]`: a team copy of the audit log in CloudWatch Logs.
+    #[serde(default)]
+    pub audit: Option<super::audit::AuditConfig>,
 }
 
 /// `[alarms.<flow>]`: the flow's alarms per region and how long it bakes.

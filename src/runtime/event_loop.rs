@@ -27,6 +27,8 @@ pub struct Backends {
     pub executor: Executor,
     /// How much faster than real time the clock runs (the simulator's --speed).
     pub speed: f64,
+    /// The team's audit log group, read for other operators' actions.
+    pub team: Option<crate::audit::team::TeamCopy>,
 }
 
 /// How the console ended.
@@ -45,6 +47,9 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
     let size = guard.terminal.size()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut events = EventStream::new();
+    if let Some(team) = &backends.team {
+        tokio::spawn(super::team_watch::run(team.clone(), tx.clone()));
+    }
 
     let now = (backends.executor.clock)();
     let mut effects = update(

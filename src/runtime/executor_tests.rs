@@ -96,6 +96,15 @@ impl Case {
 
     /// The report, and how many calls reached the backend.
     async fn run(&self) -> (OperateReport, usize) {
+        self.run_with(Arc::new(Audit {
+            refuse_before: self.refuse_before,
+            refuse_after: self.refuse_after,
+        }))
+        .await
+    }
+
+    /// [`Case::run`] recording in `audit`.
+    async fn run_with(&self, audit: Arc<dyn AuditSink>) -> (OperateReport, usize) {
         let operate = Arc::new(Calls {
             made: Mutex::new(0),
             fail_at: self.fail_at,
@@ -103,10 +112,7 @@ impl Case {
         let executor = Executor {
             observe: Arc::new(NoChecks),
             operate: operate.clone(),
-            audit: Arc::new(Audit {
-                refuse_before: self.refuse_before,
-                refuse_after: self.refuse_after,
-            }),
+            audit,
             clock: Arc::new(|| Timestamp::UNIX_EPOCH),
         };
         let op = Operation {
@@ -247,4 +253,49 @@ async fn calls_stop_at_the_first_failure() {
         [Err(SourceError::Conflict("refused".into()))]
     );
     assert_eq!(report.audit_error, None);
+}
+
+/// The team copy failing never holds up the call: the local line is the
+/// gate, the call is made after it, and the copy lands once the group
+/// takes it again.
+#[tokio::test]
+async fn a_team_copy_that_fails_leaves_the_local_gate_and_the_call_as_they_were() {
+    use aws_sdk_cloudwatchlogs::Client;
+    use aws_smithy_mocks::mock;
+
+    use crate::audit::AuditLog;
+    use crate::audit::team::TeamCopy;
+    use crate::audit::team::tests::{QUICK, mocked_log, session};
+
+    let create = mock!(Client::create_log_stream)
+        .sequence()
+        .http_status(200, Some("{}".to_string()))
+        .repeatedly()
+        .build();
+    let throttled = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
+    let put = mock!(Client::put_log_events)
+        .sequence()
+        .http_status(400, Some(throttled.to_string()))
+        .times(3)
+        .http_status(200, Some("{}".to_string()))
+        .repeatedly()
+        .build();
+    let dir = std::env::temp_dir().join(format!("wavetop-exec-team-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("audit.jsonl");
+    let copy = TeamCopy::start(mocked_log(&[&create, &put]), path.clone(), session(), QUICK);
+    let log = AuditLog::open(&path).unwrap().with_team_copy(copy.clone());
+
+    let (report, made) = Case::plain(1).run_with(Arc::new(log)).await;
+    assert_eq!(made, 1, "the call was made");
+    assert!(report.results.iter().all(Result::is_ok), "{report:?}");
+    assert_eq!(report.audit_error, None);
+    let lines = crate::audit::read_log(&path).unwrap().lines;
+    assert_eq!(lines.len(), 2, "before and after, on disk");
+
+    copy.settle(std::time::Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert!(put.num_calls() >= 4, "three throttled tries, then it lands");
+    assert!(crate::audit::check::check(&path).unwrap().is_clean());
 }

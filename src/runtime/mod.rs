@@ -8,4 +8,5 @@ pub mod keys;
 pub mod malloc;
 mod pace_watch;
 pub mod signals;
+pub mod team_watch;
 pub mod terminal;

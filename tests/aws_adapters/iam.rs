@@ -44,7 +44,13 @@ fn actions_in_sources() -> BTreeSet<String> {
     found
 }
 
+/// The fleet's actions: every statement but those of the optional team
+/// pieces, whose Sids name them and which are checked on their own.
 fn policy_actions(file: &str) -> BTreeSet<String> {
+    piece_actions(file, |sid| !sid.starts_with("WavetopAudit"))
+}
+
+fn piece_actions(file: &str, wanted: impl Fn(&str) -> bool) -> BTreeSet<String> {
     let path = format!("{}/iam/{file}", env!("CARGO_MANIFEST_DIR"));
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -52,6 +58,7 @@ fn policy_actions(file: &str) -> BTreeSet<String> {
         .as_array()
         .unwrap()
         .iter()
+        .filter(|s| wanted(s["Sid"].as_str().unwrap_or_default()))
         .flat_map(|s| {
             s["Action"]
                 .as_array()
@@ -144,5 +151,33 @@ fn policies_name_exactly_the_calls_made() {
     assert!(
         operator_only.is_subset(&used),
         "every operator call is implemented"
+    );
+}
+
+/// The team audit trail's statements name exactly the CloudWatch Logs calls
+/// it makes: reading the group for everyone, writing to it for operators.
+#[test]
+fn the_team_audit_statements_name_exactly_its_calls() {
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/audit/team/logs.rs"
+    ))
+    .unwrap();
+    let used: BTreeSet<String> = source
+        .match_indices("\"logs:")
+        .map(|(at, _)| {
+            let op: String = source[at + 6..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            format!("logs:{op}")
+        })
+        .collect();
+    assert!(used.contains("logs:PutLogEvents"), "{used:?}");
+    let audit = |file| piece_actions(file, |sid| sid.starts_with("WavetopAudit"));
+    assert_eq!(audit("wavetop-operator.json"), used);
+    assert_eq!(
+        audit("wavetop-readonly.json"),
+        BTreeSet::from(["logs:FilterLogEvents".to_string()])
     );
 }

@@ -24,6 +24,7 @@ pub mod recheck;
 mod revision_polls;
 pub mod ring;
 pub mod rows;
+pub mod team;
 pub mod update;
 pub mod verdicts;
 pub mod viewport;

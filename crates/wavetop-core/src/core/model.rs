@@ -172,6 +172,8 @@ pub struct Model {
     pub foreign_changes: Vec<crate::core::foreign::ForeignChange>,
     /// This session's actions and errors, the newest last.
     pub activity: Ring<ActivityEntry>,
+    /// Other operators' actions already in `activity`, by id and outcome.
+    pub team_seen: std::collections::BTreeSet<String>,
     /// How much of the session is kept (activity, view history, stack events).
     pub limits: Limits,
     /// One-line message under the view (errors, refusals, hints).
@@ -226,6 +228,7 @@ impl Model {
             deferred_approvals: Vec::new(),
             foreign_changes: Vec::new(),
             activity: Ring::new(Limits::default().activity_entries),
+            team_seen: Default::default(),
             limits: Limits::default(),
             flash: None,
             width: 80,

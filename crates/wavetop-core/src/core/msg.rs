@@ -35,6 +35,8 @@ pub enum Msg {
     },
     /// An [`Effect::RecordRefusal`] could not be written to the audit log.
     RefusalNotRecorded(String),
+    /// Other operators' actions, read from the team's audit log group.
+    TeamActions(Vec<crate::core::team::TeamAction>),
 }
 
 /// What the executor did with the calls of one [`Effect::Operate`].

@@ -117,6 +117,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             model.log(ActivityKind::Error, format!("audit log: {err}"));
             model.flash(format!("the refusal could not be recorded: {err}"));
         }
+        Msg::TeamActions(actions) => crate::core::team::on_team_actions(model, actions),
     }
     fx
 }
