@@ -23,6 +23,7 @@ pub mod panes;
 pub mod recheck;
 pub mod ring;
 pub mod rows;
+pub mod stream;
 pub mod update;
 pub mod verdicts;
 pub mod viewport;

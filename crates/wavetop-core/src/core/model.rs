@@ -143,6 +143,8 @@ pub struct Model {
     pub bindings: Bindings,
     pub windows: Windows,
     pub poll: PollScheduler,
+    /// The change stream, when `[stream]` is configured.
+    pub stream: Option<crate::poll::stream::StreamState>,
 
     pub view: View,
     /// Views to return to with `back`, the newest last.
@@ -206,6 +208,7 @@ impl Model {
             bindings,
             windows,
             poll: PollScheduler::new(Cadence::default()),
+            stream: None,
             view: View::Grid,
             history: Ring::new(Limits::default().view_history),
             cursors: Cursors::default(),
