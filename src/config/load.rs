@@ -117,6 +117,7 @@ pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigEr
     let windows = windows::build(&config, source)?;
     let limits = limits::build(&config, source)?;
     let alarms = alarms::build(&config, source)?;
+    super::stream::check(&config, source)?;
     let theme = match config.theme.as_deref() {
         None => Theme::default(),
         Some(value) => resolve_theme(value, source, base_dir)?,

@@ -20,6 +20,7 @@ pub mod load;
 mod loader_props;
 pub mod schema;
 pub mod source_text;
+pub mod stream;
 pub mod theme;
 mod theme_file;
 pub mod windows;

@@ -36,6 +36,9 @@ pub struct ConfigFile {
     /// CloudWatch alarms and bake times per flow: `[alarms.<flow>]`.
     #[serde(default)]
     pub alarms: BTreeMap<String, FlowAlarmsConfig>,
+    /// The change stream (issue 12): `[stream]`, off unless present.
+    #[serde(default)]
+    pub stream: Option<super::stream::StreamConfig>,
 }
 
 /// `[alarms.<flow>]`: the flow's alarms per region and how long it bakes.

@@ -6,13 +6,14 @@ use std::collections::BTreeSet;
 use wavetop::domain::conditions::ConditionKind;
 use wavetop::protocol::{OperateCall, RetryMode};
 
-const SERVICES: [&str; 6] = [
+const SERVICES: [&str; 7] = [
     "codepipeline",
     "cloudformation",
     "route53",
     "cloudwatch",
     "dynamodb",
     "sts",
+    "logs",
 ];
 
 /// Every `service:Operation` named in the AWS adapters' sources (each call

@@ -186,7 +186,11 @@ impl Console {
                         continue;
                     }
                     Effect::Operate { .. } => self.operate(effect),
-                    Effect::Quit => continue,
+                    // A test answers the stream's reads itself.
+                    Effect::ReadStream { .. } | Effect::Quit => {
+                        self.held_back.push(effect);
+                        continue;
+                    }
                 };
                 let now = self.now();
                 next.extend(update(&mut self.model, msg, now));

@@ -102,6 +102,7 @@ mod standin;
 mod standin_calls;
 mod standin_checks;
 mod standin_model;
+mod stream;
 mod support;
 mod verdict;
 

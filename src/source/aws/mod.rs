@@ -33,6 +33,7 @@ pub mod regions;
 pub mod route53;
 mod rule_alarms;
 mod state;
+pub mod stream;
 pub mod structure_cache;
 pub mod sts;
 pub mod time;
