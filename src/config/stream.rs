@@ -148,7 +148,8 @@ mod tests {
 
     #[test]
     fn a_stream_section_reads_one_group_per_account_and_region_with_defaults() {
-        let config = load("[aws]\nhome_regions = [\"eu-west-1\", \"us-east-1\"]\n[stream]\n").unwrap();
+        let config =
+            load("[aws]\nhome_regions = [\"eu-west-1\", \"us-east-1\"]\n[stream]\n").unwrap();
         let stream = config.stream.clone().unwrap();
         assert_eq!(stream.cadence(), StreamCadence::default());
         let sources = stream.sources(&config.aws.unwrap().home_regions);

@@ -109,7 +109,10 @@ pub(crate) fn header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             true => theme.stale.add_modifier(Modifier::BOLD),
             false => theme.header,
         };
-        pieces.push((if failed { 225 } else { 95 }, vec![sep(), Span::styled(label, style)]));
+        pieces.push((
+            if failed { 225 } else { 95 },
+            vec![sep(), Span::styled(label, style)],
+        ));
     }
     let line = fit_bar(pieces, area.width.into());
     frame.render_widget(Paragraph::new(line).style(theme.header), area);

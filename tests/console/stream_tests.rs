@@ -88,7 +88,10 @@ fn action_event(pipeline: &str, at: Timestamp) -> StreamEvent {
 fn with_the_stream_live_a_pipeline_is_polled_only_when_it_emits_an_event() {
     let mut c = live();
     let quiet_polls = run_for(&mut c, 120, &quiet);
-    assert!(quiet_polls.is_empty(), "no polling while live: {quiet_polls:?}");
+    assert!(
+        quiet_polls.is_empty(),
+        "no polling while live: {quiet_polls:?}"
+    );
 
     let flow = c.model.fleet.flows[1].clone();
     let pipeline = flow.pipelines[0].name.clone();
@@ -103,7 +106,10 @@ fn with_the_stream_live_a_pipeline_is_polled_only_when_it_emits_an_event() {
     let mut polled = run_for(&mut c, 2, &emitted);
     polled.extend(run_for(&mut c, 3, &quiet));
     assert!(polled.contains(&flow.name), "{polled:?}");
-    assert!(polled.iter().all(|f| *f == flow.name), "only the emitter: {polled:?}");
+    assert!(
+        polled.iter().all(|f| *f == flow.name),
+        "only the emitter: {polled:?}"
+    );
 }
 
 #[test]
@@ -157,7 +163,9 @@ fn a_change_whose_event_was_missed_is_caught_by_reconciliation() {
         .unwrap();
     let held = |c: &Console| {
         let f = c.model.fleet.flow(&flow.name).unwrap();
-        f.waves.iter().any(|w| w.name == stage && !w.transition.enabled)
+        f.waves
+            .iter()
+            .any(|w| w.name == stage && !w.transition.enabled)
     };
     run_for(&mut c, 120, &quiet);
     assert!(!held(&c), "not seen before reconciliation");

@@ -302,11 +302,14 @@ impl ClientPool {
             Base::Injected(_) => Err(SourceError::Other(
                 "no CloudWatch Logs configuration was given".to_string(),
             )),
-            Base::Chain { .. } => {
+            Base::Chain { endpoint_url, .. } => {
                 let shared = self.shared(account).await?;
-                let conf = aws_sdk_cloudwatchlogs::config::Builder::from(shared)
-                    .region(Region::new(region.to_string()))
-                    .build();
+                let mut builder = aws_sdk_cloudwatchlogs::config::Builder::from(shared)
+                    .region(Region::new(region.to_string()));
+                if let Some(http) = shared.http_client().filter(|_| endpoint_url.is_some()) {
+                    builder = builder.http_client(EpochTimestamps::wrap(http));
+                }
+                let conf = builder.build();
                 Ok(aws_sdk_cloudwatchlogs::Client::from_conf(conf))
             }
         }

@@ -134,7 +134,9 @@ async fn read_group(group: &Group, batch: &mut StreamBatch) -> Result<(), Source
             else {
                 continue;
             };
-            fresh.push((id.to_string(), ms, message.to_string()));
+            // An event id is unique within its log stream only.
+            let stream = event.log_stream_name().unwrap_or_default();
+            fresh.push((format!("{stream}/{id}"), ms, message.to_string()));
         }
         match out.next_token() {
             Some(next) if !next.is_empty() => token = Some(next.to_string()),

@@ -115,6 +115,11 @@ fn reread_what_emitted(model: &mut Model, event: &StreamEvent) {
             .map(|f| PollKey::Flow {
                 flow: f.name.clone(),
             }),
+        // A resource's event says all there is to say of it, and a stack
+        // under way emits many: only the stack's own status is read again.
+        Change::Stack {
+            resource: Some(_), ..
+        } => None,
         Change::Stack { stack, .. } => model
             .fleet
             .stacks

@@ -49,6 +49,8 @@ struct Envelope {
     #[serde(rename = "detail-type")]
     detail_type: String,
     source: String,
+    /// Missing from some emulators' events.
+    #[serde(default)]
     account: String,
     region: String,
     time: Timestamp,
