@@ -172,7 +172,7 @@ mod tests {
         let err = load("[stream]\nlog_gruop = \"x\"\n").unwrap_err();
         assert_eq!(err.line(), Some(2), "{err:?}");
         let err = load("[stream]\naccounts = [\"default\", \"prod\"]\n").unwrap_err();
-        assert_eq!((err.line(), err.column()), (Some(2), Some(25)));
+        assert_eq!((err.line(), err.column()), (Some(2), Some(24)));
         assert!(err.message().contains("no account named prod"), "{err:?}");
     }
 }
