@@ -6,7 +6,9 @@
 //! rewrites those fields into numbers; answers from AWS itself are never
 //! touched. moto's CloudWatch Logs answers carry event times (epoch
 //! milliseconds, a Long) with a fraction, which the SDK refuses: the
-//! change stream's client gets the same layer, which cuts the fraction.
+//! change stream's client is given the same layer, which cuts the fraction,
+//! where the shared configuration names its HTTP client (against moto 5.2.5
+//! in the emulator tier it does not yet take effect: see issue 12's notes).
 
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
