@@ -21,6 +21,9 @@ cargo fmt --all -- --check
 step "lint (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "templates (cfn-lint, pinned)"
+scripts/cfn-lint.sh
+
 step "emulator (moto server, pinned)"
 # Installs moto into a venv, starts it on a free loopback port, exports
 # WAVETOP_EMULATOR_URL, and stops it when this script exits.

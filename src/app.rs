@@ -13,9 +13,10 @@ use crate::cli::{BackendArgs, Cli, Command, ConfigCommand, UiArgs};
 use crate::config::{self, Loaded, wants_no_color};
 use crate::core::key_guard::KeyGuard;
 use crate::core::model::{ActivityKind, Model};
+use crate::core::stream::enable_stream;
 use crate::domain::window::Windows;
 use crate::headless;
-use crate::protocol::{Observe, Operate};
+use crate::protocol::{Observe, Operate, ReadStream};
 use crate::runtime::audit_sink::{AuditSink, RefusingAudit};
 use crate::runtime::event_loop::{self, Backends, Clock, Ended};
 use crate::runtime::executor::Executor;
@@ -279,6 +280,19 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
         model.log(ActivityKind::Error, note.clone());
         model.flash(note);
     }
+    let stream = match (&loaded.config.stream, &fleet.aws) {
+        (Some(config), Some(aws)) => {
+            enable_stream(&mut model, config.cadence());
+            match aws.open_stream(config, now).await {
+                Ok(reader) => Some(Arc::new(reader) as Arc<dyn ReadStream>),
+                Err(e) => {
+                    errln!("wavetop: [stream]: {e}");
+                    return Ok(ExitCode::from(EXIT_USAGE));
+                }
+            }
+        }
+        _ => None,
+    };
     let backends = Backends {
         executor: Executor {
             observe: fleet.observe,
@@ -288,6 +302,7 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
         },
         speed: fleet.speed,
         team: team_log.as_ref().and_then(|log| log.team_copy().cloned()),
+        stream,
     };
     let ended = event_loop::run(model, theme, backends).await?;
     if let Some(log) = team_log {

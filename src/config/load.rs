@@ -119,6 +119,7 @@ pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigEr
     let alarms = alarms::build(&config, source)?;
     scheduler::check(&config, source)?;
     audit::check(&config, source)?;
+    super::stream::check(&config, source)?;
     let theme = match config.theme.as_deref() {
         None => Theme::default(),
         Some(value) => resolve_theme(value, source, base_dir)?,

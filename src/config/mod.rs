@@ -22,6 +22,7 @@ mod loader_props;
 pub mod scheduler;
 pub mod schema;
 pub mod source_text;
+pub mod stream;
 pub mod theme;
 mod theme_file;
 pub mod windows;

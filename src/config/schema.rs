@@ -41,6 +41,9 @@ pub struct ConfigFile {
     /// `[audit]`: a team copy of the audit log in CloudWatch Logs.
     #[serde(default)]
     pub audit: Option<super::audit::AuditConfig>,
+    /// `[stream]`: the change stream, off unless present.
+    #[serde(default)]
+    pub stream: Option<super::stream::StreamConfig>,
 }
 
 /// `[alarms.<flow>]`: the flow's alarms per region and how long it bakes.

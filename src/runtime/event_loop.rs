@@ -2,6 +2,7 @@
 //! update() in the middle, effects out. Draws only when the model says
 //! something visible changed; never awaits a backend on this path.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream};
@@ -17,6 +18,7 @@ use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::msg::{Effect, Msg};
 use crate::core::update::{start, update};
+use crate::protocol::{ReadStream, SourceError};
 use crate::source::poll_within;
 use crate::ui::view;
 
@@ -29,6 +31,8 @@ pub struct Backends {
     pub speed: f64,
     /// The team's audit log group, read for other operators' actions.
     pub team: Option<crate::audit::team::TeamCopy>,
+    /// The change stream, when `[stream]` is configured.
+    pub stream: Option<Arc<dyn ReadStream>>,
 }
 
 /// How the console ended.
@@ -136,9 +140,7 @@ fn redraw_whole(guard: &TerminalGuard) -> std::io::Result<Msg> {
 /// second (so timers shown to the second move), scaled by the clock's speed.
 fn next_wait(model: &Model, speed: f64) -> Duration {
     let now = model.now;
-    let until_poll = model
-        .poll
-        .next_wakeup()
+    let until_poll = crate::core::stream::next_wakeup(model)
         .map(|t| (t.as_millisecond() - now.as_millisecond()).max(0))
         .unwrap_or(1_000);
     let until_minute = 60_000 - now.as_millisecond().rem_euclid(60_000);
@@ -174,6 +176,19 @@ fn spawn_effect(
                     result,
                     incomplete,
                 });
+            });
+        }
+        Effect::ReadStream { generation } => {
+            let Some(stream) = backends.stream.clone() else {
+                return;
+            };
+            let timeout = Duration::from_secs(model.poll.cadence().timeout_secs.unsigned_abs());
+            tokio::spawn(async move {
+                let result = match tokio::time::timeout(timeout, stream.read()).await {
+                    Ok(result) => result,
+                    Err(_) => Err(SourceError::timed_out("stream", timeout)),
+                };
+                let _ = tx.send(Msg::Streamed { generation, result });
             });
         }
         Effect::FetchIdentity => {

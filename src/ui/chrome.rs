@@ -101,6 +101,19 @@ pub(crate) fn header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             ],
         ));
     }
+    if let Some(label) = crate::core::stream::stream_label(model) {
+        // A failed stream means more requests and slower news: said in the
+        // colours of staleness, above the clock.
+        let failed = !model.stream.as_ref().is_some_and(|s| s.is_live());
+        let style = match failed {
+            true => theme.stale.add_modifier(Modifier::BOLD),
+            false => theme.header,
+        };
+        pieces.push((
+            if failed { 225 } else { 95 },
+            vec![sep(), Span::styled(label, style)],
+        ));
+    }
     let line = fit_bar(pieces, area.width.into());
     frame.render_widget(Paragraph::new(line).style(theme.header), area);
 }

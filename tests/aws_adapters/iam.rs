@@ -14,6 +14,7 @@ const SERVICES: [&str; 7] = [
     "dynamodb",
     "scheduler",
     "sts",
+    "logs",
 ];
 
 /// Permissions no adapter calls, needed for a call that is made: CreateSchedule

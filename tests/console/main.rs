@@ -29,6 +29,7 @@ mod recheck_tests;
 mod render_tests;
 mod revisions_tests;
 mod scroll_tests;
+mod stream_tests;
 mod support;
 mod tiny_size_tests;
 mod update_tests;

@@ -190,7 +190,11 @@ impl Console {
                         Some(msg) => msg,
                         None => continue,
                     },
-                    Effect::Quit => continue,
+                    // A test answers the stream's reads itself.
+                    Effect::ReadStream { .. } | Effect::Quit => {
+                        self.held_back.push(effect);
+                        continue;
+                    }
                 };
                 let now = self.now();
                 next.extend(update(&mut self.model, msg, now));

@@ -103,6 +103,7 @@ mod standin;
 mod standin_calls;
 mod standin_checks;
 mod standin_model;
+mod stream;
 mod support;
 mod team_audit;
 mod verdict;

@@ -295,6 +295,30 @@ impl ClientPool {
     client_getter!(scheduler, aws_sdk_scheduler);
     client_getter!(sts, aws_sdk_sts);
 
+    /// A CloudWatch Logs client for the change stream's reader, which
+    /// makes one per log group and keeps it; none for injected configurations.
+    pub async fn cloudwatchlogs(
+        &self,
+        account: &str,
+        region: &str,
+    ) -> Result<aws_sdk_cloudwatchlogs::Client, SourceError> {
+        match &self.base {
+            Base::Injected(_) => Err(SourceError::Other(
+                "no CloudWatch Logs configuration was given".to_string(),
+            )),
+            Base::Chain { endpoint_url, .. } => {
+                let shared = self.shared(account).await?;
+                let mut builder = aws_sdk_cloudwatchlogs::config::Builder::from(shared)
+                    .region(Region::new(region.to_string()));
+                if let Some(http) = shared.http_client().filter(|_| endpoint_url.is_some()) {
+                    builder = builder.http_client(EpochTimestamps::wrap(http));
+                }
+                let conf = builder.build();
+                Ok(aws_sdk_cloudwatchlogs::Client::from_conf(conf))
+            }
+        }
+    }
+
     /// How many clients exist, per service; for tests of the laziness.
     pub fn client_count(&self) -> usize {
         lock(&self.codepipeline).len()

@@ -4,7 +4,11 @@
 //! ListPipelines and ListPipelineExecutions answer unreadable. When an
 //! endpoint override is set, CodePipeline clients get an HTTP layer that
 //! rewrites those fields into numbers; answers from AWS itself are never
-//! touched.
+//! touched. moto's CloudWatch Logs answers carry event times (epoch
+//! milliseconds, a Long) with a fraction, which the SDK refuses: the
+//! change stream's client is given the same layer, which cuts the fraction,
+//! where the shared configuration names its HTTP client (against moto 5.2.5
+//! in the emulator tier it does not yet take effect: see issue 12's notes).
 
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
@@ -28,6 +32,9 @@ const TIMESTAMP_KEYS: [&str; 8] = [
     "approvedAt",
     "pollingDisabledAt",
 ];
+
+/// CloudWatch Logs' epoch-millisecond members (Longs).
+const MILLISECOND_KEYS: [&str; 2] = ["timestamp", "ingestionTime"];
 
 #[derive(Debug, Clone)]
 pub struct EpochTimestamps {
@@ -100,6 +107,11 @@ fn fix(v: &mut Value) -> bool {
                 {
                     *value = serde_json::json!(t.as_millisecond() as f64 / 1000.0);
                     changed = true;
+                } else if MILLISECOND_KEYS.contains(&key.as_str())
+                    && let Some(ms) = value.as_f64().filter(|_| !value.is_i64())
+                {
+                    *value = serde_json::json!(ms.trunc() as i64);
+                    changed = true;
                 } else {
                     changed |= fix(value);
                 }
@@ -129,6 +141,14 @@ mod tests {
         );
         assert_eq!(out["pipelines"][0]["name"], "created");
         assert!(out["nextToken"].is_null());
+    }
+
+    #[test]
+    fn fractional_event_milliseconds_lose_their_fraction() {
+        let body = br#"{"events":[{"eventId":"0","timestamp":1796034625539.702,"ingestionTime":1796034625539}]}"#;
+        let fixed: serde_json::Value = serde_json::from_slice(&rewrite(body).unwrap()).unwrap();
+        assert_eq!(fixed["events"][0]["timestamp"], 1_796_034_625_539_i64);
+        assert_eq!(fixed["events"][0]["ingestionTime"], 1_796_034_625_539_i64);
     }
 
     #[test]

@@ -36,6 +36,7 @@ mod rule_alarms;
 mod rule_runs;
 pub mod scheduler;
 mod state;
+pub mod stream;
 pub mod structure_cache;
 pub mod sts;
 pub mod time;

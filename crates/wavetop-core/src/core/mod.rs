@@ -25,6 +25,7 @@ mod revision_polls;
 pub mod ring;
 pub mod rows;
 pub mod team;
+pub mod stream;
 pub mod update;
 pub mod verdicts;
 pub mod viewport;

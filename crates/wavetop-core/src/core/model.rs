@@ -145,6 +145,8 @@ pub struct Model {
     /// `[scheduler]`: holds until a window get a schedule that releases them.
     pub hold_scheduler: Option<crate::domain::hold_schedule::HoldScheduler>,
     pub poll: PollScheduler,
+    /// The change stream, when `[stream]` is configured.
+    pub stream: Option<crate::poll::stream::StreamState>,
 
     pub view: View,
     /// Views to return to with `back`, the newest last.
@@ -211,6 +213,7 @@ impl Model {
             windows,
             hold_scheduler: None,
             poll: PollScheduler::new(Cadence::default()),
+            stream: None,
             view: View::Grid,
             history: Ring::new(Limits::default().view_history),
             cursors: Cursors::default(),

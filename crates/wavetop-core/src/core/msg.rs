@@ -5,7 +5,7 @@ use crate::core::op_target::OpTarget;
 use crate::core::recheck::Guard;
 use crate::domain::verdict::Verdict;
 use crate::protocol::{
-    Discovery, Observation, OperateCall, OperateOutcome, Pace, PollKey, SourceError,
+    Discovery, Observation, OperateCall, OperateOutcome, Pace, PollKey, SourceError, StreamBatch,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +26,11 @@ pub enum Msg {
         incomplete: Option<SourceError>,
     },
     Identity(Result<String, SourceError>),
+    /// The answer to an [`Effect::ReadStream`].
+    Streamed {
+        generation: u64,
+        result: Result<StreamBatch, SourceError>,
+    },
     /// Endpoints whose pace changed: slowed by a throttle, or back at full rate.
     Paced(Vec<Pace>),
     /// The answer to an [`Effect::Operate`].
@@ -74,6 +79,10 @@ pub enum Effect {
         generation: u64,
     },
     FetchIdentity,
+    /// Read what the change stream brought since its last read.
+    ReadStream {
+        generation: u64,
+    },
     /// Calls that change AWS, already confirmed by the operator. The executor
     /// writes the audit line before each call, makes it, writes the outcome.
     Operate {

@@ -25,6 +25,7 @@ use super::panes::fit_viewports;
 use super::recheck::guard_for;
 use super::revision_polls::{follow_flow_endpoint, register_revision_keys};
 use super::rows::{health_row_record, health_rows};
+use super::stream::{on_streamed, read_stream_due};
 use super::verdicts::verdict_of;
 use crate::domain::failover::with_inverted;
 use crate::domain::fleet::Flow;
@@ -107,6 +108,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::Identity(Err(err)) => {
             model.log(ActivityKind::Error, format!("caller identity: {err}"))
         }
+        Msg::Streamed { generation, result } => on_streamed(model, generation, result),
         Msg::Paced(paces) => {
             for pace in paces {
                 model.log(ActivityKind::Info, pace.describe());
@@ -333,6 +335,7 @@ fn on_tick(model: &mut Model, fx: &mut Vec<Effect>) {
     if !model.discovered {
         return;
     }
+    read_stream_due(model, fx);
     fx.extend(poll_due(model));
     let marked = model.foreign_changes.len();
     still_shown(&mut model.foreign_changes, model.now);

@@ -20,6 +20,7 @@ pub mod regions;
 pub mod revisions;
 pub mod signed_text;
 pub mod stack_status;
+pub mod stream_event;
 pub mod synthetic;
 pub mod verdict;
 pub mod window;

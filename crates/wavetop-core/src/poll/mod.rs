@@ -3,3 +3,4 @@
 mod budget;
 pub mod endpoint;
 pub mod scheduler;
+pub mod stream;

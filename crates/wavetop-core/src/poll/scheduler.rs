@@ -129,6 +129,9 @@ pub struct KeyState {
     pub late_answers: u32,
     /// The service endpoint the key's requests go to.
     pub endpoint: Endpoint,
+    /// The change stream said it changed while its request was in flight:
+    /// the answer may predate the change, so it is asked again at once.
+    pub reread: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +146,9 @@ pub struct PollScheduler {
     /// What the unwatched keys ask for at their tiers' intervals, in
     /// thousandths of requests a minute: the sum of their [`load`].
     demand: u64,
+    /// While the change stream is live: the shortest interval of the keys
+    /// it covers (pipelines, stacks), which it re-reads when they emit.
+    floor_secs: Option<i64>,
 }
 
 /// Thousandths of requests a minute a key costs at its tier's interval.
@@ -165,6 +171,7 @@ impl PollScheduler {
             generation: 0,
             watched: Vec::new(),
             demand: 0,
+            floor_secs: None,
         }
     }
 
@@ -213,6 +220,7 @@ impl PollScheduler {
             last_error: None,
             late_answers: 0,
             endpoint,
+            reread: false,
         };
         if !self.watched.contains(&key) {
             self.demand += load(&state);
@@ -344,6 +352,40 @@ impl PollScheduler {
         }
     }
 
+    /// The change stream says `key` changed: it is asked at once, or, when
+    /// its request is in flight, again as soon as that one answers.
+    /// False for a key the scheduler does not know.
+    pub fn reread(&mut self, key: &PollKey, now: Timestamp) -> bool {
+        let Some(state) = self.keys.get_mut(key) else {
+            return false;
+        };
+        if state.in_flight.is_some() {
+            state.reread = true;
+        } else {
+            state.next_due = now;
+        }
+        true
+    }
+
+    /// While the change stream is live, the keys it follows are polled no
+    /// more often than every `floor` seconds (reconciliation); without it
+    /// (`None`: the stream failed) they go back to their own cadence at
+    /// once, spread like a newly found fleet.
+    pub fn set_floor(&mut self, floor: Option<i64>, now: Timestamp) {
+        if self.floor_secs.is_some() && floor.is_none() {
+            let cadence = self.cadence.clone();
+            for (key, state) in self.keys.iter_mut().filter(|(k, _)| followed_by_stream(k)) {
+                let soon = now + cadence.first_offset(key);
+                state.next_due = state.next_due.min(soon);
+            }
+        }
+        self.floor_secs = floor;
+    }
+
+    pub fn floor_secs(&self) -> Option<i64> {
+        self.floor_secs
+    }
+
     /// Whether an answer is the one awaited for `key`, i.e. it carries the
     /// generation in flight. Any other is late (its request timed out or a
     /// newer one went out): it is counted, is to be dropped before anything
@@ -395,8 +437,15 @@ impl PollScheduler {
                     self.demand += load(state);
                     stretched_secs(tier, self.demand, room, cadence.max_interval_secs)
                 };
+                let secs = match self.floor_secs {
+                    Some(floor) if followed_by_stream(key) => secs.max(floor),
+                    _ => secs,
+                };
                 state.interval_secs = secs;
                 state.next_due = now + SignedDuration::from_secs(secs);
+                if std::mem::take(&mut state.reread) {
+                    state.next_due = now;
+                }
                 let endpoint = state.endpoint.clone();
                 self.endpoint_recovered(&endpoint, now);
             }
@@ -498,6 +547,11 @@ impl PollScheduler {
     }
 }
 
+/// The keys whose changes the change stream carries.
+pub fn followed_by_stream(key: &PollKey) -> bool {
+    matches!(key, PollKey::Flow { .. } | PollKey::Stacks { .. })
+}
+
 fn backoff_secs(base: i64, failures: u32, cap: i64, key: &PollKey, generation: u64) -> i64 {
     jittered_backoff_secs(base, failures, cap, hash_label(&key.label()) ^ generation)
 }
@@ -529,6 +583,10 @@ pub fn hash_label(label: &str) -> u64 {
 #[cfg(test)]
 #[path = "scheduler_budget_tests.rs"]
 mod budget_tests;
+
+#[cfg(test)]
+#[path = "scheduler_stream_tests.rs"]
+mod stream_tests;
 
 #[cfg(test)]
 mod tests {

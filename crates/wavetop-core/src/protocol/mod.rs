@@ -12,6 +12,7 @@ mod operate_call;
 mod pace;
 mod poll_key;
 mod read_error;
+mod stream;
 
 pub use backend::{BoxFuture, Observe, Operate, UNKNOWN_IDENTITY};
 pub use discovery::{Discovery, StackRef, TableRef, zone_source};
@@ -21,3 +22,4 @@ pub use operate_call::{OperateCall, OperateOutcome, RetryMode};
 pub use pace::Pace;
 pub use poll_key::PollKey;
 pub use read_error::ReadError;
+pub use stream::{ReadStream, StreamBatch};

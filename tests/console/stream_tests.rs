@@ -1,0 +1,174 @@
+//! The change stream through update(), on the simulated fleet and a passed-in
+//! clock: while the stream is live, pipelines are polled only when they emit
+//! an event or at the reconcile cadence; a failed read brings polling back.
+
+use jiff::{SignedDuration, Timestamp};
+use wavetop::core::msg::{Effect, Msg};
+use wavetop::core::stream::{enable_stream, stream_label};
+use wavetop::domain::stream_event::{Change, StreamEvent};
+use wavetop::poll::stream::StreamCadence;
+use wavetop::protocol::{OperateCall, PollKey, SourceError, StreamBatch};
+
+use super::support::Console;
+use futures_util::FutureExt;
+use wavetop::protocol::Operate;
+
+/// Ticks once and answers the stream's read, if one was asked, with `answer`.
+/// Returns the flows the tick polled.
+fn tick(c: &mut Console, answer: &dyn Fn() -> Result<StreamBatch, SourceError>) -> Vec<String> {
+    let fx = c.send(Msg::Tick);
+    let reads: Vec<Effect> = c
+        .held_back
+        .extract_if(.., |e| matches!(e, Effect::ReadStream { .. }))
+        .collect();
+    for read in reads {
+        if let Effect::ReadStream { generation } = read {
+            c.send(Msg::Streamed {
+                generation,
+                result: answer(),
+            });
+        }
+    }
+    fx.into_iter()
+        .filter_map(|e| match e {
+            Effect::Poll {
+                key: PollKey::Flow { flow },
+                ..
+            } => Some(flow),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Runs the console for `secs` seconds, a tick a second; the flows polled.
+fn run_for(
+    c: &mut Console,
+    secs: i64,
+    answer: &dyn Fn() -> Result<StreamBatch, SourceError>,
+) -> Vec<String> {
+    let mut polled = Vec::new();
+    for _ in 0..secs {
+        c.clock.advance(SignedDuration::from_secs(1));
+        polled.extend(tick(c, answer));
+    }
+    polled
+}
+
+fn quiet() -> Result<StreamBatch, SourceError> {
+    Ok(StreamBatch::default())
+}
+
+/// The demo fleet with the stream live for a minute: every pipeline has
+/// been read once more since and now waits for its reconciliation.
+fn live() -> Console {
+    let mut c = Console::at_minutes(10);
+    enable_stream(&mut c.model, StreamCadence::default());
+    run_for(&mut c, 60, &quiet);
+    assert_eq!(stream_label(&c.model).as_deref(), Some("⇄ stream live"));
+    c
+}
+
+fn action_event(pipeline: &str, at: Timestamp) -> StreamEvent {
+    StreamEvent {
+        id: format!("ev-{pipeline}"),
+        time: at,
+        account: "111122223333".into(),
+        region: "us-east-1".into(),
+        change: Change::Pipeline {
+            pipeline: pipeline.into(),
+            execution_id: None,
+            stage: Some("Deploy".into()),
+            action: Some("Deploy".into()),
+            state: "SUCCEEDED".into(),
+        },
+    }
+}
+
+#[test]
+fn with_the_stream_live_a_pipeline_is_polled_only_when_it_emits_an_event() {
+    let mut c = live();
+    let quiet_polls = run_for(&mut c, 120, &quiet);
+    assert!(
+        quiet_polls.is_empty(),
+        "no polling while live: {quiet_polls:?}"
+    );
+
+    let flow = c.model.fleet.flows[1].clone();
+    let pipeline = flow.pipelines[0].name.clone();
+    let now = c.now();
+    let emitted = move || {
+        Ok(StreamBatch {
+            events: vec![action_event(&pipeline, now)],
+            ..StreamBatch::default()
+        })
+    };
+    // The read that brings the event, then the tick that polls.
+    let mut polled = run_for(&mut c, 2, &emitted);
+    polled.extend(run_for(&mut c, 3, &quiet));
+    assert!(polled.contains(&flow.name), "{polled:?}");
+    assert!(
+        polled.iter().all(|f| *f == flow.name),
+        "only the emitter: {polled:?}"
+    );
+}
+
+#[test]
+fn a_failed_read_falls_back_to_polling_and_a_good_one_returns_to_the_stream() {
+    let mut c = live();
+    let failing = || Err(SourceError::Throttled("Rate exceeded".into()));
+    let polled = run_for(&mut c, 6, &failing);
+    assert_eq!(
+        stream_label(&c.model).as_deref(),
+        Some("⚠ STREAM FAILED: POLLING")
+    );
+    assert_eq!(c.model.poll.floor_secs(), None);
+    for flow in &c.model.fleet.flows {
+        assert!(polled.contains(&flow.name), "{} polled again", flow.name);
+    }
+    assert!(
+        c.model
+            .activity
+            .iter()
+            .any(|e| e.text.contains("change stream failed")),
+        "said once in the activity log"
+    );
+
+    // The stream reads again (its backoff is at most a minute).
+    run_for(&mut c, 70, &quiet);
+    assert_eq!(stream_label(&c.model).as_deref(), Some("⇄ stream live"));
+    assert_eq!(c.model.poll.floor_secs(), Some(300));
+}
+
+#[test]
+fn a_change_whose_event_was_missed_is_caught_by_reconciliation() {
+    let mut c = live();
+    let flow = c
+        .model
+        .fleet
+        .flows
+        .iter()
+        .find(|f| f.pipelines.len() == 1 && f.waves.iter().all(|w| w.transition.enabled))
+        .cloned()
+        .expect("a flow with no hold");
+    let stage = flow.waves.last().unwrap().name.clone();
+    // Another operator holds a stage; its event never reaches the stream.
+    c.backend
+        .execute(OperateCall::DisableStageTransition {
+            pipeline: flow.pipelines[0].name.clone(),
+            stage: stage.clone(),
+            reason: "held elsewhere".into(),
+        })
+        .now_or_never()
+        .unwrap()
+        .unwrap();
+    let held = |c: &Console| {
+        let f = c.model.fleet.flow(&flow.name).unwrap();
+        f.waves
+            .iter()
+            .any(|w| w.name == stage && !w.transition.enabled)
+    };
+    run_for(&mut c, 120, &quiet);
+    assert!(!held(&c), "not seen before reconciliation");
+    run_for(&mut c, 300, &quiet);
+    assert!(held(&c), "seen at the reconcile cadence");
+}
