@@ -139,6 +139,7 @@ impl AuditLine {
         let phase = match self.phase {
             Phase::Before => "before",
             Phase::After => "after",
+            Phase::Refused => "refused",
         };
         format!("{}/{phase}", self.id)
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use wavetop::domain::conditions::ConditionKind;
 use wavetop::protocol::{OperateCall, RetryMode};
 
-const SERVICES: [&str; 7] = [
+const SERVICES: [&str; 8] = [
     "codepipeline",
     "cloudformation",
     "route53",
