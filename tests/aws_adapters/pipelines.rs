@@ -269,12 +269,14 @@ async fn poll_derives_the_grid_from_state_and_reads_executions() {
     assert_eq!(latest.status, ExecutionStatus::Failed);
     assert_eq!(latest.trigger, "CloudWatchEvent");
     assert_eq!(latest.revision_id.as_deref(), Some("9f1c2e7"));
-    assert!(
-        latest
-            .revision_summary
-            .as_deref()
-            .unwrap()
-            .contains("retry budget")
+    // A connection's summary is a JSON document; the operator reads its message.
+    assert_eq!(
+        latest.revision_summary.as_deref(),
+        Some("fix: retry budget")
+    );
+    assert_eq!(
+        flow.executions[1].revision_summary.as_deref(),
+        Some("feat: new endpoint")
     );
     // A finished execution took from its start to its last update, whatever the time now.
     assert_eq!(latest.duration_secs(jiff::Timestamp::MAX), 600);

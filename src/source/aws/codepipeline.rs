@@ -271,7 +271,7 @@ pub fn execution_from_summary(
         revision_id: revision.and_then(|r| r.revision_id()).map(str::to_string),
         revision_summary: revision
             .and_then(|r| r.revision_summary())
-            .map(str::to_string),
+            .map(super::revision_summary::readable),
         started_at,
         updated_at,
         rollback: (s.execution_type() == Some(&sdk::ExecutionType::Rollback)).then(|| RollbackOf {

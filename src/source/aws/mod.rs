@@ -31,6 +31,7 @@ mod operate;
 pub mod pacing;
 pub mod rate_limit;
 pub mod regions;
+mod revision_summary;
 pub mod route53;
 mod rule_alarms;
 mod rule_runs;
