@@ -26,6 +26,7 @@ pub mod ring;
 pub mod rows;
 pub mod team;
 pub mod stream;
+pub mod stream_apply;
 pub mod update;
 pub mod verdicts;
 pub mod viewport;
