@@ -260,7 +260,10 @@ fn an_action_event_changes_the_cell_with_no_poll_of_its_pipeline() {
         "the event's state is in the cell"
     );
     polled.extend(run_for(&mut c, 10, &quiet));
-    assert!(polled.is_empty(), "no read for what the event said: {polled:?}");
+    assert!(
+        polled.is_empty(),
+        "no read for what the event said: {polled:?}"
+    );
     assert!(c.model.stream.as_ref().unwrap().merged >= 1);
 }
 
@@ -273,8 +276,24 @@ fn an_event_for_an_execution_not_seen_yet_brings_exactly_one_read_of_its_pipelin
     // Three events of the new execution in one read: one re-read covers them.
     let events: Vec<StreamEvent> = ["STARTED", "SUCCEEDED"]
         .iter()
-        .map(|state| pipeline_event(&pipeline, "new-execution", &stage, Some(&action), state, now))
-        .chain([pipeline_event(&pipeline, "new-execution", &stage, None, "STARTED", now)])
+        .map(|state| {
+            pipeline_event(
+                &pipeline,
+                "new-execution",
+                &stage,
+                Some(&action),
+                state,
+                now,
+            )
+        })
+        .chain([pipeline_event(
+            &pipeline,
+            "new-execution",
+            &stage,
+            None,
+            "STARTED",
+            now,
+        )])
         .collect();
     let emitted = move || {
         Ok(StreamBatch {

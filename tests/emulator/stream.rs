@@ -136,5 +136,8 @@ async fn the_template_deploys_and_its_rule_delivers_a_pipeline_change_to_the_rea
     );
     assert_eq!(streamed.requests, 1, "one FilterLogEvents, nothing else");
     let again = reader.read().await.unwrap();
-    assert!(again.events.is_empty(), "an event is handed over once: {again:?}");
+    assert!(
+        again.events.is_empty(),
+        "an event is handed over once: {again:?}"
+    );
 }
