@@ -8,6 +8,8 @@
 //! 40 deploy one wave (their stacks there UPDATE_IN_PROGRESS, new stack
 //! events every 20 s, an action finishing every 2 minutes) and 40 wait at
 //! an approval gate. The operator watches the first deploying pipeline.
+//! The same minute with the change stream on: the stream's log group
+//! answers with the events those 80 would emit.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -15,17 +17,24 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
 use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
 use aws_sdk_cloudformation::types::{ResourceStatus, Stack, StackEvent, StackStatus};
+use aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput;
+use aws_sdk_cloudwatchlogs::types::FilteredLogEvent;
 use aws_smithy_mocks::{MockResponse, Rule, mock};
 use jiff::{SignedDuration, Timestamp};
 use wavetop::config::schema::AwsConfig;
+use wavetop::config::stream::StreamSource;
 use wavetop::core::bindings::Bindings;
 use wavetop::core::model::Model;
 use wavetop::core::msg::Msg;
+use wavetop::core::stream::{enable_stream, next_wakeup};
 use wavetop::core::update::{start, update};
 use wavetop::domain::window::Windows;
+use wavetop::poll::stream::StreamCadence;
+use wavetop::protocol::ReadStream;
+use wavetop::source::aws::stream::AwsStream;
 
 use super::fleet_answers;
-use super::support::{Fake, caller_identity, carry_out, dt, http};
+use super::support::{Fake, caller_identity, carry_out, carry_out_streaming, dt, http};
 
 const PIPELINES: usize = 200;
 const DEPLOYING: usize = 40;
@@ -254,16 +263,32 @@ fn cfg() -> AwsConfig {
     fleet_answers::tables(TABLES, REGIONS[0])
 }
 
-#[tokio::test]
-async fn a_steady_minute_of_200_pipelines_with_80_moving_stays_within_the_budget() {
-    let vt = Arc::new(AtomicI64::new(0));
-    let fake = Fake::new(rules(vt.clone()));
+/// What a run of the harness counted.
+struct Measured {
+    /// API calls a minute over the last five minutes.
+    per_minute: usize,
+    first_minute: usize,
+    all_read_after: Option<SignedDuration>,
+    model: Model,
+}
+
+/// Runs the console on the fleet for twenty virtual minutes, with the
+/// change stream on when `stream` is given.
+async fn measure(
+    fake: &Fake,
+    vt: &AtomicI64,
+    t0: Timestamp,
+    stream: Option<&AwsStream>,
+) -> Measured {
     let backend = fake.backend(cfg(), &[REGIONS[0]]);
-    let t0 = Timestamp::now();
+    let stream = stream.map(|s| s as &dyn ReadStream);
     let mut model = Model::new(t0, Bindings::from_pairs([]), Windows::default(), true);
     let fx = start(&mut model);
     carry_out(&backend, &mut model, fx, t0).await;
     assert_eq!(model.fleet.flows.len(), PIPELINES);
+    if stream.is_some() {
+        enable_stream(&mut model, StreamCadence::default());
+    }
 
     let mut calls_at = Vec::new();
     let mut all_read_after = None;
@@ -274,18 +299,15 @@ async fn a_steady_minute_of_200_pipelines_with_80_moving_stays_within_the_budget
     let mut now = t0;
     let mut next_minute = t0 + SignedDuration::from_mins(1);
     while now < end {
-        // The runtime's timer: when the next key is due, at least 50 ms and
-        // at most a second away.
-        let wait = model
-            .poll
-            .next_wakeup()
+        // The runtime's timer: when the next key (or the stream's read) is
+        // due, at least 50 ms and at most a second away.
+        let wait = next_wakeup(&model)
             .map_or(1_000, |t| t.as_millisecond() - now.as_millisecond())
             .clamp(50, 1_000);
         now += SignedDuration::from_millis(wait);
-        let second = now.as_second() - t0.as_second();
-        vt.store(second, Ordering::Relaxed);
+        vt.store(now.as_second() - t0.as_second(), Ordering::Relaxed);
         let fx = update(&mut model, Msg::Tick, now);
-        carry_out(&backend, &mut model, fx, now).await;
+        carry_out_streaming(&backend, stream, &mut model, fx, now).await;
         if all_read_after.is_none() && model.poll.keys().all(|(_, s)| s.last_ok.is_some()) {
             all_read_after = Some(now.duration_since(t0));
         }
@@ -296,22 +318,155 @@ async fn a_steady_minute_of_200_pipelines_with_80_moving_stays_within_the_budget
     }
     // Steady state: the last five minutes, once the budget has settled.
     let last = calls_at.len() - 1;
-    let per_minute = (calls_at[last] - calls_at[last - 5]) / 5;
-    let first_minute = calls_at[0];
-    let polls = model.poll.keys().count();
-    println!(
-        "API calls a minute in steady state ({PIPELINES} pipelines x {} regions, {} moving: {DEPLOYING} deploying, {AT_A_GATE} at a gate; {CHECKS} health checks, {TABLES} tables; {polls} poll keys): {per_minute} (scheduler's estimate {:.0}); first minute {first_minute}; every key read {:?} after discovery",
+    Measured {
+        per_minute: (calls_at[last] - calls_at[last - 5]) / 5,
+        first_minute: calls_at[0],
+        all_read_after,
+        model,
+    }
+}
+
+fn fleet_shape(model: &Model) -> String {
+    format!(
+        "{PIPELINES} pipelines x {} regions, {} moving: {DEPLOYING} deploying, {AT_A_GATE} at a gate; {CHECKS} health checks, {TABLES} tables; {} poll keys",
         REGIONS.len(),
         DEPLOYING + AT_A_GATE,
-        model.poll.requests_per_minute(),
-        all_read_after,
+        model.poll.keys().count(),
+    )
+}
+
+#[tokio::test]
+async fn a_steady_minute_of_200_pipelines_with_80_moving_stays_within_the_budget() {
+    let vt = Arc::new(AtomicI64::new(0));
+    let fake = Fake::new(rules(vt.clone()));
+    let m = measure(&fake, &vt, Timestamp::now(), None).await;
+    println!(
+        "polling: API calls a minute in steady state ({}): {} (scheduler's estimate {:.0}); first minute {}; every key read {:?} after discovery",
+        fleet_shape(&m.model),
+        m.per_minute,
+        m.model.poll.requests_per_minute(),
+        m.first_minute,
+        m.all_read_after,
     );
-    assert!(per_minute <= 300, "{per_minute} calls a minute");
+    assert!(m.per_minute <= 300, "{} calls a minute", m.per_minute);
     assert!(
-        all_read_after.is_some_and(|d| d <= SignedDuration::from_secs(10)),
-        "{all_read_after:?}"
+        m.all_read_after
+            .is_some_and(|d| d <= SignedDuration::from_secs(10)),
+        "{:?}",
+        m.all_read_after
     );
     // The watched pipeline keeps its fast cadence whatever the budget.
-    let watched = model.poll.watched().first().cloned().unwrap();
-    assert_eq!(model.poll.state(&watched).unwrap().interval_secs, 5);
+    let watched = m.model.poll.watched().first().cloned().unwrap();
+    assert_eq!(m.model.poll.state(&watched).unwrap().interval_secs, 5);
+}
+
+/// EventBridge's envelope around a state change, as the stream's log group holds it.
+fn envelope(id: &str, source: &str, detail_type: &str, at_ms: i64, detail: &str) -> String {
+    let time = Timestamp::from_millisecond(at_ms).unwrap();
+    format!(
+        r#"{{"version":"0","id":"{id}","detail-type":"{detail_type}","source":"{source}","account":"111122223333","time":"{time}","region":"{}","resources":[],"detail":{detail}}}"#,
+        REGIONS[0]
+    )
+}
+
+/// The log events the fleet's moving pipelines and stacks emitted between
+/// two moments (ms): for each deploying pipeline, a region's deploy action
+/// finishing and the one before it starting again every two minutes (as
+/// GetPipelineState tells it), and a resource event of each moving stack
+/// every 20 s. Pipelines waiting at a gate emit nothing.
+fn emitted(t0_ms: i64, from_ms: i64, to_ms: i64) -> Vec<FilteredLogEvent> {
+    let mut events = Vec::new();
+    let mut push = |at_ms: i64, id: String, message: String| {
+        events.push(
+            FilteredLogEvent::builder()
+                .log_stream_name("rule")
+                .event_id(id)
+                .timestamp(at_ms)
+                .message(message)
+                .build(),
+        );
+    };
+    let from = (from_ms - t0_ms).max(0) / 1000;
+    let to = (to_ms - t0_ms) / 1000;
+    for second in from..=to {
+        let at_ms = t0_ms + second * 1000;
+        for i in (0..DEPLOYING).filter(|_| second % 120 == 0) {
+            let w = wave_of(i);
+            let finished = (second / 120) as usize % 5;
+            let restarted = (finished + 4) % 5;
+            for (n, state) in [(finished, "SUCCEEDED"), (restarted, "STARTED")] {
+                let region = wave_regions(w)[n];
+                let id = format!("a-{i}-{second}-{n}");
+                let detail = format!(
+                    r#"{{"pipeline":"svc{i:03}","execution-id":"e2","stage":"Wave{w}","action":"Deploy-{region}","region":"{region}","state":"{state}"}}"#
+                );
+                let message = envelope(
+                    &id,
+                    "aws.codepipeline",
+                    "CodePipeline Action Execution State Change",
+                    at_ms,
+                    &detail,
+                );
+                push(at_ms, id, message);
+            }
+        }
+        for i in (0..DEPLOYING).filter(|_| second % 20 == 0) {
+            for region in wave_regions(wave_of(i)) {
+                let id = format!("r-{i}-{region}-{second}");
+                let detail = format!(
+                    r#"{{"stack-id":"arn:aws:cloudformation:{region}:111122223333:stack/svc{i:03}-{region}/u","logical-resource-id":"R","status-details":{{"status":"UPDATE_IN_PROGRESS"}}}}"#
+                );
+                let message = envelope(
+                    &id,
+                    "aws.cloudformation",
+                    "CloudFormation Resource Status Change",
+                    at_ms,
+                    &detail,
+                );
+                push(at_ms, id, message);
+            }
+        }
+    }
+    events
+}
+
+#[tokio::test]
+async fn with_the_change_stream_a_steady_minute_costs_a_fraction_of_polling() {
+    let vt = Arc::new(AtomicI64::new(0));
+    let t0 = Timestamp::now();
+    let t0_ms = t0.as_millisecond();
+    let log_vt = vt.clone();
+    let mut all = rules(vt.clone());
+    all.push(
+        mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events).then_compute_output(move |r| {
+            let to_ms = t0_ms + log_vt.load(Ordering::Relaxed) * 1000;
+            FilterLogEventsOutput::builder()
+                .set_events(Some(emitted(t0_ms, r.start_time().unwrap(), to_ms)))
+                .build()
+        }),
+    );
+    let fake = Fake::new(all);
+    let source = StreamSource {
+        account: "111122223333".into(),
+        region: REGIONS[0].into(),
+        log_group: "/wavetop/stream".into(),
+    };
+    let stream = AwsStream::new(vec![(source, fake.logs_client())], t0);
+    let m = measure(&fake, &vt, t0, Some(&stream)).await;
+    let state = m.model.stream.as_ref().unwrap();
+    println!(
+        "stream: API calls a minute in steady state ({}): {}; first minute {}; {} events read, {} merged without a read",
+        fleet_shape(&m.model),
+        m.per_minute,
+        m.first_minute,
+        state.events,
+        state.merged,
+    );
+    assert!(state.is_live());
+    assert!(state.merged > 0, "action events were merged");
+    // Measured 137 against polling's 288: 30 reads of the log group, the
+    // reconciliation of 200 pipelines every 5 minutes, and the health
+    // checks, replication and alarms the stream does not carry. Issue 12's
+    // target of 60 is not met yet; this bound keeps what was won.
+    assert!(m.per_minute <= 150, "{} calls a minute", m.per_minute);
 }

@@ -77,6 +77,17 @@ impl Fake {
         AwsBackend::with_service_configs(self.configs_over(http), opts, cfg)
     }
 
+    /// A CloudWatch Logs client answered by the same rules, for the change
+    /// stream's reader.
+    pub fn logs_client(&self) -> aws_sdk_cloudwatchlogs::Client {
+        let http = create_mock_http_client();
+        aws_sdk_cloudwatchlogs::Client::from_conf(service_config!(
+            aws_sdk_cloudwatchlogs,
+            &self.rules,
+            http
+        ))
+    }
+
     /// Calls answered by every rule together.
     pub fn calls(&self) -> usize {
         self.rules.iter().map(Rule::num_calls).sum()
@@ -129,6 +140,17 @@ pub async fn carry_out(
     effects: Vec<wavetop::core::msg::Effect>,
     now: jiff::Timestamp,
 ) {
+    carry_out_streaming(backend, None, model, effects, now).await;
+}
+
+/// [`carry_out`], with the change stream's reads answered by `stream`.
+pub async fn carry_out_streaming(
+    backend: &AwsBackend,
+    stream: Option<&dyn wavetop::protocol::ReadStream>,
+    model: &mut wavetop::core::model::Model,
+    effects: Vec<wavetop::core::msg::Effect>,
+    now: jiff::Timestamp,
+) {
     use wavetop::core::msg::{Effect, Msg};
     use wavetop::protocol::{Observe, Operate};
     let mut queue = effects;
@@ -143,6 +165,13 @@ pub async fn carry_out(
                     incomplete: backend.incomplete(&key),
                     key,
                     generation,
+                },
+                Effect::ReadStream { generation } => match stream {
+                    Some(stream) => Msg::Streamed {
+                        generation,
+                        result: stream.read().await,
+                    },
+                    None => continue,
                 },
                 _ => continue,
             };

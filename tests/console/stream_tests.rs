@@ -5,6 +5,7 @@
 use jiff::{SignedDuration, Timestamp};
 use wavetop::core::msg::{Effect, Msg};
 use wavetop::core::stream::{enable_stream, stream_label};
+use wavetop::domain::fleet::ActionStatus;
 use wavetop::domain::stream_event::{Change, StreamEvent};
 use wavetop::poll::stream::StreamCadence;
 use wavetop::protocol::{OperateCall, PollKey, SourceError, StreamBatch};
@@ -171,4 +172,166 @@ fn a_change_whose_event_was_missed_is_caught_by_reconciliation() {
     assert!(!held(&c), "not seen before reconciliation");
     run_for(&mut c, 300, &quiet);
     assert!(held(&c), "seen at the reconcile cadence");
+}
+
+/// A wave of the demo fleet seen running, and one of its actions that has
+/// not succeeded and is no gate: (flow, pipeline, stage, execution, action).
+fn a_running_action(c: &Console) -> (String, String, String, String, String) {
+    c.model
+        .fleet
+        .flows
+        .iter()
+        .flat_map(|f| f.waves.iter().map(move |w| (f, w)))
+        .find_map(|(f, w)| {
+            let execution = w.execution_id.clone()?;
+            let action = w
+                .cells
+                .iter()
+                .flat_map(|c| &c.actions)
+                .find(|a| a.status != ActionStatus::Succeeded && a.category != "Approval")?;
+            Some((
+                f.name.clone(),
+                w.pipeline.clone(),
+                w.name.clone(),
+                execution,
+                action.name.clone(),
+            ))
+        })
+        .expect("an action under way in the demo fleet")
+}
+
+fn pipeline_event(
+    pipeline: &str,
+    execution: &str,
+    stage: &str,
+    action: Option<&str>,
+    state: &str,
+    at: Timestamp,
+) -> StreamEvent {
+    StreamEvent {
+        id: format!("ev-{pipeline}-{execution}-{stage}-{state}"),
+        time: at,
+        account: "111122223333".into(),
+        region: "us-east-1".into(),
+        change: Change::Pipeline {
+            pipeline: pipeline.into(),
+            execution_id: Some(execution.into()),
+            stage: Some(stage.into()),
+            action: action.map(str::to_string),
+            state: state.into(),
+        },
+    }
+}
+
+fn action_status_of(c: &Console, flow: &str, stage: &str, action: &str) -> ActionStatus {
+    let f = c.model.fleet.flow(flow).unwrap();
+    f.waves
+        .iter()
+        .filter(|w| w.name == stage)
+        .flat_map(|w| w.cells.iter().flat_map(|c| &c.actions))
+        .find(|a| a.name == action)
+        .unwrap()
+        .status
+}
+
+#[test]
+fn an_action_event_changes_the_cell_with_no_poll_of_its_pipeline() {
+    let mut c = live();
+    let (flow, pipeline, stage, execution, action) = a_running_action(&c);
+    let now = c.now();
+    let event = pipeline_event(
+        &pipeline,
+        &execution,
+        &stage,
+        Some(&action),
+        "SUCCEEDED",
+        now,
+    );
+    let emitted = move || {
+        Ok(StreamBatch {
+            events: vec![event.clone()],
+            ..StreamBatch::default()
+        })
+    };
+    let mut polled = run_for(&mut c, 2, &emitted);
+    assert_eq!(
+        action_status_of(&c, &flow, &stage, &action),
+        ActionStatus::Succeeded,
+        "the event's state is in the cell"
+    );
+    polled.extend(run_for(&mut c, 10, &quiet));
+    assert!(
+        polled.is_empty(),
+        "no read for what the event said: {polled:?}"
+    );
+    assert!(c.model.stream.as_ref().unwrap().merged >= 1);
+}
+
+#[test]
+fn an_event_for_an_execution_not_seen_yet_brings_exactly_one_read_of_its_pipeline() {
+    let mut c = live();
+    let (flow, pipeline, stage, _, action) = a_running_action(&c);
+    let before = action_status_of(&c, &flow, &stage, &action);
+    let now = c.now();
+    // Three events of the new execution in one read: one re-read covers them.
+    let events: Vec<StreamEvent> = ["STARTED", "SUCCEEDED"]
+        .iter()
+        .map(|state| {
+            pipeline_event(
+                &pipeline,
+                "new-execution",
+                &stage,
+                Some(&action),
+                state,
+                now,
+            )
+        })
+        .chain([pipeline_event(
+            &pipeline,
+            "new-execution",
+            &stage,
+            None,
+            "STARTED",
+            now,
+        )])
+        .collect();
+    let emitted = move || {
+        Ok(StreamBatch {
+            events: events.clone(),
+            ..StreamBatch::default()
+        })
+    };
+    let mut polled = run_for(&mut c, 2, &emitted);
+    polled.extend(run_for(&mut c, 10, &quiet));
+    assert_eq!(polled, vec![flow.clone()], "one read of the emitter");
+    assert_eq!(
+        action_status_of(&c, &flow, &stage, &action),
+        before,
+        "nothing merged from an execution the model does not know"
+    );
+}
+
+#[test]
+fn an_event_older_than_the_last_read_leaves_the_cell_alone() {
+    let mut c = live();
+    let (flow, pipeline, stage, execution, action) = a_running_action(&c);
+    let before = action_status_of(&c, &flow, &stage, &action);
+    let long_ago = c.now() - SignedDuration::from_hours(2);
+    let event = pipeline_event(
+        &pipeline,
+        &execution,
+        &stage,
+        Some(&action),
+        "SUCCEEDED",
+        long_ago,
+    );
+    let emitted = move || {
+        Ok(StreamBatch {
+            events: vec![event.clone()],
+            ..StreamBatch::default()
+        })
+    };
+    let polled = run_for(&mut c, 2, &emitted);
+    assert!(polled.is_empty(), "{polled:?}");
+    assert_eq!(action_status_of(&c, &flow, &stage, &action), before);
 }

@@ -105,9 +105,7 @@ async fn the_template_deploys_and_its_rule_delivers_a_pipeline_change_to_the_rea
         &["events", "put-events", "--entries", &entry.to_string()],
     );
 
-    // The rule wrote the event to the group (read with the aws CLI: moto
-    // stamps log events with fractional milliseconds, which the SDK's
-    // FilterLogEvents deserializer refuses; see the report of issue 12).
+    // The rule wrote the event to the group, as the aws CLI reads it.
     let read = cli.call(
         REGION,
         &[
@@ -124,5 +122,22 @@ async fn the_template_deploys_and_its_rule_delivers_a_pipeline_change_to_the_rea
     assert!(
         delivered.iter().any(|e| matches!(&e.change, Change::Pipeline { pipeline: p, state, .. } if *p == pipeline && state == "SUCCEEDED")),
         "{read}"
+    );
+
+    // wavetop's reader sees it too (moto's fractional event milliseconds
+    // are cut by the emulator layer), with one FilterLogEvents and no
+    // request to CodePipeline: nothing polls the pipeline that emitted it.
+    let streamed = reader.read().await.unwrap();
+    assert!(
+        streamed.events.iter().any(|e| matches!(&e.change, Change::Pipeline { pipeline: p, execution_id, stage, action, state }
+            if *p == pipeline && execution_id.as_deref() == Some("e-1") && stage.as_deref() == Some("Prod")
+                && action.as_deref() == Some("Deploy") && state == "SUCCEEDED")),
+        "{streamed:?}"
+    );
+    assert_eq!(streamed.requests, 1, "one FilterLogEvents, nothing else");
+    let again = reader.read().await.unwrap();
+    assert!(
+        again.events.is_empty(),
+        "an event is handed over once: {again:?}"
     );
 }

@@ -14,7 +14,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_sts::config::Region;
 use tokio::sync::OnceCell;
 
-use super::emulator_compat::EpochTimestamps;
+use super::emulator_compat::emulator_http_client;
 use crate::protocol::SourceError;
 
 /// Name of the account reached with the default profile.
@@ -121,7 +121,7 @@ macro_rules! client_getter {
                     let builder = $krate::config::Builder::from(shared)
                         .region(Region::new(region.to_string()));
                     $krate::Client::from_conf(
-                        adjust(builder, shared, endpoint_url.is_some()).build(),
+                        adjust(builder, shared, endpoint_url.as_deref()).build(),
                     )
                 }
             };
@@ -281,9 +281,9 @@ impl ClientPool {
     client_getter!(
         codepipeline,
         aws_sdk_codepipeline,
-        |b: aws_sdk_codepipeline::config::Builder, shared: &SdkConfig, emulated: bool| {
-            match shared.http_client().filter(|_| emulated) {
-                Some(http) => b.http_client(EpochTimestamps::wrap(http)),
+        |b: aws_sdk_codepipeline::config::Builder, _: &SdkConfig, endpoint: Option<&str>| {
+            match emulator_http_client(endpoint) {
+                Some(http) => b.http_client(http),
                 None => b,
             }
         }
@@ -310,8 +310,8 @@ impl ClientPool {
                 let shared = self.shared(account).await?;
                 let mut builder = aws_sdk_cloudwatchlogs::config::Builder::from(shared)
                     .region(Region::new(region.to_string()));
-                if let Some(http) = shared.http_client().filter(|_| endpoint_url.is_some()) {
-                    builder = builder.http_client(EpochTimestamps::wrap(http));
+                if let Some(http) = emulator_http_client(endpoint_url.as_deref()) {
+                    builder = builder.http_client(http);
                 }
                 let conf = builder.build();
                 Ok(aws_sdk_cloudwatchlogs::Client::from_conf(conf))

@@ -6,9 +6,10 @@
 //! rewrites those fields into numbers; answers from AWS itself are never
 //! touched. moto's CloudWatch Logs answers carry event times (epoch
 //! milliseconds, a Long) with a fraction, which the SDK refuses: the
-//! change stream's client is given the same layer, which cuts the fraction,
-//! where the shared configuration names its HTTP client (against moto 5.2.5
-//! in the emulator tier it does not yet take effect: see issue 12's notes).
+//! change stream's client is given the same layer, which cuts the fraction.
+//! The shared configuration names no HTTP client (the SDK picks its default
+//! when a client is built), so the layer wraps a plain-HTTP client of its
+//! own: emulators listen on `http://`.
 
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
@@ -35,6 +36,17 @@ const TIMESTAMP_KEYS: [&str; 8] = [
 
 /// CloudWatch Logs' epoch-millisecond members (Longs).
 const MILLISECOND_KEYS: [&str; 2] = ["timestamp", "ingestionTime"];
+
+/// The HTTP client for a service client talking to `endpoint`, when it is
+/// an emulator's plain-HTTP endpoint; None (the SDK's own client) otherwise.
+pub fn emulator_http_client(endpoint: Option<&str>) -> Option<SharedHttpClient> {
+    let endpoint = endpoint?;
+    if !endpoint.starts_with("http://") {
+        return None;
+    }
+    let plain = aws_smithy_http_client::Builder::new().build_http();
+    Some(SharedHttpClient::new(EpochTimestamps::wrap(plain)))
+}
 
 #[derive(Debug, Clone)]
 pub struct EpochTimestamps {

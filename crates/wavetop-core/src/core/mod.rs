@@ -25,6 +25,7 @@ mod revision_polls;
 pub mod ring;
 pub mod rows;
 pub mod stream;
+pub mod stream_apply;
 pub mod team;
 pub mod update;
 pub mod verdicts;

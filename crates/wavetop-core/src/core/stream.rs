@@ -1,5 +1,6 @@
-//! The change stream in update(): reads it at its cadence, turns each event
-//! into a re-read of just the pipeline or region's stacks that emitted it,
+//! The change stream in update(): reads it at its cadence, merges what each
+//! event says (see [`super::stream_apply`]) or, where it says too little,
+//! re-reads just the pipeline or region that emitted it,
 //! and switches ordinary polling off while the stream is live and back on
 //! when it fails (see [`crate::poll::stream`]).
 
@@ -8,6 +9,7 @@ use jiff::Timestamp;
 use super::age::fmt_age;
 use super::model::{ActivityKind, Model};
 use super::msg::Effect;
+use super::stream_apply::{Applied, apply_event};
 use crate::domain::stream_event::{Change, StreamEvent};
 use crate::poll::stream::{StreamCadence, StreamHealth, StreamState};
 use crate::protocol::{PollKey, SourceError, StreamBatch};
@@ -61,7 +63,7 @@ pub(super) fn on_streamed(
                 );
             }
             for event in &batch.events {
-                reread_what_emitted(model, event);
+                follow(model, event);
             }
             if !was_live {
                 model.poll.set_floor(Some(reconcile), now);
@@ -103,34 +105,34 @@ fn fall_back_if_failed(model: &mut Model, was: Option<String>) {
     model.needs_render |= stream_label(model) != was;
 }
 
-/// Marks the pipeline's flow, the region's stacks or the region's alarms
-/// for a read at once. What the console does not track is left alone.
-fn reread_what_emitted(model: &mut Model, event: &StreamEvent) {
-    let key = match &event.change {
-        Change::Pipeline { pipeline, .. } => model
-            .fleet
-            .flows
-            .iter()
-            .find(|f| f.name == *pipeline || f.pipelines.iter().any(|p| p.name == *pipeline))
-            .map(|f| PollKey::Flow {
-                flow: f.name.clone(),
-            }),
-        // A resource's event says all there is to say of it, and a stack
-        // under way emits many: only the stack's own status is read again.
-        Change::Stack {
-            resource: Some(_), ..
-        } => None,
-        Change::Stack { stack, .. } => model
-            .fleet
-            .stacks
-            .iter()
-            .any(|s| s.name == *stack && s.region == event.region)
-            .then(|| PollKey::Stacks {
+/// Merges what the event says, or, where it cannot say enough, marks the
+/// pipeline's flow or the region's alarms for a read at once. What the
+/// console does not track is left alone.
+fn follow(model: &mut Model, event: &StreamEvent) {
+    let key = match apply_event(model, event) {
+        Applied::Merged => {
+            if let Some(stream) = model.stream.as_mut() {
+                stream.merged += 1;
+            }
+            return;
+        }
+        Applied::Nothing => return,
+        Applied::Reread => match &event.change {
+            Change::Pipeline { pipeline, .. } => model
+                .fleet
+                .flows
+                .iter()
+                .find(|f| f.name == *pipeline || f.pipelines.iter().any(|p| p.name == *pipeline))
+                .map(|f| PollKey::Flow {
+                    flow: f.name.clone(),
+                }),
+            Change::Stack { .. } => Some(PollKey::Stacks {
                 region: event.region.clone(),
             }),
-        Change::Alarm { .. } => Some(PollKey::Alarms {
-            region: event.region.clone(),
-        }),
+            Change::Alarm { .. } => Some(PollKey::Alarms {
+                region: event.region.clone(),
+            }),
+        },
     };
     if let Some(key) = key {
         model.poll.reread(&key, model.now);

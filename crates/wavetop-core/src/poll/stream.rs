@@ -51,6 +51,8 @@ pub struct StreamState {
     /// Events read, and events the console could not use (not followed, unreadable).
     pub events: u64,
     pub skipped: u64,
+    /// Events merged into the model without a read.
+    pub merged: u64,
     next_read: Timestamp,
     in_flight: Option<(u64, Timestamp)>,
     generation: u64,
@@ -70,6 +72,7 @@ impl StreamState {
             last_read: None,
             events: 0,
             skipped: 0,
+            merged: 0,
             next_read: now,
             in_flight: None,
             generation: 0,
