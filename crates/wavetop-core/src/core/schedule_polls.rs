@@ -98,11 +98,15 @@ pub fn apply_hold_schedules(
 
 /// A read that failed leaves the asked holds' schedules unknown, not absent.
 pub(super) fn hold_schedules_unread(model: &mut Model, key: &PollKey, err: &SourceError) {
-    let PollKey::HoldSchedules { names, .. } = key else {
-        return;
-    };
+    if let PollKey::HoldSchedules { names, .. } = key {
+        mark_unknown(&mut model.fleet, names, err);
+    }
+}
+
+/// The asked holds' schedules could not be read: unknown, with why.
+pub fn mark_unknown(fleet: &mut Fleet, asked: &[String], err: &SourceError) {
     let why = err.to_string();
-    for (_, wave) in asked_waves(&mut model.fleet, names) {
+    for (_, wave) in asked_waves(fleet, asked) {
         wave.schedule = ScheduleSeen::Unknown { why: why.clone() };
     }
 }

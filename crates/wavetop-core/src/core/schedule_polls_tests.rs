@@ -88,7 +88,7 @@ fn a_read_sets_the_held_wave_s_schedule_or_none() {
         ScheduleSeen::Scheduled(opening())
     );
     assert_eq!(
-        fleet.flows[0].waves[0].schedule.describe(),
+        fleet.flows[0].waves[0].schedule.describe(true),
         "opens 02:00 Europe/Dublin (scheduled)"
     );
     assert!(apply_hold_schedules(&mut fleet, &asked, &[]));

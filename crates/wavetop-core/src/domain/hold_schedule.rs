@@ -5,6 +5,7 @@
 //! console, `release`, `snapshot`) finds it again without storing anything.
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
@@ -103,6 +104,19 @@ impl ScheduledOpening {
         let clock = clock.strip_suffix(":00").unwrap_or(clock);
         format!("{clock} {}", self.time_zone)
     }
+
+    /// True when the schedule fires on a freeze date of the window (kept in
+    /// the schedule's zone) of one of `regions`: a freeze date added to the
+    /// config after the schedule was made does not move it.
+    pub fn falls_on_freeze(&self, windows: &Windows, regions: &[&str]) -> bool {
+        let Ok(date) = self.at.get(..10).unwrap_or_default().parse::<Date>() else {
+            return false;
+        };
+        regions
+            .iter()
+            .filter_map(|r| windows.get(r))
+            .any(|w| w.time_zone() == Some(self.time_zone.as_str()) && w.is_frozen(date))
+    }
 }
 
 /// Whether a held stage opens by itself, as far as the console has read.
@@ -128,10 +142,13 @@ impl ScheduleSeen {
     }
 
     /// How the hold's end reads in the cell detail and the text snapshot.
-    pub fn describe(&self) -> String {
+    /// Without `[scheduler]` nothing but a console or `enforce` opens a hold;
+    /// with it, a hold not read yet is not yet known either way.
+    pub fn describe(&self, scheduler_configured: bool) -> String {
         match self {
             ScheduleSeen::Scheduled(s) => format!("opens {} (scheduled)", s.short()),
             ScheduleSeen::Unknown { why } => format!("schedule unknown: {why}"),
+            ScheduleSeen::NotRead if scheduler_configured => "schedule not read yet".to_string(),
             ScheduleSeen::None | ScheduleSeen::NotRead => {
                 "opens only with a console or enforce".to_string()
             }
