@@ -129,7 +129,7 @@ fn a_failed_read_makes_the_schedule_unknown_not_absent() {
     );
     let seen = &model.fleet.flows[0].waves[0].schedule;
     assert!(matches!(seen, ScheduleSeen::Unknown { .. }), "{seen:?}");
-    assert!(seen.describe().starts_with("schedule unknown"));
+    assert!(seen.describe(true).starts_with("schedule unknown"));
     // Released everywhere: the key goes.
     model.fleet = self::fleet(false);
     follow_holds(&mut model);
