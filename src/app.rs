@@ -29,7 +29,9 @@ use crate::source::ReadOnly;
 use crate::source::aws::credentials::{check_profile, credentials_label, profile_files};
 use crate::source::aws::structure_cache::StructureCache;
 use crate::source::aws::{AwsBackend, AwsOptions};
-use crate::source::snapshot::{Completeness, Snapshot, full_snapshot, poll_timeout};
+use crate::source::snapshot::{
+    Completeness, Snapshot, full_snapshot, poll_timeout, read_hold_schedules,
+};
 use crate::team_audit::{self, ListArgs};
 use crate::{errln, out, outln};
 
@@ -156,10 +158,16 @@ async fn prepare(args: &BackendArgs) -> Result<Setup, ExitCode> {
 
 /// `snapshot`: the fleet read once and printed.
 async fn run_snapshot(args: &BackendArgs, json: bool) -> color_eyre::Result<ExitCode> {
-    let (fleet, windows, lag_warning_ms) = match prepare(args).await {
+    let (fleet, windows, lag_warning_ms, scheduler) = match prepare(args).await {
         Ok(setup) => {
             let lag = setup.loaded.config.lag_warning_ms.map(|v| v as f64);
-            (setup.fleet, setup.windows, lag.unwrap_or(5_000.0))
+            let scheduler = config::scheduler::hold_scheduler(&setup.loaded.config);
+            (
+                setup.fleet,
+                setup.windows,
+                lag.unwrap_or(5_000.0),
+                scheduler,
+            )
         }
         Err(code) => return Ok(code),
     };
@@ -178,7 +186,10 @@ async fn run_snapshot(args: &BackendArgs, json: bool) -> color_eyre::Result<Exit
         )
     } else {
         let now = (fleet.clock)();
-        let read = full_snapshot(&*fleet.observe, now, Some(poll_timeout())).await;
+        let mut read = full_snapshot(&*fleet.observe, now, Some(poll_timeout())).await;
+        if let Some(scheduler) = &scheduler {
+            read_hold_schedules(&*fleet.observe, &mut read, scheduler, Some(poll_timeout())).await;
+        }
         for note in fleet.aws.iter().flat_map(|aws| aws.cache_notes()) {
             errln!("wavetop: note: {note}");
         }

@@ -170,8 +170,16 @@ pub fn table_judged(
             let _ = write!(out, "{r:<16}");
         }
         out.push('\n');
+        let mut schedules = Vec::new();
         for wave in &flow.waves {
             let held = if wave.transition.enabled { "" } else { " ⏸" };
+            if !wave.transition.enabled {
+                schedules.push(format!(
+                    "  {} held · {}",
+                    wave.name,
+                    wave.schedule.describe(!wave.schedule.is_not_read())
+                ));
+            }
             let _ = write!(out, "  {:<18}", format!("{}{held}", wave.name));
             if wave.pre_deploy {
                 if let Some(cell) = wave.cells.first() {
@@ -191,6 +199,9 @@ pub fn table_judged(
                 }
             }
             out.push('\n');
+        }
+        for line in schedules {
+            let _ = writeln!(out, "{line}");
         }
         for e in flow.executions.iter().take(5) {
             let (g, w) = execution_glyph(e.status);

@@ -111,6 +111,7 @@ impl SimBackend {
                 }),
                 None => Err(SourceError::NotFound(format!("flow {flow}"))),
             },
+            PollKey::HoldSchedules { group, names, .. } => Ok(world.hold_schedules(&group, &names)),
         }
     }
 }

@@ -153,6 +153,8 @@ impl SimWorld {
                     pipeline,
                     stage,
                     at,
+                    at_local,
+                    time_zone,
                 })
             }
             OperateCall::DeleteHoldSchedule { name, group, .. } => {

@@ -9,7 +9,8 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use super::world::SimWorld;
-use crate::protocol::SourceError;
+use crate::domain::hold_schedule::ScheduledOpening;
+use crate::protocol::{Observation, SourceError};
 
 /// Who the simulated Scheduler calls CodePipeline as (the role's session).
 pub const SCHEDULER_IDENTITY: &str =
@@ -22,6 +23,11 @@ pub struct SimSchedule {
     pub pipeline: String,
     pub stage: String,
     pub at: Timestamp,
+    /// The `at(...)` wall-clock time and its zone, as `GetSchedule` returns them.
+    #[serde(default)]
+    pub at_local: String,
+    #[serde(default)]
+    pub time_zone: String,
 }
 
 /// The instant `at_local` (`YYYY-MM-DDThh:mm:ss`) names in `time_zone`, as
@@ -61,6 +67,27 @@ impl SimWorld {
             format!("deleted schedule {name}")
         } else {
             format!("schedule {name} was already gone")
+        }
+    }
+
+    /// `ListSchedules` by the hold prefix and `GetSchedule` of the `asked`
+    /// names in `group`, as one answer.
+    pub fn hold_schedules(&self, group: &str, asked: &[String]) -> Observation {
+        let found: Vec<ScheduledOpening> = self
+            .schedules
+            .iter()
+            .filter(|s| s.group == group && asked.contains(&s.name))
+            .map(|s| ScheduledOpening {
+                name: s.name.clone(),
+                at: s.at_local.clone(),
+                time_zone: s.time_zone.clone(),
+            })
+            .collect();
+        let requests = 1 + u32::try_from(found.len()).unwrap_or(u32::MAX);
+        Observation::HoldSchedules {
+            asked: asked.to_vec(),
+            found,
+            requests,
         }
     }
 

@@ -12,8 +12,10 @@ use jiff::Timestamp;
 
 use super::aws::GLOBAL_REGION;
 use super::poll_within;
+use crate::core::schedule_polls::{apply_hold_schedules, hold_schedule_keys, mark_unknown};
 use crate::domain::bake::history_to_read;
 use crate::domain::fleet::{Fleet, Health, Stack};
+use crate::domain::hold_schedule::HoldScheduler;
 use crate::poll::scheduler::Cadence;
 use crate::protocol::{Discovery, Observation, Observe, PollKey, ReadError, SourceError};
 
@@ -130,6 +132,42 @@ pub async fn full_snapshot(
         record(&mut snapshot, key, region, result, incomplete, now);
     }
     snapshot
+}
+
+/// Reads the schedules of the snapshot's held stages (one key per account
+/// and home region with a hold) and sets them on the held waves; a read
+/// that fails leaves those schedules unknown and is reported.
+pub async fn read_hold_schedules(
+    source: &dyn Observe,
+    snapshot: &mut Snapshot,
+    scheduler: &HoldScheduler,
+    timeout: Option<Duration>,
+) {
+    let keys = hold_schedule_keys(&snapshot.fleet, scheduler);
+    let answers = ask_all(source, &keys, timeout).await;
+    for (key, (result, _)) in keys.iter().zip(answers) {
+        let PollKey::HoldSchedules { region, names, .. } = key else {
+            continue;
+        };
+        match result {
+            Ok(Observation::HoldSchedules { asked, found, .. }) => {
+                apply_hold_schedules(&mut snapshot.fleet, &asked, &found);
+            }
+            Ok(other) => {
+                let e = unexpected(key, &other);
+                mark_unknown(&mut snapshot.fleet, names, &e);
+                snapshot
+                    .errors
+                    .push(ReadError::new(key.label(), region.clone(), &e));
+            }
+            Err(e) => {
+                mark_unknown(&mut snapshot.fleet, names, &e);
+                snapshot
+                    .errors
+                    .push(ReadError::new(key.label(), region.clone(), &e));
+            }
+        }
+    }
 }
 
 /// Merges one answer, or records why there is none.
@@ -249,6 +287,7 @@ fn region_of(key: &PollKey, discovery: &Discovery) -> String {
             regions.join(", ")
         }
         PollKey::Stacks { region }
+        | PollKey::HoldSchedules { region, .. }
         | PollKey::Alarms { region }
         | PollKey::AlarmHistory { region, .. } => region.clone(),
         PollKey::Health | PollKey::Checkers { .. } => GLOBAL_REGION.to_string(),
@@ -310,6 +349,7 @@ fn unexpected(asked: &PollKey, got: &Observation) -> SourceError {
         Observation::Alarms { .. } => "alarms",
         Observation::AlarmHistory { .. } => "alarm history",
         Observation::Revisions { .. } => "revisions",
+        Observation::HoldSchedules { .. } => "hold schedules",
     };
     SourceError::Other(format!(
         "asked for {}, the backend answered {kind}",

@@ -22,6 +22,7 @@ use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::viewport::Viewport;
 use crate::domain::fleet::{ActionStatus, Cell, Flow, Stack, Wave};
+use crate::domain::hold_schedule::ScheduleSeen;
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let Some((flow, wave, cell)) = selection(model) else {
@@ -205,11 +206,12 @@ fn header_lines<'a>(
             ),
             Span::styled(
                 format!(
-                    " {} · by {by} · since {since}",
+                    " {} · by {by} · since {since} · {}",
                     wave.transition
                         .disabled_reason
                         .as_deref()
-                        .unwrap_or("(no reason)")
+                        .unwrap_or("(no reason)"),
+                    schedule_words(model, wave)
                 ),
                 theme.status_held,
             ),
@@ -395,4 +397,16 @@ fn stack_lines<'a>(
         ]));
     }
     lines
+}
+
+/// Whether the held wave opens by itself, and a warning when its schedule
+/// fires on a freeze date added since it was made.
+fn schedule_words(model: &Model, wave: &Wave) -> String {
+    let words = wave.schedule.describe(model.hold_scheduler.is_some());
+    match &wave.schedule {
+        ScheduleSeen::Scheduled(s) if s.falls_on_freeze(&model.windows, &wave.regions()) => {
+            format!("{words} · opens on a freeze date: release and hold again")
+        }
+        _ => words,
+    }
 }

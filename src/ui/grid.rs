@@ -21,6 +21,7 @@ use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::viewport::Viewport;
 use crate::domain::fleet::{Flow, FlowKind, RegionHealth, Wave};
+use crate::domain::hold_schedule::ScheduleSeen;
 
 /// Bounds of the wave-name column, the selection marker and a gap
 /// included: it is as wide as the longest wave name needs within them, and
@@ -451,9 +452,13 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
 
 fn wave_subtitle(wave: &Wave) -> (String, fn(&Theme) -> Style) {
     if !wave.transition.enabled {
-        return ("⏸ HELD".to_string(), |t| {
-            t.status_held.add_modifier(Modifier::BOLD)
-        });
+        // The row tells at a glance whether the hold opens by itself.
+        let mark = match &wave.schedule {
+            ScheduleSeen::Scheduled(s) => format!("⏸ HELD → {}", s.short()),
+            ScheduleSeen::Unknown { .. } => "⏸ HELD ?".to_string(),
+            ScheduleSeen::None | ScheduleSeen::NotRead => "⏸ HELD".to_string(),
+        };
+        return (mark, |t| t.status_held.add_modifier(Modifier::BOLD));
     }
     let regions = wave.cells.len();
     (

@@ -164,3 +164,53 @@ fn a_schedule_that_cannot_be_made_leaves_the_hold_and_says_it_needs_a_console_or
     );
     assert!(flash.contains("wavetop enforce"), "{flash}");
 }
+
+/// The cell detail of the held wave, as text.
+fn detail_of_north_america(c: &mut Console) -> String {
+    c.pause_after_dialog();
+    c.navigate("global-api", "NorthAmerica", "us-west-2");
+    c.keys("enter");
+    crate::support::screen_text(&c.model, 120, 40)
+}
+
+#[test]
+fn a_held_wave_with_its_schedule_read_back_says_when_it_opens_by_itself() {
+    let mut c = scheduled_console();
+    hold_north_america_until_the_us_west_2_window(&mut c);
+    // The next flow poll sees the hold, the schedule key follows and is read
+    // within its first spread, through the simulated Scheduler.
+    c.advance(40);
+    c.advance(10);
+    let wave = c
+        .model
+        .fleet
+        .flow("global-api")
+        .unwrap()
+        .wave("NorthAmerica")
+        .unwrap();
+    assert_eq!(
+        wave.schedule.describe(true),
+        "opens 22:00 America/Los_Angeles (scheduled)"
+    );
+    let screen = detail_of_north_america(&mut c);
+    assert!(
+        screen.contains("opens 22:00 America/Los_Angeles (scheduled)"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_held_wave_without_a_schedule_opens_only_with_a_console_or_enforce() {
+    let mut c = scheduled_console();
+    c.navigate("global-api", "NorthAmerica", "us-west-2");
+    c.keys("h tab");
+    c.type_text("NorthAmerica");
+    c.keys("tab right enter");
+    c.advance(40);
+    c.advance(10);
+    let screen = detail_of_north_america(&mut c);
+    assert!(
+        screen.contains("opens only with a console or enforce"),
+        "{screen}"
+    );
+}

@@ -86,6 +86,36 @@ async fn a_hold_until_a_window_creates_its_schedule_and_release_deletes_it() {
         })
     );
 
+    // `snapshot --json` reads the schedule back (ListSchedules, GetSchedule)
+    // and puts it on the held wave.
+    let out = bench.done("snapshot --json", &[]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let america = items(&doc["pipelines"])
+        .iter()
+        .flat_map(|f| items(&f["waves"]))
+        .find(|w| w["name"] == "America")
+        .cloned()
+        .unwrap_or_else(|| panic!("the held wave: {doc:#}"));
+    assert_eq!(
+        america["schedule"],
+        json!({
+            "state": "scheduled",
+            "name": name,
+            "at": opens.strftime("%Y-%m-%dT%H:%M:00").to_string(),
+            "time_zone": zone,
+        }),
+        "{america:#}"
+    );
+    let out = bench.done("snapshot", &[]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&format!(
+            "America held · opens {} {zone} (scheduled)",
+            opens.strftime("%H:%M")
+        )),
+        "{}",
+        describe(&out)
+    );
+
     bench.done("release --wave America --yes", &[]);
     assert_eq!(
         bench.state().stage("America")["inboundTransitionState"]["enabled"],

@@ -70,6 +70,15 @@ impl AwsBackend {
                 self.poll_alarm_history(region, *since).await
             }
             PollKey::Revisions { flow } => self.poll_revisions(flow, &key).await,
+            PollKey::HoldSchedules {
+                account,
+                region,
+                group,
+                names,
+            } => {
+                let client = self.pool.scheduler(account, region).await?;
+                super::scheduler::read_hold_schedules(&client, group, names).await
+            }
         }
     }
 

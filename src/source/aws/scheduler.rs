@@ -1,5 +1,5 @@
 //! EventBridge Scheduler: the one-time schedule that opens a held stage at
-//! its window, and its removal on release.
+//! its window, its removal on release, and reading it back for the view.
 
 use aws_sdk_scheduler::Client;
 use aws_sdk_scheduler::types::{
@@ -7,7 +7,8 @@ use aws_sdk_scheduler::types::{
 };
 
 use super::errors::map_sdk_error;
-use crate::protocol::SourceError;
+use crate::domain::hold_schedule::{SCHEDULE_NAME_PREFIX, ScheduledOpening};
+use crate::protocol::{Observation, SourceError};
 
 /// Scheduler's universal target for CodePipeline's EnableStageTransition.
 pub const ENABLE_TRANSITION_TARGET: &str =
@@ -118,4 +119,75 @@ pub async fn delete_hold_schedule(
         Err(SourceError::NotFound(_)) => Ok(format!("schedule {name} was already gone")),
         Err(e) => Err(e),
     }
+}
+
+/// The asked hold schedules that exist in `group`, and when each fires: one
+/// `ListSchedules` by the hold prefix (every page), then `GetSchedule` only
+/// for the listed names among `asked`. A schedule gone between the two (it
+/// fired) is simply not found.
+pub async fn read_hold_schedules(
+    client: &Client,
+    group: &str,
+    asked: &[String],
+) -> Result<Observation, SourceError> {
+    let mut listed = Vec::new();
+    let mut next: Option<String> = None;
+    let mut requests = 0u32;
+    loop {
+        let page = client
+            .list_schedules()
+            .group_name(group)
+            .name_prefix(SCHEDULE_NAME_PREFIX)
+            .set_next_token(next.take())
+            .send()
+            .await
+            .map_err(|e| map_sdk_error("scheduler:ListSchedules", e))?;
+        requests += 1;
+        listed.extend(
+            page.schedules()
+                .iter()
+                .filter_map(|s| s.name().map(str::to_string)),
+        );
+        next = page.next_token().map(str::to_string);
+        if next.is_none() {
+            break;
+        }
+    }
+    let mut found = Vec::new();
+    for name in asked.iter().filter(|n| listed.contains(n)) {
+        requests += 1;
+        let got = client
+            .get_schedule()
+            .name(name)
+            .group_name(group)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error("scheduler:GetSchedule", e));
+        let schedule = match got {
+            Ok(schedule) => schedule,
+            Err(SourceError::NotFound(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        let Some(at) = schedule
+            .schedule_expression()
+            .and_then(|e| e.strip_prefix("at("))
+            .and_then(|e| e.strip_suffix(')'))
+        else {
+            // Not a one-time schedule: not one wavetop made, whatever its name.
+            continue;
+        };
+        found.push(ScheduledOpening {
+            name: name.clone(),
+            at: at.to_string(),
+            time_zone: schedule
+                .schedule_expression_timezone()
+                .unwrap_or("UTC")
+                .to_string(),
+        });
+    }
+    Ok(Observation::HoldSchedules {
+        asked: asked.to_vec(),
+        found,
+        requests,
+    })
 }

@@ -62,6 +62,7 @@ fn flow(deployed: Option<Timestamp>) -> Flow {
             stage_status: None,
             execution_id: None,
             conditions: None,
+            schedule: Default::default(),
             cells: vec![Cell {
                 region: REGION.into(),
                 actions: vec![action],

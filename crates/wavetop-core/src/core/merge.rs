@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 
 use super::merge_alarms::{merge_alarms, merge_history};
+use super::schedule_polls::{apply_hold_schedules, carry_schedules};
 use crate::domain::fleet::{CellStatus, ExecutionStatus, Fleet, Flow, Stack};
 use crate::domain::revisions::merge_live;
 use crate::domain::stack_status::StackStatus;
@@ -111,6 +112,7 @@ pub fn apply_observation(
             };
             let listed = u32::from(slot.executions != flow.executions);
             flow.live = merge_live(&slot.live, std::mem::take(&mut flow.live), &flow.regions);
+            carry_schedules(slot, &mut flow);
             // The same flow read again differs only in when it was read.
             let read_at = flow.fetched_at;
             flow.fetched_at = slot.fetched_at;
@@ -254,6 +256,16 @@ pub fn apply_observation(
                 .iter_mut()
                 .find(|f| f.name == flow)
                 .is_some_and(|f| f.fold_history(live)),
+            replaced: None,
+            requests,
+        },
+        Observation::HoldSchedules {
+            asked,
+            found,
+            requests,
+        } => Merged {
+            activity: Activity::Idle,
+            changed: apply_hold_schedules(fleet, &asked, &found),
             replaced: None,
             requests,
         },

@@ -26,6 +26,8 @@ pub mod ring;
 pub mod rows;
 pub mod stream;
 pub mod stream_apply;
+pub mod schedule_polls;
+pub mod stream;
 pub mod team;
 pub mod update;
 pub mod verdicts;

@@ -25,6 +25,7 @@ use super::panes::fit_viewports;
 use super::recheck::guard_for;
 use super::revision_polls::{follow_flow_endpoint, register_revision_keys};
 use super::rows::{health_row_record, health_rows};
+use super::schedule_polls::{follow_holds, hold_schedules_unread};
 use super::stream::{on_streamed, read_stream_due};
 use super::verdicts::verdict_of;
 use crate::domain::failover::with_inverted;
@@ -165,6 +166,7 @@ fn on_polled(
         }
         Err(err) => {
             model.log(ActivityKind::Error, format!("{}: {err}", key.label()));
+            hold_schedules_unread(model, &key, &err);
             model.poll.completed(&key, generation, now, Err(err));
         }
     }
@@ -184,6 +186,8 @@ fn on_polled(
     if changed && matches!(key, PollKey::Flow { .. }) {
         // A deploy that finished starts a bake, whose alarm history is read.
         follow_bakes(model);
+        // A hold placed or released changes which schedules are read.
+        follow_holds(model);
     }
     if !changed {
         let error_changed = lacked_before

@@ -136,6 +136,12 @@ pub struct Wave {
     /// The stage's V2 conditions and their latest results, when it has any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<super::conditions::WaveConditions>,
+    /// The schedule that opens the stage while it is held, once read.
+    #[serde(
+        default,
+        skip_serializing_if = "super::hold_schedule::ScheduleSeen::is_not_read"
+    )]
+    pub schedule: super::hold_schedule::ScheduleSeen,
 }
 
 impl Wave {

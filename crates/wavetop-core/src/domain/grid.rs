@@ -146,6 +146,7 @@ fn derive_wave(stage: &StageDeclaration, pre_deploy: bool, cx: &StageContext) ->
             cx.state.map(|s| &s.conditions),
             latest.map(|e| e.pipeline_execution_id.as_str()),
         ),
+        schedule: Default::default(),
     }
 }
 

@@ -5,7 +5,9 @@
 //! console, `release`, `snapshot`) finds it again without storing anything.
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::window::Windows;
 
@@ -80,6 +82,77 @@ impl HoldSchedule {
     /// `at(...)`, the one-time schedule expression.
     pub fn expression(&self) -> String {
         format!("at({})", self.at_local)
+    }
+}
+
+/// A schedule as `GetSchedule` reads it back: when, on whose wall clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduledOpening {
+    pub name: String,
+    /// The local wall-clock time of the `at(...)` expression.
+    pub at: String,
+    pub time_zone: String,
+}
+
+impl ScheduledOpening {
+    /// `02:00 Europe/Dublin`: the clock time, as the operator set the window.
+    pub fn short(&self) -> String {
+        let clock = self
+            .at
+            .split_once('T')
+            .map_or(self.at.as_str(), |(_, time)| time);
+        let clock = clock.strip_suffix(":00").unwrap_or(clock);
+        format!("{clock} {}", self.time_zone)
+    }
+
+    /// True when the schedule fires on a freeze date of the window (kept in
+    /// the schedule's zone) of one of `regions`: a freeze date added to the
+    /// config after the schedule was made does not move it.
+    pub fn falls_on_freeze(&self, windows: &Windows, regions: &[&str]) -> bool {
+        let Ok(date) = self.at.get(..10).unwrap_or_default().parse::<Date>() else {
+            return false;
+        };
+        regions
+            .iter()
+            .filter_map(|r| windows.get(r))
+            .any(|w| w.time_zone() == Some(self.time_zone.as_str()) && w.is_frozen(date))
+    }
+}
+
+/// Whether a held stage opens by itself, as far as the console has read.
+/// A read that failed is `Unknown`, never `None`: an operator must not be
+/// told a hold stays closed when wavetop merely could not look.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ScheduleSeen {
+    /// Not read: no `[scheduler]` configured, or the stage is not held.
+    #[default]
+    NotRead,
+    /// The read failed (no permission, throttled): nobody can say.
+    Unknown { why: String },
+    /// Read: no schedule opens this stage.
+    None,
+    /// Read: a schedule opens it.
+    Scheduled(ScheduledOpening),
+}
+
+impl ScheduleSeen {
+    pub fn is_not_read(&self) -> bool {
+        matches!(self, ScheduleSeen::NotRead)
+    }
+
+    /// How the hold's end reads in the cell detail and the text snapshot.
+    /// Without `[scheduler]` nothing but a console or `enforce` opens a hold;
+    /// with it, a hold not read yet is not yet known either way.
+    pub fn describe(&self, scheduler_configured: bool) -> String {
+        match self {
+            ScheduleSeen::Scheduled(s) => format!("opens {} (scheduled)", s.short()),
+            ScheduleSeen::Unknown { why } => format!("schedule unknown: {why}"),
+            ScheduleSeen::NotRead if scheduler_configured => "schedule not read yet".to_string(),
+            ScheduleSeen::None | ScheduleSeen::NotRead => {
+                "opens only with a console or enforce".to_string()
+            }
+        }
     }
 }
 

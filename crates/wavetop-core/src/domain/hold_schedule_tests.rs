@@ -103,3 +103,45 @@ proptest! {
         prop_assert!(name.chars().all(allowed), "{name}");
     }
 }
+
+#[test]
+fn a_schedule_on_a_freeze_date_added_later_is_told_apart() {
+    let opening = ScheduledOpening {
+        name: "wavetop-hold-checkout.Europe".into(),
+        at: "2026-07-02T02:00:00".into(),
+        time_zone: "Europe/Dublin".into(),
+    };
+    let windows = dublin_windows();
+    assert!(!opening.falls_on_freeze(&windows, &["eu-west-1"]));
+    let mut frozen = Windows::default();
+    let window = windows
+        .get("eu-west-1")
+        .unwrap()
+        .clone()
+        .with_freeze(["2026-07-02".parse().unwrap()]);
+    frozen.insert("eu-west-1", window);
+    assert!(opening.falls_on_freeze(&frozen, &["eu-west-1"]));
+    assert!(!opening.falls_on_freeze(&frozen, &["us-east-1"]));
+}
+
+#[test]
+fn a_held_wave_s_schedule_serializes_with_its_state() {
+    let seen = ScheduleSeen::Scheduled(ScheduledOpening {
+        name: "wavetop-hold-checkout.Europe".into(),
+        at: "2026-07-02T02:00:00".into(),
+        time_zone: "Europe/Dublin".into(),
+    });
+    assert_eq!(
+        serde_json::to_value(&seen).unwrap(),
+        serde_json::json!({
+            "state": "scheduled",
+            "name": "wavetop-hold-checkout.Europe",
+            "at": "2026-07-02T02:00:00",
+            "time_zone": "Europe/Dublin",
+        })
+    );
+    assert_eq!(
+        serde_json::to_value(ScheduleSeen::None).unwrap(),
+        serde_json::json!({"state": "none"})
+    );
+}

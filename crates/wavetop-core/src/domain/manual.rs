@@ -75,6 +75,7 @@ pub fn manual_wave(stacks: &[StackDeploy]) -> Wave {
         execution_id: None,
         cells,
         conditions: None,
+        schedule: Default::default(),
     }
 }
 

@@ -70,6 +70,7 @@ fn wave(name: &str, cells: Vec<Cell>) -> Wave {
         execution_id: None,
         cells,
         conditions: None,
+        schedule: Default::default(),
     }
 }
 

@@ -127,6 +127,11 @@ impl Window {
         self.zone.to_datetime(at).date()
     }
 
+    /// True when `date` is one of the window's freeze dates.
+    pub fn is_frozen(&self, date: Date) -> bool {
+        self.freeze.contains(&date)
+    }
+
     fn opens_on(&self, date: Date) -> bool {
         self.days & day_bit(date.weekday()) != 0 && !self.freeze.contains(&date)
     }

@@ -40,6 +40,9 @@ impl Endpoint {
             PollKey::Alarms { region } | PollKey::AlarmHistory { region, .. } => {
                 Endpoint::new("cloudwatch", "", region)
             }
+            PollKey::HoldSchedules {
+                account, region, ..
+            } => Endpoint::new("scheduler", account, region),
             PollKey::Flow { .. } | PollKey::Replication { .. } | PollKey::Revisions { .. } => {
                 Endpoint::new("own", "", &key.label())
             }

@@ -79,6 +79,11 @@ impl Cadence {
             PollKey::Checkers { .. } => self.checkers,
             PollKey::Replication { .. } => self.replication,
             PollKey::Alarms { .. } | PollKey::AlarmHistory { .. } => self.alarms,
+            // A schedule changes only when an operator holds or releases,
+            // and a new hold is a new key, read within `spread_secs`: the
+            // idle cadence of the stacks is enough to see another
+            // console's change.
+            PollKey::HoldSchedules { .. } => (self.stacks.1, self.stacks.1),
             PollKey::Revisions { .. } => {
                 // Each flow's history at a period of its own, between one
                 // and two base intervals: all the flows of a fleet are found

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::alarms::{Alarm, AlarmTransition};
 use crate::domain::fleet::{CheckerObservation, Flow, GlobalTable, HealthCheck, StackEvent};
+use crate::domain::hold_schedule::ScheduledOpening;
 use crate::domain::revisions::LiveRevision;
 use crate::domain::stack_status::StackStatus;
 
@@ -53,6 +54,14 @@ pub enum Observation {
         flow: String,
         live: Vec<LiveRevision>,
         /// Requests the answer took (pages of the history).
+        requests: u32,
+    },
+    /// Which of the asked hold schedules exist, and when they fire; an
+    /// asked name missing from `found` has no schedule.
+    HoldSchedules {
+        asked: Vec<String>,
+        found: Vec<ScheduledOpening>,
+        /// Requests the answer took (list pages and gets).
         requests: u32,
     },
 }

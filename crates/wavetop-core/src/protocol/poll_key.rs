@@ -26,6 +26,16 @@ pub enum PollKey {
     /// What is live in each region of a flow, from its pipelines' action
     /// history: read at the idle cadence, whatever moves.
     Revisions { flow: String },
+    /// The hold schedules of one account and home region (one Scheduler
+    /// group): `ListSchedules` by the hold prefix, then `GetSchedule` for
+    /// `names` alone, the holds the console shows there. Registered only
+    /// while a stage is held, so a fleet without holds pays nothing.
+    HoldSchedules {
+        account: String,
+        region: String,
+        group: String,
+        names: Vec<String>,
+    },
 }
 
 impl PollKey {
@@ -41,6 +51,12 @@ impl PollKey {
             PollKey::Alarms { region } => format!("alarms {region}"),
             PollKey::AlarmHistory { region, .. } => format!("alarm history {region}"),
             PollKey::Revisions { flow } => format!("revisions {flow}"),
+            PollKey::HoldSchedules {
+                account, region, ..
+            } if account.is_empty() => format!("hold schedules {region}"),
+            PollKey::HoldSchedules {
+                account, region, ..
+            } => format!("hold schedules {account} {region}"),
         }
     }
 }
