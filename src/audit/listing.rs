@@ -130,7 +130,9 @@ mod tests {
             line(
                 r#"{"ts":"2026-11-30T10:00:00Z","phase":"before","id":"a","identity":"ana","target":"api/EU eu-west-1","api":"codepipeline:PutApprovalResult"}"#,
             ),
-            line(r#"{"ts":"2026-11-30T10:00:01Z","phase":"after","id":"a","outcome":"ok","detail":"approved"}"#),
+            line(
+                r#"{"ts":"2026-11-30T10:00:01Z","phase":"after","id":"a","outcome":"ok","detail":"approved"}"#,
+            ),
             line(
                 r#"{"ts":"2026-11-30T10:01:00Z","phase":"refused","id":"b","identity":"ana","target":"api/NA us-west-2","api":"codepipeline:PutApprovalResult","detail":"NO-GO: alarm api-5xx in ALARM"}"#,
             ),
