@@ -14,7 +14,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::audit::team::stream_name::Session;
 use crate::audit::team::{Backoff, TeamCopy, TeamLog};
-use crate::audit::{AuditLog, listing, read_log};
+use crate::audit::{AuditLog, delivery, listing, read_log};
 use crate::cli::BackendArgs;
 use crate::config::Loaded;
 use crate::config::audit::AuditConfig;
@@ -86,7 +86,12 @@ pub async fn attach(log: AuditLog, args: &BackendArgs, loaded: &Loaded) -> Audit
         Some(team) => {
             let path = log.path().to_path_buf();
             let session = Session::this_process(Timestamp::now());
-            log.with_team_copy(TeamCopy::start(team, path, session, Backoff::default()))
+            // What earlier runs could not deliver goes first. A log that
+            // cannot be read here leaves them to `wavetop audit --check`.
+            let backlog = delivery::backlog(&path, &team.group).unwrap_or_default();
+            let copy =
+                TeamCopy::start_with_backlog(team, path, session, Backoff::default(), backlog);
+            log.with_team_copy(copy)
         }
         None => log,
     }

@@ -69,3 +69,27 @@ pub fn undelivered<'a>(lines: &'a [AuditLine], delivered: &HashSet<String>) -> V
         .filter(|l| l.team_log.is_some() && !delivered.contains(&l.key()))
         .collect()
 }
+
+/// The lines an earlier run meant for `group` that never got there, oldest
+/// first: the next run with the same group sends them again.
+pub fn backlog(log: &Path, group: &str) -> Result<Vec<AuditLine>, String> {
+    let read = match super::read_log(log) {
+        Ok(read) => read,
+        // No log yet: nothing was ever meant for the group.
+        Err(super::ReadError::Open(super::regular_file::OpenError::Io { source, .. }))
+            if source.kind() == io::ErrorKind::NotFound =>
+        {
+            return Ok(Vec::new());
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let delivered =
+        delivered_keys(log).map_err(|e| format!("{}: {e}", sidecar_path(log).display()))?;
+    let mut lines: Vec<AuditLine> = undelivered(&read.lines, &delivered)
+        .into_iter()
+        .filter(|l| l.team_log.as_deref() == Some(group))
+        .cloned()
+        .collect();
+    lines.sort_by_key(|l| l.ts);
+    Ok(lines)
+}

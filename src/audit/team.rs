@@ -58,17 +58,31 @@ impl TeamCopy {
         session: stream_name::Session,
         backoff: Backoff,
     ) -> TeamCopy {
+        TeamCopy::start_with_backlog(log, local_log, session, backoff, Vec::new())
+    }
+
+    /// [`TeamCopy::start`], sending first `backlog`: lines of earlier runs
+    /// that never reached the group ([`super::delivery::backlog`]).
+    pub fn start_with_backlog(
+        log: TeamLog,
+        local_log: PathBuf,
+        session: stream_name::Session,
+        backoff: Backoff,
+        backlog: Vec<AuditLine>,
+    ) -> TeamCopy {
         let (queue, lines) = mpsc::channel(QUEUE_LINES);
         let (report, progress) = watch::channel(Progress::default());
         let group = log.group.clone();
+        // Counted as offered, so that settling waits for them too.
+        let offered = Arc::new(AtomicU64::new(backlog.len() as u64));
         let shipper = ship::Shipper::new(log.clone(), local_log, session.clone(), backoff, report);
-        tokio::spawn(shipper.run(lines));
+        tokio::spawn(shipper.run(backlog, lines));
         TeamCopy {
             group,
             log,
             session,
             queue,
-            offered: Arc::default(),
+            offered,
             dropped: Arc::default(),
             progress,
         }

@@ -263,3 +263,75 @@ async fn a_group_that_keeps_refusing_leaves_the_lines_reported_as_not_delivered(
         report.text()
     );
 }
+
+#[tokio::test]
+async fn lines_an_earlier_run_could_not_deliver_are_sent_by_the_next_run() {
+    let path = temp_log("backlog");
+    // The first run: the group refuses every line.
+    let refused = mock!(Client::create_log_stream)
+        .sequence()
+        .http_status(400, error("AccessDeniedException"))
+        .repeatedly()
+        .build();
+    let first = TeamCopy::start(mocked_log(&[&refused]), path.clone(), session(), QUICK);
+    let log = AuditLog::open(&path).unwrap().with_team_copy(first.clone());
+    let id = log.before(&intent(3)).unwrap();
+    log.after(
+        id.clone(),
+        Timestamp::from_second(1_795_298_500).unwrap(),
+        Ok("done"),
+    )
+    .unwrap();
+    assert!(first.settle(Duration::from_millis(100)).await.is_err());
+    assert_eq!(undelivered(&path).len(), 2);
+    drop(log);
+
+    // The next run finds both lines and sends them, oldest first, with
+    // their own times, into its stream for the identity that made them.
+    let backlog = crate::audit::delivery::backlog(&path, "/wavetop/audit").unwrap();
+    assert_eq!(backlog.len(), 2);
+    let created = mock!(Client::create_log_stream)
+        .match_requests(|r| {
+            r.log_stream_name()
+                == Some("111122223333/assumed-role/Oncall/alice/laptop/20261130T100000Z-8")
+        })
+        .then_http_response(|| {
+            aws_smithy_runtime_api::http::Response::new(
+                aws_smithy_runtime_api::http::StatusCode::try_from(200).unwrap(),
+                aws_smithy_types::body::SdkBody::from("{}"),
+            )
+        });
+    let put = mock!(Client::put_log_events)
+        .match_requests(|r| {
+            let times: Vec<i64> = r.log_events().iter().map(|e| e.timestamp()).collect();
+            times == [1_795_298_403_000, 1_795_298_500_000]
+        })
+        .then_output(|| {
+            aws_sdk_cloudwatchlogs::operation::put_log_events::PutLogEventsOutput::builder().build()
+        });
+    let next = Session {
+        host: "laptop".to_string(),
+        started: "2026-11-30T10:00:00Z".parse().unwrap(),
+        pid: 8,
+    };
+    let second = TeamCopy::start_with_backlog(
+        mocked_log(&[&created, &put]),
+        path.clone(),
+        next,
+        QUICK,
+        backlog,
+    );
+    second.settle(Duration::from_secs(5)).await.unwrap();
+    assert_eq!((created.num_calls(), put.num_calls()), (1, 1));
+    assert!(
+        check(&path).unwrap().is_clean(),
+        "{}",
+        check(&path).unwrap().text()
+    );
+    // Delivered now: a third run has nothing to send.
+    assert!(
+        crate::audit::delivery::backlog(&path, "/wavetop/audit")
+            .unwrap()
+            .is_empty()
+    );
+}

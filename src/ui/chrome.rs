@@ -225,6 +225,14 @@ pub(crate) fn status_line(frame: &mut Frame, area: Rect, model: &Model, theme: &
             )],
             width,
         )
+    } else if let Some(note) = model.team.copy.note() {
+        // Lines waiting for the team's log group: quiet while they go out,
+        // marked once sending them fails.
+        let style = match model.team.copy.last_error {
+            Some(_) => theme.status_awaiting_approval,
+            None => theme.dim,
+        };
+        fit_spans(vec![Span::styled(format!(" {note}"), style)], width)
     } else {
         Line::from("")
     };
@@ -359,5 +367,26 @@ mod tests {
             status_text(&model, 40),
             ":hold█   ⇥ hold  hold-until-window"
         );
+    }
+
+    #[test]
+    fn lines_waiting_for_the_team_log_are_shown_until_delivered() {
+        use crate::core::msg::Msg;
+        use crate::core::team::CopyStatus;
+        let mut model = model();
+        let now = model.now;
+        let status = |waiting, error: Option<&str>| {
+            Msg::TeamCopy(CopyStatus {
+                waiting,
+                last_error: error.map(str::to_string),
+            })
+        };
+        crate::core::update::update(&mut model, status(3, Some("throttled")), now);
+        assert_eq!(
+            status_text(&model, 60),
+            " audit copy: 3 lines not delivered, retrying"
+        );
+        crate::core::update::update(&mut model, status(0, None), now);
+        assert_eq!(status_text(&model, 60), "");
     }
 }

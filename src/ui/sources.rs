@@ -16,6 +16,9 @@ use crate::core::action::ActionName;
 use crate::core::model::Model;
 use crate::core::panes::{ActivityPane, source_count};
 
+/// The row of the team's audit log group (`[audit] log_group`).
+const TEAM_LOG_LABEL: &str = "team audit log";
+
 pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let now = model.now;
     let width = usize::from(area.width);
@@ -49,6 +52,30 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
                 Span::styled(pad("ok never", 14), theme.dim),
                 Span::styled(pad(&next, 11), theme.dim),
                 Span::styled(format!("discovery: {}", e.message), theme.activity_error),
+            ],
+            width,
+        ));
+    }
+    // A team log group that could not be read, until a read works.
+    if let Some(failure) = &model.team.read_error {
+        let failed = fmt_age(now.as_second() - failure.at.as_second());
+        lines.push(fit_spans(
+            vec![
+                Span::styled(" ✖ ", theme.activity_error),
+                Span::styled(pad(TEAM_LOG_LABEL, key_w), theme.base),
+                Span::raw(" "),
+                Span::styled(pad(&format!("failed {failed} ago"), 14), theme.dim),
+                Span::styled(
+                    pad(
+                        &format!(
+                            "in {}",
+                            fmt_age(failure.retry_at.as_second() - now.as_second())
+                        ),
+                        11,
+                    ),
+                    theme.dim,
+                ),
+                Span::styled(failure.message.clone(), theme.activity_error),
             ],
             width,
         ));

@@ -74,7 +74,7 @@ async fn an_approval_lands_in_the_team_log_group_and_audit_reads_it_back() {
 
 #[tokio::test]
 #[ignore = "needs the moto emulator: source scripts/emulator.sh"]
-async fn a_missing_log_group_never_stops_the_call_and_check_reports_the_lines() {
+async fn a_missing_log_group_never_stops_the_call_and_the_next_run_resends_the_lines() {
     let url = emulator();
     let mut bench = Bench::new(&url, "teamgone", "gates-waiting.json").await;
     // Never created: every copy is refused.
@@ -94,4 +94,60 @@ async fn a_missing_log_group_never_stops_the_call_and_check_reports_the_lines() 
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("not in the team log: 2 lines"), "{text}");
+
+    // Once the group exists, the next run sends the first run's lines too.
+    let cli = AwsCli {
+        exe: aws_cli(),
+        url: url.clone(),
+        sandbox: &bench.sandbox,
+    };
+    cli.call(
+        HOME,
+        &["logs", "create-log-group", "--log-group-name", &group],
+    );
+    bench.done(
+        "approve --wave Europe --region eu-central-1 --yes",
+        &["--comment", "canary ok"],
+    );
+    let out = bench.wavetop(&["audit", "--check"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let read = cli.call(
+        HOME,
+        &["logs", "filter-log-events", "--log-group-name", &group],
+    );
+    let copied: Vec<Value> = read["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| serde_json::from_str(e["message"].as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(copied, bench.audit(), "both runs' lines, in time order");
+}
+
+#[tokio::test]
+#[ignore = "needs the moto emulator: source scripts/emulator.sh"]
+async fn a_group_the_console_cannot_read_is_shown_as_a_failed_source() {
+    let url = emulator();
+    let mut bench = Bench::new(&url, "teamread", "gates-waiting.json").await;
+    let p = bench.pipeline.clone();
+    // Never created: FilterLogEvents answers ResourceNotFoundException.
+    bench.configure(&format!("[audit]\nlog_group = \"/wavetop/missing-{p}\"\n"));
+    let mut tui = spawn_console(&bench.sandbox, &bench.standin.url, &bench.config);
+    wait_for_screen(&tui, "the pipeline", |rows| {
+        rows.iter().any(|r| r.contains(&p))
+    });
+    tui.send("6");
+    wait_for_screen(&tui, "the team log as a failed source", |rows| {
+        let sources = rows.iter().skip_while(|r| !r.contains(" sources: "));
+        sources
+            .clone()
+            .any(|r| r.contains("✖ team audit log") && r.contains("ResourceNotFoundException"))
+    });
+    wait_for_screen(&tui, "the failure in the activity log", |rows| {
+        rows.iter()
+            .any(|r| r.contains("team audit log: cannot read: logs:FilterLogEvents"))
+    });
+    tui.send("q");
+    let status = tui.wait_exit(SCREEN_WAIT);
+    assert!(status.success(), "exit status {status:?}");
 }

@@ -2,6 +2,8 @@
 //! is waiting, the stream created once, each batch sent until it lands,
 //! waiting longer after each failure.
 
+use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -15,6 +17,43 @@ use crate::audit::delivery::{self, Delivered};
 
 /// Lines per PutLogEvents call; far under the API's 10,000 and 1 MB.
 const BATCH_LINES: usize = 100;
+
+/// The widest time span of one PutLogEvents batch the API accepts.
+const BATCH_SPAN: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+/// An earlier run's lines cut into batches the API accepts, each with the
+/// identity whose stream it goes to: an `after` line (which names no one)
+/// goes with its `before`. Those runs' own streams cannot be told from the
+/// log, so the lines go to this session's stream for that identity, with
+/// their original times.
+fn backlog_batches<'a>(lines: &'a [AuditLine]) -> Vec<(Option<&'a str>, &'a [AuditLine])> {
+    let callers: HashMap<&str, &'a str> = lines
+        .iter()
+        .filter_map(|l| Some((l.id.as_str(), l.identity.as_deref()?)))
+        .collect();
+    let who = |l: &'a AuditLine| -> Option<&'a str> {
+        l.identity
+            .as_deref()
+            .or_else(|| callers.get(l.id.as_str()).copied())
+    };
+    let mut batches = Vec::new();
+    let mut start = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let first = lines.get(start).unwrap_or(line);
+        if i > start
+            && (i - start == BATCH_LINES
+                || who(line) != who(first)
+                || line.ts.duration_since(first.ts) >= BATCH_SPAN)
+        {
+            batches.push((who(first), lines.get(start..i).unwrap_or_default()));
+            start = i;
+        }
+    }
+    if let Some(rest) = lines.get(start..).filter(|r| !r.is_empty()) {
+        batches.push((rest.first().and_then(who), rest));
+    }
+    batches
+}
 
 /// How long to wait after a failed send: `first`, doubled each time up to `most`.
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +79,8 @@ pub(super) struct Shipper {
     report: watch::Sender<Progress>,
     /// Named from the first line's identity; created before the first batch.
     stream: Option<String>,
-    created: bool,
+    /// Streams made (or found) by this session.
+    created: HashSet<String>,
 }
 
 impl Shipper {
@@ -58,39 +98,48 @@ impl Shipper {
             backoff,
             report,
             stream: None,
-            created: false,
+            created: HashSet::new(),
         }
     }
 
-    /// Ships until every sender is gone and the queue is empty.
-    pub(super) async fn run(mut self, mut queue: mpsc::Receiver<AuditLine>) {
+    /// Ships `backlog` (an earlier run's undelivered lines, oldest first),
+    /// then the queue until every sender is gone and it is empty.
+    pub(super) async fn run(
+        mut self,
+        backlog: Vec<AuditLine>,
+        mut queue: mpsc::Receiver<AuditLine>,
+    ) {
+        for (identity, batch) in backlog_batches(&backlog) {
+            let stream = self.session.stream_name(identity);
+            self.deliver(&stream, batch).await;
+        }
         let mut batch = Vec::with_capacity(BATCH_LINES);
         while queue.recv_many(&mut batch, BATCH_LINES).await > 0 {
             // Before and after lines of calls made side by side may arrive
             // out of order; CloudWatch Logs wants a batch in time order.
             batch.sort_by_key(|l: &AuditLine| l.ts);
-            self.deliver(&batch).await;
+            let stream = self.stream_for(&batch).to_string();
+            self.deliver(&stream, &batch).await;
             batch.clear();
         }
     }
 
-    /// Sends `batch` until it lands.
-    async fn deliver(&mut self, batch: &[AuditLine]) {
-        let stream = self.stream_for(batch).to_string();
+    /// Sends `batch` to `stream` until it lands.
+    async fn deliver(&mut self, stream: &str, batch: &[AuditLine]) {
         let mut wait = self.backoff.first;
         loop {
-            let outcome = match self.ensure_stream(&stream).await {
-                Ok(()) => self.log.put(&stream, batch).await,
+            let outcome = match self.ensure_stream(stream).await {
+                Ok(()) => self.log.put(stream, batch).await,
                 Err(why) => Err(PutFailure::Retry(why)),
             };
             let why = match outcome {
                 Ok(()) | Err(PutFailure::AlreadyAccepted) => {
-                    self.landed(&stream, batch);
+                    self.landed(stream, batch);
                     return;
                 }
                 Err(PutFailure::NoStream) => {
                     // Made again on the next try: deleted under us, or never made.
-                    self.created = false;
+                    self.created.remove(stream);
                     "the stream does not exist".to_string()
                 }
                 Err(PutFailure::Retry(why)) => why,
@@ -110,9 +159,9 @@ impl Shipper {
     }
 
     async fn ensure_stream(&mut self, stream: &str) -> Result<(), String> {
-        if !self.created {
+        if !self.created.contains(stream) {
             self.log.create_stream(stream).await?;
-            self.created = true;
+            self.created.insert(stream.to_string());
         }
         Ok(())
     }

@@ -176,6 +176,8 @@ pub struct Model {
     pub activity: Ring<ActivityEntry>,
     /// Other operators' actions already in `activity`, by id and outcome.
     pub team_seen: std::collections::BTreeSet<String>,
+    /// Reading the team's log group, and copying this session's lines to it.
+    pub team: crate::core::team::TeamLogState,
     /// How much of the session is kept (activity, view history, stack events).
     pub limits: Limits,
     /// One-line message under the view (errors, refusals, hints).
@@ -232,6 +234,7 @@ impl Model {
             foreign_changes: Vec::new(),
             activity: Ring::new(Limits::default().activity_entries),
             team_seen: Default::default(),
+            team: Default::default(),
             limits: Limits::default(),
             flash: None,
             width: 80,

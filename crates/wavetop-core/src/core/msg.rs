@@ -42,6 +42,13 @@ pub enum Msg {
     RefusalNotRecorded(String),
     /// Other operators' actions, read from the team's audit log group.
     TeamActions(Vec<crate::core::team::TeamAction>),
+    /// The team's audit log group could not be read; read again at `retry_at`.
+    TeamReadFailed {
+        message: String,
+        retry_at: jiff::Timestamp,
+    },
+    /// How the copy of this session's lines to the team's log group is doing.
+    TeamCopy(crate::core::team::CopyStatus),
 }
 
 /// What the executor did with the calls of one [`Effect::Operate`].

@@ -49,7 +49,9 @@ pub fn sources_panel_rows(sources: usize, body: u16) -> u16 {
 /// The number of sources the panel lists: what discovery could not read,
 /// then every poll key.
 pub fn source_count(model: &Model) -> usize {
-    model.discovery_errors.len() + model.poll.keys().count()
+    model.discovery_errors.len()
+        + usize::from(model.team.read_error.is_some())
+        + model.poll.keys().count()
 }
 
 /// Rows of the health list: the whole body beside the checkers, or what the

@@ -22,6 +22,78 @@ pub struct TeamAction {
     pub outcome: String,
 }
 
+/// Reading the team's log group and copying to it, as the console shows it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TeamLogState {
+    /// The last read that failed, while no read since has worked.
+    pub read_error: Option<ReadFailure>,
+    /// What of the audit log is still to reach the group.
+    pub copy: CopyStatus,
+}
+
+/// A read of the team's log group that failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadFailure {
+    pub at: Timestamp,
+    pub message: String,
+    /// When the group is read again.
+    pub retry_at: Timestamp,
+}
+
+/// Lines of this session (or an earlier one) not in the team's group yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CopyStatus {
+    pub waiting: u64,
+    /// Why the last send failed, while the lines are still waiting.
+    pub last_error: Option<String>,
+}
+
+impl CopyStatus {
+    /// The status line's note, when lines are waiting.
+    pub fn note(&self) -> Option<String> {
+        if self.waiting == 0 {
+            return None;
+        }
+        let lines = if self.waiting == 1 { "line" } else { "lines" };
+        Some(match self.last_error {
+            Some(_) => format!(
+                "audit copy: {} {lines} not delivered, retrying",
+                self.waiting
+            ),
+            None => format!("audit copy: {} {lines} sending", self.waiting),
+        })
+    }
+}
+
+/// A read failed: said once in the activity log (again if the reason
+/// changes), and kept for the sources pane until a read works.
+pub fn on_read_failed(model: &mut Model, message: String, retry_at: Timestamp, now: Timestamp) {
+    let repeated = model
+        .team
+        .read_error
+        .as_ref()
+        .is_some_and(|e| e.message == message);
+    if !repeated {
+        model.log(
+            ActivityKind::Error,
+            format!("team audit log: cannot read: {message}; retrying"),
+        );
+    }
+    model.team.read_error = Some(ReadFailure {
+        at: now,
+        message,
+        retry_at,
+    });
+    model.needs_render = true;
+}
+
+pub fn on_copy_status(model: &mut Model, status: CopyStatus) {
+    if model.team.copy != status {
+        model.team.copy = status;
+        model.needs_render = true;
+    }
+}
+
 /// The pipeline a target names; None for a DNS target, which concerns
 /// every flow in view.
 fn pipeline_of(target: &str) -> Option<&str> {
@@ -34,6 +106,10 @@ fn pipeline_of(target: &str) -> Option<&str> {
 /// Adds to the activity log each action on a flow in view not shown yet;
 /// an unfinished one is shown again once its outcome arrives.
 pub fn on_team_actions(model: &mut Model, actions: Vec<TeamAction>) {
+    if model.team.read_error.take().is_some() {
+        model.log(ActivityKind::Info, "team audit log: read again");
+        model.needs_render = true;
+    }
     for action in actions {
         let in_view = pipeline_of(&action.target).is_none_or(|name| {
             model
@@ -129,6 +205,58 @@ mod tests {
                 .unwrap()
                 .text
                 .starts_with("ok by ")
+        );
+    }
+
+    #[test]
+    fn a_failed_read_is_said_once_kept_for_the_sources_and_cleared_by_the_next_read() {
+        let now = Timestamp::from_second(1_795_298_460).unwrap();
+        let retry_at = Timestamp::from_second(1_795_298_520).unwrap();
+        let mut model = Model::new(now, Bindings::default(), Windows::default(), false);
+        let failed = || Msg::TeamReadFailed {
+            message: "logs:FilterLogEvents: ResourceNotFoundException: no group".to_string(),
+            retry_at,
+        };
+        update(&mut model, failed(), now);
+        update(&mut model, failed(), retry_at);
+        let errors: Vec<&str> = model
+            .activity
+            .iter()
+            .filter(|e| e.kind == ActivityKind::Error)
+            .map(|e| e.text.as_str())
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "team audit log: cannot read: logs:FilterLogEvents: ResourceNotFoundException: no group; retrying"
+            ]
+        );
+        assert_eq!(model.team.read_error.as_ref().unwrap().at, retry_at);
+        assert_eq!(crate::core::panes::source_count(&model), 1);
+
+        update(&mut model, Msg::TeamActions(Vec::new()), retry_at);
+        assert_eq!(model.team.read_error, None);
+        assert_eq!(crate::core::panes::source_count(&model), 0);
+        assert_eq!(
+            model.activity.iter().last().unwrap().text,
+            "team audit log: read again"
+        );
+    }
+
+    #[test]
+    fn the_copy_note_says_how_many_lines_wait_and_whether_sending_fails() {
+        let waiting = |waiting, error: Option<&str>| CopyStatus {
+            waiting,
+            last_error: error.map(str::to_string),
+        };
+        assert_eq!(waiting(0, Some("throttled")).note(), None);
+        assert_eq!(
+            waiting(1, None).note().as_deref(),
+            Some("audit copy: 1 line sending")
+        );
+        assert_eq!(
+            waiting(3, Some("throttled")).note().as_deref(),
+            Some("audit copy: 3 lines not delivered, retrying")
         );
     }
 }

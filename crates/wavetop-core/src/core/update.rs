@@ -121,6 +121,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             model.flash(format!("the refusal could not be recorded: {err}"));
         }
         Msg::TeamActions(actions) => crate::core::team::on_team_actions(model, actions),
+        Msg::TeamReadFailed { message, retry_at } => {
+            crate::core::team::on_read_failed(model, message, retry_at, now)
+        }
+        Msg::TeamCopy(status) => crate::core::team::on_copy_status(model, status),
     }
     fx
 }
