@@ -29,7 +29,15 @@ pub struct TeamLogState {
     pub read_error: Option<ReadFailure>,
     /// What of the audit log is still to reach the group.
     pub copy: CopyStatus,
+    /// Actions read before the fleet was discovered: which of them are on
+    /// flows in view is known only then. The first read of the group comes
+    /// at startup, usually before discovery has answered.
+    pub before_discovery: Vec<TeamAction>,
 }
+
+/// Actions kept for discovery at most; a read returns the last day's calls,
+/// and more than this many before the fleet is known is not worth holding.
+const BEFORE_DISCOVERY_MAX: usize = 512;
 
 /// A read of the team's log group that failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +118,13 @@ pub fn on_team_actions(model: &mut Model, actions: Vec<TeamAction>) {
         model.log(ActivityKind::Info, "team audit log: read again");
         model.needs_render = true;
     }
+    if !model.discovered {
+        let held = &mut model.team.before_discovery;
+        held.extend(actions);
+        let excess = held.len().saturating_sub(BEFORE_DISCOVERY_MAX);
+        held.drain(..excess);
+        return;
+    }
     for action in actions {
         let in_view = pipeline_of(&action.target).is_none_or(|name| {
             model
@@ -165,6 +180,7 @@ mod tests {
         let now = Timestamp::from_second(1_795_298_460).unwrap();
         let mut model = Model::new(now, Bindings::default(), Windows::default(), false);
         model.fleet = crate::domain::synthetic::fleet(2, 2, now);
+        model.discovered = true;
         let batch = vec![
             action("a", "synthetic/Wave00/us-east-1", "unfinished"),
             action("b", "elsewhere/Prod/eu-west-1", "ok"),
@@ -206,6 +222,43 @@ mod tests {
                 .text
                 .starts_with("ok by ")
         );
+    }
+
+    #[test]
+    fn actions_read_before_discovery_are_shown_once_the_fleet_is_known() {
+        let now = Timestamp::from_second(1_795_298_460).unwrap();
+        let mut model = Model::new(now, Bindings::default(), Windows::default(), false);
+        let batch = vec![
+            action("a", "synthetic/Wave00/us-east-1", "ok"),
+            action("b", "elsewhere/Prod/eu-west-1", "ok"),
+        ];
+        update(&mut model, Msg::TeamActions(batch), now);
+        assert!(model.activity.iter().all(|e| !e.text.contains(" by ")));
+        let fleet = crate::domain::synthetic::fleet(2, 2, now);
+        let discovery = crate::protocol::Discovery {
+            flows: fleet.flows,
+            stacks: Vec::new(),
+            record_sets: Vec::new(),
+            tables: Vec::new(),
+            fleet_label: "test".into(),
+            hosted_zones: Vec::new(),
+            errors: Vec::new(),
+            alarms: Default::default(),
+        };
+        update(&mut model, Msg::Discovered(Ok(discovery)), now);
+        let shown: Vec<&str> = model
+            .activity
+            .iter()
+            .filter(|e| e.text.contains(" by "))
+            .map(|e| e.text.as_str())
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "ok by arn:aws:sts::1:assumed-role/OnCall/bob: codepipeline:PutApprovalResult synthetic/Wave00/us-east-1"
+            ]
+        );
+        assert!(model.team.before_discovery.is_empty());
     }
 
     #[test]

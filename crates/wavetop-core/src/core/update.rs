@@ -72,6 +72,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             apply_discovery(&mut model.fleet, &mut discovery, now);
             model.fleet_label = discovery.fleet_label.clone();
             model.discovered = true;
+            let read_early = std::mem::take(&mut model.team.before_discovery);
+            if !read_early.is_empty() {
+                crate::core::team::on_team_actions(model, read_early);
+            }
             for table in &discovery.tables {
                 let key = PollKey::Replication {
                     table: table.name.clone(),
