@@ -88,7 +88,8 @@ async fn a_hold_until_a_window_creates_its_schedule_and_release_deletes_it() {
 
     // `snapshot --json` reads the schedule back (ListSchedules, GetSchedule)
     // and puts it on the held wave.
-    let out = bench.done("snapshot --json", &[]);
+    let out = bench.wavetop(&["snapshot", "--json"]);
+    assert!(out.status.success(), "{}", describe(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let america = items(&doc["pipelines"])
         .iter()
@@ -106,7 +107,8 @@ async fn a_hold_until_a_window_creates_its_schedule_and_release_deletes_it() {
         }),
         "{america:#}"
     );
-    let out = bench.done("snapshot", &[]);
+    let out = bench.wavetop(&["snapshot"]);
+    assert!(out.status.success(), "{}", describe(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains(&format!(
             "America held · opens {} {zone} (scheduled)",

@@ -76,10 +76,24 @@ impl AwsBackend {
                 group,
                 names,
             } => {
-                let client = self.pool.scheduler(account, region).await?;
+                // The key names the account by its id, as the fleet shows
+                // it; clients are kept by the config's account name.
+                let account = self.account_name_of(account);
+                let client = self.pool.scheduler(&account, region).await?;
                 super::scheduler::read_hold_schedules(&client, group, names).await
             }
         }
+    }
+
+    /// The config's name for the account with this id, found through a
+    /// discovered pipeline of it; the id itself when none is known (a
+    /// fleet of one account names it as the pool does).
+    fn account_name_of(&self, account_id: &str) -> String {
+        self.lock_state()
+            .pipelines
+            .values()
+            .find(|e| e.meta.account == account_id)
+            .map_or_else(|| account_id.to_string(), |e| e.account.clone())
     }
 
     fn part_read(&self, part: &str) {
