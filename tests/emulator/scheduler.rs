@@ -88,9 +88,23 @@ async fn a_hold_until_a_window_creates_its_schedule_and_release_deletes_it() {
 
     // `snapshot --json` reads the schedule back (ListSchedules, GetSchedule)
     // and puts it on the held wave.
+    // Exit 3 (partial) is allowed: the emulator is shared with other tests,
+    // and parts of the fleet they leave behind (health checks, whose metrics
+    // moto cannot serve) may fail. The schedule read itself must not.
     let out = bench.wavetop(&["snapshot", "--json"]);
-    assert!(out.status.success(), "{}", describe(&out));
+    assert!(
+        matches!(out.status.code(), Some(0 | 3)),
+        "{}",
+        describe(&out)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        items(&doc["errors"]).iter().all(|e| !e["source"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("hold schedules")),
+        "{doc:#}"
+    );
     let america = items(&doc["pipelines"])
         .iter()
         .flat_map(|f| items(&f["waves"]))
@@ -108,7 +122,11 @@ async fn a_hold_until_a_window_creates_its_schedule_and_release_deletes_it() {
         "{america:#}"
     );
     let out = bench.wavetop(&["snapshot"]);
-    assert!(out.status.success(), "{}", describe(&out));
+    assert!(
+        matches!(out.status.code(), Some(0 | 3)),
+        "{}",
+        describe(&out)
+    );
     assert!(
         String::from_utf8_lossy(&out.stdout).contains(&format!(
             "America held · opens {} {zone} (scheduled)",
