@@ -466,7 +466,7 @@ async fn with_the_change_stream_a_steady_minute_costs_a_fraction_of_polling() {
     assert!(state.merged > 0, "action events were merged");
     // Measured 137 against polling's 288: 30 reads of the log group, the
     // reconciliation of 200 pipelines every 5 minutes, and the health
-    // checks, replication and alarms the stream does not carry. Issue 12's
-    // target of 60 is not met yet; this bound keeps what was won.
+    // checks, replication and alarms the stream does not carry. The goal of
+    // 60 is not met yet; this bound keeps what was won.
     assert!(m.per_minute <= 150, "{} calls a minute", m.per_minute);
 }
