@@ -31,16 +31,9 @@ pub(super) fn follow_bakes(model: &mut Model) {
         .filter(|(region, _)| watched.contains(region))
         .map(|(region, since)| PollKey::AlarmHistory { region, since })
         .collect();
-    let stale: Vec<PollKey> = model
+    model
         .poll
-        .keys()
-        .map(|(key, _)| key)
-        .filter(|key| matches!(key, PollKey::AlarmHistory { .. }) && !wanted.contains(key))
-        .cloned()
-        .collect();
-    for key in &stale {
-        model.poll.unregister(key);
-    }
+        .unregister_unwanted(|key| matches!(key, PollKey::AlarmHistory { .. }), &wanted);
     for key in wanted {
         if model.poll.state(&key).is_none() {
             model.poll.register(key, model.now);

@@ -47,16 +47,9 @@ pub(super) fn follow_holds(model: &mut Model) {
         Some(scheduler) => hold_schedule_keys(&model.fleet, scheduler),
         None => Vec::new(),
     };
-    let stale: Vec<PollKey> = model
+    model
         .poll
-        .keys()
-        .map(|(key, _)| key)
-        .filter(|key| matches!(key, PollKey::HoldSchedules { .. }) && !wanted.contains(key))
-        .cloned()
-        .collect();
-    for key in &stale {
-        model.poll.unregister(key);
-    }
+        .unregister_unwanted(|key| matches!(key, PollKey::HoldSchedules { .. }), &wanted);
     for key in wanted {
         if model.poll.state(&key).is_none() {
             let endpoint = Endpoint::of_key(&key);

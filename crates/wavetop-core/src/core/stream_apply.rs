@@ -9,7 +9,7 @@
 use jiff::Timestamp;
 
 use super::model::Model;
-use crate::domain::fleet::{ActionStatus, ExecutionStatus, Flow, StageStatus};
+use crate::domain::fleet::{ActionStatus, ExecutionStatus, Flow, StageStatus, Wave};
 use crate::domain::stream_event::{Change, StreamEvent};
 
 /// What merging an event did.
@@ -83,6 +83,27 @@ pub fn apply_event(model: &mut Model, event: &StreamEvent) -> Applied {
     }
 }
 
+/// The stage's wave, if it is running the event's execution. Else what to
+/// do: nothing for a stage the console does not show; a read for an
+/// execution the stage has not been seen running (its layout, earlier runs
+/// and revision come with a read).
+fn running_wave<'f>(
+    flow: &'f mut Flow,
+    pipeline: &str,
+    stage: &str,
+    execution_id: &str,
+) -> Result<&'f mut Wave, Applied> {
+    let wave = flow
+        .waves
+        .iter_mut()
+        .find(|w| w.pipeline == pipeline && w.name == stage)
+        .ok_or(Applied::Nothing)?;
+    if wave.execution_id.as_deref() != Some(execution_id) {
+        return Err(Applied::Reread);
+    }
+    Ok(wave)
+}
+
 fn apply_action(
     flow: &mut Flow,
     pipeline: &str,
@@ -92,18 +113,10 @@ fn apply_action(
     state: &str,
     at: Option<Timestamp>,
 ) -> Applied {
-    let Some(wave) = flow
-        .waves
-        .iter_mut()
-        .find(|w| w.pipeline == pipeline && w.name == stage)
-    else {
-        return Applied::Nothing;
+    let wave = match running_wave(flow, pipeline, stage, execution_id) {
+        Ok(wave) => wave,
+        Err(applied) => return applied,
     };
-    // An execution the stage has not been seen running: its layout,
-    // earlier runs and revision come with a read.
-    if wave.execution_id.as_deref() != Some(execution_id) {
-        return Applied::Reread;
-    }
     let Some(status) = action_status(state) else {
         return Applied::Reread;
     };
@@ -142,16 +155,10 @@ fn apply_stage(
     stage: &str,
     state: &str,
 ) -> Applied {
-    let Some(wave) = flow
-        .waves
-        .iter_mut()
-        .find(|w| w.pipeline == pipeline && w.name == stage)
-    else {
-        return Applied::Nothing;
+    let wave = match running_wave(flow, pipeline, stage, execution_id) {
+        Ok(wave) => wave,
+        Err(applied) => return applied,
     };
-    if wave.execution_id.as_deref() != Some(execution_id) {
-        return Applied::Reread;
-    }
     let Some(status) = stage_status(state) else {
         return Applied::Reread;
     };

@@ -241,6 +241,21 @@ impl PollScheduler {
         }
     }
 
+    /// Unregisters every key of one kind (`of_kind`) that is not `wanted`:
+    /// for polls that follow what the fleet shows (alarm history during a
+    /// bake, hold schedules while a stage is held).
+    pub fn unregister_unwanted(&mut self, of_kind: impl Fn(&PollKey) -> bool, wanted: &[PollKey]) {
+        let stale: Vec<PollKey> = self
+            .keys
+            .keys()
+            .filter(|key| of_kind(key) && !wanted.contains(key))
+            .cloned()
+            .collect();
+        for key in &stale {
+            self.unregister(key);
+        }
+    }
+
     /// The keys the operator now looks at: polled fast and outside the
     /// budget, each asked at once when its last answer is older than its
     /// fast interval. Keys watched before go back to their own tier.
