@@ -30,11 +30,11 @@ pub struct StreamConfig {
     /// stack of the template in each of `regions` (default: `default`).
     #[serde(default)]
     pub accounts: Vec<String>,
-    /// Seconds between two reads of the log group, 1 to 5 (default 2).
+    /// Seconds between two reads of the log group, 1 to 5 (default 4).
     #[serde(default)]
     pub read_secs: Option<i64>,
     /// Seconds between two polls of every pipeline and stack while the
-    /// stream is live, 30 to 3600 (default 300).
+    /// stream is live, 30 to 3600 (default 600).
     #[serde(default)]
     pub reconcile_secs: Option<i64>,
 }

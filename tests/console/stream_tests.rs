@@ -137,7 +137,7 @@ fn a_failed_read_falls_back_to_polling_and_a_good_one_returns_to_the_stream() {
     // The stream reads again (its backoff is at most a minute).
     run_for(&mut c, 70, &quiet);
     assert_eq!(stream_label(&c.model).as_deref(), Some("⇄ stream live"));
-    assert_eq!(c.model.poll.floor_secs(), Some(300));
+    assert_eq!(c.model.poll.floor_secs(), Some(600));
 }
 
 #[test]
@@ -170,7 +170,7 @@ fn a_change_whose_event_was_missed_is_caught_by_reconciliation() {
     };
     run_for(&mut c, 120, &quiet);
     assert!(!held(&c), "not seen before reconciliation");
-    run_for(&mut c, 300, &quiet);
+    run_for(&mut c, 600, &quiet);
     assert!(held(&c), "seen at the reconcile cadence");
 }
 
@@ -334,4 +334,60 @@ fn an_event_older_than_the_last_read_leaves_the_cell_alone() {
     let polled = run_for(&mut c, 2, &emitted);
     assert!(polled.is_empty(), "{polled:?}");
     assert_eq!(action_status_of(&c, &flow, &stage, &action), before);
+}
+
+#[test]
+fn a_resource_event_shows_in_cell_detail_with_no_read_of_its_stacks() {
+    let mut c = live();
+    let stack = c.model.fleet.stacks[0].clone();
+    let flow = c.model.fleet.flow(&stack.flow).unwrap().clone();
+    let wave = flow
+        .waves
+        .iter()
+        .find(|w| w.cells.iter().any(|cell| cell.region == stack.region))
+        .unwrap()
+        .name
+        .clone();
+    let at = c.now();
+    let event = StreamEvent {
+        id: "ev-resource".into(),
+        time: at,
+        account: "111122223333".into(),
+        region: stack.region.clone(),
+        change: Change::Stack {
+            stack: stack.name.clone(),
+            resource: Some("OrdersQueuePolicy".into()),
+            resource_type: Some("AWS::SQS::QueuePolicy".into()),
+            status: "UPDATE_FAILED".into(),
+            reason: Some("Invalid policy document".into()),
+        },
+    };
+    let key = PollKey::Stacks {
+        region: stack.region.clone(),
+    };
+    let last_read = c.model.poll.state(&key).unwrap().last_ok;
+    let sent = std::cell::Cell::new(false);
+    let once = || {
+        let events = if sent.replace(true) {
+            vec![]
+        } else {
+            vec![event.clone()]
+        };
+        Ok(StreamBatch {
+            events,
+            ..StreamBatch::default()
+        })
+    };
+    run_for(&mut c, 5, &once);
+    assert!(sent.get(), "the stream was read");
+    assert_eq!(
+        c.model.poll.state(&key).unwrap().last_ok,
+        last_read,
+        "merged, its stacks not read again"
+    );
+    c.navigate(&flow.name, &wave, &stack.region);
+    c.keys("enter");
+    let screen = super::support::screen_text(&c.model, 160, 50);
+    assert!(screen.contains("OrdersQueuePolicy"), "{screen}");
+    assert!(screen.contains("Invalid policy document"), "{screen}");
 }

@@ -4,6 +4,7 @@ use jiff::Timestamp;
 
 use super::merge_alarms::{merge_alarms, merge_history};
 use super::schedule_polls::{apply_hold_schedules, carry_schedules};
+use super::stream_stacks::drop_streamed_copies;
 use crate::domain::fleet::{CellStatus, ExecutionStatus, Fleet, Flow, Stack};
 use crate::domain::revisions::merge_live;
 use crate::domain::stack_status::StackStatus;
@@ -164,7 +165,10 @@ pub fn apply_observation(
                 events.retain(|e| !stack.events.iter().any(|old| old.event_id == e.event_id));
                 if !events.is_empty() {
                     changed = true;
+                    drop_streamed_copies(&mut stack.events, &events);
                     events.append(&mut stack.events);
+                    // The stream's events may be newer than the ones polled.
+                    events.sort_by_key(|e| std::cmp::Reverse(e.timestamp));
                     events.truncate(events_kept);
                     stack.events = events;
                 }

@@ -27,6 +27,7 @@ pub mod rows;
 pub mod schedule_polls;
 pub mod stream;
 pub mod stream_apply;
+pub mod stream_stacks;
 pub mod team;
 pub mod update;
 pub mod verdicts;

@@ -3,12 +3,14 @@
 //! is the whole fact when the event names something the model already
 //! knows: the same execution, the same stage, the same action. What it
 //! cannot say (a new execution's layout, a failure's message, a waiting
-//! approval's token) leaves the model alone and asks for a re-read.
+//! approval's token) leaves the model alone and asks for a re-read. A
+//! stack's or resource's new status is merged by [`super::stream_stacks`].
 //! Pure: the event's own time stamps what it changes.
 
 use jiff::Timestamp;
 
 use super::model::Model;
+use super::stream_stacks::{StackChange, apply_stack_change};
 use crate::domain::fleet::{ActionStatus, ExecutionStatus, Flow, StageStatus, Wave};
 use crate::domain::stream_event::{Change, StreamEvent};
 
@@ -61,9 +63,13 @@ pub fn apply_event(model: &mut Model, event: &StreamEvent) -> Applied {
         // A resource's event says all there is to say of it; the stack's
         // event list is read with the stack at reconciliation.
         Change::Stack {
-            resource: Some(_), ..
-        } => Applied::Nothing,
-        Change::Stack { stack, status, .. } => {
+            stack,
+            resource,
+            resource_type,
+            status,
+            reason,
+        } => {
+            let events_kept = model.limits.stack_events;
             let Some(known) = model
                 .fleet
                 .stacks
@@ -72,12 +78,15 @@ pub fn apply_event(model: &mut Model, event: &StreamEvent) -> Applied {
             else {
                 return Applied::Nothing;
             };
-            if known.fetched_at >= event.time || known.status == status.as_str() {
-                return Applied::Nothing;
-            }
-            known.status = status.as_str().into();
-            known.status_reason = None;
-            Applied::Merged
+            let change = StackChange {
+                event_id: &event.id,
+                time: event.time,
+                resource: resource.as_deref(),
+                resource_type: resource_type.as_deref(),
+                status,
+                reason: reason.as_deref(),
+            };
+            apply_stack_change(known, &change, events_kept)
         }
         Change::Alarm { .. } => Applied::Reread,
     }

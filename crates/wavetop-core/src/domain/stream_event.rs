@@ -34,7 +34,11 @@ pub enum Change {
     Stack {
         stack: String,
         resource: Option<String>,
+        /// The resource's type, e.g. `AWS::Lambda::Function`.
+        resource_type: Option<String>,
         status: String,
+        /// CloudFormation's reason, where it gave one (a failure's cause).
+        reason: Option<String>,
     },
     Alarm {
         alarm: String,
@@ -81,9 +85,8 @@ pub fn parse_event(message: &str) -> Result<StreamEvent, String> {
             state: required("state")?,
         },
         "aws.cloudformation" => {
-            let status = env
-                .detail
-                .get("status-details")
+            let details = env.detail.get("status-details");
+            let status = details
                 .and_then(|d| d.get("status"))
                 .and_then(Value::as_str)
                 .ok_or_else(|| {
@@ -95,10 +98,17 @@ pub fn parse_event(message: &str) -> Result<StreamEvent, String> {
             let stack_id = required("stack-id")?;
             let resource =
                 text("logical-resource-id").filter(|_| env.detail_type.contains("Resource"));
+            let reason = details
+                .and_then(|d| d.get("status-reason"))
+                .and_then(Value::as_str)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string);
             Change::Stack {
                 stack: stack_name(&stack_id).to_string(),
+                resource_type: resource.as_ref().and_then(|_| text("resource-type")),
                 resource,
                 status: status.to_string(),
+                reason,
             }
         }
         "aws.cloudwatch" => Change::Alarm {

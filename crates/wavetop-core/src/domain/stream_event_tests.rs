@@ -44,20 +44,24 @@ fn a_stack_event_names_the_stack_from_its_id_and_a_resource_event_its_resource()
         Change::Stack {
             stack: "checkout-eu".into(),
             resource: None,
-            status: "UPDATE_IN_PROGRESS".into()
+            resource_type: None,
+            status: "UPDATE_IN_PROGRESS".into(),
+            reason: None,
         }
     );
     let resource = envelope(
         "aws.cloudformation",
         "CloudFormation Resource Status Change",
-        r#"{"stack-id":"checkout-eu","logical-resource-id":"Bucket","status-details":{"status":"CREATE_FAILED"}}"#,
+        r#"{"stack-id":"checkout-eu","logical-resource-id":"Bucket","resource-type":"AWS::S3::Bucket","status-details":{"status":"CREATE_FAILED","status-reason":"checkout-eu-bucket already exists"}}"#,
     );
     assert_eq!(
         parse_event(&resource).unwrap().change,
         Change::Stack {
             stack: "checkout-eu".into(),
             resource: Some("Bucket".into()),
-            status: "CREATE_FAILED".into()
+            resource_type: Some("AWS::S3::Bucket".into()),
+            status: "CREATE_FAILED".into(),
+            reason: Some("checkout-eu-bucket already exists".into()),
         }
     );
 }

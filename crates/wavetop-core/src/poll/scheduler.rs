@@ -394,8 +394,15 @@ impl PollScheduler {
     pub fn set_floor(&mut self, floor: Option<i64>, now: Timestamp) {
         if self.floor_secs.is_some() && floor.is_none() {
             let cadence = self.cadence.clone();
-            for (key, state) in self.keys.iter_mut().filter(|(k, _)| followed_by_stream(k)) {
-                let soon = now + cadence.first_offset(key);
+            for (key, state) in self.keys.iter_mut() {
+                let soon = if followed_by_stream(key) {
+                    now + cadence.first_offset(key)
+                } else if matches!(key, PollKey::Revisions { .. }) {
+                    // Not urgent: back to its own cadence, not read at once.
+                    now + SignedDuration::from_secs(state.tier_secs)
+                } else {
+                    continue;
+                };
                 state.next_due = state.next_due.min(soon);
             }
         }
@@ -458,8 +465,8 @@ impl PollScheduler {
                     stretched_secs(tier, self.demand, room, cadence.max_interval_secs)
                 };
                 let secs = match self.floor_secs {
-                    Some(floor) if followed_by_stream(key) => secs.max(floor),
-                    _ => secs,
+                    Some(floor) => secs.max(stream_floor_secs(key, floor)),
+                    None => secs,
                 };
                 state.interval_secs = secs;
                 state.next_due = now + SignedDuration::from_secs(secs);
@@ -564,6 +571,23 @@ impl PollScheduler {
                 None => s.next_due,
             })
             .min()
+    }
+}
+
+/// How seldom a key is read while the stream is live and reconciles every
+/// `floor` seconds. Pipelines at the reconcile cadence: some of their events
+/// say too little and a missed one can hide a waiting gate. Stacks at twice
+/// it: their events carry the whole change (status, reason, resource), and
+/// a stack's status shows in its pipeline's cell anyway. The revisions
+/// history at six times it: the stream's deploy successes place each
+/// region's revision through the pipeline's state, and the history only
+/// fills regions the state never named. The rest as usual.
+fn stream_floor_secs(key: &PollKey, floor: i64) -> i64 {
+    match key {
+        PollKey::Flow { .. } => floor,
+        PollKey::Stacks { .. } => floor.saturating_mul(2),
+        PollKey::Revisions { .. } => floor.saturating_mul(6),
+        _ => 0,
     }
 }
 

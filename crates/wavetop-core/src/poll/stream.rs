@@ -23,9 +23,14 @@ pub struct StreamCadence {
 
 impl Default for StreamCadence {
     fn default() -> Self {
+        // Four seconds: a change shows within five of its event, and twenty
+        // consoles reading one group stay within FilterLogEvents' quota of
+        // five requests a second per account and region. Ten minutes: a
+        // missed event is rare (a stream that fails is polled instead), and
+        // reading 200 pipelines is the largest part of a live minute.
         Self {
-            read_secs: 2,
-            reconcile_secs: 300,
+            read_secs: 4,
+            reconcile_secs: 600,
         }
     }
 }
@@ -170,8 +175,8 @@ mod tests {
         assert_eq!(s.due(t(1)), None, "one read in flight");
         assert!(s.completed(g, t(1), Ok(Some(t(0)))));
         assert!(s.is_live());
-        assert_eq!(s.due(t(2)), None);
-        assert!(s.due(t(3)).is_some());
+        assert_eq!(s.due(t(4)), None);
+        assert!(s.due(t(5)).is_some());
     }
 
     #[test]
