@@ -22,6 +22,7 @@ use crate::runtime::event_loop::{self, Backends, Clock, Ended};
 use crate::runtime::executor::Executor;
 use crate::runtime::signals;
 use crate::runtime::terminal::console_refusal;
+use crate::sim::stream::SimStream;
 use crate::sim::{DEMO_EPOCH, SimBackend};
 use crate::snapshot_text;
 use crate::snapshot_verdicts::Judging;
@@ -294,6 +295,10 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
     let stream = match (&loaded.config.stream, &fleet.aws) {
         (Some(config), Some(aws)) => {
             enable_stream(&mut model, config.cadence());
+            let regions = aws.stream_regions(config);
+            if let Some(stream) = model.stream.as_mut() {
+                stream.regions = Some(regions);
+            }
             match aws.open_stream(config, now).await {
                 Ok(reader) => Some(Arc::new(reader) as Arc<dyn ReadStream>),
                 Err(e) => {
@@ -302,6 +307,11 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
                 }
             }
         }
+        // The simulated fleet's own stream: what its changes would send.
+        (Some(config), None) => fleet.sim.as_ref().map(|sim| {
+            enable_stream(&mut model, config.cadence());
+            Arc::new(SimStream::new(sim.clone())) as Arc<dyn ReadStream>
+        }),
         _ => None,
     };
     let backends = Backends {
@@ -387,6 +397,8 @@ struct Fleet {
     note: Option<String>,
     /// The AWS backend itself, for what it has to say after a snapshot.
     aws: Option<Arc<AwsBackend>>,
+    /// The simulated world, whose changes make the simulated stream.
+    sim: Option<Arc<SimBackend>>,
 }
 
 /// Why no fleet could be had: bad input (exit 2), or AWS could not be set up.
@@ -421,7 +433,8 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, Unconnect
         ));
         return Ok(Fleet {
             observe: backend.clone(),
-            operate: backend,
+            operate: backend.clone(),
+            sim: Some(backend),
             clock,
             speed,
             simulated: true,
@@ -485,5 +498,6 @@ async fn connect(args: &BackendArgs, loaded: &Loaded) -> Result<Fleet, Unconnect
         label,
         note: None,
         aws: Some(backend),
+        sim: None,
     })
 }

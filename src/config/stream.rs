@@ -34,7 +34,7 @@ pub struct StreamConfig {
     #[serde(default)]
     pub read_secs: Option<i64>,
     /// Seconds between two polls of every pipeline and stack while the
-    /// stream is live, 30 to 3600 (default 600).
+    /// stream is live, 30 to 3600 (default 900).
     #[serde(default)]
     pub reconcile_secs: Option<i64>,
 }

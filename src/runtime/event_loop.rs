@@ -178,6 +178,9 @@ fn spawn_effect(
                 });
             });
         }
+        Effect::StreamCoverage { live } => {
+            backends.executor.observe.stream_covers_stacks(live);
+        }
         Effect::ReadStream { generation } => {
             let Some(stream) = backends.stream.clone() else {
                 return;

@@ -2,6 +2,7 @@
 //! brings the world up to the clock's time.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use jiff::Timestamp;
@@ -9,6 +10,7 @@ use jiff::Timestamp;
 use super::clock::SimClock;
 use super::operate::SIM_IDENTITY;
 use super::world::SimWorld;
+use crate::domain::stack_status::StackStatus;
 use crate::protocol::{
     BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, PollKey,
     SourceError,
@@ -22,6 +24,11 @@ pub struct SimBackend {
     clock: SimClock,
     /// (region, stack) -> id of the newest event a poll already returned.
     cursors: Arc<Mutex<BTreeMap<(String, String), String>>>,
+    /// (region, stack) -> the status the last poll returned.
+    statuses: Arc<Mutex<BTreeMap<(String, String), StackStatus>>>,
+    /// A live change stream brings the resource events: a stacks poll
+    /// returns the events only of a stack whose status changed, as AWS's does.
+    stream_covers_stacks: Arc<AtomicBool>,
 }
 
 impl SimBackend {
@@ -30,6 +37,8 @@ impl SimBackend {
             world: Arc::new(Mutex::new(world)),
             clock,
             cursors: Arc::new(Mutex::new(BTreeMap::new())),
+            statuses: Arc::new(Mutex::new(BTreeMap::new())),
+            stream_covers_stacks: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -63,10 +72,17 @@ impl SimBackend {
                 .ok_or_else(|| SourceError::NotFound(format!("flow {flow}"))),
             PollKey::Stacks { region } => {
                 let mut cursors = self.cursors.lock().unwrap_or_else(|p| p.into_inner());
-                let stacks = world.stacks_in(&region, &cursors);
-                for s in &stacks {
+                let mut statuses = self.statuses.lock().unwrap_or_else(|p| p.into_inner());
+                let covered = self.stream_covers_stacks.load(Ordering::Relaxed);
+                let mut stacks = world.stacks_in(&region, &cursors);
+                for s in &mut stacks {
+                    let key = (s.region.clone(), s.name.clone());
+                    let was = statuses.insert(key.clone(), s.status.clone());
+                    if covered && was.as_ref() == Some(&s.status) {
+                        s.new_events.clear();
+                    }
                     if let Some(newest) = s.new_events.first() {
-                        cursors.insert((s.region.clone(), s.name.clone()), newest.event_id.clone());
+                        cursors.insert(key, newest.event_id.clone());
                     }
                 }
                 Ok(Observation::Stacks { region, stacks })
@@ -125,6 +141,10 @@ impl Observe for SimBackend {
     fn poll(&self, key: PollKey) -> BoxFuture<'_, Result<Observation, SourceError>> {
         let result = self.observe(key);
         Box::pin(async move { result })
+    }
+
+    fn stream_covers_stacks(&self, live: bool) {
+        self.stream_covers_stacks.store(live, Ordering::Relaxed);
     }
 }
 

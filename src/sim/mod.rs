@@ -37,6 +37,7 @@ pub mod scheduler;
 pub mod spec;
 pub mod stack_kind;
 pub mod stacks;
+pub mod stream;
 pub mod world;
 
 use futures_util::FutureExt;

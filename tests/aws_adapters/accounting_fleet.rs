@@ -477,10 +477,10 @@ async fn with_the_change_stream_a_steady_minute_costs_a_fraction_of_polling() {
         log_group: "/wavetop/stream".into(),
     };
     let stream = AwsStream::new(vec![(source, fake.logs_client())], t0);
-    // Seventy minutes, the last hour counted: six reconciliations of every
-    // pipeline and stack, and one round of the action histories, which the
-    // stream stretches to an hour.
-    let m = measure(&fake, &vt, t0, Some(&stream), (70, 60)).await;
+    // A hundred minutes, the last ninety counted: six reconciliations of
+    // every pipeline, three of every region's stacks, and one round of the
+    // action histories, which the stream stretches to six reconciliations.
+    let m = measure(&fake, &vt, t0, Some(&stream), (100, 90)).await;
     let state = m.model.stream.as_ref().unwrap();
     println!(
         "stream: API calls a minute in steady state ({}): {}; first minute {}; {} events read, {} merged without a read",
@@ -496,9 +496,10 @@ async fn with_the_change_stream_a_steady_minute_costs_a_fraction_of_polling() {
     );
     assert!(state.is_live());
     assert!(state.merged > 0, "action events were merged");
-    // Reads of the log group every 4 s, every pipeline reconciled every 10
-    // minutes and every stack every 20, the action histories hourly, and the
-    // health checks and replication the stream does not carry.
+    // Reads of the log group every 4 s, every pipeline reconciled every 15
+    // minutes and every region's stacks every 30 (events only of a stack
+    // whose status changed), the action histories every 90 minutes, and
+    // the health checks and replication the stream does not carry.
     assert!(m.per_minute <= 60, "{} calls a minute", m.per_minute);
     // Between reconciliations a deploying stack's trail is the stream's:
     // its newest resource event is at most one emission (20 s) old.

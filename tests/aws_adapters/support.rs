@@ -166,6 +166,10 @@ pub async fn carry_out_streaming(
                     key,
                     generation,
                 },
+                Effect::StreamCoverage { live } => {
+                    backend.stream_covers_stacks(live);
+                    continue;
+                }
                 Effect::ReadStream { generation } => match stream {
                     Some(stream) => Msg::Streamed {
                         generation,

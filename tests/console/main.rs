@@ -20,6 +20,7 @@ mod headless_parity_tests;
 mod hold_schedule_tests;
 mod large_fleet;
 mod large_render_tests;
+mod large_stream_tests;
 mod late_answer_tests;
 mod odd_data_tests;
 mod operate_tests;

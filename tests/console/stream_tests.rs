@@ -8,7 +8,8 @@ use wavetop::core::stream::{enable_stream, stream_label};
 use wavetop::domain::fleet::ActionStatus;
 use wavetop::domain::stream_event::{Change, StreamEvent};
 use wavetop::poll::stream::StreamCadence;
-use wavetop::protocol::{OperateCall, PollKey, SourceError, StreamBatch};
+use wavetop::protocol::{OperateCall, PollKey, ReadStream, SourceError, StreamBatch};
+use wavetop::sim::stream::SimStream;
 
 use super::support::Console;
 use futures_util::FutureExt;
@@ -89,9 +90,14 @@ fn action_event(pipeline: &str, at: Timestamp) -> StreamEvent {
 fn with_the_stream_live_a_pipeline_is_polled_only_when_it_emits_an_event() {
     let mut c = live();
     let quiet_polls = run_for(&mut c, 120, &quiet);
+    // The flow without a pipeline emits nothing and keeps its cadence.
     assert!(
-        quiet_polls.is_empty(),
-        "no polling while live: {quiet_polls:?}"
+        quiet_polls.iter().all(|f| f == "billing-failover"),
+        "no polling of pipelines while live: {quiet_polls:?}"
+    );
+    assert!(
+        !quiet_polls.is_empty(),
+        "the flow without a pipeline is polled"
     );
 
     let flow = c.model.fleet.flows[1].clone();
@@ -137,7 +143,7 @@ fn a_failed_read_falls_back_to_polling_and_a_good_one_returns_to_the_stream() {
     // The stream reads again (its backoff is at most a minute).
     run_for(&mut c, 70, &quiet);
     assert_eq!(stream_label(&c.model).as_deref(), Some("⇄ stream live"));
-    assert_eq!(c.model.poll.floor_secs(), Some(600));
+    assert_eq!(c.model.poll.floor_secs(), Some(900));
 }
 
 #[test]
@@ -170,7 +176,7 @@ fn a_change_whose_event_was_missed_is_caught_by_reconciliation() {
     };
     run_for(&mut c, 120, &quiet);
     assert!(!held(&c), "not seen before reconciliation");
-    run_for(&mut c, 600, &quiet);
+    run_for(&mut c, 900, &quiet);
     assert!(held(&c), "seen at the reconcile cadence");
 }
 
@@ -390,4 +396,104 @@ fn a_resource_event_shows_in_cell_detail_with_no_read_of_its_stacks() {
     let screen = super::support::screen_text(&c.model, 160, 50);
     assert!(screen.contains("OrdersQueuePolicy"), "{screen}");
     assert!(screen.contains("Invalid policy document"), "{screen}");
+}
+
+/// The simulated fleet's own stream, read as the runtime reads it.
+fn sim_stream(c: &Console) -> SimStream {
+    SimStream::new(std::sync::Arc::new(c.backend.clone()))
+}
+
+/// Every action's status in every wave of every flow, as `flows` show them.
+fn action_statuses(
+    flows: impl Iterator<Item = wavetop::domain::fleet::Flow>,
+) -> Vec<(String, String, String, ActionStatus)> {
+    let mut all = Vec::new();
+    for flow in flows {
+        for wave in &flow.waves {
+            for cell in &wave.cells {
+                for action in &cell.actions {
+                    let row = format!("{}/{}", flow.name, wave.name);
+                    all.push((row, cell.region.clone(), action.name.clone(), action.status));
+                }
+            }
+        }
+    }
+    all.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
+    all
+}
+
+#[test]
+fn on_the_simulated_fleet_the_stream_alone_keeps_the_grid_as_a_poll_would() {
+    let mut c = Console::at_minutes(60);
+    let stream = sim_stream(&c);
+    let read = || stream.read().now_or_never().unwrap();
+    enable_stream(&mut c.model, StreamCadence::default());
+    run_for(&mut c, 60, &read);
+    assert_eq!(stream_label(&c.model).as_deref(), Some("⇄ stream live"));
+    let merged_before = c.model.stream.as_ref().unwrap().merged;
+    let names: Vec<String> = c.model.fleet.flows.iter().map(|f| f.name.clone()).collect();
+    let mut polled: Vec<String> = Vec::new();
+    let mut changed = 0;
+    let mut last = action_statuses(c.model.fleet.flows.clone().into_iter());
+    // Nine minutes, short of the reconciliation, checked every minute right
+    // after a read of the stream and the re-reads its events asked for: the
+    // grid is what a poll of every flow says.
+    for _ in 0..9 {
+        polled.extend(run_for(&mut c, 55, &read));
+        let at = wavetop::core::stream::next_wakeup(&c.model).unwrap();
+        c.clock.set(at.max(c.now()));
+        polled.extend(tick(&mut c, &read));
+        polled.extend(tick(&mut c, &read));
+        let truth = {
+            let world = c.backend.world();
+            action_statuses(names.iter().filter_map(|n| world.flow(n)))
+        };
+        let shown = action_statuses(c.model.fleet.flows.clone().into_iter());
+        let wrong: Vec<_> = shown.iter().zip(&truth).filter(|(a, b)| a != b).collect();
+        assert!(
+            wrong.is_empty() && shown.len() == truth.len(),
+            "at {}: shown, truth: {wrong:?}",
+            c.now()
+        );
+        changed += shown.iter().zip(&last).filter(|(a, b)| a != b).count();
+        last = shown;
+    }
+    let merged = c.model.stream.as_ref().unwrap().merged - merged_before;
+    assert!(changed >= 3, "the fleet moved: {changed} action changes");
+    assert!(merged > 0, "changes merged from their events");
+    // Only what the events cannot say is read again (a failed action's
+    // message, a waiting gate's token, a new execution's layout), and the
+    // flow without a pipeline, which emits nothing, at its own cadence.
+    let piped: Vec<_> = polled.iter().filter(|f| *f != "billing-failover").collect();
+    assert!(
+        piped.len() < names.len(),
+        "{} polls of {} flows in 9 minutes: {piped:?}",
+        piped.len(),
+        names.len()
+    );
+}
+
+#[test]
+fn pipelines_and_stacks_where_the_stream_has_no_source_are_polled_as_usual() {
+    let mut c = Console::at_minutes(10);
+    enable_stream(&mut c.model, StreamCadence::default());
+    c.model.stream.as_mut().unwrap().regions = Some(["us-east-1".to_string()].into());
+    run_for(&mut c, 60, &quiet);
+    assert_eq!(stream_label(&c.model).as_deref(), Some("⇄ stream live"));
+    let home = |c: &Console, flow: &str| {
+        c.model.fleet.flow(flow).unwrap().pipelines[0]
+            .home_region
+            .clone()
+    };
+    assert_eq!(home(&c, "global-api"), "us-east-1");
+    assert_eq!(home(&c, "search"), "eu-west-1");
+    let polled = run_for(&mut c, 300, &quiet);
+    assert!(polled.iter().any(|f| f == "search"), "{polled:?}");
+    assert!(!polled.iter().any(|f| f == "global-api"), "{polled:?}");
+    let stacks = |region: &str| PollKey::Stacks {
+        region: region.into(),
+    };
+    let interval = |c: &Console, key: &PollKey| c.model.poll.state(key).unwrap().interval_secs;
+    assert!(interval(&c, &stacks("eu-west-1")) < 900);
+    assert!(interval(&c, &stacks("us-east-1")) >= 1800);
 }

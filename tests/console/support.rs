@@ -190,6 +190,10 @@ impl Console {
                         Some(msg) => msg,
                         None => continue,
                     },
+                    Effect::StreamCoverage { live } => {
+                        self.backend.stream_covers_stacks(live);
+                        continue;
+                    }
                     // A test answers the stream's reads itself.
                     Effect::ReadStream { .. } | Effect::Quit => {
                         self.held_back.push(effect);

@@ -17,6 +17,7 @@ mod no_tty;
 mod operate;
 mod signals;
 mod sizes;
+mod stream;
 
 use std::time::Duration;
 

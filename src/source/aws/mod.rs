@@ -88,6 +88,9 @@ pub struct AwsBackend {
     structure_cache: Option<StructureCache>,
     /// The alarms to read per (flow, region), and the bake times.
     alarms: Mutex<AlarmWatches>,
+    /// A live change stream brings the stacks' resource events: a stacks
+    /// poll reads the events only of a stack whose status changed.
+    stream_covers_stacks: std::sync::atomic::AtomicBool,
 }
 
 impl AwsBackend {
@@ -161,6 +164,7 @@ impl AwsBackend {
             identity: Mutex::new(None),
             structure_cache: None,
             alarms: Mutex::new(AlarmWatches::default()),
+            stream_covers_stacks: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -293,6 +297,11 @@ impl Observe for AwsBackend {
 
     fn pacing(&self) -> Vec<Pace> {
         self.pacer.pacing()
+    }
+
+    fn stream_covers_stacks(&self, live: bool) {
+        self.stream_covers_stacks
+            .store(live, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

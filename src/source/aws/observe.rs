@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::Ordering;
 
 use futures_util::future::join_all;
 use jiff::{SignedDuration, Timestamp};
@@ -383,11 +384,19 @@ impl AwsBackend {
             };
             // The events of the stacks that move are read side by side; a
             // stack that does not move costs no call, and no future either
-            // (a region may hold thousands of stacks).
+            // (a region may hold thousands of stacks). With the stream live,
+            // only a stack whose status changed: the stream brought the rest.
+            let covered = self.stream_covers_stacks.load(Ordering::Relaxed);
             let moves: Vec<bool> = mine
                 .iter()
                 .zip(&cursors)
-                .map(|(s, cursor)| needs_events(cursor.as_ref(), infos.get(&s.id.name)))
+                .map(|(s, cursor)| {
+                    let info = infos.get(&s.id.name);
+                    match covered {
+                        true => status_changed(cursor.as_ref(), info),
+                        false => needs_events(cursor.as_ref(), info),
+                    }
+                })
                 .collect();
             let read = join_all(
                 mine.iter()
@@ -658,6 +667,17 @@ impl AwsBackend {
             fetched_at: now,
         }))
     }
+}
+
+/// Whether a stack's status differs from the one its last poll saw (or it
+/// was never polled): its events may hold what a missed event said.
+fn status_changed(cursor: Option<&StackCursor>, info: Option<&StackInfo>) -> bool {
+    let Some(info) = info else {
+        return false;
+    };
+    cursor
+        .and_then(|c| c.info.as_ref())
+        .is_none_or(|previous| previous.status != info.status)
 }
 
 /// Events are read on the first poll of a stack, and afterwards only while

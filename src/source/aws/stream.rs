@@ -3,7 +3,7 @@
 //! start time. Nothing is consumed: any number of consoles read the same
 //! group, each keeping its own position here.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
 use aws_sdk_cloudwatchlogs::Client;
@@ -106,6 +106,28 @@ impl AwsBackend {
             groups.push((source, client));
         }
         Ok(AwsStream::new(groups, start))
+    }
+
+    /// The regions whose pipelines and stacks the stream hears from in every
+    /// account the console reads: the stream stands in for their polls. A
+    /// region without a stack of the template, or an account without any,
+    /// is polled as usual (if one account has none, every region is).
+    pub fn stream_regions(&self, config: &StreamConfig) -> BTreeSet<String> {
+        let home = self
+            .pool
+            .account(DEFAULT_ACCOUNT)
+            .map(|a| a.home_regions.clone())
+            .unwrap_or_default();
+        let sources = config.sources(&home);
+        let every_account = self
+            .pool
+            .accounts()
+            .iter()
+            .all(|a| sources.iter().any(|s| s.account == a.name));
+        match every_account {
+            true => sources.into_iter().map(|s| s.region).collect(),
+            false => BTreeSet::new(),
+        }
     }
 }
 

@@ -90,6 +90,12 @@ pub enum Effect {
     ReadStream {
         generation: u64,
     },
+    /// The change stream went live (`true`) or failed (`false`): while it
+    /// is live, the backend's stack reconciliations may leave out the
+    /// resource events the stream already brought.
+    StreamCoverage {
+        live: bool,
+    },
     /// Calls that change AWS, already confirmed by the operator. The executor
     /// writes the audit line before each call, makes it, writes the outcome.
     Operate {

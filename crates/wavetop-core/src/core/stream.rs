@@ -4,6 +4,8 @@
 //! and switches ordinary polling off while the stream is live and back on
 //! when it fails (see [`crate::poll::stream`]).
 
+use std::collections::BTreeSet;
+
 use jiff::Timestamp;
 
 use super::age::fmt_age;
@@ -65,6 +67,8 @@ pub(super) fn on_streamed(
             for event in &batch.events {
                 follow(model, event);
             }
+            let blind = stream_blind(model);
+            model.poll.set_stream_blind(blind);
             if !was_live {
                 model.poll.set_floor(Some(reconcile), now);
                 model.log(
@@ -84,6 +88,39 @@ pub(super) fn on_streamed(
         }
     }
     fall_back_if_failed(model, was);
+}
+
+/// The keys the stream hears nothing from, polled as usual while it is
+/// live: a flow without a pipeline (its cells mirror its stacks at each
+/// poll), a flow with a pipeline homed where the stream has no source, and
+/// the stacks of such a region.
+fn stream_blind(model: &Model) -> BTreeSet<PollKey> {
+    let Some(regions) = model.stream.as_ref().and_then(|s| s.regions.as_ref()) else {
+        return model
+            .fleet
+            .flows
+            .iter()
+            .filter(|f| f.pipelines.is_empty())
+            .map(|f| PollKey::Flow {
+                flow: f.name.clone(),
+            })
+            .collect();
+    };
+    let flows = model.fleet.flows.iter().filter(|f| {
+        f.pipelines.is_empty()
+            || f.pipelines
+                .iter()
+                .any(|p| !regions.contains(&p.home_region))
+    });
+    let flows = flows.map(|f| PollKey::Flow {
+        flow: f.name.clone(),
+    });
+    let stacks = model
+        .poll
+        .keys()
+        .filter(|(k, _)| matches!(k, PollKey::Stacks { region } if !regions.contains(region)))
+        .map(|(k, _)| k.clone());
+    flows.chain(stacks).collect()
 }
 
 /// When the stream has just failed: polling again, said once.
@@ -136,6 +173,18 @@ fn follow(model: &mut Model, event: &StreamEvent) {
     };
     if let Some(key) = key {
         model.poll.reread(&key, model.now);
+    }
+}
+
+/// Tells the runtime when the stream starts or stops standing in for the
+/// polls of stacks' events: once per change.
+pub(super) fn announce_coverage(model: &mut Model, fx: &mut Vec<Effect>) {
+    let live = model.poll.floor_secs().is_some();
+    if let Some(stream) = model.stream.as_mut()
+        && stream.announced_live != live
+    {
+        stream.announced_live = live;
+        fx.push(Effect::StreamCoverage { live });
     }
 }
 

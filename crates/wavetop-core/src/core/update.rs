@@ -26,7 +26,7 @@ use super::recheck::guard_for;
 use super::revision_polls::{follow_flow_endpoint, register_revision_keys};
 use super::rows::{health_row_record, health_rows};
 use super::schedule_polls::{follow_holds, hold_schedules_unread};
-use super::stream::{on_streamed, read_stream_due};
+use super::stream::{announce_coverage, on_streamed, read_stream_due};
 use super::verdicts::verdict_of;
 use crate::domain::failover::with_inverted;
 use crate::domain::fleet::Flow;
@@ -130,6 +130,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         }
         Msg::TeamCopy(status) => crate::core::team::on_copy_status(model, status),
     }
+    announce_coverage(model, &mut fx);
     fx
 }
 

@@ -7,7 +7,7 @@
 //! polls of a large fleet are spread over their first interval. Pure: the
 //! clock is passed in.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -154,6 +154,9 @@ pub struct PollScheduler {
     /// While the change stream is live: the shortest interval of the keys
     /// it covers (pipelines, stacks), which it re-reads when they emit.
     floor_secs: Option<i64>,
+    /// Keys of a kind the stream covers that emit nothing on it: a flow with
+    /// no pipeline, whose cells mirror its stacks at each poll.
+    stream_blind: BTreeSet<PollKey>,
 }
 
 /// Thousandths of requests a minute a key costs at its tier's interval.
@@ -177,6 +180,7 @@ impl PollScheduler {
             watched: Vec::new(),
             demand: 0,
             floor_secs: None,
+            stream_blind: BTreeSet::new(),
         }
     }
 
@@ -409,6 +413,12 @@ impl PollScheduler {
         self.floor_secs = floor;
     }
 
+    /// The keys the floor does not apply to: they keep their own cadence
+    /// while the stream is live (see `stream_blind`).
+    pub fn set_stream_blind(&mut self, keys: BTreeSet<PollKey>) {
+        self.stream_blind = keys;
+    }
+
     pub fn floor_secs(&self) -> Option<i64> {
         self.floor_secs
     }
@@ -465,8 +475,10 @@ impl PollScheduler {
                     stretched_secs(tier, self.demand, room, cadence.max_interval_secs)
                 };
                 let secs = match self.floor_secs {
-                    Some(floor) => secs.max(stream_floor_secs(key, floor)),
-                    None => secs,
+                    Some(floor) if !self.stream_blind.contains(key) => {
+                        secs.max(stream_floor_secs(key, floor))
+                    }
+                    _ => secs,
                 };
                 state.interval_secs = secs;
                 state.next_due = now + SignedDuration::from_secs(secs);

@@ -6,6 +6,8 @@
 //! cadence. When a read fails, polling takes over until the stream reads
 //! again. Pure: the clock is passed in.
 
+use std::collections::BTreeSet;
+
 use jiff::{SignedDuration, Timestamp};
 
 use super::scheduler::jittered_backoff_secs;
@@ -25,12 +27,14 @@ impl Default for StreamCadence {
     fn default() -> Self {
         // Four seconds: a change shows within five of its event, and twenty
         // consoles reading one group stay within FilterLogEvents' quota of
-        // five requests a second per account and region. Ten minutes: a
-        // missed event is rare (a stream that fails is polled instead), and
-        // reading 200 pipelines is the largest part of a live minute.
+        // five requests a second per account and region. Fifteen minutes:
+        // EventBridge retries its delivery to the log group, so a missed
+        // event is rare (a stream that fails is polled instead, and so is
+        // what it has no source for), and reading 200 pipelines again is
+        // the largest part of a live minute.
         Self {
             read_secs: 4,
-            reconcile_secs: 600,
+            reconcile_secs: 900,
         }
     }
 }
@@ -58,6 +62,11 @@ pub struct StreamState {
     pub skipped: u64,
     /// Events merged into the model without a read.
     pub merged: u64,
+    /// What the backend was last told of the stream's coverage.
+    pub announced_live: bool,
+    /// The regions whose pipelines and stacks emit into the stream; None:
+    /// all of them. Elsewhere they are polled as usual while it is live.
+    pub regions: Option<BTreeSet<String>>,
     next_read: Timestamp,
     in_flight: Option<(u64, Timestamp)>,
     generation: u64,
@@ -78,6 +87,8 @@ impl StreamState {
             events: 0,
             skipped: 0,
             merged: 0,
+            announced_live: false,
+            regions: None,
             next_read: now,
             in_flight: None,
             generation: 0,

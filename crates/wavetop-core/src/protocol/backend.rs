@@ -27,6 +27,10 @@ pub trait Observe: Send + Sync {
     fn pacing(&self) -> Vec<Pace> {
         Vec::new()
     }
+    /// Whether a live change stream brings the stacks' resource events: a
+    /// poll of stacks may then leave out the events of a stack whose status
+    /// has not changed since its last poll (reconciliation).
+    fn stream_covers_stacks(&self, _live: bool) {}
 }
 
 /// The identity recorded (in approval summaries, hold reasons and the audit
