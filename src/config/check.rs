@@ -4,9 +4,9 @@
 use std::env;
 use std::path::Path;
 
+use super::choices::Choices;
 use super::error::ConfigError;
 use super::keymap::DEFAULT_KEYMAP;
-use super::choices::Choices;
 use super::load::{Loaded, default_config_path, load_with};
 use super::theme::DEFAULT_THEME;
 

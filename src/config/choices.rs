@@ -60,10 +60,7 @@ struct Flag {
 impl Flag {
     fn unknown(&self, value: &str) -> ConfigError {
         ConfigError::in_file(self.name, format!("unknown {} \"{value}\"", self.what)).expected(
-            format!(
-                "one of: {}, or a path to a .toml file",
-                names(self.presets)
-            ),
+            format!("one of: {}, or a path to a .toml file", names(self.presets)),
         )
     }
 
