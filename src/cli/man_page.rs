@@ -1,8 +1,8 @@
 //! `wavetop man`: the manual page in roff, from the same command definition
-//! clap parses with. clap_mangen writes the page of `wavetop` itself (name,
-//! synopsis, description, its options, the global options, the list of
-//! commands); after it, one subsection per command gives that command's
-//! usage and own options, so a single page documents every flag.
+//! clap parses with. clap_mangen writes the sections of `wavetop` itself
+//! (name, synopsis, description, its options, the global options); then a
+//! COMMANDS section gives each command a subsection with its usage and own
+//! options, so a single page documents every flag.
 
 use std::process::ExitCode;
 
@@ -13,7 +13,7 @@ use super::Cli;
 use super::completions::stream_bytes;
 
 /// The section of the page that details every command.
-const COMMANDS_SECTION: &str = "COMMANDS IN DETAIL";
+const COMMANDS_SECTION: &str = "COMMANDS";
 
 /// Prints the page to standard output.
 pub fn print() -> ExitCode {
@@ -35,13 +35,21 @@ pub fn page() -> std::io::Result<Vec<u8>> {
     // Built, every command carries its full name and the global options.
     command.build();
     let mut page = Vec::new();
-    clap_mangen::Man::new(command.clone()).render(&mut page)?;
+    let man = clap_mangen::Man::new(command.clone());
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    // clap_mangen's own list of commands points at a page per command;
+    // here the commands are described in this page instead.
     let mut details = Roff::new();
     details.control("SH", [COMMANDS_SECTION]);
     for sub in visible_commands(&command) {
         describe_command(&mut details, sub);
     }
     details.to_writer(&mut page)?;
+    man.render_version_section(&mut page)?;
     Ok(page)
 }
 
