@@ -246,3 +246,32 @@ fn the_flags_win_over_the_config_file() {
         "{summary}"
     );
 }
+
+#[test]
+fn help_lists_a_commands_own_options_apart_from_the_global_ones() {
+    let dir = tempdir("help");
+    let out = wavetop(&dir, &["drain", "--help"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let help = stdout(&out);
+    let (own, global) = help
+        .split_once("\nGlobal options:\n")
+        .expect("a global heading");
+    for flag in ["--region <REGION>", "--force", "--yes"] {
+        assert!(
+            own.contains(flag),
+            "{flag} not among drain's own options:\n{help}"
+        );
+    }
+    for flag in [
+        "--demo",
+        "--config <CONFIG>",
+        "--theme <NAME|PATH>",
+        "--keymap <NAME|PATH>",
+    ] {
+        assert!(
+            global.contains(flag),
+            "{flag} not among the global options:\n{help}"
+        );
+        assert!(!own.contains(flag), "{flag} listed as drain's own:\n{help}");
+    }
+}
