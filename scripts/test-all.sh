@@ -24,6 +24,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "templates (cfn-lint, pinned)"
 scripts/cfn-lint.sh
 
+step "man page tools (groff, for tests/cli_docs.rs)"
+scripts/man-tools.sh
+
 step "emulator (moto server, pinned)"
 # Installs moto into a venv, starts it on a free loopback port, exports
 # WAVETOP_EMULATOR_URL, and stops it when this script exits.

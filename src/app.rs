@@ -10,7 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::audit::{self, AuditLog};
 use crate::cli::{BackendArgs, Cli, Command, ConfigCommand, UiArgs};
-use crate::config::{self, Loaded, wants_no_color};
+use crate::config::{self, Choices, Loaded, wants_no_color};
 use crate::core::key_guard::KeyGuard;
 use crate::core::model::{ActivityKind, Model};
 use crate::core::stream::enable_stream;
@@ -42,11 +42,16 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_PARTIAL: u8 = 3;
 
 pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
+    let choices = cli.backend.choices();
     match cli.command {
+        // Documentation needs neither AWS nor a config file.
+        Some(Command::Completions { shell }) => Ok(crate::cli::completions::print(shell)),
+        Some(Command::Man) => Ok(crate::cli::man_page::print()),
         Some(Command::Config {
             action: ConfigCommand::Check { path },
         }) => Ok(check_config(
             path.as_deref().or(cli.backend.config.as_deref()),
+            &choices,
         )),
         Some(Command::Audit {
             check: true,
@@ -77,8 +82,8 @@ pub async fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
 }
 
 /// `config check`: the config, theme and keymap validated, nothing connected.
-fn check_config(path: Option<&Path>) -> ExitCode {
-    match config::check(path) {
+fn check_config(path: Option<&Path>, choices: &Choices) -> ExitCode {
+    match config::check(path, choices) {
         Ok(summary) => {
             outln!("{summary}");
             ExitCode::SUCCESS
@@ -101,7 +106,7 @@ fn check_audit(path: Option<PathBuf>, json: bool, args: &BackendArgs) -> ExitCod
 /// `audit` without `--check`: recent actions, from the team's log group or
 /// the local log.
 async fn list_audit(list: ListArgs, args: &BackendArgs) -> ExitCode {
-    match config::load(args.config.as_deref()) {
+    match config::load_with(args.config.as_deref(), &args.choices()) {
         Ok(loaded) => team_audit::list(list, args, &loaded).await,
         Err(e) => {
             errln!("{e}");
@@ -123,7 +128,7 @@ struct Setup {
 /// Loads the configuration and connects to the fleet, in that order; on
 /// failure says why and gives the exit status.
 async fn prepare(args: &BackendArgs) -> Result<Setup, ExitCode> {
-    let loaded = config::load(args.config.as_deref()).map_err(|e| {
+    let loaded = config::load_with(args.config.as_deref(), &args.choices()).map_err(|e| {
         errln!("{e}");
         ExitCode::from(EXIT_USAGE)
     })?;

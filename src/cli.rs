@@ -3,14 +3,21 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
 use jiff::SignedDuration;
 
+pub mod completions;
 pub mod flags;
+pub mod man_page;
 pub mod usage;
 
 use flags::{parse_endpoint_url, parse_region};
 
+use crate::config::Choices;
 use crate::sim::FleetSize;
+
+/// The heading under which `--help` lists the options every subcommand takes.
+pub const GLOBAL_OPTIONS: &str = "Global options";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,18 +30,23 @@ use crate::sim::FleetSize;
                   Without AWS configuration, or with --demo, it runs on a built-in simulated fleet."
 )]
 pub struct Cli {
-    #[command(flatten)]
-    pub backend: BackendArgs,
-
+    // The console's own options come first: the global options' heading
+    // applies to every option flattened after them.
     #[command(flatten)]
     pub ui: UiArgs,
+
+    #[command(flatten)]
+    pub backend: BackendArgs,
 
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-/// Where the fleet comes from and how calls are made.
+/// Where the fleet comes from, how calls are made, and which configuration,
+/// theme and keymap apply. Every subcommand takes these; `--help` lists them
+/// apart from the subcommand's own.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = GLOBAL_OPTIONS)]
 pub struct BackendArgs {
     /// Use the built-in simulated fleet instead of AWS.
     #[arg(long, global = true)]
@@ -73,6 +85,16 @@ pub struct BackendArgs {
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
 
+    /// Theme: a preset (dark, light, high-contrast) or a theme file;
+    /// overrides the config's `theme`.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+
+    /// Keymap: a preset (default, vim) or a keymap file; overrides the
+    /// config's `keymap`.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub keymap: Option<String>,
+
     /// Refuse every call that changes AWS.
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -87,6 +109,18 @@ pub struct BackendArgs {
     pub no_cache: bool,
 }
 
+impl BackendArgs {
+    /// The theme and keymap named on the command line, which win over the
+    /// config file's.
+    pub fn choices(&self) -> Choices {
+        Choices {
+            theme: self.theme.clone(),
+            keymap: self.keymap.clone(),
+        }
+    }
+}
+
+/// The console's own options.
 #[derive(Debug, Clone, Args)]
 pub struct UiArgs {
     /// Turn colour off; glyphs and reverse video still carry every state (also NO_COLOR).
@@ -137,8 +171,10 @@ pub enum Command {
     Retry {
         #[command(flatten)]
         wave: WaveArgs,
+        /// Retry every action of the wave, not only the failed ones.
         #[arg(long)]
         all: bool,
+        /// Make the calls (audited); without it, only show what would be done.
         #[arg(long)]
         yes: bool,
     },
@@ -149,8 +185,10 @@ pub enum Command {
         /// Hold until this region's next off-hours window (from the config).
         #[arg(long, value_parser = parse_region)]
         until_window: Option<String>,
+        /// Why the wave is held (kept in the audit log).
         #[arg(long, default_value = "")]
         reason: String,
+        /// Make the calls (audited); without it, only show what would be done.
         #[arg(long)]
         yes: bool,
     },
@@ -158,18 +196,22 @@ pub enum Command {
     Release {
         #[command(flatten)]
         wave: WaveArgs,
+        /// Make the calls (audited); without it, only show what would be done.
         #[arg(long)]
         yes: bool,
     },
     /// Stop a pipeline's running execution.
     Stop {
+        /// Pipeline (or flow) name.
         #[arg(long)]
         pipeline: String,
         /// Abandon in-progress actions instead of letting them finish.
         #[arg(long)]
         abandon: bool,
+        /// Why the execution is stopped (required; sent to CodePipeline).
         #[arg(long)]
         reason: String,
+        /// Make the calls (audited); without it, only show what would be done.
         #[arg(long)]
         yes: bool,
     },
@@ -177,8 +219,10 @@ pub enum Command {
     Rollback {
         #[command(flatten)]
         wave: WaveArgs,
+        /// The execution id to roll back to.
         #[arg(long)]
         to: Option<String>,
+        /// Make the calls (audited); without it, only show what would be done.
         #[arg(long)]
         yes: bool,
     },
@@ -187,37 +231,54 @@ pub enum Command {
     OverrideCondition {
         #[command(flatten)]
         wave: WaveArgs,
+        /// Make the calls (audited); without it, only show what would be done.
         #[arg(long)]
         yes: bool,
     },
     /// Drain a region out of DNS by inverting its Route53 health checks.
     Drain {
+        /// The region to take out of DNS.
         #[arg(long, value_parser = parse_region)]
         region: String,
         /// Drain even if a record set is left without a healthy record.
         #[arg(long)]
         force: bool,
+        /// Make the calls (audited); without it, only show what would be done.
         #[arg(long)]
         yes: bool,
     },
     /// Restore a drained region into DNS.
     Restore {
+        /// The region to put back into DNS.
         #[arg(long, value_parser = parse_region)]
         region: String,
+        /// Make the calls (audited); without it, only show what would be done.
         #[arg(long)]
         yes: bool,
     },
     /// Release every hold whose off-hours window has opened, then exit.
     Enforce {
+        /// Make the calls (audited); without it, only show what would be done.
         #[arg(long)]
         yes: bool,
     },
+    /// Print a shell completion script for bash, zsh, fish, elvish or powershell.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page, in roff (`wavetop man | man -l -`).
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Validate the config, theme and keymap without starting the console.
-    Check { path: Option<PathBuf> },
+    Check {
+        /// The config file (default: --config, else $XDG_CONFIG_HOME/wavetop/config.toml).
+        path: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -237,6 +298,7 @@ pub struct GateArgs {
     /// The region whose gate to answer.
     #[arg(long, value_parser = parse_region)]
     pub region: String,
+    /// The comment sent with the answer (required to reject).
     #[arg(long, default_value = "")]
     pub comment: String,
     /// Approve when the region's off-hours window opens (waits until then).
@@ -246,6 +308,7 @@ pub struct GateArgs {
     /// (sent in the approval's summary).
     #[arg(long, default_value = "")]
     pub override_reason: String,
+    /// Make the call (audited); without it, only show what would be done.
     #[arg(long)]
     pub yes: bool,
 }
@@ -334,6 +397,52 @@ mod tests {
             assert!(err.contains("at most 366d"), "{text}: {err}");
         }
         assert!(parse_duration("8784h").is_ok());
+    }
+
+    /// Every argument of every command, with the path of commands to it.
+    fn every_argument(command: &clap::Command, path: String, out: &mut Vec<(String, clap::Arg)>) {
+        for arg in command.get_arguments() {
+            out.push((path.clone(), arg.clone()));
+        }
+        for sub in command.get_subcommands() {
+            every_argument(sub, format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    fn built_arguments() -> Vec<(String, clap::Arg)> {
+        use clap::CommandFactory;
+        let mut command = Cli::command();
+        // Built, each command holds the global options it inherits and
+        // clap's own --help and --version.
+        command.build();
+        let mut args = Vec::new();
+        every_argument(&command, "wavetop".to_string(), &mut args);
+        args
+    }
+
+    #[test]
+    fn every_flag_and_positional_of_every_command_has_help() {
+        let args = built_arguments();
+        assert!(args.len() > 100, "the walk reached the subcommands");
+        let missing: Vec<String> = args
+            .iter()
+            .filter(|(_, arg)| arg.get_help().is_none() && arg.get_long_help().is_none())
+            .map(|(path, arg)| format!("{path}: {}", arg.get_id()))
+            .collect();
+        assert!(missing.is_empty(), "arguments without help: {missing:#?}");
+    }
+
+    #[test]
+    fn global_options_are_listed_under_their_own_heading_and_nothing_else_is() {
+        for (path, arg) in built_arguments() {
+            let heading = arg.get_help_heading();
+            assert_eq!(
+                heading == Some(GLOBAL_OPTIONS),
+                arg.is_global_set(),
+                "{path}: {} is under {heading:?}",
+                arg.get_id()
+            );
+        }
     }
 
     #[test]

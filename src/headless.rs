@@ -220,7 +220,11 @@ fn plan(
             }
             (due, String::new(), yes)
         }
-        Command::Snapshot { .. } | Command::Config { .. } | Command::Audit { .. } => {
+        Command::Snapshot { .. }
+        | Command::Config { .. }
+        | Command::Audit { .. }
+        | Command::Completions { .. }
+        | Command::Man => {
             unreachable!("handled by the caller")
         }
     };

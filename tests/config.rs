@@ -15,7 +15,7 @@ use ratatui::style::{Color, Modifier};
 use wavetop::config::keymap::KEYMAP_PRESETS;
 use wavetop::config::load::load_file;
 use wavetop::config::theme::THEME_PRESETS;
-use wavetop::config::{ConfigError, Theme, check, keymap, load};
+use wavetop::config::{Choices, ConfigError, Theme, check, keymap, load};
 use wavetop::core::action::ActionName;
 use wavetop::core::key::Key;
 
@@ -201,7 +201,10 @@ fn explicit_config_path_that_does_not_exist() {
     );
     assert_eq!(err.line(), None);
     // `config check` reports the same error rather than a summary.
-    assert_eq!(check(Some(&fixture("missing.toml"))).unwrap_err(), err);
+    assert_eq!(
+        check(Some(&fixture("missing.toml")), &Choices::default()).unwrap_err(),
+        err
+    );
 }
 
 #[test]
@@ -246,7 +249,7 @@ fn a_valid_config_layers_partial_theme_and_keymap_on_presets() {
         }
     }
 
-    let summary = check(Some(&fixture("valid.toml"))).unwrap();
+    let summary = check(Some(&fixture("valid.toml")), &Choices::default()).unwrap();
     assert_eq!(
         summary,
         format!(

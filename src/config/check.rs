@@ -4,21 +4,22 @@
 use std::env;
 use std::path::Path;
 
+use super::choices::Choices;
 use super::error::ConfigError;
 use super::keymap::DEFAULT_KEYMAP;
-use super::load::{Loaded, default_config_path, load};
+use super::load::{Loaded, default_config_path, load_with};
 use super::theme::DEFAULT_THEME;
 
 /// Loads the config at `path` (or the default location) with its theme and
 /// keymap and returns a short summary; the caller prints it and exits 0, or
 /// prints the error and exits with [`ConfigError::exit_code`].
-pub fn check(path: Option<&Path>) -> Result<String, ConfigError> {
-    let loaded = load(path)?;
+pub fn check(path: Option<&Path>, choices: &Choices) -> Result<String, ConfigError> {
+    let loaded = load_with(path, choices)?;
     let default_path = default_config_path(env::var_os("XDG_CONFIG_HOME"), env::var_os("HOME"));
-    Ok(summary(&loaded, default_path.as_deref()))
+    Ok(summary(&loaded, default_path.as_deref(), choices))
 }
 
-fn summary(loaded: &Loaded, default_path: Option<&Path>) -> String {
+fn summary(loaded: &Loaded, default_path: Option<&Path>, choices: &Choices) -> String {
     let config = &loaded.config;
     let file = match (&loaded.source, default_path) {
         (Some(path), _) => format!("{} (ok)", path.display()),
@@ -27,13 +28,12 @@ fn summary(loaded: &Loaded, default_path: Option<&Path>) -> String {
             "none, using defaults (neither XDG_CONFIG_HOME nor HOME is set)".to_string()
         }
     };
-    let theme = config
-        .theme
-        .clone()
+    let chosen = |flag: &Option<String>, name: &str| flag.as_ref().map(|v| format!("{v} ({name})"));
+    let theme = chosen(&choices.theme, "--theme")
+        .or_else(|| config.theme.clone())
         .unwrap_or_else(|| format!("{DEFAULT_THEME} (default)"));
-    let keymap = config
-        .keymap
-        .clone()
+    let keymap = chosen(&choices.keymap, "--keymap")
+        .or_else(|| config.keymap.clone())
         .unwrap_or_else(|| format!("{DEFAULT_KEYMAP} (default)"));
     let regions: Vec<&str> = loaded.windows.regions().collect();
     let windows = if regions.is_empty() {
@@ -59,12 +59,13 @@ mod tests {
         let mut loaded = load_str(&SourceText::new("c.toml", text), Path::new(".")).unwrap();
         loaded.source = Some("/etc/wt/c.toml".into());
         assert_eq!(
-            summary(&loaded, None),
+            summary(&loaded, None, &Choices::default()),
             "config: /etc/wt/c.toml (ok)\ntheme: dark (default)\nkeymap: vim\nread_only: true\nwindows: 1 (sa-east-1)\n"
         );
         let defaults = summary(
             &Loaded::defaults(),
             Some(Path::new("/h/.config/wavetop/config.toml")),
+            &Choices::default(),
         );
         assert!(defaults.starts_with(
             "config: none, using defaults (/h/.config/wavetop/config.toml does not exist)\n"

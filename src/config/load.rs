@@ -8,6 +8,7 @@ use std::env;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use super::choices::{Choices, flag_keymap, flag_theme};
 use super::error::{ConfigError, Related};
 use super::file_text::{ReadFailure, read_source};
 use super::keymap::{self, KEYMAP_PRESETS};
@@ -55,16 +56,23 @@ impl Loaded {
 /// at the default location; no file there means defaults. Any problem in a
 /// file that exists is an error, never replaced by defaults.
 pub fn load(explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
+    load_with(explicit, &Choices::default())
+}
+
+/// [`load`], with the theme and keymap given on the command line in place
+/// of the config's (which are then not read).
+pub fn load_with(explicit: Option<&Path>, choices: &Choices) -> Result<Loaded, ConfigError> {
     if let Some(path) = explicit {
-        return load_file(path, true);
+        return read_config(path, true, choices);
     }
+    let no_file = || load_str_with(&SourceText::new("(defaults)", ""), Path::new(""), choices);
     let Some(path) = default_config_path(env::var_os("XDG_CONFIG_HOME"), env::var_os("HOME"))
     else {
-        return Ok(Loaded::defaults());
+        return no_file();
     };
     match path.try_exists() {
-        Ok(true) => load_file(&path, false),
-        Ok(false) => Ok(Loaded::defaults()),
+        Ok(true) => read_config(&path, false, choices),
+        Ok(false) => no_file(),
         Err(err) => Err(ConfigError::in_file(
             path.display().to_string(),
             format!("cannot check config file: {err}"),
@@ -91,6 +99,10 @@ pub fn default_config_path(
 /// Reads and checks one config file. `explicit` says the user named it, so
 /// its absence is an error worded for `--config`.
 pub fn load_file(path: &Path, explicit: bool) -> Result<Loaded, ConfigError> {
+    read_config(path, explicit, &Choices::default())
+}
+
+fn read_config(path: &Path, explicit: bool, choices: &Choices) -> Result<Loaded, ConfigError> {
     let name = path.display().to_string();
     let source = read_source(path, &name).map_err(|failure| match failure {
         ReadFailure::NotFound if explicit => {
@@ -105,7 +117,7 @@ pub fn load_file(path: &Path, explicit: bool) -> Result<Loaded, ConfigError> {
         ReadFailure::NotText(error) => error,
     })?;
     let base_dir = path.parent().unwrap_or(Path::new("."));
-    let mut loaded = load_str(&source, base_dir)?;
+    let mut loaded = load_str_with(&source, base_dir, choices)?;
     loaded.source = Some(path.to_path_buf());
     Ok(loaded)
 }
@@ -113,6 +125,14 @@ pub fn load_file(path: &Path, explicit: bool) -> Result<Loaded, ConfigError> {
 /// Checks config text and resolves its theme and keymap; relative theme and
 /// keymap paths are taken from `base_dir`.
 pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigError> {
+    load_str_with(source, base_dir, &Choices::default())
+}
+
+fn load_str_with(
+    source: &SourceText,
+    base_dir: &Path,
+    choices: &Choices,
+) -> Result<Loaded, ConfigError> {
     let config: ConfigFile = toml::from_str(&source.text).map_err(|err| source.toml_error(&err))?;
     let windows = windows::build(&config, source)?;
     let limits = limits::build(&config, source)?;
@@ -120,13 +140,15 @@ pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigEr
     scheduler::check(&config, source)?;
     audit::check(&config, source)?;
     super::stream::check(&config, source)?;
-    let theme = match config.theme.as_deref() {
-        None => Theme::default(),
-        Some(value) => resolve_theme(value, source, base_dir)?,
+    let theme = match (choices.theme.as_deref(), config.theme.as_deref()) {
+        (Some(flag), _) => flag_theme(flag)?,
+        (None, Some(value)) => resolve_theme(value, source, base_dir)?,
+        (None, None) => Theme::default(),
     };
-    let keymap = match config.keymap.as_deref() {
-        None => keymap::default_keymap(),
-        Some(value) => resolve_keymap(value, source, base_dir)?,
+    let keymap = match (choices.keymap.as_deref(), config.keymap.as_deref()) {
+        (Some(flag), _) => flag_keymap(flag)?,
+        (None, Some(value)) => resolve_keymap(value, source, base_dir)?,
+        (None, None) => keymap::default_keymap(),
     };
     Ok(Loaded {
         config,
@@ -211,11 +233,11 @@ fn read_referenced(
         )))
 }
 
-fn is_path(value: &str) -> bool {
+pub(super) fn is_path(value: &str) -> bool {
     value.contains('/') || value.contains('\\') || value.ends_with(".toml")
 }
 
-fn resolve_path(value: &str, base_dir: &Path) -> PathBuf {
+pub(super) fn resolve_path(value: &str, base_dir: &Path) -> PathBuf {
     if let Some(rest) = value.strip_prefix("~/")
         && let Some(home) = env::var_os("HOME")
     {
@@ -224,7 +246,7 @@ fn resolve_path(value: &str, base_dir: &Path) -> PathBuf {
     base_dir.join(value)
 }
 
-fn names(presets: &[(&str, &str)]) -> String {
+pub(super) fn names(presets: &[(&str, &str)]) -> String {
     presets
         .iter()
         .map(|(name, _)| *name)

@@ -9,6 +9,7 @@
 mod alarms;
 pub mod audit;
 pub mod check;
+mod choices;
 pub mod color;
 pub mod error;
 pub mod file_text;
@@ -28,6 +29,7 @@ mod theme_file;
 pub mod windows;
 
 pub use check::check;
+pub use choices::Choices;
 pub use error::ConfigError;
-pub use load::{Loaded, load};
+pub use load::{Loaded, load, load_with};
 pub use theme::{Theme, wants_no_color};

@@ -12,6 +12,7 @@
 mod audit;
 mod dialog_keys;
 mod harness;
+mod keymap_flag;
 mod limits;
 mod no_tty;
 mod operate;
