@@ -7,7 +7,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::{Discovery, Observation, OperateCall, OperateOutcome, Pace, PollKey, SourceError};
+use super::{CredentialsStatus, Discovery, Observation, OperateCall, OperateOutcome, Pace, PollKey, SourceError};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -26,6 +26,11 @@ pub trait Observe: Send + Sync {
     /// its reads; empty for one that needs no pacing (the simulator).
     fn pacing(&self) -> Vec<Pace> {
         Vec::new()
+    }
+    /// The credentials each account is read with, asked of their provider
+    /// (which caches them); empty for a backend that needs none (the simulator).
+    fn credentials(&self) -> BoxFuture<'_, Vec<CredentialsStatus>> {
+        Box::pin(std::future::ready(Vec::new()))
     }
 }
 
