@@ -3,6 +3,8 @@
 mod activity;
 mod alarm_marks;
 mod cells;
+mod chrome_credentials;
+mod clock;
 mod chrome;
 mod columns;
 mod conditions;

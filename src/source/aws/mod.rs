@@ -25,12 +25,14 @@ mod discovery;
 pub mod dynamodb;
 pub mod emulator_compat;
 pub mod errors;
+mod expiry;
 mod find_pipelines;
 mod observe;
 mod operate;
 pub mod pacing;
 pub mod rate_limit;
 pub mod regions;
+pub mod renewal;
 mod revision_summary;
 pub mod route53;
 mod rule_alarms;
@@ -48,8 +50,10 @@ use std::time::Instant;
 
 use crate::config::schema::AwsConfig;
 use crate::domain::alarms::AlarmWatches;
+use jiff::Timestamp;
+
 use crate::protocol::{
-    BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, Pace,
+    BoxFuture, CredentialsStatus, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, Pace,
     PollKey, SourceError,
 };
 
@@ -88,6 +92,8 @@ pub struct AwsBackend {
     structure_cache: Option<StructureCache>,
     /// The alarms to read per (flow, region), and the bake times.
     alarms: Mutex<AlarmWatches>,
+    /// Each account's credentials as their provider last handed them out.
+    expiry: expiry::ExpiryWatch,
 }
 
 impl AwsBackend {
@@ -161,6 +167,7 @@ impl AwsBackend {
             identity: Mutex::new(None),
             structure_cache: None,
             alarms: Mutex::new(AlarmWatches::default()),
+            expiry: expiry::ExpiryWatch::default(),
         }
     }
 
@@ -293,6 +300,18 @@ impl Observe for AwsBackend {
 
     fn pacing(&self) -> Vec<Pace> {
         self.pacer.pacing()
+    }
+
+    fn credentials(&self) -> BoxFuture<'_, Vec<CredentialsStatus>> {
+        Box::pin(async move {
+            let mut statuses = Vec::new();
+            for account in self.pool.accounts() {
+                let provider = self.pool.credentials_provider(&account.name).await;
+                let now = Timestamp::now();
+                statuses.push(self.expiry.status(account, provider, now).await);
+            }
+            statuses
+        })
     }
 }
 

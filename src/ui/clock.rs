@@ -1,0 +1,24 @@
+//! Times as the views print them: in the zone the operator chose (`t`), with
+//! the date when they are from before today there.
+
+use jiff::Timestamp;
+
+use crate::core::model::Model;
+use crate::core::shown_time::{clock_text, shown_zone};
+
+/// `09:17:57`, or `11-28 09:17:57` for an earlier day.
+pub(crate) fn clock(model: &Model, at: Timestamp) -> String {
+    clock_text(at, model.now, &shown_zone(model).tz, true)
+}
+
+/// `09:17`, or `11-28 09:17` for an earlier day.
+pub(crate) fn clock_minutes(model: &Model, at: Timestamp) -> String {
+    clock_text(at, model.now, &shown_zone(model).tz, false)
+}
+
+/// [`clock`] with the zone's abbreviation: `09:17:57 UTC`, `01:17:57 PST`.
+pub(crate) fn clock_zoned(model: &Model, at: Timestamp) -> String {
+    let tz = shown_zone(model).tz;
+    let abbreviation = at.to_zoned(tz.clone()).strftime("%Z").to_string();
+    format!("{} {abbreviation}", clock_text(at, model.now, &tz, true))
+}
