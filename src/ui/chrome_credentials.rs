@@ -36,7 +36,7 @@ pub(super) fn header_pieces<'a>(model: &Model, theme: &Theme) -> Vec<(u8, Vec<Sp
             vec![
                 sep(),
                 Span::styled(
-                    format!("⏳ {who}: {} left", fmt_age(left.as_secs())),
+                    format!("◷ {who}: {} left", fmt_age(left.as_secs())),
                     theme.stale.add_modifier(Modifier::BOLD),
                 ),
             ],

@@ -192,7 +192,7 @@ fn header_lines<'a>(
             .map(|t| {
                 format!(
                     "{} ({} ago)",
-                    super::clock::clock_zoned(model, t),
+                    super::clock::stamp(model, t, "%Y-%m-%d %H:%M %Z"),
                     fmt_age(model.now.as_second() - t.as_second())
                 )
             })

@@ -111,7 +111,7 @@ fn row(model: &Model, theme: &Theme, flow: &Flow, region: &str) -> Vec<(String, 
         Some(t) => (
             format!(
                 "{} ({} ago)",
-                super::clock::clock_minutes(model, t),
+                super::clock::stamp(model, t, "%m-%d %H:%M"),
                 fmt_age(model.now.as_second() - t.as_second())
             ),
             theme.base,
