@@ -26,7 +26,9 @@ pub(super) fn header_pieces<'a>(model: &Model, theme: &Theme) -> Vec<(u8, Vec<Sp
                 sep(),
                 Span::styled(
                     format!("⚠ EXPIRED: {}", expired.who),
-                    theme.stale.add_modifier(Modifier::BOLD | Modifier::REVERSED),
+                    theme
+                        .stale
+                        .add_modifier(Modifier::BOLD | Modifier::REVERSED),
                 ),
             ],
         ));

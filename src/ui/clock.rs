@@ -21,5 +21,7 @@ pub(crate) fn clock_zoned(model: &Model, at: Timestamp) -> String {
 /// `at` in the shown zone, in a format that always carries the date
 /// (`%m-%d %H:%M`), for lists where every row has one.
 pub(crate) fn stamp(model: &Model, at: Timestamp, format: &str) -> String {
-    at.to_zoned(shown_zone(model).tz).strftime(format).to_string()
+    at.to_zoned(shown_zone(model).tz)
+        .strftime(format)
+        .to_string()
 }

@@ -3,9 +3,9 @@
 mod activity;
 mod alarm_marks;
 mod cells;
+mod chrome;
 mod chrome_credentials;
 mod clock;
-mod chrome;
 mod columns;
 mod conditions;
 mod detail;

@@ -106,8 +106,7 @@ async fn expired_tokens_of_every_protocol_are_the_expired_credentials_kind() {
 }
 
 fn screen(model: &Model) -> String {
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 24)).unwrap();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 24)).unwrap();
     let theme = wavetop::config::Theme::preset("dark").unwrap();
     terminal
         .draw(|f| wavetop::ui::view(f, model, &theme))
@@ -161,7 +160,14 @@ async fn the_console_names_the_profile_keeps_the_stack_stale_and_recovers_by_its
     let backend = fake.backend(config(), &["eu-west-1"]);
     let t0 = Timestamp::from_second(1_763_800_000).unwrap();
     let mut model = Model::new(t0, Bindings::from_pairs([]), Windows::default(), false);
-    update(&mut model, Msg::Resize { width: 160, height: 24 }, t0);
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 160,
+            height: 24,
+        },
+        t0,
+    );
     update(&mut model, Msg::Discovered(backend.discover().await), t0);
     // What the runtime's credentials watch reports of an SSO profile.
     update(

@@ -48,7 +48,10 @@ fn t_shows_every_time_in_the_regions_zone_dated_before_its_today() {
         "{local}"
     );
     // The same day as now in Los Angeles: no date.
-    assert!(line_with(&local, "seven hours ago").contains(" 12:00:00 "), "{local}");
+    assert!(
+        line_with(&local, "seven hours ago").contains(" 12:00:00 "),
+        "{local}"
+    );
     assert!(line_with(&local, "a day and more ago").contains(" 11-18 17:00:00 "));
 
     c.keys("t");

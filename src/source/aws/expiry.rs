@@ -82,10 +82,7 @@ async fn ask(account: &Account, provider: Option<SharedCredentialsProvider>) -> 
                 Ok(Err(err)) => (None, Some(DisplayErrorContext(&err).to_string())),
                 Err(_) => (
                     None,
-                    Some(format!(
-                        "no credentials within {}s",
-                        ASK_TIMEOUT.as_secs()
-                    )),
+                    Some(format!("no credentials within {}s", ASK_TIMEOUT.as_secs())),
                 ),
             }
         }
@@ -166,8 +163,7 @@ mod tests {
                     "the SSO session associated with this profile has expired",
                 ))
             } else {
-                let expiry = std::time::SystemTime::try_from(t0() + SignedDuration::from_hours(1))
-                    .unwrap();
+                let expiry = std::time::SystemTime::from(t0() + SignedDuration::from_hours(1));
                 Ok(aws_sdk_sts::config::Credentials::new(
                     "AKID",
                     "secret",

@@ -53,8 +53,8 @@ use crate::domain::alarms::AlarmWatches;
 use jiff::Timestamp;
 
 use crate::protocol::{
-    BoxFuture, CredentialsStatus, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, Pace,
-    PollKey, SourceError,
+    BoxFuture, CredentialsStatus, Discovery, Observation, Observe, Operate, OperateCall,
+    OperateOutcome, Pace, PollKey, SourceError,
 };
 
 pub use clients::{

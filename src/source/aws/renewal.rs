@@ -35,7 +35,9 @@ pub fn renewal(profile: &str, config: &str) -> String {
             return format!("run aws sso login --profile {name}");
         }
         if has("credential_process") {
-            return format!("check the credential_process of profile {name}, which wavetop asks for fresh credentials");
+            return format!(
+                "check the credential_process of profile {name}, which wavetop asks for fresh credentials"
+            );
         }
         match settings.iter().find(|(k, _)| *k == "source_profile") {
             Some((_, source)) if *source != name => name = source.to_string(),
@@ -54,7 +56,10 @@ pub fn default_chain_renewal(env: &dyn Fn(&str) -> Option<String>, config: &str)
     if env("AWS_ACCESS_KEY_ID").is_some() {
         return "export fresh AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, then restart wavetop with them".to_string();
     }
-    renewal(&env("AWS_PROFILE").unwrap_or_else(|| "default".to_string()), config)
+    renewal(
+        &env("AWS_PROFILE").unwrap_or_else(|| "default".to_string()),
+        config,
+    )
 }
 
 #[cfg(test)]
@@ -82,8 +87,14 @@ source_profile = loop
 
     #[test]
     fn sso_profiles_and_roles_assumed_from_them_are_renewed_by_sso_login() {
-        assert_eq!(renewal("prod-sso", CONFIG), "run aws sso login --profile prod-sso");
-        assert_eq!(renewal("deployer", CONFIG), "run aws sso login --profile prod-sso");
+        assert_eq!(
+            renewal("prod-sso", CONFIG),
+            "run aws sso login --profile prod-sso"
+        );
+        assert_eq!(
+            renewal("deployer", CONFIG),
+            "run aws sso login --profile prod-sso"
+        );
     }
 
     #[test]

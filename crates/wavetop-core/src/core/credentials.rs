@@ -79,13 +79,22 @@ pub fn on_read_ok(model: &mut Model) {
             ActivityKind::Info,
             format!("{} work again: reads resumed", expired.who),
         );
-        model.credentials.accounts.iter_mut().for_each(|s| s.failure = None);
+        model
+            .credentials
+            .accounts
+            .iter_mut()
+            .for_each(|s| s.failure = None);
     }
 }
 
 fn raise(model: &mut Model, status: &CredentialsStatus) {
     let who = status.who();
-    if model.credentials.expired.as_ref().is_some_and(|e| e.who == who) {
+    if model
+        .credentials
+        .expired
+        .as_ref()
+        .is_some_and(|e| e.who == who)
+    {
         return;
     }
     model.log(

@@ -49,7 +49,11 @@ fn answer(model: &mut Model, result: Result<Observation, SourceError>, now: Time
 fn console() -> Model {
     let mut model = Model::new(t0(), Bindings::default(), Windows::default(), false);
     model.poll.register(PollKey::Health, t0());
-    update(&mut model, Msg::Credentials(vec![sso(Some(50), None)]), t0());
+    update(
+        &mut model,
+        Msg::Credentials(vec![sso(Some(50), None)]),
+        t0(),
+    );
     model
 }
 
@@ -66,9 +70,17 @@ fn an_expired_token_raises_the_banner_and_the_next_good_read_ends_it() {
         "route53:ListHealthChecks: ExpiredToken: The security token included in the request is expired".into(),
     );
     answer(&mut model, Err(expired), later);
-    let banner = model.credentials.expired.as_ref().expect("a banner").banner();
+    let banner = model
+        .credentials
+        .expired
+        .as_ref()
+        .expect("a banner")
+        .banner();
     assert!(banner.contains("profile prod-ops expired"), "{banner}");
-    assert!(banner.contains("aws sso login --profile prod-ops"), "{banner}");
+    assert!(
+        banner.contains("aws sso login --profile prod-ops"),
+        "{banner}"
+    );
     // What was read stays, and shows as stale at once, not three intervals later.
     assert!(model.poll.state(&PollKey::Health).unwrap().last_ok == Some(t0()));
     assert!(model.poll.stale_keys(later).is_empty());
@@ -115,7 +127,10 @@ fn the_time_left_shows_only_under_fifteen_minutes() {
     model.now = soon;
     assert_eq!(
         time_left(&model),
-        Some(("profile prod-ops".to_string(), SignedDuration::from_mins(14)))
+        Some((
+            "profile prod-ops".to_string(),
+            SignedDuration::from_mins(14)
+        ))
     );
     model.now = t0() + SignedDuration::from_mins(51);
     assert_eq!(

@@ -101,12 +101,18 @@ mod tests {
     fn a_time_before_today_carries_its_date() {
         let now = ts("2026-11-30T12:00:00Z");
         let utc = TimeZone::UTC;
-        assert_eq!(clock_text(ts("2026-11-30T09:17:57Z"), now, &utc, true), "09:17:57");
+        assert_eq!(
+            clock_text(ts("2026-11-30T09:17:57Z"), now, &utc, true),
+            "09:17:57"
+        );
         assert_eq!(
             clock_text(ts("2026-11-28T09:17:57Z"), now, &utc, true),
             "11-28 09:17:57"
         );
-        assert_eq!(clock_text(ts("2026-11-28T09:17:57Z"), now, &utc, false), "11-28 09:17");
+        assert_eq!(
+            clock_text(ts("2026-11-28T09:17:57Z"), now, &utc, false),
+            "11-28 09:17"
+        );
         assert_eq!(
             clock_text(ts("2025-12-31T23:00:00Z"), now, &utc, true),
             "2025-12-31 23:00"

@@ -7,7 +7,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::{CredentialsStatus, Discovery, Observation, OperateCall, OperateOutcome, Pace, PollKey, SourceError};
+use super::{
+    CredentialsStatus, Discovery, Observation, OperateCall, OperateOutcome, Pace, PollKey,
+    SourceError,
+};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
