@@ -17,6 +17,7 @@ mod no_tty;
 mod operate;
 mod signals;
 mod sizes;
+mod times;
 
 use std::time::Duration;
 
