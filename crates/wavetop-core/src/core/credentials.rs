@@ -3,7 +3,7 @@
 //! at the first read that works again. Nothing is restarted: the polls go on
 //! (backing off), keep what they last read, and show it as stale.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 
 use super::model::{ActivityKind, Model};
 use crate::protocol::{CredentialsStatus, PollKey, SourceError};
@@ -26,7 +26,6 @@ pub struct Expired {
     pub who: String,
     /// `run aws sso login --profile prod`, or the step that applies.
     pub renew: String,
-    pub since: Timestamp,
 }
 
 impl Expired {
@@ -104,7 +103,6 @@ fn raise(model: &mut Model, status: &CredentialsStatus) {
     model.credentials.expired = Some(Expired {
         who,
         renew: status.renew.clone(),
-        since: model.now,
     });
     model.needs_render = true;
 }
