@@ -224,7 +224,12 @@ pub fn table_judged(
             .map(|e| {
                 format!(
                     "{} {} {}",
-                    e.timestamp.strftime("%H:%M:%S"),
+                    crate::core::shown_time::clock_text(
+                        e.timestamp,
+                        now,
+                        &jiff::tz::TimeZone::UTC,
+                        true
+                    ),
                     e.logical_id,
                     e.status
                 )

@@ -66,3 +66,6 @@ mod revisions;
 mod rule_runs;
 #[path = "aws_adapters/scheduler.rs"]
 mod scheduler;
+
+#[path = "aws_adapters/expiry.rs"]
+mod expiry;

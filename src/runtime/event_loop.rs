@@ -54,6 +54,10 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
     if let Some(team) = &backends.team {
         tokio::spawn(super::team_watch::run(team.clone(), tx.clone()));
     }
+    tokio::spawn(super::creds_watch::run(
+        backends.executor.observe.clone(),
+        tx.clone(),
+    ));
 
     let now = (backends.executor.clock)();
     let mut effects = update(

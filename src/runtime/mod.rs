@@ -2,6 +2,7 @@
 
 pub mod audit_sink;
 pub mod clock;
+mod creds_watch;
 pub mod event_loop;
 pub mod executor;
 pub mod keys;

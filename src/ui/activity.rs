@@ -65,7 +65,10 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         };
         let mut line = fit_spans(
             vec![
-                Span::styled(format!(" {} ", entry.at.strftime("%H:%M:%S")), theme.dim),
+                Span::styled(
+                    format!(" {} ", super::clock::clock(model, entry.at)),
+                    theme.dim,
+                ),
                 Span::styled(format!("{glyph} "), style),
                 Span::styled(entry.text.clone(), style),
             ],

@@ -97,11 +97,6 @@ impl CellMark {
     }
 }
 
-/// `14:05:09` in UTC, the clock the detail's times are given in.
-fn clock_time(t: jiff::Timestamp) -> String {
-    t.strftime("%H:%M:%S").to_string()
-}
-
 /// The cell detail's alarm section: the bake, its flaps, then each alarm
 /// of the region with its state, reason and since when. Empty when the
 /// region has no alarms and the wave no bake.
@@ -129,7 +124,7 @@ pub(crate) fn detail_lines<'a>(
         theme.title.add_modifier(Modifier::BOLD),
     ))];
     if let Some(clock) = &clock {
-        lines.extend(bake_lines(clock, model.now, theme));
+        lines.extend(bake_lines(clock, model, theme));
     }
     for alarm in alarms {
         let since = alarm
@@ -137,7 +132,7 @@ pub(crate) fn detail_lines<'a>(
             .map(|t| {
                 format!(
                     " since {} ({} ago)",
-                    clock_time(t),
+                    super::clock::clock(model, t),
                     fmt_age(model.now.as_second() - t.as_second())
                 )
             })
@@ -165,7 +160,9 @@ pub(crate) fn detail_lines<'a>(
     lines
 }
 
-fn bake_lines<'a>(clock: &BakeClock, now: jiff::Timestamp, theme: &Theme) -> Vec<Line<'a>> {
+fn bake_lines<'a>(clock: &BakeClock, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
+    let now = model.now;
+    let clock_time = |t| super::clock::clock(model, t);
     let state = if clock.done() {
         format!("baked {} (done)", fmt_age(clock.duration_secs))
     } else {

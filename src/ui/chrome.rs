@@ -52,6 +52,7 @@ pub(crate) fn header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             ],
         ),
     ];
+    pieces.extend(super::chrome_credentials::header_pieces(model, theme));
     if let Some(region) = model.selected_region() {
         pieces.push((
             90,
@@ -70,7 +71,7 @@ pub(crate) fn header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             ],
         ));
     }
-    let stale = model.poll.stale_keys(model.now);
+    let stale = crate::core::credentials::stale_keys(model);
     if !stale.is_empty() {
         let names: Vec<String> = stale.iter().map(|k| k.label()).collect();
         pieces.push((
@@ -217,6 +218,9 @@ pub(crate) fn status_line(frame: &mut Frame, area: Rect, model: &Model, theme: &
             )],
             width,
         )
+    } else if let Some(banner) = super::chrome_credentials::banner(model, theme, width) {
+        // Under a message for ten seconds, above everything else.
+        banner
     } else if !model.filter.is_empty() {
         fit_spans(
             vec![Span::styled(

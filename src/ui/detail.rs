@@ -166,7 +166,7 @@ fn header_lines<'a>(
             .map(|t| {
                 format!(
                     " at {} ({} ago)",
-                    t.strftime("%H:%M:%S UTC"),
+                    super::clock::clock_zoned(model, t),
                     fmt_age(model.now.as_second() - t.as_second())
                 )
             })
@@ -192,7 +192,7 @@ fn header_lines<'a>(
             .map(|t| {
                 format!(
                     "{} ({} ago)",
-                    t.strftime("%Y-%m-%d %H:%M UTC"),
+                    super::clock::stamp(model, t, "%Y-%m-%d %H:%M %Z"),
                     fmt_age(model.now.as_second() - t.as_second())
                 )
             })
@@ -388,7 +388,7 @@ fn stack_lines<'a>(
     for e in stack.events.iter().take(max_events) {
         lines.push(Line::from(vec![
             Span::styled(
-                format!("  {} ", e.timestamp.strftime("%H:%M:%S")),
+                format!("  {} ", super::clock::clock(model, e.timestamp)),
                 theme.dim,
             ),
             Span::styled(pad(e.status.as_str(), 37), event_style(theme, &e.status)),

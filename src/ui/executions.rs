@@ -51,7 +51,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             let took = fmt_elapsed(e.duration_secs(model.now));
             let started = format!(
                 "{} ({} ago)",
-                e.started_at.strftime("%m-%d %H:%M"),
+                super::clock::stamp(model, e.started_at, "%m-%d %H:%M"),
                 fmt_age(model.now.as_second() - e.started_at.as_second())
             );
             let selected = i == model.cursors.execution.selected;

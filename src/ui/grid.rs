@@ -39,7 +39,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             (true, _) => "No pipelines found.".to_string(),
             (false, Some(at)) => format!(
                 "Could not discover the fleet (the reason is below and in 6 Activity); trying again at {}.",
-                at.strftime("%H:%M:%S UTC")
+                super::clock::clock_zoned(model, at)
             ),
             (false, None) => "Discovering the fleet…".to_string(),
         };

@@ -4,6 +4,8 @@ mod activity;
 mod alarm_marks;
 mod cells;
 mod chrome;
+mod chrome_credentials;
+mod clock;
 mod columns;
 mod conditions;
 mod detail;

@@ -111,7 +111,7 @@ fn row(model: &Model, theme: &Theme, flow: &Flow, region: &str) -> Vec<(String, 
         Some(t) => (
             format!(
                 "{} ({} ago)",
-                t.strftime("%m-%d %H:%M"),
+                super::clock::stamp(model, t, "%m-%d %H:%M"),
                 fmt_age(model.now.as_second() - t.as_second())
             ),
             theme.base,

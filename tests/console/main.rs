@@ -32,6 +32,7 @@ mod revisions_tests;
 mod scroll_tests;
 mod stream_tests;
 mod support;
+mod time_tests;
 mod tiny_size_tests;
 mod update_tests;
 mod verdict_tests;

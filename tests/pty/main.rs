@@ -19,6 +19,7 @@ mod operate;
 mod signals;
 mod sizes;
 mod stream;
+mod times;
 
 use std::time::Duration;
 

@@ -235,6 +235,19 @@ impl ClientPool {
         }
     }
 
+    /// The provider the account's clients take their credentials from;
+    /// None when its configuration has none or cannot be loaded, and for
+    /// injected configurations (tests), whose credentials are their own.
+    pub async fn credentials_provider(
+        &self,
+        account: &str,
+    ) -> Option<aws_sdk_sts::config::SharedCredentialsProvider> {
+        match &self.base {
+            Base::Injected(_) => None,
+            Base::Chain { .. } => self.shared(account).await.ok()?.credentials_provider(),
+        }
+    }
+
     async fn shared(&self, account: &str) -> Result<&SdkConfig, SourceError> {
         let Base::Chain {
             endpoint_url,

@@ -25,12 +25,14 @@ mod discovery;
 pub mod dynamodb;
 pub mod emulator_compat;
 pub mod errors;
+mod expiry;
 mod find_pipelines;
 mod observe;
 mod operate;
 pub mod pacing;
 pub mod rate_limit;
 pub mod regions;
+pub mod renewal;
 mod revision_summary;
 pub mod route53;
 mod rule_alarms;
@@ -48,9 +50,11 @@ use std::time::Instant;
 
 use crate::config::schema::AwsConfig;
 use crate::domain::alarms::AlarmWatches;
+use jiff::Timestamp;
+
 use crate::protocol::{
-    BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, Pace,
-    PollKey, SourceError,
+    BoxFuture, CredentialsStatus, Discovery, Observation, Observe, Operate, OperateCall,
+    OperateOutcome, Pace, PollKey, SourceError,
 };
 
 pub use clients::{
@@ -91,6 +95,8 @@ pub struct AwsBackend {
     /// A live change stream brings the stacks' resource events: a stacks
     /// poll reads the events only of a stack whose status changed.
     stream_covers_stacks: std::sync::atomic::AtomicBool,
+    /// Each account's credentials as their provider last handed them out.
+    expiry: expiry::ExpiryWatch,
 }
 
 impl AwsBackend {
@@ -165,6 +171,7 @@ impl AwsBackend {
             structure_cache: None,
             alarms: Mutex::new(AlarmWatches::default()),
             stream_covers_stacks: std::sync::atomic::AtomicBool::new(false),
+            expiry: expiry::ExpiryWatch::default(),
         }
     }
 
@@ -302,6 +309,18 @@ impl Observe for AwsBackend {
     fn stream_covers_stacks(&self, live: bool) {
         self.stream_covers_stacks
             .store(live, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn credentials(&self) -> BoxFuture<'_, Vec<CredentialsStatus>> {
+        Box::pin(async move {
+            let mut statuses = Vec::new();
+            for account in self.pool.accounts() {
+                let provider = self.pool.credentials_provider(&account.name).await;
+                let now = Timestamp::now();
+                statuses.push(self.expiry.status(account, provider, now).await);
+            }
+            statuses
+        })
     }
 }
 

@@ -63,6 +63,7 @@ actions! {
     CommandLine => "command", "open the command line";
     Filter => "filter", "filter the list";
     Refresh => "refresh", "poll everything now";
+    ToggleTimeZone => "time-zone", "times in UTC or the region's zone";
     Approve => "approve", "approve the selected region's manual gate";
     Reject => "reject", "reject the selected region's manual gate";
     ApproveAtWindow => "approve-at-window", "approve the gate when the region's off-hours window opens";

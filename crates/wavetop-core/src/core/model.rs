@@ -180,6 +180,10 @@ pub struct Model {
     pub team: crate::core::team::TeamLogState,
     /// How much of the session is kept (activity, view history, stack events).
     pub limits: Limits,
+    /// The credentials' time left and, once they ran out, the banner.
+    pub credentials: super::credentials::CredentialsState,
+    /// Whether times are shown in UTC or the selected region's zone.
+    pub times: super::shown_time::ShownZone,
     /// One-line message under the view (errors, refusals, hints).
     pub flash: Option<(Timestamp, String)>,
 
@@ -236,6 +240,8 @@ impl Model {
             team_seen: Default::default(),
             team: Default::default(),
             limits: Limits::default(),
+            credentials: Default::default(),
+            times: Default::default(),
             flash: None,
             width: 80,
             height: 24,

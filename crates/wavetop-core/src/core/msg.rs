@@ -26,6 +26,8 @@ pub enum Msg {
         incomplete: Option<SourceError>,
     },
     Identity(Result<String, SourceError>),
+    /// What the backend's credentials providers said of each account's credentials.
+    Credentials(Vec<crate::protocol::CredentialsStatus>),
     /// The answer to an [`Effect::ReadStream`].
     Streamed {
         generation: u64,

@@ -9,6 +9,7 @@ use super::age::fmt_age;
 use super::alarm_polls::{follow_bakes, register_alarm_keys};
 use super::command::{self, Command};
 use super::confirm::{Confirmation, DialogOutcome};
+use super::credentials;
 use super::foreign::{foreign_changes, still_shown};
 use super::intent::Intent;
 use super::key::{Key, KeyCode};
@@ -68,6 +69,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             }
         }
         Msg::Discovered(Ok(mut discovery)) => {
+            credentials::on_read_ok(model);
             model.discover_failures = 0;
             apply_discovery(&mut model.fleet, &mut discovery, now);
             model.fleet_label = discovery.fleet_label.clone();
@@ -94,6 +96,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             model.needs_render = true;
         }
         Msg::Discovered(Err(err)) => {
+            credentials::on_read_failed(model, &err);
             model.discover_failures = model.discover_failures.saturating_add(1);
             let secs = discovery_retry_secs(model.discover_failures, model.discover_salt);
             model.log(ActivityKind::Error, format!("discovery failed: {err}"));
@@ -111,8 +114,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             model.needs_render = true;
         }
         Msg::Identity(Err(err)) => {
+            credentials::on_read_failed(model, &err);
             model.log(ActivityKind::Error, format!("caller identity: {err}"))
         }
+        Msg::Credentials(statuses) => credentials::on_statuses(model, statuses),
         Msg::Streamed { generation, result } => on_streamed(model, generation, result),
         Msg::Paced(paces) => {
             for pace in paces {
@@ -156,6 +161,7 @@ fn on_polled(
     let mut changed = true;
     match result {
         Ok(observation) => {
+            credentials::on_read_ok(model);
             let merged = merge_observation(model, observation);
             changed = merged.changed;
             model.poll.cost(&key, merged.requests);
@@ -174,6 +180,7 @@ fn on_polled(
             }
         }
         Err(err) => {
+            credentials::on_read_failed(model, &err);
             model.log(ActivityKind::Error, format!("{}: {err}", key.label()));
             hold_schedules_unread(model, &key, &err);
             model.poll.completed(&key, generation, now, Err(err));
@@ -657,6 +664,11 @@ pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec
                 fx.push(Effect::Discover);
             }
             model.flash("refreshing everything");
+        }
+        ActionName::ToggleTimeZone => {
+            model.times = model.times.toggled();
+            let zone = crate::core::shown_time::shown_zone(model);
+            model.flash(format!("times shown in {}", zone.label));
         }
         ActionName::ViewGrid => go(model, View::Grid),
         ActionName::ViewPipelines => go(model, View::Pipelines),

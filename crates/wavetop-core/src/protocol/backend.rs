@@ -7,7 +7,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::{Discovery, Observation, OperateCall, OperateOutcome, Pace, PollKey, SourceError};
+use super::{
+    CredentialsStatus, Discovery, Observation, OperateCall, OperateOutcome, Pace, PollKey,
+    SourceError,
+};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -31,6 +34,11 @@ pub trait Observe: Send + Sync {
     /// poll of stacks may then leave out the events of a stack whose status
     /// has not changed since its last poll (reconciliation).
     fn stream_covers_stacks(&self, _live: bool) {}
+    /// The credentials each account is read with, asked of their provider
+    /// (which caches them); empty for a backend that needs none (the simulator).
+    fn credentials(&self) -> BoxFuture<'_, Vec<CredentialsStatus>> {
+        Box::pin(std::future::ready(Vec::new()))
+    }
 }
 
 /// The identity recorded (in approval summaries, hold reasons and the audit

@@ -5,6 +5,7 @@
 //! simulator implement. It names no runtime, terminal or AWS SDK type.
 
 mod backend;
+mod credentials;
 mod discovery;
 mod error;
 mod observation;
@@ -15,6 +16,7 @@ mod read_error;
 mod stream;
 
 pub use backend::{BoxFuture, Observe, Operate, UNKNOWN_IDENTITY};
+pub use credentials::CredentialsStatus;
 pub use discovery::{Discovery, StackRef, TableRef, zone_source};
 pub use error::SourceError;
 pub use observation::{Observation, StackObservation};
