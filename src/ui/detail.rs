@@ -17,9 +17,11 @@ use unicode_width::UnicodeWidthStr;
 use super::alarm_marks;
 use super::cells::put_lines;
 use super::conditions::condition_lines;
+use super::glyphs::LINK_MARK;
 use super::text::{pad, wrap};
 use crate::config::theme::Theme;
-use crate::core::model::Model;
+use crate::core::links::{Link, cell_links};
+use crate::core::model::{Model, View};
 use crate::core::viewport::Viewport;
 use crate::domain::fleet::{ActionStatus, Cell, Flow, Stack, Wave};
 use crate::domain::hold_schedule::ScheduleSeen;
@@ -37,6 +39,8 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     }
     lines.push(Line::from(""));
     lines.extend(work_lines(model, (flow, wave, cell), theme, area.width));
+    lines.push(Line::from(""));
+    lines.extend(link_lines(model, theme));
     let alarms = alarm_marks::detail_lines(model, flow, wave, cell, theme);
     if !alarms.is_empty() {
         lines.push(Line::from(""));
@@ -94,6 +98,35 @@ pub(crate) fn preview(frame: &mut Frame, area: Rect, model: &Model, theme: &Them
     let inner = block.inner(area);
     frame.render_widget(block, area);
     put_lines(frame.buffer_mut(), inner, &lines);
+}
+
+/// The cell's console links, each on its own line so that the runtime can
+/// find its text on screen and make it a hyperlink (see [`hyperlinks`]).
+fn link_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::from(Span::styled(" console links", theme.title))];
+    lines.extend(cell_links(model).into_iter().map(|link| {
+        Line::from(vec![
+            Span::raw("   "),
+            Span::styled(label(&link), theme.base.add_modifier(Modifier::UNDERLINED)),
+        ])
+    }));
+    lines
+}
+
+fn label(link: &Link) -> String {
+    format!("{LINK_MARK} {}", link.what)
+}
+
+/// The text of each console link the current frame shows, with its URL:
+/// those of the cell detail, unless help or a dialog covers it.
+pub fn hyperlinks(model: &Model) -> Vec<(String, String)> {
+    if model.view != View::CellDetail || model.help || model.confirmation.is_some() {
+        return Vec::new();
+    }
+    cell_links(model)
+        .into_iter()
+        .map(|link| (label(&link), link.url))
+        .collect()
 }
 
 fn selection(model: &Model) -> Option<(&Flow, &Wave, &Cell)> {

@@ -33,6 +33,9 @@ use crate::core::model::{Model, View};
 
 pub use crate::core::model::{MIN_HEIGHT, MIN_WIDTH};
 
+/// Console links drawn in the last frame, as (text on screen, URL).
+pub use detail::hyperlinks;
+
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
     let area = frame.area();
     // The theme's colours under every view. The frame's buffer is exactly

@@ -190,8 +190,11 @@ impl Console {
                         Some(msg) => msg,
                         None => continue,
                     },
-                    // A test answers the stream's reads itself.
-                    Effect::ReadStream { .. } | Effect::Quit => {
+                    // A test answers the stream's reads itself, and reads the links it asked for.
+                    Effect::ReadStream { .. }
+                    | Effect::Quit
+                    | Effect::OpenUrl { .. }
+                    | Effect::Copy { .. } => {
                         self.held_back.push(effect);
                         continue;
                     }

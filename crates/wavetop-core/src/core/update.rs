@@ -129,6 +129,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             crate::core::team::on_read_failed(model, message, retry_at, now)
         }
         Msg::TeamCopy(status) => crate::core::team::on_copy_status(model, status),
+        Msg::OpenFailed(why) => {
+            model.log(ActivityKind::Error, format!("open link: {why}"));
+            model.flash(format!("could not open the link: {why}"));
+        }
     }
     fx
 }
@@ -656,6 +660,9 @@ pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec
                 fx.push(Effect::Discover);
             }
             model.flash("refreshing everything");
+        }
+        ActionName::OpenLink | ActionName::CopyUrl | ActionName::CopyId => {
+            super::links::act(model, action, fx)
         }
         ActionName::ViewGrid => go(model, View::Grid),
         ActionName::ViewPipelines => go(model, View::Pipelines),
