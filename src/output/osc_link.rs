@@ -76,7 +76,7 @@ fn find(cells: &[(u16, &Cell)], wanted: &[char]) -> Option<usize> {
     })
 }
 
-/// The cells again, each in its own style, inside one OSC 8 link.
+/// The cells again, in runs of one style each, inside one OSC 8 link.
 fn write_linked(y: u16, span: &[(u16, &Cell)], url: &str, out: &mut impl Write) -> io::Result<()> {
     let Some((x, _)) = span.first() else {
         return Ok(());
@@ -86,12 +86,16 @@ fn write_linked(y: u16, span: &[(u16, &Cell)], url: &str, out: &mut impl Write) 
         MoveTo(*x, y),
         Print(format!("\x1b]8;;{}\x1b\\", clean(url)))
     )?;
-    for (_, cell) in span {
-        let style = cell.style().into_crossterm();
+    for run in span.chunk_by(|(_, a), (_, b)| a.style() == b.style()) {
+        let Some((_, first)) = run.first() else {
+            continue;
+        };
+        let text: String = run.iter().map(|(_, cell)| cell.symbol()).collect();
+        let style = first.style().into_crossterm();
         queue!(
             out,
             SetAttribute(Attribute::Reset),
-            PrintStyledContent(StyledContent::new(style, cell.symbol()))
+            PrintStyledContent(StyledContent::new(style, text))
         )?;
     }
     queue!(out, Print("\x1b]8;;\x1b\\"))
@@ -162,9 +166,13 @@ mod tests {
             "moves to row 2, column 4: {out:?}"
         );
         assert!(out.contains("\x1b]8;;https://x/]2;evil\x1b\\"), "{out:?}");
+        let open = "\x1b]8;;https://x/]2;evil\x1b\\";
+        let start = out.find(open).unwrap() + open.len();
+        let end = out.find("\x1b]8;;\x1b\\").unwrap();
+        let linked = &out[start..end];
         assert!(
-            out.contains("b\x1b]8;;\x1b\\"),
-            "closes after the text: {out:?}"
+            linked.contains("stack web\x1b["),
+            "the text, in one run of its style: {linked:?}"
         );
         assert!(!out.contains("https://y/"), "{out:?}");
     }

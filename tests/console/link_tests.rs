@@ -158,3 +158,17 @@ fn where_nothing_has_a_link_the_footer_says_so_and_nothing_is_copied() {
     assert!(press(&mut c, "o").is_empty());
     assert_eq!(flash(&c), "nothing here has a console link (Activity view)");
 }
+
+#[test]
+fn a_browser_that_cannot_start_is_said_in_the_footer_and_the_activity_log() {
+    let mut c = Console::at_minutes(0);
+    c.send(wavetop::core::msg::Msg::OpenFailed(
+        "cannot start nobrowser: not found".into(),
+    ));
+    assert_eq!(
+        flash(&c),
+        "could not open the link: cannot start nobrowser: not found"
+    );
+    let last = c.model.activity.iter().last().expect("an activity entry");
+    assert_eq!(last.text, "open link: cannot start nobrowser: not found");
+}
