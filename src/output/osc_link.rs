@@ -61,18 +61,32 @@ pub fn overlay(
     out.flush()
 }
 
-/// The index of the first cell where `wanted` starts, one character a cell.
+/// The index of the first cell where `wanted` starts, one character a
+/// cell, as a whole word: `web` is not found inside `web-use1`.
 fn find(cells: &[(u16, &Cell)], wanted: &[char]) -> Option<usize> {
     if wanted.is_empty() || wanted.len() > cells.len() {
         return None;
     }
-    (0..=cells.len() - wanted.len()).find(|&start| {
-        wanted.iter().enumerate().all(|(i, want)| {
-            cells.get(start + i).is_some_and(|(_, cell)| {
-                let mut chars = cell.symbol().chars();
-                chars.next() == Some(*want) && chars.next().is_none()
-            })
+    let is = |i: usize, want: char| {
+        cells.get(i).is_some_and(|(_, cell)| {
+            let mut chars = cell.symbol().chars();
+            chars.next() == Some(want) && chars.next().is_none()
         })
+    };
+    let in_a_name = |i: Option<usize>| {
+        i.and_then(|i| cells.get(i)).is_some_and(|(_, cell)| {
+            cell.symbol()
+                .chars()
+                .any(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
+    };
+    (0..=cells.len() - wanted.len()).find(|&start| {
+        wanted
+            .iter()
+            .enumerate()
+            .all(|(i, want)| is(start + i, *want))
+            && !in_a_name(start.checked_sub(1))
+            && !in_a_name(Some(start + wanted.len()))
     })
 }
 
@@ -158,6 +172,8 @@ mod tests {
                 "https://x/\x1b]2;evil\x07".to_string(),
             ),
             ("not shown".to_string(), "https://y/".to_string()),
+            // Only inside a longer name on screen.
+            ("stack we".to_string(), "https://z/".to_string()),
         ];
         overlay(&buffer, &links, &mut out).unwrap();
         let out = String::from_utf8(out).unwrap();
@@ -175,5 +191,6 @@ mod tests {
             "the text, in one run of its style: {linked:?}"
         );
         assert!(!out.contains("https://y/"), "{out:?}");
+        assert!(!out.contains("https://z/"), "{out:?}");
     }
 }

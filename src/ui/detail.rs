@@ -21,7 +21,7 @@ use super::glyphs::LINK_MARK;
 use super::text::{pad, wrap};
 use crate::config::theme::Theme;
 use crate::core::links::{Link, cell_links};
-use crate::core::model::{Model, View};
+use crate::core::model::Model;
 use crate::core::viewport::Viewport;
 use crate::domain::fleet::{ActionStatus, Cell, Flow, Stack, Wave};
 use crate::domain::hold_schedule::ScheduleSeen;
@@ -113,20 +113,8 @@ fn link_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn label(link: &Link) -> String {
+pub(super) fn label(link: &Link) -> String {
     format!("{LINK_MARK} {}", link.what)
-}
-
-/// The text of each console link the current frame shows, with its URL:
-/// those of the cell detail, unless help or a dialog covers it.
-pub fn hyperlinks(model: &Model) -> Vec<(String, String)> {
-    if model.view != View::CellDetail || model.help || model.confirmation.is_some() {
-        return Vec::new();
-    }
-    cell_links(model)
-        .into_iter()
-        .map(|link| (label(&link), link.url))
-        .collect()
 }
 
 fn selection(model: &Model) -> Option<(&Flow, &Wave, &Cell)> {

@@ -14,6 +14,7 @@ mod grid;
 mod grid_cell;
 mod health;
 mod help;
+mod links;
 #[cfg(test)]
 mod narrow_tests;
 mod pipelines;
@@ -33,8 +34,7 @@ use crate::core::model::{Model, View};
 
 pub use crate::core::model::{MIN_HEIGHT, MIN_WIDTH};
 
-/// Console links drawn in the last frame, as (text on screen, URL).
-pub use detail::hyperlinks;
+pub use links::hyperlinks;
 
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
     let area = frame.area();

@@ -63,11 +63,14 @@ fn the_cell_detail_writes_its_links_as_osc_8_hyperlinks() {
     let open = format!("\x1b]8;;{}\x1b\\", stack_events_url(&stack));
     wait_for_output(&tui, &open);
     let out = output_text(&tui);
-    let after = &out[out.find(&open).unwrap() + open.len()..];
-    let close = after.find("\x1b]8;;\x1b\\").expect("the link is closed");
-    // Between the two sequences: the link's text, cell by cell with its style.
-    let text: String = strip_csi(&after[..close]);
-    assert_eq!(text, format!("↗ stack {stack}"));
+    // Each stretch of text written inside this link, cell by cell with its style.
+    let texts: Vec<String> = out
+        .split(&open)
+        .skip(1)
+        .map(|after| strip_csi(&after[..after.find("\x1b]8;;\x1b\\").expect("the link is closed")]))
+        .collect();
+    // The grid's preview before it linked the stack's name; the detail its line.
+    assert!(texts.contains(&format!("↗ stack {stack}")), "{texts:?}");
     // The hyperlink rewrote the same text in place: the screen is unchanged.
     assert!(tui.screen_text().contains(&format!("   ↗ stack {stack}")));
     tui.send("q");
@@ -189,4 +192,25 @@ fn decode_base64(text: &str) -> String {
         bytes.extend(n.to_be_bytes()[1..data.len()].iter());
     }
     String::from_utf8(bytes).unwrap()
+}
+
+#[test]
+fn the_executions_view_links_the_selected_execution_id() {
+    let dir = tempdir("links-executions");
+    let mut tui = spawn_demo_with_env(&dir, &["--at", "0m"], &[], 48, 160);
+    at_europe(&mut tui);
+    tui.send("5");
+    tui.wait_for("started (UTC)", WAIT);
+    let prefix = "\x1b]8;;https://eu-west-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/search/executions/";
+    wait_for_output(&tui, prefix);
+    let out = output_text(&tui);
+    let after = &out[out.rfind(prefix).unwrap() + prefix.len()..];
+    let id = &after[..after.find('/').unwrap()];
+    let open_end = after.find("\x1b\\").unwrap() + 2;
+    let close = after.find("\x1b]8;;\x1b\\").unwrap();
+    // The link's text is the id as the row shows it: its first 8 characters.
+    assert_eq!(strip_csi(&after[open_end..close]), id[..8]);
+    assert!(tui.screen_text().contains(&id[..8]));
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT).success());
 }

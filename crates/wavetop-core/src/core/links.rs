@@ -14,15 +14,18 @@ use crate::domain::fleet::{Flow, Wave};
 pub struct Link {
     /// What it is, in words: "stack web-use1", "execution 1a2b3c4d".
     pub what: String,
+    /// The item's name as the views show it: "web-use1", "1a2b3c4d".
+    pub name: String,
     pub url: String,
     /// Its ARN, or the id AWS knows it by.
     pub id: String,
 }
 
 impl Link {
-    fn of(what: String, resource: &Resource) -> Link {
+    fn of(kind: &str, name: &str, resource: &Resource) -> Link {
         Link {
-            what,
+            what: format!("{kind} {name}"),
+            name: name.to_string(),
             url: resource.url(),
             id: resource.arn_or_id(),
         }
@@ -75,7 +78,8 @@ pub fn selected_link(model: &Model) -> Option<Link> {
             let flow = *model.visible_flows().get(model.cursors.pipeline.selected)?;
             let p = flow.pipelines.first()?;
             Some(Link::of(
-                format!("pipeline {}", p.name),
+                "pipeline",
+                &p.name,
                 &Resource::Pipeline {
                     region: &p.home_region,
                     account: &p.account,
@@ -93,7 +97,8 @@ pub fn selected_link(model: &Model) -> Option<Link> {
             let e = flow.executions.get(model.cursors.execution.selected)?;
             let region = pipeline_region(flow, &e.pipeline);
             Some(Link::of(
-                format!("execution {}", short(&e.id)),
+                "execution",
+                &short(&e.id),
                 &Resource::Execution {
                     region,
                     pipeline: &e.pipeline,
@@ -105,7 +110,8 @@ pub fn selected_link(model: &Model) -> Option<Link> {
             let id = selected_check_id(&model.fleet, model.cursors.health.selected)?;
             let region = model.fleet.health.check(&id).map_or("", |c| &c.region);
             Some(Link::of(
-                format!("health check {id}"),
+                "health check",
+                &id,
                 &Resource::HealthCheck { region, id: &id },
             ))
         }
@@ -119,7 +125,8 @@ pub fn selected_link(model: &Model) -> Option<Link> {
                 .and_then(|f| f.pipelines.first())
                 .map_or("", |p| p.account.as_str());
             Some(Link::of(
-                format!("table {}", table.name),
+                "table",
+                &table.name,
                 &Resource::Table {
                     region,
                     account,
@@ -150,11 +157,11 @@ pub fn cell_links(model: &Model) -> Vec<Link> {
         return links;
     };
     for action in &cell.actions {
-        let what = format!("action {}", action.name);
         let own = action.external_url.clone();
         let in_execution = wave.execution_id.as_deref().map(|execution| {
             Link::of(
-                what.clone(),
+                "action",
+                &action.name,
                 &Resource::Action {
                     region: home,
                     pipeline: &wave.pipeline,
@@ -168,7 +175,8 @@ pub fn cell_links(model: &Model) -> Vec<Link> {
         match (own, in_execution) {
             (Some(url), Some(link)) => links.push(Link { url, ..link }),
             (Some(url), None) => links.push(Link {
-                what,
+                what: format!("action {}", action.name),
+                name: action.name.clone(),
                 id: url.clone(),
                 url,
             }),
@@ -182,7 +190,8 @@ pub fn cell_links(model: &Model) -> Vec<Link> {
             .stack(&cell.region, name)
             .map_or(name, |s| s.name.as_str());
         links.push(Link::of(
-            format!("stack {name}"),
+            "stack",
+            name,
             &Resource::StackEvents {
                 region: &cell.region,
                 id,
@@ -195,17 +204,22 @@ pub fn cell_links(model: &Model) -> Vec<Link> {
 fn stage_link(flow: &Flow, wave: &Wave) -> Link {
     let region = pipeline_region(flow, &wave.pipeline);
     match &wave.execution_id {
-        Some(execution) => Link::of(
-            format!("stage {} of execution {}", wave.name, short(execution)),
-            &Resource::Stage {
-                region,
-                pipeline: &wave.pipeline,
-                execution,
-                stage: &wave.name,
-            },
-        ),
+        Some(execution) => Link {
+            what: format!("stage {} of execution {}", wave.name, short(execution)),
+            ..Link::of(
+                "stage",
+                &wave.name,
+                &Resource::Stage {
+                    region,
+                    pipeline: &wave.pipeline,
+                    execution,
+                    stage: &wave.name,
+                },
+            )
+        },
         None => Link::of(
-            format!("pipeline {}", wave.pipeline),
+            "pipeline",
+            &wave.pipeline,
             &Resource::Pipeline {
                 region,
                 account: pipeline_account(flow, &wave.pipeline),
