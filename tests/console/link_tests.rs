@@ -172,3 +172,24 @@ fn a_browser_that_cannot_start_is_said_in_the_footer_and_the_activity_log() {
     let last = c.model.activity.iter().last().expect("an activity entry");
     assert_eq!(last.text, "open link: cannot start nobrowser: not found");
 }
+
+#[test]
+fn the_cell_detail_lists_the_alarms_of_the_region_with_their_arns() {
+    let mut c = Console::at_minutes(0);
+    c.navigate("global-api", "SouthAmerica", "sa-east-1");
+    let links = wavetop::core::links::cell_links(&c.model);
+    let alarm = links
+        .iter()
+        .find(|l| l.what == "alarm global-api-sa-east-1-5xx")
+        .expect("the region's alarm is linked");
+    assert_eq!(
+        alarm.url,
+        "https://sa-east-1.console.aws.amazon.com/cloudwatch/home?region=sa-east-1#alarmsV2:alarm/global-api-sa-east-1-5xx"
+    );
+    assert!(
+        alarm.id.starts_with("arn:aws:cloudwatch:sa-east-1:")
+            && alarm.id.ends_with(":alarm:global-api-sa-east-1-5xx"),
+        "{}",
+        alarm.id
+    );
+}

@@ -140,7 +140,7 @@ pub fn selected_link(model: &Model) -> Option<Link> {
 
 /// Every console link of the selected cell, as the cell detail lists them:
 /// its stage (or its pipeline, before any execution), each action, each
-/// stack's events.
+/// alarm watched for the flow in the region, each stack's events.
 pub fn cell_links(model: &Model) -> Vec<Link> {
     let Some(flow) = model.selected_flow() else {
         return Vec::new();
@@ -183,6 +183,24 @@ pub fn cell_links(model: &Model) -> Vec<Link> {
             (None, Some(link)) => links.push(link),
             (None, None) => {}
         }
+    }
+    let alarms = &model.fleet.alarms;
+    let account = alarms
+        .watched
+        .watches
+        .iter()
+        .find(|w| w.flow == flow.name && w.region == cell.region)
+        .map_or("", |w| w.account.as_str());
+    for alarm in alarms.of(&flow.name, &cell.region) {
+        links.push(Link::of(
+            "alarm",
+            &alarm.name,
+            &Resource::Alarm {
+                region: &alarm.region,
+                account,
+                name: &alarm.name,
+            },
+        ));
     }
     for name in cell.stack_names() {
         let id = model
