@@ -234,7 +234,7 @@ fn a_valid_config_layers_partial_theme_and_keymap_on_presets() {
     let vim = keymap::preset("vim").unwrap();
     assert_eq!(
         loaded.keymap.keys_for(ActionName::Approve),
-        &[Key::char('y')]
+        &[Key::char('e')]
     );
     assert_eq!(loaded.keymap.action_for(Key::char('a')), None);
     assert!(loaded.keymap.keys_for(ActionName::Rollback).is_empty());

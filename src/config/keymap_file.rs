@@ -273,8 +273,8 @@ mod tests {
     #[test]
     fn a_partial_keymap_overrides_only_the_actions_it_names() {
         let default = crate::config::keymap::default_keymap();
-        let keymap = user("[keys]\napprove = \"y\"\nrollback = []\n").unwrap();
-        assert_eq!(keymap.action_for(Key::char('y')), Some(ActionName::Approve));
+        let keymap = user("[keys]\napprove = \"e\"\nrollback = []\n").unwrap();
+        assert_eq!(keymap.action_for(Key::char('e')), Some(ActionName::Approve));
         assert_eq!(
             keymap.action_for(Key::char('a')),
             None,
@@ -326,7 +326,7 @@ mod tests {
             "`approve` is bound to \"a\" at: keymaps/default.toml (built-in):{default_approve}:11"
         )));
         // Moving the other action away resolves it.
-        let keymap = user("[keys]\nretry = \"a\"\napprove = \"y\"\n").unwrap();
+        let keymap = user("[keys]\nretry = \"a\"\napprove = \"e\"\n").unwrap();
         assert_eq!(
             keymap.action_for(Key::char('a')),
             Some(ActionName::RetryFailed)

@@ -2,6 +2,7 @@
 //! update() in the middle, effects out. Draws only when the model says
 //! something visible changed; never awaits a backend on this path.
 
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::msg::{Effect, Msg};
 use crate::core::update::{start, update};
+use crate::output::osc_link;
 use crate::protocol::{ReadStream, SourceError};
 use crate::source::poll_within;
 use crate::ui::view;
@@ -70,20 +72,38 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
     );
     effects.extend(start(&mut model));
     let mut paces = PaceWatch::default();
+    let hyperlinks = hyperlinks_wanted();
+    // Escape sequences for the terminal itself, written after the next frame.
+    let mut to_terminal: Vec<String> = Vec::new();
     loop {
         for effect in effects.drain(..) {
-            if effect == Effect::Quit {
-                return Ok(Ended::Quit);
+            match effect {
+                Effect::Quit => return Ok(Ended::Quit),
+                Effect::Copy { text, .. } => to_terminal.push(osc_link::clipboard(&text)),
+                Effect::OpenUrl { url } => super::browser::open(&url, tx.clone()),
+                effect => spawn_effect(effect, &backends, &model, tx.clone()),
             }
-            spawn_effect(effect, &backends, &model, tx.clone());
         }
         if model.should_quit {
             return Ok(Ended::Quit);
         }
         if model.needs_render {
-            guard.terminal.draw(|frame| view(frame, &model, &theme))?;
+            let mut links = Vec::new();
+            let frame = guard.terminal.draw(|frame| view(frame, &model, &theme))?;
+            if hyperlinks {
+                osc_link::overlay(frame.buffer, &crate::ui::hyperlinks(&model), &mut links)?;
+            }
+            to_terminal.push(String::from_utf8_lossy(&links).into_owned());
             model.needs_render = false;
         }
+        if to_terminal.iter().any(|s| !s.is_empty()) {
+            let out = guard.terminal.backend_mut();
+            for sequence in to_terminal.drain(..) {
+                out.write_all(sequence.as_bytes())?;
+            }
+            out.flush()?;
+        }
+        to_terminal.clear();
         let wait = next_wait(&model, backends.speed);
         let msg = tokio::select! {
             event = events.next() => match event {
@@ -128,6 +148,16 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
             }
         }
     }
+}
+
+/// Whether console links are drawn as OSC 8 hyperlinks: yes unless
+/// `WAVETOP_HYPERLINKS` is `0` or `off`, for a terminal that shows the
+/// sequence instead of ignoring it.
+fn hyperlinks_wanted() -> bool {
+    !matches!(
+        std::env::var("WAVETOP_HYPERLINKS").as_deref(),
+        Ok("0" | "off" | "no" | "false")
+    )
 }
 
 /// The message that makes the next frame be drawn, at the terminal's size
@@ -222,6 +252,7 @@ fn spawn_effect(
                 }
             });
         }
-        Effect::Quit => {}
+        // Carried out by the loop itself, on the terminal.
+        Effect::Quit | Effect::Copy { .. } | Effect::OpenUrl { .. } => {}
     }
 }

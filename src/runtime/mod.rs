@@ -1,6 +1,7 @@
 //! The impure shell: terminal, tokio, signals, and carrying out effects.
 
 pub mod audit_sink;
+mod browser;
 pub mod clock;
 mod creds_watch;
 pub mod event_loop;

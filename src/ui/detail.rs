@@ -17,8 +17,10 @@ use unicode_width::UnicodeWidthStr;
 use super::alarm_marks;
 use super::cells::put_lines;
 use super::conditions::condition_lines;
+use super::glyphs::LINK_MARK;
 use super::text::{pad, wrap};
 use crate::config::theme::Theme;
+use crate::core::links::{Link, cell_links};
 use crate::core::model::Model;
 use crate::core::viewport::Viewport;
 use crate::domain::fleet::{ActionStatus, Cell, Flow, Stack, Wave};
@@ -37,6 +39,8 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     }
     lines.push(Line::from(""));
     lines.extend(work_lines(model, (flow, wave, cell), theme, area.width));
+    lines.push(Line::from(""));
+    lines.extend(link_lines(model, theme));
     let alarms = alarm_marks::detail_lines(model, flow, wave, cell, theme);
     if !alarms.is_empty() {
         lines.push(Line::from(""));
@@ -94,6 +98,23 @@ pub(crate) fn preview(frame: &mut Frame, area: Rect, model: &Model, theme: &Them
     let inner = block.inner(area);
     frame.render_widget(block, area);
     put_lines(frame.buffer_mut(), inner, &lines);
+}
+
+/// The cell's console links, each on its own line so that the runtime can
+/// find its text on screen and make it a hyperlink (see [`hyperlinks`]).
+fn link_lines<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::from(Span::styled(" console links", theme.title))];
+    lines.extend(cell_links(model).into_iter().map(|link| {
+        Line::from(vec![
+            Span::raw("   "),
+            Span::styled(label(&link), theme.base.add_modifier(Modifier::UNDERLINED)),
+        ])
+    }));
+    lines
+}
+
+pub(super) fn label(link: &Link) -> String {
+    format!("{LINK_MARK} {}", link.what)
 }
 
 fn selection(model: &Model) -> Option<(&Flow, &Wave, &Cell)> {

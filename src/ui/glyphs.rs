@@ -16,6 +16,10 @@ pub const CHANGED_ELSEWHERE: &str = "✎";
 /// (see `domain::revisions`).
 pub const BEHIND: &str = "↓";
 
+/// Marks a console link (the cell detail's): one column wide, so the
+/// runtime finds the link's text on screen cell by cell.
+pub const LINK_MARK: &str = "↗";
+
 pub fn cell_glyph(status: CellStatus) -> (&'static str, &'static str) {
     match status {
         CellStatus::Succeeded => ("✔", "done"),

@@ -16,6 +16,7 @@ mod grid;
 mod grid_cell;
 mod health;
 mod help;
+mod links;
 #[cfg(test)]
 mod narrow_tests;
 mod pipelines;
@@ -34,6 +35,8 @@ use crate::config::theme::Theme;
 use crate::core::model::{Model, View};
 
 pub use crate::core::model::{MIN_HEIGHT, MIN_WIDTH};
+
+pub use links::hyperlinks;
 
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
     let area = frame.area();

@@ -35,7 +35,7 @@ fn the_override_needs_the_typed_region_and_is_audited_before_and_after() {
         .unwrap()
         .1
         .to_string();
-    c.keys("o");
+    c.keys("O");
     let dialog = c.model.confirmation.as_ref().expect("a confirmation");
     let Intent::OverrideCondition {
         condition, rules, ..
@@ -77,7 +77,7 @@ fn the_override_needs_the_typed_region_and_is_audited_before_and_after() {
 fn read_only_refuses_the_override_before_any_dialog() {
     let mut c = Console::with(0, Default::default(), true);
     c.navigate("search", "Americas", "us-east-1");
-    c.keys("o");
+    c.keys("O");
     assert!(c.model.confirmation.is_none());
     assert!(c.model.flash.as_ref().unwrap().1.contains("read-only"));
     assert!(c.sent.is_empty());
@@ -87,7 +87,7 @@ fn read_only_refuses_the_override_before_any_dialog() {
 fn a_wave_without_a_held_condition_says_why_it_cannot_be_overridden() {
     let mut c = at_the_alarm_rule();
     c.navigate("search", "Europe", "eu-west-1");
-    c.keys("o");
+    c.keys("O");
     assert!(c.model.confirmation.is_none());
     let flash = &c.model.flash.as_ref().unwrap().1;
     assert!(flash.contains("declares no stage conditions"), "{flash}");

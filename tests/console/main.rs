@@ -22,6 +22,7 @@ mod large_fleet;
 mod large_render_tests;
 mod large_stream_tests;
 mod late_answer_tests;
+mod link_tests;
 mod odd_data_tests;
 mod operate_tests;
 mod pacing_tests;

@@ -194,8 +194,11 @@ impl Console {
                         self.backend.stream_covers_stacks(live);
                         continue;
                     }
-                    // A test answers the stream's reads itself.
-                    Effect::ReadStream { .. } | Effect::Quit => {
+                    // A test answers the stream's reads itself, and reads the links it asked for.
+                    Effect::ReadStream { .. }
+                    | Effect::Quit
+                    | Effect::OpenUrl { .. }
+                    | Effect::Copy { .. } => {
                         self.held_back.push(effect);
                         continue;
                     }

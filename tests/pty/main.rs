@@ -14,6 +14,7 @@ mod dialog_keys;
 mod harness;
 mod keymap_flag;
 mod limits;
+mod links;
 mod no_tty;
 mod operate;
 mod signals;

@@ -194,7 +194,7 @@ fn a_stage_condition_is_overridden_with_the_region_typed_and_audited() {
     // search: Source, Build, Europe, Americas; columns eu-west-1, us-east-1, sa-east-1.
     go(&mut tui, "search", 3, 1);
     tui.wait_for("◴ cond", WAIT);
-    act(&mut tui, "o", None, Some("us-east-1"), "search/Americas");
+    act(&mut tui, "O", None, Some("us-east-1"), "search/Americas");
     tui.send("q");
     assert!(tui.wait_exit(WAIT).success());
 

@@ -64,6 +64,9 @@ actions! {
     Filter => "filter", "filter the list";
     Refresh => "refresh", "poll everything now";
     ToggleTimeZone => "time-zone", "times in UTC or the region's zone";
+    OpenLink => "open-link", "open the selected item in the AWS console (browser)";
+    CopyUrl => "copy-url", "copy the selected item's console URL (OSC 52)";
+    CopyId => "copy-id", "copy the selected item's ARN or id (OSC 52)";
     Approve => "approve", "approve the selected region's manual gate";
     Reject => "reject", "reject the selected region's manual gate";
     ApproveAtWindow => "approve-at-window", "approve the gate when the region's off-hours window opens";

@@ -13,6 +13,7 @@ pub mod foreign;
 pub mod intent;
 pub mod key;
 pub mod key_guard;
+pub mod links;
 pub mod merge;
 mod merge_alarms;
 pub mod model;

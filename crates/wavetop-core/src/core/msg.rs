@@ -51,6 +51,8 @@ pub enum Msg {
     },
     /// How the copy of this session's lines to the team's log group is doing.
     TeamCopy(crate::core::team::CopyStatus),
+    /// An [`Effect::OpenUrl`] could not start the browser: why.
+    OpenFailed(String),
 }
 
 /// What the executor did with the calls of one [`Effect::Operate`].
@@ -122,6 +124,15 @@ pub enum Effect {
         /// The call that would have been made.
         call: OperateCall,
         verdict: Verdict,
+    },
+    /// Open a console link in the browser, without waiting for it.
+    OpenUrl {
+        url: String,
+    },
+    /// Put `text` on the terminal's clipboard (OSC 52); `what` names it.
+    Copy {
+        text: String,
+        what: String,
     },
     Quit,
 }

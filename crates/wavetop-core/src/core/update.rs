@@ -134,6 +134,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             crate::core::team::on_read_failed(model, message, retry_at, now)
         }
         Msg::TeamCopy(status) => crate::core::team::on_copy_status(model, status),
+        Msg::OpenFailed(why) => {
+            model.log(ActivityKind::Error, format!("open link: {why}"));
+            model.flash(format!("could not open the link: {why}"));
+        }
     }
     announce_coverage(model, &mut fx);
     fx
@@ -669,6 +673,9 @@ pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec
             model.times = model.times.toggled();
             let zone = crate::core::shown_time::shown_zone(model);
             model.flash(format!("times shown in {}", zone.label));
+        }
+        ActionName::OpenLink | ActionName::CopyUrl | ActionName::CopyId => {
+            super::links::act(model, action, fx)
         }
         ActionName::ViewGrid => go(model, View::Grid),
         ActionName::ViewPipelines => go(model, View::Pipelines),

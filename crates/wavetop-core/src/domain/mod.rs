@@ -7,6 +7,7 @@ pub mod attribution;
 pub mod bake;
 pub mod condition_doc;
 pub mod conditions;
+pub mod console_url;
 pub mod current_run;
 pub mod failover;
 pub mod fleet;
