@@ -191,7 +191,7 @@ impl Console {
                         None => continue,
                     },
                     // A test answers the stream's reads itself.
-                    Effect::ReadStream { .. } | Effect::Quit => {
+                    Effect::ReadStream { .. } | Effect::Notify(_) | Effect::Quit => {
                         self.held_back.push(effect);
                         continue;
                     }

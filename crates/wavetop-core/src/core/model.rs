@@ -180,6 +180,8 @@ pub struct Model {
     pub team: crate::core::team::TeamLogState,
     /// How much of the session is kept (activity, view history, stack events).
     pub limits: Limits,
+    /// `[notify]` and what notifications remember between messages.
+    pub notify: super::notify::NotifyState,
     /// One-line message under the view (errors, refusals, hints).
     pub flash: Option<(Timestamp, String)>,
 
@@ -236,6 +238,7 @@ impl Model {
             team_seen: Default::default(),
             team: Default::default(),
             limits: Limits::default(),
+            notify: super::notify::NotifyState::new(super::notify::NotifySettings::off()),
             flash: None,
             width: 80,
             height: 24,

@@ -49,6 +49,8 @@ pub enum Msg {
     },
     /// How the copy of this session's lines to the team's log group is doing.
     TeamCopy(crate::core::team::CopyStatus),
+    /// The terminal gained (true) or lost (false) focus.
+    Focus(bool),
 }
 
 /// What the executor did with the calls of one [`Effect::Operate`].
@@ -115,5 +117,7 @@ pub enum Effect {
         call: OperateCall,
         verdict: Verdict,
     },
+    /// Ring the bell and send a desktop notification, as `[notify]` says.
+    Notify(crate::core::notify::Notification),
     Quit,
 }

@@ -47,6 +47,8 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
     let previous_minute = model.now.as_second().div_euclid(60);
     model.now = now;
     let mut fx = Vec::new();
+    // Keys and resizes change neither the fleet nor its freshness.
+    let may_notify = !matches!(msg, Msg::Key(_) | Msg::Resize { .. });
     match msg {
         Msg::Key(key) => on_key(model, key, &mut fx),
         Msg::Resize { width, height } => {
@@ -129,6 +131,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             crate::core::team::on_read_failed(model, message, retry_at, now)
         }
         Msg::TeamCopy(status) => crate::core::team::on_copy_status(model, status),
+        Msg::Focus(focused) => model.notify.focused = focused,
+    }
+    if may_notify {
+        fx.extend(super::notify::notifications_due(model));
     }
     fx
 }
