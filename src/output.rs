@@ -12,6 +12,7 @@
 //! standard error are also cut to [`ERROR_LINE_WIDTH`] columns, so a huge
 //! bad value never gives megabytes of message.
 
+pub mod osc_notify;
 pub mod sanitize;
 mod visible_writer;
 

@@ -14,8 +14,9 @@ use super::keymap::{self, KEYMAP_PRESETS};
 use super::schema::ConfigFile;
 use super::source_text::{Seg, SourceText};
 use super::theme::{THEME_PRESETS, Theme};
-use super::{alarms, audit, keymap_file, limits, scheduler, theme_file, windows};
+use super::{alarms, audit, keymap_file, limits, notify, scheduler, theme_file, windows};
 use crate::core::bindings::Bindings;
+use crate::core::notify::NotifySettings;
 use crate::core::ring::Limits;
 use crate::domain::alarms::AlarmWatches;
 use crate::domain::window::Windows;
@@ -32,6 +33,8 @@ pub struct Loaded {
     pub limits: Limits,
     /// The alarm watches and bake times of `[alarms.<flow>]`, checked.
     pub alarms: AlarmWatches,
+    /// `[notify]`, checked, defaults filled in.
+    pub notify: NotifySettings,
     /// The config file read, or `None` when none exists and defaults apply.
     pub source: Option<PathBuf>,
 }
@@ -46,6 +49,7 @@ impl Loaded {
             windows: Windows::default(),
             limits: Limits::default(),
             alarms: AlarmWatches::default(),
+            notify: NotifySettings::defaults(),
             source: None,
         }
     }
@@ -117,6 +121,7 @@ pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigEr
     let windows = windows::build(&config, source)?;
     let limits = limits::build(&config, source)?;
     let alarms = alarms::build(&config, source)?;
+    let notify = notify::build(&config, source)?;
     scheduler::check(&config, source)?;
     audit::check(&config, source)?;
     super::stream::check(&config, source)?;
@@ -135,6 +140,7 @@ pub fn load_str(source: &SourceText, base_dir: &Path) -> Result<Loaded, ConfigEr
         windows,
         limits,
         alarms,
+        notify,
         source: None,
     })
 }

@@ -17,6 +17,7 @@ pub mod keymap;
 mod keymap_file;
 mod limits;
 pub mod load;
+pub mod notify;
 #[cfg(test)]
 mod loader_props;
 pub mod scheduler;

@@ -18,6 +18,7 @@ use crate::config::theme::Theme;
 use crate::core::model::Model;
 use crate::core::msg::{Effect, Msg};
 use crate::core::update::{start, update};
+use crate::output::osc_notify;
 use crate::protocol::{ReadStream, SourceError};
 use crate::source::poll_within;
 use crate::ui::view;
@@ -66,10 +67,16 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
     );
     effects.extend(start(&mut model));
     let mut paces = PaceWatch::default();
+    let in_tmux = osc_notify::in_tmux();
     loop {
         for effect in effects.drain(..) {
             if effect == Effect::Quit {
                 return Ok(Ended::Quit);
+            }
+            if let Effect::Notify(notification) = &effect {
+                // Between frames, on the writer the frames go through.
+                osc_notify::write(guard.terminal.backend_mut(), notification, in_tmux)?;
+                continue;
             }
             spawn_effect(effect, &backends, &model, tx.clone());
         }
@@ -92,6 +99,8 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
                     None => continue,
                 },
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(Event::FocusGained)) => Msg::Focus(true),
+                Some(Ok(Event::FocusLost)) => Msg::Focus(false),
                 Some(Ok(_)) => continue,
                 // The terminal went away: nothing left to show.
                 Some(Err(_)) | None => return Ok(Ended::Quit),
@@ -215,6 +224,7 @@ fn spawn_effect(
                 }
             });
         }
-        Effect::Quit => {}
+        // Written by the loop itself, between frames.
+        Effect::Notify(_) | Effect::Quit => {}
     }
 }
