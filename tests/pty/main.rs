@@ -14,6 +14,7 @@ mod dialog_keys;
 mod harness;
 mod limits;
 mod no_tty;
+mod notify;
 mod operate;
 mod signals;
 mod sizes;
