@@ -17,9 +17,9 @@ pub mod keymap;
 mod keymap_file;
 mod limits;
 pub mod load;
-pub mod notify;
 #[cfg(test)]
 mod loader_props;
+pub mod notify;
 pub mod scheduler;
 pub mod schema;
 pub mod source_text;

@@ -36,7 +36,10 @@ pub struct NotifyConfig {
 }
 
 /// The settings `[notify]` asks for, the defaults where it says nothing.
-pub(crate) fn build(config: &ConfigFile, source: &SourceText) -> Result<NotifySettings, ConfigError> {
+pub(crate) fn build(
+    config: &ConfigFile,
+    source: &SourceText,
+) -> Result<NotifySettings, ConfigError> {
     let defaults = NotifySettings::defaults();
     let Some(given) = &config.notify else {
         return Ok(defaults);
@@ -109,10 +112,9 @@ mod tests {
 
     #[test]
     fn the_section_sets_events_bell_and_desktop() {
-        let set = load(
-            "[notify]\nevents = [\"stale\", \"no-go\"]\nbell = false\ndesktop = \"osc777\"\n",
-        )
-        .unwrap();
+        let set =
+            load("[notify]\nevents = [\"stale\", \"no-go\"]\nbell = false\ndesktop = \"osc777\"\n")
+                .unwrap();
         assert_eq!(
             set.events,
             [NotifyKind::Stale, NotifyKind::NoGo].into_iter().collect()
@@ -138,13 +140,19 @@ mod tests {
         assert_eq!((err.line(), err.column()), (Some(2), Some(21)));
         assert!(err.message().contains("\"gate_waiting\""), "{err:?}");
         let shown = err.to_string();
-        assert!(shown.contains("gate-waiting, failed, rolled-back, stale, no-go"), "{shown}");
+        assert!(
+            shown.contains("gate-waiting, failed, rolled-back, stale, no-go"),
+            "{shown}"
+        );
     }
 
     #[test]
     fn an_unknown_desktop_points_at_its_value() {
         let err = load("bell = 1\n").unwrap_err();
-        assert!(err.message().contains("bell"), "not a top-level key: {err:?}");
+        assert!(
+            err.message().contains("bell"),
+            "not a top-level key: {err:?}"
+        );
         let err = load("[notify]\ndesktop = \"osc99\"\n").unwrap_err();
         assert_eq!((err.line(), err.column()), (Some(2), Some(11)));
         assert!(err.to_string().contains("osc9, osc777, off"), "{err}");

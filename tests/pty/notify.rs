@@ -58,9 +58,11 @@ fn the_flow_in_front_of_a_focused_operator_is_not_notified_another_flow_is() {
     tui.wait_for("global-api", WAIT);
     // global-api is selected in the grid; orders-active-active's gate
     // starts waiting later and is told.
-    tui.wait_until("the other flow's notification", Duration::from_secs(30), |t| {
-        contains(&t.output(), ORDERS_GATE)
-    });
+    tui.wait_until(
+        "the other flow's notification",
+        Duration::from_secs(30),
+        |t| contains(&t.output(), ORDERS_GATE),
+    );
     assert!(
         !contains(&tui.output(), GLOBAL_API_GATE),
         "the flow on screen was notified"

@@ -349,7 +349,12 @@ fn notables(model: &Model) -> Vec<(Notable, Vec<PollKey>)> {
                 if model.poll.state(&alarms).is_some() {
                     sources.push(alarms);
                 }
-                add(&flow.name, NotifyKind::NoGo, format!("{name} {region}"), sources);
+                add(
+                    &flow.name,
+                    NotifyKind::NoGo,
+                    format!("{name} {region}"),
+                    sources,
+                );
             }
         }
     }

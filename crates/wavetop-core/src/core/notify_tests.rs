@@ -9,7 +9,9 @@ use super::model::{Model, View};
 use super::msg::{Effect, Msg};
 use super::notify::{Desktop, Notification, NotifyKind, NotifySettings};
 use super::update::update;
-use crate::domain::alarms::{Alarm, AlarmKind, AlarmSelector, AlarmState, AlarmWatch, AlarmWatches};
+use crate::domain::alarms::{
+    Alarm, AlarmKind, AlarmSelector, AlarmState, AlarmWatch, AlarmWatches,
+};
 use crate::domain::fleet::{
     Action, ActionStatus, Approval, Cell, Execution, ExecutionStatus, Flow, FlowKind, RollbackOf,
     Transition, Wave,
@@ -40,7 +42,7 @@ fn action(name: &str, status: ActionStatus, approval: bool) -> Action {
         ended_at: None,
         external_url: None,
         error: None,
-        approval: approval.then(|| Approval {
+        approval: approval.then_some(Approval {
             token_present: true,
             custom_data: None,
             review_url: None,
@@ -334,7 +336,10 @@ fn only_the_configured_events_notify() {
 fn a_flow_is_notified_at_most_once_a_minute_the_rest_follows_when_it_ends() {
     let mut model = console(all_but_stale());
     poll_flow(&mut model, deploying(), t0());
-    assert_eq!(poll_flow(&mut model, gate_waiting(), t0() + secs(1)).len(), 1);
+    assert_eq!(
+        poll_flow(&mut model, gate_waiting(), t0() + secs(1)).len(),
+        1
+    );
     // Fails 10 s later: within the minute, so it waits.
     assert!(poll_flow(&mut model, failed(), t0() + secs(11)).is_empty());
     assert!(tick(&mut model, t0() + secs(60)).is_empty(), "59 s after");
@@ -348,7 +353,10 @@ fn a_flow_is_notified_at_most_once_a_minute_the_rest_follows_when_it_ends() {
 fn what_waited_for_the_minute_and_is_over_by_then_is_not_told() {
     let mut model = console(all_but_stale());
     poll_flow(&mut model, deploying(), t0());
-    assert_eq!(poll_flow(&mut model, gate_waiting(), t0() + secs(1)).len(), 1);
+    assert_eq!(
+        poll_flow(&mut model, gate_waiting(), t0() + secs(1)).len(),
+        1
+    );
     assert!(poll_flow(&mut model, failed(), t0() + secs(11)).is_empty());
     // Retried and deploying again before the minute ends.
     assert!(poll_flow(&mut model, deploying(), t0() + secs(30)).is_empty());
