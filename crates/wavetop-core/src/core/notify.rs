@@ -25,7 +25,7 @@ use jiff::Timestamp;
 use super::model::{Model, View};
 use super::msg::Effect;
 use super::verdicts::flow_verdicts;
-use crate::domain::fleet::{CellStatus, ExecutionStatus};
+use crate::domain::fleet::{CellStatus, ExecutionStatus, Flow};
 use crate::domain::verdict::Call;
 use crate::protocol::PollKey;
 
@@ -160,8 +160,10 @@ pub struct NotifyState {
     /// Whether the terminal has focus, as its focus reports say; true until
     /// one says otherwise.
     pub focused: bool,
-    /// The notable things of the last evaluation.
-    seen: BTreeSet<Notable>,
+    /// The notable things of each flow's pipelines, as last read.
+    seen_flows: BTreeMap<String, BTreeSet<Notable>>,
+    /// The notable stacks and stale sources, as last read.
+    seen_fleet: BTreeSet<Notable>,
     /// The sources that had answered at the last evaluation.
     read_before: BTreeSet<PollKey>,
     /// What turned up within a flow's minute, waiting for it to end.
@@ -175,7 +177,8 @@ impl NotifyState {
         Self {
             settings,
             focused: true,
-            seen: BTreeSet::new(),
+            seen_flows: BTreeMap::new(),
+            seen_fleet: BTreeSet::new(),
             read_before: BTreeSet::new(),
             pending: BTreeMap::new(),
             last_sent: BTreeMap::new(),
@@ -183,30 +186,75 @@ impl NotifyState {
     }
 }
 
+/// What an evaluation reads again: finding the notable things of a whole
+/// fleet costs milliseconds at hundreds of pipelines, so a flow's answer
+/// reads that flow alone, and most clock ticks read nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every flow, the stacks and the freshness of every source.
+    All,
+    /// One flow's own cells, executions and verdicts.
+    Flow(String),
+    /// Nothing: only what waits for its minute, or for the operator to look away.
+    Nothing,
+}
+
 /// Compares the model with the last evaluation and returns the
-/// notifications due now. Called after every message that can change the
-/// fleet, its freshness or the clock.
-pub fn notifications_due(model: &mut Model) -> Vec<Effect> {
+/// notifications due now.
+pub fn notifications_due(model: &mut Model, scope: Scope) -> Vec<Effect> {
     if !model.notify.settings.is_on() {
         return Vec::new();
     }
     let now = model.now;
-    let current = notables(model);
-    let state = &model.notify;
-    let fresh: Vec<Notable> = current
-        .iter()
-        .filter(|(notable, _)| !state.seen.contains(notable))
-        .filter(|(_, sources)| sources.iter().all(|s| state.read_before.contains(s)))
-        .map(|(notable, _)| notable.clone())
-        .collect();
-    let read_now: BTreeSet<PollKey> = model
-        .poll
-        .keys()
-        .filter(|(_, state)| state.last_ok.is_some())
-        .map(|(key, _)| key.clone())
-        .collect();
+    let mut fresh: Vec<Notable> = Vec::new();
+    let mut remember = |seen: &mut BTreeSet<Notable>, found: Vec<(Notable, Vec<PollKey>)>| {
+        let read_before = &model.notify.read_before;
+        fresh.extend(
+            found
+                .iter()
+                .filter(|(notable, _)| !seen.contains(notable))
+                .filter(|(_, sources)| sources.iter().all(|s| read_before.contains(s)))
+                .map(|(notable, _)| notable.clone()),
+        );
+        *seen = found.into_iter().map(|(n, _)| n).collect();
+    };
+    let mut seen_flows = std::mem::take(&mut model.notify.seen_flows);
+    let mut seen_fleet = std::mem::take(&mut model.notify.seen_fleet);
+    match &scope {
+        Scope::All => {
+            seen_flows.retain(|name, _| model.fleet.flow(name).is_some());
+            for flow in &model.fleet.flows {
+                let seen = seen_flows.entry(flow.name.clone()).or_default();
+                remember(seen, flow_notables(model, flow));
+            }
+            remember(&mut seen_fleet, fleet_notables(model));
+        }
+        Scope::Flow(name) => match model.fleet.flow(name) {
+            Some(flow) => {
+                let seen = seen_flows.entry(name.clone()).or_default();
+                remember(seen, flow_notables(model, flow));
+            }
+            None => {
+                seen_flows.remove(name);
+            }
+        },
+        Scope::Nothing => {}
+    }
+    let is_current = |n: &Notable| {
+        seen_fleet.contains(n) || seen_flows.get(&n.flow).is_some_and(|s| s.contains(n))
+    };
     let looking_at = looked_at_flow(model);
-    let current: BTreeSet<Notable> = current.into_iter().map(|(n, _)| n).collect();
+    let read_now = match &scope {
+        Scope::Nothing => None,
+        _ => Some(
+            model
+                .poll
+                .keys()
+                .filter(|(_, state)| state.last_ok.is_some())
+                .map(|(key, _)| key.clone())
+                .collect(),
+        ),
+    };
 
     let state = &mut model.notify;
     for notable in fresh {
@@ -216,10 +264,9 @@ pub fn notifications_due(model: &mut Model) -> Vec<Effect> {
             .or_default()
             .insert(notable);
     }
-    let mut effects = Vec::new();
     state.pending.retain(|flow, waiting| {
         // What the operator sees, or what is no longer so, is not told.
-        waiting.retain(|n| current.contains(n));
+        waiting.retain(&is_current);
         if looking_at.as_deref() == Some(flow.as_str()) {
             waiting.clear();
         }
@@ -228,14 +275,10 @@ pub fn notifications_due(model: &mut Model) -> Vec<Effect> {
     let due: Vec<String> = state
         .pending
         .keys()
-        .filter(|flow| {
-            state
-                .last_sent
-                .get(*flow)
-                .is_none_or(|at| now.as_second() - at.as_second() >= COALESCE_SECS)
-        })
+        .filter(|flow| minute_over(state, flow, now))
         .cloned()
         .collect();
+    let mut effects = Vec::new();
     for flow in due {
         let Some(waiting) = state.pending.remove(&flow) else {
             continue;
@@ -245,9 +288,29 @@ pub fn notifications_due(model: &mut Model) -> Vec<Effect> {
             effects.push(Effect::Notify(notification));
         }
     }
-    state.seen = current;
-    state.read_before = read_now;
+    state.seen_flows = seen_flows;
+    state.seen_fleet = seen_fleet;
+    if let Some(read_now) = read_now {
+        state.read_before = read_now;
+    }
     effects
+}
+
+/// Whether something waits for a flow whose minute is over: a clock tick
+/// then needs an evaluation, even one that reads nothing again.
+pub fn pending_due(model: &Model) -> bool {
+    let state = &model.notify;
+    state
+        .pending
+        .keys()
+        .any(|flow| minute_over(state, flow, model.now))
+}
+
+fn minute_over(state: &NotifyState, flow: &str, now: Timestamp) -> bool {
+    state
+        .last_sent
+        .get(flow)
+        .is_none_or(|at| now.as_second() - at.as_second() >= COALESCE_SECS)
 }
 
 /// The flow the operator has in front of them, if the terminal has focus.
@@ -293,90 +356,115 @@ fn compose(
     })
 }
 
-/// Every notable thing of the model now, of the kinds configured, each with
-/// the sources whose answers it comes from.
-fn notables(model: &Model) -> Vec<(Notable, Vec<PollKey>)> {
+/// The notable things of one flow's pipelines now, of the kinds
+/// configured, each with the sources whose answers it comes from.
+fn flow_notables(model: &Model, flow: &Flow) -> Vec<(Notable, Vec<PollKey>)> {
     let events = &model.notify.settings.events;
-    let wants = |kind: NotifyKind| events.contains(&kind);
-    let mut found = Vec::new();
-    let mut add = |flow: &str, kind: NotifyKind, subject: String, sources: Vec<PollKey>| {
-        if wants(kind) {
-            let flow = flow.to_string();
-            found.push((
-                Notable {
-                    flow,
-                    kind,
-                    subject,
-                },
-                sources,
-            ));
-        }
+    let mut found = Found::new(events);
+    let source = || {
+        vec![PollKey::Flow {
+            flow: flow.name.clone(),
+        }]
     };
-    for flow in &model.fleet.flows {
+    for wave in &flow.waves {
+        for cell in &wave.cells {
+            let kind = match cell.status() {
+                CellStatus::AwaitingApproval => NotifyKind::GateWaiting,
+                CellStatus::Failed => NotifyKind::Failed,
+                _ => continue,
+            };
+            let subject = || format!("{} {}", wave.name, cell.region);
+            found.add(&flow.name, kind, subject, source);
+        }
+    }
+    for execution in &flow.executions {
+        if execution.rollback.is_some() && execution.status == ExecutionStatus::InProgress {
+            let subject = || format!("execution {}", execution.id);
+            found.add(&flow.name, NotifyKind::RolledBack, subject, source);
+        }
+    }
+    if events.contains(&NotifyKind::NoGo) {
+        for (wave, region, verdict) in flow_verdicts(model, flow) {
+            if verdict.call != Call::NoGo {
+                continue;
+            }
+            let name = flow.waves.get(wave).map_or("", |w| w.name.as_str());
+            let alarms = PollKey::Alarms {
+                region: region.clone(),
+            };
+            let sources = || {
+                let mut sources = source();
+                if model.poll.state(&alarms).is_some() {
+                    sources.push(alarms.clone());
+                }
+                sources
+            };
+            let subject = || format!("{name} {region}");
+            found.add(&flow.name, NotifyKind::NoGo, subject, sources);
+        }
+    }
+    found.0
+}
+
+/// The notable stacks and stale sources now, of the kinds configured.
+fn fleet_notables(model: &Model) -> Vec<(Notable, Vec<PollKey>)> {
+    let events = &model.notify.settings.events;
+    let mut found = Found::new(events);
+    for stack in &model.fleet.stacks {
+        let kind = if stack.status.is_rollback() {
+            NotifyKind::RolledBack
+        } else if stack.status.is_failed() {
+            NotifyKind::Failed
+        } else {
+            continue;
+        };
+        let subject = || format!("{} {}", stack.region, stack.name);
         let source = || {
-            vec![PollKey::Flow {
-                flow: flow.name.clone(),
+            vec![PollKey::Stacks {
+                region: stack.region.clone(),
             }]
         };
-        for wave in &flow.waves {
-            for cell in &wave.cells {
-                let subject = || format!("{} {}", wave.name, cell.region);
-                match cell.status() {
-                    CellStatus::AwaitingApproval => {
-                        add(&flow.name, NotifyKind::GateWaiting, subject(), source())
-                    }
-                    CellStatus::Failed => add(&flow.name, NotifyKind::Failed, subject(), source()),
-                    _ => {}
-                }
-            }
-        }
-        for execution in &flow.executions {
-            if execution.rollback.is_some() && execution.status == ExecutionStatus::InProgress {
-                let subject = format!("execution {}", execution.id);
-                add(&flow.name, NotifyKind::RolledBack, subject, source());
-            }
-        }
-        if wants(NotifyKind::NoGo) {
-            for (wave, region, verdict) in flow_verdicts(model, flow) {
-                if verdict.call != Call::NoGo {
-                    continue;
-                }
-                let name = flow.waves.get(wave).map_or("", |w| w.name.as_str());
-                let mut sources = source();
-                let alarms = PollKey::Alarms {
-                    region: region.clone(),
-                };
-                if model.poll.state(&alarms).is_some() {
-                    sources.push(alarms);
-                }
-                add(
-                    &flow.name,
-                    NotifyKind::NoGo,
-                    format!("{name} {region}"),
-                    sources,
-                );
-            }
-        }
+        found.add(&stack.flow, kind, subject, source);
     }
-    for stack in &model.fleet.stacks {
-        let subject = format!("{} {}", stack.region, stack.name);
-        let source = vec![PollKey::Stacks {
-            region: stack.region.clone(),
-        }];
-        if stack.status.is_rollback() {
-            add(&stack.flow, NotifyKind::RolledBack, subject, source);
-        } else if stack.status.is_failed() {
-            add(&stack.flow, NotifyKind::Failed, subject, source);
-        }
-    }
-    if wants(NotifyKind::Stale) {
+    if events.contains(&NotifyKind::Stale) {
         for key in model.poll.stale_keys(model.now) {
             let flow = match key {
                 PollKey::Flow { flow } | PollKey::Revisions { flow } => flow.as_str(),
                 _ => "",
             };
-            add(flow, NotifyKind::Stale, key.label(), vec![key.clone()]);
+            found.add(
+                flow,
+                NotifyKind::Stale,
+                || key.label(),
+                || vec![key.clone()],
+            );
         }
     }
-    found
+    found.0
+}
+
+/// Notable things gathered, each built only when its kind is configured.
+struct Found<'a>(Vec<(Notable, Vec<PollKey>)>, &'a BTreeSet<NotifyKind>);
+
+impl<'a> Found<'a> {
+    fn new(events: &'a BTreeSet<NotifyKind>) -> Self {
+        Found(Vec::new(), events)
+    }
+
+    fn add(
+        &mut self,
+        flow: &str,
+        kind: NotifyKind,
+        subject: impl FnOnce() -> String,
+        sources: impl FnOnce() -> Vec<PollKey>,
+    ) {
+        if self.1.contains(&kind) {
+            let notable = Notable {
+                flow: flow.to_string(),
+                kind,
+                subject: subject(),
+            };
+            self.0.push((notable, sources()));
+        }
+    }
 }
