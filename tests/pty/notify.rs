@@ -33,7 +33,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[test]
 fn a_gate_that_starts_waiting_rings_and_sends_osc9_when_the_terminal_lost_focus() {
-    let mut tui = with_config("notify-osc9", "10");
+    let mut tui = with_config("notify-osc9", "5");
     tui.wait_for("global-api", WAIT);
     tui.send(FOCUS_LOST);
     tui.wait_until("the gate's notification", Duration::from_secs(30), |t| {

@@ -115,6 +115,11 @@ fn every_event() -> NotifySettings {
 /// A console that discovered the flow, with notifications on, looking at
 /// the pipelines list (no flow in front).
 fn console(settings: NotifySettings) -> Model {
+    console_of(settings, vec![deploying()])
+}
+
+/// A console that discovered `flows`, as [`console`].
+fn console_of(settings: NotifySettings, flows: Vec<Flow>) -> Model {
     let mut model = Model::new(t0(), Bindings::default(), Windows::default(), false);
     model.notify.settings = settings;
     let alarms = AlarmWatches {
@@ -127,7 +132,7 @@ fn console(settings: NotifySettings) -> Model {
         bakes: Default::default(),
     };
     let discovery = Discovery {
-        flows: vec![deploying()],
+        flows,
         stacks: Vec::new(),
         record_sets: Vec::new(),
         tables: Vec::new(),
@@ -389,4 +394,49 @@ fn notifications_off_means_none_whatever_changes() {
     poll_flow(&mut model, deploying(), t0());
     assert!(poll_flow(&mut model, gate_waiting(), t0() + secs(10)).is_empty());
     assert!(poll_flow(&mut model, failed(), t0() + secs(20)).is_empty());
+}
+
+/// `flow` under another name.
+fn renamed(mut flow: Flow, name: &str) -> Flow {
+    flow.name = name.into();
+    for wave in &mut flow.waves {
+        wave.pipeline = name.into();
+    }
+    flow
+}
+
+#[test]
+fn each_flow_has_its_own_minute_and_one_flow_s_answer_keeps_another_s_waiting() {
+    let other = |flow: Flow| renamed(flow, "search");
+    let other_key = PollKey::Flow {
+        flow: "search".into(),
+    };
+    let mut model = console_of(all_but_stale(), vec![deploying(), other(deploying())]);
+    poll_flow(&mut model, deploying(), t0());
+    answer(
+        &mut model,
+        &other_key,
+        Ok(Observation::Flow(other(deploying()))),
+        t0(),
+    );
+    assert_eq!(
+        poll_flow(&mut model, gate_waiting(), t0() + secs(1)).len(),
+        1
+    );
+    // checkout fails within its minute: it waits.
+    assert!(poll_flow(&mut model, failed(), t0() + secs(11)).is_empty());
+    // search's gate is told at once: its minute is its own.
+    let told = answer(
+        &mut model,
+        &other_key,
+        Ok(Observation::Flow(other(gate_waiting()))),
+        t0() + secs(20),
+    );
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].title, "wavetop: search");
+    // Reading search again did not lose checkout's failure.
+    let told = tick(&mut model, t0() + secs(61));
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].title, "wavetop: checkout");
+    assert_eq!(told[0].body, "failed: Europe eu-west-1");
 }
