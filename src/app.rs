@@ -286,6 +286,7 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
     model.auto_release = loaded.config.auto_release;
     model.hold_scheduler = config::scheduler::hold_scheduler(&loaded.config);
     model.set_limits(loaded.limits);
+    model.notify.settings = loaded.notify.clone();
     model.key_guard = KeyGuard::for_clock_speed(fleet.speed);
     if let Some(ms) = loaded.config.lag_warning_ms {
         model.lag_warning_ms = ms as f64;

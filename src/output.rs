@@ -13,6 +13,7 @@
 //! bad value never gives megabytes of message.
 
 pub mod osc_link;
+pub mod osc_notify;
 pub mod sanitize;
 mod visible_writer;
 

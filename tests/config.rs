@@ -62,7 +62,7 @@ fn unknown_key() {
     assert_eq!(
         error_of("unknown_key.toml").to_string(),
         format!(
-            "{d}/unknown_key.toml:2:1: unknown field `readonly` (expected one of `theme`, `keymap`, `read_only`, `auto_release`, `lag_warning_ms`, `aws`, `windows`, `limits`, `alarms`, `scheduler`, `audit`, `stream`)\n  |\n2 | readonly = true\n  | ^^^^^^^^"
+            "{d}/unknown_key.toml:2:1: unknown field `readonly` (expected one of `theme`, `keymap`, `read_only`, `auto_release`, `lag_warning_ms`, `aws`, `windows`, `limits`, `alarms`, `scheduler`, `audit`, `stream`, `notify`)\n  |\n2 | readonly = true\n  | ^^^^^^^^"
         )
     );
 }

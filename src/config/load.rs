@@ -15,8 +15,9 @@ use super::keymap::{self, KEYMAP_PRESETS};
 use super::schema::ConfigFile;
 use super::source_text::{Seg, SourceText};
 use super::theme::{THEME_PRESETS, Theme};
-use super::{alarms, audit, keymap_file, limits, scheduler, theme_file, windows};
+use super::{alarms, audit, keymap_file, limits, notify, scheduler, theme_file, windows};
 use crate::core::bindings::Bindings;
+use crate::core::notify::NotifySettings;
 use crate::core::ring::Limits;
 use crate::domain::alarms::AlarmWatches;
 use crate::domain::window::Windows;
@@ -33,6 +34,8 @@ pub struct Loaded {
     pub limits: Limits,
     /// The alarm watches and bake times of `[alarms.<flow>]`, checked.
     pub alarms: AlarmWatches,
+    /// `[notify]`, checked, defaults filled in.
+    pub notify: NotifySettings,
     /// The config file read, or `None` when none exists and defaults apply.
     pub source: Option<PathBuf>,
 }
@@ -47,6 +50,7 @@ impl Loaded {
             windows: Windows::default(),
             limits: Limits::default(),
             alarms: AlarmWatches::default(),
+            notify: NotifySettings::defaults(),
             source: None,
         }
     }
@@ -137,6 +141,7 @@ fn load_str_with(
     let windows = windows::build(&config, source)?;
     let limits = limits::build(&config, source)?;
     let alarms = alarms::build(&config, source)?;
+    let notify = notify::build(&config, source)?;
     scheduler::check(&config, source)?;
     audit::check(&config, source)?;
     super::stream::check(&config, source)?;
@@ -157,6 +162,7 @@ fn load_str_with(
         windows,
         limits,
         alarms,
+        notify,
         source: None,
     })
 }

@@ -20,6 +20,7 @@ mod limits;
 pub mod load;
 #[cfg(test)]
 mod loader_props;
+pub mod notify;
 pub mod scheduler;
 pub mod schema;
 pub mod source_text;

@@ -44,6 +44,9 @@ pub struct ConfigFile {
     /// `[stream]`: the change stream, off unless present.
     #[serde(default)]
     pub stream: Option<super::stream::StreamConfig>,
+    /// `[notify]`: the bell and desktop notifications (on by default).
+    #[serde(default)]
+    pub notify: Option<super::notify::NotifyConfig>,
 }
 
 /// `[alarms.<flow>]`: the flow's alarms per region and how long it bakes.

@@ -20,6 +20,7 @@ use crate::core::model::Model;
 use crate::core::msg::{Effect, Msg};
 use crate::core::update::{start, update};
 use crate::output::osc_link;
+use crate::output::osc_notify;
 use crate::protocol::{ReadStream, SourceError};
 use crate::source::poll_within;
 use crate::ui::view;
@@ -75,12 +76,17 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
     let hyperlinks = hyperlinks_wanted();
     // Escape sequences for the terminal itself, written after the next frame.
     let mut to_terminal: Vec<String> = Vec::new();
+    let in_tmux = osc_notify::in_tmux();
     loop {
         for effect in effects.drain(..) {
             match effect {
                 Effect::Quit => return Ok(Ended::Quit),
                 Effect::Copy { text, .. } => to_terminal.push(osc_link::clipboard(&text)),
                 Effect::OpenUrl { url } => super::browser::open(&url, tx.clone()),
+                // Between frames, on the writer the frames go through.
+                Effect::Notify(notification) => {
+                    osc_notify::write(guard.terminal.backend_mut(), &notification, in_tmux)?
+                }
                 effect => spawn_effect(effect, &backends, &model, tx.clone()),
             }
         }
@@ -116,6 +122,8 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
                     None => continue,
                 },
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(Event::FocusGained)) => Msg::Focus(true),
+                Some(Ok(Event::FocusLost)) => Msg::Focus(false),
                 Some(Ok(_)) => continue,
                 // The terminal went away: nothing left to show.
                 Some(Err(_)) | None => return Ok(Ended::Quit),
@@ -253,6 +261,6 @@ fn spawn_effect(
             });
         }
         // Carried out by the loop itself, on the terminal.
-        Effect::Quit | Effect::Copy { .. } | Effect::OpenUrl { .. } => {}
+        Effect::Quit | Effect::Copy { .. } | Effect::OpenUrl { .. } | Effect::Notify(_) => {}
     }
 }

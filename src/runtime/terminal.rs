@@ -8,6 +8,7 @@ use std::ffi::OsStr;
 use std::io::{self, IsTerminal, Write};
 
 use crossterm::cursor::Hide;
+use crossterm::event::{DisableFocusChange, EnableFocusChange};
 use crossterm::execute;
 use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
 use ratatui::DefaultTerminal;
@@ -52,7 +53,16 @@ impl TerminalGuard {
     /// that restores them. On failure the terminal is restored again.
     pub fn enter() -> io::Result<Self> {
         match ratatui::try_init() {
-            Ok(terminal) => Ok(Self { terminal }),
+            Ok(terminal) => {
+                forget_focus_on_panic();
+                // Focus reports tell notifications whether the operator is
+                // looking; a terminal without them never sends any.
+                if let Err(e) = execute!(io::stdout(), EnableFocusChange) {
+                    ratatui::restore();
+                    return Err(e);
+                }
+                Ok(Self { terminal })
+            }
             Err(e) => {
                 ratatui::restore();
                 Err(e)
@@ -75,7 +85,7 @@ impl TerminalGuard {
     /// frame is drawn whole.
     pub fn reenter(&mut self) -> io::Result<()> {
         enable_raw_mode()?;
-        execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+        execute!(io::stdout(), EnterAlternateScreen, Hide, EnableFocusChange)?;
         // Clears the screen and forgets the last frame, so the next draw
         // writes every cell. (`Terminal::clear` would do the same but first
         // asks the terminal where its cursor is, and waits for the answer.)
@@ -85,6 +95,7 @@ impl TerminalGuard {
     }
 
     fn leave(&mut self) -> io::Result<()> {
+        execute!(io::stdout(), DisableFocusChange)?;
         ratatui::try_restore()?;
         self.terminal.show_cursor()?;
         io::stdout().flush()
@@ -93,8 +104,19 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        let _ = execute!(io::stdout(), DisableFocusChange);
         ratatui::restore();
     }
+}
+
+/// Ratatui's panic hook restores the mode and the screen, not focus
+/// reporting: without this the shell would print `^[[I` at every focus change.
+fn forget_focus_on_panic() {
+    let restore = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(io::stdout(), DisableFocusChange);
+        restore(info);
+    }));
 }
 
 #[cfg(test)]

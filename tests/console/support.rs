@@ -198,7 +198,8 @@ impl Console {
                     Effect::ReadStream { .. }
                     | Effect::Quit
                     | Effect::OpenUrl { .. }
-                    | Effect::Copy { .. } => {
+                    | Effect::Copy { .. }
+                    | Effect::Notify(_) => {
                         self.held_back.push(effect);
                         continue;
                     }

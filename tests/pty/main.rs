@@ -16,6 +16,7 @@ mod keymap_flag;
 mod limits;
 mod links;
 mod no_tty;
+mod notify;
 mod operate;
 mod signals;
 mod sizes;

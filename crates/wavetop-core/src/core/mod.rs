@@ -19,6 +19,9 @@ mod merge_alarms;
 pub mod model;
 pub mod msg;
 pub mod nav;
+pub mod notify;
+#[cfg(test)]
+mod notify_tests;
 pub mod op_target;
 pub mod operator;
 pub mod panes;

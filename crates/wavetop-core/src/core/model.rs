@@ -184,6 +184,8 @@ pub struct Model {
     pub credentials: super::credentials::CredentialsState,
     /// Whether times are shown in UTC or the selected region's zone.
     pub times: super::shown_time::ShownZone,
+    /// `[notify]` and what notifications remember between messages.
+    pub notify: super::notify::NotifyState,
     /// One-line message under the view (errors, refusals, hints).
     pub flash: Option<(Timestamp, String)>,
 
@@ -242,6 +244,7 @@ impl Model {
             limits: Limits::default(),
             credentials: Default::default(),
             times: Default::default(),
+            notify: super::notify::NotifyState::new(super::notify::NotifySettings::off()),
             flash: None,
             width: 80,
             height: 24,

@@ -53,6 +53,8 @@ pub enum Msg {
     TeamCopy(crate::core::team::CopyStatus),
     /// An [`Effect::OpenUrl`] could not start the browser: why.
     OpenFailed(String),
+    /// The terminal gained (true) or lost (false) focus.
+    Focus(bool),
 }
 
 /// What the executor did with the calls of one [`Effect::Operate`].
@@ -134,5 +136,7 @@ pub enum Effect {
         text: String,
         what: String,
     },
+    /// Ring the bell and send a desktop notification, as `[notify]` says.
+    Notify(crate::core::notify::Notification),
     Quit,
 }

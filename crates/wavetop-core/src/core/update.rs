@@ -19,6 +19,7 @@ use super::model::{
 };
 use super::msg::{Effect, Msg, OperateReport};
 use super::nav;
+use super::notify::{Scope, notifications_due, pending_due};
 use super::operator::{
     OperatorCtx, Proposal, due_releases, propose, propose_drain, propose_restore,
 };
@@ -48,6 +49,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
     let previous_minute = model.now.as_second().div_euclid(60);
     model.now = now;
     let mut fx = Vec::new();
+    let notify_scope = notify_scope(&msg);
     match msg {
         Msg::Key(key) => on_key(model, key, &mut fx),
         Msg::Resize { width, height } => {
@@ -138,9 +140,42 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             model.log(ActivityKind::Error, format!("open link: {why}"));
             model.flash(format!("could not open the link: {why}"));
         }
+        Msg::Focus(focused) => model.notify.focused = focused,
+    }
+    let notify_scope = match notify_scope {
+        // Staleness and verdicts move with time alone: read each minute.
+        Some(Scope::Nothing) if now.as_second().div_euclid(60) != previous_minute => {
+            Some(Scope::All)
+        }
+        Some(Scope::Nothing) if !pending_due(model) => None,
+        scope => scope,
+    };
+    if let Some(scope) = notify_scope {
+        fx.extend(notifications_due(model, scope));
     }
     announce_coverage(model, &mut fx);
     fx
+}
+
+/// What a notification evaluation after `msg` reads again, if one is needed.
+fn notify_scope(msg: &Msg) -> Option<Scope> {
+    match msg {
+        // Keys and resizes change neither the fleet nor its freshness.
+        Msg::Key(_) | Msg::Resize { .. } => None,
+        Msg::Polled {
+            key: PollKey::Flow { flow },
+            ..
+        } => Some(Scope::Flow(flow.clone())),
+        // What these read is never notable; they go stale like any source,
+        // which the minute's read finds.
+        Msg::Polled {
+            key:
+                PollKey::Revisions { .. } | PollKey::Checkers { .. } | PollKey::HoldSchedules { .. },
+            ..
+        } => Some(Scope::Nothing),
+        Msg::Tick | Msg::Focus(_) => Some(Scope::Nothing),
+        _ => Some(Scope::All),
+    }
 }
 
 fn on_polled(
