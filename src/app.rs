@@ -13,6 +13,7 @@ use crate::cli::{BackendArgs, Cli, Command, ConfigCommand, UiArgs};
 use crate::config::{self, Loaded, wants_no_color};
 use crate::core::key_guard::KeyGuard;
 use crate::core::model::{ActivityKind, Model};
+use crate::core::mouse::MouseState;
 use crate::core::stream::enable_stream;
 use crate::domain::window::Windows;
 use crate::headless;
@@ -281,6 +282,7 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
     model.hold_scheduler = config::scheduler::hold_scheduler(&loaded.config);
     model.set_limits(loaded.limits);
     model.key_guard = KeyGuard::for_clock_speed(fleet.speed);
+    model.mouse = MouseState::for_clock_speed(fleet.speed);
     if let Some(ms) = loaded.config.lag_warning_ms {
         model.lag_warning_ms = ms as f64;
     }
@@ -315,7 +317,8 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
         team: team_log.as_ref().and_then(|log| log.team_copy().cloned()),
         stream,
     };
-    let ended = event_loop::run(model, theme, backends).await?;
+    let mouse = loaded.config.ui.mouse;
+    let ended = event_loop::run(model, theme, backends, mouse).await?;
     if let Some(log) = team_log {
         team_audit::settle(&log, team_audit::SETTLE_CONSOLE).await;
     }

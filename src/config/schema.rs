@@ -44,6 +44,9 @@ pub struct ConfigFile {
     /// `[stream]`: the change stream, off unless present.
     #[serde(default)]
     pub stream: Option<super::stream::StreamConfig>,
+    /// `[ui]`: how the console uses the terminal.
+    #[serde(default)]
+    pub ui: super::ui::UiConfig,
 }
 
 /// `[alarms.<flow>]`: the flow's alarms per region and how long it bakes.

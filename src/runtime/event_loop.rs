@@ -10,17 +10,18 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use super::executor::{Executor, Operation};
-use super::keys::{from_crossterm, is_suspend};
+use super::keys::{from_crossterm, is_suspend, mouse_from_crossterm};
 use super::pace_watch::PaceWatch;
 use super::signals::{Request, Signals};
 use super::terminal::TerminalGuard;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::core::mouse::HitMap;
 use crate::core::msg::{Effect, Msg};
 use crate::core::update::{start, update};
 use crate::protocol::{ReadStream, SourceError};
 use crate::source::poll_within;
-use crate::ui::view;
+use crate::ui::view_with_hits;
 
 pub use super::clock::Clock;
 
@@ -44,10 +45,16 @@ pub enum Ended {
     Signal(libc::c_int),
 }
 
-pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_eyre::Result<Ended> {
+/// Runs the console until it ends; `mouse` takes the mouse from the terminal.
+pub async fn run(
+    mut model: Model,
+    theme: Theme,
+    backends: Backends,
+    mouse: bool,
+) -> color_eyre::Result<Ended> {
     // Caught before the terminal is taken, so none can leave it in raw mode.
     let mut signals = Signals::install()?;
-    let mut guard = TerminalGuard::enter()?;
+    let mut guard = TerminalGuard::enter(mouse)?;
     let size = guard.terminal.size()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut events = EventStream::new();
@@ -77,8 +84,14 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
             return Ok(Ended::Quit);
         }
         if model.needs_render {
-            guard.terminal.draw(|frame| view(frame, &model, &theme))?;
+            let mut hits = HitMap::default();
+            guard
+                .terminal
+                .draw(|frame| hits = view_with_hits(frame, &model, &theme))?;
             model.needs_render = false;
+            // Clicks are resolved against what this frame drew.
+            let now = (backends.executor.clock)();
+            update(&mut model, Msg::Laid(hits), now);
         }
         let wait = next_wait(&model, backends.speed);
         let msg = tokio::select! {
@@ -92,6 +105,10 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
                     None => continue,
                 },
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(Event::Mouse(event))) => match mouse_from_crossterm(event) {
+                    Some(mouse) => Msg::Mouse(mouse),
+                    None => continue,
+                },
                 Some(Ok(_)) => continue,
                 // The terminal went away: nothing left to show.
                 Some(Err(_)) | None => return Ok(Ended::Quit),

@@ -2,12 +2,14 @@
 //! error return (the guard's Drop), panic (ratatui's hook), and every
 //! terminating signal (the event loop turns them into an exit); and while
 //! the console is suspended. Before any of that, `console_refusal` says
-//! whether there is a terminal to take over at all.
+//! whether there is a terminal to take over at all. Mouse capture, when it
+//! is on, is turned off on each of those ways out too, before the rest.
 
 use std::ffi::OsStr;
 use std::io::{self, IsTerminal, Write};
 
 use crossterm::cursor::Hide;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
 use ratatui::DefaultTerminal;
@@ -45,19 +47,29 @@ fn refusal(stdin_tty: bool, stdout_tty: bool, term: Option<&OsStr>) -> Option<St
 
 pub struct TerminalGuard {
     pub terminal: DefaultTerminal,
+    /// Whether the terminal reports the mouse to the console.
+    mouse: bool,
 }
 
 impl TerminalGuard {
-    /// Enters raw mode and the alternate screen; installs the panic hook
-    /// that restores them. On failure the terminal is restored again.
-    pub fn enter() -> io::Result<Self> {
-        match ratatui::try_init() {
-            Ok(terminal) => Ok(Self { terminal }),
+    /// Enters raw mode and the alternate screen, and takes the mouse when
+    /// `mouse`; installs the panic hook that restores all of it. On failure
+    /// the terminal is restored again.
+    pub fn enter(mouse: bool) -> io::Result<Self> {
+        let terminal = match ratatui::try_init() {
+            Ok(terminal) => terminal,
             Err(e) => {
                 ratatui::restore();
-                Err(e)
+                return Err(e);
             }
+        };
+        let guard = Self { terminal, mouse };
+        if mouse {
+            release_mouse_on_panic();
+            // On failure the guard's drop gives everything back.
+            execute!(io::stdout(), EnableMouseCapture)?;
         }
+        Ok(guard)
     }
 
     /// Gives the terminal back to the shell (cooked mode, main screen,
@@ -76,6 +88,9 @@ impl TerminalGuard {
     pub fn reenter(&mut self) -> io::Result<()> {
         enable_raw_mode()?;
         execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+        if self.mouse {
+            execute!(io::stdout(), EnableMouseCapture)?;
+        }
         // Clears the screen and forgets the last frame, so the next draw
         // writes every cell. (`Terminal::clear` would do the same but first
         // asks the terminal where its cursor is, and waits for the answer.)
@@ -85,6 +100,9 @@ impl TerminalGuard {
     }
 
     fn leave(&mut self) -> io::Result<()> {
+        if self.mouse {
+            execute!(io::stdout(), DisableMouseCapture)?;
+        }
         ratatui::try_restore()?;
         self.terminal.show_cursor()?;
         io::stdout().flush()
@@ -93,8 +111,28 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        if self.mouse {
+            release_mouse();
+        }
         ratatui::restore();
     }
+}
+
+/// Tells the terminal to stop reporting the mouse. Best effort: on the way
+/// out there is no one left to report a failure to.
+fn release_mouse() {
+    let _ = execute!(io::stdout(), DisableMouseCapture);
+}
+
+/// A panic turns mouse reporting off first, then runs the hook that was
+/// there (ratatui's, which restores the rest and prints the panic): a shell
+/// left with the mouse captured would fill with escape sequences.
+fn release_mouse_on_panic() {
+    let earlier = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        release_mouse();
+        earlier(info);
+    }));
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ mod hold_schedule_tests;
 mod large_fleet;
 mod large_render_tests;
 mod late_answer_tests;
+mod mouse_tests;
 mod odd_data_tests;
 mod operate_tests;
 mod pacing_tests;

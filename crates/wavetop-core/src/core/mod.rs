@@ -15,6 +15,7 @@ pub mod key_guard;
 pub mod merge;
 mod merge_alarms;
 pub mod model;
+pub mod mouse;
 pub mod msg;
 pub mod nav;
 pub mod op_target;

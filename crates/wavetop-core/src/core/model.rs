@@ -182,6 +182,8 @@ pub struct Model {
     pub limits: Limits,
     /// One-line message under the view (errors, refusals, hints).
     pub flash: Option<(Timestamp, String)>,
+    /// Where the last frame drew what the pointer can pick, and the last click.
+    pub mouse: super::mouse::MouseState,
 
     pub width: u16,
     pub height: u16,
@@ -237,6 +239,7 @@ impl Model {
             team: Default::default(),
             limits: Limits::default(),
             flash: None,
+            mouse: Default::default(),
             width: 80,
             height: 24,
             should_quit: false,

@@ -49,6 +49,11 @@ pub enum Msg {
     },
     /// How the copy of this session's lines to the team's log group is doing.
     TeamCopy(crate::core::team::CopyStatus),
+    /// A click or a turn of the wheel, resolved against the last [`Msg::Laid`].
+    Mouse(crate::core::mouse::Mouse),
+    /// Where the frame just drawn put what the pointer can pick. Changes
+    /// nothing visible: nothing is redrawn for it.
+    Laid(crate::core::mouse::HitMap),
 }
 
 /// What the executor did with the calls of one [`Effect::Operate`].
