@@ -105,7 +105,8 @@ pub async fn run(
                     None => continue,
                 },
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
-                Some(Ok(Event::Mouse(event))) => match mouse_from_crossterm(event) {
+                // With the mouse off, reports typed or pasted in are dropped.
+                Some(Ok(Event::Mouse(event))) if mouse => match mouse_from_crossterm(event) {
                     Some(mouse) => Msg::Mouse(mouse),
                     None => continue,
                 },

@@ -13,6 +13,7 @@ mod audit;
 mod dialog_keys;
 mod harness;
 mod limits;
+mod mouse;
 mod no_tty;
 mod operate;
 mod signals;
