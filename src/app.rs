@@ -283,6 +283,7 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
     model.set_limits(loaded.limits);
     model.key_guard = KeyGuard::for_clock_speed(fleet.speed);
     model.mouse = MouseState::for_clock_speed(fleet.speed);
+    model.mouse.captured = loaded.config.ui.mouse;
     if let Some(ms) = loaded.config.lag_warning_ms {
         model.lag_warning_ms = ms as f64;
     }
@@ -317,8 +318,7 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
         team: team_log.as_ref().and_then(|log| log.team_copy().cloned()),
         stream,
     };
-    let mouse = loaded.config.ui.mouse;
-    let ended = event_loop::run(model, theme, backends, mouse).await?;
+    let ended = event_loop::run(model, theme, backends).await?;
     if let Some(log) = team_log {
         team_audit::settle(&log, team_audit::SETTLE_CONSOLE).await;
     }

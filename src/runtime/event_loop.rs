@@ -45,15 +45,10 @@ pub enum Ended {
     Signal(libc::c_int),
 }
 
-/// Runs the console until it ends; `mouse` takes the mouse from the terminal.
-pub async fn run(
-    mut model: Model,
-    theme: Theme,
-    backends: Backends,
-    mouse: bool,
-) -> color_eyre::Result<Ended> {
+pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_eyre::Result<Ended> {
     // Caught before the terminal is taken, so none can leave it in raw mode.
     let mut signals = Signals::install()?;
+    let mouse = model.mouse.captured;
     let mut guard = TerminalGuard::enter(mouse)?;
     let size = guard.terminal.size()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();

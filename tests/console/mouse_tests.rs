@@ -189,3 +189,25 @@ fn no_click_anywhere_confirms_or_closes_a_dialog() {
         1
     );
 }
+
+#[test]
+fn the_help_says_what_the_mouse_does_when_the_terminal_reports_it() {
+    let mut c = Console::at_minutes(45);
+    c.keys("?");
+    let hint = "a double click opens";
+    assert!(
+        !lay_out(&mut c).join("\n").contains(hint),
+        "no mouse, no hint"
+    );
+    c.model.mouse.captured = true;
+    assert!(lay_out(&mut c).join("\n").contains(hint));
+    // The wheel scrolls the help, a click on it does nothing.
+    c.send(Msg::Resize {
+        width: WIDTH,
+        height: 12,
+    });
+    mouse(&mut c, MouseKind::WheelDown, (10, 5));
+    assert_eq!(c.model.cursors.help.offset, 3);
+    click(&mut c, (10, 5));
+    assert!(c.model.help, "still open");
+}

@@ -168,6 +168,10 @@ pub struct MouseState {
     last_click: Option<(Target, Timestamp)>,
     /// How far apart, on the console's clock, two clicks still make a pair.
     double_click: SignedDuration,
+    /// Whether the terminal is asked to report the mouse (`[ui] mouse`):
+    /// the runtime takes it, the help says what it does. Off until the
+    /// app turns it on, as the core knows no terminal.
+    pub captured: bool,
 }
 
 impl Default for MouseState {
@@ -186,6 +190,7 @@ impl MouseState {
             hits: HitMap::default(),
             last_click: None,
             double_click: SignedDuration::from_millis(ms.round() as i64),
+            captured: false,
         }
     }
 }
