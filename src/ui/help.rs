@@ -96,7 +96,8 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         .title(Span::styled(title, theme.title))
         .style(theme.dialog);
     if model.mouse.captured {
-        let mouse = " mouse: a click picks a tab, row or cell · a double click opens · the wheel scrolls ";
+        let mouse =
+            " mouse: a click picks a tab, row or cell · a double click opens · the wheel scrolls ";
         let mouse = elide_words(mouse, room).unwrap_or_default().into_owned();
         block = block.title_bottom(Span::styled(mouse, theme.dim));
     }

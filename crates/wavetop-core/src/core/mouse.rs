@@ -396,6 +396,14 @@ mod tests {
     }
 
     #[test]
+    fn on_a_faster_clock_a_double_click_spans_as_much_of_the_operators_time() {
+        let ms = |m| SignedDuration::from_millis(m);
+        assert_eq!(MouseState::default().double_click, ms(DOUBLE_CLICK_MS));
+        assert_eq!(MouseState::for_clock_speed(60.0).double_click, ms(24_000));
+        assert!(!MouseState::default().captured, "the app turns it on");
+    }
+
+    #[test]
     fn empty_areas_are_not_recorded() {
         let mut hits = HitMap::default();
         hits.add(area(3, 3, 0, 1), Target::Tab(View::Grid));
