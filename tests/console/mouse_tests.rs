@@ -7,6 +7,8 @@ use wavetop::core::key::{Key, KeyCode};
 use wavetop::core::model::View;
 use wavetop::core::mouse::{HitMap, Mouse, MouseKind};
 use wavetop::core::msg::{Effect, Msg};
+use wavetop::core::panes::ActivityPane;
+use wavetop::core::rows::{HealthRow, health_rows};
 
 use crate::support::Console;
 
@@ -210,4 +212,32 @@ fn the_help_says_what_the_mouse_does_when_the_terminal_reports_it() {
     assert_eq!(c.model.cursors.help.offset, 3);
     click(&mut c, (10, 5));
     assert!(c.model.help, "still open");
+}
+
+#[test]
+fn a_click_selects_a_health_row_and_a_sources_row() {
+    let mut c = Console::at_minutes(45);
+    c.keys("3");
+    let screen = lay_out(&mut c);
+    let set = c.model.fleet.health.record_sets[1].name.clone();
+    let row = health_rows(&c.model.fleet)
+        .iter()
+        .position(|r| *r == HealthRow::RecordSet { set: 1 })
+        .unwrap();
+    click(&mut c, find(&screen, &set, 2));
+    assert_eq!(c.model.cursors.health.selected, row);
+
+    c.keys("6");
+    assert_eq!(c.model.activity_pane, ActivityPane::Log);
+    let screen = lay_out(&mut c);
+    let (_, panel) = find(&screen, "sources: last answer", 2);
+    let third = c.model.poll.keys().nth(2).unwrap().0.label();
+    let at = find(&screen, &format!(" {third} "), usize::from(panel) + 1);
+    click(&mut c, at);
+    assert_eq!(
+        c.model.activity_pane,
+        ActivityPane::Sources,
+        "the pane clicked"
+    );
+    assert_eq!(c.model.cursors.sources.selected, 2);
 }

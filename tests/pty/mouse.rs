@@ -118,3 +118,28 @@ fn mouse_false_in_the_config_never_asks_for_the_mouse() {
     );
     assert!(!contains(&output, "\x1b[?1006h"));
 }
+
+#[test]
+fn a_suspended_console_gives_the_mouse_back_and_takes_it_again() {
+    let dir = tempdir("mouse-suspend");
+    let mut tui = spawn_demo(&dir, &[]);
+    tui.wait_for("global-api", WAIT);
+    assert!(tui.mouse_reported().0);
+    tui.send("\x1a");
+    tui.wait_until("the process stops", WAIT, |t| t.process_state() == 'T');
+    tui.wait_until("the mouse is given back", WAIT, |t| {
+        t.mouse_reported() == (false, false)
+    });
+    tui.signal(libc::SIGCONT);
+    tui.wait_until("the mouse is taken again", WAIT, |t| {
+        t.mouse_reported() == (true, true)
+    });
+    // The screen is drawn again after the mouse is taken.
+    tui.wait_for("Health", WAIT);
+    let health = position(&tui, "Health", 1);
+    click(&mut tui, health);
+    tui.wait_for("record sets", WAIT);
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT).success());
+    assert_restored(&tui);
+}
