@@ -30,6 +30,15 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
         .any(|w| w == needle.as_bytes())
 }
 
+/// The demo console, up, with the mouse reported.
+fn started_with_mouse(name: &str) -> Tui {
+    let dir = tempdir(name);
+    let tui = spawn_demo(&dir, &[]);
+    tui.wait_for("global-api", WAIT);
+    assert_eq!(tui.mouse_reported(), (true, true));
+    tui
+}
+
 /// What turns mouse reporting off: crossterm's DisableMouseCapture.
 const MOUSE_OFF: [&str; 2] = ["\x1b[?1000l", "\x1b[?1006l"];
 
@@ -74,10 +83,7 @@ fn clicks_select_the_tab_and_the_row_they_land_on() {
 
 #[test]
 fn a_terminating_signal_turns_mouse_reporting_off_too() {
-    let dir = tempdir("mouse-signal");
-    let mut tui = spawn_demo(&dir, &[]);
-    tui.wait_for("global-api", WAIT);
-    assert!(tui.mouse_reported().0);
+    let mut tui = started_with_mouse("mouse-signal");
     tui.signal(libc::SIGTERM);
     assert_eq!(tui.wait_exit(WAIT).exit_code(), 128 + libc::SIGTERM as u32);
     assert_restored(&tui);
@@ -121,10 +127,7 @@ fn mouse_false_in_the_config_never_asks_for_the_mouse() {
 
 #[test]
 fn a_suspended_console_gives_the_mouse_back_and_takes_it_again() {
-    let dir = tempdir("mouse-suspend");
-    let mut tui = spawn_demo(&dir, &[]);
-    tui.wait_for("global-api", WAIT);
-    assert!(tui.mouse_reported().0);
+    let mut tui = started_with_mouse("mouse-suspend");
     tui.send("\x1a");
     tui.wait_until("the process stops", WAIT, |t| t.process_state() == 'T');
     tui.wait_until("the mouse is given back", WAIT, |t| {
