@@ -13,6 +13,7 @@ use crate::cli::{BackendArgs, Cli, Command, ConfigCommand, UiArgs};
 use crate::config::{self, Choices, Loaded, wants_no_color};
 use crate::core::key_guard::KeyGuard;
 use crate::core::model::{ActivityKind, Model};
+use crate::core::mouse::MouseState;
 use crate::core::stream::enable_stream;
 use crate::domain::window::Windows;
 use crate::headless;
@@ -288,6 +289,8 @@ async fn run_console(args: &BackendArgs, ui: &UiArgs) -> color_eyre::Result<Exit
     model.set_limits(loaded.limits);
     model.notify.settings = loaded.notify.clone();
     model.key_guard = KeyGuard::for_clock_speed(fleet.speed);
+    model.mouse = MouseState::for_clock_speed(fleet.speed);
+    model.mouse.captured = loaded.config.ui.mouse;
     if let Some(ms) = loaded.config.lag_warning_ms {
         model.lag_warning_ms = ms as f64;
     }

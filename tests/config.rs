@@ -62,7 +62,7 @@ fn unknown_key() {
     assert_eq!(
         error_of("unknown_key.toml").to_string(),
         format!(
-            "{d}/unknown_key.toml:2:1: unknown field `readonly` (expected one of `theme`, `keymap`, `read_only`, `auto_release`, `lag_warning_ms`, `aws`, `windows`, `limits`, `alarms`, `scheduler`, `audit`, `stream`, `notify`)\n  |\n2 | readonly = true\n  | ^^^^^^^^"
+            "{d}/unknown_key.toml:2:1: unknown field `readonly` (expected one of `theme`, `keymap`, `read_only`, `auto_release`, `lag_warning_ms`, `aws`, `windows`, `limits`, `alarms`, `scheduler`, `audit`, `stream`, `notify`, `ui`)\n  |\n2 | readonly = true\n  | ^^^^^^^^"
         )
     );
 }
@@ -360,6 +360,37 @@ fn zero_limit() {
         error_of("zero_limit.toml").to_string(),
         format!(
             "{d}/zero_limit.toml:4:20: `limits.activity_entries` must keep at least one (expected a count of 1 or more; the default is 5000)\n  |\n4 | activity_entries = 0\n  |                    ^"
+        )
+    );
+}
+
+#[test]
+fn ui_mouse_is_on_unless_turned_off() {
+    let dir = std::env::temp_dir().join(format!("wavetop-config-ui-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let off = dir.join("off.toml");
+    std::fs::write(&off, "[ui]\nmouse = false\n").unwrap();
+    assert!(!load(Some(&off)).unwrap().config.ui.mouse);
+    let empty = dir.join("empty.toml");
+    std::fs::write(&empty, "[ui]\n").unwrap();
+    assert!(load(Some(&empty)).unwrap().config.ui.mouse);
+    assert!(load(Some(&fixture("valid.toml"))).unwrap().config.ui.mouse);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ui_mouse_that_is_not_a_boolean_or_a_misspelt_ui_key() {
+    let d = dir();
+    assert_eq!(
+        error_of("ui_mouse_text.toml").to_string(),
+        format!(
+            "{d}/ui_mouse_text.toml:3:9: invalid type: string \"no\" (expected a boolean)\n  |\n3 | mouse = \"no\"\n  |         ^^^^"
+        )
+    );
+    assert_eq!(
+        error_of("ui_unknown_key.toml").to_string(),
+        format!(
+            "{d}/ui_unknown_key.toml:2:1: unknown field `mose` (expected `mouse`)\n  |\n2 | mose = false\n  | ^^^^"
         )
     );
 }

@@ -27,6 +27,7 @@ pub mod source_text;
 pub mod stream;
 pub mod theme;
 mod theme_file;
+pub mod ui;
 pub mod windows;
 
 pub use check::check;

@@ -47,6 +47,9 @@ pub struct ConfigFile {
     /// `[notify]`: the bell and desktop notifications (on by default).
     #[serde(default)]
     pub notify: Option<super::notify::NotifyConfig>,
+    /// `[ui]`: how the console uses the terminal.
+    #[serde(default)]
+    pub ui: super::ui::UiConfig,
 }
 
 /// `[alarms.<flow>]`: the flow's alarms per region and how long it bakes.

@@ -11,19 +11,20 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use super::executor::{Executor, Operation};
-use super::keys::{from_crossterm, is_suspend};
+use super::keys::{from_crossterm, is_suspend, mouse_from_crossterm};
 use super::pace_watch::PaceWatch;
 use super::signals::{Request, Signals};
 use super::terminal::TerminalGuard;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::core::mouse::HitMap;
 use crate::core::msg::{Effect, Msg};
 use crate::core::update::{start, update};
 use crate::output::osc_link;
 use crate::output::osc_notify;
 use crate::protocol::{ReadStream, SourceError};
 use crate::source::poll_within;
-use crate::ui::view;
+use crate::ui::view_with_hits;
 
 pub use super::clock::Clock;
 
@@ -50,7 +51,8 @@ pub enum Ended {
 pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_eyre::Result<Ended> {
     // Caught before the terminal is taken, so none can leave it in raw mode.
     let mut signals = Signals::install()?;
-    let mut guard = TerminalGuard::enter()?;
+    let mouse = model.mouse.captured;
+    let mut guard = TerminalGuard::enter(mouse)?;
     let size = guard.terminal.size()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut events = EventStream::new();
@@ -95,12 +97,18 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
         }
         if model.needs_render {
             let mut links = Vec::new();
-            let frame = guard.terminal.draw(|frame| view(frame, &model, &theme))?;
+            let mut hits = HitMap::default();
+            let frame = guard
+                .terminal
+                .draw(|frame| hits = view_with_hits(frame, &model, &theme))?;
             if hyperlinks {
                 osc_link::overlay(frame.buffer, &crate::ui::hyperlinks(&model), &mut links)?;
             }
             to_terminal.push(String::from_utf8_lossy(&links).into_owned());
             model.needs_render = false;
+            // Clicks are resolved against what this frame drew.
+            let now = (backends.executor.clock)();
+            update(&mut model, Msg::Laid(hits), now);
         }
         if to_terminal.iter().any(|s| !s.is_empty()) {
             let out = guard.terminal.backend_mut();
@@ -124,6 +132,11 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                 Some(Ok(Event::FocusGained)) => Msg::Focus(true),
                 Some(Ok(Event::FocusLost)) => Msg::Focus(false),
+                // With the mouse off, reports typed or pasted in are dropped.
+                Some(Ok(Event::Mouse(event))) if mouse => match mouse_from_crossterm(event) {
+                    Some(mouse) => Msg::Mouse(mouse),
+                    None => continue,
+                },
                 Some(Ok(_)) => continue,
                 // The terminal went away: nothing left to show.
                 Some(Err(_)) | None => return Ok(Ended::Quit),

@@ -1,8 +1,27 @@
-//! crossterm's key events in the core's terms.
+//! crossterm's key and mouse events in the core's terms.
 
-use crossterm::event::{KeyCode as Ct, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    KeyCode as Ct, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use crate::core::key::{Key, KeyCode};
+use crate::core::mouse::{Mouse, MouseKind};
+
+/// A left click or a notch of the wheel; None for what the console does not
+/// use (other buttons, releases, drags, moves).
+pub fn mouse_from_crossterm(event: MouseEvent) -> Option<Mouse> {
+    let kind = match event.kind {
+        MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+        MouseEventKind::ScrollUp => MouseKind::WheelUp,
+        MouseEventKind::ScrollDown => MouseKind::WheelDown,
+        _ => return None,
+    };
+    Some(Mouse {
+        kind,
+        column: event.column,
+        row: event.row,
+    })
+}
 
 /// None for key releases and keys the core has no name for.
 pub fn from_crossterm(event: KeyEvent) -> Option<Key> {
@@ -56,6 +75,35 @@ mod tests {
         let mut release = KeyEvent::new(Ct::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
         assert_eq!(from_crossterm(release), None);
+    }
+
+    #[test]
+    fn left_clicks_and_the_wheel_reach_the_core_and_nothing_else_does() {
+        let at = |kind| MouseEvent {
+            kind,
+            column: 7,
+            row: 3,
+            modifiers: KeyModifiers::NONE,
+        };
+        let click = mouse_from_crossterm(at(MouseEventKind::Down(MouseButton::Left)));
+        assert_eq!(
+            click,
+            Some(Mouse {
+                kind: MouseKind::Click,
+                column: 7,
+                row: 3
+            })
+        );
+        let wheel = mouse_from_crossterm(at(MouseEventKind::ScrollDown)).map(|m| m.kind);
+        assert_eq!(wheel, Some(MouseKind::WheelDown));
+        for ignored in [
+            MouseEventKind::Up(MouseButton::Left),
+            MouseEventKind::Down(MouseButton::Right),
+            MouseEventKind::Drag(MouseButton::Left),
+            MouseEventKind::Moved,
+        ] {
+            assert_eq!(mouse_from_crossterm(at(ignored)), None, "{ignored:?}");
+        }
     }
 
     #[test]

@@ -2,13 +2,16 @@
 //! error return (the guard's Drop), panic (ratatui's hook), and every
 //! terminating signal (the event loop turns them into an exit); and while
 //! the console is suspended. Before any of that, `console_refusal` says
-//! whether there is a terminal to take over at all.
+//! whether there is a terminal to take over at all. Mouse capture, when it
+//! is on, is turned off on each of those ways out too, before the rest.
 
 use std::ffi::OsStr;
 use std::io::{self, IsTerminal, Write};
 
 use crossterm::cursor::Hide;
-use crossterm::event::{DisableFocusChange, EnableFocusChange};
+use crossterm::event::{
+    DisableFocusChange, DisableMouseCapture, EnableFocusChange, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
 use ratatui::DefaultTerminal;
@@ -46,28 +49,32 @@ fn refusal(stdin_tty: bool, stdout_tty: bool, term: Option<&OsStr>) -> Option<St
 
 pub struct TerminalGuard {
     pub terminal: DefaultTerminal,
+    /// Whether the terminal reports the mouse to the console.
+    mouse: bool,
 }
 
 impl TerminalGuard {
-    /// Enters raw mode and the alternate screen; installs the panic hook
-    /// that restores them. On failure the terminal is restored again.
-    pub fn enter() -> io::Result<Self> {
-        match ratatui::try_init() {
-            Ok(terminal) => {
-                forget_focus_on_panic();
-                // Focus reports tell notifications whether the operator is
-                // looking; a terminal without them never sends any.
-                if let Err(e) = execute!(io::stdout(), EnableFocusChange) {
-                    ratatui::restore();
-                    return Err(e);
-                }
-                Ok(Self { terminal })
-            }
+    /// Enters raw mode and the alternate screen, and takes the mouse when
+    /// `mouse`; installs the panic hook that restores all of it. On failure
+    /// the terminal is restored again.
+    pub fn enter(mouse: bool) -> io::Result<Self> {
+        let terminal = match ratatui::try_init() {
+            Ok(terminal) => terminal,
             Err(e) => {
                 ratatui::restore();
-                Err(e)
+                return Err(e);
             }
+        };
+        let guard = Self { terminal, mouse };
+        release_reports_on_panic(mouse);
+        // Focus reports tell notifications whether the operator is looking;
+        // a terminal without them never sends any. On failure the guard's
+        // drop gives everything back.
+        execute!(io::stdout(), EnableFocusChange)?;
+        if mouse {
+            execute!(io::stdout(), EnableMouseCapture)?;
         }
+        Ok(guard)
     }
 
     /// Gives the terminal back to the shell (cooked mode, main screen,
@@ -86,6 +93,9 @@ impl TerminalGuard {
     pub fn reenter(&mut self) -> io::Result<()> {
         enable_raw_mode()?;
         execute!(io::stdout(), EnterAlternateScreen, Hide, EnableFocusChange)?;
+        if self.mouse {
+            execute!(io::stdout(), EnableMouseCapture)?;
+        }
         // Clears the screen and forgets the last frame, so the next draw
         // writes every cell. (`Terminal::clear` would do the same but first
         // asks the terminal where its cursor is, and waits for the answer.)
@@ -95,6 +105,9 @@ impl TerminalGuard {
     }
 
     fn leave(&mut self) -> io::Result<()> {
+        if self.mouse {
+            execute!(io::stdout(), DisableMouseCapture)?;
+        }
         execute!(io::stdout(), DisableFocusChange)?;
         ratatui::try_restore()?;
         self.terminal.show_cursor()?;
@@ -104,18 +117,29 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = execute!(io::stdout(), DisableFocusChange);
+        release_reports(self.mouse);
         ratatui::restore();
     }
 }
 
-/// Ratatui's panic hook restores the mode and the screen, not focus
-/// reporting: without this the shell would print `^[[I` at every focus change.
-fn forget_focus_on_panic() {
-    let restore = std::panic::take_hook();
+/// Tells the terminal to stop reporting focus changes, and the mouse when
+/// it was taken. Best effort: on the way out there is no one left to report
+/// a failure to.
+fn release_reports(mouse: bool) {
+    let _ = execute!(io::stdout(), DisableFocusChange);
+    if mouse {
+        let _ = execute!(io::stdout(), DisableMouseCapture);
+    }
+}
+
+/// A panic turns focus and mouse reporting off first, then runs the hook
+/// that was there (ratatui's, which restores the rest and prints the
+/// panic): a shell left with either on would fill with escape sequences.
+fn release_reports_on_panic(mouse: bool) {
+    let earlier = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableFocusChange);
-        restore(info);
+        release_reports(mouse);
+        earlier(info);
     }));
 }
 

@@ -10,9 +10,16 @@ use super::text::fit_spans;
 use crate::config::theme::Theme;
 use crate::core::action::ActionName;
 use crate::core::model::{ActivityKind, Model};
+use crate::core::mouse::{HitMap, Pane};
 use crate::core::panes::{ActivityPane, source_count, sources_panel_rows};
 
-pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    hits: &mut HitMap,
+) {
     // The sources take the lower part: one line each, at most half the view.
     let sources_h = sources_panel_rows(source_count(model), area.height);
     let log_area = Rect {
@@ -24,7 +31,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         height: sources_h,
         ..area
     };
-    super::sources::render(frame, sources_area, model, theme);
+    super::sources::render(frame, sources_area, model, theme, hits);
     let area = log_area;
     let room = usize::from(area.height.saturating_sub(1));
     let shown = model.cursors.activity.shown(room);
@@ -80,4 +87,6 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), area);
+    // The entries start under the title.
+    hits.rows(Pane::Activity, super::hits::line(area, 1), shown);
 }

@@ -13,6 +13,7 @@ use super::text::{fit_bar, fit_spans};
 use crate::config::theme::Theme;
 use crate::core::action::ActionName;
 use crate::core::model::{Model, View};
+use crate::core::mouse::{HitMap, Target};
 use crate::domain::regions::region_time_zone;
 
 pub(crate) fn header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
@@ -141,7 +142,7 @@ const TABS: [(View, ActionName); 7] = [
     (View::Revisions, ActionName::ViewRevisions),
 ];
 
-pub(crate) fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, hits: &mut HitMap) {
     let current = if model.view == View::CellDetail {
         View::Grid
     } else {
@@ -157,6 +158,7 @@ pub(crate) fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
         .sum();
     let compact = padded > usize::from(area.width);
     let mut pieces = Vec::new();
+    let mut texts = Vec::new();
     for (view, action) in TABS {
         let key = model.bindings.label(action);
         let text = if compact {
@@ -169,6 +171,7 @@ pub(crate) fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
         } else {
             (100, theme.dim)
         };
+        texts.push((view, text.clone()));
         pieces.push((rank, vec![Span::styled(text, style)]));
     }
     if let Some(flow) = model.selected_flow() {
@@ -180,7 +183,33 @@ pub(crate) fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
             ],
         ));
     }
-    frame.render_widget(Paragraph::new(fit_bar(pieces, area.width.into())), area);
+    let bar = fit_bar(pieces, area.width.into());
+    record_tabs(&bar, &texts, area, hits);
+    frame.render_widget(Paragraph::new(bar), area);
+}
+
+/// Where each tab landed in the bar as drawn: the bar leaves tabs out
+/// whole (and may elide one), so each is found among its spans in order.
+fn record_tabs(bar: &Line, texts: &[(View, String)], area: Rect, hits: &mut HitMap) {
+    let mut x = area.x;
+    let mut tabs = texts.iter();
+    for span in &bar.spans {
+        let width = u16::try_from(span.width()).unwrap_or(u16::MAX);
+        let content = span.content.trim_end_matches('…');
+        if !content.trim().is_empty()
+            && let Some((view, _)) = tabs.clone().find(|(_, text)| text.starts_with(content))
+        {
+            // Tabs before the one found were left out; none comes back.
+            while tabs.next().is_some_and(|(v, _)| v != view) {}
+            let tab = Rect {
+                x,
+                width: width.min((area.x + area.width).saturating_sub(x)),
+                ..area
+            };
+            hits.add(super::hits::area(tab), Target::Tab(*view));
+        }
+        x = x.saturating_add(width);
+    }
 }
 
 /// The command line or filter while typing; otherwise the latest message.

@@ -11,9 +11,16 @@ use super::scroll::rows_note;
 use super::text::{titled, truncate};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::core::mouse::{HitMap, Pane};
 use crate::domain::fleet::{Execution, RollbackOf};
 
-pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    hits: &mut HitMap,
+) {
     let Some(flow) = model.selected_flow() else {
         frame.render_widget(
             Paragraph::new("No pipeline selected.").style(theme.dim),
@@ -97,6 +104,8 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         (theme.dim, theme.selected),
     );
     frame.render_widget(table, table_area);
+    // The rows start under the table's header.
+    hits.rows(Pane::Executions, super::hits::line(table_area, 1), shown);
 }
 
 /// The trigger, or for a rollback execution what it rolls back to: a

@@ -19,6 +19,7 @@ use super::grid_cell::{self, ColumnFacts, FirstLine, SecondLine};
 use super::text::{elide, fit_bar};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::core::mouse::{HitMap, Target};
 use crate::core::viewport::Viewport;
 use crate::domain::fleet::{Flow, FlowKind, RegionHealth, Wave};
 use crate::domain::hold_schedule::ScheduleSeen;
@@ -33,7 +34,13 @@ const MAX_LABEL_W: u16 = 24;
 const MIN_COL_W: u16 = 10;
 const MAX_COL_W: u16 = 22;
 
-pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    hits: &mut HitMap,
+) {
     let Some(flow) = model.selected_flow() else {
         let text = match (model.discovered, model.discover_retry_at) {
             (true, _) => "No pipelines found.".to_string(),
@@ -57,7 +64,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         height: area.height.saturating_sub(1),
         ..area
     };
-    let used = draw_grid(frame.buffer_mut(), grid_area, model, flow, theme);
+    let used = draw_grid(frame.buffer_mut(), grid_area, model, flow, theme, hits);
     // A preview of the selected cell when the terminal is tall enough.
     let rest = grid_area.height.saturating_sub(used);
     if rest >= 8 {
@@ -265,7 +272,14 @@ fn label_width(flow: &Flow) -> u16 {
 }
 
 /// Draws column headers and rows; returns the height used.
-fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme) -> u16 {
+fn draw_grid(
+    buf: &mut Buffer,
+    area: Rect,
+    model: &Model,
+    flow: &Flow,
+    theme: &Theme,
+    hits: &mut HitMap,
+) -> u16 {
     let label_w = label_width(flow);
     let facts = ColumnFacts::of_flow(model, flow);
     let lines = cell_lines(model, flow, &facts);
@@ -370,6 +384,37 @@ fn draw_grid(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &T
             break;
         }
         drawn = row + 1;
+        let rows_drawn = if wave.pre_deploy || y + 1 >= bottom {
+            1
+        } else {
+            2
+        };
+        // The wave's name picks the wave in the column already selected.
+        hits.add(
+            super::hits::area(Rect {
+                x: area.x,
+                y,
+                width: label_w,
+                height: rows_drawn,
+            }),
+            Target::Cell {
+                wave: row,
+                region: model.cursors.region.selected,
+            },
+        );
+        for &(i, _, x, w) in &shown {
+            let cell = Rect {
+                x,
+                y,
+                width: w,
+                height: rows_drawn,
+            };
+            let target = Target::Cell {
+                wave: row,
+                region: i,
+            };
+            hits.add(super::hits::area(cell), target);
+        }
         let selected_row = row == model.cursors.wave.selected;
         let label_style = if selected_row {
             theme.title.add_modifier(Modifier::BOLD)

@@ -13,12 +13,19 @@ use super::scroll::rows_note;
 use super::text::{fit_spans, pad, selected_line, wrap};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::core::mouse::{HitMap, Pane, Target};
 use crate::core::panes::{HEALTH_SIDE_BY_SIDE_FROM, health_list_rows};
 use crate::core::rows::{HealthRow, health_row_record, health_rows, selected_check_id};
 use crate::domain::fleet::{HealthStatus, RoutingPolicy};
 use crate::protocol::zone_source;
 
-pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    hits: &mut HitMap,
+) {
     let [list, checkers] = if area.width >= HEALTH_SIDE_BY_SIDE_FROM {
         Layout::horizontal([Constraint::Min(70), Constraint::Length(62)]).areas(area)
     } else {
@@ -26,7 +33,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         let list = health_list_rows(area.width, area.height);
         Layout::vertical([Constraint::Length(list), Constraint::Fill(1)]).areas(area)
     };
-    render_list(frame, list, model, theme);
+    render_list(frame, list, model, theme, hits);
     render_checkers(frame, checkers, model, theme);
 }
 
@@ -73,7 +80,7 @@ fn policy_name(p: RoutingPolicy) -> &'static str {
     }
 }
 
-fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, hits: &mut HitMap) {
     let rows = health_rows(&model.fleet);
     let zones = zone_lines(model, rows.is_empty(), area.width, theme);
     // Under the title and what could not be read.
@@ -183,6 +190,14 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         if i == model.cursors.health.selected {
             line = selected_line(line, theme.selected);
         }
+        let offset = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        hits.add(
+            super::hits::line(area, offset),
+            Target::Row {
+                pane: Pane::Health,
+                index: i,
+            },
+        );
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), area);

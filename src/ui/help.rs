@@ -90,10 +90,16 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     // Inside the corners: the title loses whole words, never part of one.
     let room = usize::from(popup.width.saturating_sub(2));
     let title = elide_words(&title, room).unwrap_or_default().into_owned();
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focus)
         .title(Span::styled(title, theme.title))
         .style(theme.dialog);
+    if model.mouse.captured {
+        let mouse =
+            " mouse: a click picks a tab, row or cell · a double click opens · the wheel scrolls ";
+        let mouse = elide_words(mouse, room).unwrap_or_default().into_owned();
+        block = block.title_bottom(Span::styled(mouse, theme.dim));
+    }
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

@@ -17,6 +17,7 @@ mod grid_cell;
 mod health;
 mod help;
 mod links;
+mod hits;
 #[cfg(test)]
 mod narrow_tests;
 mod pipelines;
@@ -33,12 +34,21 @@ use ratatui::widgets::Paragraph;
 
 use crate::config::theme::Theme;
 use crate::core::model::{Model, View};
+use crate::core::mouse::HitMap;
 
 pub use crate::core::model::{MIN_HEIGHT, MIN_WIDTH};
 
 pub use links::hyperlinks;
 
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
+    view_with_hits(frame, model, theme);
+}
+
+/// Draws the model, and says where it drew what the pointer can pick: the
+/// runtime hands that back to update() (`Msg::Laid`), which resolves
+/// clicks against what is on screen rather than against a guess of it.
+pub fn view_with_hits(frame: &mut Frame, model: &Model, theme: &Theme) -> HitMap {
+    let mut hits = HitMap::default();
     let area = frame.area();
     // The theme's colours under every view. The frame's buffer is exactly
     // its area, so each cell is styled in turn rather than looked up by
@@ -48,7 +58,7 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
     }
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, theme);
-        return;
+        return hits;
     }
     let [header, tabs, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -59,16 +69,17 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
     ])
     .areas(area);
     chrome::header(frame, header, model, theme);
-    chrome::tabs(frame, tabs, model, theme);
+    chrome::tabs(frame, tabs, model, theme, &mut hits);
+    hits.add(hits::area(body), hits::front_pane(model.view));
     match model.view {
-        View::Pipelines => pipelines::render(frame, body, model, theme),
-        View::Grid => grid::render(frame, body, model, theme),
+        View::Pipelines => pipelines::render(frame, body, model, theme, &mut hits),
+        View::Grid => grid::render(frame, body, model, theme, &mut hits),
         View::CellDetail => detail::render(frame, body, model, theme),
-        View::Health => health::render(frame, body, model, theme),
-        View::Replication => replication::render(frame, body, model, theme),
-        View::Executions => executions::render(frame, body, model, theme),
-        View::Revisions => revisions::render(frame, body, model, theme),
-        View::Activity => activity::render(frame, body, model, theme),
+        View::Health => health::render(frame, body, model, theme, &mut hits),
+        View::Replication => replication::render(frame, body, model, theme, &mut hits),
+        View::Executions => executions::render(frame, body, model, theme, &mut hits),
+        View::Revisions => revisions::render(frame, body, model, theme, &mut hits),
+        View::Activity => activity::render(frame, body, model, theme, &mut hits),
     }
     chrome::status_line(frame, status, model, theme);
     chrome::footer(frame, footer, model, theme);
@@ -78,6 +89,7 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
     if let Some(dialog) = &model.confirmation {
         dialog::render(frame, area, dialog, model, theme);
     }
+    hits
 }
 
 /// Below the minimum size: one line, cut to whatever fits, instead of a

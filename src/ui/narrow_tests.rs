@@ -15,23 +15,40 @@ use crate::core::bindings::Bindings;
 use crate::core::confirm::Confirmation;
 use crate::core::intent::Intent;
 use crate::core::model::{ActivityEntry, ActivityKind, Model};
+use crate::core::mouse::HitMap;
 use crate::domain::synthetic;
 use crate::domain::window::Windows;
 
 type Draw = fn(&mut ratatui::Frame, Rect, &Model, &Theme);
 
 const VIEWS: [(&str, Draw); 13] = [
-    ("grid", grid::render),
+    ("grid", |f, a, m, t| {
+        grid::render(f, a, m, t, &mut HitMap::default())
+    }),
     ("cell detail", detail::render),
-    ("pipelines", pipelines::render),
-    ("health", health::render),
-    ("replication", replication::render),
-    ("executions", executions::render),
-    ("activity", activity::render),
-    ("sources", sources::render),
+    ("pipelines", |f, a, m, t| {
+        pipelines::render(f, a, m, t, &mut HitMap::default())
+    }),
+    ("health", |f, a, m, t| {
+        health::render(f, a, m, t, &mut HitMap::default())
+    }),
+    ("replication", |f, a, m, t| {
+        replication::render(f, a, m, t, &mut HitMap::default())
+    }),
+    ("executions", |f, a, m, t| {
+        executions::render(f, a, m, t, &mut HitMap::default())
+    }),
+    ("activity", |f, a, m, t| {
+        activity::render(f, a, m, t, &mut HitMap::default())
+    }),
+    ("sources", |f, a, m, t| {
+        sources::render(f, a, m, t, &mut HitMap::default())
+    }),
     ("help", help::render),
     ("header", chrome::header),
-    ("tabs", chrome::tabs),
+    ("tabs", |f, a, m, t| {
+        chrome::tabs(f, a, m, t, &mut HitMap::default())
+    }),
     ("status line", chrome::status_line),
     ("footer", chrome::footer),
 ];
@@ -99,7 +116,7 @@ fn views_still_draw_their_text_with_room() {
     let theme = Theme::preset("dark").unwrap();
     let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
     terminal
-        .draw(|f| grid::render(f, f.area(), &model, &theme))
+        .draw(|f| grid::render(f, f.area(), &model, &theme, &mut HitMap::default()))
         .unwrap();
     let text = super::buffer_text(terminal.backend().buffer());
     let flow = &model.fleet.flows[0].name;

@@ -10,9 +10,16 @@ use super::scroll::rows_note;
 use super::text::titled;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::core::mouse::{HitMap, Pane};
 use crate::domain::fleet::FlowKind;
 
-pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    hits: &mut HitMap,
+) {
     let flows = model.visible_flows();
     // Under the title and the table's header.
     let shown = model
@@ -119,4 +126,6 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         (theme.dim, theme.selected),
     );
     frame.render_widget(table, table_area);
+    // The rows start under the table's header.
+    hits.rows(Pane::Pipelines, super::hits::line(table_area, 1), shown);
 }

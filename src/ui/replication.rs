@@ -13,6 +13,7 @@ use unicode_width::UnicodeWidthStr;
 use super::text::{fit_spans, pad};
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::core::mouse::{HitMap, Pane, Target};
 use crate::domain::fleet::GlobalTable;
 
 /// Matrix cells and row labels are as wide as the longest region name
@@ -20,7 +21,13 @@ use crate::domain::fleet::GlobalTable;
 const MIN_CELL_W: usize = 8;
 const MAX_CELL_W: usize = 18;
 
-pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    hits: &mut HitMap,
+) {
     let mut lines = Vec::new();
     if model.fleet.tables.is_empty() {
         lines.push(Line::from(Span::styled(
@@ -54,6 +61,24 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     };
     while first < selected && ends_below(first, &blocks) {
         first += 1;
+    }
+    // Each table's block, from its first line down, picks that table.
+    let mut top = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    for (index, block) in blocks.iter().enumerate().skip(first) {
+        let height = u16::try_from(block.len()).unwrap_or(u16::MAX);
+        let block_area = Rect {
+            y: area.y.saturating_add(top),
+            height: height.min(area.height.saturating_sub(top)),
+            ..area
+        };
+        hits.add(
+            super::hits::area(block_area),
+            Target::Row {
+                pane: Pane::Replication,
+                index,
+            },
+        );
+        top = top.saturating_add(height);
     }
     lines.extend(blocks.into_iter().skip(first).flatten());
     frame.render_widget(Paragraph::new(lines), area);

@@ -14,6 +14,7 @@ use super::scroll::rows_note;
 use super::text::titled;
 use crate::config::theme::Theme;
 use crate::core::model::Model;
+use crate::core::mouse::{HitMap, Pane};
 use crate::core::panes::revision_rows;
 use crate::domain::fleet::Flow;
 use crate::domain::revisions::Behind;
@@ -31,7 +32,13 @@ const HEADERS: [&str; 7] = [
     "commit",
 ];
 
-pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    hits: &mut HitMap,
+) {
     let flows = model.visible_flows();
     let total = revision_rows(model);
     if total == 0 {
@@ -85,6 +92,8 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         (theme.dim, theme.selected),
     );
     frame.render_widget(table, table_area);
+    // The rows start under the table's header.
+    hits.rows(Pane::Revisions, super::hits::line(table_area, 1), shown);
 }
 
 /// One region's cells, in [`HEADERS`] order. A region with nothing known

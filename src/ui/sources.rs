@@ -14,12 +14,19 @@ use super::text::{fit_spans, pad, selected_line};
 use crate::config::theme::Theme;
 use crate::core::action::ActionName;
 use crate::core::model::Model;
+use crate::core::mouse::{HitMap, Pane, Target};
 use crate::core::panes::{ActivityPane, source_count};
 
 /// The row of the team's audit log group (`[audit] log_group`).
 const TEAM_LOG_LABEL: &str = "team audit log";
 
-pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    hits: &mut HitMap,
+) {
     let now = model.now;
     let width = usize::from(area.width);
     // The key column is as wide as the longest key, leaving the times and
@@ -171,4 +178,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
             theme.dim,
         ));
     frame.render_widget(Paragraph::new(lines).block(block), area);
+    hits.add(super::hits::area(area), Target::Pane(Pane::Sources));
+    // The rows start under the border's title.
+    hits.rows(Pane::Sources, super::hits::line(area, 1), shown);
 }

@@ -152,6 +152,16 @@ impl Tui {
         self.parser.lock().unwrap().screen().alternate_screen()
     }
 
+    /// Whether the terminal is asked to report the mouse, and in SGR form.
+    pub fn mouse_reported(&self) -> (bool, bool) {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        (
+            screen.mouse_protocol_mode() != vt100::MouseProtocolMode::None,
+            screen.mouse_protocol_encoding() == vt100::MouseProtocolEncoding::Sgr,
+        )
+    }
+
     pub fn cursor_hidden(&self) -> bool {
         self.parser.lock().unwrap().screen().hide_cursor()
     }

@@ -15,6 +15,7 @@ mod harness;
 mod keymap_flag;
 mod limits;
 mod links;
+mod mouse;
 mod no_tty;
 mod notify;
 mod operate;

@@ -17,6 +17,7 @@ pub mod links;
 pub mod merge;
 mod merge_alarms;
 pub mod model;
+pub mod mouse;
 pub mod msg;
 pub mod nav;
 pub mod notify;

@@ -188,6 +188,8 @@ pub struct Model {
     pub notify: super::notify::NotifyState,
     /// One-line message under the view (errors, refusals, hints).
     pub flash: Option<(Timestamp, String)>,
+    /// Where the last frame drew what the pointer can pick, and the last click.
+    pub mouse: super::mouse::MouseState,
 
     pub width: u16,
     pub height: u16,
@@ -246,6 +248,7 @@ impl Model {
             times: Default::default(),
             notify: super::notify::NotifyState::new(super::notify::NotifySettings::off()),
             flash: None,
+            mouse: Default::default(),
             width: 80,
             height: 24,
             should_quit: false,

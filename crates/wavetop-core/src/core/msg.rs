@@ -55,6 +55,11 @@ pub enum Msg {
     OpenFailed(String),
     /// The terminal gained (true) or lost (false) focus.
     Focus(bool),
+    /// A click or a turn of the wheel, resolved against the last [`Msg::Laid`].
+    Mouse(crate::core::mouse::Mouse),
+    /// Where the frame just drawn put what the pointer can pick. Changes
+    /// nothing visible: nothing is redrawn for it.
+    Laid(crate::core::mouse::HitMap),
 }
 
 /// What the executor did with the calls of one [`Effect::Operate`].

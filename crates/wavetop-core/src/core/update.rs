@@ -141,6 +141,11 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             model.flash(format!("could not open the link: {why}"));
         }
         Msg::Focus(focused) => model.notify.focused = focused,
+        Msg::Mouse(mouse) => {
+            super::mouse::on_mouse(model, mouse, &mut fx);
+            after_input(model, &mut fx);
+        }
+        Msg::Laid(hits) => model.mouse.hits = hits,
     }
     let notify_scope = match notify_scope {
         // Staleness and verdicts move with time alone: read each minute.
@@ -517,9 +522,13 @@ fn deferred_verdict(model: &Model, d: &DeferredApproval) -> Option<Verdict> {
 
 fn on_key(model: &mut Model, key: Key, fx: &mut Vec<Effect>) {
     on_key_in_mode(model, key, fx);
-    // A key may have put a new poll key in view (another pipeline, the
-    // selected health check's checkers): fetch it now rather than at the
-    // next timer.
+    after_input(model, fx);
+}
+
+/// A key or a click may have put a new poll key in view (another pipeline,
+/// the selected health check's checkers): it is fetched now rather than at
+/// the next timer.
+fn after_input(model: &mut Model, fx: &mut Vec<Effect>) {
     if model.discovered {
         watch_selected(model);
         fx.extend(poll_due(model));
