@@ -16,8 +16,8 @@ mod grid;
 mod grid_cell;
 mod health;
 mod help;
-mod links;
 mod hits;
+mod links;
 #[cfg(test)]
 mod narrow_tests;
 mod pipelines;
