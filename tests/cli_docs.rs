@@ -20,10 +20,7 @@ use std::process::{Command, Output, Stdio};
 use binary::wavetop_in;
 
 fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wavetop-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    binary::fresh_dir("cli", name)
 }
 
 fn wavetop(dir: &Path, args: &[&str]) -> Output {

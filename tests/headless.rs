@@ -18,10 +18,7 @@ use binary::{EUROPE_GATE, wavetop_in};
 use serde_json::Value;
 
 fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wavetop-headless-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    binary::fresh_dir("headless", name)
 }
 
 fn wavetop(dir: &Path, args: &[&str]) -> Output {

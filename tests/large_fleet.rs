@@ -19,10 +19,7 @@ use binary::wavetop_in;
 use serde_json::Value;
 
 fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wavetop-large-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    binary::fresh_dir("large", name)
 }
 
 fn text(out: &Output) -> String {

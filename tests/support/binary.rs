@@ -1,7 +1,7 @@
 //! Running the built binary on the simulated fleet in a directory of its
 //! own, shared by the binary test files.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The Europe gate of global-api in eu-west-1, ten minutes into the
@@ -29,4 +29,14 @@ pub fn wavetop_in(dir: &Path, args: &[&str]) -> Command {
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_ACCESS_KEY_ID");
     cmd
+}
+
+/// An empty directory of this test process's own under the system's
+/// temporary directory: `wavetop-KIND-NAME-PID`.
+#[allow(dead_code, reason = "not every test file that includes this makes directories")]
+pub fn fresh_dir(kind: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wavetop-{kind}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
 }
