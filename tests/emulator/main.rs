@@ -104,6 +104,7 @@ mod standin_calls;
 mod standin_checks;
 mod standin_model;
 mod stream;
+mod stream_console;
 mod support;
 mod team_audit;
 mod verdict;

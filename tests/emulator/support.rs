@@ -236,6 +236,30 @@ pub(crate) async fn seed_pipeline(url: &str, home: &str, name: &str, stack: &str
         .expect("StartPipelineExecution");
 }
 
+/// A pipeline homed in `region` whose one deploy stage creates and runs a
+/// change set of the stack `stack` in that same region.
+pub(crate) async fn seed_home_region_pipeline(url: &str, region: &str, name: &str, stack: &str) {
+    let deploy = StageDeclaration::builder()
+        .name("Deploy")
+        .actions(deploy_action(
+            "App.Prepare",
+            stack,
+            region,
+            "CHANGE_SET_REPLACE",
+            1,
+        ))
+        .actions(deploy_action(
+            "App.Deploy",
+            stack,
+            region,
+            "CHANGE_SET_EXECUTE",
+            2,
+        ))
+        .build()
+        .unwrap();
+    create_pipeline(url, region, name, None, vec![deploy]).await;
+}
+
 /// A V2 pipeline in `home` of two waves, as the stand-in's fixtures
 /// describe its state: `Europe` (a manual gate, then a change set, in each
 /// of eu-west-1 and eu-central-1) and `America` (us-west-2, no gate).

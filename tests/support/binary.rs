@@ -33,7 +33,10 @@ pub fn wavetop_in(dir: &Path, args: &[&str]) -> Command {
 
 /// An empty directory of this test process's own under the system's
 /// temporary directory: `wavetop-KIND-NAME-PID`.
-#[allow(dead_code, reason = "not every test file that includes this makes directories")]
+#[allow(
+    dead_code,
+    reason = "not every test file that includes this makes directories"
+)]
 pub fn fresh_dir(kind: &str, name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("wavetop-{kind}-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -410,6 +410,19 @@ impl PollScheduler {
                 state.next_due = state.next_due.min(soon);
             }
         }
+        // Going live: what was read already waits for its reconciliation,
+        // counted from that read; what was never read is read as planned.
+        if let (None, Some(floor)) = (self.floor_secs, floor) {
+            for (key, state) in self.keys.iter_mut() {
+                let secs = stream_floor_secs(key, floor);
+                if secs == 0 || self.stream_blind.contains(key) {
+                    continue;
+                }
+                if let Some(read) = state.last_ok {
+                    state.next_due = state.next_due.max(read + SignedDuration::from_secs(secs));
+                }
+            }
+        }
         self.floor_secs = floor;
     }
 

@@ -57,3 +57,30 @@ fn lifting_the_floor_brings_polling_back_within_the_spread() {
     answer(&mut s, &flow("a"), t(25));
     assert_eq!(s.state(&flow("a")).unwrap().interval_secs, 5);
 }
+
+#[test]
+fn going_live_what_was_read_waits_from_that_read_and_what_never_was_is_read_as_planned() {
+    let mut s = PollScheduler::new(Cadence::default());
+    let stacks = PollKey::Stacks {
+        region: "eu-west-1".into(),
+    };
+    s.register(flow("read"), t(0));
+    s.register(stacks.clone(), t(0));
+    s.register(PollKey::Health, t(0));
+    s.expedite_all(t(0));
+    for (k, g) in s.due(t(0)) {
+        s.completed(&k, g, t(0), Ok(Activity::Idle));
+    }
+    s.register(flow("never"), t(10));
+    let planned = s.state(&flow("never")).unwrap().next_due;
+    s.set_stream_blind([stacks.clone()].into());
+    s.set_floor(Some(300), t(10));
+    assert_eq!(s.state(&flow("read")).unwrap().next_due, t(300));
+    assert_eq!(s.state(&flow("never")).unwrap().next_due, planned);
+    // Health and what the stream has no source for keep their cadence.
+    let health = s.state(&PollKey::Health).unwrap();
+    assert_eq!(health.next_due, t(health.interval_secs));
+    let blind = s.state(&stacks).unwrap();
+    assert_eq!(blind.next_due, t(blind.interval_secs));
+    assert!(blind.interval_secs < 300);
+}
