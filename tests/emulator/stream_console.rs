@@ -22,20 +22,7 @@ async fn the_console_shows_a_resource_change_from_the_stream_with_no_read_of_its
         url: url.clone(),
         sandbox: &sandbox,
     };
-    let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/wavetop-stream.yaml");
-    let deployed = cli.run(
-        REGION,
-        &[
-            "cloudformation",
-            "deploy",
-            "--template-file",
-            template.to_str().unwrap(),
-            "--stack-name",
-            "wavetop-stream",
-            "--no-fail-on-empty-changeset",
-        ],
-    );
-    assert!(deployed.status.success(), "deploy: {}", describe(&deployed));
+    super::stream::deploy_template(&cli, REGION);
     let pipeline = format!("streamed-{tag}");
     let stack = format!("{pipeline}-app");
     seed_home_region_pipeline(&url, REGION, &pipeline, &stack).await;
