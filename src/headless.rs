@@ -210,7 +210,7 @@ fn plan(
             yes,
         ),
         Command::Enforce { yes } => {
-            let due: Vec<Proposal> = due_releases(&fleet, now)
+            let due: Vec<Proposal> = due_releases(&fleet, &ctx.windows, now)
                 .into_iter()
                 .map(Proposal::plain)
                 .collect();

@@ -426,7 +426,7 @@ fn schedule_words(model: &Model, wave: &Wave) -> String {
     let words = wave.schedule.describe(model.hold_scheduler.is_some());
     match &wave.schedule {
         ScheduleSeen::Scheduled(s) if s.falls_on_freeze(&model.windows, &wave.regions()) => {
-            format!("{words} · opens on a freeze date: release and hold again")
+            format!("{words} · opens on a freeze date: w moves it to the next opening")
         }
         _ => words,
     }

@@ -217,3 +217,76 @@ fn a_held_wave_without_a_schedule_opens_only_with_a_console_or_enforce() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_freeze_date_added_since_the_hold_moves_its_schedule_to_the_next_opening() {
+    let mut c = scheduled_console();
+    hold_north_america_until_the_us_west_2_window(&mut c);
+    c.advance(40);
+    c.advance(10);
+    // The config gains a freeze on the date the schedule fires (22:00 on
+    // 2026-11-19 in Los Angeles) after the hold was placed.
+    let frozen = windows("us-west-2", "America/Los_Angeles", "22:00", "05:00");
+    let window = frozen
+        .get("us-west-2")
+        .unwrap()
+        .clone()
+        .with_freeze(["2026-11-19".parse().unwrap()]);
+    c.model.windows.insert("us-west-2", window);
+    let screen = detail_of_north_america(&mut c);
+    assert!(
+        screen.contains("opens on a freeze date: w moves it to the next opening"),
+        "{screen}"
+    );
+    c.keys("esc");
+    c.pause_after_dialog();
+    c.keys("w");
+    let dialog = crate::support::screen_text(&c.model, 120, 40);
+    assert!(
+        dialog.contains("Move the hold's opening off a freeze date"),
+        "{dialog}"
+    );
+    c.keys("right enter");
+    let [
+        OperateCall::DisableStageTransition { .. },
+        OperateCall::CreateHoldSchedule { .. },
+        OperateCall::CreateHoldSchedule {
+            name,
+            at_local,
+            time_zone,
+            ..
+        },
+    ] = c.sent.as_slice()
+    else {
+        panic!(
+            "the hold, its schedule, then the schedule again: {:#?}",
+            c.sent
+        );
+    };
+    assert_eq!(name, "wavetop-hold-global-api.NorthAmerica");
+    assert_eq!(
+        at_local, "2026-11-20T22:00:00",
+        "the next opening past the freeze"
+    );
+    assert_eq!(time_zone, "America/Los_Angeles");
+    // The stage stays held through the frozen night and opens the next one.
+    c.advance(4 * 3600);
+    assert!(
+        !north_america_enabled(&c),
+        "nothing opened on the freeze date"
+    );
+    c.advance(24 * 3600);
+    assert!(north_america_enabled(&c), "opened at the next opening");
+}
+
+#[test]
+fn with_no_schedule_on_a_freeze_date_w_on_a_held_wave_still_says_it_is_held() {
+    let mut c = scheduled_console();
+    hold_north_america_until_the_us_west_2_window(&mut c);
+    c.advance(40);
+    c.advance(10);
+    c.pause_after_dialog();
+    c.keys("w");
+    assert!(c.model.confirmation.is_none(), "no dialog");
+    assert_eq!(c.sent.len(), 2, "nothing more sent: {:#?}", c.sent);
+}

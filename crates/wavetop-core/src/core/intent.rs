@@ -57,6 +57,17 @@ pub enum Intent {
         /// With `[scheduler]`, for a hold placed until a window: its schedule, deleted.
         schedule: Option<ScheduleRef>,
     },
+    /// A held stage's schedule, made again to open at the next opening of
+    /// the window when it would fire on a freeze date added since the hold
+    /// was placed (the schedule of that name is replaced).
+    MoveHoldSchedule {
+        pipeline: String,
+        stage: String,
+        /// When it fired before, as read back: `2026-12-24T22:00:00 America/Los_Angeles`.
+        was: String,
+        until: Timestamp,
+        schedule: HoldSchedule,
+    },
     Stop {
         pipeline: String,
         execution_id: String,
@@ -112,6 +123,7 @@ impl Intent {
             Intent::Hold { until: Some(_), .. } => "Hold until the off-hours window",
             Intent::Hold { .. } => "Hold wave",
             Intent::Release { .. } => "Release hold",
+            Intent::MoveHoldSchedule { .. } => "Move the hold's opening off a freeze date",
             Intent::Stop { abandon: false, .. } => "Stop execution",
             Intent::Stop { .. } => "Stop and abandon execution",
             Intent::Rollback { .. } => "Roll back wave",
@@ -155,6 +167,9 @@ impl Intent {
                 pipeline, stage, ..
             }
             | Intent::Release {
+                pipeline, stage, ..
+            }
+            | Intent::MoveHoldSchedule {
                 pipeline, stage, ..
             }
             | Intent::Rollback {
@@ -321,6 +336,22 @@ impl Intent {
                 }
                 lines
             }
+            Intent::MoveHoldSchedule {
+                pipeline,
+                stage,
+                was,
+                until,
+                schedule,
+            } => vec![
+                format!(
+                    "scheduler:CreateSchedule {} {} {}",
+                    schedule.name,
+                    schedule.expression(),
+                    schedule.time_zone
+                ),
+                format!("pipeline {pipeline}, stage {stage}: stays held"),
+                format!("it fires at {was}, a freeze date; it opens {until} instead"),
+            ],
             Intent::Stop {
                 pipeline,
                 execution_id,
@@ -457,17 +488,15 @@ impl Intent {
                 };
                 // The hold first: a schedule that could not be made leaves a
                 // hold that is safe, only not released on its own.
-                let schedule = schedule.iter().map(|s| OperateCall::CreateHoldSchedule {
-                    pipeline: pipeline.clone(),
-                    stage: stage.clone(),
-                    name: s.name.clone(),
-                    group: s.group.clone(),
-                    role_arn: s.role_arn.clone(),
-                    at_local: s.at_local.clone(),
-                    time_zone: s.time_zone.clone(),
-                });
+                let schedule = schedule.iter().map(|s| create_schedule(pipeline, stage, s));
                 std::iter::once(hold).chain(schedule).collect()
             }
+            Intent::MoveHoldSchedule {
+                pipeline,
+                stage,
+                schedule,
+                ..
+            } => vec![create_schedule(pipeline, stage, schedule)],
             Intent::Release {
                 pipeline,
                 stage,
@@ -542,6 +571,20 @@ impl Intent {
                 })
                 .collect(),
         }
+    }
+}
+
+/// Scheduler's CreateSchedule of a hold's schedule (replacing one of the
+/// same name).
+fn create_schedule(pipeline: &str, stage: &str, s: &HoldSchedule) -> OperateCall {
+    OperateCall::CreateHoldSchedule {
+        pipeline: pipeline.to_string(),
+        stage: stage.to_string(),
+        name: s.name.clone(),
+        group: s.group.clone(),
+        role_arn: s.role_arn.clone(),
+        at_local: s.at_local.clone(),
+        time_zone: s.time_zone.clone(),
     }
 }
 

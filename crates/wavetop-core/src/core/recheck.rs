@@ -137,10 +137,15 @@ pub fn guard_for(fleet: &Fleet, intent: &Intent) -> Guard {
                 execution_id: execution_id.clone(),
             },
         },
+        // A hold needs the stage open; a release, or moving a hold's
+        // schedule, needs it still held.
         Intent::Hold {
             pipeline, stage, ..
         }
         | Intent::Release {
+            pipeline, stage, ..
+        }
+        | Intent::MoveHoldSchedule {
             pipeline, stage, ..
         } => Guard {
             read: flow_of(pipeline),

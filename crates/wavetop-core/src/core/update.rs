@@ -427,7 +427,7 @@ fn release_due_holds(model: &mut Model, fx: &mut Vec<Effect>) {
         return;
     }
     let now = model.now;
-    for intent in due_releases(&model.fleet, now) {
+    for intent in due_releases(&model.fleet, &model.windows, now) {
         let target = intent.target();
         let in_flight = model.in_flight_ops.iter().any(|op| op.target == target);
         let tried_recently = model.auto_release_attempts.iter().any(|(t, at)| {

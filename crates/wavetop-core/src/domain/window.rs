@@ -127,6 +127,15 @@ impl Window {
         self.zone.to_datetime(at).date()
     }
 
+    /// The opening a hold released at `at` waits for when `at` falls on a
+    /// freeze date in the window's zone (a date added after the hold was
+    /// placed); `None` when `at` is not frozen.
+    pub fn thawed_opening(&self, at: Timestamp) -> Option<Timestamp> {
+        self.is_frozen(self.local_date(at))
+            .then(|| self.next_opening(at))
+            .flatten()
+    }
+
     /// True when `date` is one of the window's freeze dates.
     pub fn is_frozen(&self, date: Date) -> bool {
         self.freeze.contains(&date)

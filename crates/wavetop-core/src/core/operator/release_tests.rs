@@ -57,11 +57,14 @@ fn a_hold_is_due_from_its_end_time_on_and_only_then() {
     let until = ts("2026-11-20T06:00:00Z");
     let fleet = fleet_with_holds(until);
     let before = until - SignedDuration::from_secs(1);
-    assert!(due_releases(&fleet, before).is_empty());
-    assert_eq!(released_stages(&due_releases(&fleet, until)), ["Wave00"]);
+    assert!(due_releases(&fleet, &Windows::default(), before).is_empty());
+    assert_eq!(
+        released_stages(&due_releases(&fleet, &Windows::default(), until)),
+        ["Wave00"]
+    );
     let later = until + SignedDuration::from_hours(2);
     assert_eq!(
-        released_stages(&due_releases(&fleet, later)),
+        released_stages(&due_releases(&fleet, &Windows::default(), later)),
         ["Wave00", "Wave01"],
         "a hand-placed hold and a released stage are never due"
     );
@@ -73,12 +76,42 @@ fn a_due_release_names_the_stage_and_every_region_it_deploys() {
     let fleet = fleet_with_holds(until);
     let wave = &fleet.flows[0].waves[0];
     assert_eq!(
-        due_releases(&fleet, until),
+        due_releases(&fleet, &Windows::default(), until),
         [Intent::Release {
             pipeline: wave.pipeline.clone(),
             stage: "Wave00".into(),
             regions: vec!["us-east-1".into(), "us-east-2".into()],
             schedule: None,
         }]
+    );
+}
+
+#[test]
+fn a_hold_ending_on_a_freeze_date_added_since_waits_for_the_next_opening() {
+    // Wave00 ends at 06:00 UTC on 2026-11-20, 22:00 the day before in Los
+    // Angeles: a freeze on 2026-11-19 there (added after the hold) keeps
+    // it closed until the window opens again, 22:00 on the 20th.
+    let until = ts("2026-11-20T06:00:00Z");
+    let fleet = fleet_with_holds(until);
+    let zone = jiff::tz::TimeZone::get("America/Los_Angeles").unwrap();
+    let window = crate::domain::window::Window::new(
+        zone,
+        "22:00".parse().unwrap(),
+        "05:00".parse().unwrap(),
+    )
+    .unwrap()
+    .with_freeze(["2026-11-19".parse().unwrap()]);
+    let mut windows = Windows::default();
+    windows.insert("us-east-2", window);
+    assert!(due_releases(&fleet, &windows, until).is_empty());
+    let thawed = ts("2026-11-21T06:00:00Z");
+    assert_eq!(
+        thawed_end(&fleet.flows[0].waves[0], &windows, until),
+        thawed
+    );
+    assert!(due_releases(&fleet, &windows, thawed - SignedDuration::from_secs(1)).is_empty());
+    assert_eq!(
+        released_stages(&due_releases(&fleet, &windows, thawed)),
+        ["Wave00", "Wave01"]
     );
 }
