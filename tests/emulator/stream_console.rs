@@ -112,3 +112,67 @@ fn service_of(call: &Call) -> String {
         .unwrap_or("unsigned")
         .to_string()
 }
+
+#[tokio::test]
+#[ignore = "needs the emulator: scripts/emulator.sh"]
+async fn an_approval_answered_elsewhere_leaves_the_grid_from_its_event_with_no_read_of_the_pipeline()
+ {
+    let url = emulator();
+    let mut bench = Bench::new(&url, "strm", "gates-waiting.json").await;
+    bench.configure(&format!(
+        "[stream]\nregions = [\"{HOME}\"]\nread_secs = 1\n"
+    ));
+    let cli = AwsCli {
+        exe: aws_cli(),
+        url: url.clone(),
+        sandbox: &bench.sandbox,
+    };
+    super::stream::deploy_template(&cli, HOME);
+    let p = bench.pipeline.clone();
+    let mut tui = spawn_console(&bench.sandbox, &bench.standin.url, &bench.config);
+    let gates = |rows: &[&str]| {
+        rows.iter()
+            .map(|r| r.matches("APPROVE?").count())
+            .sum::<usize>()
+    };
+    wait_for_screen(&tui, "the stream live and both gates waiting", |rows| {
+        rows.first().is_some_and(|h| h.contains("⇄ stream live"))
+            && rows.iter().any(|r| r.contains(&p))
+            && gates(rows) == 2
+    });
+    let reads = bench.standin.reads(&p);
+
+    // Another operator approves Ireland's gate: CodePipeline's event reaches
+    // the bus, and so the stream.
+    let detail = json!({
+        "pipeline": p,
+        "execution-id": LATEST,
+        "stage": "Europe",
+        "action": "Ireland.Approve",
+        "region": "eu-west-1",
+        "state": "SUCCEEDED",
+    });
+    let entry = json!([{
+        "Source": "aws.codepipeline",
+        "DetailType": "CodePipeline Action Execution State Change",
+        "Detail": detail.to_string(),
+    }]);
+    let sent = Instant::now();
+    cli.call(
+        HOME,
+        &["events", "put-events", "--entries", &entry.to_string()],
+    );
+    wait_for_screen(&tui, "one gate left waiting", |rows| gates(rows) == 1);
+    let shown_after = sent.elapsed();
+    println!("emulator, stream live: an approval's event shown {shown_after:?} after PutEvents");
+    assert!(shown_after < Duration::from_secs(5), "{shown_after:?}");
+    assert_eq!(
+        bench.standin.reads(&p),
+        reads,
+        "the grid changed with no GetPipelineState of the pipeline"
+    );
+
+    tui.send("q");
+    let status = tui.wait_exit(SCREEN_WAIT);
+    assert!(status.success(), "exit status {status:?}");
+}

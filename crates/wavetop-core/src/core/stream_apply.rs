@@ -45,7 +45,7 @@ pub fn apply_event(model: &mut Model, event: &StreamEvent) -> Applied {
             };
             // A read at or after the event's time already holds it; a late
             // event must not take the cell back.
-            if flow.fetched_at >= event.time {
+            if event.seen_by_read_at(flow.fetched_at) {
                 return Applied::Nothing;
             }
             let Some(execution_id) = execution_id else {

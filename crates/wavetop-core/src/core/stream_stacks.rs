@@ -35,7 +35,10 @@ pub fn apply_stack_change(
 ) -> Applied {
     let status = StackStatus::from(change.status);
     let Some(logical_id) = change.resource else {
-        if stack.fetched_at >= change.time || stack.status == status {
+        // EventBridge stamps to the second: a read in that second may not
+        // have seen it (see `StreamEvent::seen_by_read_at`).
+        let seen = stack.fetched_at >= change.time + jiff::SignedDuration::from_secs(1);
+        if seen || stack.status == status {
             return Applied::Nothing;
         }
         stack.status = status;

@@ -132,6 +132,20 @@ pub fn parse_event(message: &str) -> Result<StreamEvent, String> {
     })
 }
 
+/// EventBridge stamps an event to the second: a change in the second a
+/// read ended may be newer than what the read saw.
+const STAMP_PRECISION: jiff::SignedDuration = jiff::SignedDuration::from_secs(1);
+
+impl StreamEvent {
+    /// Whether a read that ended at `read_at` saw this change already: only
+    /// when the read ended after the whole second of the event's stamp. An
+    /// event of that second is applied; any later event of the same thing
+    /// comes after it on the stream, so the newest state still wins.
+    pub fn seen_by_read_at(&self, read_at: Timestamp) -> bool {
+        read_at >= self.time + STAMP_PRECISION
+    }
+}
+
 /// A stack's name from its id (`arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`);
 /// a plain name is returned as it is.
 pub fn stack_name(stack_id: &str) -> &str {

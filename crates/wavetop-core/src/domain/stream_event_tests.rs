@@ -102,3 +102,17 @@ fn what_is_not_a_followed_event_is_an_error_that_says_why() {
             .contains("detail.pipeline")
     );
 }
+
+#[test]
+fn a_read_in_the_second_of_an_event_s_stamp_has_not_seen_it() {
+    let text = envelope(
+        "aws.codepipeline",
+        "CodePipeline Action Execution State Change",
+        r#"{"pipeline":"checkout","execution-id":"e-1","stage":"Prod","action":"Deploy","state":"SUCCEEDED"}"#,
+    );
+    let event = parse_event(&text).unwrap();
+    let stamp = event.time;
+    let later_that_second = stamp + jiff::SignedDuration::from_millis(900);
+    assert!(!event.seen_by_read_at(later_that_second));
+    assert!(event.seen_by_read_at(stamp + jiff::SignedDuration::from_secs(1)));
+}
