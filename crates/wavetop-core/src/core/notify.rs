@@ -170,6 +170,10 @@ pub struct NotifyState {
     pending: BTreeMap<String, BTreeSet<Notable>>,
     /// When each flow was last notified.
     last_sent: BTreeMap<String, Timestamp>,
+    /// When the whole fleet was last read for notable changes, and whether
+    /// an answer has changed it since (see [`paced_scope`]).
+    last_fleet_read: Option<Timestamp>,
+    fleet_changed: bool,
 }
 
 impl NotifyState {
@@ -182,6 +186,8 @@ impl NotifyState {
             read_before: BTreeSet::new(),
             pending: BTreeMap::new(),
             last_sent: BTreeMap::new(),
+            last_fleet_read: None,
+            fleet_changed: false,
         }
     }
 }
@@ -298,6 +304,33 @@ pub fn notifications_due(model: &mut Model, scope: Scope) -> Vec<Effect> {
 
 /// Whether something waits for a flow whose minute is over: a clock tick
 /// then needs an evaluation, even one that reads nothing again.
+/// The shortest time between two reads of the whole fleet for notable
+/// changes: on a large fleet a read costs milliseconds, and answers other
+/// than a pipeline's (stacks, health, alarms, replication) come every second.
+const FLEET_READ_SECS: i64 = 5;
+
+/// `scope` paced: a whole-fleet read within [`FLEET_READ_SECS`] of the last
+/// one is put off (only what waits for its minute is looked at), and done
+/// with the first message after that time; a flow's own read is never put off.
+pub fn paced_scope(state: &mut NotifyState, scope: Option<Scope>, now: Timestamp) -> Option<Scope> {
+    let recent = state
+        .last_fleet_read
+        .is_some_and(|at| now.as_second() - at.as_second() < FLEET_READ_SECS);
+    let wants_fleet = matches!(scope, Some(Scope::All)) || state.fleet_changed;
+    match (wants_fleet, recent) {
+        (true, false) => {
+            state.last_fleet_read = Some(now);
+            state.fleet_changed = false;
+            Some(Scope::All)
+        }
+        (true, true) if matches!(scope, Some(Scope::All)) => {
+            state.fleet_changed = true;
+            Some(Scope::Nothing)
+        }
+        _ => scope,
+    }
+}
+
 pub fn pending_due(model: &Model) -> bool {
     let state = &model.notify;
     state

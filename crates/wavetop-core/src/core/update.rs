@@ -19,7 +19,7 @@ use super::model::{
 };
 use super::msg::{Effect, Msg, OperateReport};
 use super::nav;
-use super::notify::{Scope, notifications_due, pending_due};
+use super::notify::{Scope, notifications_due, paced_scope, pending_due};
 use super::operator::{
     OperatorCtx, Proposal, due_releases, propose, propose_drain, propose_restore,
 };
@@ -155,6 +155,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Some(Scope::Nothing) if !pending_due(model) => None,
         scope => scope,
     };
+    let notify_scope = paced_scope(&mut model.notify, notify_scope, now);
     if let Some(scope) = notify_scope {
         fx.extend(notifications_due(model, scope));
     }
@@ -165,8 +166,9 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
 /// What a notification evaluation after `msg` reads again, if one is needed.
 fn notify_scope(msg: &Msg) -> Option<Scope> {
     match msg {
-        // Keys and resizes change neither the fleet nor its freshness.
-        Msg::Key(_) | Msg::Resize { .. } => None,
+        // Input, and where a frame put things, change neither the fleet
+        // nor its freshness.
+        Msg::Key(_) | Msg::Resize { .. } | Msg::Mouse(_) | Msg::Laid(_) => None,
         Msg::Polled {
             key: PollKey::Flow { flow },
             ..
