@@ -446,14 +446,24 @@ fn the_whole_fleet_is_read_at_most_every_five_seconds_and_a_change_is_read_after
     use super::notify::{NotifyState, Scope, paced_scope};
     let mut state = NotifyState::new(NotifySettings::defaults());
     let at = |s: i64| t0() + secs(s);
-    assert_eq!(paced_scope(&mut state, Some(Scope::All), at(0)), Some(Scope::All));
+    assert_eq!(
+        paced_scope(&mut state, Some(Scope::All), at(0)),
+        Some(Scope::All)
+    );
     // A stacks answer a second later: put off, only what waits is looked at.
-    assert_eq!(paced_scope(&mut state, Some(Scope::All), at(1)), Some(Scope::Nothing));
+    assert_eq!(
+        paced_scope(&mut state, Some(Scope::All), at(1)),
+        Some(Scope::Nothing)
+    );
     // A pipeline's own read is never put off, nor widened before its time.
     let flow = Some(Scope::Flow(FLOW.into()));
     assert_eq!(paced_scope(&mut state, flow.clone(), at(2)), flow);
     assert_eq!(paced_scope(&mut state, None, at(4)), None);
     // Five seconds on, the first message reads the fleet the answer changed.
     assert_eq!(paced_scope(&mut state, None, at(5)), Some(Scope::All));
-    assert_eq!(paced_scope(&mut state, None, at(11)), None, "nothing changed since");
+    assert_eq!(
+        paced_scope(&mut state, None, at(11)),
+        None,
+        "nothing changed since"
+    );
 }
