@@ -3,7 +3,7 @@
 use ratatui::layout::Rect;
 
 use crate::core::model::View;
-use crate::core::mouse::{Area, Pane, Target};
+use crate::core::mouse::{Area, Target, view_pane};
 
 pub(crate) fn area(rect: Rect) -> Area {
     Area {
@@ -27,14 +27,5 @@ pub(crate) fn line(rect: Rect, offset: u16) -> Area {
 
 /// The body of a view, where the wheel scrolls its pane.
 pub(crate) fn front_pane(view: View) -> Target {
-    Target::Pane(match view {
-        View::Pipelines => Pane::Pipelines,
-        View::Grid => Pane::Grid,
-        View::CellDetail => Pane::Detail,
-        View::Health => Pane::Health,
-        View::Replication => Pane::Replication,
-        View::Executions => Pane::Executions,
-        View::Revisions => Pane::Revisions,
-        View::Activity => Pane::Activity,
-    })
+    Target::Pane(view_pane(view))
 }

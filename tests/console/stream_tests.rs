@@ -60,6 +60,17 @@ fn quiet() -> Result<StreamBatch, SourceError> {
     Ok(StreamBatch::default())
 }
 
+/// A stream that brings `events` at every read (a reader drops what it has
+/// seen; the model must cope with seeing them again).
+fn bringing(events: Vec<StreamEvent>) -> impl Fn() -> Result<StreamBatch, SourceError> {
+    move || {
+        Ok(StreamBatch {
+            events: events.clone(),
+            ..StreamBatch::default()
+        })
+    }
+}
+
 /// The demo fleet with the stream live for a minute: every pipeline has
 /// been read once more since and now waits for its reconciliation.
 fn live() -> Console {
@@ -103,12 +114,7 @@ fn with_the_stream_live_a_pipeline_is_polled_only_when_it_emits_an_event() {
     let flow = c.model.fleet.flows[1].clone();
     let pipeline = flow.pipelines[0].name.clone();
     let now = c.now();
-    let emitted = move || {
-        Ok(StreamBatch {
-            events: vec![action_event(&pipeline, now)],
-            ..StreamBatch::default()
-        })
-    };
+    let emitted = bringing(vec![action_event(&pipeline, now)]);
     // The read that brings the event, then the tick that polls.
     let mut polled = run_for(&mut c, 2, &emitted);
     polled.extend(run_for(&mut c, 3, &quiet));
@@ -253,12 +259,7 @@ fn an_action_event_changes_the_cell_with_no_poll_of_its_pipeline() {
         "SUCCEEDED",
         now,
     );
-    let emitted = move || {
-        Ok(StreamBatch {
-            events: vec![event.clone()],
-            ..StreamBatch::default()
-        })
-    };
+    let emitted = bringing(vec![event]);
     let mut polled = run_for(&mut c, 2, &emitted);
     assert_eq!(
         action_status_of(&c, &flow, &stage, &action),
@@ -301,12 +302,7 @@ fn an_event_for_an_execution_not_seen_yet_brings_exactly_one_read_of_its_pipelin
             now,
         )])
         .collect();
-    let emitted = move || {
-        Ok(StreamBatch {
-            events: events.clone(),
-            ..StreamBatch::default()
-        })
-    };
+    let emitted = bringing(events);
     let mut polled = run_for(&mut c, 2, &emitted);
     polled.extend(run_for(&mut c, 10, &quiet));
     assert_eq!(polled, vec![flow.clone()], "one read of the emitter");
@@ -331,12 +327,7 @@ fn an_event_older_than_the_last_read_leaves_the_cell_alone() {
         "SUCCEEDED",
         long_ago,
     );
-    let emitted = move || {
-        Ok(StreamBatch {
-            events: vec![event.clone()],
-            ..StreamBatch::default()
-        })
-    };
+    let emitted = bringing(vec![event]);
     let polled = run_for(&mut c, 2, &emitted);
     assert!(polled.is_empty(), "{polled:?}");
     assert_eq!(action_status_of(&c, &flow, &stage, &action), before);

@@ -324,10 +324,9 @@ fn focus(model: &mut Model, pane: Pane) -> Option<&mut Viewport> {
     })
 }
 
-/// The pane the wheel scrolls in the view in front when the pointer is on
-/// none.
-fn front_pane(model: &Model) -> Option<Pane> {
-    Some(match model.view {
+/// The pane that is a view's body (the activity view's log, of its two).
+pub fn view_pane(view: View) -> Pane {
+    match view {
         View::Pipelines => Pane::Pipelines,
         View::Grid => Pane::Grid,
         View::CellDetail => Pane::Detail,
@@ -335,10 +334,16 @@ fn front_pane(model: &Model) -> Option<Pane> {
         View::Replication => Pane::Replication,
         View::Executions => Pane::Executions,
         View::Revisions => Pane::Revisions,
-        View::Activity => match model.activity_pane {
-            ActivityPane::Log => Pane::Activity,
-            ActivityPane::Sources => Pane::Sources,
-        },
+        View::Activity => Pane::Activity,
+    }
+}
+
+/// The pane the wheel scrolls in the view in front when the pointer is on
+/// none: in the activity view, the one the keys move.
+fn front_pane(model: &Model) -> Option<Pane> {
+    Some(match (view_pane(model.view), model.activity_pane) {
+        (Pane::Activity, ActivityPane::Sources) => Pane::Sources,
+        (pane, _) => pane,
     })
 }
 

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use super::stream_apply::Applied;
 use crate::domain::fleet::{Stack, StackEvent};
 use crate::domain::stack_status::StackStatus;
+use crate::domain::stream_event::seen_by_read_at;
 
 /// The prefix of the event id of a stack event made from the stream.
 const STREAMED: &str = "stream:";
@@ -35,10 +36,7 @@ pub fn apply_stack_change(
 ) -> Applied {
     let status = StackStatus::from(change.status);
     let Some(logical_id) = change.resource else {
-        // EventBridge stamps to the second: a read in that second may not
-        // have seen it (see `StreamEvent::seen_by_read_at`).
-        let seen = stack.fetched_at >= change.time + jiff::SignedDuration::from_secs(1);
-        if seen || stack.status == status {
+        if seen_by_read_at(change.time, stack.fetched_at) || stack.status == status {
             return Applied::Nothing;
         }
         stack.status = status;

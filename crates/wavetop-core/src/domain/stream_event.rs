@@ -136,13 +136,18 @@ pub fn parse_event(message: &str) -> Result<StreamEvent, String> {
 /// read ended may be newer than what the read saw.
 const STAMP_PRECISION: jiff::SignedDuration = jiff::SignedDuration::from_secs(1);
 
+/// Whether a read that ended at `read_at` saw a change stamped `stamp`:
+/// only when the read ended after the whole second of the stamp. An event
+/// of that second is applied; any later event of the same thing comes after
+/// it on the stream, so the newest state still wins.
+pub fn seen_by_read_at(stamp: Timestamp, read_at: Timestamp) -> bool {
+    read_at >= stamp + STAMP_PRECISION
+}
+
 impl StreamEvent {
-    /// Whether a read that ended at `read_at` saw this change already: only
-    /// when the read ended after the whole second of the event's stamp. An
-    /// event of that second is applied; any later event of the same thing
-    /// comes after it on the stream, so the newest state still wins.
+    /// [`seen_by_read_at`] for this event's stamp.
     pub fn seen_by_read_at(&self, read_at: Timestamp) -> bool {
-        read_at >= self.time + STAMP_PRECISION
+        seen_by_read_at(self.time, read_at)
     }
 }
 
