@@ -108,7 +108,16 @@ pub(crate) struct AwsCli<'a> {
     pub(crate) sandbox: &'a Sandbox,
 }
 
-impl AwsCli<'_> {
+impl<'a> AwsCli<'a> {
+    /// The pinned aws CLI, against the emulator at `url`, run in `sandbox`.
+    pub(crate) fn new(url: impl Into<String>, sandbox: &'a Sandbox) -> AwsCli<'a> {
+        AwsCli {
+            exe: aws_cli(),
+            url: url.into(),
+            sandbox,
+        }
+    }
+
     pub(crate) fn run(&self, region: &str, args: &[&str]) -> Output {
         let mut cmd = Command::new(&self.exe);
         self.sandbox

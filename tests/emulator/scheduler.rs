@@ -31,11 +31,7 @@ async fn a_hold_until_a_window_creates_its_schedule_and_release_deletes_it() {
         closes.strftime("%H:%M"),
     ));
 
-    let cli = AwsCli {
-        exe: aws_cli(),
-        url: url.clone(),
-        sandbox: &bench.sandbox,
-    };
+    let cli = AwsCli::new(url.clone(), &bench.sandbox);
     cli.call(
         HOME,
         &["scheduler", "create-schedule-group", "--name", &group],
@@ -186,11 +182,7 @@ async fn read_only_refuses_the_hold_and_its_schedule_before_either_reaches_aws()
         describe(&out)
     );
     assert!(bench.operator_calls().is_empty());
-    let cli = AwsCli {
-        exe: aws_cli(),
-        url: url.clone(),
-        sandbox: &bench.sandbox,
-    };
+    let cli = AwsCli::new(url.clone(), &bench.sandbox);
     let listed = cli.run(
         HOME,
         &["scheduler", "list-schedules", "--group-name", &group],

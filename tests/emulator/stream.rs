@@ -36,11 +36,7 @@ pub(crate) fn deploy_template(cli: &AwsCli<'_>, region: &str) {
 async fn the_template_deploys_and_its_rule_delivers_a_pipeline_change_to_the_reader() {
     let url = emulator();
     let sandbox = Sandbox::new("stream");
-    let cli = AwsCli {
-        exe: aws_cli(),
-        url: url.clone(),
-        sandbox: &sandbox,
-    };
+    let cli = AwsCli::new(url.clone(), &sandbox);
     deploy_template(&cli, REGION);
     let groups = cli.call(
         REGION,

@@ -17,11 +17,7 @@ async fn the_console_shows_a_resource_change_from_the_stream_with_no_read_of_its
     let url = emulator();
     let tag = format!("s{}", unique());
     let sandbox = Sandbox::new(&tag);
-    let cli = AwsCli {
-        exe: aws_cli(),
-        url: url.clone(),
-        sandbox: &sandbox,
-    };
+    let cli = AwsCli::new(url.clone(), &sandbox);
     super::stream::deploy_template(&cli, REGION);
     let pipeline = format!("streamed-{tag}");
     let stack = format!("{pipeline}-app");
@@ -122,11 +118,7 @@ async fn an_approval_answered_elsewhere_leaves_the_grid_from_its_event_with_no_r
     bench.configure(&format!(
         "[stream]\nregions = [\"{HOME}\"]\nread_secs = 1\n"
     ));
-    let cli = AwsCli {
-        exe: aws_cli(),
-        url: url.clone(),
-        sandbox: &bench.sandbox,
-    };
+    let cli = AwsCli::new(url.clone(), &bench.sandbox);
     super::stream::deploy_template(&cli, HOME);
     let p = bench.pipeline.clone();
     let mut tui = spawn_console(&bench.sandbox, &bench.standin.url, &bench.config);

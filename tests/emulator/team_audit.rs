@@ -13,11 +13,7 @@ async fn an_approval_lands_in_the_team_log_group_and_audit_reads_it_back() {
     let mut bench = Bench::new(&url, "team", "gates-waiting.json").await;
     let group = format!("/wavetop/audit-{}", bench.pipeline);
     bench.configure(&format!("[audit]\nlog_group = \"{group}\"\n"));
-    let cli = AwsCli {
-        exe: aws_cli(),
-        url: url.clone(),
-        sandbox: &bench.sandbox,
-    };
+    let cli = AwsCli::new(url.clone(), &bench.sandbox);
     cli.call(
         HOME,
         &["logs", "create-log-group", "--log-group-name", &group],
@@ -96,11 +92,7 @@ async fn a_missing_log_group_never_stops_the_call_and_the_next_run_resends_the_l
     assert!(text.contains("not in the team log: 2 lines"), "{text}");
 
     // Once the group exists, the next run sends the first run's lines too.
-    let cli = AwsCli {
-        exe: aws_cli(),
-        url: url.clone(),
-        sandbox: &bench.sandbox,
-    };
+    let cli = AwsCli::new(url.clone(), &bench.sandbox);
     cli.call(
         HOME,
         &["logs", "create-log-group", "--log-group-name", &group],
