@@ -16,15 +16,15 @@ use super::pace_watch::PaceWatch;
 use super::signals::{Request, Signals};
 use super::terminal::TerminalGuard;
 use crate::config::theme::Theme;
+use crate::core::laid::Laid;
 use crate::core::model::Model;
-use crate::core::mouse::HitMap;
 use crate::core::msg::{Effect, Msg};
 use crate::core::update::{start, update};
 use crate::output::osc_link;
 use crate::output::osc_notify;
 use crate::protocol::{ReadStream, SourceError};
 use crate::source::poll_within;
-use crate::ui::view_with_hits;
+use crate::ui::view_laid;
 
 pub use super::clock::Clock;
 
@@ -95,21 +95,30 @@ pub async fn run(mut model: Model, theme: Theme, backends: Backends) -> color_ey
         if model.should_quit {
             return Ok(Ended::Quit);
         }
-        if model.needs_render {
+        // Clicks are resolved, and pages turned, against what the last
+        // frame drew. A frame whose measures moved a scroll (the first of a
+        // grid, a detail grown shorter) is drawn again at once: the second
+        // measures the same, so two frames suffice.
+        let mut last_links = None;
+        for _ in 0..2 {
+            if !model.needs_render {
+                break;
+            }
             let mut links = Vec::new();
-            let mut hits = HitMap::default();
+            let mut laid = Laid::default();
             let frame = guard
                 .terminal
-                .draw(|frame| hits = view_with_hits(frame, &model, &theme))?;
+                .draw(|frame| laid = view_laid(frame, &model, &theme))?;
             if hyperlinks {
                 osc_link::overlay(frame.buffer, &crate::ui::hyperlinks(&model), &mut links)?;
             }
-            to_terminal.push(String::from_utf8_lossy(&links).into_owned());
+            last_links = Some(String::from_utf8_lossy(&links).into_owned());
             model.needs_render = false;
-            // Clicks are resolved against what this frame drew.
             let now = (backends.executor.clock)();
-            update(&mut model, Msg::Laid(hits), now);
+            update(&mut model, Msg::Laid(laid), now);
         }
+        // The links of the frame left on screen.
+        to_terminal.extend(last_links);
         if to_terminal.iter().any(|s| !s.is_empty()) {
             let out = guard.terminal.backend_mut();
             for sequence in to_terminal.drain(..) {

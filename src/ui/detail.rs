@@ -20,16 +20,24 @@ use super::conditions::condition_lines;
 use super::glyphs::LINK_MARK;
 use super::text::{pad, wrap};
 use crate::config::theme::Theme;
+use crate::core::laid::TextPane;
 use crate::core::links::{Link, cell_links};
 use crate::core::model::Model;
 use crate::core::viewport::Viewport;
 use crate::domain::fleet::{ActionStatus, Cell, Flow, Stack, Wave};
 use crate::domain::hold_schedule::ScheduleSeen;
 
-pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+/// Draws the detail; returns how many lines it wrapped to and the rows
+/// showing them, for the core to scroll by.
+pub(crate) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+) -> Option<TextPane> {
     let Some((flow, wave, cell)) = selection(model) else {
         frame.render_widget(Paragraph::new("Nothing selected.").style(theme.dim), area);
-        return;
+        return None;
     };
     let mut lines = header_lines(model, flow, wave, cell, theme);
     let verdict = super::verdict_lines::selected_cell_lines(model, flow, theme);
@@ -66,15 +74,20 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         .wrap(Wrap { trim: false });
     // Scrolling stops with the last wrapped line at the bottom (the count
     // includes the block's top border).
+    let measured = TextPane {
+        lines: paragraph.line_count(area.width).saturating_sub(1),
+        height: usize::from(area.height.saturating_sub(1)),
+    };
     let text = Viewport {
-        len: paragraph.line_count(area.width).saturating_sub(1),
+        len: measured.lines,
         ..model.cursors.detail
     };
-    let top = text.shown(usize::from(area.height.saturating_sub(1))).start;
+    let top = text.shown(measured.height).start;
     frame.render_widget(
         paragraph.scroll((u16::try_from(top).unwrap_or(u16::MAX), 0)),
         area,
     );
+    Some(measured)
 }
 
 /// A short version under the grid: actions and the newest events.

@@ -18,8 +18,11 @@ use super::glyphs::{
 use super::grid_cell::{self, ColumnFacts, FirstLine, SecondLine};
 use super::text::{elide, fit_bar};
 use crate::config::theme::Theme;
+use crate::core::laid::GridColumns;
 use crate::core::model::Model;
 use crate::core::mouse::{HitMap, Target};
+use crate::core::panes::measured_columns;
+use crate::core::region_pages::shown_columns;
 use crate::core::viewport::Viewport;
 use crate::domain::fleet::{Flow, FlowKind, RegionHealth, Wave};
 use crate::domain::hold_schedule::ScheduleSeen;
@@ -34,13 +37,14 @@ const MAX_LABEL_W: u16 = 24;
 const MIN_COL_W: u16 = 10;
 const MAX_COL_W: u16 = 22;
 
+/// Draws the grid; returns its region columns as laid out, when it drew any.
 pub(crate) fn render(
     frame: &mut Frame,
     area: Rect,
     model: &Model,
     theme: &Theme,
     hits: &mut HitMap,
-) {
+) -> Option<GridColumns> {
     let Some(flow) = model.selected_flow() else {
         let text = match (model.discovered, model.discover_retry_at) {
             (true, _) => "No pipelines found.".to_string(),
@@ -51,12 +55,12 @@ pub(crate) fn render(
             (false, None) => "Discovering the fleet…".to_string(),
         };
         frame.render_widget(Paragraph::new(text).style(theme.dim), area);
-        return;
+        return None;
     };
     // The title and the two header rows are written row by row into the
     // buffer: with less room they would land outside it.
     if area.height < 3 {
-        return;
+        return None;
     }
     title(frame.buffer_mut(), area, model, flow, theme);
     let grid_area = Rect {
@@ -64,7 +68,7 @@ pub(crate) fn render(
         height: area.height.saturating_sub(1),
         ..area
     };
-    let used = draw_grid(frame.buffer_mut(), grid_area, model, flow, theme, hits);
+    let (used, columns) = draw_grid(frame.buffer_mut(), grid_area, model, flow, theme, hits);
     // A preview of the selected cell when the terminal is tall enough.
     let rest = grid_area.height.saturating_sub(used);
     if rest >= 8 {
@@ -75,6 +79,7 @@ pub(crate) fn render(
         };
         detail::preview(frame, preview, model, theme);
     }
+    Some(columns)
 }
 
 fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme) {
@@ -238,29 +243,6 @@ fn column_widths(model: &Model, flow: &Flow, facts: &[ColumnFacts], lines: &Cell
         .collect()
 }
 
-/// Which columns are shown in `avail` cells: `first..end`, the selected one
-/// always among them (after as many columns left of it as fit).
-pub(crate) fn visible_columns(widths: &[u16], avail: u16, selected: usize) -> (usize, usize) {
-    let selected = selected.min(widths.len().saturating_sub(1));
-    let sum = |range: std::ops::Range<usize>| -> u32 {
-        widths
-            .get(range)
-            .unwrap_or_default()
-            .iter()
-            .map(|w| u32::from(*w))
-            .sum()
-    };
-    let mut first = 0;
-    while first < selected && sum(first..selected + 1) > u32::from(avail) {
-        first += 1;
-    }
-    let mut end = (selected + 1).min(widths.len());
-    while end < widths.len() && sum(first..end + 1) <= u32::from(avail) {
-        end += 1;
-    }
-    (first, end)
-}
-
 /// The wave-name column's width: the longest name with the marker before
 /// it and a gap after, within [`MIN_LABEL_W`, `MAX_LABEL_W`] (a longer name
 /// is elided at a word boundary).
@@ -271,7 +253,8 @@ fn label_width(flow: &Flow) -> u16 {
         .clamp(MIN_LABEL_W, MAX_LABEL_W)
 }
 
-/// Draws column headers and rows; returns the height used.
+/// Draws column headers and rows; returns the height used and the region
+/// columns' widths, for the core to page by.
 fn draw_grid(
     buf: &mut Buffer,
     area: Rect,
@@ -279,16 +262,27 @@ fn draw_grid(
     flow: &Flow,
     theme: &Theme,
     hits: &mut HitMap,
-) -> u16 {
+) -> (u16, GridColumns) {
     let label_w = label_width(flow);
     let facts = ColumnFacts::of_flow(model, flow);
     let lines = cell_lines(model, flow, &facts);
     let widths = column_widths(model, flow, &facts, &lines);
-    let (first, end) = visible_columns(
-        &widths,
-        area.width.saturating_sub(label_w),
-        model.cursors.region.selected,
-    );
+    // Where some columns stay hidden, the last cell is kept for the `▶`
+    // that says so, a blank away from the last name.
+    let full = area.width.saturating_sub(label_w);
+    let total: u32 = widths.iter().map(|w| u32::from(*w)).sum();
+    let room = if total <= u32::from(full) {
+        full
+    } else {
+        full.saturating_sub(1)
+    };
+    // The core's scroll once it has measured these columns; before that
+    // (the first frame of a grid) its offset is a guess, and the selected
+    // column comes with as many to its left as fit.
+    let cursor = model.cursors.region;
+    let offset = measured_columns(model).map_or(0, |_| cursor.offset);
+    let columns = shown_columns(&widths, room, offset, cursor.selected);
+    let (first, end) = (columns.start, columns.end);
     // The shown columns: index, region, left edge and width without the gap.
     // A cursor past the last region (before the core clamps it) draws no
     // columns rather than a panic.
@@ -317,9 +311,9 @@ fn draw_grid(
     }
     let hidden_right = flow.regions.len().saturating_sub(first + shown.len());
     if hidden_right > 0 {
-        // At the right edge, in what the columns leave (at least the gap
-        // after the last one).
-        let room = usize::from((area.x + area.width + 1).saturating_sub(x));
+        // At the right edge, in what the columns leave (the cell kept for
+        // it at least), a blank away from the last column's name.
+        let room = usize::from((area.x + area.width).saturating_sub(x));
         let marker = [
             format!("{hidden_right} more ▶"),
             format!("{hidden_right} ▶"),
@@ -492,7 +486,7 @@ fn draw_grid(
             theme.dim,
         );
     }
-    y.min(bottom) - area.y
+    (y.min(bottom) - area.y, GridColumns { widths, room })
 }
 
 fn wave_subtitle(wave: &Wave) -> (String, fn(&Theme) -> Style) {
@@ -591,20 +585,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_selected_column_is_always_in_view() {
-        let widths: Vec<u16> = (0..30).map(|i| 10 + (i % 7) as u16).collect();
-        for regions in 1..30 {
-            let widths = &widths[..regions];
-            for selected in 0..regions {
-                let (first, end) = visible_columns(widths, 64, selected);
-                assert!(first <= selected && selected < end, "{regions} {selected}");
-                let used: u16 = widths[first..end].iter().sum();
-                assert!(used <= 64 || end - first == 1, "{regions} {selected}");
-            }
-        }
-    }
-
-    #[test]
     fn the_wave_column_fits_the_longest_name_within_bounds() {
         let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
         let mut fleet = crate::domain::synthetic::fleet(3, 4, now);
@@ -617,17 +597,5 @@ mod tests {
         assert_eq!(label_width(flow), MAX_LABEL_W);
         let shown = elide(&flow.waves[2].name, usize::from(MAX_LABEL_W - 2));
         assert!(shown.ends_with('…'), "{shown}");
-    }
-
-    #[test]
-    fn narrow_columns_let_more_regions_in() {
-        let narrow = [10u16; 25];
-        let wide = [16u16; 25];
-        let (first, end) = visible_columns(&narrow, 224, 0);
-        assert_eq!((first, end), (0, 22));
-        let (_, end) = visible_columns(&wide, 224, 0);
-        assert_eq!(end, 14);
-        // Scrolled to the last: as many to its left as fit.
-        assert_eq!(visible_columns(&narrow, 224, 24), (3, 25));
     }
 }

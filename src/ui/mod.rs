@@ -33,22 +33,25 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Paragraph;
 
 use crate::config::theme::Theme;
+use crate::core::laid::Laid;
 use crate::core::model::{Model, View};
-use crate::core::mouse::HitMap;
 
 pub use crate::core::model::{MIN_HEIGHT, MIN_WIDTH};
 
 pub use links::hyperlinks;
 
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
-    view_with_hits(frame, model, theme);
+    view_laid(frame, model, theme);
 }
 
-/// Draws the model, and says where it drew what the pointer can pick: the
-/// runtime hands that back to update() (`Msg::Laid`), which resolves
-/// clicks against what is on screen rather than against a guess of it.
-pub fn view_with_hits(frame: &mut Frame, model: &Model, theme: &Theme) -> HitMap {
-    let mut hits = HitMap::default();
+/// Draws the model, and says where it drew what the pointer can pick and
+/// what it measured: the runtime hands that back to update() (`Msg::Laid`),
+/// which resolves clicks and pages against what is on screen rather than
+/// against a guess of it.
+pub fn view_laid(frame: &mut Frame, model: &Model, theme: &Theme) -> Laid {
+    let mut laid = Laid::default();
+    let hits = &mut laid.hits;
+    let measures = &mut laid.measures;
     let area = frame.area();
     // The theme's colours under every view. The frame's buffer is exactly
     // its area, so each cell is styled in turn rather than looked up by
@@ -58,7 +61,7 @@ pub fn view_with_hits(frame: &mut Frame, model: &Model, theme: &Theme) -> HitMap
     }
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, theme);
-        return hits;
+        return laid;
     }
     let [header, tabs, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -69,17 +72,17 @@ pub fn view_with_hits(frame: &mut Frame, model: &Model, theme: &Theme) -> HitMap
     ])
     .areas(area);
     chrome::header(frame, header, model, theme);
-    chrome::tabs(frame, tabs, model, theme, &mut hits);
+    chrome::tabs(frame, tabs, model, theme, hits);
     hits.add(hits::area(body), hits::front_pane(model.view));
     match model.view {
-        View::Pipelines => pipelines::render(frame, body, model, theme, &mut hits),
-        View::Grid => grid::render(frame, body, model, theme, &mut hits),
-        View::CellDetail => detail::render(frame, body, model, theme),
-        View::Health => health::render(frame, body, model, theme, &mut hits),
-        View::Replication => replication::render(frame, body, model, theme, &mut hits),
-        View::Executions => executions::render(frame, body, model, theme, &mut hits),
-        View::Revisions => revisions::render(frame, body, model, theme, &mut hits),
-        View::Activity => activity::render(frame, body, model, theme, &mut hits),
+        View::Pipelines => pipelines::render(frame, body, model, theme, hits),
+        View::Grid => measures.grid = grid::render(frame, body, model, theme, hits),
+        View::CellDetail => measures.detail = detail::render(frame, body, model, theme),
+        View::Health => health::render(frame, body, model, theme, hits),
+        View::Replication => replication::render(frame, body, model, theme, hits),
+        View::Executions => executions::render(frame, body, model, theme, hits),
+        View::Revisions => revisions::render(frame, body, model, theme, hits),
+        View::Activity => activity::render(frame, body, model, theme, hits),
     }
     chrome::status_line(frame, status, model, theme);
     chrome::footer(frame, footer, model, theme);
@@ -89,7 +92,7 @@ pub fn view_with_hits(frame: &mut Frame, model: &Model, theme: &Theme) -> HitMap
     if let Some(dialog) = &model.confirmation {
         dialog::render(frame, area, dialog, model, theme);
     }
-    hits
+    laid
 }
 
 /// Below the minimum size: one line, cut to whatever fits, instead of a

@@ -23,9 +23,11 @@ type Draw = fn(&mut ratatui::Frame, Rect, &Model, &Theme);
 
 const VIEWS: [(&str, Draw); 13] = [
     ("grid", |f, a, m, t| {
-        grid::render(f, a, m, t, &mut HitMap::default())
+        grid::render(f, a, m, t, &mut HitMap::default());
     }),
-    ("cell detail", detail::render),
+    ("cell detail", |f, a, m, t| {
+        detail::render(f, a, m, t);
+    }),
     ("pipelines", |f, a, m, t| {
         pipelines::render(f, a, m, t, &mut HitMap::default())
     }),
@@ -116,7 +118,9 @@ fn views_still_draw_their_text_with_room() {
     let theme = Theme::preset("dark").unwrap();
     let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
     terminal
-        .draw(|f| grid::render(f, f.area(), &model, &theme, &mut HitMap::default()))
+        .draw(|f| {
+            grid::render(f, f.area(), &model, &theme, &mut HitMap::default());
+        })
         .unwrap();
     let text = super::buffer_text(terminal.backend().buffer());
     let flow = &model.fleet.flows[0].name;

@@ -13,7 +13,7 @@ use wavetop::domain::synthetic;
 use wavetop::domain::window::Windows;
 use wavetop::protocol::PollKey;
 
-use crate::support::{bindings, screen_text};
+use crate::support::{bindings, draw_and_report, screen_text};
 
 pub const PIPELINES: usize = 200;
 pub const EXECUTIONS: usize = 40;
@@ -73,6 +73,17 @@ impl LargeConsole {
             let key = Key::parse(k).expect("key notation");
             update(&mut self.model, Msg::Key(key), self.now);
         }
+    }
+
+    /// Each key, then a frame whose report goes back to the core, as in the
+    /// console's event loop; returns the last frame, as text.
+    pub fn keys_drawn(&mut self, keys: &str) -> String {
+        let mut screen = draw_and_report(&mut self.model, self.now);
+        for k in keys.split(' ').filter(|k| !k.is_empty()) {
+            self.keys(k);
+            screen = draw_and_report(&mut self.model, self.now);
+        }
+        screen
     }
 
     /// The frame at the model's own size, as text.

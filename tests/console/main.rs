@@ -23,6 +23,7 @@ mod large_render_tests;
 mod large_stream_tests;
 mod late_answer_tests;
 mod link_tests;
+mod measured_tests;
 mod mouse_tests;
 mod odd_data_tests;
 mod operate_tests;

@@ -5,12 +5,12 @@
 
 use wavetop::core::key::{Key, KeyCode};
 use wavetop::core::model::View;
-use wavetop::core::mouse::{HitMap, Mouse, MouseKind};
+use wavetop::core::mouse::{Mouse, MouseKind};
 use wavetop::core::msg::{Effect, Msg};
 use wavetop::core::panes::ActivityPane;
 use wavetop::core::rows::{HealthRow, health_rows};
 
-use crate::support::Console;
+use crate::support::{Console, draw_and_report};
 
 const WIDTH: u16 = 160;
 const HEIGHT: u16 = 48;
@@ -21,17 +21,10 @@ fn lay_out(c: &mut Console) -> Vec<String> {
         width: WIDTH,
         height: HEIGHT,
     });
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(WIDTH, HEIGHT)).unwrap();
-    let theme = wavetop::config::Theme::preset("dark").unwrap();
-    let mut hits = HitMap::default();
-    terminal
-        .draw(|f| hits = wavetop::ui::view_with_hits(f, &c.model, &theme))
-        .unwrap();
-    c.send(Msg::Laid(hits));
-    let buffer = terminal.backend().buffer();
-    (0..HEIGHT)
-        .map(|y| (0..WIDTH).map(|x| buffer[(x, y)].symbol()).collect())
+    let now = c.now();
+    draw_and_report(&mut c.model, now)
+        .lines()
+        .map(str::to_string)
         .collect()
 }
 

@@ -355,7 +355,35 @@ pub fn screen_text(model: &Model, width: u16, height: u16) -> String {
     terminal
         .draw(|f| wavetop::ui::view(f, model, &theme))
         .unwrap();
-    let buffer = terminal.backend().buffer();
+    buffer_lines(terminal.backend().buffer())
+}
+
+/// Draws the model at its own size with the real view and hands the frame's
+/// report back to update() (`Msg::Laid`), as the console's event loop does
+/// after each frame: once more while a report moves a scroll, twice at most.
+/// Returns the last frame, as text.
+pub fn draw_and_report(model: &mut Model, now: Timestamp) -> String {
+    let theme = wavetop::config::Theme::preset("dark").unwrap();
+    let mut text = String::new();
+    for _ in 0..2 {
+        let backend = ratatui::backend::TestBackend::new(model.width, model.height);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        let mut laid = wavetop::core::laid::Laid::default();
+        terminal
+            .draw(|f| laid = wavetop::ui::view_laid(f, &*model, &theme))
+            .unwrap();
+        text = buffer_lines(terminal.backend().buffer());
+        model.needs_render = false;
+        update(model, Msg::Laid(laid), now);
+        if !model.needs_render {
+            break;
+        }
+    }
+    text
+}
+
+/// A drawn buffer as text, a line per row.
+fn buffer_lines(buffer: &ratatui::buffer::Buffer) -> String {
     let mut out = String::new();
     for y in 0..buffer.area.height {
         for x in 0..buffer.area.width {

@@ -47,6 +47,8 @@ actions! {
     Right => "right", "move right (activity: other pane)";
     PageUp => "page-up", "move up a page";
     PageDown => "page-down", "move down a page";
+    PageLeft => "page-left", "grid: a screen of regions to the left";
+    PageRight => "page-right", "grid: a screen of regions to the right";
     First => "first", "go to the first row";
     Last => "last", "go to the last row";
     NextPipeline => "next-pipeline", "show the next pipeline";

@@ -90,6 +90,8 @@ pub struct Cursors {
     pub sources: Viewport,
     /// The help's rows, by the top one shown.
     pub help: Viewport,
+    /// What the view measured in the frames it drew (see `core::laid`).
+    pub measured: crate::core::laid::Measures,
 }
 
 /// The smallest terminal the console draws itself in: one region column of

@@ -57,9 +57,10 @@ pub enum Msg {
     Focus(bool),
     /// A click or a turn of the wheel, resolved against the last [`Msg::Laid`].
     Mouse(crate::core::mouse::Mouse),
-    /// Where the frame just drawn put what the pointer can pick. Changes
-    /// nothing visible: nothing is redrawn for it.
-    Laid(crate::core::mouse::HitMap),
+    /// Where the frame just drawn put what the pointer can pick, and what
+    /// it measured: the core pages by it. Redrawn for only when a measure
+    /// moves a scroll (see [`crate::core::laid`]).
+    Laid(crate::core::laid::Laid),
 }
 
 /// What the executor did with the calls of one [`Effect::Operate`].

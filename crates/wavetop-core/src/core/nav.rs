@@ -3,7 +3,8 @@
 
 use super::action::ActionName;
 use super::model::{Model, View};
-use super::panes::{ActivityPane, fit_viewports};
+use super::panes::{ActivityPane, fit_region_columns, fit_viewports, measured_columns};
+use super::region_pages::{page_left, page_right};
 use super::rows::selected_check_id;
 use super::viewport::Viewport;
 use crate::protocol::PollKey;
@@ -15,8 +16,10 @@ pub fn move_cursor(model: &mut Model, action: ActionName) {
     }
     fit_viewports(model);
     let horizontal = matches!(action, ActionName::Left | ActionName::Right);
+    let paging_regions = matches!(action, ActionName::PageLeft | ActionName::PageRight);
     match model.view {
-        View::Grid if horizontal => step(&mut model.cursors.region, action),
+        View::Grid if horizontal || paging_regions => move_region(model, action),
+        _ if paging_regions => {}
         // The activity view has two panes stacked: left and right switch
         // which one the other keys move.
         View::Activity if horizontal => {
@@ -42,6 +45,30 @@ pub fn move_cursor(model: &mut Model, action: ActionName) {
 pub fn scroll_help(model: &mut Model, action: ActionName) {
     fit_viewports(model);
     scroll(&mut model.cursors.help, action);
+}
+
+/// Moves the grid's region cursor: a column, or a screenful of the columns
+/// the view measured (before it has, of columns of a typical width).
+fn move_region(model: &mut Model, action: ActionName) {
+    let grid = measured_columns(model).cloned();
+    let pane = &mut model.cursors.region;
+    let Some(grid) = grid else {
+        let page = pane.height.max(1);
+        match action {
+            ActionName::PageLeft => pane.up(page),
+            ActionName::PageRight => pane.down(page),
+            _ => step(pane, action),
+        }
+        return;
+    };
+    let (offset, selected) = (pane.offset, pane.selected);
+    (pane.offset, pane.selected) = match action {
+        ActionName::PageLeft => page_left(&grid.widths, grid.room, offset, selected),
+        ActionName::PageRight => page_right(&grid.widths, grid.room, offset, selected),
+        ActionName::Left => (offset, selected.saturating_sub(1)),
+        _ => (offset, selected + 1),
+    };
+    fit_region_columns(pane, &grid);
 }
 
 /// Moves the cursor of a list: one row, a page, or to either end.

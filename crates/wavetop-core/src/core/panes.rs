@@ -1,26 +1,30 @@
 //! How many rows each scrollable pane has and how many of them fit at the
 //! terminal's size, worked out from the frame the console draws (src/ui).
 //! The views draw each pane with `Viewport::shown` at the height they really
-//! have, so where these sums are an estimate (the grid's columns, whose width
-//! the view picks from their content) the selection is still on screen.
+//! have, so where these sums are an estimate the selection is still on
+//! screen. Two panes are measured by the view instead, once it has drawn
+//! them (see [`super::laid`]): the grid's columns, as wide as their content,
+//! and the cell detail's wrapped lines.
 
+use super::laid::{GridColumns, TextPane};
 use super::model::Model;
+use super::region_pages::shown_columns;
 use super::rows::health_rows;
+use super::viewport::Viewport;
 
 /// Rows the frame keeps around every view: header, tab bar, status line and
 /// footer.
 pub const CHROME_ROWS: u16 = 4;
-/// Width of the grid's wave-name column.
+/// Width of the grid's wave-name column, until the view has measured the grid.
 pub const GRID_LABEL_COLUMNS: u16 = 16;
-/// The grid's narrowest region column: the core counts the columns that fit
-/// at this width (the view may fit more and scrolls within its own count).
+/// Width of a grid region column, until the view has measured the grid.
 pub const GRID_MIN_COLUMN: u16 = 15;
 /// From this width on the help lists its actions in two columns.
 pub const HELP_TWO_COLUMNS_FROM: u16 = 200;
 /// From this width on the health view puts the checkers beside the list.
 pub const HEALTH_SIDE_BY_SIDE_FROM: u16 = 120;
-/// Cell detail lines are wrapped by the view: the core does not know how
-/// many there are, only that scrolling stops at the last one.
+/// Cell detail lines are wrapped by the view: until it has drawn the detail
+/// and said how many there are, scrolling is bounded by what the view clamps.
 pub const DETAIL_LINES_UNKNOWN: usize = usize::MAX / 2;
 
 /// Which of the activity view's two panes the keys move.
@@ -111,6 +115,7 @@ pub fn fit_viewports(model: &mut Model) {
     let sources_panel = sources_panel_rows(sources, body);
     let help = help_rows(model.bindings.all().count(), model.width);
     let width = model.width;
+    let grid = measured_columns(model).cloned();
 
     let c = &mut model.cursors;
     // Title and table header above the rows.
@@ -120,8 +125,13 @@ pub fn fit_viewports(model: &mut Model) {
     // Title and two header rows; a wave takes two rows (a pre-deploy row
     // one, so counting two never lets the selected wave fall off).
     c.wave.fit(waves, rows(body.saturating_sub(3)) / 2);
-    let columns = width.saturating_sub(GRID_LABEL_COLUMNS) / GRID_MIN_COLUMN;
-    c.region.fit(regions, rows(columns.max(1)));
+    match &grid {
+        Some(grid) => fit_region_columns(&mut c.region, grid),
+        None => {
+            let columns = width.saturating_sub(GRID_LABEL_COLUMNS) / GRID_MIN_COLUMN;
+            c.region.fit(regions, rows(columns.max(1)));
+        }
+    }
     // The title, then two rows for each zone that could not be read (its
     // name and, mostly, one line of why).
     let health_height = rows(health_list_rows(width, body)).saturating_sub(1 + 2 * unread_zones);
@@ -136,7 +146,28 @@ pub fn fit_viewports(model: &mut Model) {
     // Inside the help's border.
     c.help.fit(help, rows(body.saturating_sub(2)));
     c.help.scroll_to(c.help.offset);
-    c.detail
-        .fit(DETAIL_LINES_UNKNOWN, rows(body.saturating_sub(1)));
+    let detail = c.measured.detail.unwrap_or(TextPane {
+        lines: DETAIL_LINES_UNKNOWN,
+        height: rows(body.saturating_sub(1)),
+    });
+    c.detail.fit(detail.lines, detail.height);
     c.detail.scroll_to(c.detail.offset);
+}
+
+/// The grid's columns as the view last measured them, when they are this
+/// pipeline's (as many as its regions).
+pub fn measured_columns(model: &Model) -> Option<&GridColumns> {
+    let regions = model.selected_flow().map_or(0, |f| f.regions.len());
+    let grid = model.cursors.measured.grid.as_ref()?;
+    (grid.widths.len() == regions).then_some(grid)
+}
+
+/// The region cursor's count, offset and height set to the columns
+/// [`shown_columns`] puts on screen: what the view draws.
+pub(crate) fn fit_region_columns(pane: &mut Viewport, grid: &GridColumns) {
+    pane.len = grid.widths.len();
+    pane.selected = pane.selected.min(pane.len.saturating_sub(1));
+    let shown = shown_columns(&grid.widths, grid.room, pane.offset, pane.selected);
+    pane.offset = shown.start;
+    pane.height = shown.len();
 }

@@ -145,7 +145,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Timestamp) -> Vec<Effect> {
             super::mouse::on_mouse(model, mouse, &mut fx);
             after_input(model, &mut fx);
         }
-        Msg::Laid(hits) => model.mouse.hits = hits,
+        Msg::Laid(laid) => super::laid::on_laid(model, laid),
     }
     let notify_scope = match notify_scope {
         // Staleness and verdicts move with time alone: read each minute.
@@ -752,6 +752,8 @@ pub fn dispatch(model: &mut Model, action: ActionName, force: bool, fx: &mut Vec
         | ActionName::Right
         | ActionName::PageUp
         | ActionName::PageDown
+        | ActionName::PageLeft
+        | ActionName::PageRight
         | ActionName::First
         | ActionName::Last
         | ActionName::NextPipeline
