@@ -267,15 +267,7 @@ fn draw_grid(
     let facts = ColumnFacts::of_flow(model, flow);
     let lines = cell_lines(model, flow, &facts);
     let widths = column_widths(model, flow, &facts, &lines);
-    // Where some columns stay hidden, the last cell is kept for the `▶`
-    // that says so, a blank away from the last name.
-    let full = area.width.saturating_sub(label_w);
-    let total: u32 = widths.iter().map(|w| u32::from(*w)).sum();
-    let room = if total <= u32::from(full) {
-        full
-    } else {
-        full.saturating_sub(1)
-    };
+    let room = area.width.saturating_sub(label_w);
     // The core's scroll once it has measured these columns; before that
     // (the first frame of a grid) its offset is a guess, and the selected
     // column comes with as many to its left as fit.
@@ -311,9 +303,15 @@ fn draw_grid(
     }
     let hidden_right = flow.regions.len().saturating_sub(first + shown.len());
     if hidden_right > 0 {
-        // At the right edge, in what the columns leave (the cell kept for
-        // it at least), a blank away from the last column's name.
-        let room = usize::from((area.x + area.width).saturating_sub(x));
+        // At the right edge, in what the columns leave, a blank away from
+        // the last column's name (a count against it would read as part
+        // of the name); the arrow alone where nothing more fits.
+        let name_end = shown.last().map_or(x, |&(_, region, left, w)| {
+            let mark = header_mark(model, flow, region).map_or(0, |_| 2);
+            let name = u16::try_from(region.width() + mark).unwrap_or(u16::MAX);
+            left + name.min(w)
+        });
+        let room = usize::from((area.x + area.width).saturating_sub(name_end + 1));
         let marker = [
             format!("{hidden_right} more ▶"),
             format!("{hidden_right} ▶"),
