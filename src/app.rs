@@ -193,6 +193,9 @@ async fn run_snapshot(args: &BackendArgs, json: bool) -> color_eyre::Result<Exit
         )
     } else {
         let now = (fleet.clock)();
+        if let Some(aws) = &fleet.aws {
+            aws.read_once();
+        }
         let mut read = full_snapshot(&*fleet.observe, now, Some(poll_timeout())).await;
         if let Some(scheduler) = &scheduler {
             read_hold_schedules(&*fleet.observe, &mut read, scheduler, Some(poll_timeout())).await;

@@ -311,6 +311,33 @@ async fn structure_is_read_again_only_when_the_version_changes() {
 }
 
 #[tokio::test]
+async fn a_backend_reading_once_answers_a_flow_alike_then_lets_its_pipelines_go() {
+    let key = PollKey::Flow { flow: "api".into() };
+    let kept = flow_fake(vec![3]);
+    let backend = kept.fake.backend(AwsConfig::default(), &["us-east-1"]);
+    backend.discover().await.unwrap();
+    let expected = flow_of(backend.poll(key.clone()).await.unwrap());
+
+    let once = flow_fake(vec![3, 3]);
+    let backend = once.fake.backend(AwsConfig::default(), &["us-east-1"]);
+    backend.read_once();
+    backend.discover().await.unwrap();
+    let first = flow_of(backend.poll(key.clone()).await.unwrap());
+    assert_eq!(first.waves, expected.waves);
+    assert_eq!(first.executions, expected.executions);
+    assert_eq!(first.pipelines, expected.pipelines);
+
+    // The snapshot polls a flow once: what a second poll would need is gone.
+    let again = flow_of(backend.poll(key).await.unwrap());
+    assert!(again.pipelines.is_empty(), "{:?}", again.pipelines);
+    assert_eq!(
+        once.state.num_calls(),
+        1,
+        "nothing is read for a pipeline let go"
+    );
+}
+
+#[tokio::test]
 async fn a_denied_state_read_still_shows_the_structure_and_records_why() {
     let rules = vec![
         mock!(Client::list_pipelines)

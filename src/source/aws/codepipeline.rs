@@ -23,6 +23,14 @@ const ACTION_RUNS_PER_PAGE: i32 = 100;
 /// Pages of ListActionExecutions read at most for one pipeline execution.
 const MAX_ACTION_RUN_PAGES: usize = 10;
 
+/// The keys of an action's configuration that wavetop reads (the stack a
+/// CloudFormation action deploys, an approval's text and review link); the
+/// others are not kept. A structure is held for every pipeline for as long
+/// as the console runs, and a deploy action's configuration can carry
+/// kilobytes nobody here reads (parameter overrides, template paths, role
+/// ARNs). A key read from a declaration must be added here.
+const CONFIGURATION_READ: [&str; 3] = ["CustomData", "ExternalEntityLink", "StackName"];
+
 /// A pipeline as `ListPipelines` names it: enough to tell whether a
 /// structure read before is still current.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,7 +203,12 @@ fn action_to_doc(a: &sdk::ActionDeclaration) -> doc::ActionDeclaration {
         run_order: a.run_order(),
         configuration: a
             .configuration()
-            .map(|c| c.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .map(|c| {
+                c.iter()
+                    .filter(|(k, _)| CONFIGURATION_READ.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
             .unwrap_or_default(),
         region: a.region().map(str::to_string),
         namespace: a.namespace().map(str::to_string),
@@ -544,6 +557,7 @@ mod tests {
             .region("sa-east-1")
             .namespace("DeployVariables")
             .configuration("StackName", "SaEast1-Api")
+            .configuration("ParameterOverrides", r#"{"Size":"large"}"#)
             .build()
             .unwrap();
         sdk::StageDeclaration::builder()
@@ -588,6 +602,10 @@ mod tests {
         assert_eq!(
             action.configuration.get("StackName").unwrap(),
             "SaEast1-Api"
+        );
+        assert!(
+            !action.configuration.contains_key("ParameterOverrides"),
+            "a configuration key nothing reads is not kept"
         );
         let before = doc.stages[0].conditions.before_entry.as_ref().unwrap();
         let rule = &before.conditions[0].rules[0];

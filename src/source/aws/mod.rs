@@ -27,6 +27,7 @@ pub mod emulator_compat;
 pub mod errors;
 mod expiry;
 mod find_pipelines;
+mod fingerprint;
 mod observe;
 mod operate;
 pub mod pacing;
@@ -95,11 +96,24 @@ pub struct AwsBackend {
     /// A live change stream brings the stacks' resource events: a stacks
     /// poll reads the events only of a stack whose status changed.
     stream_covers_stacks: std::sync::atomic::AtomicBool,
+    /// Each flow is polled once and the backend then dropped (see [`AwsBackend::read_once`]).
+    read_once: std::sync::atomic::AtomicBool,
     /// Each account's credentials as their provider last handed them out.
     expiry: expiry::ExpiryWatch,
 }
 
 impl AwsBackend {
+    /// For a look at the fleet that polls each flow once (`wavetop
+    /// snapshot`): what a flow poll keeps for the next poll of that flow
+    /// (its pipelines' structures, executions and runs) is let go as soon as
+    /// the flow is answered, so a large fleet's structures are not all held
+    /// while the rest of it (stacks, health) is read. A flow polled again
+    /// afterwards has no pipelines.
+    pub fn read_once(&self) {
+        self.read_once
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Reaches AWS through the default credentials chain (environment,
     /// profiles, SSO, assume-role). Nothing is sent to AWS here: the shared
     /// configuration is read from the environment and profile files only.
@@ -171,6 +185,7 @@ impl AwsBackend {
             structure_cache: None,
             alarms: Mutex::new(AlarmWatches::default()),
             stream_covers_stacks: std::sync::atomic::AtomicBool::new(false),
+            read_once: std::sync::atomic::AtomicBool::new(false),
             expiry: expiry::ExpiryWatch::default(),
         }
     }

@@ -17,6 +17,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::cloudformation::{self, StackInfo, is_settled};
 use super::cloudwatch::{self, MetricQuery, Series};
 use super::discovery::{STACK_MISSING, grid_of, pipeline_flow, pipeline_stacks, unmanaged_flow};
+use super::fingerprint::fingerprint;
 use super::pacing::Service;
 use super::state::{PipelineEntry, StackCursor, StackId};
 use super::{AwsBackend, DEFAULT_ACCOUNT, GLOBAL_REGION, codepipeline, dynamodb, route53};
@@ -45,7 +46,7 @@ struct PipelineRead {
     state: Option<GetPipelineStateOutput>,
     /// Read again only when the state names a newer version.
     structure: Option<GetPipelineOutput>,
-    fingerprint: Option<String>,
+    fingerprint: Option<u64>,
     executions: Option<Vec<Execution>>,
     /// What the executions listed follow in the state, when they were listed.
     head: Option<String>,
@@ -189,7 +190,13 @@ impl AwsBackend {
                     .map(|e| (e, grid_of(e, state.as_ref(), evidence, rule_runs)))
             })
             .collect();
-        Ok(Observation::Flow(pipeline_flow(&def, parts, now)))
+        let flow = pipeline_flow(&def, parts, now);
+        if self.read_once.load(Ordering::Relaxed) {
+            for key in &def.pipelines {
+                st.pipelines.remove(key);
+            }
+        }
+        Ok(Observation::Flow(flow))
     }
 
     /// One pipeline of a flow: its state, its structure when its version
@@ -222,7 +229,7 @@ impl AwsBackend {
         } else {
             None
         };
-        let fingerprint = state.as_ref().and_then(|s| serde_json::to_string(s).ok());
+        let fingerprint = state.as_ref().and_then(fingerprint);
         let state_changed = fingerprint.is_none() || fingerprint != entry.last_state;
         // An action moving on within the same executions changes the
         // state, not the list of executions: that is listed again only

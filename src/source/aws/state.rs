@@ -26,9 +26,9 @@ pub(crate) struct PipelineEntry {
     /// Shared with discovery and each poll's read, never copied.
     pub structure: Arc<GetPipelineOutput>,
     pub meta: Pipeline,
-    /// The last GetPipelineState answer, serialized: executions are listed
-    /// again only when it changed.
-    pub last_state: Option<String>,
+    /// The last GetPipelineState answer's fingerprint: executions are
+    /// listed again only when it changed.
+    pub last_state: Option<u64>,
     pub executions: Vec<Execution>,
     /// Action runs of executions listed because the time could not tell
     /// which runs are current, valid while the state is unchanged.
@@ -72,7 +72,9 @@ pub(crate) struct StackCursor {
 pub(crate) struct State {
     pub pipelines: BTreeMap<String, PipelineEntry>,
     pub flows: Vec<FlowDef>,
-    pub stacks: Vec<TrackedStack>,
+    /// Shared with each stacks poll, which holds its region's list across
+    /// its calls: a region of hundreds of stacks is not copied per poll.
+    pub stacks: Vec<Arc<TrackedStack>>,
     pub cursors: HashMap<StackId, StackCursor>,
     pub record_sets: Vec<RecordSet>,
     pub tables: Vec<TableRef>,
@@ -96,10 +98,10 @@ impl State {
 
     pub(crate) fn track_stack(&mut self, flow: &str, id: StackId) {
         if !self.stacks.iter().any(|s| s.id == id) {
-            self.stacks.push(TrackedStack {
+            self.stacks.push(Arc::new(TrackedStack {
                 id,
                 flow: flow.to_string(),
-            });
+            }));
         }
     }
 
