@@ -31,17 +31,13 @@ impl PipelineSim {
             stack: None,
             captain_at: None,
         };
-        let mode = decl
-            .configuration
-            .get("ActionMode")
-            .map(String::as_str)
-            .unwrap_or("");
+        let mode = decl.configuration.get("ActionMode").unwrap_or("");
         let secs =
             |rng: &mut SimRng, lo: i64, hi: i64| now + SignedDuration::from_secs(rng.range(lo, hi));
         let mut immediate_failure = None;
         match (
-            decl.action_type_id.category.as_str(),
-            decl.action_type_id.provider.as_str(),
+            &*decl.action_type_id.category,
+            &*decl.action_type_id.provider,
         ) {
             ("Approval", _) => {
                 state.token = Some(rng.uuid());
@@ -57,8 +53,8 @@ impl PipelineSim {
                 let stack_name = decl
                     .configuration
                     .get("StackName")
-                    .cloned()
-                    .unwrap_or_default();
+                    .unwrap_or_default()
+                    .to_string();
                 let idx = stacks
                     .iter()
                     .position(|st| st.region == region && st.name == stack_name);
@@ -87,8 +83,8 @@ impl PipelineSim {
                 let stack_name = decl
                     .configuration
                     .get("StackName")
-                    .cloned()
-                    .unwrap_or_default();
+                    .unwrap_or_default()
+                    .to_string();
                 state.external_execution_url = Some(format!(
                     "https://console.aws.amazon.com/cloudformation/home?region={region}#/stacks/changesets?stackId={stack_name}"
                 ));
@@ -98,8 +94,8 @@ impl PipelineSim {
                 let project = decl
                     .configuration
                     .get("ProjectName")
-                    .cloned()
-                    .unwrap_or_default();
+                    .unwrap_or_default()
+                    .to_string();
                 let build = format!("{project}:{}", rng.uuid());
                 state.external_execution_url = Some(format!(
                     "https://console.aws.amazon.com/codesuite/codebuild/projects/{project}/build/{build}?region={region}"
@@ -112,7 +108,7 @@ impl PipelineSim {
                 });
             }
             ("Source", _) => {
-                let exec = self.executions.iter().find(|e| e.id == run.execution_id);
+                let exec = self.executions.iter().find(|e| e.id == *run.execution_id);
                 state.external_execution_id = exec.and_then(|e| e.revision_id.clone());
                 state.summary = exec.and_then(|e| e.revision_summary.clone());
                 job.ends_at = Some(secs(rng, 4, 12));
@@ -122,7 +118,7 @@ impl PipelineSim {
         let action = &mut self.stages[s].actions[a];
         action.state = Some(state);
         action.execution_id = Some(run.execution_id.clone());
-        action.job = Some(job);
+        action.job = Some(Box::new(job));
         if let Some(message) = immediate_failure {
             self.complete_action(s, a, Err(message), now);
         }
@@ -133,9 +129,9 @@ impl PipelineSim {
     pub(super) fn is_final_update_in_region(&self, s: usize, a: usize, region: &str) -> bool {
         let updates = |d: &ActionDeclaration| {
             runs_in(d, &self.home_region) == region
-                && d.action_type_id.provider == "CloudFormation"
+                && &*d.action_type_id.provider == "CloudFormation"
                 && matches!(
-                    d.configuration.get("ActionMode").map(String::as_str),
+                    d.configuration.get("ActionMode"),
                     Some("CHANGE_SET_EXECUTE" | "CREATE_UPDATE")
                 )
         };

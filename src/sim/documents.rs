@@ -99,7 +99,7 @@ impl PipelineSim {
 
 fn entity_url(a: &ActionDeclaration, home: &str) -> Option<String> {
     let region = runs_in(a, home);
-    match a.action_type_id.provider.as_str() {
+    match &*a.action_type_id.provider {
         "CodeBuild" => a.configuration.get("ProjectName").map(|p| {
             format!("https://console.aws.amazon.com/codebuild/home?region={region}#/projects/{p}/view")
         }),

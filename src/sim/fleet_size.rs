@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::days::DAY;
 use super::large;
+use super::shared_strings::share_declarations;
 use super::spec::{self, FleetSpec};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
@@ -20,12 +21,14 @@ pub enum FleetSize {
 }
 
 impl FleetSize {
-    /// The fleet's flows, DNS and tables.
+    /// The fleet's flows, DNS and tables, repeated strings held once.
     pub fn spec(self) -> FleetSpec {
-        match self {
+        let mut spec = match self {
             FleetSize::Demo => spec::demo(),
             FleetSize::Large => large::spec(),
-        }
+        };
+        share_declarations(&mut spec);
+        spec
     }
 
     /// How long a world of this fleet lives before the next one opens (see

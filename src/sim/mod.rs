@@ -34,6 +34,7 @@ pub mod replication;
 pub mod revisions;
 pub mod rng;
 pub mod scheduler;
+pub mod shared_strings;
 pub mod spec;
 pub mod stack_kind;
 pub mod stacks;

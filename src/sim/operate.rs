@@ -225,7 +225,7 @@ fn put_approval(
     let a = p.decl.stages[s]
         .actions
         .iter()
-        .position(|d| d.name == action && d.action_type_id.category == "Approval")
+        .position(|d| d.name == action && &*d.action_type_id.category == "Approval")
         .ok_or_else(|| {
             SourceError::NotFound(format!(
                 "ActionNotFoundException: no approval action {action} in {stage}"
@@ -324,7 +324,7 @@ fn retry(
     }
     p.next_auto_start = None;
     p.run = Some(super::pipeline::Run {
-        execution_id: execution_id.to_string(),
+        execution_id: execution_id.into(),
         stage: s,
         last_stage,
         entered: true,
@@ -389,7 +389,7 @@ fn stop(
     }
     let run = match p.run.clone() {
         // A stopping execution may still be abandoned.
-        Some(run) if run.execution_id == execution_id && (!run.stopping || abandon) => run,
+        Some(run) if *run.execution_id == *execution_id && (!run.stopping || abandon) => run,
         _ => {
             return Err(SourceError::Conflict(format!(
                 "PipelineExecutionNotStoppableException: {execution_id} is not in progress"
@@ -417,7 +417,8 @@ fn stop(
         if !running {
             continue;
         }
-        let is_approval = p.decl.stages[s].actions[a].action_type_id.category == "Approval";
+        let is_approval =
+            p.decl.stages[s].actions[a].action_type_id.category.as_ref() == "Approval";
         if abandon || is_approval {
             let action = &mut p.stages[s].actions[a];
             action.job = None;

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::conditions::{GateAnswer, GateSim, gates_of};
 use super::history::new_revision;
 use super::rng::SimRng;
+use super::shared_strings::SharedId;
 use super::spec::PipelineSpec;
 use super::stacks::StackSim;
 use crate::domain::fleet::{Execution, ExecutionStatus};
@@ -98,12 +99,13 @@ pub struct StageSim {
 pub struct ActionSim {
     pub state: Option<ActionExecution>,
     /// The pipeline execution `state` belongs to.
-    pub execution_id: Option<String>,
-    pub job: Option<Job>,
+    pub execution_id: Option<SharedId>,
+    /// Boxed: at any moment few of the fleet's actions are running.
+    pub job: Option<Box<Job>>,
     /// The execution of this action's last successful run and when it
     /// ended: what a deploy action left live in its region.
     #[serde(default)]
-    pub last_success: Option<(String, Timestamp)>,
+    pub last_success: Option<(SharedId, Timestamp)>,
 }
 
 /// What an in-progress action is waiting for.
@@ -118,7 +120,7 @@ pub struct Job {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Run {
-    pub execution_id: String,
+    pub execution_id: SharedId,
     pub stage: usize,
     pub last_stage: usize,
     /// False while the execution waits before the stage's inbound transition.
@@ -251,7 +253,7 @@ impl PipelineSim {
         );
         self.executions.truncate(HISTORY);
         self.run = Some(Run {
-            execution_id: id.clone(),
+            execution_id: id.as_str().into(),
             stage: stages.0,
             last_stage: stages.1,
             entered: false,
@@ -347,7 +349,7 @@ impl PipelineSim {
         }
         // Every action succeeded.
         self.stages[s].latest = Some(StageExecution {
-            pipeline_execution_id: run.execution_id.clone(),
+            pipeline_execution_id: run.execution_id.to_string(),
             status: "Succeeded".to_string(),
         });
         if s < run.last_stage {
@@ -358,7 +360,7 @@ impl PipelineSim {
             return None;
         }
         self.end_run(s, "Succeeded", ExecutionStatus::Succeeded, now, rng);
-        let done = self.executions.iter().find(|e| e.id == run.execution_id);
+        let done = self.executions.iter().find(|e| e.id == *run.execution_id);
         Some(Handoff {
             from: self.name().to_string(),
             revision_id: done.and_then(|e| e.revision_id.clone()),
@@ -429,7 +431,7 @@ impl PipelineSim {
         let Some(run) = self.run.take() else { return };
         if run.entered || stage_status != "Stopped" {
             self.stages[s].latest = Some(StageExecution {
-                pipeline_execution_id: run.execution_id.clone(),
+                pipeline_execution_id: run.execution_id.to_string(),
                 status: stage_status.to_string(),
             });
         }
@@ -529,14 +531,15 @@ impl PipelineSim {
     /// Fills the state as the given (finished) execution left it, for the
     /// history that predates the simulation.
     pub fn settle_from(&mut self, execution_id: &str, at: Timestamp, rng: &mut SimRng) {
+        let shared = SharedId::from(execution_id);
         for stage in &mut self.stages {
             stage.latest = Some(StageExecution {
                 pipeline_execution_id: execution_id.to_string(),
                 status: "Succeeded".to_string(),
             });
             for action in &mut stage.actions {
-                action.execution_id = Some(execution_id.to_string());
-                action.last_success = Some((execution_id.to_string(), at));
+                action.execution_id = Some(shared.clone());
+                action.last_success = Some((shared.clone(), at));
                 action.state = Some(ActionExecution {
                     action_execution_id: Some(rng.uuid()),
                     percent_complete: Some(100),

@@ -35,7 +35,7 @@ pub fn live_revisions(pipelines: &[&PipelineSim]) -> Vec<LiveRevision> {
     for &p in pipelines {
         for (decl, sim) in p.decl.stages.iter().zip(&p.stages) {
             for (action, state) in decl.actions.iter().zip(&sim.actions) {
-                if action.action_type_id.category != "Deploy" {
+                if &*action.action_type_id.category != "Deploy" {
                     continue;
                 }
                 let Some((execution, at)) = &state.last_success else {
@@ -45,11 +45,11 @@ pub fn live_revisions(pipelines: &[&PipelineSim]) -> Vec<LiveRevision> {
                 match newest.iter_mut().find(|(r, ..)| r == region) {
                     Some(slot) if slot.3 < *at => {
                         slot.1 = p;
-                        slot.2 = execution.as_str();
+                        slot.2 = &**execution;
                         slot.3 = *at;
                     }
                     Some(_) => {}
-                    None => newest.push((region.to_string(), p, execution.as_str(), *at)),
+                    None => newest.push((region.to_string(), p, &**execution, *at)),
                 }
             }
         }

@@ -14,6 +14,7 @@ use crate::domain::pipeline_doc::{ActionExecution, StageExecution, TransitionSta
 use crate::sim::history::new_revision;
 use crate::sim::pipeline::{PipelineSim, epoch};
 use crate::sim::rng::SimRng;
+use crate::sim::shared_strings::SharedId;
 use crate::sim::spec::FlowSpec;
 use crate::sim::world::SimWorld;
 
@@ -138,8 +139,9 @@ fn mid_flight(p: &mut PipelineSim, now: Timestamp, failing: bool, rng: &mut SimR
             pipeline_execution_id: id.clone(),
             status: "Succeeded".to_string(),
         });
+        let shared = SharedId::from(id.as_str());
         for action in &mut stage.actions {
-            action.execution_id = Some(id.clone());
+            action.execution_id = Some(shared.clone());
             action.job = None;
             action.state = Some(ActionExecution {
                 action_execution_id: Some(rng.uuid()),

@@ -45,7 +45,7 @@ fn the_large_fleet_has_200_pipelines_25_regions_3_accounts_400_checks_10_tables(
         for p in &flow.pipelines {
             for a in p.decl.stages.iter().flat_map(|s| &s.actions) {
                 if let Some(stack) = a.configuration.get("StackName") {
-                    let key = (runs_in(a, &p.home_region).to_string(), stack.clone());
+                    let key = (runs_in(a, &p.home_region).to_string(), stack.to_string());
                     let first = *owner.entry(key.clone()).or_insert(&flow.name);
                     assert_eq!(first, flow.name, "{key:?} deployed by two flows");
                 }

@@ -209,7 +209,10 @@ fn invariants_hold_for_many_seeds_over_two_hours() {
                     live.len()
                 );
                 match &p.run {
-                    Some(run) => assert_eq!(live.first().map(|e| &e.id), Some(&run.execution_id)),
+                    Some(run) => assert_eq!(
+                        live.first().map(|e| e.id.as_str()),
+                        Some(&*run.execution_id)
+                    ),
                     None => assert!(
                         live.is_empty(),
                         "seed {seed}: {} idle with a live execution",
@@ -225,7 +228,7 @@ fn invariants_hold_for_many_seeds_over_two_hours() {
                         let Some(e) = &a.latest_execution else {
                             continue;
                         };
-                        if d.action_type_id.category == "Approval" {
+                        if &*d.action_type_id.category == "Approval" {
                             assert_eq!(
                                 e.status == "InProgress",
                                 e.token.is_some(),

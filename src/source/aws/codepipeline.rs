@@ -189,16 +189,10 @@ fn action_to_doc(a: &sdk::ActionDeclaration) -> doc::ActionDeclaration {
     doc::ActionDeclaration {
         name: a.name().to_string(),
         action_type_id: doc::ActionTypeId {
-            category: type_id
-                .map(|t| t.category().as_str())
-                .unwrap_or("")
-                .to_string(),
-            owner: type_id
-                .map(|t| t.owner().as_str())
-                .unwrap_or("")
-                .to_string(),
-            provider: type_id.map(|t| t.provider()).unwrap_or("").to_string(),
-            version: type_id.map(|t| t.version()).unwrap_or("").to_string(),
+            category: type_id.map(|t| t.category().as_str()).unwrap_or("").into(),
+            owner: type_id.map(|t| t.owner().as_str()).unwrap_or("").into(),
+            provider: type_id.map(|t| t.provider()).unwrap_or("").into(),
+            version: type_id.map(|t| t.version()).unwrap_or("").into(),
         },
         run_order: a.run_order(),
         configuration: a
@@ -594,9 +588,9 @@ mod tests {
         assert_eq!(pipeline_type(&doc), PipelineType::V2);
         assert_eq!(execution_mode(&doc), ExecutionMode::Parallel);
         let action = &doc.stages[0].actions[0];
-        assert_eq!(action.action_type_id.category, "Deploy");
-        assert_eq!(action.action_type_id.owner, "AWS");
-        assert_eq!(action.action_type_id.provider, "CloudFormation");
+        assert_eq!(&*action.action_type_id.category, "Deploy");
+        assert_eq!(&*action.action_type_id.owner, "AWS");
+        assert_eq!(&*action.action_type_id.provider, "CloudFormation");
         assert_eq!(action.run_order, Some(2));
         assert_eq!(action.region.as_deref(), Some("sa-east-1"));
         assert_eq!(

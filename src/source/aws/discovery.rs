@@ -297,7 +297,7 @@ pub(super) fn pipeline_stacks(e: &PipelineEntry) -> Vec<StackId> {
                 let id = StackId {
                     account: e.account.clone(),
                     region: runs_in(action, &e.region).to_string(),
-                    name: name.clone(),
+                    name: name.to_string(),
                 };
                 if !ids.contains(&id) {
                     ids.push(id);

@@ -5,23 +5,29 @@
 //! allocates a node sized for eleven pairs for every action, however few it
 //! holds, and a fleet of two hundred pipelines declares over ten thousand
 //! actions. On the wire it is the same JSON object, keys in the same order.
+//!
+//! Keys and values are shared strings: a fleet repeats the same few keys and
+//! many of the same values (`CAPABILITY_NAMED_IAM,...`, a region's role ARN)
+//! thousands of times, and whoever builds the declarations may hand the same
+//! string to every action that carries it (see `sim::shared_strings`).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Key-value pairs with unique keys, sorted by key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ActionConfiguration(Vec<(String, String)>);
+pub struct ActionConfiguration(Vec<(Arc<str>, Arc<str>)>);
 
 impl ActionConfiguration {
     /// The value under `key`, if any.
-    pub fn get(&self, key: &str) -> Option<&String> {
+    pub fn get(&self, key: &str) -> Option<&str> {
         self.0
-            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .binary_search_by(|(k, _)| k.as_ref().cmp(key))
             .ok()
             .and_then(|i| self.0.get(i))
-            .map(|(_, v)| v)
+            .map(|(_, v)| v.as_ref())
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -29,8 +35,13 @@ impl ActionConfiguration {
     }
 
     /// The pairs in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.0.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+    }
+
+    /// Every key and value, for whoever replaces them with shared copies.
+    pub fn strings_mut(&mut self) -> impl Iterator<Item = &mut Arc<str>> {
+        self.0.iter_mut().flat_map(|(k, v)| [k, v])
     }
 
     pub fn len(&self) -> usize {
@@ -43,12 +54,21 @@ impl ActionConfiguration {
 }
 
 /// A key given twice keeps its last value, as a map would.
-impl FromIterator<(String, String)> for ActionConfiguration {
-    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
+impl FromIterator<(Arc<str>, Arc<str>)> for ActionConfiguration {
+    fn from_iter<I: IntoIterator<Item = (Arc<str>, Arc<str>)>>(pairs: I) -> Self {
         // The map sorts and settles duplicates; its exact length then sizes
         // the vector to fit.
-        let sorted: BTreeMap<String, String> = pairs.into_iter().collect();
+        let sorted: BTreeMap<Arc<str>, Arc<str>> = pairs.into_iter().collect();
         ActionConfiguration(sorted.into_iter().collect())
+    }
+}
+
+impl FromIterator<(String, String)> for ActionConfiguration {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
+        pairs
+            .into_iter()
+            .map(|(k, v)| (Arc::from(k), Arc::from(v)))
+            .collect()
     }
 }
 
@@ -82,11 +102,8 @@ mod tests {
             ("ActionMode", "CHANGE_SET_REPLACE"),
             ("ChangeSetName", "PipelineChange"),
         ]);
-        assert_eq!(
-            c.get("ActionMode").map(String::as_str),
-            Some("CHANGE_SET_REPLACE")
-        );
-        assert_eq!(c.get("StackName").map(String::as_str), Some("UsEast1-Api"));
+        assert_eq!(c.get("ActionMode"), Some("CHANGE_SET_REPLACE"));
+        assert_eq!(c.get("StackName"), Some("UsEast1-Api"));
         assert!(c.contains_key("ChangeSetName"));
         assert!(!c.contains_key("ProjectName"));
         assert_eq!(c.len(), 3);
@@ -96,7 +113,7 @@ mod tests {
     fn a_repeated_key_keeps_its_last_value() {
         let c = config(&[("StackName", "old"), ("StackName", "new")]);
         assert_eq!(c.len(), 1);
-        assert_eq!(c.get("StackName").map(String::as_str), Some("new"));
+        assert_eq!(c.get("StackName"), Some("new"));
     }
 
     #[test]

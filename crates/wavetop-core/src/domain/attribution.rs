@@ -36,7 +36,7 @@ pub fn runs_in<'a>(action: &'a ActionDeclaration, home_region: &'a str) -> &'a s
 /// computes, and may be drawn with the region it belongs to.
 pub fn deploys_nothing(action: &ActionDeclaration) -> bool {
     matches!(
-        action.action_type_id.category.as_str(),
+        &*action.action_type_id.category,
         "Approval" | "Test" | "Invoke" | "Build" | "Compute"
     )
 }
@@ -76,7 +76,7 @@ pub fn pre_deploy_stages(decl: &PipelineDeclaration) -> Vec<bool> {
         stage
             .actions
             .iter()
-            .any(|a| matches!(a.action_type_id.category.as_str(), "Deploy" | "Approval"))
+            .any(|a| matches!(&*a.action_type_id.category, "Deploy" | "Approval"))
     });
     decl.stages
         .iter()
@@ -86,7 +86,7 @@ pub fn pre_deploy_stages(decl: &PipelineDeclaration) -> Vec<bool> {
                 || stage
                     .actions
                     .iter()
-                    .all(|a| a.action_type_id.category == "Source")
+                    .all(|a| &*a.action_type_id.category == "Source")
                 || first_deploy.is_some_and(|first| i < first)
         })
         .collect()

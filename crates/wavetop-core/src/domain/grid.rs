@@ -196,10 +196,13 @@ fn action_from_state(
         ActionStatus::NotStarted => (None, None),
         _ => (None, changed),
     };
-    let approval = (decl.action_type_id.category == "Approval").then(|| Approval {
+    let approval = (&*decl.action_type_id.category == "Approval").then(|| Approval {
         token_present: latest.and_then(|e| e.token.as_ref()).is_some(),
-        custom_data: decl.configuration.get("CustomData").cloned(),
-        review_url: decl.configuration.get("ExternalEntityLink").cloned(),
+        custom_data: decl.configuration.get("CustomData").map(str::to_string),
+        review_url: decl
+            .configuration
+            .get("ExternalEntityLink")
+            .map(str::to_string),
     });
     let error = latest
         .filter(|_| status == ActionStatus::Failed)
@@ -211,8 +214,8 @@ fn action_from_state(
         });
     Action {
         name: decl.name.clone(),
-        category: decl.action_type_id.category.clone(),
-        provider: decl.action_type_id.provider.clone(),
+        category: decl.action_type_id.category.to_string(),
+        provider: decl.action_type_id.provider.to_string(),
         run_order: decl.run_order.unwrap_or(1),
         region: region.to_string(),
         status,
@@ -221,7 +224,7 @@ fn action_from_state(
         external_url: latest.and_then(|e| e.external_execution_url.clone()),
         error,
         approval,
-        stack_name: decl.configuration.get("StackName").cloned(),
+        stack_name: decl.configuration.get("StackName").map(str::to_string),
         updated_by: latest.and_then(|e| e.last_updated_by.clone()),
         earlier: None,
     }

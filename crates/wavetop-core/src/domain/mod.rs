@@ -19,6 +19,7 @@ pub mod pipeline_doc;
 pub mod pipeline_limits;
 pub mod regions;
 pub mod revisions;
+pub mod shared_str;
 pub mod signed_text;
 pub mod stack_status;
 pub mod stream_event;

@@ -3,6 +3,8 @@
 //! seconds). The AWS adapter fills these from the SDK's types, the simulator
 //! builds them directly, and the grid is derived from them in one place.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::action_configuration::ActionConfiguration;
@@ -92,10 +94,10 @@ impl ActionDeclaration {
         ActionDeclaration {
             name: name.to_string(),
             action_type_id: ActionTypeId {
-                category: category.to_string(),
-                owner: "AWS".to_string(),
-                provider: provider.to_string(),
-                version: "1".to_string(),
+                category: category.into(),
+                owner: "AWS".into(),
+                provider: provider.into(),
+                version: "1".into(),
             },
             run_order: Some(run_order),
             configuration: ActionConfiguration::default(),
@@ -108,10 +110,27 @@ impl ActionDeclaration {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionTypeId {
-    pub category: String,
-    pub owner: String,
-    pub provider: String,
-    pub version: String,
+    #[serde(with = "super::shared_str")]
+    pub category: Arc<str>,
+    #[serde(with = "super::shared_str")]
+    pub owner: Arc<str>,
+    #[serde(with = "super::shared_str")]
+    pub provider: Arc<str>,
+    #[serde(with = "super::shared_str")]
+    pub version: Arc<str>,
+}
+
+impl ActionTypeId {
+    /// Its strings, for whoever replaces them with shared copies: a fleet
+    /// declares thousands of actions of a handful of types.
+    pub fn strings_mut(&mut self) -> [&mut Arc<str>; 4] {
+        [
+            &mut self.category,
+            &mut self.owner,
+            &mut self.provider,
+            &mut self.version,
+        ]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

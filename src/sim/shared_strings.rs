@@ -1,0 +1,101 @@
+//! One copy of each repeated string in a fleet's declarations. The large
+//! fleet declares over ten thousand actions of a handful of types whose
+//! configurations repeat the same keys and many of the same values (the capabilities, a region's role
+//! ARN, `PipelineChange`); held once each, they cost a few hundred
+//! kilobytes instead of several megabytes of small allocations.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::spec::FleetSpec;
+
+/// A pipeline execution's id as every action of the execution holds it:
+/// one string for all of them, written and read as a plain string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedId(Arc<str>);
+
+impl Deref for SharedId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedId {
+    fn from(id: &str) -> Self {
+        SharedId(Arc::from(id))
+    }
+}
+
+impl fmt::Display for SharedId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for SharedId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|s| SharedId(Arc::from(s)))
+    }
+}
+
+/// The strings seen so far, each kept once.
+#[derive(Default)]
+struct SharedStrings(HashSet<Arc<str>>);
+
+impl SharedStrings {
+    /// Points `s` at the copy already held, or holds `s` for those to come.
+    fn share(&mut self, s: &mut Arc<str>) {
+        match self.0.get(&**s) {
+            Some(held) => *s = Arc::clone(held),
+            None => {
+                self.0.insert(Arc::clone(s));
+            }
+        }
+    }
+}
+
+/// Shares the type and configuration strings of every declaration in `spec`.
+pub(super) fn share_declarations(spec: &mut FleetSpec) {
+    let mut strings = SharedStrings::default();
+    for pipeline in spec.flows.iter_mut().flat_map(|f| f.pipelines.iter_mut()) {
+        let decl = Arc::make_mut(&mut pipeline.decl);
+        for action in decl.stages.iter_mut().flat_map(|s| s.actions.iter_mut()) {
+            let type_id = action.action_type_id.strings_mut();
+            for s in action.configuration.strings_mut().chain(type_id) {
+                strings.share(s);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::FleetSize;
+
+    #[test]
+    fn equal_configuration_values_are_one_string() {
+        let spec = FleetSize::Large.spec();
+        let capabilities: Vec<&str> = spec
+            .flows
+            .iter()
+            .flat_map(|f| &f.pipelines)
+            .flat_map(|p| &p.decl.stages)
+            .flat_map(|s| &s.actions)
+            .filter_map(|a| a.configuration.get("Capabilities"))
+            .collect();
+        assert!(capabilities.len() > 1000, "{}", capabilities.len());
+        let first = capabilities[0].as_ptr();
+        assert!(capabilities.iter().all(|c| c.as_ptr() == first));
+    }
+}
