@@ -43,17 +43,20 @@ pub fn overlay(
         return Ok(());
     }
     let area = buffer.area;
-    for y in area.top()..area.bottom() {
-        let cells: Vec<(u16, &Cell)> = (area.left()..area.right())
-            .filter_map(|x| buffer.cell((x, y)).map(|c| (x, c)))
-            .collect();
-        for (text, url) in links {
-            let wanted: Vec<char> = text.chars().collect();
-            let Some(start) = find(&cells, &wanted) else {
+    let wanted: Vec<(Vec<char>, &str)> = links
+        .iter()
+        .map(|(text, url)| (text.chars().collect(), url.as_str()))
+        .collect();
+    // The buffer's rows as slices of its cells: nothing is copied per row,
+    // since every frame with a link on it is scanned whole.
+    let width = usize::from(area.width).max(1);
+    for (y, row) in (area.top()..area.bottom()).zip(buffer.content.chunks(width)) {
+        for (text, url) in &wanted {
+            let Some(start) = find(row, text) else {
                 continue;
             };
-            let span = cells.get(start..start + wanted.len()).unwrap_or_default();
-            write_linked(y, span, url, out)?;
+            let span = row.get(start..start + text.len()).unwrap_or_default();
+            write_linked(area.x + to_u16(start), y, span, url, out)?;
         }
     }
     // Leave the terminal's pen as ratatui left it: plain.
@@ -63,18 +66,18 @@ pub fn overlay(
 
 /// The index of the first cell where `wanted` starts, one character a
 /// cell, as a whole word: `web` is not found inside `web-use1`.
-fn find(cells: &[(u16, &Cell)], wanted: &[char]) -> Option<usize> {
+fn find(cells: &[Cell], wanted: &[char]) -> Option<usize> {
     if wanted.is_empty() || wanted.len() > cells.len() {
         return None;
     }
     let is = |i: usize, want: char| {
-        cells.get(i).is_some_and(|(_, cell)| {
+        cells.get(i).is_some_and(|cell| {
             let mut chars = cell.symbol().chars();
             chars.next() == Some(want) && chars.next().is_none()
         })
     };
     let in_a_name = |i: Option<usize>| {
-        i.and_then(|i| cells.get(i)).is_some_and(|(_, cell)| {
+        i.and_then(|i| cells.get(i)).is_some_and(|cell| {
             cell.symbol()
                 .chars()
                 .any(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
@@ -90,21 +93,27 @@ fn find(cells: &[(u16, &Cell)], wanted: &[char]) -> Option<usize> {
     })
 }
 
-/// The cells again, in runs of one style each, inside one OSC 8 link.
-fn write_linked(y: u16, span: &[(u16, &Cell)], url: &str, out: &mut impl Write) -> io::Result<()> {
-    let Some((x, _)) = span.first() else {
+/// A column of the buffer's row: less than its width, a u16.
+fn to_u16(index: usize) -> u16 {
+    u16::try_from(index).unwrap_or(u16::MAX)
+}
+
+/// The cells again, from column `x`, in runs of one style each, inside
+/// one OSC 8 link.
+fn write_linked(x: u16, y: u16, span: &[Cell], url: &str, out: &mut impl Write) -> io::Result<()> {
+    if span.is_empty() {
         return Ok(());
-    };
+    }
     queue!(
         out,
-        MoveTo(*x, y),
+        MoveTo(x, y),
         Print(format!("\x1b]8;;{}\x1b\\", clean(url)))
     )?;
-    for run in span.chunk_by(|(_, a), (_, b)| a.style() == b.style()) {
-        let Some((_, first)) = run.first() else {
+    for run in span.chunk_by(|a, b| a.style() == b.style()) {
+        let Some(first) = run.first() else {
             continue;
         };
-        let text: String = run.iter().map(|(_, cell)| cell.symbol()).collect();
+        let text: String = run.iter().map(Cell::symbol).collect();
         let style = first.style().into_crossterm();
         queue!(
             out,
@@ -192,5 +201,19 @@ mod tests {
         );
         assert!(!out.contains("https://y/"), "{out:?}");
         assert!(!out.contains("https://z/"), "{out:?}");
+    }
+
+    #[test]
+    fn a_link_in_a_buffer_that_does_not_start_at_the_corner_is_written_where_it_shows() {
+        let mut buffer = Buffer::empty(Rect::new(5, 3, 20, 2));
+        buffer.set_string(8, 4, "stack web", Style::default());
+        let mut out = Vec::new();
+        let links = [("stack web".to_string(), "https://x/".to_string())];
+        overlay(&buffer, &links, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains("\x1b[5;9H\x1b]8;;https://x/"),
+            "moves to row 5, column 9: {out:?}"
+        );
     }
 }

@@ -76,6 +76,21 @@ pub(crate) fn put_lines(buf: &mut Buffer, area: Rect, lines: &[Line]) {
     }
 }
 
+/// One line across the top row of `area`, over `style` spread on the
+/// whole area: what `Paragraph::new(line).style(style)` draws, for the bars
+/// around every view (header, tabs, status line, hints).
+pub(crate) fn put_bar(buf: &mut Buffer, area: Rect, line: &Line, style: Style) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    // The default style changes no cell: not worth a pass over the area.
+    if style != Style::default() {
+        buf.set_style(area, style);
+    }
+    put_line(buf, area.x, area.y, line, area.width);
+}
+
 /// A character that is a grapheme cluster of its own whatever follows it,
 /// one or two cells wide: drawn alone, it is drawn as `set_stringn` would.
 fn stands_alone(ch: char) -> bool {
@@ -156,5 +171,31 @@ mod tests {
         put_lines(&mut ours, area, &lines);
         Paragraph::new(lines).render(area, &mut theirs);
         assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn a_bar_is_drawn_as_a_styled_paragraph_draws_it() {
+        use ratatui::widgets::{Paragraph, Widget};
+        let line = Line::from(vec![
+            Span::styled(" wavetop", Style::default().add_modifier(Modifier::BOLD)),
+            Span::styled(" │ ", Style::default().fg(Color::DarkGray)),
+            Span::raw("prod ⚠ STALE: us-east-1 ◷ 12m left, and more than fits"),
+        ]);
+        for style in [Style::default(), Style::default().bg(Color::Blue)] {
+            for area in [
+                Rect::new(1, 1, 30, 1),
+                Rect::new(0, 0, 40, 2),
+                Rect::new(3, 2, 0, 1),
+            ] {
+                let mut ours =
+                    Buffer::filled(Rect::new(0, 0, 40, 3), ratatui::buffer::Cell::new("x"));
+                let mut theirs = ours.clone();
+                put_bar(&mut ours, area, &line, style);
+                Paragraph::new(line.clone())
+                    .style(style)
+                    .render(area, &mut theirs);
+                assert_eq!(ours, theirs, "{area:?} {style:?}");
+            }
+        }
     }
 }

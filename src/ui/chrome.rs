@@ -3,12 +3,12 @@
 use jiff::tz::TimeZone;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use unicode_width::UnicodeWidthStr;
 
+use super::cells::put_bar;
 use super::text::{fit_bar, fit_spans};
 use crate::config::theme::Theme;
 use crate::core::action::ActionName;
@@ -117,7 +117,7 @@ pub(crate) fn header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
         ));
     }
     let line = fit_bar(pieces, area.width.into());
-    frame.render_widget(Paragraph::new(line).style(theme.header), area);
+    put_bar(frame.buffer_mut(), area, &line, theme.header);
 }
 
 /// `us-west-2 19:10 PST`: the selected region's wall-clock time.
@@ -185,7 +185,7 @@ pub(crate) fn tabs(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme, 
     }
     let bar = fit_bar(pieces, area.width.into());
     record_tabs(&bar, &texts, area, hits);
-    frame.render_widget(Paragraph::new(bar), area);
+    put_bar(frame.buffer_mut(), area, &bar, Style::default());
 }
 
 /// Where each tab landed in the bar as drawn: the bar leaves tabs out
@@ -269,7 +269,7 @@ pub(crate) fn status_line(frame: &mut Frame, area: Rect, model: &Model, theme: &
     } else {
         Line::from("")
     };
-    frame.render_widget(Paragraph::new(line), area);
+    put_bar(frame.buffer_mut(), area, &line, Style::default());
 }
 
 const READ_ONLY_HINT: &str = " (read-only)";
@@ -341,7 +341,12 @@ pub(crate) fn footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme
     if model.read_only {
         spans.push(Span::styled(READ_ONLY_HINT, theme.header_readonly));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    put_bar(
+        frame.buffer_mut(),
+        area,
+        &Line::from(spans),
+        Style::default(),
+    );
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::alarm_marks::{CellMark, alarm_glyph, alarm_style, header_mark};
-use super::cells::put_str;
+use super::cells::{put_line, put_str};
 use super::detail;
 use super::glyphs::{
     cell_glyph, cell_style, execution_glyph, execution_style, fmt_age, health_glyph, health_style,
@@ -182,7 +182,7 @@ fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme
         ));
     }
     let line = fit_bar(pieces, area.width.into());
-    buf.set_line(area.x, area.y, &line, area.width);
+    put_line(buf, area.x, area.y, &line, area.width);
 }
 
 /// Every cell's two lines, by wave then region (`None` where a wave has

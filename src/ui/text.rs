@@ -7,7 +7,6 @@ use std::borrow::Cow;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The mark left where text was elided.
@@ -216,12 +215,14 @@ pub(crate) fn fit_spans<'a>(spans: Vec<Span<'a>>, width: usize) -> Line<'a> {
 
 /// Draws a one-line title at the top of `area` and returns the rest of it.
 pub(crate) fn titled(frame: &mut Frame, area: Rect, title: Line) -> Rect {
-    frame.render_widget(
-        Paragraph::new(title),
+    super::cells::put_bar(
+        frame.buffer_mut(),
         Rect {
             height: 1.min(area.height),
             ..area
         },
+        &title,
+        ratatui::style::Style::default(),
     );
     Rect {
         y: area.y + 1.min(area.height),
