@@ -536,7 +536,10 @@ fn pre_deploy_row(
     } else {
         cell_style(theme, status)
     };
-    put_str(buf, area.x, y, text, area.width.into(), style);
+    // Elided at a word, never cut inside one: at 80 columns the line is
+    // wider than the grid.
+    let width = usize::from(area.width);
+    put_str(buf, area.x, y, elide(&text, width), width, style);
 }
 
 /// A region's health summary above its column: `● 1/1`, `▼ drained 0/1`.

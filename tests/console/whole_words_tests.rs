@@ -115,6 +115,7 @@ fn known_words(model: &Model) -> BTreeSet<String> {
         "status execution pipeline trigger revision started (UTC) took",
         "flow region revision behind live since author commit current unknown Revisions regions",
         "ago waiting held pending done running APPROVE? stack region action no check checks next last poll end Cancel default",
+        "select a record with a health check runs once in the home actions",
     ] {
         words.extend(header.split(' ').map(str::to_string));
     }
@@ -198,4 +199,36 @@ fn a_25_region_grid_at_240_columns_shows_more_than_14_regions() {
         .filter(|r| header.split_whitespace().any(|t| t == r.as_str()))
         .count();
     assert!(shown > 14, "{shown} regions in:\n{screen}");
+}
+
+/// The simulated large fleet, as `--demo --fleet large --at 10m` shows it:
+/// every flow's grid, and each other view, at 80x24 and 120x40.
+#[test]
+fn no_view_of_the_simulated_large_fleet_cuts_a_word() {
+    let at = jiff::SignedDuration::from_mins(10);
+    let snapshot = wavetop::sim::snapshot_at(wavetop::sim::FleetSize::Large, 1, at);
+    let mut c = Console::at_minutes(10);
+    c.model.fleet = snapshot.fleet;
+    let flows: Vec<String> = c.model.fleet.flows.iter().map(|f| f.name.clone()).collect();
+    let known = known_words(&c.model);
+    for flow in &flows {
+        c.model.selected_flow = Some(flow.clone());
+        for (w, h) in [(80, 24), (120, 40)] {
+            let screen = screen_text(&c.model, w, h);
+            let cut = cut_words(&screen, &known);
+            assert!(cut.is_empty(), "{flow} at {w}x{h} cuts {cut:?}:\n{screen}");
+        }
+    }
+    c.model.selected_flow = flows.first().cloned();
+    for keys in ["2", "3", "4", "5", "6", "7", "?"] {
+        c.keys(keys);
+        for (w, h) in [(80, 24), (120, 40)] {
+            let screen = screen_text(&c.model, w, h);
+            let cut = cut_words(&screen, &known);
+            assert!(
+                cut.is_empty(),
+                "view {keys} at {w}x{h} cuts {cut:?}:\n{screen}"
+            );
+        }
+    }
 }
