@@ -28,8 +28,10 @@ const MAX_ACTION_RUN_PAGES: usize = 10;
 /// others are not kept. A structure is held for every pipeline for as long
 /// as the console runs, and a deploy action's configuration can carry
 /// kilobytes nobody here reads (parameter overrides, template paths, role
-/// ARNs). A key read from a declaration must be added here.
-const CONFIGURATION_READ: [&str; 3] = ["CustomData", "ExternalEntityLink", "StackName"];
+/// ARNs). A key read from a declaration must be added here; the structure
+/// cache then keeps a tree of its own, so no structure stored without it is
+/// used.
+pub(crate) const CONFIGURATION_READ: [&str; 3] = ["CustomData", "ExternalEntityLink", "StackName"];
 
 /// A pipeline as `ListPipelines` names it: enough to tell whether a
 /// structure read before is still current.

@@ -88,14 +88,22 @@ impl AwsBackend {
     }
 
     /// The config's name for the account with this id, found through a
-    /// discovered pipeline of it; the id itself when none is known (a
-    /// fleet of one account names it as the pool does).
+    /// discovered pipeline of it or, once a snapshot has let its pipelines
+    /// go, through the ids discovery read; the id itself when none is known
+    /// (a fleet of one account names it as the pool does).
     fn account_name_of(&self, account_id: &str) -> String {
-        self.lock_state()
-            .pipelines
+        let st = self.lock_state();
+        st.pipelines
             .values()
             .find(|e| e.meta.account == account_id)
-            .map_or_else(|| account_id.to_string(), |e| e.account.clone())
+            .map(|e| e.account.clone())
+            .or_else(|| {
+                st.account_ids
+                    .iter()
+                    .find(|(_, id)| id.as_str() == account_id)
+                    .map(|(name, _)| name.clone())
+            })
+            .unwrap_or_else(|| account_id.to_string())
     }
 
     fn part_read(&self, part: &str) {

@@ -6,9 +6,12 @@
 //! calls fewer).
 //!
 //! One file per pipeline version, under
-//! `<dir>/<partition or endpoint>/<account id>/<region>/<pipeline>/<version>.json`:
+//! `<dir>/<keys kept>/<partition or endpoint>/<account id>/<region>/<pipeline>/<version>.json`:
 //! an emulator behind `--endpoint-url` has a tree of its own, never mixed
-//! with AWS's. A stored update time that differs from the listing's (a
+//! with AWS's. A structure keeps only the action configuration keys wavetop
+//! reads; `<keys kept>` names them, so a release that reads one more key
+//! finds none of the files an earlier one wrote, and reads every structure
+//! again instead of using declarations that lack it. A stored update time that differs from the listing's (a
 //! pipeline deleted and made again under the same name starts at version 1
 //! again) is a miss. Files are written whole to a temporary name and
 //! renamed, so a reader never sees half a file; a file that cannot be read
@@ -22,6 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use super::codepipeline::CONFIGURATION_READ;
 use crate::domain::pipeline_doc::GetPipelineOutput;
 
 /// Where a pipeline's structure is kept: what `ListPipelines` says of it,
@@ -150,12 +154,19 @@ impl StructureCache {
             None => partition(key.region).to_string(),
         };
         self.root
+            .join(kept_keys())
             .join(scope)
             .join(file_name(key.account_id))
             .join(file_name(key.region))
             .join(file_name(key.pipeline))
             .join(format!("{}.json", key.version))
     }
+}
+
+/// The path component naming the configuration keys a stored structure
+/// keeps.
+fn kept_keys() -> String {
+    format!("keys-{}", CONFIGURATION_READ.join("-"))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -305,6 +316,22 @@ mod tests {
     }
 
     #[test]
+    fn structures_are_kept_under_the_configuration_keys_they_hold() {
+        let dir = Scratch::new("kept");
+        let cache = StructureCache::new(dir.0.clone(), None);
+        let path = cache.path(&key(3, 100));
+        let kept = path
+            .strip_prefix(&dir.0)
+            .ok()
+            .and_then(|p| p.components().next())
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap();
+        for read in CONFIGURATION_READ {
+            assert!(kept.contains(read), "{kept} names {read}");
+        }
+    }
+
+    #[test]
     fn an_emulator_and_each_partition_keep_trees_of_their_own() {
         let dir = Scratch::new("scopes");
         let aws = StructureCache::new(dir.0.clone(), None);
@@ -315,12 +342,18 @@ mod tests {
             region: "cn-north-1",
             ..key(3, 100)
         };
-        assert!(aws.path(&china).starts_with(dir.0.join("aws-cn")));
+        assert!(
+            aws.path(&china)
+                .starts_with(dir.0.join(kept_keys()).join("aws-cn"))
+        );
         let odd = CacheKey {
             pipeline: "../..",
             ..key(3, 100)
         };
-        assert!(aws.path(&odd).starts_with(dir.0.join("aws")));
+        assert!(
+            aws.path(&odd)
+                .starts_with(dir.0.join(kept_keys()).join("aws"))
+        );
         assert!(
             !aws.path(&odd)
                 .components()
