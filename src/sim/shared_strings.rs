@@ -9,14 +9,15 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use super::spec::FleetSpec;
 
 /// A pipeline execution's id as every action of the execution holds it:
 /// one string for all of them, written and read as a plain string.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SharedId(Arc<str>);
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SharedId(#[serde(with = "crate::domain::shared_str")] Arc<str>);
 
 impl Deref for SharedId {
     type Target = str;
@@ -34,18 +35,6 @@ impl From<&str> for SharedId {
 impl fmt::Display for SharedId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-impl Serialize for SharedId {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for SharedId {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|s| SharedId(Arc::from(s)))
     }
 }
 
@@ -81,7 +70,16 @@ pub(super) fn share_declarations(spec: &mut FleetSpec) {
 
 #[cfg(test)]
 mod tests {
+    use super::SharedId;
     use crate::sim::FleetSize;
+
+    #[test]
+    fn an_execution_id_is_written_and_read_as_a_plain_string() {
+        let id = SharedId::from("e-1");
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"e-1\"");
+        let back: SharedId = serde_json::from_str("\"e-1\"").unwrap();
+        assert_eq!(back, id);
+    }
 
     #[test]
     fn equal_configuration_values_are_one_string() {
