@@ -87,23 +87,16 @@ impl AwsBackend {
         }
     }
 
-    /// The config's name for the account with this id, found through a
-    /// discovered pipeline of it or, once a snapshot has let its pipelines
-    /// go, through the ids discovery read; the id itself when none is known
-    /// (a fleet of one account names it as the pool does).
+    /// The config's name for the account with this id, from the ids
+    /// discovery read (every pipeline's account id comes from them, and they
+    /// stay when a snapshot lets its pipelines go); the id itself when none
+    /// is known (a fleet of one account names it as the pool does).
     fn account_name_of(&self, account_id: &str) -> String {
-        let st = self.lock_state();
-        st.pipelines
-            .values()
-            .find(|e| e.meta.account == account_id)
-            .map(|e| e.account.clone())
-            .or_else(|| {
-                st.account_ids
-                    .iter()
-                    .find(|(_, id)| id.as_str() == account_id)
-                    .map(|(name, _)| name.clone())
-            })
-            .unwrap_or_else(|| account_id.to_string())
+        self.lock_state()
+            .account_ids
+            .iter()
+            .find(|(_, id)| id.as_str() == account_id)
+            .map_or_else(|| account_id.to_string(), |(name, _)| name.clone())
     }
 
     fn part_read(&self, part: &str) {
