@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use futures_util::future::join_all;
@@ -489,7 +490,7 @@ impl AwsBackend {
 
     fn advance_cursor(
         &self,
-        id: &StackId,
+        id: &Arc<StackId>,
         previous: Option<StackCursor>,
         info: Option<StackInfo>,
         new_events: &[StackEvent],
@@ -498,8 +499,14 @@ impl AwsBackend {
             .first()
             .map(|e| e.event_id.clone())
             .or_else(|| previous.and_then(|c| c.last_event_id));
-        self.lock_state().cursors.insert(
-            id.clone(),
+        let mut st = self.lock_state();
+        // Every tracked stack gets a cursor on the first stacks polls: room
+        // for all of them at once, instead of the map doubling (and holding
+        // both tables) as the regions answer.
+        let room = st.stacks.len().saturating_sub(st.cursors.len());
+        st.cursors.reserve(room);
+        st.cursors.insert(
+            Arc::clone(id),
             StackCursor {
                 last_event_id,
                 info: Some(info.unwrap_or_else(|| StackInfo {

@@ -57,7 +57,8 @@ pub(crate) struct StackId {
 
 #[derive(Debug, Clone)]
 pub(crate) struct TrackedStack {
-    pub id: StackId,
+    /// Shared with the stack's cursor: a fleet tracks thousands of stacks.
+    pub id: Arc<StackId>,
     pub flow: String,
 }
 
@@ -75,7 +76,7 @@ pub(crate) struct State {
     /// Shared with each stacks poll, which holds its region's list across
     /// its calls: a region of hundreds of stacks is not copied per poll.
     pub stacks: Vec<Arc<TrackedStack>>,
-    pub cursors: HashMap<StackId, StackCursor>,
+    pub cursors: HashMap<Arc<StackId>, StackCursor>,
     pub record_sets: Vec<RecordSet>,
     pub tables: Vec<TableRef>,
     pub checkers: HashMap<String, Vec<CheckerObservation>>,
@@ -97,9 +98,9 @@ impl State {
     }
 
     pub(crate) fn track_stack(&mut self, flow: &str, id: StackId) {
-        if !self.stacks.iter().any(|s| s.id == id) {
+        if !self.stacks.iter().any(|s| *s.id == id) {
             self.stacks.push(Arc::new(TrackedStack {
-                id,
+                id: Arc::new(id),
                 flow: flow.to_string(),
             }));
         }

@@ -5,6 +5,7 @@
 //! and the rollback marker: a status AWS adds later is still classified, and
 //! its text is kept to be shown as it came.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -13,15 +14,64 @@ use serde::{Deserialize, Serialize};
 /// polled yet, or an answer without a status. CloudFormation never uses it.
 const UNKNOWN: &str = "UNKNOWN";
 
+/// Every status CloudFormation documents for a stack or a resource, and the
+/// console's own words for a stack not read or not found. A fleet holds
+/// thousands of stacks and their events, nearly all in one of these: they
+/// are kept as the static text instead of one heap string each.
+const KNOWN: &[&str] = &[
+    UNKNOWN,
+    "DOES_NOT_EXIST",
+    "CREATE_IN_PROGRESS",
+    "CREATE_FAILED",
+    "CREATE_COMPLETE",
+    "ROLLBACK_IN_PROGRESS",
+    "ROLLBACK_FAILED",
+    "ROLLBACK_COMPLETE",
+    "DELETE_IN_PROGRESS",
+    "DELETE_FAILED",
+    "DELETE_COMPLETE",
+    "DELETE_SKIPPED",
+    "UPDATE_IN_PROGRESS",
+    "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+    "UPDATE_COMPLETE",
+    "UPDATE_FAILED",
+    "UPDATE_ROLLBACK_IN_PROGRESS",
+    "UPDATE_ROLLBACK_FAILED",
+    "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+    "UPDATE_ROLLBACK_COMPLETE",
+    "REVIEW_IN_PROGRESS",
+    "IMPORT_IN_PROGRESS",
+    "IMPORT_COMPLETE",
+    "IMPORT_FAILED",
+    "IMPORT_ROLLBACK_IN_PROGRESS",
+    "IMPORT_ROLLBACK_FAILED",
+    "IMPORT_ROLLBACK_COMPLETE",
+    "EXPORT_IN_PROGRESS",
+    "EXPORT_COMPLETE",
+    "EXPORT_FAILED",
+    "EXPORT_ROLLBACK_IN_PROGRESS",
+    "EXPORT_ROLLBACK_FAILED",
+    "EXPORT_ROLLBACK_COMPLETE",
+];
+
 /// The text is CloudFormation's, kept as it came; "unknown" has one spelling,
 /// `UNKNOWN`, whether it was never read or read as empty.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
-pub struct StackStatus(String);
+pub struct StackStatus(Cow<'static, str>);
 
 impl StackStatus {
     pub fn unknown() -> Self {
-        StackStatus(UNKNOWN.to_string())
+        StackStatus(Cow::Borrowed(UNKNOWN))
+    }
+
+    /// The static text of a documented status, or the text itself when
+    /// AWS has added one since.
+    fn kept(text: &str) -> Cow<'static, str> {
+        match KNOWN.iter().find(|known| **known == text) {
+            Some(known) => Cow::Borrowed(known),
+            None => Cow::Owned(text.to_string()),
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -78,23 +128,26 @@ impl Default for StackStatus {
 
 impl From<String> for StackStatus {
     fn from(text: String) -> Self {
-        if text.is_empty() {
-            StackStatus::unknown()
-        } else {
-            StackStatus(text)
+        match StackStatus::kept(&text) {
+            Cow::Borrowed(known) => StackStatus(Cow::Borrowed(known)),
+            Cow::Owned(_) if text.is_empty() => StackStatus::unknown(),
+            Cow::Owned(_) => StackStatus(Cow::Owned(text)),
         }
     }
 }
 
 impl From<&str> for StackStatus {
     fn from(text: &str) -> Self {
-        StackStatus::from(text.to_string())
+        match text.is_empty() {
+            true => StackStatus::unknown(),
+            false => StackStatus(StackStatus::kept(text)),
+        }
     }
 }
 
 impl From<StackStatus> for String {
     fn from(status: StackStatus) -> Self {
-        status.0
+        status.0.into_owned()
     }
 }
 

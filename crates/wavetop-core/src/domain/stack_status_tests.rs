@@ -173,3 +173,30 @@ fn display_honours_width_like_the_text_did() {
     let status = StackStatus::from("UPDATE_COMPLETE");
     assert_eq!(format!("{status:<18}|"), "UPDATE_COMPLETE   |");
 }
+
+#[test]
+fn a_documented_status_is_held_as_static_text_and_a_new_one_as_it_came() {
+    use std::borrow::Cow;
+    for text in [
+        "UPDATE_COMPLETE",
+        "DELETE_SKIPPED",
+        "IMPORT_ROLLBACK_FAILED",
+    ] {
+        let from_str = StackStatus::from(text);
+        let from_string = StackStatus::from(text.to_string());
+        assert!(matches!(from_str.0, Cow::Borrowed(_)), "{text} from &str");
+        assert!(
+            matches!(from_string.0, Cow::Borrowed(_)),
+            "{text} from String"
+        );
+        assert_eq!(from_str, from_string);
+        assert_eq!(from_str.as_str(), text);
+    }
+    let read: StackStatus = serde_json::from_str(r#""CREATE_COMPLETE""#).unwrap();
+    assert!(matches!(read.0, Cow::Borrowed(_)));
+
+    let new = StackStatus::from("MIGRATE_COMPLETE".to_string());
+    assert!(matches!(new.0, Cow::Owned(_)));
+    assert_eq!(new, "MIGRATE_COMPLETE");
+    assert!(new.is_complete());
+}
