@@ -69,3 +69,8 @@ mod scheduler;
 
 #[path = "aws_adapters/expiry.rs"]
 mod expiry;
+
+// One HTTP client (one TLS trust store, one connection pool) for every
+// service client of a pool, instead of one each.
+#[path = "aws_adapters/http_client.rs"]
+mod http_client;

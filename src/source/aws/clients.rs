@@ -15,6 +15,7 @@ use aws_sdk_sts::config::Region;
 use tokio::sync::OnceCell;
 
 use super::emulator_compat::emulator_http_client;
+use super::http_client::SharedHttps;
 use crate::protocol::SourceError;
 
 /// Name of the account reached with the default profile.
@@ -61,6 +62,7 @@ enum Base {
         endpoint_url: Option<String>,
         fixed: Option<FixedIdentity>,
         loaded: HashMap<String, OnceCell<SdkConfig>>,
+        https: SharedHttps,
     },
     Injected(Box<ServiceConfigs>),
 }
@@ -148,6 +150,7 @@ impl ClientPool {
                 endpoint_url,
                 fixed: None,
                 loaded,
+                https: SharedHttps::new(),
             },
         )
     }
@@ -253,6 +256,7 @@ impl ClientPool {
             endpoint_url,
             fixed,
             loaded,
+            https,
         } = &self.base
         else {
             unreachable!("shared configuration is only loaded for the default chain");
@@ -265,6 +269,7 @@ impl ClientPool {
             .get_or_init(|| async {
                 let (retry, timeout) = load_settings();
                 let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                    .http_client(https.client.clone())
                     .retry_config(retry)
                     .timeout_config(timeout);
                 if let Some(profile) = profile {
@@ -329,6 +334,15 @@ impl ClientPool {
                 let conf = builder.build();
                 Ok(aws_sdk_cloudwatchlogs::Client::from_conf(conf))
             }
+        }
+    }
+
+    /// How many TLS connectors the pool's shared HTTP client has built (none
+    /// for injected configurations, which bring their own).
+    pub fn connectors_built(&self) -> usize {
+        match &self.base {
+            Base::Chain { https, .. } => https.connectors_built(),
+            Base::Injected(_) => 0,
         }
     }
 

@@ -28,6 +28,7 @@ pub mod errors;
 mod expiry;
 mod find_pipelines;
 mod fingerprint;
+pub mod http_client;
 mod observe;
 mod operate;
 pub mod pacing;
