@@ -45,7 +45,7 @@ fn shape(grid: &DerivedGrid) -> Shape {
                 .map(|c| {
                     (
                         c.region.clone(),
-                        c.actions.iter().map(|a| a.name.clone()).collect(),
+                        c.actions.iter().map(|a| a.name.to_string()).collect(),
                     )
                 })
                 .collect();

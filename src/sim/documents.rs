@@ -43,7 +43,7 @@ impl PipelineSim {
                         .iter()
                         .zip(&sim.actions)
                         .map(|(a, s)| ActionState {
-                            action_name: a.name.clone(),
+                            action_name: a.name.to_string(),
                             latest_execution: s.state.clone(),
                             entity_url: entity_url(a, &self.home_region),
                             revision_url: None,
@@ -83,7 +83,7 @@ impl PipelineSim {
                         .filter(|(_, a)| a.execution_id.as_deref() == Some(id.as_str()))
                         .map(|(d, a)| ActionRun {
                             stage: decl.name.clone(),
-                            action: d.name.clone(),
+                            action: d.name.to_string(),
                             action_execution_id: a
                                 .state
                                 .as_ref()

@@ -5,38 +5,13 @@
 //! kilobytes instead of several megabytes of small allocations.
 
 use std::collections::HashSet;
-use std::fmt;
-use std::ops::Deref;
 use std::sync::Arc;
-
-use serde::{Deserialize, Serialize};
 
 use super::spec::FleetSpec;
 
 /// A pipeline execution's id as every action of the execution holds it:
 /// one string for all of them, written and read as a plain string.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct SharedId(#[serde(with = "crate::domain::shared_str")] Arc<str>);
-
-impl Deref for SharedId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for SharedId {
-    fn from(id: &str) -> Self {
-        SharedId(Arc::from(id))
-    }
-}
-
-impl fmt::Display for SharedId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use crate::domain::shared_str::SharedStr as SharedId;
 
 /// The strings seen so far, each kept once.
 #[derive(Default)]
@@ -54,14 +29,15 @@ impl SharedStrings {
     }
 }
 
-/// Shares the type and configuration strings of every declaration in `spec`.
+/// Shares the type, region and configuration strings of every declaration in `spec`.
 pub(super) fn share_declarations(spec: &mut FleetSpec) {
     let mut strings = SharedStrings::default();
     for pipeline in spec.flows.iter_mut().flat_map(|f| f.pipelines.iter_mut()) {
         let decl = Arc::make_mut(&mut pipeline.decl);
         for action in decl.stages.iter_mut().flat_map(|s| s.actions.iter_mut()) {
             let type_id = action.action_type_id.strings_mut();
-            for s in action.configuration.strings_mut().chain(type_id) {
+            let region = action.region.as_mut().map(SharedId::arc_mut);
+            for s in action.configuration.strings_mut().chain(type_id).chain(region) {
                 strings.share(s);
             }
         }

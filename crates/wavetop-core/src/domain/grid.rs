@@ -9,12 +9,13 @@
 
 use jiff::Timestamp;
 
-use super::attribution::{columns, pre_deploy_stages, runs_in};
+use super::attribution::{columns, pre_deploy_stages};
 use super::conditions::WaveConditions;
 use super::current_run::{RunEvidence, RunOf};
 use super::fleet::{
     Action, ActionStatus, Approval, Cell, EarlierRun, StageStatus, Transition, Wave,
 };
+use super::shared_str::SharedStr;
 use super::pipeline_doc::{
     ActionDeclaration, ActionState, GetPipelineStateOutput, PipelineDeclaration, StageDeclaration,
     StageState,
@@ -160,7 +161,7 @@ fn derive_action(decl: &ActionDeclaration, cx: &StageContext) -> Action {
         (Some(stage), Some(action)) => cx.evidence.run_of(stage, action),
         _ => RunOf::Current,
     };
-    let mut action = action_from_state(decl, state, runs_in(decl, cx.home_region));
+    let mut action = action_from_state(decl, state, cx.home_region);
     if run_of == RunOf::Earlier && action.status != ActionStatus::NotStarted {
         action.earlier = Some(EarlierRun {
             status: action.status,
@@ -182,7 +183,7 @@ fn derive_action(decl: &ActionDeclaration, cx: &StageContext) -> Action {
 fn action_from_state(
     decl: &ActionDeclaration,
     state: Option<&ActionState>,
-    region: &str,
+    home_region: &str,
 ) -> Action {
     let latest = state.and_then(|s| s.latest_execution.as_ref());
     let status = latest
@@ -214,17 +215,23 @@ fn action_from_state(
         });
     Action {
         name: decl.name.clone(),
-        category: decl.action_type_id.category.to_string(),
-        provider: decl.action_type_id.provider.to_string(),
+        category: (&decl.action_type_id.category).into(),
+        provider: (&decl.action_type_id.provider).into(),
         run_order: decl.run_order.unwrap_or(1),
-        region: region.to_string(),
+        region: decl
+            .region
+            .clone()
+            .unwrap_or_else(|| SharedStr::from(home_region)),
         status,
         started_at,
         ended_at,
         external_url: latest.and_then(|e| e.external_execution_url.clone()),
         error,
         approval,
-        stack_name: decl.configuration.get("StackName").map(str::to_string),
+        stack_name: decl
+            .configuration
+            .get_shared("StackName")
+            .map(SharedStr::from),
         updated_by: latest.and_then(|e| e.last_updated_by.clone()),
         earlier: None,
     }

@@ -109,7 +109,7 @@ pub fn placed_by_state(flow: &Flow) -> Vec<LiveRevision> {
         });
         for action in deployed {
             let placed = LiveRevision {
-                region: action.region.clone(),
+                region: action.region.to_string(),
                 execution_id: execution_id.clone(),
                 revision_id: listed.and_then(|e| e.revision_id.clone()),
                 summary: listed.and_then(|e| e.revision_summary.clone()),

@@ -34,7 +34,7 @@ fn at(mins: i64) -> Timestamp {
 
 fn action(region: &str, category: &str, status: ActionStatus) -> Action {
     Action {
-        name: format!("{region}.{category}"),
+        name: format!("{region}.{category}").into(),
         category: category.into(),
         provider: if category == "Approval" {
             "Manual"
