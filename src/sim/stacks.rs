@@ -210,10 +210,10 @@ impl StackSim {
         Scripted {
             at,
             event: StackEvent {
-                event_id: rng.uuid(),
+                event_id: rng.uuid().into(),
                 timestamp: at,
-                logical_id: self.name.clone(),
-                resource_type: "AWS::CloudFormation::Stack".to_string(),
+                logical_id: self.name.as_str().into(),
+                resource_type: "AWS::CloudFormation::Stack".into(),
                 status: status.into(),
                 reason: reason.map(str::to_string),
             },
@@ -276,10 +276,10 @@ fn resource_event(
         at,
         event: StackEvent {
             // CloudFormation's resource event ids join the logical id, status and time.
-            event_id: format!("{logical}-{status}-{at}"),
+            event_id: format!("{logical}-{status}-{at}").into(),
             timestamp: at,
-            logical_id: logical.to_string(),
-            resource_type: ty.to_string(),
+            logical_id: logical.into(),
+            resource_type: ty.into(),
             status: status.into(),
             reason,
         },
@@ -372,7 +372,7 @@ mod tests {
             e.status == "UPDATE_ROLLBACK_IN_PROGRESS"
                 && e.reason
                     .as_deref()
-                    .is_some_and(|r| r.contains(&failed.logical_id))
+                    .is_some_and(|r| r.contains(failed.logical_id.as_str()))
         }));
     }
 

@@ -391,10 +391,12 @@ impl Stack {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StackEvent {
-    pub event_id: String,
+    /// Its strings are shared: a poll answer hands the backend's events to
+    /// the model, which keeps them, and a copy then costs pointers only.
+    pub event_id: SharedStr,
     pub timestamp: Timestamp,
-    pub logical_id: String,
-    pub resource_type: String,
+    pub logical_id: SharedStr,
+    pub resource_type: SharedStr,
     /// CloudFormation resource status, e.g. UPDATE_FAILED.
     pub status: StackStatus,
     pub reason: Option<String>,

@@ -5,6 +5,7 @@
 //! and the rollback marker: a status AWS adds later is still classified, and
 //! its text is kept to be shown as it came.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -13,15 +14,59 @@ use serde::{Deserialize, Serialize};
 /// polled yet, or an answer without a status. CloudFormation never uses it.
 const UNKNOWN: &str = "UNKNOWN";
 
+/// The statuses CloudFormation documents for stacks and resources, held
+/// without an allocation of their own: a large fleet keeps thousands of
+/// events, each with its status.
+const KNOWN: [&str; 30] = [
+    UNKNOWN,
+    "CREATE_IN_PROGRESS",
+    "CREATE_FAILED",
+    "CREATE_COMPLETE",
+    "ROLLBACK_IN_PROGRESS",
+    "ROLLBACK_FAILED",
+    "ROLLBACK_COMPLETE",
+    "DELETE_IN_PROGRESS",
+    "DELETE_FAILED",
+    "DELETE_COMPLETE",
+    "DELETE_SKIPPED",
+    "UPDATE_IN_PROGRESS",
+    "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+    "UPDATE_COMPLETE",
+    "UPDATE_FAILED",
+    "UPDATE_ROLLBACK_IN_PROGRESS",
+    "UPDATE_ROLLBACK_FAILED",
+    "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+    "UPDATE_ROLLBACK_COMPLETE",
+    "REVIEW_IN_PROGRESS",
+    "IMPORT_IN_PROGRESS",
+    "IMPORT_COMPLETE",
+    "IMPORT_FAILED",
+    "IMPORT_ROLLBACK_IN_PROGRESS",
+    "IMPORT_ROLLBACK_FAILED",
+    "IMPORT_ROLLBACK_COMPLETE",
+    "EXPORT_IN_PROGRESS",
+    "EXPORT_COMPLETE",
+    "EXPORT_FAILED",
+    "EXPORT_ROLLBACK_IN_PROGRESS",
+];
+
 /// The text is CloudFormation's, kept as it came; "unknown" has one spelling,
 /// `UNKNOWN`, whether it was never read or read as empty.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
-pub struct StackStatus(String);
+pub struct StackStatus(Cow<'static, str>);
 
 impl StackStatus {
     pub fn unknown() -> Self {
-        StackStatus(UNKNOWN.to_string())
+        StackStatus(Cow::Borrowed(UNKNOWN))
+    }
+
+    /// The documented spelling of `text`, or a copy of a status AWS added later.
+    fn known_or_owned(text: &str) -> Cow<'static, str> {
+        match KNOWN.iter().find(|k| **k == text) {
+            Some(known) => Cow::Borrowed(known),
+            None => Cow::Owned(text.to_string()),
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -78,35 +123,35 @@ impl Default for StackStatus {
 
 impl From<String> for StackStatus {
     fn from(text: String) -> Self {
-        if text.is_empty() {
-            StackStatus::unknown()
-        } else {
-            StackStatus(text)
-        }
+        StackStatus::from(text.as_str())
     }
 }
 
 impl From<&str> for StackStatus {
     fn from(text: &str) -> Self {
-        StackStatus::from(text.to_string())
+        if text.is_empty() {
+            StackStatus::unknown()
+        } else {
+            StackStatus(StackStatus::known_or_owned(text))
+        }
     }
 }
 
 impl From<StackStatus> for String {
     fn from(status: StackStatus) -> Self {
-        status.0
+        status.0.into_owned()
     }
 }
 
 impl PartialEq<str> for StackStatus {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        *self.0 == *other
     }
 }
 
 impl PartialEq<&str> for StackStatus {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        *self.0 == **other
     }
 }
 

@@ -173,3 +173,14 @@ fn display_honours_width_like_the_text_did() {
     let status = StackStatus::from("UPDATE_COMPLETE");
     assert_eq!(format!("{status:<18}|"), "UPDATE_COMPLETE   |");
 }
+
+#[test]
+fn a_documented_status_is_held_without_a_copy_and_a_new_one_as_it_came() {
+    let documented = StackStatus::from("UPDATE_COMPLETE".to_string());
+    assert!(matches!(documented.0, Cow::Borrowed(_)));
+    let added_later = StackStatus::from("MIGRATE_IN_PROGRESS");
+    assert!(matches!(added_later.0, Cow::Owned(_)));
+    assert_eq!(added_later, "MIGRATE_IN_PROGRESS");
+    assert!(added_later.is_in_progress());
+    assert_eq!(StackStatus::from(""), StackStatus::unknown());
+}
