@@ -2,6 +2,9 @@
 //! events (resource by resource, then cleanup or rollback) and played out as
 //! the clock passes each one.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +12,7 @@ use super::rng::SimRng;
 use super::spec::StackSpec;
 use super::stack_kind::StackKind;
 use crate::domain::fleet::StackEvent;
+use crate::domain::shared_str::SharedStr;
 use crate::domain::stack_status::StackStatus;
 
 /// How many events a stack keeps, newest first (DescribeStackEvents pages further back).
@@ -213,7 +217,7 @@ impl StackSim {
                 event_id: rng.uuid().into(),
                 timestamp: at,
                 logical_id: self.name.as_str().into(),
-                resource_type: "AWS::CloudFormation::Stack".into(),
+                resource_type: held_once("AWS::CloudFormation::Stack"),
                 status: status.into(),
                 reason: reason.map(str::to_string),
             },
@@ -267,8 +271,8 @@ impl StackSim {
 
 fn resource_event(
     at: Timestamp,
-    logical: &str,
-    ty: &str,
+    logical: &'static str,
+    ty: &'static str,
     status: &str,
     reason: Option<String>,
 ) -> Scripted {
@@ -278,13 +282,24 @@ fn resource_event(
             // CloudFormation's resource event ids join the logical id, status and time.
             event_id: format!("{logical}-{status}-{at}").into(),
             timestamp: at,
-            logical_id: logical.into(),
-            resource_type: ty.into(),
+            logical_id: held_once(logical),
+            resource_type: held_once(ty),
             status: status.into(),
             reason,
         },
         stack_status: false,
     }
+}
+
+/// One shared copy of each of the stack kinds' resource names and types,
+/// for every event of every stack: a large fleet's stacks keep thousands.
+fn held_once(s: &'static str) -> SharedStr {
+    static HELD: OnceLock<Mutex<HashMap<&'static str, SharedStr>>> = OnceLock::new();
+    let mut held = HELD
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    held.entry(s).or_insert_with(|| SharedStr::from(s)).clone()
 }
 
 fn failure_reason(resource_type: &str, rng: &mut SimRng) -> String {
