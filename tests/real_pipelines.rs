@@ -240,9 +240,9 @@ fn approving_a_gate_does_not_finish_a_cell_the_execution_has_not_reached() {
     assert_eq!(deploy.error, None);
     assert_eq!(
         deploy.earlier,
-        Some(EarlierRun {
+        Some(Box::new(EarlierRun {
             status: ActionStatus::Failed,
             at: Some(Timestamp::from_second(1_000_300).unwrap()),
-        })
+        }))
     );
 }

@@ -289,7 +289,8 @@ pub struct Action {
     pub ended_at: Option<Timestamp>,
     pub external_url: Option<String>,
     pub error: Option<String>,
-    pub approval: Option<Approval>,
+    /// Boxed, as is `earlier`: few of a fleet's actions are approvals.
+    pub approval: Option<Box<Approval>>,
     /// `StackName` from a CloudFormation action's configuration.
     pub stack_name: Option<SharedStr>,
     /// Who last changed the action (`latestExecution.lastUpdatedBy`), when
@@ -300,7 +301,7 @@ pub struct Action {
     /// execution before the stage's current one; the action itself is then
     /// `NotStarted` in this execution.
     #[serde(default)]
-    pub earlier: Option<EarlierRun>,
+    pub earlier: Option<Box<EarlierRun>>,
 }
 
 /// A run of an action in an earlier pipeline execution, shown greyed beside

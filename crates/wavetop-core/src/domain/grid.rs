@@ -88,6 +88,9 @@ pub fn chain_grids(parts: impl IntoIterator<Item = DerivedGrid>) -> DerivedGrid 
         }
         out.waves.extend(part.waves);
     }
+    // Kept by the model until the flow's next poll, for every flow.
+    out.waves.shrink_to_fit();
+    out.regions.shrink_to_fit();
     out
 }
 
@@ -163,10 +166,10 @@ fn derive_action(decl: &ActionDeclaration, cx: &StageContext) -> Action {
     };
     let mut action = action_from_state(decl, state, cx.home_region);
     if run_of == RunOf::Earlier && action.status != ActionStatus::NotStarted {
-        action.earlier = Some(EarlierRun {
+        action.earlier = Some(Box::new(EarlierRun {
             status: action.status,
             at: action.ended_at.or(action.started_at),
-        });
+        }));
         action.status = ActionStatus::NotStarted;
         action.started_at = None;
         action.ended_at = None;
@@ -197,13 +200,15 @@ fn action_from_state(
         ActionStatus::NotStarted => (None, None),
         _ => (None, changed),
     };
-    let approval = (&*decl.action_type_id.category == "Approval").then(|| Approval {
+    let approval = (&*decl.action_type_id.category == "Approval").then(|| {
+        Box::new(Approval {
         token_present: latest.and_then(|e| e.token.as_ref()).is_some(),
         custom_data: decl.configuration.get("CustomData").map(str::to_string),
         review_url: decl
             .configuration
             .get("ExternalEntityLink")
             .map(str::to_string),
+        })
     });
     let error = latest
         .filter(|_| status == ActionStatus::Failed)
