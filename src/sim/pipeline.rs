@@ -477,7 +477,11 @@ impl PipelineSim {
                 }
             } else if job.captain_at.is_some_and(|t| t <= now) {
                 // A running action always has a state; the captain signs it.
-                if let Some(state) = self.stages[s].actions[a].state.as_mut().map(RunState::get_mut) {
+                if let Some(state) = self.stages[s].actions[a]
+                    .state
+                    .as_mut()
+                    .map(RunState::get_mut)
+                {
                     state.summary = Some(
                         "Approved by the release captain after checking the canary dashboard"
                             .into(),

@@ -154,7 +154,10 @@ mod tests {
     fn changing_a_compact_run_changes_it_in_full() {
         let mut state = RunState::from(succeeded());
         state.get_mut().last_updated_by = Some("carol".into());
-        assert_eq!(state.to_execution().last_updated_by.as_deref(), Some("carol"));
+        assert_eq!(
+            state.to_execution().last_updated_by.as_deref(),
+            Some("carol")
+        );
         assert_eq!(state.action_execution_id(), Some(ID));
     }
 

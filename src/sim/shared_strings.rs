@@ -37,7 +37,12 @@ pub(super) fn share_declarations(spec: &mut FleetSpec) {
         for action in decl.stages.iter_mut().flat_map(|s| s.actions.iter_mut()) {
             let type_id = action.action_type_id.strings_mut();
             let region = action.region.as_mut().map(SharedId::arc_mut);
-            for s in action.configuration.strings_mut().chain(type_id).chain(region) {
+            for s in action
+                .configuration
+                .strings_mut()
+                .chain(type_id)
+                .chain(region)
+            {
                 strings.share(s);
             }
         }

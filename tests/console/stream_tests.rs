@@ -404,7 +404,12 @@ fn action_statuses(
             for cell in &wave.cells {
                 for action in &cell.actions {
                     let row = format!("{}/{}", flow.name, wave.name);
-                    all.push((row, cell.region.clone(), action.name.to_string(), action.status));
+                    all.push((
+                        row,
+                        cell.region.clone(),
+                        action.name.to_string(),
+                        action.status,
+                    ));
                 }
             }
         }

@@ -15,11 +15,11 @@ use super::current_run::{RunEvidence, RunOf};
 use super::fleet::{
     Action, ActionStatus, Approval, Cell, EarlierRun, StageStatus, Transition, Wave,
 };
-use super::shared_str::SharedStr;
 use super::pipeline_doc::{
     ActionDeclaration, ActionState, GetPipelineStateOutput, PipelineDeclaration, StageDeclaration,
     StageState,
 };
+use super::shared_str::SharedStr;
 
 /// The waves of one pipeline and its regions in column order.
 #[derive(Debug, Clone, PartialEq)]
@@ -202,12 +202,12 @@ fn action_from_state(
     };
     let approval = (&*decl.action_type_id.category == "Approval").then(|| {
         Box::new(Approval {
-        token_present: latest.and_then(|e| e.token.as_ref()).is_some(),
-        custom_data: decl.configuration.get("CustomData").map(str::to_string),
-        review_url: decl
-            .configuration
-            .get("ExternalEntityLink")
-            .map(str::to_string),
+            token_present: latest.and_then(|e| e.token.as_ref()).is_some(),
+            custom_data: decl.configuration.get("CustomData").map(str::to_string),
+            review_url: decl
+                .configuration
+                .get("ExternalEntityLink")
+                .map(str::to_string),
         })
     });
     let error = latest
