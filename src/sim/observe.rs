@@ -26,8 +26,8 @@ impl SimWorld {
                 .stacks
                 .iter()
                 .map(|s| StackRef {
-                    flow: s.flow.clone(),
-                    region: s.region.clone(),
+                    flow: s.flow.to_string(),
+                    region: s.region.to_string(),
                     name: s.name.clone(),
                 })
                 .collect(),
@@ -59,7 +59,7 @@ impl SimWorld {
         let grid = if spec.kind == FlowKind::Unmanaged {
             let stacks: Vec<&StackSim> = self.stacks.iter().filter(|s| s.flow == name).collect();
             DerivedGrid {
-                regions: stacks.iter().map(|s| s.region.clone()).collect(),
+                regions: stacks.iter().map(|s| s.region.to_string()).collect(),
                 waves: vec![manual_wave(
                     &stacks.iter().map(|s| stack_deploy(s)).collect::<Vec<_>>(),
                 )],
@@ -109,8 +109,8 @@ impl SimWorld {
             .map(|(i, s)| {
                 let after = cursor(i);
                 let observation = StackObservation {
-                    flow: s.flow.clone(),
-                    region: s.region.clone(),
+                    flow: s.flow.to_string(),
+                    region: s.region.to_string(),
                     name: s.name.clone(),
                     status: s.status.clone(),
                     status_reason: s.status_reason.clone(),
@@ -166,7 +166,7 @@ fn stack_deploy(s: &StackSim) -> StackDeploy {
     };
     StackDeploy {
         name: s.name.clone(),
-        region: s.region.clone(),
+        region: s.region.to_string(),
         status: s.status.clone(),
         failure: s
             .events

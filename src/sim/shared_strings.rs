@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::spec::FleetSpec;
+use super::stacks::StackSim;
 
 /// A pipeline execution's id as every action of the execution holds it:
 /// one string for all of them, written and read as a plain string.
@@ -49,6 +50,16 @@ pub(super) fn share_declarations(spec: &mut FleetSpec) {
     }
 }
 
+/// Shares the flow and region names of the simulated stacks: a large fleet
+/// has thousands of stacks over a few hundred flows and a few dozen regions.
+pub(super) fn share_stack_places(stacks: &mut [StackSim]) {
+    let mut strings = SharedStrings::default();
+    for stack in stacks {
+        strings.share(stack.flow.arc_mut());
+        strings.share(stack.region.arc_mut());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::SharedId;
@@ -76,5 +87,26 @@ mod tests {
         assert!(capabilities.len() > 1000, "{}", capabilities.len());
         let first = capabilities[0].as_ptr();
         assert!(capabilities.iter().all(|c| c.as_ptr() == first));
+    }
+
+    #[test]
+    fn the_stacks_of_a_region_hold_one_copy_of_its_name() {
+        let world = crate::sim::world::SimWorld::with_fleet(
+            FleetSize::Large,
+            7,
+            jiff::Timestamp::from_second(1_700_000_000).unwrap(),
+        );
+        let first = &world.stacks[0];
+        let same_region: Vec<_> = world
+            .stacks
+            .iter()
+            .filter(|s| s.region == first.region)
+            .collect();
+        assert!(same_region.len() > 10, "{}", same_region.len());
+        assert!(
+            same_region
+                .iter()
+                .all(|s| s.region.as_ptr() == first.region.as_ptr())
+        );
     }
 }

@@ -20,8 +20,10 @@ const EVENT_HISTORY: usize = 120;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StackSim {
-    pub flow: String,
-    pub region: String,
+    /// Shared between the stacks of a flow and of a region (see
+    /// `shared_strings::share_stack_places`).
+    pub flow: SharedStr,
+    pub region: SharedStr,
     pub name: String,
     pub status: StackStatus,
     pub status_reason: Option<String>,
@@ -65,8 +67,8 @@ const FAILURE_REASONS: [(&str, &str); 5] = [
 impl StackSim {
     pub fn new(spec: &StackSpec) -> Self {
         Self {
-            flow: spec.flow.clone(),
-            region: spec.region.clone(),
+            flow: spec.flow.as_str().into(),
+            region: spec.region.as_str().into(),
             name: spec.name.clone(),
             status: "CREATE_COMPLETE".into(),
             status_reason: None,

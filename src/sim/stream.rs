@@ -218,7 +218,7 @@ fn stack_event(
         id,
         time: event.timestamp,
         account,
-        region: stack.region.clone(),
+        region: stack.region.to_string(),
         change: Change::Stack {
             stack: stack.name.clone(),
             resource_type: resource.as_ref().map(|_| event.resource_type.to_string()),
