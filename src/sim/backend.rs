@@ -87,7 +87,7 @@ impl SimBackend {
                 let mut stacks = Vec::with_capacity(found.len());
                 for (i, mut s) in found {
                     let seen = polled.entry(i).or_default();
-                    let was = std::mem::replace(&mut seen.status, Some(s.status.clone()));
+                    let was = seen.status.replace(s.status.clone());
                     if covered && was.as_ref() == Some(&s.status) {
                         s.new_events.clear();
                     }
