@@ -2,8 +2,8 @@
 //!
 //! Most actions of a large fleet last succeeded in an earlier execution and
 //! nothing else is said of that run: it is held as its id and end time
-//! alone (a twelfth of a full `ActionExecution` with its strings), and read
-//! out in full when a poll asks for it.
+//! alone (some 56 bytes, against 340 for a full `ActionExecution` with its
+//! strings), and read out in full when a poll asks for it.
 
 use serde::{Deserialize, Serialize};
 
