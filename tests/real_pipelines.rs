@@ -45,7 +45,7 @@ fn shape(grid: &DerivedGrid) -> Shape {
                 .map(|c| {
                     (
                         c.region.clone(),
-                        c.actions.iter().map(|a| a.name.clone()).collect(),
+                        c.actions.iter().map(|a| a.name.to_string()).collect(),
                     )
                 })
                 .collect();
@@ -240,9 +240,9 @@ fn approving_a_gate_does_not_finish_a_cell_the_execution_has_not_reached() {
     assert_eq!(deploy.error, None);
     assert_eq!(
         deploy.earlier,
-        Some(EarlierRun {
+        Some(Box::new(EarlierRun {
             status: ActionStatus::Failed,
             at: Some(Timestamp::from_second(1_000_300).unwrap()),
-        })
+        }))
     );
 }

@@ -6,6 +6,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::pipeline::{Job, PipelineSim, Run, epoch};
 use super::rng::SimRng;
+use super::run_state::RunState;
 use super::stacks::StackSim;
 use crate::domain::attribution::runs_in;
 use crate::domain::pipeline_doc::{ActionDeclaration, ActionExecution};
@@ -116,7 +117,7 @@ impl PipelineSim {
             _ => job.ends_at = Some(secs(rng, 5, 20)),
         }
         let action = &mut self.stages[s].actions[a];
-        action.state = Some(state);
+        action.state = Some(RunState::from(state));
         action.execution_id = Some(run.execution_id.clone());
         action.job = Some(Box::new(job));
         if let Some(message) = immediate_failure {

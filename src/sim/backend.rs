@@ -10,11 +10,20 @@ use jiff::Timestamp;
 use super::clock::SimClock;
 use super::operate::SIM_IDENTITY;
 use super::world::SimWorld;
+use crate::domain::shared_str::SharedStr;
 use crate::domain::stack_status::StackStatus;
 use crate::protocol::{
     BoxFuture, Discovery, Observation, Observe, Operate, OperateCall, OperateOutcome, PollKey,
     SourceError,
 };
+
+/// What the last stacks polls returned of one stack.
+#[derive(Default)]
+struct PolledStack {
+    /// The id of the newest event a poll already returned.
+    newest_event: Option<SharedStr>,
+    status: Option<StackStatus>,
+}
 
 /// A handle on a shared simulated world. Clones share the world and the
 /// per-region event cursors.
@@ -22,10 +31,10 @@ use crate::protocol::{
 pub struct SimBackend {
     world: Arc<Mutex<SimWorld>>,
     clock: SimClock,
-    /// (region, stack) -> id of the newest event a poll already returned.
-    cursors: Arc<Mutex<BTreeMap<(String, String), String>>>,
-    /// (region, stack) -> the status the last poll returned.
-    statuses: Arc<Mutex<BTreeMap<(String, String), StackStatus>>>,
+    /// What the last polls returned of each stack, by its index in the
+    /// world's stacks: one entry per stack of a large fleet, so it holds no
+    /// names of its own.
+    polled_stacks: Arc<Mutex<BTreeMap<usize, PolledStack>>>,
     /// A live change stream brings the resource events: a stacks poll
     /// returns the events only of a stack whose status changed, as AWS's does.
     stream_covers_stacks: Arc<AtomicBool>,
@@ -36,8 +45,7 @@ impl SimBackend {
         Self {
             world: Arc::new(Mutex::new(world)),
             clock,
-            cursors: Arc::new(Mutex::new(BTreeMap::new())),
-            statuses: Arc::new(Mutex::new(BTreeMap::new())),
+            polled_stacks: Arc::new(Mutex::new(BTreeMap::new())),
             stream_covers_stacks: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -71,19 +79,22 @@ impl SimBackend {
                 .map(Observation::Flow)
                 .ok_or_else(|| SourceError::NotFound(format!("flow {flow}"))),
             PollKey::Stacks { region } => {
-                let mut cursors = self.cursors.lock().unwrap_or_else(|p| p.into_inner());
-                let mut statuses = self.statuses.lock().unwrap_or_else(|p| p.into_inner());
+                let mut polled = self.polled_stacks.lock().unwrap_or_else(|p| p.into_inner());
                 let covered = self.stream_covers_stacks.load(Ordering::Relaxed);
-                let mut stacks = world.stacks_in(&region, &cursors);
-                for s in &mut stacks {
-                    let key = (s.region.clone(), s.name.clone());
-                    let was = statuses.insert(key.clone(), s.status.clone());
+                let found = world.stacks_in(&region, |i| {
+                    polled.get(&i).and_then(|p| p.newest_event.clone())
+                });
+                let mut stacks = Vec::with_capacity(found.len());
+                for (i, mut s) in found {
+                    let seen = polled.entry(i).or_default();
+                    let was = seen.status.replace(s.status.clone());
                     if covered && was.as_ref() == Some(&s.status) {
                         s.new_events.clear();
                     }
                     if let Some(newest) = s.new_events.first() {
-                        cursors.insert(key, newest.event_id.clone());
+                        seen.newest_event = Some(newest.event_id.clone());
                     }
+                    stacks.push(s);
                 }
                 Ok(Observation::Stacks { region, stacks })
             }

@@ -1,6 +1,7 @@
 //! A pipeline as CodePipeline's GetPipeline and GetPipelineState describe it.
 
 use super::pipeline::{PipelineSim, epoch};
+use super::run_state::RunState;
 use crate::domain::attribution::runs_in;
 use crate::domain::current_run::{ActionRun, RunEvidence};
 use crate::domain::pipeline_doc::{
@@ -43,8 +44,8 @@ impl PipelineSim {
                         .iter()
                         .zip(&sim.actions)
                         .map(|(a, s)| ActionState {
-                            action_name: a.name.clone(),
-                            latest_execution: s.state.clone(),
+                            action_name: a.name.to_string(),
+                            latest_execution: s.state.as_ref().map(RunState::to_execution),
                             entity_url: entity_url(a, &self.home_region),
                             revision_url: None,
                         })
@@ -83,11 +84,11 @@ impl PipelineSim {
                         .filter(|(_, a)| a.execution_id.as_deref() == Some(id.as_str()))
                         .map(|(d, a)| ActionRun {
                             stage: decl.name.clone(),
-                            action: d.name.clone(),
+                            action: d.name.to_string(),
                             action_execution_id: a
                                 .state
                                 .as_ref()
-                                .and_then(|s| s.action_execution_id.clone()),
+                                .and_then(|s| s.action_execution_id().map(str::to_string)),
                         })
                 })
                 .collect();

@@ -33,6 +33,7 @@ pub mod pipeline;
 pub mod replication;
 pub mod revisions;
 pub mod rng;
+pub mod run_state;
 pub mod scheduler;
 pub mod shared_strings;
 pub mod spec;

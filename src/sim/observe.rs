@@ -1,13 +1,12 @@
 //! What the world looks like through the observing API: flows derived from
 //! the pipeline documents, stacks, health checks and replication.
 
-use std::collections::BTreeMap;
-
 use super::pipeline::PipelineSim;
 use super::stacks::StackSim;
 use super::world::SimWorld;
 use crate::domain::fleet::{ExecutionMode, Flow, FlowKind, HealthCheck, Pipeline, PipelineType};
 use crate::domain::grid::{DerivedGrid, chain_grids, derive_grid_with};
+use crate::domain::shared_str::SharedStr;
 use crate::protocol::{Discovery, StackObservation, StackRef, TableRef};
 
 /// The name of the single wave of a flow deployed by hand.
@@ -27,8 +26,8 @@ impl SimWorld {
                 .stacks
                 .iter()
                 .map(|s| StackRef {
-                    flow: s.flow.clone(),
-                    region: s.region.clone(),
+                    flow: s.flow.to_string(),
+                    region: s.region.to_string(),
                     name: s.name.clone(),
                 })
                 .collect(),
@@ -60,7 +59,7 @@ impl SimWorld {
         let grid = if spec.kind == FlowKind::Unmanaged {
             let stacks: Vec<&StackSim> = self.stacks.iter().filter(|s| s.flow == name).collect();
             DerivedGrid {
-                regions: stacks.iter().map(|s| s.region.clone()).collect(),
+                regions: stacks.iter().map(|s| s.region.to_string()).collect(),
                 waves: vec![manual_wave(
                     &stacks.iter().map(|s| stack_deploy(s)).collect::<Vec<_>>(),
                 )],
@@ -96,26 +95,28 @@ impl SimWorld {
         })
     }
 
-    /// Every stack in `region` with the events after each stack's cursor.
+    /// Every stack in `region` with its index in the world's stacks (which
+    /// only ever grow at the end) and the events after the stack's cursor.
     pub fn stacks_in(
         &self,
         region: &str,
-        cursors: &BTreeMap<(String, String), String>,
-    ) -> Vec<StackObservation> {
+        cursor: impl Fn(usize) -> Option<SharedStr>,
+    ) -> Vec<(usize, StackObservation)> {
         self.stacks
             .iter()
-            .filter(|s| s.region == region)
-            .map(|s| StackObservation {
-                flow: s.flow.clone(),
-                region: s.region.clone(),
-                name: s.name.clone(),
-                status: s.status.clone(),
-                status_reason: s.status_reason.clone(),
-                new_events: s.events_after(
-                    cursors
-                        .get(&(s.region.clone(), s.name.clone()))
-                        .map(String::as_str),
-                ),
+            .enumerate()
+            .filter(|(_, s)| s.region == region)
+            .map(|(i, s)| {
+                let after = cursor(i);
+                let observation = StackObservation {
+                    flow: s.flow.to_string(),
+                    region: s.region.to_string(),
+                    name: s.name.clone(),
+                    status: s.status.clone(),
+                    status_reason: s.status_reason.clone(),
+                    new_events: s.events_after(after.as_deref()),
+                };
+                (i, observation)
             })
             .collect()
     }
@@ -165,7 +166,7 @@ fn stack_deploy(s: &StackSim) -> StackDeploy {
     };
     StackDeploy {
         name: s.name.clone(),
-        region: s.region.clone(),
+        region: s.region.to_string(),
         status: s.status.clone(),
         failure: s
             .events

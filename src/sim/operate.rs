@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 
 use super::pipeline::{PipelineSim, epoch};
+use super::run_state::RunState;
 use super::scheduler::{SimSchedule, instant_of};
 use super::world::SimWorld;
 use crate::domain::conditions::ConditionKind;
@@ -236,7 +237,7 @@ fn put_approval(
     let action_sim = &p.stages[s].actions[a];
     let newest = p.executions.first().map(|e| e.id.as_str());
     let state = action_sim.state.as_ref();
-    match state.map(|st| (st.status.as_str(), st.token.is_some())) {
+    match state.map(|st| (st.status(), st.has_token())) {
         Some(("InProgress", true)) => {}
         Some(("Succeeded" | "Failed" | "Abandoned", _))
             if action_sim.execution_id.as_deref() == newest =>
@@ -251,7 +252,7 @@ fn put_approval(
             )));
         }
     }
-    if let Some(st) = p.stages[s].actions[a].state.as_mut() {
+    if let Some(st) = p.stages[s].actions[a].state.as_mut().map(RunState::get_mut) {
         st.summary = Some(summary.to_string());
         st.last_updated_by = Some(identity.to_string());
     }
@@ -305,7 +306,7 @@ fn retry(
             && action
                 .state
                 .as_ref()
-                .is_some_and(|st| st.status != "Succeeded");
+                .is_some_and(|st| st.status() != "Succeeded");
         if mode == RetryMode::AllActions || failed {
             action.execution_id = None;
         }
@@ -413,7 +414,7 @@ fn stop(
             && action
                 .state
                 .as_ref()
-                .is_some_and(|st| st.status == "InProgress");
+                .is_some_and(|st| st.status() == "InProgress");
         if !running {
             continue;
         }
@@ -422,7 +423,7 @@ fn stop(
         if abandon || is_approval {
             let action = &mut p.stages[s].actions[a];
             action.job = None;
-            if let Some(st) = action.state.as_mut() {
+            if let Some(st) = action.state.as_mut().map(RunState::get_mut) {
                 st.status = "Abandoned".to_string();
                 st.token = None;
                 st.last_status_change = epoch(now);

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::conditions::{GateAnswer, GateSim, gates_of};
 use super::history::new_revision;
 use super::rng::SimRng;
+use super::run_state::RunState;
 use super::shared_strings::SharedId;
 use super::spec::PipelineSpec;
 use super::stacks::StackSim;
@@ -97,7 +98,7 @@ pub struct StageSim {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionSim {
-    pub state: Option<ActionExecution>,
+    pub state: Option<RunState>,
     /// The pipeline execution `state` belongs to.
     pub execution_id: Option<SharedId>,
     /// Boxed: at any moment few of the fleet's actions are running.
@@ -276,7 +277,7 @@ impl PipelineSim {
         if a.execution_id.as_deref() != Some(execution_id) {
             return Phase::Pending;
         }
-        match a.state.as_ref().map(|s| s.status.as_str()) {
+        match a.state.as_ref().map(RunState::status) {
             Some("InProgress") => Phase::Running,
             Some("Succeeded") => Phase::Succeeded,
             Some(_) => Phase::Failed,
@@ -476,7 +477,11 @@ impl PipelineSim {
                 }
             } else if job.captain_at.is_some_and(|t| t <= now) {
                 // A running action always has a state; the captain signs it.
-                if let Some(state) = self.stages[s].actions[a].state.as_mut() {
+                if let Some(state) = self.stages[s].actions[a]
+                    .state
+                    .as_mut()
+                    .map(RunState::get_mut)
+                {
                     state.summary = Some(
                         "Approved by the release captain after checking the canary dashboard"
                             .into(),
@@ -508,7 +513,7 @@ impl PipelineSim {
         if let (Ok(()), Some(id)) = (&result, &action.execution_id) {
             action.last_success = Some((id.clone(), now));
         }
-        if let Some(state) = action.state.as_mut() {
+        if let Some(state) = action.state.as_mut().map(RunState::get_mut) {
             state.token = None;
             state.last_status_change = epoch(now);
             match result {
@@ -540,11 +545,11 @@ impl PipelineSim {
             for action in &mut stage.actions {
                 action.execution_id = Some(shared.clone());
                 action.last_success = Some((shared.clone(), at));
-                action.state = Some(ActionExecution {
+                action.state = Some(RunState::from(ActionExecution {
                     action_execution_id: Some(rng.uuid()),
                     percent_complete: Some(100),
                     ..ActionExecution::with_status("Succeeded", epoch(at))
-                });
+                }));
             }
         }
     }

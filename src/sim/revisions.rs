@@ -54,19 +54,30 @@ pub fn live_revisions(pipelines: &[&PipelineSim]) -> Vec<LiveRevision> {
             }
         }
     }
-    newest
-        .into_iter()
-        .map(|(region, p, execution, at)| {
-            let listed = p.executions.iter().find(|e| e.id == execution);
-            let revision_id = listed.and_then(|e| e.revision_id.clone());
-            LiveRevision {
-                region,
-                execution_id: execution.to_string(),
-                author: revision_id.as_deref().map(|r| author_of(r).to_string()),
-                revision_id,
-                summary: listed.and_then(|e| e.revision_summary.clone()),
+    // The regions one execution deployed share its strings.
+    let mut placed: Vec<LiveRevision> = Vec::with_capacity(newest.len());
+    for (region, p, execution, at) in newest {
+        let same = placed.iter().find(|l| l.execution_id == execution);
+        let live = match same {
+            Some(l) => LiveRevision {
+                region: region.into(),
                 live_since: Some(at),
+                ..l.clone()
+            },
+            None => {
+                let listed = p.executions.iter().find(|e| e.id == execution);
+                let revision_id = listed.and_then(|e| e.revision_id.as_deref());
+                LiveRevision {
+                    region: region.into(),
+                    execution_id: execution.into(),
+                    author: revision_id.map(|r| author_of(r).into()),
+                    revision_id: revision_id.map(Into::into),
+                    summary: listed.and_then(|e| e.revision_summary.as_deref().map(Into::into)),
+                    live_since: Some(at),
+                }
             }
-        })
-        .collect()
+        };
+        placed.push(live);
+    }
+    placed
 }

@@ -5,38 +5,14 @@
 //! kilobytes instead of several megabytes of small allocations.
 
 use std::collections::HashSet;
-use std::fmt;
-use std::ops::Deref;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
 use super::spec::FleetSpec;
+use super::stacks::StackSim;
 
 /// A pipeline execution's id as every action of the execution holds it:
 /// one string for all of them, written and read as a plain string.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct SharedId(#[serde(with = "crate::domain::shared_str")] Arc<str>);
-
-impl Deref for SharedId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for SharedId {
-    fn from(id: &str) -> Self {
-        SharedId(Arc::from(id))
-    }
-}
-
-impl fmt::Display for SharedId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use crate::domain::shared_str::SharedStr as SharedId;
 
 /// The strings seen so far, each kept once.
 #[derive(Default)]
@@ -54,17 +30,33 @@ impl SharedStrings {
     }
 }
 
-/// Shares the type and configuration strings of every declaration in `spec`.
+/// Shares the type, region and configuration strings of every declaration in `spec`.
 pub(super) fn share_declarations(spec: &mut FleetSpec) {
     let mut strings = SharedStrings::default();
     for pipeline in spec.flows.iter_mut().flat_map(|f| f.pipelines.iter_mut()) {
         let decl = Arc::make_mut(&mut pipeline.decl);
         for action in decl.stages.iter_mut().flat_map(|s| s.actions.iter_mut()) {
             let type_id = action.action_type_id.strings_mut();
-            for s in action.configuration.strings_mut().chain(type_id) {
+            let region = action.region.as_mut().map(SharedId::arc_mut);
+            for s in action
+                .configuration
+                .strings_mut()
+                .chain(type_id)
+                .chain(region)
+            {
                 strings.share(s);
             }
         }
+    }
+}
+
+/// Shares the flow and region names of the simulated stacks: a large fleet
+/// has thousands of stacks over a few hundred flows and a few dozen regions.
+pub(super) fn share_stack_places(stacks: &mut [StackSim]) {
+    let mut strings = SharedStrings::default();
+    for stack in stacks {
+        strings.share(stack.flow.arc_mut());
+        strings.share(stack.region.arc_mut());
     }
 }
 
@@ -95,5 +87,26 @@ mod tests {
         assert!(capabilities.len() > 1000, "{}", capabilities.len());
         let first = capabilities[0].as_ptr();
         assert!(capabilities.iter().all(|c| c.as_ptr() == first));
+    }
+
+    #[test]
+    fn the_stacks_of_a_region_hold_one_copy_of_its_name() {
+        let world = crate::sim::world::SimWorld::with_fleet(
+            FleetSize::Large,
+            7,
+            jiff::Timestamp::from_second(1_700_000_000).unwrap(),
+        );
+        let first = &world.stacks[0];
+        let same_region: Vec<_> = world
+            .stacks
+            .iter()
+            .filter(|s| s.region == first.region)
+            .collect();
+        assert!(same_region.len() > 10, "{}", same_region.len());
+        assert!(
+            same_region
+                .iter()
+                .all(|s| s.region.as_ptr() == first.region.as_ptr())
+        );
     }
 }

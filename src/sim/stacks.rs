@@ -2,6 +2,9 @@
 //! events (resource by resource, then cleanup or rollback) and played out as
 //! the clock passes each one.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +12,7 @@ use super::rng::SimRng;
 use super::spec::StackSpec;
 use super::stack_kind::StackKind;
 use crate::domain::fleet::StackEvent;
+use crate::domain::shared_str::SharedStr;
 use crate::domain::stack_status::StackStatus;
 
 /// How many events a stack keeps, newest first (DescribeStackEvents pages further back).
@@ -16,8 +20,10 @@ const EVENT_HISTORY: usize = 120;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StackSim {
-    pub flow: String,
-    pub region: String,
+    /// Shared between the stacks of a flow and of a region (see
+    /// `shared_strings::share_stack_places`).
+    pub flow: SharedStr,
+    pub region: SharedStr,
     pub name: String,
     pub status: StackStatus,
     pub status_reason: Option<String>,
@@ -61,8 +67,8 @@ const FAILURE_REASONS: [(&str, &str); 5] = [
 impl StackSim {
     pub fn new(spec: &StackSpec) -> Self {
         Self {
-            flow: spec.flow.clone(),
-            region: spec.region.clone(),
+            flow: spec.flow.as_str().into(),
+            region: spec.region.as_str().into(),
             name: spec.name.clone(),
             status: "CREATE_COMPLETE".into(),
             status_reason: None,
@@ -210,10 +216,10 @@ impl StackSim {
         Scripted {
             at,
             event: StackEvent {
-                event_id: rng.uuid(),
+                event_id: rng.uuid().into(),
                 timestamp: at,
-                logical_id: self.name.clone(),
-                resource_type: "AWS::CloudFormation::Stack".to_string(),
+                logical_id: self.name.as_str().into(),
+                resource_type: held_once("AWS::CloudFormation::Stack"),
                 status: status.into(),
                 reason: reason.map(str::to_string),
             },
@@ -267,8 +273,8 @@ impl StackSim {
 
 fn resource_event(
     at: Timestamp,
-    logical: &str,
-    ty: &str,
+    logical: &'static str,
+    ty: &'static str,
     status: &str,
     reason: Option<String>,
 ) -> Scripted {
@@ -276,15 +282,26 @@ fn resource_event(
         at,
         event: StackEvent {
             // CloudFormation's resource event ids join the logical id, status and time.
-            event_id: format!("{logical}-{status}-{at}"),
+            event_id: format!("{logical}-{status}-{at}").into(),
             timestamp: at,
-            logical_id: logical.to_string(),
-            resource_type: ty.to_string(),
+            logical_id: held_once(logical),
+            resource_type: held_once(ty),
             status: status.into(),
             reason,
         },
         stack_status: false,
     }
+}
+
+/// One shared copy of each of the stack kinds' resource names and types,
+/// for every event of every stack: a large fleet's stacks keep thousands.
+fn held_once(s: &'static str) -> SharedStr {
+    static HELD: OnceLock<Mutex<HashMap<&'static str, SharedStr>>> = OnceLock::new();
+    let mut held = HELD
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    held.entry(s).or_insert_with(|| SharedStr::from(s)).clone()
 }
 
 fn failure_reason(resource_type: &str, rng: &mut SimRng) -> String {
@@ -372,7 +389,7 @@ mod tests {
             e.status == "UPDATE_ROLLBACK_IN_PROGRESS"
                 && e.reason
                     .as_deref()
-                    .is_some_and(|r| r.contains(&failed.logical_id))
+                    .is_some_and(|r| r.contains(failed.logical_id.as_str()))
         }));
     }
 

@@ -14,6 +14,7 @@ use super::SimBackend;
 use super::pipeline::PipelineSim;
 use super::stacks::StackSim;
 use crate::domain::fleet::{ExecutionStatus, StackEvent};
+use crate::domain::shared_str::SharedStr;
 use crate::domain::stream_event::{Change, StreamEvent};
 use crate::protocol::{BoxFuture, ReadStream, SourceError, StreamBatch};
 
@@ -23,7 +24,8 @@ use crate::protocol::{BoxFuture, ReadStream, SourceError, StreamBatch};
 struct Seen {
     primed: bool,
     states: HashMap<Fact, String>,
-    newest_stack_event: HashMap<(String, String), String>,
+    /// By the stack's index in the world's stacks, which only grow at the end.
+    newest_stack_event: HashMap<usize, SharedStr>,
     next_id: u64,
 }
 
@@ -73,8 +75,7 @@ impl SimStream {
                 }
             }
         }
-        for stack in &world.stacks {
-            let key = (stack.region.clone(), stack.name.clone());
+        for (key, stack) in world.stacks.iter().enumerate() {
             let cursor = seen.newest_stack_event.get(&key).cloned();
             let new_events = stack.events_after(cursor.as_deref());
             if let Some(newest) = new_events.first() {
@@ -207,7 +208,7 @@ fn stack_event(
     id: String,
 ) -> StreamEvent {
     // A stack's own events name the stack as their resource.
-    let resource = (event.logical_id != stack.name).then(|| event.logical_id.clone());
+    let resource = (event.logical_id != stack.name).then(|| event.logical_id.to_string());
     let account = pipelines
         .iter()
         .find(|p| p.flow == stack.flow)
@@ -217,10 +218,10 @@ fn stack_event(
         id,
         time: event.timestamp,
         account,
-        region: stack.region.clone(),
+        region: stack.region.to_string(),
         change: Change::Stack {
             stack: stack.name.clone(),
-            resource_type: resource.as_ref().map(|_| event.resource_type.clone()),
+            resource_type: resource.as_ref().map(|_| event.resource_type.to_string()),
             resource,
             status: event.status.as_str().to_string(),
             reason: event.reason.clone(),

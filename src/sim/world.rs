@@ -82,6 +82,7 @@ impl SimWorld {
 
         let stack_specs = spec::stacks(&spec.flows);
         let mut stacks: Vec<StackSim> = stack_specs.iter().map(StackSim::new).collect();
+        super::shared_strings::share_stack_places(&mut stacks);
         for stack in &mut stacks {
             let at = origin - SignedDuration::from_mins(rng.range(30, 48 * 60));
             match fleet {

@@ -306,7 +306,7 @@ fn action_lines<'a>(
         let place = if a.region == home {
             format!("{} (home)", a.region)
         } else {
-            a.region.clone()
+            a.region.to_string()
         };
         lines.push(Line::from(vec![
             Span::styled(format!("  {} ", a.run_order), theme.dim),

@@ -18,6 +18,7 @@ use crate::core::mouse::{HitMap, Pane};
 use crate::core::panes::revision_rows;
 use crate::domain::fleet::Flow;
 use crate::domain::revisions::Behind;
+use crate::domain::shared_str::SharedStr;
 
 /// Characters of a revision id shown, as `git log --oneline` shows them.
 const SHORT_REVISION: usize = 8;
@@ -127,7 +128,7 @@ fn row(model: &Model, theme: &Theme, flow: &Flow, region: &str) -> Vec<(String, 
         ),
         None => unknown(),
     };
-    let text = |v: &Option<String>| match v {
+    let text = |v: &Option<SharedStr>| match v {
         Some(s) => (first_line(s).to_string(), theme.base),
         None => unknown(),
     };

@@ -164,10 +164,10 @@ fn placed(flow: &Flow) -> Vec<(String, String, Option<String>, Option<String>)> 
         .iter()
         .map(|l| {
             (
-                l.region.clone(),
-                l.execution_id.clone(),
-                l.revision_id.clone(),
-                l.summary.clone(),
+                l.region.to_string(),
+                l.execution_id.to_string(),
+                l.revision_id.as_deref().map(str::to_string),
+                l.summary.as_deref().map(str::to_string),
             )
         })
         .collect()

@@ -22,9 +22,9 @@ fn with_a_long_stack(c: &mut LargeConsole) {
     let now = c.model.now;
     let events = (0..120)
         .map(|i| StackEvent {
-            event_id: format!("e{i}"),
+            event_id: format!("e{i}").into(),
             timestamp: now - SignedDuration::from_secs(i * 30),
-            logical_id: format!("Resource{i:03}"),
+            logical_id: format!("Resource{i:03}").into(),
             resource_type: "AWS::Lambda::Function".into(),
             status: "UPDATE_COMPLETE".into(),
             reason: None,

@@ -16,11 +16,11 @@ use crate::support::{Console, screen_text};
 
 fn live(region: &str, execution: &str) -> LiveRevision {
     LiveRevision {
-        region: region.to_string(),
-        execution_id: execution.to_string(),
-        revision_id: Some(format!("{execution}0123456789")),
-        summary: Some("Cache JWKS for ten minutes".to_string()),
-        author: Some("Grace Okafor".to_string()),
+        region: region.into(),
+        execution_id: execution.into(),
+        revision_id: Some(format!("{execution}0123456789").into()),
+        summary: Some("Cache JWKS for ten minutes".into()),
+        author: Some("Grace Okafor".into()),
         live_since: None,
     }
 }

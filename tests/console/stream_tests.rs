@@ -206,7 +206,7 @@ fn a_running_action(c: &Console) -> (String, String, String, String, String) {
                 w.pipeline.clone(),
                 w.name.clone(),
                 execution,
-                action.name.clone(),
+                action.name.to_string(),
             ))
         })
         .expect("an action under way in the demo fleet")
@@ -404,7 +404,12 @@ fn action_statuses(
             for cell in &wave.cells {
                 for action in &cell.actions {
                     let row = format!("{}/{}", flow.name, wave.name);
-                    all.push((row, cell.region.clone(), action.name.clone(), action.status));
+                    all.push((
+                        row,
+                        cell.region.clone(),
+                        action.name.to_string(),
+                        action.status,
+                    ));
                 }
             }
         }

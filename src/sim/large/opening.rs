@@ -14,6 +14,7 @@ use crate::domain::pipeline_doc::{ActionExecution, StageExecution, TransitionSta
 use crate::sim::history::new_revision;
 use crate::sim::pipeline::{PipelineSim, epoch};
 use crate::sim::rng::SimRng;
+use crate::sim::run_state::RunState;
 use crate::sim::shared_strings::SharedId;
 use crate::sim::spec::FlowSpec;
 use crate::sim::world::SimWorld;
@@ -143,11 +144,11 @@ fn mid_flight(p: &mut PipelineSim, now: Timestamp, failing: bool, rng: &mut SimR
         for action in &mut stage.actions {
             action.execution_id = Some(shared.clone());
             action.job = None;
-            action.state = Some(ActionExecution {
+            action.state = Some(RunState::from(ActionExecution {
                 action_execution_id: Some(rng.uuid()),
                 percent_complete: Some(100),
                 ..ActionExecution::with_status("Succeeded", epoch(done.max(started)))
-            });
+            }));
         }
     }
 }

@@ -129,7 +129,7 @@ fn mix(w: &SimWorld) -> Mix {
             .filter(|a| {
                 a.state
                     .as_ref()
-                    .is_some_and(|s| s.status == "InProgress" && s.token.is_some())
+                    .is_some_and(|s| s.status() == "InProgress" && s.has_token())
             })
             .count(),
         failed: w

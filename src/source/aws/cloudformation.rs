@@ -136,10 +136,10 @@ pub async fn events_since(
 
 fn stack_event(e: &sdk::StackEvent) -> Option<StackEvent> {
     Some(StackEvent {
-        event_id: e.event_id()?.to_string(),
+        event_id: e.event_id()?.into(),
         timestamp: e.timestamp().map(to_timestamp)?,
-        logical_id: e.logical_resource_id().unwrap_or("").to_string(),
-        resource_type: e.resource_type().unwrap_or("").to_string(),
+        logical_id: e.logical_resource_id().unwrap_or("").into(),
+        resource_type: e.resource_type().unwrap_or("").into(),
         status: e
             .resource_status()
             .map(|s| StackStatus::from(s.as_str()))

@@ -189,7 +189,7 @@ fn stage_to_doc(s: &sdk::StageDeclaration) -> doc::StageDeclaration {
 fn action_to_doc(a: &sdk::ActionDeclaration) -> doc::ActionDeclaration {
     let type_id = a.action_type_id();
     doc::ActionDeclaration {
-        name: a.name().to_string(),
+        name: a.name().into(),
         action_type_id: doc::ActionTypeId {
             category: type_id.map(|t| t.category().as_str()).unwrap_or("").into(),
             owner: type_id.map(|t| t.owner().as_str()).unwrap_or("").into(),
@@ -206,7 +206,7 @@ fn action_to_doc(a: &sdk::ActionDeclaration) -> doc::ActionDeclaration {
                     .collect()
             })
             .unwrap_or_default(),
-        region: a.region().map(str::to_string),
+        region: a.region().map(Into::into),
         namespace: a.namespace().map(str::to_string),
     }
 }

@@ -497,7 +497,7 @@ impl AwsBackend {
     ) {
         let last_event_id = new_events
             .first()
-            .map(|e| e.event_id.clone())
+            .map(|e| e.event_id.to_string())
             .or_else(|| previous.and_then(|c| c.last_event_id));
         let mut st = self.lock_state();
         // Every tracked stack gets a cursor on the first stacks polls: room

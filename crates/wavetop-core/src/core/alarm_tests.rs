@@ -30,7 +30,7 @@ fn mins(m: i64) -> SignedDuration {
 /// still deploying).
 fn flow(deployed: Option<Timestamp>) -> Flow {
     let action = Action {
-        name: format!("{REGION}.App.Deploy"),
+        name: format!("{REGION}.App.Deploy").into(),
         category: "Deploy".into(),
         provider: "CloudFormation".into(),
         run_order: 1,

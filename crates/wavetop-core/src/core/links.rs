@@ -176,7 +176,7 @@ pub fn cell_links(model: &Model) -> Vec<Link> {
             (Some(url), Some(link)) => links.push(Link { url, ..link }),
             (Some(url), None) => links.push(Link {
                 what: format!("action {}", action.name),
-                name: action.name.clone(),
+                name: action.name.to_string(),
                 id: url.clone(),
                 url,
             }),

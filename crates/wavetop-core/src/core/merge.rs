@@ -170,6 +170,8 @@ pub fn apply_observation(
                     // The stream's events may be newer than the ones polled.
                     events.sort_by_key(|e| std::cmp::Reverse(e.timestamp));
                     events.truncate(events_kept);
+                    // Appending grew it by doubling; thousands of stacks keep theirs.
+                    events.shrink_to_fit();
                     stack.events = events;
                 }
             }

@@ -42,10 +42,12 @@ fn action(name: &str, status: ActionStatus, approval: bool) -> Action {
         ended_at: None,
         external_url: None,
         error: None,
-        approval: approval.then_some(Approval {
-            token_present: true,
-            custom_data: None,
-            review_url: None,
+        approval: approval.then(|| {
+            Box::new(Approval {
+                token_present: true,
+                custom_data: None,
+                review_url: None,
+            })
         }),
         stack_name: None,
         updated_by: None,

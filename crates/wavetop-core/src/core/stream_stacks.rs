@@ -44,10 +44,10 @@ pub fn apply_stack_change(
         return Applied::Merged;
     };
     let event = StackEvent {
-        event_id: format!("{STREAMED}{}", change.event_id),
+        event_id: format!("{STREAMED}{}", change.event_id).into(),
         timestamp: change.time,
-        logical_id: logical_id.to_string(),
-        resource_type: change.resource_type.unwrap_or_default().to_string(),
+        logical_id: logical_id.into(),
+        resource_type: change.resource_type.unwrap_or_default().into(),
         status,
         reason: change.reason.map(str::to_string),
     };

@@ -23,11 +23,17 @@ pub struct ActionConfiguration(Vec<(Arc<str>, Arc<str>)>);
 impl ActionConfiguration {
     /// The value under `key`, if any.
     pub fn get(&self, key: &str) -> Option<&str> {
+        self.get_shared(key).map(|v| v.as_ref())
+    }
+
+    /// The value under `key` as the configuration holds it, for a value
+    /// that outlives the declaration without a copy of its own.
+    pub fn get_shared(&self, key: &str) -> Option<&Arc<str>> {
         self.0
             .binary_search_by(|(k, _)| k.as_ref().cmp(key))
             .ok()
             .and_then(|i| self.0.get(i))
-            .map(|(_, v)| v.as_ref())
+            .map(|(_, v)| v)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {

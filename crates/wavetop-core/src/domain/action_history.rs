@@ -43,10 +43,10 @@ pub fn live_from_history(history: &[ActionRunRecord], home_region: &str) -> Vec<
             s.category == "Source" && s.pipeline_execution_id == run.pipeline_execution_id
         });
         let placed = LiveRevision {
-            region: region.to_string(),
-            execution_id: run.pipeline_execution_id.clone(),
-            revision_id: source.and_then(|s| s.commit_id.clone()),
-            summary: source.and_then(|s| first_line(s.commit_message.as_deref())),
+            region: region.into(),
+            execution_id: run.pipeline_execution_id.as_str().into(),
+            revision_id: source.and_then(|s| s.commit_id.as_deref().map(Into::into)),
+            summary: source.and_then(|s| first_line(s.commit_message.as_deref()).map(Into::into)),
             // No source provider's output variables name the author.
             author: None,
             live_since: run.updated_at,
@@ -84,12 +84,16 @@ impl Flow {
         for mut placed in read {
             // A region the flow has no column for (a pipeline's own
             // bookkeeping stack, a region since removed) is not shown.
-            if !self.regions.contains(&placed.region) {
+            if !self.regions.iter().any(|r| *r == placed.region) {
                 continue;
             }
             if let Some(listed) = self.executions.iter().find(|e| e.id == placed.execution_id) {
-                placed.revision_id = placed.revision_id.or_else(|| listed.revision_id.clone());
-                placed.summary = placed.summary.or_else(|| listed.revision_summary.clone());
+                placed.revision_id = placed
+                    .revision_id
+                    .or_else(|| listed.revision_id.as_deref().map(Into::into));
+                placed.summary = placed
+                    .summary
+                    .or_else(|| listed.revision_summary.as_deref().map(Into::into));
             }
             match self.live.iter_mut().find(|l| l.region == placed.region) {
                 Some(known) if known.execution_id == placed.execution_id => {

@@ -87,8 +87,8 @@ fn execution(id: &str, minute: i64) -> Execution {
 
 fn live(region: &str, execution: &str, minute: Option<i64>) -> LiveRevision {
     LiveRevision {
-        region: region.to_string(),
-        execution_id: execution.to_string(),
+        region: region.into(),
+        execution_id: execution.into(),
         revision_id: None,
         summary: None,
         author: None,

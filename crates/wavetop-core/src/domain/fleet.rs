@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::alarms::FleetAlarms;
+use super::shared_str::SharedStr;
 use super::stack_status::StackStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -273,22 +274,25 @@ pub enum ActionStatus {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
-    pub name: String,
+    /// Shared with the declaration, as are the type, region and stack name:
+    /// a grid is derived for every flow on every poll answer.
+    pub name: SharedStr,
     /// CodePipeline action category: Source, Build, Deploy, Approval, Invoke, Test.
-    pub category: String,
-    pub provider: String,
+    pub category: SharedStr,
+    pub provider: SharedStr,
     pub run_order: i32,
     /// The region the action runs in (its `region` field, or the pipeline's
     /// home region); an approval may be drawn in another region's column.
-    pub region: String,
+    pub region: SharedStr,
     pub status: ActionStatus,
     pub started_at: Option<Timestamp>,
     pub ended_at: Option<Timestamp>,
     pub external_url: Option<String>,
     pub error: Option<String>,
-    pub approval: Option<Approval>,
+    /// Boxed, as is `earlier`: few of a fleet's actions are approvals.
+    pub approval: Option<Box<Approval>>,
     /// `StackName` from a CloudFormation action's configuration.
-    pub stack_name: Option<String>,
+    pub stack_name: Option<SharedStr>,
     /// Who last changed the action (`latestExecution.lastUpdatedBy`), when
     /// CodePipeline says.
     #[serde(default)]
@@ -297,7 +301,7 @@ pub struct Action {
     /// execution before the stage's current one; the action itself is then
     /// `NotStarted` in this execution.
     #[serde(default)]
-    pub earlier: Option<EarlierRun>,
+    pub earlier: Option<Box<EarlierRun>>,
 }
 
 /// A run of an action in an earlier pipeline execution, shown greyed beside
@@ -388,10 +392,12 @@ impl Stack {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StackEvent {
-    pub event_id: String,
+    /// Its strings are shared: a poll answer hands the backend's events to
+    /// the model, which keeps them, and a copy then costs pointers only.
+    pub event_id: SharedStr,
     pub timestamp: Timestamp,
-    pub logical_id: String,
-    pub resource_type: String,
+    pub logical_id: SharedStr,
+    pub resource_type: SharedStr,
     /// CloudFormation resource status, e.g. UPDATE_FAILED.
     pub status: StackStatus,
     pub reason: Option<String>,
@@ -757,11 +763,11 @@ mod cell_status_tests {
         let actions = statuses
             .iter()
             .map(|status| Action {
-                name: "Deploy".to_string(),
-                category: "Deploy".to_string(),
-                provider: "CloudFormation".to_string(),
+                name: "Deploy".into(),
+                category: "Deploy".into(),
+                provider: "CloudFormation".into(),
                 run_order: 1,
-                region: "eu-west-1".to_string(),
+                region: "eu-west-1".into(),
                 status: *status,
                 started_at: None,
                 ended_at: None,

@@ -9,7 +9,7 @@
 
 use jiff::Timestamp;
 
-use super::attribution::{columns, pre_deploy_stages, runs_in};
+use super::attribution::{columns, pre_deploy_stages};
 use super::conditions::WaveConditions;
 use super::current_run::{RunEvidence, RunOf};
 use super::fleet::{
@@ -19,6 +19,7 @@ use super::pipeline_doc::{
     ActionDeclaration, ActionState, GetPipelineStateOutput, PipelineDeclaration, StageDeclaration,
     StageState,
 };
+use super::shared_str::SharedStr;
 
 /// The waves of one pipeline and its regions in column order.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +88,9 @@ pub fn chain_grids(parts: impl IntoIterator<Item = DerivedGrid>) -> DerivedGrid 
         }
         out.waves.extend(part.waves);
     }
+    // Kept by the model until the flow's next poll, for every flow.
+    out.waves.shrink_to_fit();
+    out.regions.shrink_to_fit();
     out
 }
 
@@ -160,12 +164,12 @@ fn derive_action(decl: &ActionDeclaration, cx: &StageContext) -> Action {
         (Some(stage), Some(action)) => cx.evidence.run_of(stage, action),
         _ => RunOf::Current,
     };
-    let mut action = action_from_state(decl, state, runs_in(decl, cx.home_region));
+    let mut action = action_from_state(decl, state, cx.home_region);
     if run_of == RunOf::Earlier && action.status != ActionStatus::NotStarted {
-        action.earlier = Some(EarlierRun {
+        action.earlier = Some(Box::new(EarlierRun {
             status: action.status,
             at: action.ended_at.or(action.started_at),
-        });
+        }));
         action.status = ActionStatus::NotStarted;
         action.started_at = None;
         action.ended_at = None;
@@ -182,7 +186,7 @@ fn derive_action(decl: &ActionDeclaration, cx: &StageContext) -> Action {
 fn action_from_state(
     decl: &ActionDeclaration,
     state: Option<&ActionState>,
-    region: &str,
+    home_region: &str,
 ) -> Action {
     let latest = state.and_then(|s| s.latest_execution.as_ref());
     let status = latest
@@ -196,13 +200,15 @@ fn action_from_state(
         ActionStatus::NotStarted => (None, None),
         _ => (None, changed),
     };
-    let approval = (&*decl.action_type_id.category == "Approval").then(|| Approval {
-        token_present: latest.and_then(|e| e.token.as_ref()).is_some(),
-        custom_data: decl.configuration.get("CustomData").map(str::to_string),
-        review_url: decl
-            .configuration
-            .get("ExternalEntityLink")
-            .map(str::to_string),
+    let approval = (&*decl.action_type_id.category == "Approval").then(|| {
+        Box::new(Approval {
+            token_present: latest.and_then(|e| e.token.as_ref()).is_some(),
+            custom_data: decl.configuration.get("CustomData").map(str::to_string),
+            review_url: decl
+                .configuration
+                .get("ExternalEntityLink")
+                .map(str::to_string),
+        })
     });
     let error = latest
         .filter(|_| status == ActionStatus::Failed)
@@ -214,17 +220,23 @@ fn action_from_state(
         });
     Action {
         name: decl.name.clone(),
-        category: decl.action_type_id.category.to_string(),
-        provider: decl.action_type_id.provider.to_string(),
+        category: (&decl.action_type_id.category).into(),
+        provider: (&decl.action_type_id.provider).into(),
         run_order: decl.run_order.unwrap_or(1),
-        region: region.to_string(),
+        region: decl
+            .region
+            .clone()
+            .unwrap_or_else(|| SharedStr::from(home_region)),
         status,
         started_at,
         ended_at,
         external_url: latest.and_then(|e| e.external_execution_url.clone()),
         error,
         approval,
-        stack_name: decl.configuration.get("StackName").map(str::to_string),
+        stack_name: decl
+            .configuration
+            .get_shared("StackName")
+            .map(SharedStr::from),
         updated_by: latest.and_then(|e| e.last_updated_by.clone()),
         earlier: None,
     }

@@ -83,11 +83,11 @@ fn stack_action(s: &StackDeploy) -> Action {
     let status = stack_action_status(&s.status);
     let running = status == ActionStatus::InProgress;
     Action {
-        name: s.name.clone(),
-        category: "Deploy".to_string(),
-        provider: "CloudFormation".to_string(),
+        name: s.name.as_str().into(),
+        category: "Deploy".into(),
+        provider: "CloudFormation".into(),
         run_order: 1,
-        region: s.region.clone(),
+        region: s.region.as_str().into(),
         status,
         started_at: s.changed_at.filter(|_| running),
         ended_at: s
@@ -97,7 +97,7 @@ fn stack_action(s: &StackDeploy) -> Action {
         error: (status == ActionStatus::Failed)
             .then(|| s.failure.clone().unwrap_or_else(|| s.status.to_string())),
         approval: None,
-        stack_name: Some(s.name.clone()),
+        stack_name: Some(s.name.as_str().into()),
         updated_by: None,
         earlier: None,
     }

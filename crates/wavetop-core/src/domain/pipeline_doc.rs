@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action_configuration::ActionConfiguration;
 use super::condition_doc::{StageConditionStatesDoc, StageConditionsDoc};
+use super::shared_str::SharedStr;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -60,14 +61,15 @@ pub struct StageDeclaration {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionDeclaration {
-    pub name: String,
+    /// Shared with the grid's actions derived from it.
+    pub name: SharedStr,
     pub action_type_id: ActionTypeId,
     #[serde(default)]
     pub run_order: Option<i32>,
     #[serde(default)]
     pub configuration: ActionConfiguration,
     #[serde(default)]
-    pub region: Option<String>,
+    pub region: Option<SharedStr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
@@ -92,7 +94,7 @@ impl ActionDeclaration {
         region: Option<&str>,
     ) -> Self {
         ActionDeclaration {
-            name: name.to_string(),
+            name: name.into(),
             action_type_id: ActionTypeId {
                 category: category.into(),
                 owner: "AWS".into(),
@@ -101,7 +103,7 @@ impl ActionDeclaration {
             },
             run_order: Some(run_order),
             configuration: ActionConfiguration::default(),
-            region: region.map(str::to_string),
+            region: region.map(SharedStr::from),
             namespace: None,
         }
     }

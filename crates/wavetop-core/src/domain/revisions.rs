@@ -9,19 +9,22 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::fleet::{ActionStatus, ExecutionStatus, Flow};
+use super::shared_str::SharedStr;
 
 /// The revision a region of a flow runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveRevision {
-    pub region: String,
+    /// Its strings are shared: the regions a wave deployed run one
+    /// execution's revision, and a model keeps this for every flow.
+    pub region: SharedStr,
     /// The pipeline execution whose deploy action last succeeded there.
-    pub execution_id: String,
+    pub execution_id: SharedStr,
     /// The source revision (a commit id, or an S3 object's version id).
-    pub revision_id: Option<String>,
+    pub revision_id: Option<SharedStr>,
     /// The commit message's first line, where the source action gives one.
-    pub summary: Option<String>,
+    pub summary: Option<SharedStr>,
     /// The commit's author, where the source action gives one.
-    pub author: Option<String>,
+    pub author: Option<SharedStr>,
     /// When its deploy action succeeded.
     pub live_since: Option<Timestamp>,
 }
@@ -110,9 +113,9 @@ pub fn placed_by_state(flow: &Flow) -> Vec<LiveRevision> {
         for action in deployed {
             let placed = LiveRevision {
                 region: action.region.clone(),
-                execution_id: execution_id.clone(),
-                revision_id: listed.and_then(|e| e.revision_id.clone()),
-                summary: listed.and_then(|e| e.revision_summary.clone()),
+                execution_id: execution_id.into(),
+                revision_id: listed.and_then(|e| e.revision_id.as_deref().map(Into::into)),
+                summary: listed.and_then(|e| e.revision_summary.as_deref().map(Into::into)),
                 author: None,
                 live_since: action.ended_at,
             };
@@ -142,7 +145,7 @@ pub fn merge_live(
                 super::action_history::fill_from(placed, old)
             }
             Some(_) => {}
-            None if regions.contains(&old.region) => read.push(old.clone()),
+            None if regions.iter().any(|r| *r == old.region) => read.push(old.clone()),
             None => {}
         }
     }
@@ -172,8 +175,8 @@ mod tests {
 
     fn live(region: &str, execution: &str) -> LiveRevision {
         LiveRevision {
-            region: region.to_string(),
-            execution_id: execution.to_string(),
+            region: region.into(),
+            execution_id: execution.into(),
             revision_id: None,
             summary: None,
             author: None,

@@ -43,7 +43,7 @@ const REGIONS: [&str; 24] = [
 
 fn cfn(name: &str, region: &str, run_order: i32, stack: &str) -> ActionDeclaration {
     ActionDeclaration {
-        name: name.to_string(),
+        name: name.into(),
         action_type_id: ActionTypeId {
             category: "Deploy".into(),
             owner: "AWS".into(),
@@ -54,7 +54,7 @@ fn cfn(name: &str, region: &str, run_order: i32, stack: &str) -> ActionDeclarati
         configuration: [("StackName".to_string(), stack.to_string())]
             .into_iter()
             .collect(),
-        region: Some(region.to_string()),
+        region: Some(region.into()),
         namespace: None,
     }
 }
@@ -108,7 +108,7 @@ pub fn fleet(waves: usize, regions: usize, now: Timestamp) -> Fleet {
                     .iter()
                     .enumerate()
                     .map(|(i, a)| ActionState {
-                        action_name: a.name.clone(),
+                        action_name: a.name.to_string(),
                         latest_execution: (w < waves / 2).then(|| {
                             ActionExecution::with_status(
                                 statuses

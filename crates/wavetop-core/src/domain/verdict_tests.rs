@@ -34,7 +34,7 @@ fn at(mins: i64) -> Timestamp {
 
 fn action(region: &str, category: &str, status: ActionStatus) -> Action {
     Action {
-        name: format!("{region}.{category}"),
+        name: format!("{region}.{category}").into(),
         category: category.into(),
         provider: if category == "Approval" {
             "Manual"
@@ -49,10 +49,12 @@ fn action(region: &str, category: &str, status: ActionStatus) -> Action {
         ended_at: (status == ActionStatus::Succeeded).then(t0),
         external_url: None,
         error: None,
-        approval: (category == "Approval").then_some(Approval {
-            token_present: true,
-            custom_data: None,
-            review_url: None,
+        approval: (category == "Approval").then(|| {
+            Box::new(Approval {
+                token_present: true,
+                custom_data: None,
+                review_url: None,
+            })
         }),
         stack_name: None,
         updated_by: None,

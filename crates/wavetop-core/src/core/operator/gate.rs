@@ -10,7 +10,7 @@ pub(super) fn propose_approve(wave: &Wave, region: &str) -> Result<Proposal, Str
     Ok(Proposal::plain(Intent::Approve {
         pipeline: wave.pipeline.clone(),
         stage: wave.name.clone(),
-        action: gate.name.clone(),
+        action: gate.name.to_string(),
         region: region.to_string(),
     }))
 }
@@ -20,7 +20,7 @@ pub(super) fn propose_reject(wave: &Wave, region: &str) -> Result<Proposal, Stri
     Ok(Proposal::plain(Intent::Reject {
         pipeline: wave.pipeline.clone(),
         stage: wave.name.clone(),
-        action: gate.name.clone(),
+        action: gate.name.to_string(),
         region: region.to_string(),
     }))
 }
@@ -38,7 +38,7 @@ pub(super) fn propose_approve_at_window(
     Ok(Proposal::plain(Intent::ApproveAtWindow {
         pipeline: wave.pipeline.clone(),
         stage: wave.name.clone(),
-        action: gate.name.clone(),
+        action: gate.name.to_string(),
         region: region.to_string(),
         at,
     }))
