@@ -9,8 +9,9 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::symbols;
 use ratatui::text::Line;
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Writes `text` at (`x`, `y`) in at most `max_width` cells, as
 /// `Buffer::set_stringn` does: a character that does not fit whole ends the
@@ -25,13 +26,26 @@ pub(crate) fn put_str(
 ) -> (u16, u16) {
     let text = text.as_ref();
     let area = buf.area;
-    if !text.chars().all(stands_alone) || y < area.y || y >= area.bottom() || x < area.x {
+    let plain = is_plain(text);
+    if !(plain || text.chars().all(stands_alone)) || y < area.y || y >= area.bottom() || x < area.x
+    {
         return buf.set_stringn(x, y, text, max_width, style);
     }
     let room = usize::from(area.right().saturating_sub(x)).min(max_width);
     let row = usize::from(y - area.y) * usize::from(area.width);
     let mut at = usize::from(x - area.x);
     let end = at + room;
+    if plain {
+        // One cell a byte: no width to look up.
+        let shown = text.len().min(end.saturating_sub(at));
+        if let Some(cells) = buf.content.get_mut(row + at..row + at + shown) {
+            for (cell, byte) in cells.iter_mut().zip(text.bytes()) {
+                cell.set_char(char::from(byte)).set_style(style);
+            }
+        }
+        at += shown;
+        return (area.x + u16::try_from(at).unwrap_or(area.width), y);
+    }
     for ch in text.chars() {
         let width = ch.width().unwrap_or(1);
         if at + width > end {
@@ -91,6 +105,43 @@ pub(crate) fn put_bar(buf: &mut Buffer, area: Rect, line: &Line, style: Style) {
     put_line(buf, area.x, area.y, line, area.width);
 }
 
+/// A top border across `area` with `title` at its left, inside nothing:
+/// what a `Block` with only its top border and a left title draws over a
+/// default style. The block also styles every cell of its area, which the
+/// default style leaves as it was: a fifth of a grid frame spent on the
+/// preview's area for no change.
+pub(crate) fn put_rule(buf: &mut Buffer, area: Rect, title: &Line, border_style: Style) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let row = usize::from(area.y - buf.area.y) * usize::from(buf.area.width);
+    let left = row + usize::from(area.x - buf.area.x);
+    let right = left + usize::from(area.width);
+    if let Some(cells) = buf.content.get_mut(left..right) {
+        for cell in cells {
+            cell.set_symbol(symbols::line::HORIZONTAL)
+                .set_style(border_style);
+        }
+    }
+    put_line(buf, area.x, area.y, title, area.width);
+}
+
+/// How many cells `text` takes, as `UnicodeWidthStr::width` counts them,
+/// without a table look-up for text of printable ASCII.
+pub(crate) fn text_width(text: &str) -> usize {
+    if is_plain(text) {
+        text.len()
+    } else {
+        text.width()
+    }
+}
+
+/// Printable ASCII only: one character a byte, one cell a character.
+fn is_plain(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
 /// A character that is a grapheme cluster of its own whatever follows it,
 /// one or two cells wide: drawn alone, it is drawn as `set_stringn` would.
 fn stands_alone(ch: char) -> bool {
@@ -142,6 +193,21 @@ mod tests {
     }
 
     #[test]
+    fn plain_text_is_measured_as_unicode_width_measures_it() {
+        for text in [
+            "us-east-1",
+            "",
+            " 12m ",
+            "~!{}",
+            "✔ done",
+            "tab\there",
+            "e\u{301}",
+        ] {
+            assert_eq!(text_width(text), text.width(), "{text:?}");
+        }
+    }
+
+    #[test]
     fn a_line_is_drawn_as_set_line_draws_it() {
         let area = Rect::new(0, 0, 20, 1);
         let line = Line::from(vec![
@@ -171,6 +237,32 @@ mod tests {
         put_lines(&mut ours, area, &lines);
         Paragraph::new(lines).render(area, &mut theirs);
         assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn a_rule_is_drawn_as_a_top_bordered_block_draws_it() {
+        use ratatui::widgets::{Block, Borders, Widget};
+        let title = Line::from(Span::styled(
+            " selected cell · enter for detail ",
+            Style::default().fg(Color::DarkGray),
+        ));
+        let border = Style::default().fg(Color::Blue).add_modifier(Modifier::DIM);
+        for area in [
+            Rect::new(1, 1, 50, 4),
+            Rect::new(0, 0, 60, 5),
+            Rect::new(5, 2, 10, 2),
+            Rect::new(3, 2, 0, 1),
+        ] {
+            let mut ours = Buffer::filled(Rect::new(0, 0, 60, 5), ratatui::buffer::Cell::new("x"));
+            let mut theirs = ours.clone();
+            put_rule(&mut ours, area, &title, border);
+            Block::default()
+                .borders(Borders::TOP)
+                .border_style(border)
+                .title(title.clone())
+                .render(area, &mut theirs);
+            assert_eq!(ours, theirs, "{area:?}");
+        }
     }
 
     #[test]
