@@ -6,7 +6,7 @@
 //! combining mark, a joiner, a flag) to `set_stringn`, whose result is the
 //! same.
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::symbols;
@@ -64,6 +64,24 @@ pub(crate) fn put_str(
     }
     // `at` is at most the area's width, a u16.
     (area.x + u16::try_from(at).unwrap_or(area.width), y)
+}
+
+/// Fills every cell of `cells` with `style`, as `Cell::set_style` does one
+/// cell, but with the style's parts read once rather than once a cell: the
+/// theme's colours go under every cell of every frame.
+pub(crate) fn paint(cells: &mut [Cell], style: Style) {
+    let (Some(fg), Some(bg), None) = (style.fg, style.bg, style.underline_color) else {
+        for cell in cells {
+            cell.set_style(style);
+        }
+        return;
+    };
+    let (add, sub) = (style.add_modifier, style.sub_modifier);
+    for cell in cells {
+        cell.fg = fg;
+        cell.bg = bg;
+        cell.modifier = (cell.modifier | add) - sub;
+    }
 }
 
 /// Writes a line's spans from (`x`, `y`) in at most `max_width` cells, each
@@ -129,11 +147,16 @@ pub(crate) fn put_rule(buf: &mut Buffer, area: Rect, title: &Line, border_style:
 
 /// How many cells `text` takes, as `UnicodeWidthStr::width` counts them,
 /// without a table look-up for text of printable ASCII.
+/// A lone character that stands alone (a state glyph) is measured by
+/// itself, without the look-ahead a string needs.
 pub(crate) fn text_width(text: &str) -> usize {
     if is_plain(text) {
-        text.len()
-    } else {
-        text.width()
+        return text.len();
+    }
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(ch), None) if stands_alone(ch) => ch.width().unwrap_or(1),
+        _ => text.width(),
     }
 }
 
@@ -193,6 +216,42 @@ mod tests {
     }
 
     #[test]
+    fn painting_styles_cells_as_set_style_does() {
+        let styles = [
+            Style::default().fg(Color::White).bg(Color::Black),
+            Style::default()
+                .fg(Color::Rgb(1, 2, 3))
+                .bg(Color::Indexed(7))
+                .add_modifier(Modifier::ITALIC)
+                .remove_modifier(Modifier::BOLD),
+            Style::default().fg(Color::Red),
+            Style::default()
+                .fg(Color::Red)
+                .bg(Color::Blue)
+                .underline_color(Color::Green),
+        ];
+        for style in styles {
+            let mut cells = vec![ratatui::buffer::Cell::new("a"); 3];
+            cells[1].set_style(
+                Style::default()
+                    .fg(Color::Cyan)
+                    .add_modifier(Modifier::BOLD),
+            );
+            cells[2].set_style(
+                Style::default()
+                    .bg(Color::Yellow)
+                    .add_modifier(Modifier::DIM),
+            );
+            let mut expected = cells.clone();
+            for cell in &mut expected {
+                cell.set_style(style);
+            }
+            paint(&mut cells, style);
+            assert_eq!(cells, expected, "{style:?}");
+        }
+    }
+
+    #[test]
     fn plain_text_is_measured_as_unicode_width_measures_it() {
         for text in [
             "us-east-1",
@@ -204,6 +263,11 @@ mod tests {
             "e\u{301}",
         ] {
             assert_eq!(text_width(text), text.width(), "{text:?}");
+        }
+        // Every lone character, the glyphs among them.
+        for ch in (0..0x3_0000).filter_map(char::from_u32) {
+            let text = ch.to_string();
+            assert_eq!(text_width(&text), text.width(), "{ch:?}");
         }
     }
 

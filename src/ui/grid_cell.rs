@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use unicode_width::UnicodeWidthStr;
 
 use super::alarm_marks::CellMark;
 use super::cells::{put_str, text_width};
@@ -111,19 +110,19 @@ impl FirstLine {
 
     pub(crate) fn width(&self) -> usize {
         let (glyph, word) = cell_glyph(self.status);
-        glyph.width()
+        text_width(glyph)
             + 1
             + text_width(word)
             + self.elapsed.as_ref().map_or(0, |e| 1 + text_width(e))
             + self.verdict.map_or(0, |c| {
                 let (g, w) = verdict_glyph(c);
-                2 + g.width() + w.width()
+                2 + text_width(g) + text_width(w)
             })
-            + self.earlier.map_or(0, |g| 3 + g.width())
+            + self.earlier.map_or(0, |g| 3 + text_width(g))
             + self.mark.as_ref().map_or(0, CellMark::width)
             + self.condition.map_or(0, |m| {
                 let (g, w) = condition_glyph(m);
-                2 + g.width() + w.width()
+                2 + text_width(g) + text_width(w)
             })
     }
 }
@@ -186,8 +185,11 @@ impl<'f> SecondLine<'f> {
     }
 
     pub(crate) fn width(&self) -> usize {
-        usize::from(self.changed_elsewhere) * (CHANGED_ELSEWHERE.width() + 1)
-            + self.behind.as_ref().map_or(0, |b| text_width(b) + 1)
+        (if self.changed_elsewhere {
+            text_width(CHANGED_ELSEWHERE) + 1
+        } else {
+            0
+        }) + self.behind.as_ref().map_or(0, |b| text_width(b) + 1)
             + self.stack.map_or(0, |(s, _)| text_width(s))
             + self.health.map_or(0, |_| 2)
             + self.lag.map_or(0, |(_, text, _)| 1 + text_width(text))
