@@ -341,10 +341,10 @@ pub(crate) fn draw(
             pick(health_style(theme, status, summary.drained)),
         );
     }
-    if let Some((lag, text, warn)) = second.lag {
-        if x + 1 + u16::try_from(text_width(text)).unwrap_or(u16::MAX) <= end {
-            x = put(buf, x, y, end, " ", pick(Style::default()));
-            put(buf, x, y, end, text, pick(lag_style(theme, lag, warn)));
-        }
+    if let Some((lag, text, warn)) = second.lag
+        && x + 1 + u16::try_from(text_width(text)).unwrap_or(u16::MAX) <= end
+    {
+        x = put(buf, x, y, end, " ", pick(Style::default()));
+        put(buf, x, y, end, text, pick(lag_style(theme, lag, warn)));
     }
 }
