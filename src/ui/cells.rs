@@ -145,10 +145,10 @@ pub(crate) fn put_rule(buf: &mut Buffer, area: Rect, title: &Line, border_style:
     put_line(buf, area.x, area.y, title, area.width);
 }
 
-/// How many cells `text` takes, as `UnicodeWidthStr::width` counts them,
-/// without a table look-up for text of printable ASCII.
-/// A lone character that stands alone (a state glyph) is measured by
-/// itself, without the look-ahead a string needs.
+/// How many cells `text` takes, as `UnicodeWidthStr::width` counts them:
+/// printable ASCII without a table look-up, and a lone character that
+/// stands alone (a state glyph) by itself, without the look-ahead a
+/// string needs.
 pub(crate) fn text_width(text: &str) -> usize {
     if is_plain(text) {
         return text.len();
