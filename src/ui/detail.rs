@@ -15,7 +15,7 @@ use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
 use super::alarm_marks;
-use super::cells::put_lines;
+use super::cells::{put_lines, put_rule};
 use super::conditions::condition_lines;
 use super::glyphs::LINK_MARK;
 use super::text::{pad, wrap};
@@ -101,16 +101,18 @@ pub(crate) fn preview(frame: &mut Frame, area: Rect, model: &Model, theme: &Them
     if let Some(stack) = stacks(model, flow, cell).into_iter().next() {
         lines.extend(stack_lines(model, stack, theme, room.saturating_sub(2)));
     }
-    let block = Block::default()
-        .borders(Borders::TOP)
-        .border_style(theme.border)
-        .title(Span::styled(
-            " selected cell · enter for detail ",
-            theme.dim,
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    put_lines(frame.buffer_mut(), inner, &lines);
+    let title = Line::from(Span::styled(
+        " selected cell · enter for detail ",
+        theme.dim,
+    ));
+    let buf = frame.buffer_mut();
+    put_rule(buf, area, &title, theme.border);
+    let inner = Rect {
+        y: area.y.saturating_add(1),
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    put_lines(buf, inner, &lines);
 }
 
 /// The cell's console links, each on its own line so that the runtime can

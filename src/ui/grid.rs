@@ -187,9 +187,9 @@ fn title(buf: &mut Buffer, area: Rect, model: &Model, flow: &Flow, theme: &Theme
 
 /// Every cell's two lines, by wave then region (`None` where a wave has
 /// no action in a region, and for pre-deploy waves, drawn across the grid).
-type CellLines = Vec<Vec<Option<(FirstLine, SecondLine)>>>;
+type CellLines<'f> = Vec<Vec<Option<(FirstLine, SecondLine<'f>)>>>;
 
-fn cell_lines(model: &Model, flow: &Flow, facts: &[ColumnFacts]) -> CellLines {
+fn cell_lines<'f>(model: &Model, flow: &Flow, facts: &'f [ColumnFacts]) -> CellLines<'f> {
     let verdicts = crate::core::verdicts::flow_verdicts(model, flow);
     flow.waves
         .iter()

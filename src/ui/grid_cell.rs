@@ -7,10 +7,9 @@ use std::collections::HashMap;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use unicode_width::UnicodeWidthStr;
 
 use super::alarm_marks::CellMark;
-use super::cells::put_str;
+use super::cells::{put_str, text_width};
 use super::glyphs::{
     BEHIND, CHANGED_ELSEWHERE, action_glyph, cell_glyph, cell_style, condition_glyph,
     condition_style, fmt_age, fmt_ms, health_glyph, health_style, lag_style, stack_short,
@@ -26,7 +25,9 @@ use crate::domain::verdict::Call;
 /// What every cell of one region's column shares.
 pub(crate) struct ColumnFacts<'m> {
     pub(crate) health: Option<RegionHealth>,
-    lag: Option<f64>,
+    /// The replication lag into the region, and as shown: written once for
+    /// the column rather than in every cell of it.
+    lag: Option<(f64, String)>,
     stacks: Vec<&'m Stack>,
     /// Set only when the region's live revision is behind the newest.
     behind: Option<Behind>,
@@ -43,7 +44,10 @@ impl<'m> ColumnFacts<'m> {
             .iter()
             .map(|region| ColumnFacts {
                 health: model.fleet.health.region_summary_for(&flow.name, region),
-                lag: model.fleet.lag_into(&flow.name, region),
+                lag: model
+                    .fleet
+                    .lag_into(&flow.name, region)
+                    .map(|l| (l, fmt_ms(l))),
                 stacks: by_region.remove(region.as_str()).unwrap_or_default(),
                 behind: flow.behind(region).filter(|b| b.is_behind()),
             })
@@ -106,44 +110,44 @@ impl FirstLine {
 
     pub(crate) fn width(&self) -> usize {
         let (glyph, word) = cell_glyph(self.status);
-        glyph.width()
+        text_width(glyph)
             + 1
-            + word.width()
-            + self.elapsed.as_ref().map_or(0, |e| 1 + e.width())
+            + text_width(word)
+            + self.elapsed.as_ref().map_or(0, |e| 1 + text_width(e))
             + self.verdict.map_or(0, |c| {
                 let (g, w) = verdict_glyph(c);
-                2 + g.width() + w.width()
+                2 + text_width(g) + text_width(w)
             })
-            + self.earlier.map_or(0, |g| 3 + g.width())
+            + self.earlier.map_or(0, |g| 3 + text_width(g))
             + self.mark.as_ref().map_or(0, CellMark::width)
             + self.condition.map_or(0, |m| {
                 let (g, w) = condition_glyph(m);
-                2 + g.width() + w.width()
+                2 + text_width(g) + text_width(w)
             })
     }
 }
 
 /// The second line: changed by someone else, the stack's state, the
 /// region's health and the replication lag into it.
-pub(crate) struct SecondLine {
+pub(crate) struct SecondLine<'f> {
     changed_elsewhere: bool,
     /// `↓2`: the region runs a revision two deployed executions old; on
     /// the cells that deploy to it.
     behind: Option<String>,
     stack: Option<(&'static str, bool)>,
     health: Option<RegionHealth>,
-    /// The lag and the threshold above which it is a warning.
-    lag: Option<(f64, f64)>,
+    /// The lag, as shown, and the threshold above which it is a warning.
+    lag: Option<(f64, &'f str, f64)>,
 }
 
-impl SecondLine {
+impl<'f> SecondLine<'f> {
     pub(crate) fn of(
         model: &Model,
         flow: &Flow,
         wave: &Wave,
         cell: &Cell,
-        facts: &ColumnFacts,
-    ) -> SecondLine {
+        facts: &'f ColumnFacts,
+    ) -> SecondLine<'f> {
         let changed_elsewhere = model
             .foreign_changes
             .iter()
@@ -173,16 +177,22 @@ impl SecondLine {
             behind: facts.behind.filter(|_| deploys).map(behind_mark),
             stack,
             health: facts.health,
-            lag: facts.lag.map(|l| (l, model.lag_warning_ms)),
+            lag: facts
+                .lag
+                .as_ref()
+                .map(|(l, text)| (*l, text.as_str(), model.lag_warning_ms)),
         }
     }
 
     pub(crate) fn width(&self) -> usize {
-        usize::from(self.changed_elsewhere) * (CHANGED_ELSEWHERE.width() + 1)
-            + self.behind.as_ref().map_or(0, |b| b.width() + 1)
-            + self.stack.map_or(0, |(s, _)| s.width())
+        (if self.changed_elsewhere {
+            text_width(CHANGED_ELSEWHERE) + 1
+        } else {
+            0
+        }) + self.behind.as_ref().map_or(0, |b| text_width(b) + 1)
+            + self.stack.map_or(0, |(s, _)| text_width(s))
             + self.health.map_or(0, |_| 2)
-            + self.lag.map_or(0, |(l, _)| 1 + fmt_ms(l).width())
+            + self.lag.map_or(0, |(_, text, _)| 1 + text_width(text))
     }
 }
 
@@ -197,7 +207,7 @@ fn behind_mark(behind: Behind) -> String {
 /// Writes `text` at `x` if it fits whole before `end`; returns where the
 /// next text goes. A piece that does not fit is left out, never cut.
 fn put(buf: &mut Buffer, x: u16, y: u16, end: u16, text: &str, style: Style) -> u16 {
-    let w = u16::try_from(text.width()).unwrap_or(u16::MAX);
+    let w = u16::try_from(text_width(text)).unwrap_or(u16::MAX);
     if x.saturating_add(w) > end {
         return end;
     }
@@ -205,11 +215,31 @@ fn put(buf: &mut Buffer, x: u16, y: u16, end: u16, text: &str, style: Style) -> 
     x + w
 }
 
+/// Writes `glyph word`, a space between, if all three fit before `end`;
+/// returns where the next text goes, or `None` (and writes nothing) when
+/// they do not fit.
+fn put_pair(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    end: u16,
+    (glyph, word): (&str, &str),
+    style: Style,
+) -> Option<u16> {
+    let w = text_width(glyph) + 1 + text_width(word);
+    if usize::from(end.saturating_sub(x)) < w {
+        return None;
+    }
+    let x = put(buf, x, y, end, glyph, style);
+    let x = put(buf, x, y, end, " ", style);
+    Some(put(buf, x, y, end, word, style))
+}
+
 /// Draws a cell's two lines in `area` (two rows, or one at the bottom edge).
 pub(crate) fn draw(
     buf: &mut Buffer,
     area: Rect,
-    (first, second): (&FirstLine, &SecondLine),
+    (first, second): (&FirstLine, &SecondLine<'_>),
     selected: bool,
     theme: &Theme,
 ) {
@@ -236,9 +266,8 @@ pub(crate) fn draw(
         let (g, w) = verdict_glyph(call);
         x = put(buf, x, area.y, end, " ", line1);
         // The word when it fits, else the glyph alone (a narrow column).
-        let text = format!("{g} {w}");
-        let fits = usize::from(end.saturating_sub(x)) >= text.width();
-        x = put(buf, x, area.y, end, if fits { &text } else { g }, style);
+        x = put_pair(buf, x, area.y, end, (g, w), style)
+            .unwrap_or_else(|| put(buf, x, area.y, end, g, style));
     }
     if let Some(mark) = &first.mark {
         for (text, style) in mark.pieces(theme) {
@@ -256,7 +285,7 @@ pub(crate) fn draw(
         };
         x = put(buf, x, area.y, end, " ", line1);
         // Glyph and word together or not at all: a lone glyph says too little.
-        x = put(buf, x, area.y, end, &format!("{g} {w}"), style);
+        x = put_pair(buf, x, area.y, end, (g, w), style).unwrap_or(end);
     }
     if let Some(earlier) = first.earlier {
         let style = if selected { line1 } else { theme.dim };
@@ -312,11 +341,10 @@ pub(crate) fn draw(
             pick(health_style(theme, status, summary.drained)),
         );
     }
-    if let Some((lag, warn)) = second.lag {
-        let text = fmt_ms(lag);
-        if x + 1 + u16::try_from(text.width()).unwrap_or(u16::MAX) <= end {
-            x = put(buf, x, y, end, " ", pick(Style::default()));
-            put(buf, x, y, end, &text, pick(lag_style(theme, lag, warn)));
-        }
+    if let Some((lag, text, warn)) = second.lag
+        && x + 1 + u16::try_from(text_width(text)).unwrap_or(u16::MAX) <= end
+    {
+        x = put(buf, x, y, end, " ", pick(Style::default()));
+        put(buf, x, y, end, text, pick(lag_style(theme, lag, warn)));
     }
 }

@@ -56,9 +56,7 @@ pub fn view_laid(frame: &mut Frame, model: &Model, theme: &Theme) -> Laid {
     // The theme's colours under every view. The frame's buffer is exactly
     // its area, so each cell is styled in turn rather than looked up by
     // position, as a widget filling an area does: a tenth of the grid's drawing.
-    for cell in &mut frame.buffer_mut().content {
-        cell.set_style(theme.base);
-    }
+    cells::paint(&mut frame.buffer_mut().content, theme.base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, theme);
         return laid;

@@ -27,7 +27,7 @@ fn is_separator(ch: char) -> bool {
 /// cells is `ap-northeast…`). Only when not even the first word fits is that
 /// word cut, and the `…` still marks it as not whole.
 pub(crate) fn elide(text: &str, width: usize) -> Cow<'_, str> {
-    if text.width() <= width {
+    if super::cells::text_width(text) <= width {
         return Cow::Borrowed(text);
     }
     let Some(room) = width.checked_sub(1) else {
