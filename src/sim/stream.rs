@@ -127,12 +127,12 @@ fn pipeline_facts(pipeline: &PipelineSim) -> Vec<(Fact, String, Option<String>)>
         .map(|e| {
             let fact = Fact::Execution {
                 pipeline: name.clone(),
-                id: e.id.clone(),
+                id: e.id.to_string(),
             };
             (
                 fact,
                 execution_state(e.status).to_string(),
-                Some(e.id.clone()),
+                Some(e.id.to_string()),
             )
         })
         .collect();

@@ -332,14 +332,17 @@ pub enum ExecutionStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Its strings are shared so that the model's copy of a pipeline's history
+/// points at the strings of the answer it came from (a large fleet holds
+/// thousands of executions).
 pub struct Execution {
-    pub pipeline: String,
-    pub id: String,
+    pub pipeline: SharedStr,
+    pub id: SharedStr,
     pub status: ExecutionStatus,
     /// StartPipelineExecution, Webhook, CloudWatchEvent, RollbackStage, ...
-    pub trigger: String,
-    pub revision_id: Option<String>,
-    pub revision_summary: Option<String>,
+    pub trigger: SharedStr,
+    pub revision_id: Option<SharedStr>,
+    pub revision_summary: Option<SharedStr>,
     pub started_at: Timestamp,
     pub updated_at: Timestamp,
     /// Set when the execution rolls a stage back (`executionType` ROLLBACK):
