@@ -220,7 +220,7 @@ fn stack_event(
         account,
         region: stack.region.to_string(),
         change: Change::Stack {
-            stack: stack.name.clone(),
+            stack: stack.name.to_string(),
             resource_type: resource.as_ref().map(|_| event.resource_type.to_string()),
             resource,
             status: event.status.as_str().to_string(),

@@ -136,9 +136,9 @@ impl AwsBackend {
             .stacks
             .iter()
             .map(|s| StackRef {
-                flow: s.flow.clone(),
-                region: s.id.region.clone(),
-                name: s.id.name.clone(),
+                flow: s.flow.as_str().into(),
+                region: s.id.region.as_str().into(),
+                name: s.id.name.as_str().into(),
             })
             .collect();
         Ok(Discovery {

@@ -370,10 +370,12 @@ impl Execution {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stack {
-    pub name: String,
-    pub region: String,
+    /// Shared with the discovery that found the stack (a large fleet has
+    /// thousands).
+    pub name: SharedStr,
+    pub region: SharedStr,
     /// The flow this stack belongs to.
-    pub flow: String,
+    pub flow: SharedStr,
     /// CloudFormation stack status, e.g. UPDATE_IN_PROGRESS.
     pub status: StackStatus,
     pub status_reason: Option<String>,
