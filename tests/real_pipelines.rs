@@ -44,7 +44,7 @@ fn shape(grid: &DerivedGrid) -> Shape {
                 .iter()
                 .map(|c| {
                     (
-                        c.region.clone(),
+                        c.region.to_string(),
                         c.actions.iter().map(|a| a.name.to_string()).collect(),
                     )
                 })

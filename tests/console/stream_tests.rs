@@ -406,7 +406,7 @@ fn action_statuses(
                     let row = format!("{}/{}", flow.name, wave.name);
                     all.push((
                         row,
-                        cell.region.clone(),
+                        cell.region.to_string(),
                         action.name.to_string(),
                         action.status,
                     ));

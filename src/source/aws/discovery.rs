@@ -395,7 +395,7 @@ pub(super) fn unmanaged_flow(
         name: def.name.clone(),
         kind: FlowKind::Unmanaged,
         pipelines: Vec::new(),
-        regions: wave.cells.iter().map(|c| c.region.clone()).collect(),
+        regions: wave.cells.iter().map(|c| c.region.to_string()).collect(),
         waves: vec![wave],
         executions: Vec::new(),
         live: Vec::new(),

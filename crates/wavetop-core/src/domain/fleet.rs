@@ -168,7 +168,8 @@ pub enum StageStatus {
 /// Where a wave meets a region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
-    pub region: String,
+    /// Shared with the region of an action it holds, when one runs there.
+    pub region: SharedStr,
     /// The actions of the wave that run in or belong to this region, by runOrder.
     pub actions: Vec<Action>,
     /// True when the stage's inbound transition is disabled (the hold is per stage).
@@ -287,8 +288,10 @@ pub struct Action {
     pub status: ActionStatus,
     pub started_at: Option<Timestamp>,
     pub ended_at: Option<Timestamp>,
-    pub external_url: Option<String>,
-    pub error: Option<String>,
+    /// Shared strings are a pointer smaller than `String`; most actions of a
+    /// large fleet have neither.
+    pub external_url: Option<SharedStr>,
+    pub error: Option<SharedStr>,
     /// Boxed, as is `earlier`: few of a fleet's actions are approvals.
     pub approval: Option<Box<Approval>>,
     /// `StackName` from a CloudFormation action's configuration.
@@ -296,7 +299,7 @@ pub struct Action {
     /// Who last changed the action (`latestExecution.lastUpdatedBy`), when
     /// CodePipeline says.
     #[serde(default)]
-    pub updated_by: Option<String>,
+    pub updated_by: Option<SharedStr>,
     /// The outcome of the action's latest run when that run belongs to an
     /// execution before the stage's current one; the action itself is then
     /// `NotStarted` in this execution.
@@ -785,7 +788,7 @@ mod cell_status_tests {
             })
             .collect();
         Cell {
-            region: "eu-west-1".to_string(),
+            region: "eu-west-1".into(),
             actions,
             held,
         }
