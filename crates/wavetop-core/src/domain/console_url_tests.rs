@@ -64,8 +64,8 @@ fn an_execution_and_a_stage_link_to_the_execution_diagram() {
         );
         let execution = Resource::Execution {
             region,
-            pipeline: "search".into(),
-            id: "e-1".into(),
+            pipeline: "search",
+            id: "e-1",
         };
         let stage = Resource::Stage {
             region,
