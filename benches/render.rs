@@ -66,7 +66,7 @@ fn large_model(view: View) -> Model {
             flow: f.name.clone(),
         })
         .collect();
-    let mut regions: Vec<String> = fleet.stacks.iter().map(|s| s.region.clone()).collect();
+    let mut regions: Vec<String> = fleet.stacks.iter().map(|s| s.region.to_string()).collect();
     regions.sort();
     regions.dedup();
     keys.extend(regions.into_iter().map(|region| PollKey::Stacks { region }));

@@ -399,7 +399,7 @@ fn wave_target(fleet: &Fleet, args: &WaveArgs) -> Result<Target, Failure> {
     let region = found
         .cells
         .first()
-        .map(|c| c.region.clone())
+        .map(|c| c.region.to_string())
         .unwrap_or_default();
     Ok(Target {
         flow: flow.name.clone(),

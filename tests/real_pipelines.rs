@@ -44,7 +44,7 @@ fn shape(grid: &DerivedGrid) -> Shape {
                 .iter()
                 .map(|c| {
                     (
-                        c.region.clone(),
+                        c.region.to_string(),
                         c.actions.iter().map(|a| a.name.to_string()).collect(),
                     )
                 })
@@ -206,14 +206,8 @@ fn approving_a_gate_does_not_finish_a_cell_the_execution_has_not_reached() {
 
     let mut evidence = RunEvidence {
         execution_starts: BTreeMap::from([
-            (
-                "exec-1".to_string(),
-                Timestamp::from_second(1_000_000).unwrap(),
-            ),
-            (
-                "exec-2".to_string(),
-                Timestamp::from_second(2_000_000).unwrap(),
-            ),
+            ("exec-1".into(), Timestamp::from_second(1_000_000).unwrap()),
+            ("exec-2".into(), Timestamp::from_second(2_000_000).unwrap()),
         ]),
         action_runs: BTreeMap::new(),
     };

@@ -333,7 +333,7 @@ fn simulator_documents_derive_the_fixture_layout() {
                     w.name.clone(),
                     w.cells
                         .iter()
-                        .map(|c| (c.region.clone(), c.actions.len()))
+                        .map(|c| (c.region.to_string(), c.actions.len()))
                         .collect(),
                 )
             })

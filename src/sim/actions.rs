@@ -110,8 +110,10 @@ impl PipelineSim {
             }
             ("Source", _) => {
                 let exec = self.executions.iter().find(|e| e.id == *run.execution_id);
-                state.external_execution_id = exec.and_then(|e| e.revision_id.clone());
-                state.summary = exec.and_then(|e| e.revision_summary.clone());
+                state.external_execution_id =
+                    exec.and_then(|e| e.revision_id.as_deref().map(str::to_string));
+                state.summary =
+                    exec.and_then(|e| e.revision_summary.as_deref().map(str::to_string));
                 job.ends_at = Some(secs(rng, 4, 12));
             }
             _ => job.ends_at = Some(secs(rng, 5, 20)),

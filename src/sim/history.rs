@@ -14,6 +14,7 @@ const PAST_EXECUTIONS: usize = 10;
 pub fn seed(p: &mut PipelineSim, before: Timestamp, rng: &mut SimRng) {
     let mut end = before - SignedDuration::from_mins(rng.range(20, 90));
     let mut past = Vec::new();
+    let name = p.shared_name();
     for i in 0..PAST_EXECUTIONS {
         let status = if i == 0 {
             ExecutionStatus::Succeeded
@@ -33,12 +34,12 @@ pub fn seed(p: &mut PipelineSim, before: Timestamp, rng: &mut SimRng) {
         };
         let (rev, summary) = new_revision(rng);
         past.push(Execution {
-            pipeline: p.name().to_string(),
-            id: rng.uuid(),
+            pipeline: name.clone(),
+            id: rng.uuid().into(),
             status,
-            trigger: trigger.to_string(),
-            revision_id: Some(rev),
-            revision_summary: Some(summary),
+            trigger: trigger.into(),
+            revision_id: Some(rev.into()),
+            revision_summary: Some(summary.into()),
             started_at: started,
             updated_at: end,
             rollback: None,
@@ -51,16 +52,17 @@ pub fn seed(p: &mut PipelineSim, before: Timestamp, rng: &mut SimRng) {
 /// A downstream pipeline's history: one execution per success upstream,
 /// started by the event rule shortly after the artifact was replicated.
 pub fn seed_downstream(p: &mut PipelineSim, upstream: &[Execution], rng: &mut SimRng) {
+    let name = p.shared_name();
     let past: Vec<Execution> = upstream
         .iter()
         .filter(|e| e.status == ExecutionStatus::Succeeded)
         .map(|up| {
             let started = up.updated_at + SignedDuration::from_secs(rng.range(20, 50));
             Execution {
-                pipeline: p.name().to_string(),
-                id: rng.uuid(),
+                pipeline: name.clone(),
+                id: rng.uuid().into(),
                 status: ExecutionStatus::Succeeded,
-                trigger: "CloudWatchEvent".to_string(),
+                trigger: "CloudWatchEvent".into(),
                 revision_id: up.revision_id.clone(),
                 revision_summary: up.revision_summary.clone(),
                 started_at: started,

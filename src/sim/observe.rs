@@ -26,8 +26,8 @@ impl SimWorld {
                 .stacks
                 .iter()
                 .map(|s| StackRef {
-                    flow: s.flow.to_string(),
-                    region: s.region.to_string(),
+                    flow: s.flow.clone(),
+                    region: s.region.clone(),
                     name: s.name.clone(),
                 })
                 .collect(),
@@ -109,8 +109,8 @@ impl SimWorld {
             .map(|(i, s)| {
                 let after = cursor(i);
                 let observation = StackObservation {
-                    flow: s.flow.to_string(),
-                    region: s.region.to_string(),
+                    flow: s.flow.clone(),
+                    region: s.region.clone(),
                     name: s.name.clone(),
                     status: s.status.clone(),
                     status_reason: s.status_reason.clone(),
@@ -165,7 +165,7 @@ fn stack_deploy(s: &StackSim) -> StackDeploy {
         s.events.first().map(|e| e.timestamp)
     };
     StackDeploy {
-        name: s.name.clone(),
+        name: s.name.to_string(),
         region: s.region.to_string(),
         status: s.status.clone(),
         failure: s

@@ -25,6 +25,7 @@ use crate::domain::grid::timestamp_to_epoch;
 use crate::domain::pipeline_doc::{
     ActionExecution, ErrorDetails, PipelineDeclaration, StageExecution, TransitionState,
 };
+use crate::domain::shared_str::SharedStr;
 
 /// Executions kept in the history, newest first.
 const HISTORY: usize = 20;
@@ -215,6 +216,15 @@ impl PipelineSim {
         &self.decl.name
     }
 
+    /// The name as the executions hold it: the newest one's copy, so that
+    /// a pipeline's history holds its name once.
+    pub fn shared_name(&self) -> SharedStr {
+        match self.executions.first() {
+            Some(newest) => newest.pipeline.clone(),
+            None => self.name().into(),
+        }
+    }
+
     pub fn stage_index(&self, stage: &str) -> Option<usize> {
         self.decl.stages.iter().position(|s| s.name == stage)
     }
@@ -237,16 +247,17 @@ impl PipelineSim {
         fail_region: Option<String>,
         rng: &mut SimRng,
     ) -> String {
-        let id = rng.uuid();
+        let uuid = rng.uuid();
+        let id = SharedStr::from(uuid.as_str());
         self.executions.insert(
             0,
             Execution {
-                pipeline: self.name().to_string(),
+                pipeline: self.shared_name(),
                 id: id.clone(),
                 status: ExecutionStatus::InProgress,
-                trigger: trigger.to_string(),
-                revision_id: Some(revision_id.to_string()),
-                revision_summary: Some(summary.to_string()),
+                trigger: trigger.into(),
+                revision_id: Some(revision_id.into()),
+                revision_summary: Some(summary.into()),
                 started_at: now,
                 updated_at: now,
                 rollback: None,
@@ -254,7 +265,7 @@ impl PipelineSim {
         );
         self.executions.truncate(HISTORY);
         self.run = Some(Run {
-            execution_id: id.as_str().into(),
+            execution_id: id,
             stage: stages.0,
             last_stage: stages.1,
             entered: false,
@@ -262,7 +273,7 @@ impl PipelineSim {
             failure_rate,
             fail_region,
         });
-        id
+        uuid
     }
 
     fn set_execution_status(&mut self, id: &str, status: ExecutionStatus, now: Timestamp) {
@@ -364,8 +375,8 @@ impl PipelineSim {
         let done = self.executions.iter().find(|e| e.id == *run.execution_id);
         Some(Handoff {
             from: self.name().to_string(),
-            revision_id: done.and_then(|e| e.revision_id.clone()),
-            summary: done.and_then(|e| e.revision_summary.clone()),
+            revision_id: done.and_then(|e| e.revision_id.as_deref().map(str::to_string)),
+            summary: done.and_then(|e| e.revision_summary.as_deref().map(str::to_string)),
         })
     }
 

@@ -24,7 +24,7 @@ pub struct StackSim {
     /// `shared_strings::share_stack_places`).
     pub flow: SharedStr,
     pub region: SharedStr,
-    pub name: String,
+    pub name: SharedStr,
     pub status: StackStatus,
     pub status_reason: Option<String>,
     /// Says which resources an update touches.
@@ -69,7 +69,7 @@ impl StackSim {
         Self {
             flow: spec.flow.as_str().into(),
             region: spec.region.as_str().into(),
-            name: spec.name.clone(),
+            name: spec.name.as_str().into(),
             status: "CREATE_COMPLETE".into(),
             status_reason: None,
             kind: spec.kind,

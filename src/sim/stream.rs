@@ -127,12 +127,12 @@ fn pipeline_facts(pipeline: &PipelineSim) -> Vec<(Fact, String, Option<String>)>
         .map(|e| {
             let fact = Fact::Execution {
                 pipeline: name.clone(),
-                id: e.id.clone(),
+                id: e.id.to_string(),
             };
             (
                 fact,
                 execution_state(e.status).to_string(),
-                Some(e.id.clone()),
+                Some(e.id.to_string()),
             )
         })
         .collect();
@@ -220,7 +220,7 @@ fn stack_event(
         account,
         region: stack.region.to_string(),
         change: Change::Stack {
-            stack: stack.name.clone(),
+            stack: stack.name.to_string(),
             resource_type: resource.as_ref().map(|_| event.resource_type.to_string()),
             resource,
             status: event.status.as_str().to_string(),

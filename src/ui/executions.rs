@@ -52,7 +52,7 @@ pub(crate) fn render(
             let (g, w) = execution_glyph(e.status);
             let revision = match (&e.revision_id, &e.revision_summary) {
                 (Some(id), Some(s)) => format!("{} {}", truncate(id, 7), s),
-                (Some(id), None) => id.clone(),
+                (Some(id), None) => id.to_string(),
                 _ => "—".to_string(),
             };
             let took = fmt_elapsed(e.duration_secs(model.now));
@@ -65,7 +65,7 @@ pub(crate) fn render(
             let texts = vec![
                 (format!("{g} {w}"), execution_style(theme, e.status)),
                 (e.id.chars().take(8).collect::<String>(), theme.base),
-                (e.pipeline.clone(), theme.base),
+                (e.pipeline.to_string(), theme.base),
                 (trigger_label(e), theme.base),
                 (revision, theme.base),
                 (started, theme.base),
@@ -116,6 +116,6 @@ fn trigger_label(e: &Execution) -> String {
             target_execution_id: Some(target),
         }) => format!("↺ rollback to {}", truncate(target, 8)),
         Some(_) => "↺ rollback".to_string(),
-        None => e.trigger.clone(),
+        None => e.trigger.to_string(),
     }
 }

@@ -35,7 +35,7 @@ impl LargeConsole {
             let first = base.executions[0].clone();
             flow.executions = (0..EXECUTIONS)
                 .map(|n| Execution {
-                    id: format!("exec-{n:03}"),
+                    id: format!("exec-{n:03}").into(),
                     started_at: first.started_at - SignedDuration::from_hours(n as i64),
                     ..first.clone()
                 })

@@ -31,9 +31,9 @@ fn with_a_long_stack(c: &mut LargeConsole) {
         })
         .collect();
     c.model.fleet.stacks.push(Stack {
-        name: format!("app-{region}"),
-        region,
-        flow,
+        name: format!("app-{region}").into(),
+        region: region.into(),
+        flow: flow.into(),
         status: "UPDATE_COMPLETE".into(),
         status_reason: None,
         events,

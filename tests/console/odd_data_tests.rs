@@ -59,8 +59,8 @@ fn short_and_multibyte_revision_ids_draw_in_the_executions_view() {
     assert!(flow.executions.len() >= 2, "two executions to rewrite");
     // "€" takes three bytes: the seventh byte falls inside the third character.
     for (execution, id) in flow.executions.iter_mut().zip(["a1c", "€ü€üéèêë"]) {
-        execution.revision_id = Some(id.to_string());
-        execution.revision_summary = Some("fix".to_string());
+        execution.revision_id = Some(id.into());
+        execution.revision_summary = Some("fix".into());
     }
 
     let terminal = render(&c.model, &dark(), 160, 48);

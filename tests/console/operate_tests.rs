@@ -161,7 +161,7 @@ fn a_stopping_execution_can_still_be_abandoned() {
     assert_eq!(
         abandon.intent,
         Intent::Stop {
-            pipeline: stopping.pipeline.clone(),
+            pipeline: stopping.pipeline.to_string(),
             execution_id: execution_id.clone(),
             abandon: true,
         }

@@ -188,7 +188,7 @@ fn an_answer_that_changes_nothing_does_not_ask_for_a_render() {
     );
     let mut moved = other;
     if let Some(e) = moved.executions.first_mut() {
-        e.id.push_str("-next");
+        e.id = format!("{}-next", e.id).into();
     } else {
         moved.regions.reverse();
     }

@@ -350,9 +350,9 @@ fn a_resource_event_shows_in_cell_detail_with_no_read_of_its_stacks() {
         id: "ev-resource".into(),
         time: at,
         account: "111122223333".into(),
-        region: stack.region.clone(),
+        region: stack.region.to_string(),
         change: Change::Stack {
-            stack: stack.name.clone(),
+            stack: stack.name.to_string(),
             resource: Some("OrdersQueuePolicy".into()),
             resource_type: Some("AWS::SQS::QueuePolicy".into()),
             status: "UPDATE_FAILED".into(),
@@ -360,7 +360,7 @@ fn a_resource_event_shows_in_cell_detail_with_no_read_of_its_stacks() {
         },
     };
     let key = PollKey::Stacks {
-        region: stack.region.clone(),
+        region: stack.region.to_string(),
     };
     let last_read = c.model.poll.state(&key).unwrap().last_ok;
     let sent = std::cell::Cell::new(false);
@@ -406,7 +406,7 @@ fn action_statuses(
                     let row = format!("{}/{}", flow.name, wave.name);
                     all.push((
                         row,
-                        cell.region.clone(),
+                        cell.region.to_string(),
                         action.name.to_string(),
                         action.status,
                     ));

@@ -15,7 +15,7 @@ fn find_cell(flow: &Flow, status: CellStatus) -> Option<(String, String)> {
         w.cells
             .iter()
             .find(|c| c.status() == status)
-            .map(|c| (w.name.clone(), c.region.clone()))
+            .map(|c| (w.name.clone(), c.region.to_string()))
     })
 }
 

@@ -48,7 +48,7 @@ fn known_words(model: &Model) -> BTreeSet<String> {
         for e in &flow.executions {
             let summary = e.revision_summary.as_deref().unwrap_or("");
             words.extend(summary.split(' ').map(str::to_string));
-            words.push(e.trigger.clone());
+            words.push(e.trigger.to_string());
         }
         for live in &flow.live {
             words.extend(

@@ -64,7 +64,7 @@ fn rejecting_a_gate_fails_the_stage_and_the_execution() {
     step(&mut w, SignedDuration::from_secs(1));
     assert_eq!(
         stage_latest(&w, "global-api", "Europe"),
-        Some((exec.id.clone(), "Failed".into()))
+        Some((exec.id.to_string(), "Failed".into()))
     );
     assert_eq!(newest(&w, "global-api").status, ExecutionStatus::Failed);
     assert_eq!(

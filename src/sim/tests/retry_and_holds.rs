@@ -78,7 +78,7 @@ fn retrying_failed_actions_reruns_only_those() {
     assert_eq!(done.status, ExecutionStatus::Succeeded);
     assert_eq!(
         stage_latest(&w, "service-x", "Deploy"),
-        Some((failed.id, "Succeeded".into()))
+        Some((failed.id.to_string(), "Succeeded".into()))
     );
 }
 
@@ -179,7 +179,7 @@ fn a_disabled_transition_holds_the_execution_until_enabled() {
     step(&mut w, SignedDuration::from_secs(1));
     assert_eq!(
         stage_latest(&w, "global-api", "Europe"),
-        Some((exec.id, "InProgress".into()))
+        Some((exec.id.to_string(), "InProgress".into()))
     );
     assert!(
         w.flow("global-api")

@@ -12,7 +12,7 @@ fn stop_with_abandon_ends_the_execution_at_once() {
     let exec = newest(&w, "global-api");
     let stop = |abandon| OperateCall::StopPipelineExecution {
         pipeline: "global-api".into(),
-        execution_id: exec.id.clone(),
+        execution_id: exec.id.to_string(),
         abandon,
         reason: "bad canary".into(),
     };
@@ -20,7 +20,7 @@ fn stop_with_abandon_ends_the_execution_at_once() {
     assert_eq!(newest(&w, "global-api").status, ExecutionStatus::Stopped);
     assert_eq!(
         stage_latest(&w, "global-api", "Europe"),
-        Some((exec.id.clone(), "Stopped".into()))
+        Some((exec.id.to_string(), "Stopped".into()))
     );
     let gate = action_state(&w, "global-api", "Europe", "EuWest1.Approve").unwrap();
     assert_eq!(gate.status, "Abandoned");
@@ -37,7 +37,7 @@ fn stop_with_abandon_ends_the_execution_at_once() {
     let r = w.operate(
         OperateCall::StopPipelineExecution {
             pipeline: "global-api".into(),
-            execution_id: older,
+            execution_id: older.to_string(),
             abandon: false,
             reason: "x".into(),
         },
@@ -52,7 +52,7 @@ fn a_stopping_execution_can_still_be_abandoned() {
     let exec = newest(&w, "orders-active-active");
     let stop = |abandon| OperateCall::StopPipelineExecution {
         pipeline: "orders-active-active".into(),
-        execution_id: exec.id.clone(),
+        execution_id: exec.id.to_string(),
         abandon,
         reason: "pause".into(),
     };
@@ -83,7 +83,7 @@ fn stop_without_abandon_waits_for_running_actions() {
     w.operate(
         OperateCall::StopPipelineExecution {
             pipeline: "orders-active-active".into(),
-            execution_id: exec.id.clone(),
+            execution_id: exec.id.to_string(),
             abandon: false,
             reason: "pause".into(),
         },
@@ -156,7 +156,7 @@ fn rollback_redeploys_one_stage_with_the_target_revision() {
     assert_eq!(rb.trigger, "RollbackStage");
     assert_eq!(
         rb.rollback.and_then(|r| r.target_execution_id),
-        Some(target.id.clone()),
+        Some(target.id.to_string()),
         "the execution says it is a rollback, and to what"
     );
     assert_eq!(rb.revision_id, target.revision_id);
@@ -177,7 +177,7 @@ fn rollback_redeploys_one_stage_with_the_target_revision() {
     );
     assert_eq!(
         stage_latest(&w, "service-x", "Deploy"),
-        Some((rb.id, "Succeeded".into()))
+        Some((rb.id.to_string(), "Succeeded".into()))
     );
     assert_eq!(stage_latest(&w, "service-x", "Source"), source_before);
 }

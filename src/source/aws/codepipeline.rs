@@ -266,8 +266,8 @@ pub fn execution_from_summary(
     // The revision that started the execution: the first source action's.
     let revision = s.source_revisions().first();
     Some(Execution {
-        pipeline: pipeline.to_string(),
-        id,
+        pipeline: pipeline.into(),
+        id: id.into(),
         status: s
             .status()
             .map(|st| parse_execution_status(st.as_str()))
@@ -275,12 +275,12 @@ pub fn execution_from_summary(
         trigger: s
             .trigger()
             .and_then(|t| t.trigger_type())
-            .map(|t| t.as_str().to_string())
+            .map(|t| t.as_str().into())
             .unwrap_or_default(),
-        revision_id: revision.and_then(|r| r.revision_id()).map(str::to_string),
+        revision_id: revision.and_then(|r| r.revision_id()).map(Into::into),
         revision_summary: revision
             .and_then(|r| r.revision_summary())
-            .map(super::revision_summary::readable),
+            .map(|s| super::revision_summary::readable(s).into()),
         started_at,
         updated_at,
         rollback: (s.execution_type() == Some(&sdk::ExecutionType::Rollback)).then(|| RollbackOf {

@@ -136,9 +136,9 @@ impl AwsBackend {
             .stacks
             .iter()
             .map(|s| StackRef {
-                flow: s.flow.clone(),
-                region: s.id.region.clone(),
-                name: s.id.name.clone(),
+                flow: s.flow.as_str().into(),
+                region: s.id.region.as_str().into(),
+                name: s.id.name.as_str().into(),
             })
             .collect();
         Ok(Discovery {
@@ -395,7 +395,7 @@ pub(super) fn unmanaged_flow(
         name: def.name.clone(),
         kind: FlowKind::Unmanaged,
         pipelines: Vec::new(),
-        regions: wave.cells.iter().map(|c| c.region.clone()).collect(),
+        regions: wave.cells.iter().map(|c| c.region.to_string()).collect(),
         waves: vec![wave],
         executions: Vec::new(),
         live: Vec::new(),

@@ -430,9 +430,9 @@ impl AwsBackend {
                 }
                 self.advance_cursor(&s.id, cursor, info.clone(), &new_events);
                 observations.push(StackObservation {
-                    flow: s.flow.clone(),
-                    region: region.to_string(),
-                    name: s.id.name.clone(),
+                    flow: s.flow.as_str().into(),
+                    region: region.into(),
+                    name: s.id.name.as_str().into(),
                     status: info
                         .as_ref()
                         .map(|i| i.status.clone())

@@ -157,7 +157,7 @@ pub fn cell_links(model: &Model) -> Vec<Link> {
         return links;
     };
     for action in &cell.actions {
-        let own = action.external_url.clone();
+        let own = action.external_url.as_deref().map(str::to_string);
         let in_execution = wave.execution_id.as_deref().map(|execution| {
             Link::of(
                 "action",

@@ -141,7 +141,7 @@ pub fn apply_observation(
                     changed = true;
                     fleet.stacks.push(Stack {
                         name: obs.name.clone(),
-                        region: region.clone(),
+                        region: region.as_str().into(),
                         flow: obs.flow.clone(),
                         status: StackStatus::unknown(),
                         status_reason: None,

@@ -454,7 +454,7 @@ fn fleet_notables(model: &Model) -> Vec<(Notable, Vec<PollKey>)> {
         let subject = || format!("{} {}", stack.region, stack.name);
         let source = || {
             vec![PollKey::Stacks {
-                region: stack.region.clone(),
+                region: stack.region.to_string(),
             }]
         };
         found.add(&stack.flow, kind, subject, source);

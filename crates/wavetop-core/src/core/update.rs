@@ -316,7 +316,7 @@ fn register_keys(model: &mut Model) {
         .fleet
         .stacks
         .iter()
-        .map(|s| s.region.clone())
+        .map(|s| s.region.to_string())
         .collect();
     regions.sort();
     regions.dedup();

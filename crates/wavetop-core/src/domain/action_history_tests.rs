@@ -73,12 +73,12 @@ fn a_deploy_run_without_a_region_ran_in_the_home_region() {
 
 fn execution(id: &str, minute: i64) -> Execution {
     Execution {
-        pipeline: "api".to_string(),
-        id: id.to_string(),
+        pipeline: "api".into(),
+        id: id.into(),
         status: ExecutionStatus::Succeeded,
-        trigger: "Webhook".to_string(),
-        revision_id: Some(format!("{id}-commit")),
-        revision_summary: Some(format!("{id} message")),
+        trigger: "Webhook".into(),
+        revision_id: Some(format!("{id}-commit").into()),
+        revision_summary: Some(format!("{id} message").into()),
         started_at: at(minute),
         updated_at: at(minute),
         rollback: None,

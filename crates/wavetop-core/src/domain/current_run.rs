@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use super::fleet::Execution;
 use super::grid::epoch_to_timestamp;
 use super::pipeline_doc::{ActionState, GetPipelineStateOutput, StageState};
+use super::shared_str::SharedStr;
 
 /// One action run of a pipeline execution, as ListActionExecutions lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,7 +43,7 @@ pub struct ActionRun {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunEvidence {
     /// When each listed pipeline execution started.
-    pub execution_starts: BTreeMap<String, Timestamp>,
+    pub execution_starts: BTreeMap<SharedStr, Timestamp>,
     /// The action runs of pipeline executions, by pipeline execution id.
     pub action_runs: BTreeMap<String, Vec<ActionRun>>,
 }
@@ -92,7 +93,7 @@ impl RunEvidence {
             };
         }
         let changed = latest.last_status_change.and_then(epoch_to_timestamp);
-        let started = self.execution_starts.get(id);
+        let started = self.execution_starts.get(id.as_str());
         if changed
             .zip(started)
             .is_some_and(|(changed, started)| changed < *started)
@@ -158,7 +159,7 @@ mod tests {
     fn started_at(secs: i64) -> RunEvidence {
         RunEvidence {
             execution_starts: BTreeMap::from([(
-                "exec-2".to_string(),
+                "exec-2".into(),
                 Timestamp::from_second(secs).unwrap(),
             )]),
             action_runs: BTreeMap::new(),

@@ -168,7 +168,8 @@ pub enum StageStatus {
 /// Where a wave meets a region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
-    pub region: String,
+    /// Shared with the region of an action it holds, when one runs there.
+    pub region: SharedStr,
     /// The actions of the wave that run in or belong to this region, by runOrder.
     pub actions: Vec<Action>,
     /// True when the stage's inbound transition is disabled (the hold is per stage).
@@ -287,8 +288,10 @@ pub struct Action {
     pub status: ActionStatus,
     pub started_at: Option<Timestamp>,
     pub ended_at: Option<Timestamp>,
-    pub external_url: Option<String>,
-    pub error: Option<String>,
+    /// Shared strings are a pointer smaller than `String`; most actions of a
+    /// large fleet have neither.
+    pub external_url: Option<SharedStr>,
+    pub error: Option<SharedStr>,
     /// Boxed, as is `earlier`: few of a fleet's actions are approvals.
     pub approval: Option<Box<Approval>>,
     /// `StackName` from a CloudFormation action's configuration.
@@ -296,7 +299,7 @@ pub struct Action {
     /// Who last changed the action (`latestExecution.lastUpdatedBy`), when
     /// CodePipeline says.
     #[serde(default)]
-    pub updated_by: Option<String>,
+    pub updated_by: Option<SharedStr>,
     /// The outcome of the action's latest run when that run belongs to an
     /// execution before the stage's current one; the action itself is then
     /// `NotStarted` in this execution.
@@ -332,14 +335,17 @@ pub enum ExecutionStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Its strings are shared so that the model's copy of a pipeline's history
+/// points at the strings of the answer it came from (a large fleet holds
+/// thousands of executions).
 pub struct Execution {
-    pub pipeline: String,
-    pub id: String,
+    pub pipeline: SharedStr,
+    pub id: SharedStr,
     pub status: ExecutionStatus,
     /// StartPipelineExecution, Webhook, CloudWatchEvent, RollbackStage, ...
-    pub trigger: String,
-    pub revision_id: Option<String>,
-    pub revision_summary: Option<String>,
+    pub trigger: SharedStr,
+    pub revision_id: Option<SharedStr>,
+    pub revision_summary: Option<SharedStr>,
     pub started_at: Timestamp,
     pub updated_at: Timestamp,
     /// Set when the execution rolls a stage back (`executionType` ROLLBACK):
@@ -367,10 +373,12 @@ impl Execution {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stack {
-    pub name: String,
-    pub region: String,
+    /// Shared with the discovery that found the stack (a large fleet has
+    /// thousands).
+    pub name: SharedStr,
+    pub region: SharedStr,
     /// The flow this stack belongs to.
-    pub flow: String,
+    pub flow: SharedStr,
     /// CloudFormation stack status, e.g. UPDATE_IN_PROGRESS.
     pub status: StackStatus,
     pub status_reason: Option<String>,
@@ -780,7 +788,7 @@ mod cell_status_tests {
             })
             .collect();
         Cell {
-            region: "eu-west-1".to_string(),
+            region: "eu-west-1".into(),
             actions,
             held,
         }

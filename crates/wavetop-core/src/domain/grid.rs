@@ -121,7 +121,11 @@ fn derive_wave(stage: &StageDeclaration, pre_deploy: bool, cx: &StageContext) ->
         match cells.iter_mut().find(|c| c.region == column) {
             Some(cell) => cell.actions.push(action),
             None => cells.push(Cell {
-                region: column,
+                region: if action.region == column {
+                    action.region.clone()
+                } else {
+                    column.into()
+                },
                 actions: vec![action],
                 held,
             }),
@@ -230,14 +234,14 @@ fn action_from_state(
         status,
         started_at,
         ended_at,
-        external_url: latest.and_then(|e| e.external_execution_url.clone()),
-        error,
+        external_url: latest.and_then(|e| e.external_execution_url.as_deref().map(SharedStr::from)),
+        error: error.map(SharedStr::from),
         approval,
         stack_name: decl
             .configuration
             .get_shared("StackName")
             .map(SharedStr::from),
-        updated_by: latest.and_then(|e| e.last_updated_by.clone()),
+        updated_by: latest.and_then(|e| e.last_updated_by.as_deref().map(SharedStr::from)),
         earlier: None,
     }
 }

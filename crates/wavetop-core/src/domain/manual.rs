@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 
 use super::fleet::{Action, ActionStatus, Cell, StageStatus, Transition, Wave};
+use super::shared_str::SharedStr;
 use super::stack_status::StackStatus;
 
 /// The name of the one wave of a flow without a pipeline.
@@ -46,7 +47,7 @@ pub fn manual_wave(stacks: &[StackDeploy]) -> Wave {
         match cells.iter_mut().find(|c| c.region == s.region) {
             Some(cell) => cell.actions.push(action),
             None => cells.push(Cell {
-                region: s.region.clone(),
+                region: s.region.as_str().into(),
                 actions: vec![action],
                 held: false,
             }),
@@ -93,9 +94,13 @@ fn stack_action(s: &StackDeploy) -> Action {
         ended_at: s
             .changed_at
             .filter(|_| !running && status != ActionStatus::NotStarted),
-        external_url: s.external_url.clone(),
-        error: (status == ActionStatus::Failed)
-            .then(|| s.failure.clone().unwrap_or_else(|| s.status.to_string())),
+        external_url: s.external_url.as_deref().map(SharedStr::from),
+        error: (status == ActionStatus::Failed).then(|| {
+            s.failure
+                .clone()
+                .unwrap_or_else(|| s.status.to_string())
+                .into()
+        }),
         approval: None,
         stack_name: Some(s.name.as_str().into()),
         updated_by: None,

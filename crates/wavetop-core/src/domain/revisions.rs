@@ -161,11 +161,11 @@ mod tests {
     fn execution(id: &str, status: ExecutionStatus, minute: i64) -> Execution {
         let at = Timestamp::from_second(minute * 60).unwrap();
         Execution {
-            pipeline: "api".to_string(),
-            id: id.to_string(),
+            pipeline: "api".into(),
+            id: id.into(),
             status,
-            trigger: "Webhook".to_string(),
-            revision_id: Some(format!("{id}-commit")),
+            trigger: "Webhook".into(),
+            revision_id: Some(format!("{id}-commit").into()),
             revision_summary: None,
             started_at: at,
             updated_at: at,

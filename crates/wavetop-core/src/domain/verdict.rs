@@ -128,7 +128,7 @@ pub fn judged_cells(flow: &Flow) -> Vec<(usize, String, bool)> {
     let mut out = Vec::new();
     for (index, wave) in flow.waves.iter().enumerate() {
         let gates = wave.cells.iter().filter(|c| c.pending_approval().is_some());
-        out.extend(gates.map(|c| (index, c.region.clone(), true)));
+        out.extend(gates.map(|c| (index, c.region.to_string(), true)));
         // Moving: some region of the wave deploys or waits at its gate now
         // (a stage merely reported in progress may be parked on a hold).
         let moving = wave.cells.iter().any(|c| {

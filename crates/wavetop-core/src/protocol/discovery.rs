@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::shared_str::SharedStr;
+
 use super::ReadError;
 use crate::domain::alarms::AlarmWatches;
 use crate::domain::fleet::{Flow, RecordSet};
@@ -36,10 +38,11 @@ pub fn zone_source(zone: &str) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Its strings are shared with the model's stack and each answer about it.
 pub struct StackRef {
-    pub flow: String,
-    pub region: String,
-    pub name: String,
+    pub flow: SharedStr,
+    pub region: SharedStr,
+    pub name: SharedStr,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

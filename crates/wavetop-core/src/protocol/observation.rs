@@ -3,6 +3,8 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::shared_str::SharedStr;
+
 use crate::domain::alarms::{Alarm, AlarmTransition};
 use crate::domain::fleet::{CheckerObservation, Flow, GlobalTable, HealthCheck, StackEvent};
 use crate::domain::hold_schedule::ScheduledOpening;
@@ -13,9 +15,9 @@ use crate::domain::stack_status::StackStatus;
 /// the last one a previous poll returned, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StackObservation {
-    pub flow: String,
-    pub region: String,
-    pub name: String,
+    pub flow: SharedStr,
+    pub region: SharedStr,
+    pub name: SharedStr,
     pub status: StackStatus,
     pub status_reason: Option<String>,
     pub new_events: Vec<StackEvent>,

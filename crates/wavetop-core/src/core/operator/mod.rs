@@ -94,6 +94,6 @@ fn owned_regions(wave: &Wave) -> Vec<String> {
     wave.cells
         .iter()
         .filter(|c| !c.actions.is_empty())
-        .map(|c| c.region.clone())
+        .map(|c| c.region.to_string())
         .collect()
 }

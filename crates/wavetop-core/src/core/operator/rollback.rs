@@ -23,7 +23,7 @@ pub(super) fn propose_rollback(flow: &Flow, wave: &Wave) -> Result<Proposal, Str
     Ok(Proposal::plain(Intent::Rollback {
         pipeline: wave.pipeline.clone(),
         stage: wave.name.clone(),
-        target_execution_id: target.id.clone(),
+        target_execution_id: target.id.to_string(),
         regions: owned_regions(wave),
     }))
 }

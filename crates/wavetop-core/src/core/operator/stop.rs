@@ -35,5 +35,5 @@ fn running_execution(flow: &Flow, wave: &Wave, abandon: bool) -> Option<String> 
                 && (e.status == ExecutionStatus::InProgress
                     || (abandon && e.status == ExecutionStatus::Stopping))
         })
-        .map(|e| e.id.clone())
+        .map(|e| e.id.to_string())
 }
