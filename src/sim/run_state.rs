@@ -68,18 +68,18 @@ impl RunState {
 }
 
 impl From<ActionExecution> for RunState {
+    /// Held compactly exactly when the compact form reads out as the run.
     fn from(run: ActionExecution) -> Self {
-        let plain = ActionExecution {
-            action_execution_id: run.action_execution_id.clone(),
-            percent_complete: Some(100),
-            ..ActionExecution::with_status(SUCCEEDED, run.last_status_change)
-        };
-        let id = run.action_execution_id.as_deref().and_then(RunId::new);
-        match id {
-            Some(id) if run == plain => RunState::Succeeded {
+        let compact = run
+            .action_execution_id
+            .as_deref()
+            .and_then(RunId::new)
+            .map(|id| RunState::Succeeded {
                 id,
                 at: run.last_status_change,
-            },
+            });
+        match compact {
+            Some(compact) if compact.to_execution() == run => compact,
             _ => RunState::Full(Box::new(run)),
         }
     }
