@@ -224,8 +224,8 @@ fn action_from_state(
         });
     Action {
         name: decl.name.clone(),
-        category: (&decl.action_type_id.category).into(),
-        provider: (&decl.action_type_id.provider).into(),
+        category: decl.action_type_id.category.clone(),
+        provider: decl.action_type_id.provider.clone(),
         run_order: decl.run_order.unwrap_or(1),
         region: decl
             .region

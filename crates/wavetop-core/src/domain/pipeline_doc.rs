@@ -112,14 +112,10 @@ impl ActionDeclaration {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionTypeId {
-    #[serde(with = "super::shared_str")]
-    pub category: Arc<str>,
-    #[serde(with = "super::shared_str")]
-    pub owner: Arc<str>,
-    #[serde(with = "super::shared_str")]
-    pub provider: Arc<str>,
-    #[serde(with = "super::shared_str")]
-    pub version: Arc<str>,
+    pub category: SharedStr,
+    pub owner: SharedStr,
+    pub provider: SharedStr,
+    pub version: SharedStr,
 }
 
 impl ActionTypeId {
@@ -127,10 +123,10 @@ impl ActionTypeId {
     /// declares thousands of actions of a handful of types.
     pub fn strings_mut(&mut self) -> [&mut Arc<str>; 4] {
         [
-            &mut self.category,
-            &mut self.owner,
-            &mut self.provider,
-            &mut self.version,
+            self.category.arc_mut(),
+            self.owner.arc_mut(),
+            self.provider.arc_mut(),
+            self.version.arc_mut(),
         ]
     }
 }

@@ -6,14 +6,6 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-pub fn serialize<S: Serializer>(s: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(s)
-}
-
-pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<str>, D::Error> {
-    String::deserialize(deserializer).map(Arc::from)
-}
-
 /// A string many values hold one copy of: cloning it copies a pointer.
 /// The grid holds each action's name, type and region this way, pointing at
 /// the declaration's own strings, so that a model holding a derived grid for
