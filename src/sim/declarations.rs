@@ -32,8 +32,14 @@ pub(super) fn decl(
     name: &str,
     pipeline_type: &str,
     mode: &str,
-    stages: Vec<StageDeclaration>,
+    mut stages: Vec<StageDeclaration>,
 ) -> PipelineDeclaration {
+    // A declaration lives as long as the simulated fleet, and a large fleet
+    // declares thousands of stages: none keeps room left over from building.
+    for stage in &mut stages {
+        stage.actions.shrink_to_fit();
+    }
+    stages.shrink_to_fit();
     PipelineDeclaration {
         name: name.to_string(),
         role_arn: Some(format!("arn:aws:iam::{account}:role/{name}-pipeline-role")),
@@ -202,7 +208,7 @@ pub(super) struct CdkApp<'a> {
 pub(super) fn cdk_wave(wave: &str, regions: &[&str], app: CdkApp) -> StageDeclaration {
     let single = regions.len() == 1;
     let id = app.stack;
-    let mut actions = Vec::new();
+    let mut actions = Vec::with_capacity(3 * regions.len());
     for region in regions {
         let place = Place {
             region,

@@ -74,10 +74,11 @@ impl SimWorld {
                 )
             }))
         };
-        let mut executions: Vec<_> = pipelines
-            .iter()
-            .flat_map(|p| p.executions.iter().cloned())
-            .collect();
+        // Sized first: the model keeps the answer's history as it comes,
+        // and a vector grown by doubling would keep up to half again as
+        // much room for every flow.
+        let mut executions = Vec::with_capacity(pipelines.iter().map(|p| p.executions.len()).sum());
+        executions.extend(pipelines.iter().flat_map(|p| p.executions.iter().cloned()));
         executions.sort_by(|a, b| {
             b.started_at
                 .cmp(&a.started_at)

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::rng::SimRng;
 use super::spec::StackSpec;
 use super::stack_kind::StackKind;
-use crate::domain::fleet::StackEvent;
+use crate::domain::fleet::{StackEvent, StackEventRecord};
 use crate::domain::shared_str::SharedStr;
 use crate::domain::stack_status::StackStatus;
 
@@ -215,14 +215,14 @@ impl StackSim {
     ) -> Scripted {
         Scripted {
             at,
-            event: StackEvent {
+            event: StackEvent::new(StackEventRecord {
                 event_id: rng.uuid().into(),
                 timestamp: at,
                 logical_id: self.name.as_str().into(),
                 resource_type: held_once("AWS::CloudFormation::Stack"),
                 status: status.into(),
                 reason: reason.map(str::to_string),
-            },
+            }),
             stack_status: true,
         }
     }
@@ -253,12 +253,14 @@ impl StackSim {
             }
             self.events.insert(0, s.event);
         }
+        self.events.truncate(EVENT_HISTORY);
         if self.script.is_empty() {
             // The update is played out; most stacks then sit idle for
-            // hours, so its script's buffer goes back.
+            // hours, so its script's buffer goes back, and so does the room
+            // its trail grew while it played.
             self.script = Vec::new();
+            self.events.shrink_to_fit();
         }
-        self.events.truncate(EVENT_HISTORY);
     }
 
     /// Events newer than `after` (an event id), newest first; all of them
@@ -280,7 +282,7 @@ fn resource_event(
 ) -> Scripted {
     Scripted {
         at,
-        event: StackEvent {
+        event: StackEvent::new(StackEventRecord {
             // CloudFormation's resource event ids join the logical id, status and time.
             event_id: format!("{logical}-{status}-{at}").into(),
             timestamp: at,
@@ -288,7 +290,7 @@ fn resource_event(
             resource_type: held_once(ty),
             status: status.into(),
             reason,
-        },
+        }),
         stack_status: false,
     }
 }
@@ -368,6 +370,27 @@ mod tests {
         assert!(
             s.events.iter().any(|e| e.status == "UPDATE_COMPLETE"
                 && e.resource_type != "AWS::CloudFormation::Stack")
+        );
+    }
+
+    #[test]
+    fn a_played_out_trail_keeps_no_room_and_hands_out_its_own_records() {
+        let mut s = stack();
+        let mut rng = SimRng::new(4);
+        s.begin_update(t0(), SignedDuration::from_secs(120), false, &mut rng);
+        s.tick(t0() + SignedDuration::from_secs(60));
+        assert!(s.busy());
+        s.tick(t0() + SignedDuration::from_secs(600));
+        assert!(!s.busy());
+        assert!(s.events.len() > 4, "{}", s.events.len());
+        assert_eq!(s.events.capacity(), s.events.len());
+        let answer = s.events_after(None);
+        assert_eq!(answer.len(), s.events.len());
+        assert!(
+            answer
+                .iter()
+                .zip(&s.events)
+                .all(|(given, held)| given.is_shared_with(held))
         );
     }
 

@@ -3,7 +3,7 @@
 //! columns' widths. Driven as the console is, a frame after each key.
 
 use jiff::SignedDuration;
-use wavetop::domain::fleet::{Stack, StackEvent};
+use wavetop::domain::fleet::{Stack, StackEvent, StackEventRecord};
 
 use crate::large_fleet::LargeConsole;
 
@@ -21,13 +21,15 @@ fn with_a_long_stack(c: &mut LargeConsole) {
     let region = c.model.selected_flow().unwrap().regions[0].clone();
     let now = c.model.now;
     let events = (0..120)
-        .map(|i| StackEvent {
-            event_id: format!("e{i}").into(),
-            timestamp: now - SignedDuration::from_secs(i * 30),
-            logical_id: format!("Resource{i:03}").into(),
-            resource_type: "AWS::Lambda::Function".into(),
-            status: "UPDATE_COMPLETE".into(),
-            reason: None,
+        .map(|i| {
+            StackEvent::new(StackEventRecord {
+                event_id: format!("e{i}").into(),
+                timestamp: now - SignedDuration::from_secs(i * 30),
+                logical_id: format!("Resource{i:03}").into(),
+                resource_type: "AWS::Lambda::Function".into(),
+                status: "UPDATE_COMPLETE".into(),
+                reason: None,
+            })
         })
         .collect();
     c.model.fleet.stacks.push(Stack {

@@ -129,3 +129,52 @@ fn timing_of_fleet_at() {
         );
     }
 }
+
+#[test]
+fn a_merged_stack_event_is_the_simulator_s_record_not_a_copy() {
+    let clock = ManualClock::new(DEMO_EPOCH + mins(10));
+    let backend = SimBackend::new(SimWorld::new(1, DEMO_EPOCH), clock.as_clock());
+    let region = "ap-southeast-2";
+    let mut fleet = crate::domain::fleet::Fleet::empty();
+    let mut discovery = run(backend.discover()).unwrap();
+    crate::core::merge::apply_discovery(&mut fleet, &mut discovery, clock.now());
+    let answer = run(backend.poll(PollKey::Stacks {
+        region: region.into(),
+    }))
+    .unwrap();
+    crate::core::merge::apply_observation(&mut fleet, answer, clock.now(), 200);
+
+    let world = backend.world();
+    let simulated: Vec<_> = world.stacks.iter().filter(|s| s.region == region).collect();
+    assert!(!simulated.is_empty());
+    for sim in simulated {
+        let kept = fleet
+            .stacks
+            .iter()
+            .find(|s| s.name == sim.name && s.region == region)
+            .unwrap();
+        assert!(!kept.events.is_empty(), "{}", sim.name);
+        assert_eq!(kept.events, sim.events, "{}", sim.name);
+        assert!(
+            kept.events
+                .iter()
+                .zip(&sim.events)
+                .all(|(kept, held)| kept.is_shared_with(held)),
+            "{}",
+            sim.name
+        );
+    }
+}
+
+#[test]
+fn a_flow_answer_s_history_keeps_no_room_beyond_its_executions() {
+    let world = SimWorld::new(1, DEMO_EPOCH);
+    let names: Vec<String> = world.flows.iter().map(|f| f.name.clone()).collect();
+    let mut seen = 0;
+    for name in names {
+        let flow = world.flow(&name).unwrap();
+        seen += flow.executions.len();
+        assert_eq!(flow.executions.capacity(), flow.executions.len(), "{name}");
+    }
+    assert!(seen > 10, "{seen}");
+}

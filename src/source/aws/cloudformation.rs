@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use super::errors::map_sdk_error;
 use super::time::to_timestamp;
-use crate::domain::fleet::StackEvent;
+use crate::domain::fleet::{StackEvent, StackEventRecord};
 use crate::domain::stack_status::StackStatus;
 use crate::protocol::SourceError;
 
@@ -135,7 +135,7 @@ pub async fn events_since(
 }
 
 fn stack_event(e: &sdk::StackEvent) -> Option<StackEvent> {
-    Some(StackEvent {
+    Some(StackEvent::new(StackEventRecord {
         event_id: e.event_id()?.into(),
         timestamp: e.timestamp().map(to_timestamp)?,
         logical_id: e.logical_resource_id().unwrap_or("").into(),
@@ -145,7 +145,7 @@ fn stack_event(e: &sdk::StackEvent) -> Option<StackEvent> {
             .map(|s| StackStatus::from(s.as_str()))
             .unwrap_or_default(),
         reason: e.resource_status_reason().map(str::to_string),
-    })
+    }))
 }
 
 /// Whether a stack status is the end of an operation: no event can arrive

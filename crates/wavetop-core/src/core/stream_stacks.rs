@@ -8,7 +8,7 @@
 use jiff::Timestamp;
 
 use super::stream_apply::Applied;
-use crate::domain::fleet::{Stack, StackEvent};
+use crate::domain::fleet::{Stack, StackEvent, StackEventRecord};
 use crate::domain::stack_status::StackStatus;
 use crate::domain::stream_event::seen_by_read_at;
 
@@ -43,14 +43,14 @@ pub fn apply_stack_change(
         stack.status_reason = change.reason.map(str::to_string);
         return Applied::Merged;
     };
-    let event = StackEvent {
+    let event = StackEvent::new(StackEventRecord {
         event_id: format!("{STREAMED}{}", change.event_id).into(),
         timestamp: change.time,
         logical_id: logical_id.into(),
         resource_type: change.resource_type.unwrap_or_default().into(),
         status,
         reason: change.reason.map(str::to_string),
-    };
+    });
     // Already in the trail: from the stream before, or from a poll.
     if stack
         .events

@@ -19,14 +19,14 @@ fn stack() -> Stack {
 }
 
 fn polled(id: &str, at: i64, logical: &str, status: &str) -> StackEvent {
-    StackEvent {
+    StackEvent::new(StackEventRecord {
         event_id: id.into(),
         timestamp: t(at),
         logical_id: logical.into(),
         resource_type: "AWS::Lambda::Function".into(),
         status: StackStatus::from(status),
         reason: None,
-    }
+    })
 }
 
 fn resource<'e>(id: &'e str, at: i64, status: &'e str, reason: Option<&'e str>) -> StackChange<'e> {
@@ -77,8 +77,10 @@ fn the_polled_event_replaces_the_stream_s_copy_of_it() {
     let mut s = stack();
     apply_stack_change(&mut s, &resource("ev-1", 20, "UPDATE_COMPLETE", None), 50);
     // CloudFormation stamps to the millisecond, EventBridge to the second.
-    let mut exact = polled("cfn-42", 20, "Handler", "UPDATE_COMPLETE");
-    exact.timestamp = Timestamp::from_millisecond(t(20).as_millisecond() + 640).unwrap();
+    let exact = StackEvent::new(StackEventRecord {
+        timestamp: Timestamp::from_millisecond(t(20).as_millisecond() + 640).unwrap(),
+        ..(*polled("cfn-42", 20, "Handler", "UPDATE_COMPLETE")).clone()
+    });
     let other = polled("cfn-43", 21, "Handler", "UPDATE_FAILED");
     drop_streamed_copies(&mut s.events, &[exact, other]);
     assert_eq!(

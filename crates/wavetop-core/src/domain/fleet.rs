@@ -1,6 +1,8 @@
 //! The fleet as wavetop sees it: plain data shared by the core, the views,
 //! the simulator and the AWS adapters. No AWS SDK or terminal types here.
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -398,10 +400,60 @@ impl Stack {
     }
 }
 
+/// One event of a stack's trail, shared whole: the backend that read it and
+/// the model that keeps it hold one copy between them, and a copy of the
+/// trail costs a pointer an event. Its fields read through it
+/// (`event.status`); it is written and read as the record itself.
+#[derive(Clone, PartialEq)]
+pub struct StackEvent(Arc<StackEventRecord>);
+
+impl StackEvent {
+    pub fn new(record: StackEventRecord) -> Self {
+        Self(Arc::new(record))
+    }
+
+    /// Whether both are the one record, not two equal copies of it.
+    pub fn is_shared_with(&self, other: &StackEvent) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl From<StackEventRecord> for StackEvent {
+    fn from(record: StackEventRecord) -> Self {
+        Self::new(record)
+    }
+}
+
+impl std::ops::Deref for StackEvent {
+    type Target = StackEventRecord;
+
+    fn deref(&self) -> &StackEventRecord {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for StackEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Serialize for StackEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for StackEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        StackEventRecord::deserialize(deserializer).map(Self::new)
+    }
+}
+
+/// What CloudFormation recorded of one change to a stack or its resources.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StackEvent {
-    /// Its strings are shared: a poll answer hands the backend's events to
-    /// the model, which keeps them, and a copy then costs pointers only.
+pub struct StackEventRecord {
+    /// Its strings are shared with whatever else names the same resource.
     pub event_id: SharedStr,
     pub timestamp: Timestamp,
     pub logical_id: SharedStr,
