@@ -418,12 +418,6 @@ impl StackEvent {
     }
 }
 
-impl From<StackEventRecord> for StackEvent {
-    fn from(record: StackEventRecord) -> Self {
-        Self::new(record)
-    }
-}
-
 impl std::ops::Deref for StackEvent {
     type Target = StackEventRecord;
 
