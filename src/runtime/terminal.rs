@@ -1,5 +1,5 @@
 //! The terminal is put back the way it was on every way out: normal quit,
-//! error return (the guard's Drop), panic (ratatui's hook), and every
+//! error return (the guard's Drop), panic (the hook, which then aborts), and every
 //! terminating signal (the event loop turns them into an exit); and while
 //! the console is suspended. Before any of that, `console_refusal` says
 //! whether there is a terminal to take over at all. Mouse capture, when it
@@ -8,7 +8,7 @@
 use std::ffi::OsStr;
 use std::io::{self, IsTerminal, Write};
 
-use crossterm::cursor::Hide;
+use crossterm::cursor::{Hide, Show};
 use crossterm::event::{
     DisableFocusChange, DisableMouseCapture, EnableFocusChange, EnableMouseCapture,
 };
@@ -132,14 +132,26 @@ fn release_reports(mouse: bool) {
     }
 }
 
-/// A panic turns focus and mouse reporting off first, then runs the hook
-/// that was there (ratatui's, which restores the rest and prints the
-/// panic): a shell left with either on would fill with escape sequences.
+/// A panic ends the console. The hook takes standard output for good, so no
+/// other thread can draw another frame into the terminal it gives back;
+/// turns focus and mouse reporting off (a shell left with either on fills
+/// with escape sequences) and shows the cursor (on every other way out the
+/// terminal's destructor shows it, and no destructor runs here); runs the
+/// hook that was there (ratatui's, which leaves raw mode and the alternate
+/// screen and prints the report); and aborts. Ending here, rather than by
+/// the build's panic strategy, makes a panic on any thread end the same in
+/// every build: a task's panic never leaves the console running in a
+/// terminal already given back.
 fn release_reports_on_panic(mouse: bool) {
     let earlier = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // Held until the abort. Reentrant: a panic while this thread writes
+        // a frame still gets it.
+        let _held = io::stdout().lock();
         release_reports(mouse);
+        let _ = execute!(io::stdout(), Show);
         earlier(info);
+        std::process::abort();
     }));
 }
 

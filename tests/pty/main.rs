@@ -19,6 +19,7 @@ mod mouse;
 mod no_tty;
 mod notify;
 mod operate;
+mod panic_hook;
 mod signals;
 mod sizes;
 mod stream;
