@@ -1,9 +1,10 @@
 //! The terminal is put back the way it was on every way out: normal quit,
-//! error return (the guard's Drop), panic (the hook, which then aborts), and every
-//! terminating signal (the event loop turns them into an exit); and while
-//! the console is suspended. Before any of that, `console_refusal` says
-//! whether there is a terminal to take over at all. Mouse capture, when it
-//! is on, is turned off on each of those ways out too, before the rest.
+//! error return (the guard's Drop), panic (the hook, which then aborts),
+//! and every terminating signal (the event loop turns them into an exit);
+//! and while the console is suspended. Before any of that,
+//! `console_refusal` says whether there is a terminal to take over at all.
+//! Mouse capture, when it is on, is turned off on each of those ways out
+//! too, before the rest.
 
 use std::ffi::OsStr;
 use std::io::{self, IsTerminal, Write};
