@@ -40,9 +40,8 @@ echo "seeding the fleet..." >&2
 "$python" scripts/measure-snapshot.py seed "$WAVETOP_EMULATOR_URL"
 "$python" scripts/measure-snapshot.py warm "$WAVETOP_EMULATOR_URL"
 
-measure() { # label command...
-    local label="$1" before cpu start status=0
-    shift
+measure() { # command...
+    local before cpu start status=0
     before="$(requests)"
     cpu="$(moto_cpu_ms)"
     start="$(now_ms)"
@@ -59,7 +58,7 @@ wavetop_snapshot() { # url
 }
 
 wavetop_line() { # label url
-    measure "$1" wavetop_snapshot "$2"
+    measure wavetop_snapshot "$2"
     local peak_kb pipelines
     peak_kb="$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$tmp/time")"
     pipelines="$("$python" -c "import json,sys; print(len(json.load(open(sys.argv[1]))['pipelines']))" "$tmp/snapshot.json")"
@@ -82,7 +81,7 @@ for rtt in "$@"; do
     cold_ms="$last_ms"
     wavetop_line "warm cache" "$url"
     warm_ms="$last_ms"
-    measure naive "$python" scripts/measure-snapshot.py naive "$url"
+    measure "$python" scripts/measure-snapshot.py naive "$url"
     echo "  naive sequential reader: ${last_line}"
     echo "  ratio (naive / wavetop): cold $(echo "scale=2; $last_ms / $cold_ms" | bc), warm $(echo "scale=2; $last_ms / $warm_ms" | bc)"
     if [ -n "$relay_pid" ]; then
