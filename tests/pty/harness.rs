@@ -20,6 +20,18 @@ pub const ENTER: &str = "\r";
 const AFTER_DIALOG: Duration =
     Duration::from_millis(wavetop::core::key_guard::KEY_GUARD.as_millis() as u64 + 200);
 
+/// Where `needle` last occurs in `haystack` (bytes a program wrote), if
+/// anywhere.
+pub fn last_index(haystack: &[u8], needle: impl AsRef<[u8]>) -> Option<usize> {
+    let needle = needle.as_ref();
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Whether `needle` occurs in `haystack` (bytes a program wrote).
+pub fn contains(haystack: &[u8], needle: impl AsRef<[u8]>) -> bool {
+    last_index(haystack, needle).is_some()
+}
+
 pub struct Tui {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,

@@ -3,7 +3,7 @@
 //! its view and on a row selects it; the terminal stops reporting the mouse
 //! on every way out; `[ui] mouse = false` never asks for it.
 
-use crate::harness::Tui;
+use crate::harness::{Tui, contains};
 use crate::{WAIT, assert_restored, spawn_demo, spawn_demo_sized, tempdir};
 
 /// Where `text` starts on screen: 0-based (column, row), first match from
@@ -22,12 +22,6 @@ fn position(tui: &Tui, text: &str, from_row: usize) -> (u16, u16) {
 fn click(tui: &mut Tui, (column, row): (u16, u16)) {
     tui.send(&format!("\x1b[<0;{};{}M", column + 1, row + 1));
     tui.send(&format!("\x1b[<0;{};{}m", column + 1, row + 1));
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
 }
 
 /// The demo console, up, with the mouse reported.

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::harness::Tui;
+use crate::harness::{Tui, contains};
 use crate::{WAIT, spawn_demo_sized, tempdir};
 
 /// Focus reports as the terminal sends them (`CSI O`, `CSI I`).
@@ -25,10 +25,6 @@ fn with_config(name: &str, speed: &str) -> Tui {
     .unwrap();
     let config = config.display().to_string();
     spawn_demo_sized(&dir, &["--config", &config, "--speed", speed], 30, 120)
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 #[test]

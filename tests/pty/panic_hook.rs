@@ -12,7 +12,7 @@ use portable_pty::CommandBuilder;
 use ratatui::widgets::Paragraph;
 use wavetop::runtime::terminal::TerminalGuard;
 
-use crate::harness::Tui;
+use crate::harness::{Tui, last_index};
 use crate::{WAIT, assert_restored};
 
 /// Set in the stand-in's environment: this same test binary, told to run
@@ -50,10 +50,6 @@ fn stand_in_console_that_panics() {
     }
 }
 
-fn last_position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
-}
-
 #[test]
 fn a_panic_on_any_thread_gives_the_terminal_back_and_aborts() {
     let mut cmd = CommandBuilder::new(std::env::current_exe().expect("this test binary"));
@@ -83,8 +79,8 @@ fn a_panic_on_any_thread_gives_the_terminal_back_and_aborts() {
     assert_restored(&tui);
     assert!(!tui.mouse_reported().0, "mouse reporting left on");
     let output = tui.output();
-    let on = last_position(&output, FOCUS_REPORTS_ON).expect("focus reports were asked for");
-    let off = last_position(&output, FOCUS_REPORTS_OFF).expect("focus reports were turned off");
+    let on = last_index(&output, FOCUS_REPORTS_ON).expect("focus reports were asked for");
+    let off = last_index(&output, FOCUS_REPORTS_OFF).expect("focus reports were turned off");
     assert!(off > on, "focus reports left on");
     // The report is on the shell's screen, where the operator sees it.
     tui.wait_for("a bug in a background task", WAIT);
